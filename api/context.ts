@@ -1,0 +1,13 @@
+import type { Client } from '@temporalio/client';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import type { ProcedureCatalogue } from '../registry/catalogue.js';
+
+/** What the routes need from the outside world; built once by the server or a test. */
+export interface ApiContext {
+  temporal: Client;
+  taskQueue: string;
+  orm: MikroORM;
+  redis: Redis;
+  catalogue: ProcedureCatalogue;
+}

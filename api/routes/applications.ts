@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { ApplicationInput } from '../../engine/application.js';
+import { DomainError } from '../../engine/errors.js';
+import { parseTrackingNumber, trackingNumberFromBytes } from '../../engine/tracking-number.js';
+import { Application, Task } from '../../db/entities.js';
+import { confirmFiling, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
+import { searchAttributes } from '../../workflows/search-attributes.js';
+import type { ApiContext } from '../context.js';
+import { applicationView, stateFromRecords } from '../views.js';
+
+const fileApplicationBody = {
+  type: 'object',
+  required: ['procedureId', 'officeId', 'data'],
+  additionalProperties: false,
+  properties: {
+    procedureId: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' },
+    procedureVersion: { type: 'integer', minimum: 1 },
+    officeId: { type: 'string', minLength: 1, maxLength: 64 },
+    filedBy: { type: 'string', minLength: 1, maxLength: 128 },
+    data: { type: 'object' },
+  },
+} as const;
+
+const trackingParams = {
+  type: 'object',
+  required: ['trackingNumber'],
+  properties: { trackingNumber: { type: 'string', maxLength: 32 } },
+} as const;
+
+export function canonicalTrackingNumber(input: string, pointer = 'params:/trackingNumber'): string {
+  const parsed = parseTrackingNumber(input);
+  if (!parsed.ok) {
+    throw new DomainError('invalid_input', `"${input}" is not a tracking number: ${parsed.reason}.`, [
+      { pointer, message: parsed.reason },
+    ]);
+  }
+  return parsed.value;
+}
+
+export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post<{ Body: FromSchema<typeof fileApplicationBody> }>(
+    '/applications',
+    { schema: { summary: 'File an application', tags: ['applications'], body: fileApplicationBody } },
+    async (request, reply) => {
+      const body = request.body;
+      const procedure = ctx.catalogue.get(body.procedureId, body.procedureVersion);
+      if (!procedure) {
+        throw new DomainError('procedure_not_found', `No published procedure "${body.procedureId}"${body.procedureVersion ? ` v${body.procedureVersion}` : ''}.`, [
+          { pointer: body.procedureVersion ? '/procedureVersion' : '/procedureId', message: 'is not a published procedure' },
+        ]);
+      }
+      const formErrors = ctx.catalogue.validateForm(procedure, body.data);
+      if (formErrors.length) {
+        throw new DomainError('invalid_input', formErrors.map((e) => `${e.pointer} ${e.message}`).join('; '), formErrors);
+      }
+      const input: ApplicationInput = {
+        trackingNumber: trackingNumberFromBytes(randomBytes(8)),
+        procedure,
+        officeId: body.officeId,
+        data: body.data as Record<string, unknown>,
+        filedBy: body.filedBy ?? 'citizen',
+        filedAt: new Date().toISOString(),
+      };
+      const start = new WithStartWorkflowOperation(PROCEDURE_WORKFLOW, {
+        workflowId: input.trackingNumber,
+        taskQueue: ctx.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: searchAttributes.procedure, value: procedure.id },
+          { key: searchAttributes.procedureVersion, value: procedure.version },
+          { key: searchAttributes.office, value: input.officeId },
+          { key: searchAttributes.status, value: 'open' },
+          { key: searchAttributes.trackingNumber, value: input.trackingNumber },
+        ]),
+      });
+      const state = await ctx.temporal.workflow.executeUpdateWithStart(confirmFiling, {
+        args: [],
+        startWorkflowOperation: start,
+        updateId: 'confirm-filing',
+      });
+      return reply
+        .status(201)
+        .header('location', `/applications/${state.trackingNumber}`)
+        .send(applicationView(state));
+    },
+  );
+
+  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+    '/applications/:trackingNumber',
+    { schema: { summary: 'Follow an application', tags: ['applications'], params: trackingParams } },
+    async (request) => {
+      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
+      const em = ctx.orm.em.fork();
+      const application = await em.findOne(Application, { trackingNumber });
+      if (!application) {
+        throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
+      }
+      const tasks = await em.find(Task, { trackingNumber }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      return applicationView(stateFromRecords(application, tasks));
+    },
+  );
+}

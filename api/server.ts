@@ -1,0 +1,60 @@
+/** Runs the HTTP API on its own (production: one process per role; `mohla dev` runs it in-process). */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { loadConfig, type Config } from '../infra/config.js';
+import { openOrm } from '../db/orm.js';
+import { loadProcedureFolder } from '../registry/catalogue.js';
+import { buildApp } from './app.js';
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  let orm: MikroORM | undefined;
+  let redis: Redis | undefined;
+  try {
+    orm = await openOrm(config.databaseUrl);
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
+    redis.on('error', () => undefined);
+    const { catalogue, errors } = loadProcedureFolder(config.proceduresDir);
+    for (const e of errors) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
+    const app = await buildApp(
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, catalogue },
+      { logger: { level: config.logLevel }, disableRequestLogging: false },
+    );
+    const url = await app.listen({ host: config.http.host, port: config.http.port });
+    const [ormRef, redisRef] = [orm, redis];
+    return {
+      app,
+      url,
+      async close() {
+        await app.close();
+        redisRef.disconnect();
+        await ormRef.close();
+        await connection.close();
+      },
+    };
+  } catch (err) {
+    redis?.disconnect();
+    await orm?.close();
+    await connection.close();
+    throw err;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const api = await startApi(loadConfig());
+  console.log(`API listening on ${api.url}`);
+  const stop = () => void api.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

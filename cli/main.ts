@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, ENVIRONMENT, loadConfig } from '../infra/config.js';
+import { ServiceUnavailableError } from '../infra/services.js';
+import { ensureTemporalCli, TemporalCliMissingError } from '../infra/temporal-cli.js';
+
+/** Errors that are the user's to fix: one line, no stack trace. */
+class UsageError extends Error {}
+
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  dev: {
+    summary: 'Bring the whole system up on this machine (Temporal, PostgreSQL, Redis, worker, API)',
+    run: async () => {
+      const { startDevStack } = await import('../infra/dev-stack.js');
+      const stop = await startDevStack(loadConfig());
+      await new Promise<void>((resolve) => {
+        const onSignal = () => {
+          console.log('\nStopping…');
+          resolve();
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      });
+      await stop();
+      console.log('Stopped.');
+      return 0;
+    },
+  },
+  'temporal-cli': {
+    summary: 'Find the Temporal CLI (or build it with Go into the shared cache) and print its path',
+    run: async () => {
+      const cli = await ensureTemporalCli();
+      console.log(cli.path);
+      return 0;
+    },
+  },
+  migrate: {
+    summary: 'Apply the pending database migrations',
+    run: async () => {
+      const { migrate, openOrm } = await import('../db/orm.js');
+      const { ensurePostgres } = await import('../infra/services.js');
+      const config = loadConfig();
+      const pg = await ensurePostgres(config.databaseUrl, { dataDir: config.dataDir, allowEmbedded: false });
+      const orm = await openOrm(pg.url);
+      try {
+        const applied = await migrate(orm);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply');
+      } finally {
+        await orm.close();
+      }
+      return 0;
+    },
+  },
+  env: {
+    summary: 'List the environment variables Mohla reads, with their defaults',
+    run: async () => {
+      for (const [name, v] of Object.entries(ENVIRONMENT)) console.log(`${name}=${v.default}\n    ${v.doc}`);
+      return 0;
+    },
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'mohla — administrative procedures with legal deadlines',
+    '',
+    'Usage: mohla <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `mohla env` for the configuration variables.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    options: { help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: false,
+  });
+  const [name, ...rest] = positionals;
+  if (!name || (values.help && !name)) {
+    console.log(help());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}"; run \`mohla --help\` for the list`);
+  return command.run(rest);
+}
+
+const expected = [UsageError, ConfigError, ServiceUnavailableError, TemporalCliMissingError];
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (expected.some((type) => err instanceof type)) {
+      console.error(`mohla: ${(err as Error).message}`);
+      process.exit(err instanceof UsageError ? 2 : 1);
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,38 @@
+/**
+ * The error catalogue shared by the engine, the workflow, the API and the CLI. A code travels through
+ * Temporal as the `type` of an ApplicationFailure and becomes an HTTP status at the API's edge.
+ */
+export const ERROR_CATALOGUE = {
+  invalid_input: { status: 400, title: 'The request is not valid' },
+  application_not_found: { status: 404, title: 'No application has this tracking number' },
+  procedure_not_found: { status: 404, title: 'No published procedure has this id' },
+  task_not_found: { status: 404, title: 'The application has no such task' },
+  task_not_open: { status: 409, title: 'The task is no longer open' },
+  application_closed: { status: 409, title: 'The application is already closed' },
+  unknown_outcome: { status: 422, title: 'The task does not declare this outcome' },
+  invalid_task_data: { status: 400, title: 'The task form is not valid' },
+  service_unavailable: { status: 503, title: 'A service Mohla depends on does not answer' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface DomainErrorDetail {
+  /** JSON pointer of the offending field, when there is one. */
+  pointer?: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: DomainErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CATALOGUE, value);
+}

@@ -1,0 +1,73 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Workflow code is replayed: it may only reach the Temporal workflow runtime and pure modules.
+// The engine is shared by workflows, activities, the API and the CLI, so it must be pure too.
+const workflowSafePackages = ['@temporalio/workflow', '@temporalio/common'];
+const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** @param {string[]} allowedPackages @param {string} allowedRelative */
+function pureImports(allowedPackages, allowedRelative) {
+  const allowedPkg = allowedPackages.map((p) => `${escapeRegex(p)}(?:/|$)`).join('|');
+  return [
+    'error',
+    {
+      patterns: [
+        {
+          regex: allowedPkg ? `^(?!\\.|${allowedPkg})` : '^(?!\\.)',
+          message: 'Only pure modules here: no Node built-ins and no package besides ' +
+            (allowedPackages.join(', ') || 'none') + '.',
+          allowTypeImports: true,
+        },
+        {
+          regex: `^\\.\\./(?!${allowedRelative})`,
+          message: 'Only pure modules here: import from engine/ (or within this folder), not from I/O code.',
+          allowTypeImports: true,
+        },
+      ],
+    },
+  ];
+}
+
+const impureGlobals = ['process', 'require', 'setTimeout', 'setInterval', 'setImmediate', 'Buffer', 'fetch'].map(
+  (name) => ({ name, message: 'Not available in pure code: pass it in or do it in an activity.' }),
+);
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.data/**', 'dist/**', 'web/dist/**', 'migrations/.snapshot*'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': pureImports(workflowSafePackages, '(?:\\.\\./)*engine/'),
+      'no-restricted-globals': ['error', ...impureGlobals],
+    },
+  },
+  {
+    files: ['engine/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': pureImports([], '$^'),
+      'no-restricted-globals': ['error', ...impureGlobals],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'The engine never reads a clock: take the instant from the event.' },
+        { object: 'Math', property: 'random', message: 'The engine is deterministic.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The engine never reads a clock.' },
+      ],
+    },
+  },
+);

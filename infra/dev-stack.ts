@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import type { Config } from './config.js';
+import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from './services.js';
+import { ensureTemporalCli } from './temporal-cli.js';
+import { startDevServer, waitForTemporal, type DevServer } from './temporal-server.js';
+import { migrate, openOrm } from '../db/orm.js';
+import { createWorker } from '../worker.js';
+import { startApi } from '../api/server.js';
+
+type Log = (line: string) => void;
+
+async function ensureTemporal(config: Config, log: Log): Promise<DevServer | undefined> {
+  try {
+    await waitForTemporal(config.temporal.address, 1500);
+    log(`Temporal answers at ${config.temporal.address}: using it.`);
+    return undefined;
+  } catch {
+    // Nothing there: start our own dev server below.
+  }
+  const cli = await ensureTemporalCli({ log });
+  const [host, port] = config.temporal.address.split(':');
+  if (!host || !port || !['127.0.0.1', 'localhost'].includes(host)) {
+    throw new ServiceUnavailableError(
+      'Temporal',
+      `Temporal at ${config.temporal.address} does not answer; start it or set TEMPORAL_ADDRESS=host:port.`,
+    );
+  }
+  log(`Starting the Temporal dev server (${cli.path}, found via ${cli.source})…`);
+  return startDevServer({
+    cli: cli.path,
+    host,
+    port: Number(port),
+    uiPort: config.temporal.uiPort,
+    dbFile: path.join(config.dataDir, 'temporal.db'),
+    namespace: config.temporal.namespace,
+  });
+}
+
+/**
+ * `mohla dev`: the whole system on one machine with embedded defaults. Returns a function that stops
+ * everything it started, in reverse order.
+ */
+export async function startDevStack(config: Config, log: Log = console.log): Promise<() => Promise<void>> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log(`while stopping: ${String(err)}`));
+  };
+  try {
+    const temporal = await ensureTemporal(config, log);
+    if (temporal) stops.push(temporal.stop);
+    const postgres: RunningService = await ensurePostgres(config.databaseUrl, { dataDir: config.dataDir, allowEmbedded: true, log });
+    if (postgres.stop) stops.push(postgres.stop);
+    const redis = await ensureRedis(config.redisUrl, { dataDir: config.dataDir, allowStart: true, log });
+    if (redis.stop) stops.push(redis.stop);
+    const effective: Config = { ...config, databaseUrl: postgres.url, redisUrl: redis.url };
+
+    const orm = await openOrm(effective.databaseUrl);
+    stops.push(() => orm.close());
+    const applied = await migrate(orm);
+    log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+
+    const connection = await NativeConnection.connect({ address: effective.temporal.address });
+    stops.push(() => connection.close());
+    const worker = await createWorker({
+      connection,
+      orm,
+      taskQueue: effective.temporal.taskQueue,
+      namespace: effective.temporal.namespace,
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      // The SDK's runtime may already have begun the shutdown on Ctrl-C.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+
+    const api = await startApi(effective, log);
+    stops.push(() => api.close());
+
+    log('');
+    log('Mohla is up:');
+    log(`  API            ${api.url}   (health: ${api.url}/health, docs: ${api.url}/docs)`);
+    if (temporal?.uiUrl) log(`  Temporal UI    ${temporal.uiUrl}`);
+    log(`  Temporal       ${effective.temporal.address} (task queue ${effective.temporal.taskQueue})`);
+    log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}`);
+    log(`  Redis          ${new URL(effective.redisUrl).host}${redis.started ? ' (started by mohla)' : ''}`);
+    log('Press Ctrl-C to stop.');
+    return stopAll;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

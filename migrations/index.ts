@@ -1,0 +1,7 @@
+// Written by `npm run migration:create`: the committed migrations, oldest first. Append-only.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121064621 } from './Migration20261121064621.js';
+
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261121064621', class: Migration20261121064621 },
+];

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import type { PinnedProcedure } from '../engine/application.js';
+import { canonicalJson } from '../engine/canonical-json.js';
+import { checkDefinition } from '../engine/definition-checks.js';
+import type { ProcedureDefinition } from '../engine/definition.generated.js';
+import { createAjv, definitionSchemaValidator, fieldErrors, type FieldError } from './definition-schema.js';
+
+export const DEFINITION_FILE = /^[a-z][a-z0-9-]*\.v\d+\.json$/;
+
+export interface DefinitionFileError {
+  file: string;
+  pointer: string;
+  message: string;
+}
+
+export function hashDefinition(definition: ProcedureDefinition): string {
+  return createHash('sha256').update(canonicalJson(definition)).digest('hex');
+}
+
+/** Schema, then semantic checks: the errors a designer can act on, each with its JSON pointer. */
+export function validateDefinition(candidate: unknown): FieldError[] {
+  const validate = definitionSchemaValidator();
+  if (!validate(candidate)) return fieldErrors(validate.errors);
+  return checkDefinition(candidate as ProcedureDefinition);
+}
+
+export function readDefinitionFile(file: string): { definition?: ProcedureDefinition; errors: DefinitionFileError[] } {
+  const name = path.basename(file);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return { errors: [{ file: name, pointer: '', message: `not valid JSON: ${(err as Error).message}` }] };
+  }
+  const errors = validateDefinition(parsed).map((e) => ({ file: name, ...e }));
+  if (errors.length) return { errors };
+  const definition = parsed as ProcedureDefinition;
+  const expected = `${definition.id}.v${definition.version}.json`;
+  if (name !== expected) {
+    return { errors: [{ file: name, pointer: '/id', message: `id and version say the file should be named ${expected}` }] };
+  }
+  return { definition, errors: [] };
+}
+
+/**
+ * The published procedures, each version pinned with its hash. A form validator is compiled once per
+ * version, when first needed.
+ */
+export class ProcedureCatalogue {
+  private readonly versions = new Map<string, PinnedProcedure[]>();
+  private readonly formValidators = new Map<string, ValidateFunction>();
+  private readonly ajv = createAjv();
+
+  add(definition: ProcedureDefinition): PinnedProcedure {
+    const pinned: PinnedProcedure = {
+      id: definition.id,
+      version: definition.version,
+      hash: hashDefinition(definition),
+      definition,
+    };
+    const list = this.versions.get(definition.id) ?? [];
+    if (list.some((p) => p.version === definition.version)) {
+      throw new Error(`${definition.id} v${definition.version} is already published`);
+    }
+    list.push(pinned);
+    list.sort((a, b) => a.version - b.version);
+    this.versions.set(definition.id, list);
+    return pinned;
+  }
+
+  get(id: string, version?: number): PinnedProcedure | undefined {
+    const list = this.versions.get(id);
+    if (!list) return undefined;
+    return version === undefined ? list[list.length - 1] : list.find((p) => p.version === version);
+  }
+
+  list(): PinnedProcedure[] {
+    return [...this.versions.values()].map((l) => l[l.length - 1] as PinnedProcedure);
+  }
+
+  /** Validates a citizen's form against the procedure's form schema; pointers are relative to `prefix`. */
+  validateForm(procedure: PinnedProcedure, data: unknown, prefix = '/data'): FieldError[] {
+    const key = `${procedure.id}@${procedure.version}`;
+    let validate = this.formValidators.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(procedure.definition.form);
+      this.formValidators.set(key, validate);
+    }
+    return validate(data) ? [] : fieldErrors(validate.errors, prefix);
+  }
+}
+
+/** Loads every definition file of a folder; an invalid one is reported and the others still load. */
+export function loadProcedureFolder(dir: string): { catalogue: ProcedureCatalogue; errors: DefinitionFileError[] } {
+  const catalogue = new ProcedureCatalogue();
+  const errors: DefinitionFileError[] = [];
+  for (const name of readdirSync(dir).filter((f) => DEFINITION_FILE.test(f)).sort()) {
+    const result = readDefinitionFile(path.join(dir, name));
+    errors.push(...result.errors);
+    if (result.definition) catalogue.add(result.definition);
+  }
+  return { catalogue, errors };
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { PROJECT_ROOT } from '../infra/config.js';
+
+export const DEFINITION_SCHEMA_PATH = path.join(PROJECT_ROOT, 'procedures/schema/procedure.schema.json');
+
+/** One ajv for definitions and the forms they declare, so every schema is read with the same rules. */
+export function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  addFormats.default(ajv);
+  // Read by the type generator only.
+  ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
+  return ajv;
+}
+
+export interface FieldError {
+  pointer: string;
+  message: string;
+}
+
+/** ajv's errors as one line per field, with the pointer a person can follow. */
+export function fieldErrors(errors: ErrorObject[] | null | undefined, prefix = ''): FieldError[] {
+  return (errors ?? []).map((e) => {
+    let pointer = `${prefix}${e.instancePath}`;
+    let message = e.message ?? 'is not valid';
+    if (e.keyword === 'required') pointer = `${pointer}/${(e.params as { missingProperty: string }).missingProperty}`;
+    if (e.keyword === 'additionalProperties') {
+      pointer = `${pointer}/${(e.params as { additionalProperty: string }).additionalProperty}`;
+      message = 'is not an allowed property';
+    }
+    if (e.keyword === 'required') message = 'is required';
+    if (e.keyword === 'enum') message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    return { pointer: pointer || '/', message };
+  });
+}
+
+let definitionValidator: ValidateFunction | undefined;
+
+export function definitionSchemaValidator(): ValidateFunction {
+  definitionValidator ??= createAjv().compile(JSON.parse(readFileSync(DEFINITION_SCHEMA_PATH, 'utf8')));
+  return definitionValidator;
+}

@@ -1,0 +1,64 @@
+/**
+ * Once per test run: the real Temporal dev server (our own process, headless, in memory), PostgreSQL and
+ * Redis checked or started, and the workflow code bundled once for every test worker.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../infra/config.js';
+import { ensurePostgres, ensureRedis } from '../infra/services.js';
+import { ensureTemporalCli } from '../infra/temporal-cli.js';
+import { startDevServer } from '../infra/temporal-server.js';
+import { WORKFLOWS_PATH } from '../worker.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    /** A database URL on the test server; each test file creates its own database next to it. */
+    databaseUrl: string;
+    redisUrl: string;
+    workflowBundlePath: string;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export default async function setup(project: TestProject) {
+  const config = loadConfig();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-test-'));
+  const log = (line: string) => console.log(`[setup] ${line}`);
+  const cli = await ensureTemporalCli({ log });
+  const databaseUrl = process.env.TEST_DATABASE_URL ?? config.databaseUrl.replace(/\/[^/]*$/, '/mohla_test');
+  const [temporal, postgres, redis, bundle] = await Promise.all([
+    freePort().then((port) => startDevServer({ cli: cli.path, port })),
+    ensurePostgres(databaseUrl, { dataDir: path.join(config.dataDir, 'test'), allowEmbedded: true, log }),
+    ensureRedis(process.env.TEST_REDIS_URL ?? config.redisUrl, { dataDir: path.join(config.dataDir, 'test'), allowStart: true, log }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+  ]);
+  const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+
+  project.provide('temporalAddress', temporal.address);
+  project.provide('databaseUrl', postgres.url);
+  project.provide('redisUrl', redis.url);
+  project.provide('workflowBundlePath', workflowBundlePath);
+
+  return async () => {
+    await temporal.stop();
+    await postgres.stop?.();
+    await redis.stop?.();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { searchAttributes } from '../workflows/search-attributes.js';
+import { createTestStack, eventually, type TestStack } from './helpers/stack.js';
+
+const residenceForm = { fullName: 'Amina Idrissi', cin: 'FB123456', address: '12 rue Al Amal, Berkane' };
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await createTestStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function file(officeId: string) {
+  const res = await stack.app.inject({
+    method: 'POST',
+    url: '/applications',
+    payload: { procedureId: 'residence-certificate', officeId, data: residenceForm },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+async function inbox(officeId: string) {
+  const res = await stack.app.inject({ method: 'GET', url: `/tasks?officeId=${officeId}` });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().tasks as Array<{ id: string; trackingNumber: string; status: string }>;
+}
+
+describe('walking skeleton: file → inbox → complete → closed', () => {
+  it('runs an application through every layer and closes it with its outcome', async () => {
+    const office = `annex-${stack.id}`;
+    const filed = await file(office);
+    expect(filed.trackingNumber).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
+    expect(filed.status).toBe('open');
+
+    // The workflow id is the tracking number.
+    const description = await stack.client.workflow.getHandle(filed.trackingNumber).describe();
+    expect(description.status.name).toBe('RUNNING');
+
+    // The filing call answers once the projection is written: the task is already in the inbox.
+    const tasks = await inbox(office);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ trackingNumber: filed.trackingNumber, status: 'open' });
+
+    const completed = await stack.app.inject({
+      method: 'POST',
+      url: `/tasks/${tasks[0]!.id}/complete`,
+      payload: { outcome: 'approve', actor: 'agent-1' },
+    });
+    expect(completed.statusCode, completed.body).toBe(200);
+    expect(completed.json()).toMatchObject({ status: 'closed', outcome: 'approved', document: 'residence-certificate' });
+
+    const followed = await stack.app.inject({ method: 'GET', url: `/applications/${filed.trackingNumber.toLowerCase()}` });
+    expect(followed.statusCode).toBe(200);
+    expect(followed.json()).toMatchObject({
+      trackingNumber: filed.trackingNumber,
+      status: 'closed',
+      outcome: 'approved',
+      tasks: [{ status: 'completed', outcome: 'approve', assignee: 'agent-1' }],
+    });
+    expect(await inbox(office)).toHaveLength(0);
+
+    // Search attributes find it (visibility is eventually consistent).
+    const listed = await eventually(async () => {
+      const found: string[] = [];
+      for await (const wf of stack.client.workflow.list({
+        query: `MohlaOffice = '${office}' AND MohlaStatus = 'closed'`,
+      })) {
+        found.push(wf.workflowId);
+      }
+      return found.length ? found : undefined;
+    });
+    expect(listed).toEqual([filed.trackingNumber]);
+    const result = await stack.client.workflow.getHandle(filed.trackingNumber).result();
+    expect(result.outcome).toBe('approved');
+    const desc = await stack.client.workflow.getHandle(filed.trackingNumber).describe();
+    expect(desc.typedSearchAttributes.get(searchAttributes.procedure)).toBe('residence-certificate');
+
+    // The history replays cleanly against the current workflow code.
+    const history = await stack.client.workflow.getHandle(filed.trackingNumber).fetchHistory();
+    const replays = Worker.runReplayHistories(
+      { workflowBundle: { codePath: stack.workflowBundlePath }, replayName: 'skeleton' },
+      [{ workflowId: filed.trackingNumber, history }],
+    );
+    for await (const replay of replays) expect(replay.error).toBeUndefined();
+  });
+
+  it('rejects a second completion with 409 and answers an identical retry with the same result', async () => {
+    const office = `annex-dup-${stack.id}`;
+    const filed = await file(office);
+    const taskId = filed.tasks[0].id;
+    const payload = { outcome: 'reject', actor: 'agent-2' };
+    const first = await stack.app.inject({ method: 'POST', url: `/tasks/${taskId}/complete`, payload });
+    expect(first.statusCode, first.body).toBe(200);
+    const retry = await stack.app.inject({ method: 'POST', url: `/tasks/${taskId}/complete`, payload });
+    expect(retry.statusCode, retry.body).toBe(200);
+    expect(retry.json()).toMatchObject({ status: 'closed', outcome: 'rejected' });
+    const other = await stack.app.inject({
+      method: 'POST',
+      url: `/tasks/${taskId}/complete`,
+      payload: { outcome: 'approve', actor: 'agent-2' },
+    });
+    expect(other.statusCode, other.body).toBe(409);
+    expect(other.headers['content-type']).toContain('application/problem+json');
+    expect(other.json()).toMatchObject({ code: 'task_not_open' });
+    const followed = await stack.app.inject({ method: 'GET', url: `/applications/${filed.trackingNumber}` });
+    expect(followed.json()).toMatchObject({ outcome: 'rejected' });
+  });
+
+  it('refuses an outcome the task does not declare, naming the field, and leaves the task open', async () => {
+    const office = `annex-outcome-${stack.id}`;
+    const filed = await file(office);
+    const taskId = filed.tasks[0].id;
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: `/tasks/${taskId}/complete`,
+      payload: { outcome: 'maybe', actor: 'agent-3' },
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'unknown_outcome', errors: [{ pointer: '/outcome' }] });
+    expect((await inbox(office)).map((t) => t.status)).toEqual(['open']);
+  });
+});
+
+describe('bad input', () => {
+  it('names each missing or mistyped field of the form with a 400 problem', async () => {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/applications',
+      payload: { procedureId: 'residence-certificate', officeId: 'annex-1', data: { fullName: 42, cin: 'FB1' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    const pointers = res.json().errors.map((e: { pointer: string }) => e.pointer).sort();
+    expect(pointers).toEqual(['/data/address', '/data/fullName']);
+  });
+
+  it('names a body field of the wrong type', async () => {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/applications',
+      payload: { procedureId: 'residence-certificate', officeId: 7, data: residenceForm },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ pointer: '/officeId', message: 'must be string' }]);
+  });
+
+  it('says which procedure is unknown with a 404', async () => {
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/applications',
+      payload: { procedureId: 'no-such-procedure', officeId: 'annex-1', data: {} },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'procedure_not_found', errors: [{ pointer: '/procedureId' }] });
+  });
+
+  it('tells a mistyped tracking number from an unknown one', async () => {
+    const typo = await stack.app.inject({ method: 'GET', url: '/applications/7KQM-4RZ8-A' });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().detail).toContain('check character');
+    const unknown = await stack.app.inject({ method: 'GET', url: '/applications/0000-0000-0' });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
+
+describe('GET /health', () => {
+  it('reports Temporal, PostgreSQL and Redis', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'ok',
+      services: { temporal: { ok: true }, postgres: { ok: true }, redis: { ok: true } },
+    });
+  });
+});

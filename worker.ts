@@ -1,0 +1,66 @@
+/**
+ * The composition root of the Temporal worker process: connects to Temporal and PostgreSQL, builds the
+ * activities and runs the procedure workflow. `mohla dev` and the tests build theirs with `createWorker`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createActivities } from './activities/index.js';
+import { loadConfig } from './infra/config.js';
+import { openOrm } from './db/orm.js';
+
+export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  orm: MikroORM;
+  taskQueue: string;
+  namespace?: string;
+  /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  options?: Partial<WorkerOptions>;
+}
+
+export function workflowSource(bundle?: WorkerOptions['workflowBundle']): Partial<WorkerOptions> {
+  return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH };
+}
+
+export async function createWorker(setup: WorkerSetup): Promise<Worker> {
+  return Worker.create({
+    connection: setup.connection,
+    namespace: setup.namespace ?? 'default',
+    taskQueue: setup.taskQueue,
+    activities: createActivities({ orm: setup.orm }),
+    ...workflowSource(setup.workflowBundle),
+    ...setup.options,
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const orm = await openOrm(config.databaseUrl);
+  const bundlePath = process.env.MOHLA_WORKFLOW_BUNDLE;
+  const worker = await createWorker({
+    connection,
+    orm,
+    taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
+  });
+  console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
+  try {
+    await worker.run();
+  } finally {
+    await orm.close();
+    await connection.close();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,1 @@
+export { procedureWorkflow } from './procedure.js';
