@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
-import { loadConfig } from './infra/config.js';
+import { env, loadConfig } from './infra/config.js';
 import { openOrm } from './db/orm.js';
 
 export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const orm = await openOrm(config.databaseUrl);
-  const bundlePath = process.env.MOHLA_WORKFLOW_BUNDLE;
+  const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');
   const worker = await createWorker({
     connection,
     orm,

@@ -29,7 +29,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
     for (const e of errors) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
     const app = await buildApp(
       { temporal, taskQueue: config.temporal.taskQueue, orm, redis, catalogue },
-      { logger: { level: config.logLevel }, disableRequestLogging: false },
+      { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     const [ormRef, redisRef] = [orm, redis];

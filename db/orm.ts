@@ -22,6 +22,7 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       emit: 'ts',
       snapshot: true,
       snapshotName: '.snapshot-mohla',
+      silent: true,
     },
     pool: { min: 0, max: 10 },
     debug: false,

@@ -20,6 +20,10 @@ export const ENVIRONMENT = {
   PORT: { default: '3000', doc: 'Port of the HTTP API.' },
   MOHLA_DATA_DIR: { default: '.data', doc: 'Local state for `mohla dev` (Temporal database, embedded services).' },
   MOHLA_PROCEDURES_DIR: { default: 'procedures', doc: 'Folder of the shipped procedure definitions.' },
+  MOHLA_WORKFLOW_BUNDLE: {
+    default: '',
+    doc: 'Path of a prebuilt workflow bundle for the worker; empty: bundle workflows/ at start.',
+  },
   NODE_ENV: { default: 'development', doc: '`production` turns development conveniences off.' },
   LOG_LEVEL: { default: 'info', doc: 'API and worker log level (fatal, error, warn, info, debug).' },
 } as const satisfies Record<string, { default: string; doc: string }>;

@@ -19,6 +19,8 @@ export class TemporalCliMissingError extends Error {}
 interface LookupOptions {
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** Where Go may be when it is not on PATH (Go's official tarball installs to /usr/local/go). */
+  goFallbacks?: string[];
 }
 
 function isExecutable(file: string): boolean {
@@ -95,7 +97,7 @@ export async function ensureTemporalCli(options: LookupOptions = {}): Promise<Te
   const found = findTemporalCli(env);
   if (found) return found;
 
-  const go = onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = onPath('go', env) ?? (options.goFallbacks ?? ['/usr/local/go/bin/go']).find(isExecutable);
   if (!go) {
     throw new TemporalCliMissingError(
       'The Temporal CLI was not found and Go is not installed to build it. Install Go and run again, ' +

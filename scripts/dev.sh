@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm run dev`: the whole system on this machine (Temporal dev server, PostgreSQL, Redis, worker, API).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+ensure_dependencies
+ensure_temporal_cli
+exec node bin/mohla.js dev "$@"

@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ENVIRONMENT, PROJECT_ROOT } from '../infra/config.js';
+import { searchAttributeFlags } from '../infra/temporal-server.js';
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  environment?: Record<string, string>;
+  depends_on?: Record<string, unknown> | string[];
+}
+
+const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const services = compose.services;
+const mohlaServices = ['api', 'worker', 'migrate'];
+
+/** Resolves `${VAR:-default}` the way Compose does when VAR is unset. */
+const withDefaults = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (['node_modules', '.data', '.git', 'test'].includes(name)) return [];
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return full.endsWith('.ts') && !full.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+describe('docker-compose.yml', () => {
+  it('has the production-like stack: PostgreSQL, Redis, Temporal with its UI, and Mohla built from the Dockerfile', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'temporal', 'temporal-ui', ...mohlaServices]));
+    expect(services.temporal?.image).toMatch(/^temporalio\/auto-setup:/);
+    expect(services.temporal?.environment?.DB).toMatch(/^postgres/);
+    expect(services['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
+    for (const name of mohlaServices) expect(services[name]?.build, name).toBeDefined();
+  });
+
+  it('gives Mohla only variables the code reads', () => {
+    for (const name of mohlaServices) {
+      for (const variable of Object.keys(services[name]?.environment ?? {})) {
+        expect(Object.keys(ENVIRONMENT), `${name}: ${variable}`).toContain(variable);
+      }
+    }
+  });
+
+  it('points Temporal, PostgreSQL and Redis at services of the file', () => {
+    for (const name of mohlaServices) {
+      const environment = services[name]?.environment ?? {};
+      const temporal = environment.TEMPORAL_ADDRESS?.split(':')[0];
+      expect(services[temporal ?? ''], `${name} TEMPORAL_ADDRESS`).toBeDefined();
+      const database = new URL(withDefaults(environment.DATABASE_URL ?? ''));
+      const pg = services[database.hostname]?.environment ?? {};
+      expect(database.username).toBe(pg.POSTGRES_USER);
+      expect(database.password).toBe(withDefaults(pg.POSTGRES_PASSWORD ?? ''));
+      expect(database.pathname).toBe(`/${pg.POSTGRES_DB}`);
+      const redis = new URL(environment.REDIS_URL ?? '');
+      expect(services[redis.hostname]?.image, `${name} REDIS_URL`).toMatch(/^redis:/);
+    }
+  });
+
+  it('registers the same search attributes as the dev server', () => {
+    const command = ([] as string[]).concat(services['temporal-setup']?.command ?? []).join(' ');
+    const registered = [...command.matchAll(/(Mohla\w+)=(\w+)/g)].map((m) => `${m[1]}=${m[2]}`).sort();
+    const expected = searchAttributeFlags().filter((f) => f !== '--search-attribute').sort();
+    expect(registered).toEqual(expected);
+  });
+});
+
+describe('configuration', () => {
+  it('declares every environment variable the code reads', () => {
+    const systemVariables = new Set(['HOME', 'PATH', 'XDG_CACHE_HOME']);
+    const read = new Set<string>();
+    for (const file of sourceFiles(PROJECT_ROOT)) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/process\.env\.([A-Z_]+)|env\.([A-Z_]+)\b/g)) {
+        const name = match[1] ?? match[2];
+        if (name && !systemVariables.has(name)) read.add(name);
+      }
+    }
+    const undeclared = [...read].filter((name) => !(name in ENVIRONMENT));
+    expect(undeclared).toEqual([]);
+  });
+});
