@@ -1,5 +1,6 @@
 import type { ApplicationState, Outcome, TaskState, TaskStatus } from '../engine/application.js';
-import type { ApplicationRecord, TaskRecord } from '../db/entities.js';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Application, Task, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
 
 /** What the API shows of an application (the form data stays out: it is personal). */
 export function applicationView(state: ApplicationState) {
@@ -65,4 +66,13 @@ export function stateFromRecords(app: ApplicationRecord, tasks: TaskRecord[]): A
     taskCount: tasks.length,
     revision: app.revision,
   };
+}
+
+/** An application as its projection holds it, or undefined when none has this tracking number. */
+export async function readApplication(orm: MikroORM, trackingNumber: string): Promise<ApplicationState | undefined> {
+  const em = orm.em.fork();
+  const application = await em.findOne(Application, { trackingNumber });
+  if (!application) return undefined;
+  const tasks = await em.find(Task, { trackingNumber }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return stateFromRecords(application, tasks);
 }

@@ -6,11 +6,10 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { ApplicationInput } from '../../engine/application.js';
 import { DomainError } from '../../engine/errors.js';
 import { parseTrackingNumber, trackingNumberFromBytes } from '../../engine/tracking-number.js';
-import { Application, Task } from '../../db/entities.js';
 import { confirmFiling, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
 import { searchAttributes } from '../../workflows/search-attributes.js';
 import type { ApiContext } from '../context.js';
-import { applicationView, stateFromRecords } from '../views.js';
+import { applicationView, readApplication } from '../views.js';
 
 const fileApplicationBody = {
   type: 'object',
@@ -95,13 +94,11 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { summary: 'Follow an application', tags: ['applications'], params: trackingParams } },
     async (request) => {
       const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
-      const em = ctx.orm.em.fork();
-      const application = await em.findOne(Application, { trackingNumber });
-      if (!application) {
+      const state = await readApplication(ctx.orm, trackingNumber);
+      if (!state) {
         throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
       }
-      const tasks = await em.find(Task, { trackingNumber }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-      return applicationView(stateFromRecords(application, tasks));
+      return applicationView(state);
     },
   );
 }

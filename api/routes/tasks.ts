@@ -4,10 +4,12 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalJson } from '../../engine/canonical-json.js';
 import { DomainError } from '../../engine/errors.js';
-import { Application, Task, type TaskRecord } from '../../db/entities.js';
+import type { UpdateDefinition } from '@temporalio/client';
+import type { ApplicationState } from '../../engine/application.js';
+import { Task, type TaskRecord } from '../../db/entities.js';
 import { claimTask, completeTask } from '../../workflows/messages.js';
 import type { ApiContext } from '../context.js';
-import { applicationView, stateFromRecords, taskFromRecord, taskView } from '../views.js';
+import { applicationView, readApplication, taskFromRecord, taskView } from '../views.js';
 import { canonicalTrackingNumber } from './applications.js';
 
 const inboxQuery = {
@@ -77,33 +79,37 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
   );
 
   /**
-   * A closed workflow no longer takes updates. The projection tells why; when it shows that this very
-   * request was the one that closed the task, a retry gets the same answer as the first call.
+   * Sends an agent's action to the application's workflow. A closed workflow no longer takes updates:
+   * the projection then tells why, and when it shows that this very request was the one that closed the
+   * task, a retry gets the same answer as the first call.
    */
-  async function afterClose(taskId: string, err: unknown, wasThisRequest: (task: TaskRecord) => boolean) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-    const em = ctx.orm.em.fork();
-    const task = await em.findOne(Task, { id: taskId });
-    if (!task) throw new DomainError('task_not_found', `No task ${taskId}.`);
-    if (wasThisRequest(task)) {
-      const application = await em.findOneOrFail(Application, { trackingNumber: task.trackingNumber });
-      const tasks = await em.find(Task, { trackingNumber: task.trackingNumber }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-      return stateFromRecords(application, tasks);
+  async function act<R extends { taskId: string }>(
+    update: UpdateDefinition<ApplicationState, [R]>,
+    action: string,
+    request: R,
+    wasThisRequest: (task: TaskRecord) => boolean,
+  ) {
+    const handle = ctx.temporal.workflow.getHandle(trackingNumberOfTask(request.taskId));
+    try {
+      return applicationView(
+        await handle.executeUpdate(update, { args: [request], updateId: actionUpdateId(action, request.taskId, request) }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const task = await ctx.orm.em.fork().findOne(Task, { id: request.taskId });
+      if (!task) throw new DomainError('task_not_found', `No task ${request.taskId}.`);
+      const state = wasThisRequest(task) ? await readApplication(ctx.orm, task.trackingNumber) : undefined;
+      if (state) return applicationView(state);
+      throw new DomainError('task_not_open', `Task ${request.taskId} is already ${task.status}; its application is closed.`);
     }
-    throw new DomainError('task_not_open', `Task ${taskId} is already ${task.status}; its application is closed.`);
   }
 
   app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof claimBody> }>(
     '/tasks/:taskId/claim',
     { schema: { summary: 'Claim a task', tags: ['tasks'], params: taskParams, body: claimBody } },
     async (request) => {
-      const { taskId } = request.params;
-      const handle = ctx.temporal.workflow.getHandle(trackingNumberOfTask(taskId));
-      const req = { taskId, actor: request.body.actor };
-      const state = await handle
-        .executeUpdate(claimTask, { args: [req], updateId: actionUpdateId('claim', taskId, req) })
-        .catch((err) => afterClose(taskId, err, (t) => t.assignee === req.actor));
-      return applicationView(state);
+      const req = { taskId: request.params.taskId, actor: request.body.actor };
+      return act(claimTask, 'claim', req, (t) => t.assignee === req.actor);
     },
   );
 
@@ -111,20 +117,9 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/tasks/:taskId/complete',
     { schema: { summary: 'Complete a task with one of its outcomes', tags: ['tasks'], params: taskParams, body: completeBody } },
     async (request) => {
-      const { taskId } = request.params;
-      const handle = ctx.temporal.workflow.getHandle(trackingNumberOfTask(taskId));
-      const req = {
-        taskId,
-        outcome: request.body.outcome,
-        actor: request.body.actor,
-        ...(request.body.data ? { data: request.body.data as Record<string, unknown> } : {}),
-      };
-      const state = await handle
-        .executeUpdate(completeTask, { args: [req], updateId: actionUpdateId('complete', taskId, req) })
-        .catch((err) =>
-          afterClose(taskId, err, (t) => t.status === 'completed' && t.outcome === req.outcome && t.completedBy === req.actor),
-        );
-      return applicationView(state);
+      const { outcome, actor, data } = request.body;
+      const req = { taskId: request.params.taskId, outcome, actor, ...(data ? { data: data as Record<string, unknown> } : {}) };
+      return act(completeTask, 'complete', req, (t) => t.status === 'completed' && t.outcome === outcome && t.completedBy === actor);
     },
   );
 }
