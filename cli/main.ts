@@ -1,10 +1,8 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, ENVIRONMENT, loadConfig } from '../infra/config.js';
 import { ServiceUnavailableError } from '../infra/services.js';
 import { ensureTemporalCli, TemporalCliMissingError } from '../infra/temporal-cli.js';
 
-/** Errors that are the user's to fix: one line, no stack trace. */
-class UsageError extends Error {}
+import { UsageError } from './usage-error.js';
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   dev: {
@@ -50,6 +48,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
       return 0;
     },
   },
+  validate: {
+    summary: 'Validate procedure definitions: mohla validate <files…> [--json]',
+    run: async (args) => (await import('./validate.js')).validateCommand(args),
+  },
   env: {
     summary: 'List the environment variables Mohla reads, with their defaults',
     run: async () => {
@@ -74,19 +76,14 @@ function help(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    options: { help: { type: 'boolean', short: 'h' } },
-    allowPositionals: true,
-    strict: false,
-  });
-  const [name, ...rest] = positionals;
-  if (!name || (values.help && !name)) {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
     return 0;
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command "${name}"; run \`mohla --help\` for the list`);
+  // Each command parses its own arguments, flags included.
   return command.run(rest);
 }
 
@@ -95,9 +92,11 @@ const expected = [UsageError, ConfigError, ServiceUnavailableError, TemporalCliM
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (expected.some((type) => err instanceof type)) {
+    // node:util parseArgs reports an unknown or malformed flag with one of these codes.
+    const badFlag = String((err as { code?: string }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    if (badFlag || expected.some((type) => err instanceof type)) {
       console.error(`mohla: ${(err as Error).message}`);
-      process.exit(err instanceof UsageError ? 2 : 1);
+      process.exit(badFlag || err instanceof UsageError ? 2 : 1);
     }
     console.error(err);
     process.exit(1);

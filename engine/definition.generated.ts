@@ -1,17 +1,115 @@
 /* Generated from procedures/schema/procedure.schema.json by `npm run generate`. Do not edit. */
+import type {Expression as JsonLogicExpression} from './expression.js';
 /** A JSON Schema (draft 2020-12) describing form data. */
 export type JsonSchemaObject = Record<string, unknown>;
 
 /**
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
- * via the `definition` "Step".
+ * via the `definition` "RoleId".
  */
-export type Step = UserTaskStep | EndStep;
+export type RoleId = string;
+/**
+ * How long: working days, calendar days (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "Budget".
+ */
+export type Budget =
+  | {
+      workingDays: number;
+    }
+  | {
+      calendarDays: number;
+      rollForward?: boolean;
+    }
+  | {
+      duration: string;
+    };
+/**
+ * A JSON Logic expression over the application (var paths: data.<field>, steps.<stepId>.outcome, steps.<stepId>.data.<field>, branches.<parallelId>.<branchId>).
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "Expression".
+ */
+export type Expression = JsonLogicExpression;
 /**
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
  * via the `definition` "StepId".
  */
 export type StepId = string;
+/**
+ * "citizen", "assignee" (whoever holds the task), or a declared role.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "Recipient".
+ */
+export type Recipient = string;
+/**
+ * What happens when the deadline expires.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "Expiry".
+ */
+export type Expiry =
+  | {
+      action: 'escalate';
+      toRole: RoleId;
+      notify?: Recipient[];
+      /**
+       * How long: working days, calendar days (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
+       */
+      next?:
+        | {
+            workingDays: number;
+          }
+        | {
+            calendarDays: number;
+            rollForward?: boolean;
+          }
+        | {
+            duration: string;
+          };
+    }
+  | {
+      action: 'autoApprove';
+      /**
+       * The approving end step.
+       */
+      end: string;
+      /**
+       * Document attesting that the decision was granted by silence.
+       */
+      attestation: string;
+    }
+  | {
+      action: 'autoReject';
+      /**
+       * The rejecting end step.
+       */
+      end: string;
+      motivation: LocalizedText;
+    }
+  | {
+      action: 'notify';
+      /**
+       * @minItems 1
+       */
+      notify: [Recipient, ...Recipient[]];
+    };
+/**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "Step".
+ */
+export type Step =
+  | UserTaskStep
+  | ServiceTaskStep
+  | DecisionStep
+  | ParallelStep
+  | JoinStep
+  | RequestComplementStep
+  | WaitStep
+  | NotifyStep
+  | EndStep;
 
 /**
  * A Mohla procedure definition: one version of an administrative procedure of the digital guide.
@@ -23,22 +121,56 @@ export interface ProcedureDefinition {
    */
   id: string;
   /**
-   * Version number, starting at 1.
+   * Version number, starting at 1. A published version never changes.
    */
   version: number;
   title: LocalizedText;
-  description?: LocalizedText;
-  category: string;
+  description: LocalizedText;
+  eligibility?: LocalizedText;
+  category:
+    | 'civil-status'
+    | 'certificates'
+    | 'urban-planning'
+    | 'economic-activity'
+    | 'public-domain'
+    | 'access-to-information'
+    | 'complaints'
+    | 'human-resources'
+    | 'participation'
+    | 'taxation'
+    | 'council';
   /**
-   * The roles whose members take part (candidate roles of the tasks).
+   * The kinds of office that handle it.
    *
    * @minItems 1
    */
-  roles: [string, ...string[]];
+  offices: [
+    'commune' | 'annex' | 'prefecture' | 'province' | 'region' | 'ministry' | 'agency',
+    ...('commune' | 'annex' | 'prefecture' | 'province' | 'region' | 'ministry' | 'agency')[]
+  ];
   /**
-   * JSON Schema of the citizen's application form.
+   * The roles whose members take part: candidate roles of tasks, escalation targets and recipients.
+   *
+   * @minItems 1
+   */
+  roles: [RoleId, ...RoleId[]];
+  legalBasis: LegalBasis;
+  /**
+   * JSON Schema (2020-12) of the citizen's application form.
    */
   form: JsonSchemaObject;
+  /**
+   * The documents of the procedure's guide: only these may be asked for.
+   */
+  documents: RequiredDocument[];
+  fees: Fee[];
+  /**
+   * Where an application may be filed.
+   *
+   * @minItems 1
+   */
+  channels: ['web' | 'kiosk' | 'counter', ...('web' | 'kiosk' | 'counter')[]];
+  deadline: LegalDeadline;
   /**
    * Id of the first step.
    */
@@ -62,6 +194,121 @@ export interface LocalizedText {
   en: string;
 }
 /**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "LegalBasis".
+ */
+export interface LegalBasis {
+  /**
+   * The law or decree, e.g. "Law 31.13".
+   */
+  law: string;
+  articles?: string[];
+  note: string;
+  /**
+   * false when the fact could not be checked against the legal text: the note must then say "unconfirmed".
+   */
+  confirmed: boolean;
+}
+/**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "RequiredDocument".
+ */
+export interface RequiredDocument {
+  id: string;
+  label: LocalizedText;
+  /**
+   * @minItems 1
+   */
+  formats: ['pdf' | 'jpeg' | 'png', ...('pdf' | 'jpeg' | 'png')[]];
+  maxSizeMb: number;
+  /**
+   * true when the citizen may file without it.
+   */
+  optional?: boolean;
+  /**
+   * The administration gets it itself (Law 55.19): never asked of the citizen.
+   */
+  fetchedByAdministration?: boolean;
+}
+/**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "Fee".
+ */
+export interface Fee {
+  label: LocalizedText;
+  amountMad: number;
+  note?: LocalizedText;
+}
+/**
+ * The procedure's legal deadline.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "LegalDeadline".
+ */
+export interface LegalDeadline {
+  budget: Budget;
+  variants?: BudgetVariant[];
+  /**
+   * filing: at the filing instant; completeFile: once the file is complete (after a complement, or at filing when none is asked); stepEntry: when `step` is entered.
+   */
+  startsOn: 'filing' | 'completeFile' | 'stepEntry';
+  step?: StepId;
+  /**
+   * While the citizen completes the file the clock pauses, restarts from the complete file, or runs on.
+   */
+  onComplement: 'pause' | 'restart' | 'continue';
+  extension?: Extension;
+  warnings?: WarningRung[];
+  onExpiry: Expiry;
+  legalBasis?: LegalBasis;
+}
+/**
+ * A different budget when the condition holds at filing (e.g. urgency).
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "BudgetVariant".
+ */
+export interface BudgetVariant {
+  when: Expression;
+  budget: Budget;
+  label?: LocalizedText;
+}
+/**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "Extension".
+ */
+export interface Extension {
+  /**
+   * How many extensions at most.
+   */
+  maxCount: number;
+  /**
+   * How much each extension adds, in the budget's unit.
+   */
+  units: number;
+  /**
+   * A reasoned notice must reach the citizen before the current due date (Law 31.13).
+   */
+  noticeRequired: boolean;
+  /**
+   * The only reasons accepted, when the law restricts them.
+   */
+  reasons?: string[];
+}
+/**
+ * Warn these recipients this long before the due instant.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "WarningRung".
+ */
+export interface WarningRung {
+  before: Budget;
+  /**
+   * @minItems 1
+   */
+  notify: [Recipient, ...Recipient[]];
+}
+/**
  * A task for an agent of the candidate role, closed by one of its declared outcomes.
  *
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
@@ -69,8 +316,12 @@ export interface LocalizedText {
  */
 export interface UserTaskStep {
   type: 'userTask';
+  /**
+   * Candidate role.
+   */
   role: string;
   title: LocalizedText;
+  instructions?: LocalizedText;
   /**
    * JSON Schema of the data the agent enters.
    */
@@ -78,6 +329,7 @@ export interface UserTaskStep {
   outcomes: {
     [k: string]: Transition;
   };
+  serviceLevel?: ServiceLevel;
 }
 /**
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
@@ -86,6 +338,191 @@ export interface UserTaskStep {
 export interface Transition {
   next: StepId;
   label?: LocalizedText;
+}
+/**
+ * An internal service level for one step, counted from entering it.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "ServiceLevel".
+ */
+export interface ServiceLevel {
+  budget: Budget;
+  warnings?: WarningRung[];
+  onExpiry?: Expiry;
+}
+/**
+ * An automatic step: a named activity with its input mapping and retry policy.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "ServiceTaskStep".
+ */
+export interface ServiceTaskStep {
+  type: 'serviceTask';
+  /**
+   * A service activity of Mohla's registry.
+   */
+  activity: string;
+  /**
+   * Activity parameters: each value is a JSON Logic expression over the application.
+   */
+  input?: {
+    [k: string]: Expression;
+  };
+  /**
+   * Keeps the result under steps.<stepId>.result for later decisions.
+   */
+  resultAs?: boolean;
+  retry?: RetryPolicy;
+  next: StepId;
+  /**
+   * Where to go when the activity fails for good; without it the failure waits for a supervisor.
+   */
+  onFailure?: string;
+}
+/**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "RetryPolicy".
+ */
+export interface RetryPolicy {
+  maximumAttempts?: number;
+  initialInterval?: string;
+  backoffCoefficient?: number;
+  maximumInterval?: string;
+}
+/**
+ * Goes to the first case whose condition holds, otherwise to `otherwise`.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "DecisionStep".
+ */
+export interface DecisionStep {
+  type: 'decision';
+  /**
+   * @minItems 1
+   */
+  cases: [
+    {
+      when: Expression;
+      next: StepId;
+    },
+    ...{
+      when: Expression;
+      next: StepId;
+    }[]
+  ];
+  otherwise: StepId;
+}
+/**
+ * Runs branches side by side (e.g. a commission's reviews). A branch ends at a join step naming this step.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "ParallelStep".
+ */
+export interface ParallelStep {
+  type: 'parallel';
+  branches: {
+    [k: string]: {
+      start: StepId;
+      label?: LocalizedText;
+    };
+  };
+  completion:
+    | {
+        mode: 'all' | 'any';
+      }
+    | {
+        mode: 'nOfM';
+        n: number;
+      };
+  /**
+   * Where the application goes once enough branches have joined.
+   */
+  next: string;
+}
+/**
+ * Ends a branch of a parallel step.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "JoinStep".
+ */
+export interface JoinStep {
+  type: 'join';
+  /**
+   * The parallel step this branch belongs to.
+   */
+  parallel: string;
+}
+/**
+ * Asks the citizen for missing documents; the legal deadline pauses or restarts as the deadline says.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "RequestComplementStep".
+ */
+export interface RequestComplementStep {
+  type: 'requestComplement';
+  /**
+   * Ids of the guide's documents that may be asked for here; the agent picks among them.
+   *
+   * @minItems 1
+   */
+  documents: [string, ...string[]];
+  /**
+   * A complement may be asked only once per file (Law 55.19).
+   */
+  onlyOnce: boolean;
+  /**
+   * Where to go when onlyOnce forbids a second request.
+   */
+  ifAlreadyRequested?: string;
+  /**
+   * How long: working days, calendar days (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
+   */
+  answerWithin:
+    | {
+        workingDays: number;
+      }
+    | {
+        calendarDays: number;
+        rollForward?: boolean;
+      }
+    | {
+        duration: string;
+      };
+  /**
+   * Where the file goes once the citizen answers.
+   */
+  next: string;
+  /**
+   * Where it goes when the citizen does not answer in time.
+   */
+  onTimeout: string;
+}
+/**
+ * Waits for a time (e.g. a public inquiry).
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "WaitStep".
+ */
+export interface WaitStep {
+  type: 'wait';
+  for: Budget;
+  next: StepId;
+}
+/**
+ * Sends a message and moves on.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "NotifyStep".
+ */
+export interface NotifyStep {
+  type: 'notify';
+  /**
+   * @minItems 1
+   */
+  notify: [Recipient, ...Recipient[]];
+  template: string;
+  channels?: ('sms' | 'email')[];
+  next: StepId;
 }
 /**
  * Closes the application with its outcome.
@@ -100,4 +537,5 @@ export interface EndStep {
    * Document issued to the citizen.
    */
   document?: string;
+  motivation?: LocalizedText;
 }

@@ -20,29 +20,67 @@ export function hashDefinition(definition: ProcedureDefinition): string {
   return createHash('sha256').update(canonicalJson(definition)).digest('hex');
 }
 
-/** Schema, then semantic checks: the errors a designer can act on, each with its JSON pointer. */
-export function validateDefinition(candidate: unknown): FieldError[] {
-  const validate = definitionSchemaValidator();
-  if (!validate(candidate)) return fieldErrors(validate.errors);
-  return checkDefinition(candidate as ProcedureDefinition);
+const formAjv = createAjv();
+
+/** A form must itself be a JSON Schema that ajv can compile. */
+function formProblems(schema: unknown, pointer: string): FieldError[] {
+  try {
+    formAjv.compile(schema as object);
+    return [];
+  } catch (err) {
+    return [{ pointer, message: `not a valid JSON Schema: ${(err as Error).message}` }];
+  }
 }
 
+/** Schema, then semantic checks: the errors a designer can act on, each with its JSON pointer. */
+export function validateDefinition(candidate: unknown): FieldError[] {
+  if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) {
+    return [{ pointer: '/', message: `a definition is a JSON object, found ${describe(candidate)}` }];
+  }
+  const validate = definitionSchemaValidator();
+  if (!validate(candidate)) return fieldErrors(validate.errors);
+  const definition = candidate as ProcedureDefinition;
+  return [
+    ...formProblems(definition.form, '/form'),
+    ...Object.entries(definition.steps).flatMap(([id, step]) =>
+      step.type === 'userTask' && step.form ? formProblems(step.form, `/steps/${id}/form`) : [],
+    ),
+    ...checkDefinition(definition),
+  ];
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/** Reads and validates one definition file; every error names the file. */
 export function readDefinitionFile(file: string): { definition?: ProcedureDefinition; errors: DefinitionFileError[] } {
-  const name = path.basename(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    return { errors: [{ file, pointer: '', message: `cannot be read: ${reason}` }] };
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    return { errors: [{ file: name, pointer: '', message: `not valid JSON: ${(err as Error).message}` }] };
+    return { errors: [{ file, pointer: '', message: `not valid JSON: ${(err as Error).message}` }] };
   }
-  const errors = validateDefinition(parsed).map((e) => ({ file: name, ...e }));
-  if (errors.length) return { errors };
-  const definition = parsed as ProcedureDefinition;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { errors: [{ file, pointer: '', message: `a definition is a JSON object, found ${describe(parsed)}` }] };
+  }
+  const errors = validateDefinition(parsed).map((e) => ({ file, ...e }));
+  return errors.length ? { errors } : { definition: parsed as ProcedureDefinition, errors: [] };
+}
+
+/** Shipped files are named after what they hold, so a reader finds a version by its file name. */
+export function fileNameProblem(file: string, definition: ProcedureDefinition): DefinitionFileError | undefined {
   const expected = `${definition.id}.v${definition.version}.json`;
-  if (name !== expected) {
-    return { errors: [{ file: name, pointer: '/id', message: `id and version say the file should be named ${expected}` }] };
-  }
-  return { definition, errors: [] };
+  return path.basename(file) === expected
+    ? undefined
+    : { file, pointer: '/id', message: `id and version say the file should be named ${expected}` };
 }
 
 /**
@@ -98,9 +136,11 @@ export function loadProcedureFolder(dir: string): { catalogue: ProcedureCatalogu
   const catalogue = new ProcedureCatalogue();
   const errors: DefinitionFileError[] = [];
   for (const name of readdirSync(dir).filter((f) => DEFINITION_FILE.test(f)).sort()) {
-    const result = readDefinitionFile(path.join(dir, name));
-    errors.push(...result.errors);
-    if (result.definition) catalogue.add(result.definition);
+    const file = path.join(dir, name);
+    const result = readDefinitionFile(file);
+    const misnamed = result.definition && fileNameProblem(file, result.definition);
+    errors.push(...[...result.errors, ...(misnamed ? [misnamed] : [])].map((e) => ({ ...e, file: name })));
+    if (result.definition && !misnamed) catalogue.add(result.definition);
   }
   return { catalogue, errors };
 }

@@ -31,6 +31,11 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, prefix = '
       message = 'is not an allowed property';
     }
     if (e.keyword === 'required') message = 'is required';
+    if (e.keyword === 'discriminator') {
+      const { tag, tagValue } = e.params as { tag: string; tagValue: unknown };
+      pointer = `${pointer}/${tag}`;
+      message = tagValue === undefined ? 'is required' : `${JSON.stringify(tagValue)} is not a known ${tag}`;
+    }
     if (e.keyword === 'enum') message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     return { pointer: pointer || '/', message };
   });

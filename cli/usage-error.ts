@@ -1,0 +1,2 @@
+/** An error that is the user's to fix: printed as one line, exit code 2, no stack trace. */
+export class UsageError extends Error {}
