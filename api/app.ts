@@ -6,6 +6,7 @@ import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { healthRoutes } from './routes/health.js';
+import { procedureRoutes } from './routes/procedures.js';
 import { taskRoutes } from './routes/tasks.js';
 
 /**
@@ -54,5 +55,6 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   healthRoutes(app, ctx);
   applicationRoutes(app, ctx);
   taskRoutes(app, ctx);
+  procedureRoutes(app, ctx);
   return app;
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
-import type { ProcedureCatalogue } from '../registry/catalogue.js';
+import type { ProcedureRegistry } from '../registry/published.js';
 
 /** What the routes need from the outside world; built once by the server or a test. */
 export interface ApiContext {
@@ -9,5 +9,5 @@ export interface ApiContext {
   taskQueue: string;
   orm: MikroORM;
   redis: Redis;
-  catalogue: ProcedureCatalogue;
+  procedures: ProcedureRegistry;
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../infra/config.js';
 import { openOrm } from '../db/orm.js';
-import { loadProcedureFolder } from '../registry/catalogue.js';
+import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
 import { buildApp } from './app.js';
 
 export interface RunningApi {
@@ -25,10 +25,12 @@ export async function startApi(config: Config, log: (line: string) => void = con
     orm = await openOrm(config.databaseUrl);
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
     redis.on('error', () => undefined);
-    const { catalogue, errors } = loadProcedureFolder(config.proceduresDir);
-    for (const e of errors) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
+    const procedures = new ProcedureRegistry(orm);
+    for (const e of await publishShippedProcedures(procedures, config.proceduresDir)) {
+      log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
+    }
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, catalogue },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -52,6 +52,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'Validate procedure definitions: mohla validate <files…> [--json]',
     run: async (args) => (await import('./validate.js')).validateCommand(args),
   },
+  guide: {
+    summary: 'Print the digital guide as Markdown: mohla guide [--lang ar|fr|en] [--procedure <id>]',
+    run: async (args) => (await import('./guide.js')).guideCommand(args),
+  },
   env: {
     summary: 'List the environment variables Mohla reads, with their defaults',
     run: async () => {

@@ -84,4 +84,29 @@ export const Task = new EntitySchema<TaskRecord>({
   indexes: [{ properties: ['officeId', 'status', 'createdAt'] }],
 });
 
-export const entities = [Application, Task];
+export interface ProcedureVersionRecord {
+  procedureId: string;
+  version: number;
+  hash: string;
+  definition: Record<string, unknown>;
+  source: string;
+  publishedBy: string;
+  publishedAt: Date;
+}
+
+/** The registry of published versions: rows are inserted once and never updated. */
+export const ProcedureVersion = new EntitySchema<ProcedureVersionRecord>({
+  name: 'ProcedureVersion',
+  tableName: 'procedure_version',
+  properties: {
+    procedureId: { type: 'string', length: 64, primary: true },
+    version: { type: 'integer', primary: true },
+    hash: { type: 'string', length: 64 },
+    definition: { type: 'json' },
+    source: { type: 'string', length: 16 },
+    publishedBy: { type: 'string', length: 128 },
+    publishedAt: { type: 'datetime' },
+  },
+});
+
+export const entities = [Application, Task, ProcedureVersion];

@@ -11,6 +11,8 @@ export const ERROR_CATALOGUE = {
   application_closed: { status: 409, title: 'The application is already closed' },
   unknown_outcome: { status: 422, title: 'The task does not declare this outcome' },
   invalid_task_data: { status: 400, title: 'The task form is not valid' },
+  invalid_definition: { status: 422, title: 'The procedure definition is not valid' },
+  version_conflict: { status: 409, title: 'This procedure version is already published with other content' },
   service_unavailable: { status: 503, title: 'A service Mohla depends on does not answer' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -1,7 +1,9 @@
 // Written by `npm run migration:create`: the committed migrations, oldest first. Append-only.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121064621 } from './Migration20261121064621.js';
+import { Migration20261121070520 } from './Migration20261121070520.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121064621', class: Migration20261121064621 },
+  { name: 'Migration20261121070520', class: Migration20261121070520 },
 ];

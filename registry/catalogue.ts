@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ValidateFunction } from 'ajv';
 import type { PinnedProcedure } from '../engine/application.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { checkDefinition } from '../engine/definition-checks.js';
@@ -83,14 +82,9 @@ export function fileNameProblem(file: string, definition: ProcedureDefinition): 
     : { file, pointer: '/id', message: `id and version say the file should be named ${expected}` };
 }
 
-/**
- * The published procedures, each version pinned with its hash. A form validator is compiled once per
- * version, when first needed.
- */
+/** Definitions read from files, each version pinned with its hash (the shipped procedures). */
 export class ProcedureCatalogue {
   private readonly versions = new Map<string, PinnedProcedure[]>();
-  private readonly formValidators = new Map<string, ValidateFunction>();
-  private readonly ajv = createAjv();
 
   add(definition: ProcedureDefinition): PinnedProcedure {
     const pinned: PinnedProcedure = {
@@ -101,7 +95,7 @@ export class ProcedureCatalogue {
     };
     const list = this.versions.get(definition.id) ?? [];
     if (list.some((p) => p.version === definition.version)) {
-      throw new Error(`${definition.id} v${definition.version} is already published`);
+      throw new Error(`${definition.id} v${definition.version} is already in the catalogue`);
     }
     list.push(pinned);
     list.sort((a, b) => a.version - b.version);
@@ -115,19 +109,14 @@ export class ProcedureCatalogue {
     return version === undefined ? list[list.length - 1] : list.find((p) => p.version === version);
   }
 
+  /** The latest version of each procedure. */
   list(): PinnedProcedure[] {
     return [...this.versions.values()].map((l) => l[l.length - 1] as PinnedProcedure);
   }
 
-  /** Validates a citizen's form against the procedure's form schema; pointers are relative to `prefix`. */
-  validateForm(procedure: PinnedProcedure, data: unknown, prefix = '/data'): FieldError[] {
-    const key = `${procedure.id}@${procedure.version}`;
-    let validate = this.formValidators.get(key);
-    if (!validate) {
-      validate = this.ajv.compile(procedure.definition.form);
-      this.formValidators.set(key, validate);
-    }
-    return validate(data) ? [] : fieldErrors(validate.errors, prefix);
+  /** Every version, oldest first per procedure. */
+  all(): PinnedProcedure[] {
+    return [...this.versions.values()].flat();
   }
 }
 

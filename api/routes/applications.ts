@@ -46,13 +46,13 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { summary: 'File an application', tags: ['applications'], body: fileApplicationBody } },
     async (request, reply) => {
       const body = request.body;
-      const procedure = ctx.catalogue.get(body.procedureId, body.procedureVersion);
+      const procedure = await ctx.procedures.get(body.procedureId, body.procedureVersion);
       if (!procedure) {
         throw new DomainError('procedure_not_found', `No published procedure "${body.procedureId}"${body.procedureVersion ? ` v${body.procedureVersion}` : ''}.`, [
           { pointer: body.procedureVersion ? '/procedureVersion' : '/procedureId', message: 'is not a published procedure' },
         ]);
       }
-      const formErrors = ctx.catalogue.validateForm(procedure, body.data);
+      const formErrors = ctx.procedures.validateForm(procedure, body.data);
       if (formErrors.length) {
         throw new DomainError('invalid_input', formErrors.map((e) => `${e.pointer} ${e.message}`).join('; '), formErrors);
       }

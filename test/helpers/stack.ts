@@ -13,7 +13,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { migrate, openOrm } from '../../db/orm.js';
 import { createDatabaseIfMissing } from '../../infra/services.js';
-import { loadProcedureFolder, type ProcedureCatalogue } from '../../registry/catalogue.js';
+import { ProcedureRegistry, publishShippedProcedures } from '../../registry/published.js';
 import { loadConfig } from '../../infra/config.js';
 import { createWorker } from '../../worker.js';
 
@@ -30,7 +30,7 @@ export interface TestStack {
   client: Client;
   orm: MikroORM;
   redis: Redis;
-  catalogue: ProcedureCatalogue;
+  procedures: ProcedureRegistry;
   taskQueue: string;
   databaseUrl: string;
   temporalAddress: string;
@@ -68,9 +68,11 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   const redis = new Redis(inject('redisUrl'), { keyPrefix: `mohla-test:${id}:` });
-  const { catalogue } = loadProcedureFolder(loadConfig().proceduresDir);
+  const procedures = new ProcedureRegistry(orm);
+  const refused = await publishShippedProcedures(procedures, loadConfig().proceduresDir);
+  if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
   const taskQueue = `test-${id}`;
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, catalogue });
+  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures });
   const workflowBundlePath = inject('workflowBundlePath');
 
   let nativeConnection: NativeConnection | undefined;
@@ -81,7 +83,7 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
     client,
     orm,
     redis,
-    catalogue,
+    procedures,
     taskQueue,
     databaseUrl,
     temporalAddress,

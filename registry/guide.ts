@@ -1,0 +1,210 @@
+/**
+ * The digital guide of administrative procedures, generated from the definitions so that what citizens
+ * read is what the engine enforces.
+ */
+import type { PinnedProcedure } from '../engine/application.js';
+import type { Budget, LocalizedText, ProcedureDefinition, Step } from '../engine/definition.generated.js';
+import { SERVICE_ACTIVITIES, isServiceActivity } from '../engine/service-activities.js';
+
+export const LANGUAGES = ['ar', 'fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+type Phrases = Record<Language, string>;
+
+const WORDS = {
+  workingDays: { ar: 'يوم عمل', fr: 'jours ouvrables', en: 'working days' },
+  calendarDays: { ar: 'يوما', fr: 'jours calendaires', en: 'calendar days' },
+  fromFiling: { ar: 'ابتداء من إيداع الطلب', fr: 'à compter du dépôt de la demande', en: 'from the filing of the application' },
+  fromCompleteFile: { ar: 'ابتداء من استكمال الملف', fr: 'à compter du dossier complet', en: 'from the complete file' },
+  fromStep: { ar: 'ابتداء من مرحلة', fr: "à compter de l'étape", en: 'from the step' },
+  autoApprove: {
+    ar: 'السكوت يعتبر موافقة: عند انقضاء الأجل دون جواب يعتبر الطلب مقبولا وتسلم شهادة بذلك.',
+    fr: "Le silence vaut accord : sans réponse dans le délai, la demande est réputée acceptée et une attestation est délivrée.",
+    en: 'Silence means consent: without an answer by the deadline the application is deemed granted, and an attestation says so.',
+  },
+  autoReject: {
+    ar: 'عند انقضاء الأجل دون جواب يعتبر الطلب مرفوضا ويمكن الطعن فيه.',
+    fr: 'Sans réponse dans le délai, la demande est réputée rejetée ; un recours est ouvert.',
+    en: 'Without an answer by the deadline the application is deemed refused; it can then be appealed.',
+  },
+  escalate: {
+    ar: 'عند انقضاء الأجل يحال الملف على الرئيس المباشر.',
+    fr: 'À l’expiration du délai, le dossier est transmis au supérieur hiérarchique.',
+    en: 'When the deadline passes, the file goes to a supervisor.',
+  },
+  notify: { ar: 'عند انقضاء الأجل يتم إشعار المسؤولين.', fr: 'À l’expiration du délai, les responsables sont avertis.', en: 'When the deadline passes, the officials in charge are alerted.' },
+  extension: {
+    ar: 'يمكن تمديد الأجل',
+    fr: 'Le délai peut être prolongé',
+    en: 'The deadline can be extended',
+  },
+  times: { ar: 'مرة', fr: 'fois', en: 'time(s)' },
+  by: { ar: 'بـ', fr: 'de', en: 'by' },
+  withNotice: { ar: 'مع إشعار معلل مسبق', fr: 'avec un avis motivé préalable', en: 'with prior, reasoned notice' },
+  decision: { ar: 'قرار حسب معطيات الملف', fr: 'Décision selon les données du dossier', en: 'Decision on the data of the file' },
+  parallel: { ar: 'دراسة متزامنة من طرف', fr: 'Examen en parallèle par', en: 'Reviewed side by side by' },
+  complement: { ar: 'قد يطلب منك استكمال الوثائق', fr: 'Des pièces manquantes peuvent vous être demandées', en: 'You may be asked for missing documents' },
+  once: { ar: 'مرة واحدة فقط', fr: 'une seule fois', en: 'only once' },
+  wait: { ar: 'انتظار', fr: 'Attente de', en: 'Waiting period of' },
+  free: { ar: 'مجانا', fr: 'Gratuit', en: 'Free of charge' },
+  fetched: { ar: 'تحصل عليها الإدارة بنفسها', fr: "obtenu par l'administration elle-même", en: 'obtained by the administration itself' },
+  optional: { ar: 'اختيارية', fr: 'facultatif', en: 'optional' },
+  unconfirmed: { ar: 'غير مؤكد', fr: 'non confirmé', en: 'unconfirmed' },
+} satisfies Record<string, Phrases>;
+
+const OUTCOMES: Record<string, Phrases> = {
+  approved: { ar: 'قبول', fr: 'Acceptation', en: 'Approval' },
+  rejected: { ar: 'رفض', fr: 'Refus', en: 'Refusal' },
+  withdrawn: { ar: 'سحب الطلب', fr: 'Retrait', en: 'Withdrawal' },
+  closed: { ar: 'حفظ الملف', fr: 'Clôture', en: 'Closure' },
+};
+
+export function pickLanguage(requested: string | undefined, acceptLanguage?: string): Language {
+  const candidates = [requested, ...(acceptLanguage ?? '').split(',').map((p) => p.split(';')[0]?.trim())];
+  for (const c of candidates) {
+    const base = c?.slice(0, 2).toLowerCase();
+    if (base && (LANGUAGES as readonly string[]).includes(base)) return base as Language;
+  }
+  return 'fr';
+}
+
+export function budgetText(budget: Budget, lang: Language): string {
+  if ('workingDays' in budget) return `${budget.workingDays} ${WORDS.workingDays[lang]}`;
+  if ('calendarDays' in budget) return `${budget.calendarDays} ${WORDS.calendarDays[lang]}`;
+  return budget.duration;
+}
+
+/** The steps a citizen's file goes through, in the order they are first met from the start. */
+function stepsInOrder(definition: ProcedureDefinition): Array<[string, Step]> {
+  const order: Array<[string, Step]> = [];
+  const seen = new Set<string>();
+  const queue = [definition.start];
+  while (queue.length) {
+    const id = queue.shift()!;
+    const step = definition.steps[id];
+    if (!step || seen.has(id)) continue;
+    seen.add(id);
+    order.push([id, step]);
+    const next: string[] = [];
+    switch (step.type) {
+      case 'userTask': next.push(...Object.values(step.outcomes).map((t) => t.next)); break;
+      case 'parallel': next.push(...Object.values(step.branches).map((b) => b.start), step.next); break;
+      case 'decision': next.push(...step.cases.map((c) => c.next), step.otherwise); break;
+      case 'requestComplement': next.push(step.next, step.onTimeout); break;
+      case 'serviceTask': case 'wait': case 'notify': next.push(step.next); break;
+      case 'join': case 'end': break;
+    }
+    queue.push(...next);
+  }
+  return order;
+}
+
+function stepText(definition: ProcedureDefinition, step: Step, lang: Language): string | undefined {
+  const t = (text: LocalizedText) => text[lang];
+  switch (step.type) {
+    case 'userTask':
+      return t(step.title);
+    case 'serviceTask':
+      return isServiceActivity(step.activity) && lang === 'en' ? SERVICE_ACTIVITIES[step.activity].description : undefined;
+    case 'decision':
+      return WORDS.decision[lang];
+    case 'parallel':
+      return `${WORDS.parallel[lang]} ${Object.entries(step.branches).map(([id, b]) => (b.label ? t(b.label) : id)).join(', ')}`;
+    case 'requestComplement': {
+      const docs = step.documents
+        .map((id) => definition.documents.find((d) => d.id === id))
+        .map((d) => (d ? t(d.label) : ''))
+        .filter(Boolean)
+        .join(', ');
+      return `${WORDS.complement[lang]}${step.onlyOnce ? ` (${WORDS.once[lang]})` : ''}: ${docs}`;
+    }
+    case 'wait':
+      return `${WORDS.wait[lang]} ${budgetText(step.for, lang)}`;
+    case 'end':
+      return `${OUTCOMES[step.outcome]?.[lang] ?? step.outcome}${step.document ? ` — ${step.document}` : ''}`;
+    case 'notify':
+    case 'join':
+      return undefined;
+  }
+}
+
+export function guideEntry(procedure: PinnedProcedure, lang: Language) {
+  const d = procedure.definition;
+  const deadline = d.deadline;
+  const starts =
+    deadline.startsOn === 'filing' ? WORDS.fromFiling[lang] : deadline.startsOn === 'completeFile' ? WORDS.fromCompleteFile[lang] : `${WORDS.fromStep[lang]} ${deadline.step}`;
+  const extension = deadline.extension
+    ? `${WORDS.extension[lang]} ${deadline.extension.maxCount} ${WORDS.times[lang]} ${WORDS.by[lang]} ${deadline.extension.units} ${
+        'workingDays' in deadline.budget ? WORDS.workingDays[lang] : WORDS.calendarDays[lang]
+      }${deadline.extension.noticeRequired ? `, ${WORDS.withNotice[lang]}` : ''}.`
+    : undefined;
+  const basis = deadline.legalBasis ?? d.legalBasis;
+  return {
+    id: d.id,
+    version: d.version,
+    language: lang,
+    title: d.title[lang],
+    description: d.description[lang],
+    eligibility: d.eligibility?.[lang] ?? null,
+    category: d.category,
+    offices: d.offices,
+    channels: d.channels,
+    documents: d.documents.map((doc) => ({
+      id: doc.id,
+      label: doc.label[lang],
+      formats: doc.formats,
+      maxSizeMb: doc.maxSizeMb,
+      optional: doc.optional ?? false,
+      fetchedByAdministration: doc.fetchedByAdministration ?? false,
+    })),
+    fees: d.fees.map((f) => ({ label: f.label[lang], amountMad: f.amountMad, note: f.note?.[lang] ?? null })),
+    steps: stepsInOrder(d)
+      .map(([id, step]) => ({ id, kind: step.type, text: stepText(d, step, lang) }))
+      .filter((s): s is { id: string; kind: Step['type']; text: string } => s.text !== undefined),
+    legalDeadline: {
+      budget: budgetText(deadline.budget, lang),
+      variants: (deadline.variants ?? []).map((v) => ({ budget: budgetText(v.budget, lang), label: v.label?.[lang] ?? null })),
+      startsOn: starts,
+      extension: extension ?? null,
+      onExpiry: WORDS[deadline.onExpiry.action][lang],
+    },
+    legalBasis: {
+      law: basis.law,
+      articles: basis.articles ?? [],
+      note: basis.note,
+      confirmed: basis.confirmed,
+    },
+  };
+}
+
+export type GuideEntry = ReturnType<typeof guideEntry>;
+
+export function guideMarkdown(entries: GuideEntry[], lang: Language): string {
+  const headings = {
+    ar: { docs: 'الوثائق المطلوبة', fees: 'الرسوم', steps: 'المراحل', deadline: 'الأجل القانوني', basis: 'السند القانوني', who: 'من يمكنه الطلب', channels: 'قنوات الإيداع' },
+    fr: { docs: 'Pièces à fournir', fees: 'Frais', steps: 'Étapes', deadline: 'Délai légal', basis: 'Base légale', who: 'Qui peut demander', channels: 'Canaux de dépôt' },
+    en: { docs: 'Documents', fees: 'Fees', steps: 'Steps', deadline: 'Legal deadline', basis: 'Legal basis', who: 'Who may apply', channels: 'Where to file' },
+  }[lang];
+  const lines: string[] = [];
+  for (const e of entries) {
+    lines.push(`## ${e.title}`, '', e.description, '');
+    if (e.eligibility) lines.push(`**${headings.who}:** ${e.eligibility}`, '');
+    lines.push(`**${headings.channels}:** ${e.channels.join(', ')}`, '');
+    lines.push(`### ${headings.docs}`, '');
+    for (const doc of e.documents) {
+      const notes = [doc.formats.join('/'), `≤ ${doc.maxSizeMb} MB`, ...(doc.optional ? [WORDS.optional[lang]] : []), ...(doc.fetchedByAdministration ? [WORDS.fetched[lang]] : [])];
+      lines.push(`- ${doc.label} (${notes.join(', ')})`);
+    }
+    if (!e.documents.length) lines.push('-');
+    lines.push('', `### ${headings.fees}`, '');
+    lines.push(...(e.fees.length ? e.fees.map((f) => `- ${f.label}: ${f.amountMad} MAD${f.note ? ` (${f.note})` : ''}`) : [`- ${WORDS.free[lang]}`]));
+    lines.push('', `### ${headings.steps}`, '', ...e.steps.map((s, i) => `${i + 1}. ${s.text}`));
+    lines.push('', `### ${headings.deadline}`, '', `${e.legalDeadline.budget} ${e.legalDeadline.startsOn}.`);
+    for (const v of e.legalDeadline.variants) lines.push(`${v.budget}${v.label ? `: ${v.label}` : ''}.`);
+    if (e.legalDeadline.extension) lines.push(e.legalDeadline.extension);
+    lines.push(e.legalDeadline.onExpiry, '');
+    const articles = e.legalBasis.articles.length ? ` (${e.legalBasis.articles.join(', ')})` : '';
+    lines.push(`### ${headings.basis}`, '', `${e.legalBasis.law}${articles}. ${e.legalBasis.note}${e.legalBasis.confirmed ? '' : ` [${WORDS.unconfirmed[lang]}]`}`, '');
+  }
+  return lines.join('\n');
+}
