@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
-import { env, loadConfig } from './infra/config.js';
+import { env, loadConfig, PROJECT_ROOT } from './infra/config.js';
+import { CalendarStore } from './registry/calendars.js';
 import { openOrm } from './db/orm.js';
 
 export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
@@ -26,12 +27,16 @@ export function workflowSource(bundle?: WorkerOptions['workflowBundle']): Partia
   return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH };
 }
 
+export const SHIPPED_CALENDAR = path.join(PROJECT_ROOT, 'procedures', 'calendars', 'ma.json');
+
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {
+  const calendars = new CalendarStore(setup.orm);
+  await calendars.loadShipped(SHIPPED_CALENDAR);
   return Worker.create({
     connection: setup.connection,
     namespace: setup.namespace ?? 'default',
     taskQueue: setup.taskQueue,
-    activities: createActivities({ orm: setup.orm }),
+    activities: createActivities({ orm: setup.orm, calendars }),
     ...workflowSource(setup.workflowBundle),
     ...setup.options,
   });

@@ -1,18 +1,23 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ApplicationState, TaskState } from '../engine/application.js';
-import { Application, Task, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
+import { LEGAL_DEADLINE, legalDeadlineView, type ApplicationState, type Command, type TaskState } from '../engine/application.js';
+import { Application, Notification, Task, TimelineEntry, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
 
 export interface ProjectionChange {
-  application: ApplicationState;
+  state: ApplicationState;
+  /** The commands of the transition: tasks created or changed, timeline entries, notifications. */
+  commands: Command[];
   procedureHash: string;
-  /** The tasks created or changed by this transition. */
-  tasks: TaskState[];
 }
 
 const date = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
 
+function legalDue(state: ApplicationState): Date | null {
+  const projection = state.deadlines[LEGAL_DEADLINE]?.projection;
+  return projection ? new Date(projection.dueInstantMs) : null;
+}
+
 function applicationRow(change: ProjectionChange, now: Date): ApplicationRecord {
-  const app = change.application;
+  const app = change.state;
   return {
     trackingNumber: app.trackingNumber,
     procedureId: app.procedureId,
@@ -24,14 +29,20 @@ function applicationRow(change: ProjectionChange, now: Date): ApplicationRecord 
     document: app.document ?? null,
     data: app.data,
     filedBy: app.filedBy,
+    citizen: app.citizen,
     filedAt: new Date(app.filedAt),
     closedAt: date(app.closedAt),
+    grantedBySilence: app.grantedBySilence ?? false,
+    motivation: app.motivation ?? null,
+    dueAt: legalDue(app),
+    deadline: (legalDeadlineView(app) as Record<string, unknown> | undefined) ?? null,
     revision: app.revision,
     updatedAt: now,
   };
 }
 
 function taskRow(app: ApplicationState, task: TaskState, now: Date): TaskRecord {
+  const serviceLevel = app.deadlines[`sla:${task.id}`]?.projection;
   return {
     id: task.id,
     trackingNumber: app.trackingNumber,
@@ -45,6 +56,9 @@ function taskRow(app: ApplicationState, task: TaskState, now: Date): TaskRecord 
     createdAt: new Date(task.createdAt),
     completedAt: date(task.completedAt),
     completedBy: task.completedBy ?? null,
+    escalated: task.escalated ?? false,
+    dueAt: legalDue(app),
+    serviceLevelDueAt: serviceLevel ? new Date(serviceLevel.dueInstantMs) : null,
     revision: app.revision,
     updatedAt: now,
   };
@@ -58,7 +72,14 @@ export function createProjectionActivities(deps: { orm: MikroORM }) {
      */
     async recordProjection(change: ProjectionChange): Promise<void> {
       const now = new Date();
-      const revision = change.application.revision;
+      const { state, commands } = change;
+      const revision = state.revision;
+      // Every open task carries the legal due date, which moves with pauses and extensions.
+      const changed = new Map<string, TaskState>();
+      for (const c of commands) if (c.type === 'createTask' || c.type === 'updateTask') changed.set(c.task.id, c.task);
+      for (const task of Object.values(state.tasks)) {
+        if (task.status === 'open' || task.status === 'claimed') changed.set(task.id, task);
+      }
       await deps.orm.em.fork().transactional(async (em) => {
         await em
           .createQueryBuilder(Application)
@@ -67,14 +88,48 @@ export function createProjectionActivities(deps: { orm: MikroORM }) {
           .merge()
           .where({ revision: { $lte: revision } })
           .execute();
-        for (const task of change.tasks) {
+        for (const task of changed.values()) {
           await em
             .createQueryBuilder(Task)
-            .insert(taskRow(change.application, task, now))
+            .insert(taskRow(state, task, now))
             .onConflict('id')
             .merge()
             .where({ revision: { $lte: revision } })
             .execute();
+        }
+        for (const c of commands) {
+          if (c.type === 'timeline') {
+            await em
+              .createQueryBuilder(TimelineEntry)
+              .insert({
+                trackingNumber: state.trackingNumber,
+                seq: c.seq,
+                at: new Date(c.entry.at),
+                kind: c.entry.kind,
+                actor: c.entry.actor ?? null,
+                stepId: c.entry.stepId ?? null,
+                taskId: c.entry.taskId ?? null,
+                detail: c.entry.detail ?? {},
+              })
+              .onConflict(['trackingNumber', 'seq'])
+              .ignore()
+              .execute();
+          } else if (c.type === 'notify') {
+            await em
+              .createQueryBuilder(Notification)
+              .insert({
+                key: c.key,
+                trackingNumber: state.trackingNumber,
+                template: c.template,
+                recipients: c.recipients,
+                context: c.context,
+                status: 'pending',
+                createdAt: now,
+              })
+              .onConflict('key')
+              .ignore()
+              .execute();
+          }
         }
       });
     },

@@ -1,9 +1,38 @@
-import type { ApplicationState, Outcome, TaskState, TaskStatus } from '../engine/application.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { legalDeadlineView, type ApplicationState } from '../engine/application.js';
 import { Application, Task, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
 
-/** What the API shows of an application (the form data stays out: it is personal). */
-export function applicationView(state: ApplicationState) {
+/** How the API shows a task, whether it comes from the workflow's state or from the inbox projection. */
+export interface TaskView {
+  id: string;
+  stepId: string;
+  role: string;
+  officeId: string;
+  status: string;
+  assignee: string | null;
+  outcome: string | null;
+  escalated: boolean;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+/** How the API shows an application (the form data stays out: it is personal). */
+export interface ApplicationView {
+  trackingNumber: string;
+  procedure: { id: string; version: number };
+  officeId: string;
+  status: string;
+  outcome: string | null;
+  document: string | null;
+  grantedBySilence: boolean;
+  motivation: string | null;
+  filedAt: string;
+  closedAt: string | null;
+  deadline: Record<string, unknown> | null;
+  tasks: TaskView[];
+}
+
+export function applicationView(state: ApplicationState): ApplicationView {
   return {
     trackingNumber: state.trackingNumber,
     procedure: { id: state.procedureId, version: state.procedureVersion },
@@ -11,68 +40,63 @@ export function applicationView(state: ApplicationState) {
     status: state.status,
     outcome: state.outcome ?? null,
     document: state.document ?? null,
+    grantedBySilence: state.grantedBySilence ?? false,
+    motivation: state.motivation ?? null,
     filedAt: state.filedAt,
     closedAt: state.closedAt ?? null,
-    tasks: Object.values(state.tasks).map(taskView),
+    deadline: legalDeadlineView(state) ?? null,
+    tasks: Object.values(state.tasks).map((t) => ({
+      id: t.id,
+      stepId: t.stepId,
+      role: t.role,
+      officeId: t.officeId,
+      status: t.status,
+      assignee: t.assignee ?? null,
+      outcome: t.outcome ?? null,
+      escalated: t.escalated ?? false,
+      createdAt: t.createdAt,
+      completedAt: t.completedAt ?? null,
+    })),
   };
 }
 
-export function taskView(task: TaskState) {
-  return {
-    id: task.id,
-    stepId: task.stepId,
-    role: task.role,
-    officeId: task.officeId,
-    status: task.status,
-    assignee: task.assignee ?? null,
-    outcome: task.outcome ?? null,
-    createdAt: task.createdAt,
-    completedAt: task.completedAt ?? null,
-  };
-}
-
-const iso = (d: Date | null | undefined) => d?.toISOString();
-
-export function taskFromRecord(row: TaskRecord): TaskState {
+export function taskViewFromRecord(row: TaskRecord): TaskView {
   return {
     id: row.id,
     stepId: row.stepId,
     role: row.role,
     officeId: row.officeId,
-    status: row.status as TaskStatus,
-    assignee: row.assignee ?? undefined,
-    outcome: row.outcome ?? undefined,
+    status: row.status,
+    assignee: row.assignee ?? null,
+    outcome: row.outcome ?? null,
+    escalated: row.escalated,
     createdAt: row.createdAt.toISOString(),
-    completedAt: iso(row.completedAt),
-    completedBy: row.completedBy ?? undefined,
+    completedAt: row.completedAt?.toISOString() ?? null,
   };
 }
 
-/** The projection read back as the engine's state, so one view serves both. */
-export function stateFromRecords(app: ApplicationRecord, tasks: TaskRecord[]): ApplicationState {
+export function applicationViewFromRecords(app: ApplicationRecord, tasks: TaskRecord[]): ApplicationView {
   return {
     trackingNumber: app.trackingNumber,
-    procedureId: app.procedureId,
-    procedureVersion: app.procedureVersion,
+    procedure: { id: app.procedureId, version: app.procedureVersion },
     officeId: app.officeId,
-    status: app.status as ApplicationState['status'],
-    outcome: (app.outcome ?? undefined) as Outcome | undefined,
-    document: app.document ?? undefined,
-    data: app.data,
-    filedBy: app.filedBy,
+    status: app.status,
+    outcome: app.outcome ?? null,
+    document: app.document ?? null,
+    grantedBySilence: app.grantedBySilence,
+    motivation: app.motivation ?? null,
     filedAt: app.filedAt.toISOString(),
-    closedAt: iso(app.closedAt),
-    tasks: Object.fromEntries(tasks.map((t) => [t.id, taskFromRecord(t)])),
-    taskCount: tasks.length,
-    revision: app.revision,
+    closedAt: app.closedAt?.toISOString() ?? null,
+    deadline: app.deadline ?? null,
+    tasks: tasks.map(taskViewFromRecord),
   };
 }
 
 /** An application as its projection holds it, or undefined when none has this tracking number. */
-export async function readApplication(orm: MikroORM, trackingNumber: string): Promise<ApplicationState | undefined> {
+export async function readApplication(orm: MikroORM, trackingNumber: string): Promise<ApplicationView | undefined> {
   const em = orm.em.fork();
   const application = await em.findOne(Application, { trackingNumber });
   if (!application) return undefined;
   const tasks = await em.find(Task, { trackingNumber }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  return stateFromRecords(application, tasks);
+  return applicationViewFromRecords(application, tasks);
 }

@@ -56,6 +56,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'Print the digital guide as Markdown: mohla guide [--lang ar|fr|en] [--procedure <id>]',
     run: async (args) => (await import('./guide.js')).guideCommand(args),
   },
+  deadline: {
+    summary: 'Compute a legal deadline on the working-day calendar: mohla deadline --from <instant> --working-days N',
+    run: async (args) => (await import('./deadline.js')).deadlineCommand(args),
+  },
   env: {
     summary: 'List the environment variables Mohla reads, with their defaults',
     run: async () => {

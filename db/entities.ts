@@ -18,6 +18,12 @@ export interface ApplicationRecord {
   filedBy: string;
   filedAt: Date;
   closedAt?: Date | null;
+  grantedBySilence: boolean;
+  motivation?: string | null;
+  /** The legal deadline: due instant, whether paused, its explanation and ledger. */
+  dueAt?: Date | null;
+  deadline?: Record<string, unknown> | null;
+  citizen: string;
   revision: number;
   updatedAt: Date;
 }
@@ -35,6 +41,11 @@ export interface TaskRecord {
   createdAt: Date;
   completedAt?: Date | null;
   completedBy?: string | null;
+  escalated: boolean;
+  /** The application's legal due instant, so the inbox sorts by it. */
+  dueAt?: Date | null;
+  /** The task's own service level, when its step has one. */
+  serviceLevelDueAt?: Date | null;
   revision: number;
   updatedAt: Date;
 }
@@ -55,10 +66,15 @@ export const Application = new EntitySchema<ApplicationRecord>({
     filedBy: { type: 'string', length: 128 },
     filedAt: { type: 'datetime' },
     closedAt: { type: 'datetime', nullable: true },
+    grantedBySilence: { type: 'boolean', default: false },
+    motivation: { type: 'text', nullable: true },
+    dueAt: { type: 'datetime', nullable: true },
+    deadline: { type: 'json', nullable: true },
+    citizen: { type: 'string', length: 128, default: '' },
     revision: { type: 'integer' },
     updatedAt: { type: 'datetime' },
   },
-  indexes: [{ properties: ['officeId', 'status', 'filedAt'] }],
+  indexes: [{ properties: ['officeId', 'status', 'filedAt'] }, { properties: ['citizen', 'filedAt'] }],
 });
 
 export const Task = new EntitySchema<TaskRecord>({
@@ -77,11 +93,14 @@ export const Task = new EntitySchema<TaskRecord>({
     createdAt: { type: 'datetime' },
     completedAt: { type: 'datetime', nullable: true },
     completedBy: { type: 'string', length: 128, nullable: true },
+    escalated: { type: 'boolean', default: false },
+    dueAt: { type: 'datetime', nullable: true },
+    serviceLevelDueAt: { type: 'datetime', nullable: true },
     revision: { type: 'integer' },
     updatedAt: { type: 'datetime' },
   },
-  // The inbox: an office's open tasks, oldest first.
-  indexes: [{ properties: ['officeId', 'status', 'createdAt'] }],
+  // The inbox: an office's open tasks, by legal due date.
+  indexes: [{ properties: ['officeId', 'status', 'createdAt'] }, { properties: ['officeId', 'status', 'dueAt'] }],
 });
 
 export interface ProcedureVersionRecord {
@@ -109,4 +128,82 @@ export const ProcedureVersion = new EntitySchema<ProcedureVersionRecord>({
   },
 });
 
-export const entities = [Application, Task, ProcedureVersion];
+/** The readable history of an application: who did what when, every deadline event. Append-only. */
+export interface TimelineRecord {
+  trackingNumber: string;
+  seq: number;
+  at: Date;
+  kind: string;
+  actor?: string | null;
+  stepId?: string | null;
+  taskId?: string | null;
+  detail: Record<string, unknown>;
+}
+
+export const TimelineEntry = new EntitySchema<TimelineRecord>({
+  name: 'TimelineEntry',
+  tableName: 'timeline_entry',
+  properties: {
+    trackingNumber: { type: 'string', length: 16, primary: true },
+    seq: { type: 'integer', primary: true },
+    at: { type: 'datetime' },
+    kind: { type: 'string', length: 32 },
+    actor: { type: 'string', length: 128, nullable: true },
+    stepId: { type: 'string', length: 64, nullable: true },
+    taskId: { type: 'string', length: 128, nullable: true },
+    detail: { type: 'json' },
+  },
+});
+
+/**
+ * Messages the workflow asked to send, keyed by a business key (application + event): a retried
+ * activity finds its row and sends nothing twice. The notification worker delivers them.
+ */
+export interface NotificationRecord {
+  key: string;
+  trackingNumber: string;
+  template: string;
+  recipients: string[];
+  context: Record<string, unknown>;
+  status: string;
+  createdAt: Date;
+}
+
+export const Notification = new EntitySchema<NotificationRecord>({
+  name: 'Notification',
+  tableName: 'notification',
+  properties: {
+    key: { type: 'string', length: 200, primary: true },
+    trackingNumber: { type: 'string', length: 16, index: true },
+    template: { type: 'string', length: 64 },
+    recipients: { type: 'json' },
+    context: { type: 'json' },
+    status: { type: 'string', length: 16 },
+    createdAt: { type: 'datetime' },
+  },
+});
+
+/** Calendar versions: a correction (a confirmed Eid, a closure) is a new version, never an edit. */
+export interface CalendarVersionRecord {
+  calendarId: string;
+  version: number;
+  content: Record<string, unknown>;
+  change: string;
+  changedBy: string;
+  createdAt: Date;
+}
+
+export const CalendarVersion = new EntitySchema<CalendarVersionRecord>({
+  name: 'CalendarVersion',
+  tableName: 'calendar_version',
+  properties: {
+    calendarId: { type: 'string', length: 32, primary: true },
+    version: { type: 'integer', primary: true },
+    content: { type: 'json' },
+    change: { type: 'text' },
+    changedBy: { type: 'string', length: 128 },
+    createdAt: { type: 'datetime' },
+  },
+});
+
+export const entities = [Application, Task, ProcedureVersion, TimelineEntry, Notification, CalendarVersion];

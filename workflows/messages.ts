@@ -1,25 +1,60 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApplicationState } from '../engine/application.js';
 
 /** Messages of the procedure workflow; the API imports these definitions to talk to it. */
 
-export interface ClaimTaskRequest {
+export interface TaskActionRequest {
   taskId: string;
   actor: string;
 }
 
-export interface CompleteTaskRequest {
-  taskId: string;
+export interface CompleteTaskRequest extends TaskActionRequest {
   outcome: string;
   data?: Record<string, unknown>;
+}
+
+export interface ReassignTaskRequest extends TaskActionRequest {
+  toRole?: string;
+  toAgent?: string;
+}
+
+export interface RequestComplementRequest extends TaskActionRequest {
+  documents: string[];
+  note?: string;
+}
+
+export interface ProvideComplementRequest {
+  documents: string[];
   actor: string;
 }
 
-export const claimTask = defineUpdate<ApplicationState, [ClaimTaskRequest]>('claimTask');
-export const completeTask = defineUpdate<ApplicationState, [CompleteTaskRequest]>('completeTask');
-export const applicationStatus = defineQuery<ApplicationState>('applicationStatus');
+export interface ExtendDeadlineRequest {
+  units: number;
+  reason: string;
+  noticeGivenAt?: string;
+  actor: string;
+}
 
-export const PROCEDURE_WORKFLOW = 'procedureWorkflow';
+export interface WithdrawRequest {
+  actor: string;
+  reason?: string;
+}
+
+export const claimTask = defineUpdate<ApplicationState, [TaskActionRequest]>('claimTask');
+export const releaseTask = defineUpdate<ApplicationState, [TaskActionRequest]>('releaseTask');
+export const completeTask = defineUpdate<ApplicationState, [CompleteTaskRequest]>('completeTask');
+export const reassignTask = defineUpdate<ApplicationState, [ReassignTaskRequest]>('reassignTask');
+export const requestComplement = defineUpdate<ApplicationState, [RequestComplementRequest]>('requestComplement');
+export const provideComplement = defineUpdate<ApplicationState, [ProvideComplementRequest]>('provideComplement');
+export const extendDeadline = defineUpdate<ApplicationState, [ExtendDeadlineRequest]>('extendDeadline');
+export const withdraw = defineUpdate<ApplicationState, [WithdrawRequest]>('withdraw');
 
 /** Sent with the start: answers once the filing is projected, so the inbox already shows the first task. */
 export const confirmFiling = defineUpdate<ApplicationState, []>('confirmFiling');
+
+/** The calendar changed (a holiday or a closure): every running deadline is projected again. */
+export const calendarChanged = defineSignal<[]>('calendarChanged');
+
+export const applicationStatus = defineQuery<ApplicationState>('applicationStatus');
+
+export const PROCEDURE_WORKFLOW = 'procedureWorkflow';

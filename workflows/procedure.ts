@@ -1,44 +1,48 @@
 import * as wf from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import {
-  applyEvent,
   checkEvent,
-  initialState,
+  LEGAL_DEADLINE,
+  nextTimer,
   type ApplicationEvent,
   type ApplicationInput,
   type ApplicationState,
-  type Command,
-  type TaskState,
 } from '../engine/application.js';
 import { DomainError } from '../engine/errors.js';
+import { ApplicationMachine, type Effects } from '../engine/machine.js';
 import type { Activities } from '../activities/index.js';
-import { applicationStatus, claimTask, completeTask, confirmFiling } from './messages.js';
+import {
+  applicationStatus,
+  calendarChanged,
+  claimTask,
+  completeTask,
+  confirmFiling,
+  extendDeadline,
+  provideComplement,
+  reassignTask,
+  releaseTask,
+  requestComplement,
+  withdraw,
+} from './messages.js';
 import { searchAttributes } from './search-attributes.js';
 
-const { recordProjection } = wf.proxyActivities<Activities>({
+const { recordProjection, runService } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // Projections must land eventually: retry for as long as PostgreSQL is away.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+const { projectDeadline } = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
+});
+
 /** A domain error becomes an ApplicationFailure: the update fails, the workflow carries on. */
 function asFailure(err: unknown): unknown {
   if (err instanceof DomainError) {
-    return wf.ApplicationFailure.create({
-      type: err.code,
-      message: err.message,
-      details: err.details,
-      nonRetryable: true,
-    });
+    return wf.ApplicationFailure.create({ type: err.code, message: err.message, details: err.details, nonRetryable: true });
   }
   return err;
-}
-
-function guard(check: () => void): void {
-  try {
-    check();
-  } catch (err) {
-    throw asFailure(err);
-  }
 }
 
 function nowIso(): string {
@@ -48,58 +52,97 @@ function nowIso(): string {
 
 export async function procedureWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const definition = input.procedure.definition;
-  let state = initialState(input);
-  // Events are applied one at a time, in the order they were accepted, each with its projection written.
-  let queue: Promise<unknown> = Promise.resolve();
+  let dueAt: string | undefined;
 
-  async function carryOut(commands: Command[], after: ApplicationState): Promise<void> {
-    const tasks: TaskState[] = [];
-    for (const command of commands) {
-      if (command.type === 'createTask' || command.type === 'updateTask') tasks.push(command.task);
-    }
-    await recordProjection({ application: after, procedureHash: input.procedure.hash, tasks });
-    if (commands.some((c) => c.type === 'closeApplication')) {
-      wf.upsertSearchAttributes([{ key: searchAttributes.status, value: after.status }]);
-    }
-  }
-
-  function apply(event: ApplicationEvent): Promise<ApplicationState> {
-    const run = queue.then(async () => {
-      let transition;
+  const effects: Effects = {
+    projectDeadline: (request) => projectDeadline(request),
+    async runService(command) {
+      const retry = command.retry as wf.RetryPolicy | undefined;
+      const activities = retry
+        ? wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry })
+        : { runService };
       try {
-        transition = applyEvent(definition, state, event);
+        return { ok: true, result: await activities.runService({ trackingNumber: input.trackingNumber, ...command }) };
       } catch (err) {
-        throw asFailure(err);
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
       }
-      state = transition.state;
-      await carryOut(transition.commands, transition.state);
-      return transition.state;
-    });
-    queue = run.catch(() => undefined);
-    return run;
+    },
+    async record(state, commands) {
+      await recordProjection({ state, commands, procedureHash: input.procedure.hash });
+      const legal = state.deadlines[LEGAL_DEADLINE]?.projection;
+      const updates: SearchAttributeUpdatePair[] = [];
+      if (legal && legal.dueAt !== dueAt) {
+        dueAt = legal.dueAt;
+        updates.push({ key: searchAttributes.dueAt, value: new Date(legal.dueInstantMs) });
+      }
+      if (commands.some((c) => c.type === 'closeApplication')) {
+        updates.push({ key: searchAttributes.status, value: 'closed' });
+      }
+      if (updates.length) wf.upsertSearchAttributes(updates);
+    },
+    now: nowIso,
+  };
+  const machine = new ApplicationMachine(definition, input, effects);
+
+  /** Registers a human action: validated before it enters history, applied in order, deduplicated by update id. */
+  function action<A extends unknown[]>(
+    update: UpdateDefinition<ApplicationState, A>,
+    toEvent: (...args: A) => ApplicationEvent,
+  ): void {
+    wf.setHandler(
+      update,
+      async (...args: A) => {
+        try {
+          return await machine.dispatch(toEvent(...args));
+        } catch (err) {
+          throw asFailure(err);
+        }
+      },
+      {
+        validator: (...args: A) => {
+          try {
+            checkEvent(definition, machine.state, toEvent(...args));
+          } catch (err) {
+            throw asFailure(err);
+          }
+        },
+      },
+    );
   }
 
-  wf.setHandler(applicationStatus, () => state);
-  wf.setHandler(
-    claimTask,
-    (request) => apply({ type: 'taskClaimed', taskId: request.taskId, actor: request.actor, at: nowIso() }),
-    {
-      validator: (request) =>
-        guard(() => checkEvent(definition, state, { type: 'taskClaimed', ...request, at: '' })),
-    },
-  );
-  wf.setHandler(
-    completeTask,
-    (request) => apply({ type: 'taskCompleted', ...request, at: nowIso() }),
-    {
-      validator: (request) =>
-        guard(() => checkEvent(definition, state, { type: 'taskCompleted', ...request, at: '' })),
-    },
-  );
+  wf.setHandler(applicationStatus, () => machine.state);
+  action(claimTask, (r) => ({ type: 'taskClaimed', ...r, at: nowIso() }));
+  action(releaseTask, (r) => ({ type: 'taskReleased', ...r, at: nowIso() }));
+  action(completeTask, (r) => ({ type: 'taskCompleted', ...r, at: nowIso() }));
+  action(reassignTask, (r) => ({ type: 'taskReassigned', ...r, at: nowIso() }));
+  action(requestComplement, (r) => ({ type: 'complementRequested', ...r, at: nowIso() }));
+  action(provideComplement, (r) => ({ type: 'complementProvided', ...r, at: nowIso() }));
+  action(extendDeadline, (r) => ({ type: 'extensionGranted', ...r, at: nowIso() }));
+  action(withdraw, (r) => ({ type: 'withdrawn', ...r, at: nowIso() }));
+  wf.setHandler(calendarChanged, () => {
+    void machine.dispatch({ type: 'calendarChanged', at: nowIso() });
+  });
 
-  const filing = apply({ type: 'filed', at: input.filedAt });
+  const filing = machine.dispatch({ type: 'filed', at: input.filedAt });
   wf.setHandler(confirmFiling, () => filing);
   await filing;
-  await wf.condition(() => state.status === 'closed' && wf.allHandlersFinished());
-  return state;
+
+  // Each pass arms the earliest timer; any change (an action, a pause, an extension, a calendar
+  // change) wakes the loop so the timer is armed again from the new state.
+  while (machine.state.status === 'open') {
+    const revision = machine.state.revision;
+    const timer = nextTimer(machine.state);
+    const changed = () => machine.state.revision !== revision || machine.state.status !== 'open';
+    if (!timer) {
+      await wf.condition(changed);
+      continue;
+    }
+    // A zero timeout would mean none at all: a timer already due waits one millisecond.
+    const wait = Math.max(1, timer.atMs - Date.now());
+    if (!(await wf.condition(changed, wait))) {
+      await machine.dispatch({ type: 'timerFired', timerId: timer.id, at: nowIso() });
+    }
+  }
+  await wf.condition(wf.allHandlersFinished);
+  return machine.state;
 }

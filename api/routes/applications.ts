@@ -94,11 +94,9 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     { schema: { summary: 'Follow an application', tags: ['applications'], params: trackingParams } },
     async (request) => {
       const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
-      const state = await readApplication(ctx.orm, trackingNumber);
-      if (!state) {
-        throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
-      }
-      return applicationView(state);
+      const view = await readApplication(ctx.orm, trackingNumber);
+      if (!view) throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
+      return view;
     },
   );
 }

@@ -9,7 +9,7 @@ import type { ApplicationState } from '../../engine/application.js';
 import { Task, type TaskRecord } from '../../db/entities.js';
 import { claimTask, completeTask } from '../../workflows/messages.js';
 import type { ApiContext } from '../context.js';
-import { applicationView, readApplication, taskFromRecord, taskView } from '../views.js';
+import { applicationView, readApplication, taskViewFromRecord } from '../views.js';
 import { canonicalTrackingNumber } from './applications.js';
 
 const inboxQuery = {
@@ -74,7 +74,7 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
           { officeId, status: status ?? { $in: ['open', 'claimed'] } },
           { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit ?? 50 },
         );
-      return { tasks: rows.map((row) => ({ ...taskView(taskFromRecord(row)), trackingNumber: row.trackingNumber })) };
+      return { tasks: rows.map((row) => ({ ...taskViewFromRecord(row), trackingNumber: row.trackingNumber })) };
     },
   );
 
@@ -98,8 +98,8 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const task = await ctx.orm.em.fork().findOne(Task, { id: request.taskId });
       if (!task) throw new DomainError('task_not_found', `No task ${request.taskId}.`);
-      const state = wasThisRequest(task) ? await readApplication(ctx.orm, task.trackingNumber) : undefined;
-      if (state) return applicationView(state);
+      const view = wasThisRequest(task) ? await readApplication(ctx.orm, task.trackingNumber) : undefined;
+      if (view) return view;
       throw new DomainError('task_not_open', `Task ${request.taskId} is already ${task.status}; its application is closed.`);
     }
   }

@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../infra/config.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function mohlaDeadline(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'bin/mohla.js'), 'deadline', ...args],
+      // From another directory, to show the default calendar is found from the project root.
+      { cwd: os.tmpdir(), timeout: 30_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe.concurrent('mohla deadline', () => {
+  it('prints one JSON object with the due date, the instant and the explanation', async () => {
+    const run = await mohlaDeadline('--from', '2026-03-16T10:00:00Z', '--working-days', '20', '--json');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({
+      dueDate: '2026-04-14',
+      dueAt: '2026-04-14T23:59:59.999+01:00',
+      calendar: { id: 'ma', zone: 'Africa/Casablanca' },
+    });
+    expect(result.explanation).toContain('20–21 March 2026: Eid al-Fitr (provisional)');
+    expect(result.explanation.at(-1)).toBe('due Tuesday 14 April 2026 at 23:59 (Africa/Casablanca)');
+  });
+
+  it('prints a readable summary without --json', async () => {
+    const run = await mohlaDeadline('--from', '2026-03-16T10:00:00Z', '--working-days', '20');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Due Tuesday 14 April 2026 at 23:59 (Africa/Casablanca)');
+    expect(run.stdout).toContain('2026-04-14T23:59:59.999+01:00');
+    expect(run.stdout).toContain('20 working days from Monday 16 March 2026');
+  });
+
+  it('takes pauses as local dates and extensions in the budget unit', async () => {
+    const run = await mohlaDeadline(
+      '--from=2026-03-16T10:00:00Z',
+      '--working-days=20',
+      '--pause',
+      '2026-04-08/2026-04-15',
+      '--extend',
+      '20',
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ dueDate: '2026-05-21', dueAt: '2026-05-21T23:59:59.999+01:00', extendedBy: 20 });
+    expect(result.explanation).toEqual(
+      expect.arrayContaining(['paused 8–15 April 2026', 'extended by 20 working days']),
+    );
+  });
+
+  it('rolls calendar days forward unless told not to', async () => {
+    const [rolled, kept] = await Promise.all([
+      mohlaDeadline('--from', '2026-04-01T10:00:00+01:00', '--calendar-days', '30', '--json'),
+      mohlaDeadline('--from', '2026-04-01T10:00:00+01:00', '--calendar-days', '30', '--no-roll-forward', '--json'),
+    ]);
+    expect(JSON.parse(rolled.stdout).dueAt).toBe('2026-05-04T23:59:59.999+01:00');
+    expect(JSON.parse(kept.stdout).dueAt).toBe('2026-05-01T23:59:59.999+01:00');
+  });
+
+  it('reads another calendar with --calendar', async () => {
+    const ma = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8'));
+    ma.version = 2;
+    ma.closures.push({ date: '2026-03-17', reason: { ar: 'إغلاق', fr: 'Fermeture', en: 'Exceptional closure' } });
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mohla-calendar-')), 'ma.json');
+    writeFileSync(file, JSON.stringify(ma));
+    const run = await mohlaDeadline(
+      '--from',
+      '2026-03-16T10:00:00Z',
+      '--working-days',
+      '1',
+      '--calendar',
+      file,
+      '--json',
+    );
+    expect(JSON.parse(run.stdout)).toMatchObject({ dueDate: '2026-03-18', calendar: { version: 2 } });
+  });
+
+  it.each([
+    ['no budget', ['--from', '2026-03-16T10:00:00Z'], 'give the budget'],
+    [
+      'both budgets',
+      ['--from', '2026-03-16T10:00:00Z', '--working-days', '2', '--calendar-days', '3'],
+      'only one budget',
+    ],
+    ['a negative number', ['--from', '2026-03-16T10:00:00Z', '--working-days', '-2'], 'whole number'],
+    ['a fraction', ['--from', '2026-03-16T10:00:00Z', '--calendar-days', '2.5'], 'whole number'],
+    ['no start', ['--working-days', '2'], '--from'],
+    ['a bad instant', ['--from', '2026-02-30T10:00:00Z', '--working-days', '2'], 'not an ISO 8601 instant'],
+    [
+      'a bad pause',
+      ['--from', '2026-03-16T10:00:00Z', '--working-days', '2', '--pause', 'April'],
+      'not a range of local dates',
+    ],
+    [
+      'a pause that ends before it starts',
+      ['--from', '2026-03-16T10:00:00Z', '--working-days', '2', '--pause', '2026-04-15/2026-04-08'],
+      'ends before it starts',
+    ],
+    [
+      'an unreadable calendar',
+      ['--from', '2026-03-16T10:00:00Z', '--working-days', '2', '--calendar', '/nonexistent/ma.json'],
+      'cannot read the calendar',
+    ],
+    [
+      'an unknown flag',
+      ['--from', '2026-03-16T10:00:00Z', '--working-days', '2', '--business-days', '3'],
+      "unknown option '--business-days'",
+    ],
+  ])('refuses %s with exit code 2 and one line', async (_label, args, reason) => {
+    const run = await mohlaDeadline(...args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mohla deadline: /)]);
+    expect(run.stderr).toContain(reason);
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * `mohla deadline`: the due date of a legal deadline on the working-day calendar, with the explanation a
+ * citizen would read. The same pure function the workflow uses, so a designer or a lawyer can check a
+ * case by hand before it happens for real.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ValidateFunction } from 'ajv';
+import {
+  checkCalendar,
+  formatInstant,
+  parseInstant,
+  parseLocalDate,
+  startOfLocalDay,
+  type Calendar,
+  type LocalDate,
+} from '../engine/calendar.js';
+import { computeDeadline, type DeadlineBudget, type LedgerEntry } from '../engine/deadline.js';
+import { DomainError } from '../engine/errors.js';
+import { PROJECT_ROOT } from '../infra/config.js';
+import { createAjv, fieldErrors } from '../registry/definition-schema.js';
+import { UsageError } from './usage-error.js';
+
+export const DEFAULT_CALENDAR = path.join(PROJECT_ROOT, 'procedures/calendars/ma.json');
+const CALENDAR_SCHEMA = path.join(PROJECT_ROOT, 'procedures/schema/calendar.schema.json');
+
+const USAGE = `Usage: mohla deadline --from <ISO instant> (--working-days N | --calendar-days N) [options]
+
+Options:
+  --from <instant>        when the deadline starts, e.g. 2026-03-16T10:00:00+01:00 (no offset: Casablanca time)
+  --working-days N        N working days: day 1 is the first working day after the start's local date
+  --calendar-days N       N calendar days, rolled forward to the next working day when the last is a day off
+  --no-roll-forward       with --calendar-days: end on day N even when it is a day off
+  --pause <from>/<to>     days not counted, local dates, both included (repeatable), e.g. 2026-04-08/2026-04-15
+  --extend N              an extension of N more days, in the budget's unit (repeatable)
+  --calendar <file>       the calendar (default: procedures/calendars/ma.json)
+  --json                  print one JSON object`;
+
+function usage(message: string): never {
+  throw new UsageError(message);
+}
+
+const STRING_OPTIONS = ['--from', '--working-days', '--calendar-days', '--pause', '--extend', '--calendar'];
+
+function readOptions(args: string[]) {
+  // A negative number after an option is a value to refuse with a clear reason, not a flag.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (STRING_OPTIONS.includes(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  try {
+    return parseArgs({
+      args: joined,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        from: { type: 'string' },
+        'working-days': { type: 'string' },
+        'calendar-days': { type: 'string' },
+        'no-roll-forward': { type: 'boolean' },
+        pause: { type: 'string', multiple: true },
+        extend: { type: 'string', multiple: true },
+        calendar: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const message = (err as Error).message.split('\n')[0] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      usage(`${message.replace(/^Unknown/, 'unknown')}; see \`mohla deadline --help\``);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      usage(`${message.split('.')[0]?.replace(/^Unexpected/, 'unexpected')}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const option = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'an option';
+      usage(message.includes('does not take') ? `${option} does not take a value` : `${option} needs a value`);
+    }
+    throw err;
+  }
+}
+
+function wholeNumber(text: string, option: string): number {
+  if (!/^\d+$/.test(text)) usage(`${option} must be a whole number, 0 or more (got "${text}")`);
+  return Number(text);
+}
+
+function readPause(text: string): { from: LocalDate; to: LocalDate } {
+  const [fromText, toText = fromText, extra] = text.split('/');
+  const from = parseLocalDate(fromText ?? '');
+  const to = parseLocalDate(toText ?? '');
+  if (extra !== undefined || from === undefined || to === undefined) {
+    usage(`--pause "${text}" is not a range of local dates like 2026-04-08/2026-04-15`);
+  }
+  if (to < from) usage(`--pause ${text} ends before it starts`);
+  return { from, to };
+}
+
+/** Overlapping pauses count each day once, as one longer pause. */
+function mergePauses(pauses: { from: LocalDate; to: LocalDate }[]): { from: LocalDate; to: LocalDate }[] {
+  const merged: { from: LocalDate; to: LocalDate }[] = [];
+  for (const p of [...pauses].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    const last = merged[merged.length - 1];
+    if (last && p.from <= last.to) last.to = p.to > last.to ? p.to : last.to;
+    else merged.push({ ...p });
+  }
+  return merged;
+}
+
+let calendarValidator: ValidateFunction | undefined;
+
+export function readCalendarFile(file: string): Calendar {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    usage(`cannot read the calendar ${file}${code ? ` (${code})` : ''}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    usage(`the calendar ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  calendarValidator ??= createAjv().compile(JSON.parse(readFileSync(CALENDAR_SCHEMA, 'utf8')));
+  const problems = calendarValidator(parsed)
+    ? checkCalendar(parsed as Calendar)
+    : fieldErrors(calendarValidator.errors);
+  const [first] = problems;
+  if (first) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    usage(`the calendar ${file} is not valid: ${first.pointer} ${first.message}${more}`);
+  }
+  return parsed as Calendar;
+}
+
+function run(args: string[]): number {
+  const options = readOptions(args);
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const working = options['working-days'];
+  const calendarDays = options['calendar-days'];
+  if (working === undefined && calendarDays === undefined)
+    usage('give the budget: --working-days N or --calendar-days N');
+  if (working !== undefined && calendarDays !== undefined)
+    usage('give only one budget: --working-days or --calendar-days');
+  const budget: DeadlineBudget =
+    working !== undefined
+      ? { workingDays: wholeNumber(working, '--working-days') }
+      : {
+          calendarDays: wholeNumber(calendarDays as string, '--calendar-days'),
+          ...(options['no-roll-forward'] ? { rollForward: false } : {}),
+        };
+  const extensions = (options.extend ?? []).map((n) => wholeNumber(n, '--extend'));
+  const pauses = mergePauses((options.pause ?? []).map(readPause));
+  if (options.from === undefined) usage('--from <ISO instant> is required, e.g. --from 2026-03-16T10:00:00+01:00');
+
+  const calendarFile = options.calendar === undefined ? DEFAULT_CALENDAR : path.resolve(options.calendar);
+  const calendar = readCalendarFile(calendarFile);
+  const zone = calendar.zone;
+  const fromMs = parseInstant(options.from, zone);
+  if (fromMs === undefined)
+    usage(`--from "${options.from}" is not an ISO 8601 instant, e.g. 2026-03-16T10:00:00+01:00`);
+
+  const startedAt = formatInstant(fromMs, zone);
+  // Pause dates are local dates: each becomes an entry at the start of that local day, so the ledger
+  // reads them back as exactly those dates whatever the season's offset.
+  const ledger: LedgerEntry[] = [
+    { type: 'started', at: startedAt },
+    ...extensions.map((units): LedgerEntry => ({ type: 'extended', at: startedAt, units, reason: '' })),
+    ...pauses.flatMap((p): LedgerEntry[] => [
+      { type: 'paused', at: formatInstant(startOfLocalDay(p.from, zone), zone), reason: '' },
+      { type: 'resumed', at: formatInstant(startOfLocalDay(p.to, zone), zone) },
+    ]),
+  ];
+  const result = computeDeadline(budget, ledger, calendar);
+  const calendarName = path.relative(process.cwd(), calendarFile) || calendarFile;
+
+  if (options.json) {
+    console.log(
+      JSON.stringify(
+        {
+          dueDate: result.dueDate,
+          dueAt: result.dueAt,
+          dueInstantMs: result.dueInstantMs,
+          paused: result.paused,
+          budget: result.budget,
+          countsFrom: result.countsFrom,
+          extendedBy: result.extendedBy,
+          pauses: result.pauses.map(({ from, to }) => ({ from, to })),
+          calendar: { ...result.calendar, file: calendarName },
+          explanation: result.explanation,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const [dueLine] = result.explanation.slice(-1);
+  console.log(`${dueLine?.replace(/^due/, 'Due') ?? result.dueAt}`);
+  console.log(`  ${result.dueAt}`);
+  console.log('');
+  console.log('How it is counted:');
+  for (const line of result.explanation) console.log(`  - ${line}`);
+  console.log('');
+  console.log(`Calendar: ${result.calendar.id} v${result.calendar.version} (${calendarName}), zone ${zone}`);
+  return 0;
+}
+
+export async function deadlineCommand(args: string[]): Promise<number> {
+  try {
+    return run(args);
+  } catch (err) {
+    // The reason is printed here, not by main(), so it names this command.
+    if (err instanceof UsageError || err instanceof DomainError) {
+      console.error(`mohla deadline: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Turns a deadline's ledger into what the shell arms timers on: the due instant, its explanation and
+ * the instants of the warning rungs. The workflow runs this in a local activity (so the result is in
+ * the history and replay never depends on a calendar that changed since); the simulator calls it directly.
+ */
+import type { Budget, WarningRung } from './definition.generated.js';
+import type { DeadlineProjection, LedgerEntry } from './application.js';
+import type { Calendar } from './calendar.js';
+import { computeDeadline, reprojectDeadline, warningInstant, type DeadlineComputation } from './deadline.js';
+
+export interface DeadlineProjectionRequest {
+  budget: Budget;
+  ledger: LedgerEntry[];
+  warnings: WarningRung[];
+  /** The calendar version of the previous projection: a different current version may have moved it. */
+  previousCalendarVersion?: number;
+}
+
+function projection(computed: DeadlineComputation, warnings: WarningRung[], calendar: Calendar): DeadlineProjection {
+  return {
+    dueAt: computed.dueAt,
+    dueDate: computed.dueDate,
+    dueInstantMs: computed.dueInstantMs,
+    expiresAtMs: computed.expiresAtMs,
+    paused: computed.paused,
+    explanation: computed.explanation,
+    calendar: { id: calendar.id, version: calendar.version },
+    rungs: warnings.map((w) => warningInstant(w.before, computed, calendar)?.atMs ?? null),
+  };
+}
+
+export function projectDeadline(
+  request: DeadlineProjectionRequest,
+  calendar: Calendar,
+  previousCalendar?: Calendar,
+): DeadlineProjection {
+  if (previousCalendar && previousCalendar.version !== calendar.version) {
+    const change = reprojectDeadline(request.budget, request.ledger, previousCalendar, calendar);
+    return {
+      ...projection(change.after, request.warnings, calendar),
+      ...(change.moved ? { movedBy: change.description } : {}),
+    };
+  }
+  return projection(computeDeadline(request.budget, request.ledger, calendar), request.warnings, calendar);
+}

@@ -1,0 +1,78 @@
+/**
+ * Drives the interpreter: applies an event, carries out the commands that feed events back (deadline
+ * projections, service activities) until the application is quiet, then hands everything that changed
+ * to `record` in one call. The Temporal workflow and the simulator share it, each with its own effects.
+ */
+import {
+  applyEvent,
+  initialState,
+  type ApplicationEvent,
+  type ApplicationInput,
+  type ApplicationState,
+  type Command,
+  type DeadlineProjection,
+} from './application.js';
+import type { DeadlineProjectionRequest } from './deadline-projection.js';
+import type { ProcedureDefinition } from './definition.generated.js';
+
+export type ServiceOutcome = { ok: true; result: unknown } | { ok: false; error: string };
+
+export interface Effects {
+  projectDeadline(request: DeadlineProjectionRequest): Promise<DeadlineProjection>;
+  runService(command: Extract<Command, { type: 'runService' }>): Promise<ServiceOutcome>;
+  /** Everything one event changed: the new state and the commands to project, notify and log. */
+  record(state: ApplicationState, commands: Command[]): Promise<void>;
+  /** The current instant (workflow time in Temporal, the virtual clock in the simulator). */
+  now(): string;
+}
+
+export class ApplicationMachine {
+  state: ApplicationState;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly definition: ProcedureDefinition,
+    input: ApplicationInput,
+    private readonly effects: Effects,
+  ) {
+    this.state = initialState(input);
+  }
+
+  /**
+   * Applies an event and everything it sets off, one event at a time in the order they were accepted.
+   * A DomainError from the interpreter rejects the returned promise and changes nothing.
+   */
+  dispatch(event: ApplicationEvent): Promise<ApplicationState> {
+    const run = this.queue.then(() => this.settle(event));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async settle(first: ApplicationEvent): Promise<ApplicationState> {
+    const recorded: Command[] = [];
+    const pending: ApplicationEvent[] = [first];
+    while (pending.length) {
+      const event = pending.shift()!;
+      const transition = applyEvent(this.definition, this.state, event);
+      this.state = transition.state;
+      for (const command of transition.commands) {
+        if (command.type === 'projectDeadline') {
+          const { deadlineId, type: _type, ...request } = command;
+          const projection = await this.effects.projectDeadline(request);
+          pending.push({ type: 'deadlineProjected', deadlineId, projection, at: this.effects.now() });
+        } else if (command.type === 'runService') {
+          const outcome = await this.effects.runService(command);
+          pending.push(
+            outcome.ok
+              ? { type: 'serviceCompleted', token: command.token, result: outcome.result, at: this.effects.now() }
+              : { type: 'serviceFailed', token: command.token, error: outcome.error, at: this.effects.now() },
+          );
+        } else {
+          recorded.push(command);
+        }
+      }
+    }
+    await this.effects.record(this.state, recorded);
+    return this.state;
+  }
+}
