@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
-import { env, loadConfig, PROJECT_ROOT } from './infra/config.js';
-import { CalendarStore } from './registry/calendars.js';
+import { env, loadConfig } from './infra/config.js';
+import { CalendarStore, SHIPPED_CALENDAR } from './registry/calendars.js';
 import { openOrm } from './db/orm.js';
 
 export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
@@ -26,8 +26,6 @@ export interface WorkerSetup {
 export function workflowSource(bundle?: WorkerOptions['workflowBundle']): Partial<WorkerOptions> {
   return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH };
 }
-
-export const SHIPPED_CALENDAR = path.join(PROJECT_ROOT, 'procedures', 'calendars', 'ma.json');
 
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {
   const calendars = new CalendarStore(setup.orm);

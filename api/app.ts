@@ -4,10 +4,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
-import { applicationRoutes } from './routes/applications.js';
+import { applicationActionRoutes, applicationRoutes } from './routes/applications.js';
+import { calendarRoutes } from './routes/calendars.js';
 import { healthRoutes } from './routes/health.js';
 import { procedureRoutes } from './routes/procedures.js';
-import { taskRoutes } from './routes/tasks.js';
+import { moreTaskRoutes, taskRoutes } from './routes/tasks.js';
 
 /**
  * Bodies are checked strictly (a number is not a string); query strings and path parameters arrive as
@@ -54,7 +55,10 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
 
   healthRoutes(app, ctx);
   applicationRoutes(app, ctx);
+  applicationActionRoutes(app, ctx);
   taskRoutes(app, ctx);
+  moreTaskRoutes(app, ctx);
   procedureRoutes(app, ctx);
+  calendarRoutes(app, ctx);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
+import type { CalendarStore } from '../registry/calendars.js';
 import type { ProcedureRegistry } from '../registry/published.js';
 
 /** What the routes need from the outside world; built once by the server or a test. */
@@ -10,4 +11,5 @@ export interface ApiContext {
   orm: MikroORM;
   redis: Redis;
   procedures: ProcedureRegistry;
+  calendars: CalendarStore;
 }

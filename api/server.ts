@@ -8,6 +8,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../infra/config.js';
 import { openOrm } from '../db/orm.js';
 import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
+import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { buildApp } from './app.js';
 
 export interface RunningApi {
@@ -29,8 +30,10 @@ export async function startApi(config: Config, log: (line: string) => void = con
     for (const e of await publishShippedProcedures(procedures, config.proceduresDir)) {
       log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
     }
+    const calendars = new CalendarStore(orm);
+    await calendars.loadShipped(SHIPPED_CALENDAR);
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -6,9 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ValidateFunction } from 'ajv';
 import {
-  checkCalendar,
   formatInstant,
   parseInstant,
   parseLocalDate,
@@ -19,11 +17,10 @@ import {
 import { computeDeadline, type DeadlineBudget, type LedgerEntry } from '../engine/deadline.js';
 import { DomainError } from '../engine/errors.js';
 import { PROJECT_ROOT } from '../infra/config.js';
-import { createAjv, fieldErrors } from '../registry/definition-schema.js';
+import { validateCalendar } from '../registry/calendars.js';
 import { UsageError } from './usage-error.js';
 
 export const DEFAULT_CALENDAR = path.join(PROJECT_ROOT, 'procedures/calendars/ma.json');
-const CALENDAR_SCHEMA = path.join(PROJECT_ROOT, 'procedures/schema/calendar.schema.json');
 
 const USAGE = `Usage: mohla deadline --from <ISO instant> (--working-days N | --calendar-days N) [options]
 
@@ -115,8 +112,6 @@ function mergePauses(pauses: { from: LocalDate; to: LocalDate }[]): { from: Loca
   return merged;
 }
 
-let calendarValidator: ValidateFunction | undefined;
-
 export function readCalendarFile(file: string): Calendar {
   let text: string;
   try {
@@ -131,10 +126,7 @@ export function readCalendarFile(file: string): Calendar {
   } catch (err) {
     usage(`the calendar ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
   }
-  calendarValidator ??= createAjv().compile(JSON.parse(readFileSync(CALENDAR_SCHEMA, 'utf8')));
-  const problems = calendarValidator(parsed)
-    ? checkCalendar(parsed as Calendar)
-    : fieldErrors(calendarValidator.errors);
+  const problems = validateCalendar(parsed);
   const [first] = problems;
   if (first) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';

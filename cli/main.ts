@@ -52,6 +52,14 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'Validate procedure definitions: mohla validate <files…> [--json]',
     run: async (args) => (await import('./validate.js')).validateCommand(args),
   },
+  simulate: {
+    summary: 'Dry-run a definition over a scenario of timed events: mohla simulate <definition> <scenario.json>',
+    run: async (args) => (await import('./simulate.js')).simulateCommand(args),
+  },
+  calendar: {
+    summary: 'Show or change the working-day calendar (holidays, closures) of a running Mohla',
+    run: async (args) => (await import('./calendar.js')).calendarCommand(args),
+  },
   guide: {
     summary: 'Print the digital guide as Markdown: mohla guide [--lang ar|fr|en] [--procedure <id>]',
     run: async (args) => (await import('./guide.js')).guideCommand(args),

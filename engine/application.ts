@@ -93,6 +93,8 @@ export interface DeadlineState {
   /** The token the deadline belongs to (service levels, waits, complement answers). */
   token?: string;
   taskId?: string;
+  /** What expiry does, when the deadline itself says so (an escalation's follow-up deadline). */
+  onExpiry?: Expiry;
   done: boolean;
 }
 
@@ -529,7 +531,12 @@ class Interpretation {
           tasks: tasks.map((t) => t.id),
         });
         if (expiry.next) {
-          this.startDeadline(`escalation:${deadline.id}`, 'escalation', expiry.next, [], at, deadline.taskId ? { taskId: deadline.taskId } : {});
+          // When the escalated work is late again, the people the escalation named hear of it.
+          const onExpiry: Expiry = { action: 'notify', notify: (expiry.notify?.length ? expiry.notify : [expiry.toRole]) as [string, ...string[]] };
+          this.startDeadline(`escalation:${deadline.id}`, 'escalation', expiry.next, [], at, {
+            onExpiry,
+            ...(deadline.taskId ? { taskId: deadline.taskId } : {}),
+          });
         }
         return;
       }
@@ -713,18 +720,13 @@ export function nextTimer(state: ApplicationState): { id: string; atMs: number }
 }
 
 function expiryOf(definition: ProcedureDefinition, state: ApplicationState, d: DeadlineState): Expiry | undefined {
+  if (d.onExpiry) return d.onExpiry;
   switch (d.kind) {
     case 'legal':
       return definition.deadline.onExpiry;
     case 'serviceLevel': {
       const task = d.taskId ? state.tasks[d.taskId] : undefined;
       return task ? (stepOf(definition, task.stepId) as UserTaskStep).serviceLevel?.onExpiry : undefined;
-    }
-    case 'escalation': {
-      const expiry = definition.deadline.onExpiry;
-      return expiry.action === 'escalate' && expiry.notify?.length
-        ? { action: 'notify', notify: expiry.notify as [string, ...string[]] }
-        : undefined;
     }
     default:
       return undefined;

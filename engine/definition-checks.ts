@@ -345,9 +345,6 @@ class Checker {
         this.add(`${pointer}/variants/${i}/budget`, 'a variant must count in the same unit as the budget its extensions add to');
       }
     });
-    if (deadline.extension && budgetUnit(deadline.budget) === 'duration') {
-      this.add(`${pointer}/extension`, 'extensions add days: the budget must count working or calendar days');
-    }
     this.checkWarnings(deadline.warnings, deadline.budget, `${pointer}/warnings`);
     this.checkExpiry(deadline.onExpiry, `${pointer}/onExpiry`);
   }

@@ -18,6 +18,7 @@ export const ENVIRONMENT = {
   REDIS_URL: { default: 'redis://127.0.0.1:6379', doc: 'Redis for the notification queues.' },
   HOST: { default: '127.0.0.1', doc: 'Address the HTTP API listens on.' },
   PORT: { default: '3000', doc: 'Port of the HTTP API.' },
+  MOHLA_API_URL: { default: '', doc: 'Where CLI commands that act on a running Mohla find its API; empty: http://HOST:PORT.' },
   MOHLA_DATA_DIR: { default: '.data', doc: 'Local state for `mohla dev` (Temporal database, embedded services).' },
   MOHLA_PROCEDURES_DIR: { default: 'procedures', doc: 'Folder of the shipped procedure definitions.' },
   MOHLA_WORKFLOW_BUNDLE: {

@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../infra/config.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
 
 export const DEFAULT_CALENDAR = 'ma';
+export const SHIPPED_CALENDAR = `${PROJECT_ROOT}/procedures/calendars/ma.json`;
 const CALENDAR_SCHEMA = `${PROJECT_ROOT}/procedures/schema/calendar.schema.json`;
 
 let validator: ValidateFunction | undefined;

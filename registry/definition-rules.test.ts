@@ -112,7 +112,10 @@ const broken: Array<[string, Mutation, string, RegExp]> = [
   ['an unreachable step', (d) => (d.steps.orphan = { type: 'end', outcome: 'closed' }), '/steps/orphan', /cannot be reached/],
   [
     'a step from which no end can be reached',
-    (d) => (d.steps.intake.outcomes.complete.next = 'loop') && (d.steps.loop = { type: 'wait', for: { duration: 'PT1S' }, next: 'loop' }),
+    (d) => {
+      d.steps.intake.outcomes.complete.next = 'loop';
+      d.steps.loop = { type: 'wait', for: { duration: 'PT1S' }, next: 'loop' };
+    },
     '/steps/loop',
     /no end can be reached/,
   ],
@@ -137,13 +140,13 @@ const broken: Array<[string, Mutation, string, RegExp]> = [
   ['a budget in two units', (d) => (d.deadline.budget = { workingDays: 3, calendarDays: 3 }), '/deadline/budget', /must match exactly one schema/],
   ['a malformed duration', (d) => (d.steps.pause.for = { duration: '1 hour' }), '/steps/pause/for/duration', /must match pattern/],
   ['a step-entry start without a step', (d) => (d.deadline.startsOn = 'stepEntry'), '/deadline/step', /must name the step/],
-  ['an extension of a duration budget', (d) => (d.deadline.budget = { duration: 'PT5S' }) && (d.deadline.variants = []) && (d.deadline.warnings = []), '/deadline/extension', /must count working or calendar days/],
+  ['a variant counting in another unit than its extensions', (d) => (d.deadline.variants[0].budget = { workingDays: 3 }), '/deadline/variants/0/budget', /same unit/],
   ['an unknown expiry action', (d) => (d.deadline.onExpiry = { action: 'forget' }), '/deadline/onExpiry/action', /"forget" is not a known action/],
   ['a service level that decides by silence', (d) => (d.steps.intake.serviceLevel.onExpiry = { action: 'autoApprove', end: 'granted', attestation: 'x' }), '/steps/intake/serviceLevel/onExpiry/action', /only the legal deadline/],
   ['asking for a document outside the guide', (d) => (d.steps.askDocuments.documents = ['passport']), '/steps/askDocuments/documents/0', /not in the procedure's guide/],
   ['asking for a document the administration fetches', (d) => (d.steps.askDocuments.documents = ['landTitle']), '/steps/askDocuments/documents/0', /fetched by the administration/],
   ['a second complement request with nowhere to go', (d) => delete d.steps.askDocuments.ifAlreadyRequested, '/steps/askDocuments/ifAlreadyRequested', /asked only once/],
-  ['a branch that never joins', (d) => (d.steps.safetyReview.outcomes.favourable.next = 'refused') && (d.steps.safetyReview.outcomes.unfavourable.next = 'refused'), '/steps/commission/branches/safety', /never reaches a join/],
+  ['a branch that never joins', (d) => Object.assign(d.steps.safetyReview.outcomes, { favourable: { next: 'refused' }, unfavourable: { next: 'refused' } }), '/steps/commission/branches/safety', /never reaches a join/],
   ['a join naming a task', (d) => (d.steps.commissionDone.parallel = 'intake'), '/steps/commissionDone/parallel', /not a parallel step/],
   ['more branches required than exist', (d) => (d.steps.commission.completion = { mode: 'nOfM', n: 3 }), '/steps/commission/completion/n', /can never complete/],
   ['a duplicated document id', (d) => d.documents.push({ ...d.documents[0] }), '/documents/2/id', /used twice/],

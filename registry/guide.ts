@@ -138,7 +138,7 @@ export function guideEntry(procedure: PinnedProcedure, lang: Language) {
         'workingDays' in deadline.budget ? WORDS.workingDays[lang] : WORDS.calendarDays[lang]
       }${deadline.extension.noticeRequired ? `, ${WORDS.withNotice[lang]}` : ''}.`
     : undefined;
-  const basis = deadline.legalBasis ?? d.legalBasis;
+  const basisView = (basis: typeof d.legalBasis) => ({ law: basis.law, articles: basis.articles ?? [], note: basis.note, confirmed: basis.confirmed });
   return {
     id: d.id,
     version: d.version,
@@ -167,13 +167,9 @@ export function guideEntry(procedure: PinnedProcedure, lang: Language) {
       startsOn: starts,
       extension: extension ?? null,
       onExpiry: WORDS[deadline.onExpiry.action][lang],
+      legalBasis: deadline.legalBasis ? basisView(deadline.legalBasis) : null,
     },
-    legalBasis: {
-      law: basis.law,
-      articles: basis.articles ?? [],
-      note: basis.note,
-      confirmed: basis.confirmed,
-    },
+    legalBasis: basisView(d.legalBasis),
   };
 }
 
@@ -203,6 +199,8 @@ export function guideMarkdown(entries: GuideEntry[], lang: Language): string {
     for (const v of e.legalDeadline.variants) lines.push(`${v.budget}${v.label ? `: ${v.label}` : ''}.`);
     if (e.legalDeadline.extension) lines.push(e.legalDeadline.extension);
     lines.push(e.legalDeadline.onExpiry, '');
+    const deadlineBasis = e.legalDeadline.legalBasis;
+    if (deadlineBasis) lines.push(`${deadlineBasis.law}. ${deadlineBasis.note}${deadlineBasis.confirmed ? '' : ` [${WORDS.unconfirmed[lang]}]`}`, '');
     const articles = e.legalBasis.articles.length ? ` (${e.legalBasis.articles.join(', ')})` : '';
     lines.push(`### ${headings.basis}`, '', `${e.legalBasis.law}${articles}. ${e.legalBasis.note}${e.legalBasis.confirmed ? '' : ` [${WORDS.unconfirmed[lang]}]`}`, '');
   }

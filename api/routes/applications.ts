@@ -6,7 +6,9 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { ApplicationInput } from '../../engine/application.js';
 import { DomainError } from '../../engine/errors.js';
 import { parseTrackingNumber, trackingNumberFromBytes } from '../../engine/tracking-number.js';
-import { confirmFiling, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
+import { confirmFiling, extendDeadline, PROCEDURE_WORKFLOW, provideComplement, withdraw } from '../../workflows/messages.js';
+import { TimelineEntry } from '../../db/entities.js';
+import { sendAction } from '../workflow-actions.js';
 import { searchAttributes } from '../../workflows/search-attributes.js';
 import type { ApiContext } from '../context.js';
 import { applicationView, readApplication } from '../views.js';
@@ -97,6 +99,88 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const view = await readApplication(ctx.orm, trackingNumber);
       if (!view) throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
       return view;
+    },
+  );
+}
+
+const provideBody = {
+  type: 'object',
+  required: ['actor', 'documents'],
+  additionalProperties: false,
+  properties: {
+    actor: { type: 'string', minLength: 1, maxLength: 128 },
+    documents: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+  },
+} as const;
+
+const extensionBody = {
+  type: 'object',
+  required: ['actor', 'units', 'reason'],
+  additionalProperties: false,
+  properties: {
+    actor: { type: 'string', minLength: 1, maxLength: 128 },
+    units: { type: 'integer', minimum: 1 },
+    reason: { type: 'string', minLength: 3, maxLength: 2000 },
+    noticeGivenAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const withdrawBody = {
+  type: 'object',
+  required: ['actor'],
+  additionalProperties: false,
+  properties: { actor: { type: 'string', minLength: 1, maxLength: 128 }, reason: { type: 'string', maxLength: 2000 } },
+} as const;
+
+export function applicationActionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof provideBody> }>(
+    '/applications/:trackingNumber/complement',
+    { schema: { summary: 'The citizen provides the documents asked for', tags: ['applications'], params: trackingParams, body: provideBody } },
+    async (request) => {
+      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
+      return sendAction(ctx, trackingNumber, provideComplement, 'provide', { ...request.body, documents: [...request.body.documents] });
+    },
+  );
+
+  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof extensionBody> }>(
+    '/applications/:trackingNumber/extension',
+    { schema: { summary: 'Extend the legal deadline, as the procedure allows', tags: ['applications'], params: trackingParams, body: extensionBody } },
+    async (request) => {
+      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
+      return sendAction(ctx, trackingNumber, extendDeadline, 'extend', { ...request.body });
+    },
+  );
+
+  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof withdrawBody> }>(
+    '/applications/:trackingNumber/withdraw',
+    { schema: { summary: 'The citizen withdraws the application', tags: ['applications'], params: trackingParams, body: withdrawBody } },
+    async (request) => {
+      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
+      return sendAction(ctx, trackingNumber, withdraw, 'withdraw', { ...request.body });
+    },
+  );
+
+  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+    '/applications/:trackingNumber/timeline',
+    { schema: { summary: "The application's timeline: every step, actor and deadline event", tags: ['applications'], params: trackingParams } },
+    async (request) => {
+      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
+      const rows = await ctx.orm.em.fork().find(TimelineEntry, { trackingNumber }, { orderBy: { seq: 'asc' } });
+      if (!rows.length && !(await readApplication(ctx.orm, trackingNumber))) {
+        throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
+      }
+      return {
+        trackingNumber,
+        entries: rows.map((r) => ({
+          seq: r.seq,
+          at: r.at.toISOString(),
+          kind: r.kind,
+          actor: r.actor ?? null,
+          stepId: r.stepId ?? null,
+          taskId: r.taskId ?? null,
+          detail: r.detail,
+        })),
+      };
     },
   );
 }

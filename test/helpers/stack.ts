@@ -14,6 +14,7 @@ import { buildApp } from '../../api/app.js';
 import { migrate, openOrm } from '../../db/orm.js';
 import { createDatabaseIfMissing } from '../../infra/services.js';
 import { ProcedureRegistry, publishShippedProcedures } from '../../registry/published.js';
+import { CalendarStore, SHIPPED_CALENDAR } from '../../registry/calendars.js';
 import { loadConfig } from '../../infra/config.js';
 import { createWorker } from '../../worker.js';
 
@@ -31,6 +32,7 @@ export interface TestStack {
   orm: MikroORM;
   redis: Redis;
   procedures: ProcedureRegistry;
+  calendars: CalendarStore;
   taskQueue: string;
   databaseUrl: string;
   temporalAddress: string;
@@ -72,7 +74,9 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
   const refused = await publishShippedProcedures(procedures, loadConfig().proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
   const taskQueue = `test-${id}`;
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures });
+  const calendars = new CalendarStore(orm);
+  await calendars.loadShipped(SHIPPED_CALENDAR);
+  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars });
   const workflowBundlePath = inject('workflowBundlePath');
 
   let nativeConnection: NativeConnection | undefined;
@@ -84,6 +88,7 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
     orm,
     redis,
     procedures,
+    calendars,
     taskQueue,
     databaseUrl,
     temporalAddress,

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { Client } from '@temporalio/client';
+import { DomainError } from '../../engine/errors.js';
+import type { CalendarChange } from '../../registry/calendars.js';
+import { calendarChanged, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
+import type { ApiContext } from '../context.js';
+
+const localized = {
+  type: 'object',
+  required: ['ar', 'fr', 'en'],
+  additionalProperties: false,
+  properties: { ar: { type: 'string', minLength: 1 }, fr: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
+} as const;
+
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,31}$' } } } as const;
+
+const holidayBody = {
+  type: 'object',
+  required: ['date', 'name', 'status'],
+  additionalProperties: false,
+  properties: { date, name: localized, status: { enum: ['provisional', 'confirmed'] }, note: { type: 'string' } },
+} as const;
+
+const closureBody = {
+  type: 'object',
+  required: ['date', 'reason'],
+  additionalProperties: false,
+  properties: { date, reason: localized, note: { type: 'string' } },
+} as const;
+
+/**
+ * Tells every running application whose legal deadline falls on or after the changed date: each
+ * projects its deadlines again and records in its ledger which entry moved which date. Deadlines due
+ * earlier cannot be moved by the change; paused ones take the new calendar when they resume.
+ */
+export async function signalAffectedApplications(client: Client, taskQueue: string, changedDate: string): Promise<number> {
+  const query =
+    `WorkflowType = '${PROCEDURE_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}' ` +
+    `AND MohlaDueAt >= '${changedDate}T00:00:00Z'`;
+  let signalled = 0;
+  for await (const execution of client.workflow.list({ query })) {
+    await client.workflow.getHandle(execution.workflowId).signal(calendarChanged);
+    signalled += 1;
+  }
+  return signalled;
+}
+
+export function calendarRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get<{ Params: FromSchema<typeof idParams> }>(
+    '/calendars/:id',
+    { schema: { summary: 'The current version of a working-day calendar', tags: ['calendars'], params: idParams } },
+    async (request) => ctx.calendars.current(request.params.id),
+  );
+
+  app.get<{ Params: FromSchema<typeof idParams> }>(
+    '/calendars/:id/history',
+    { schema: { summary: 'Every version of a calendar and the change that made it', tags: ['calendars'], params: idParams } },
+    async (request) => ({ id: request.params.id, versions: await ctx.calendars.history(request.params.id) }),
+  );
+
+  async function change(id: string, calendarChange: CalendarChange, changedDate: string) {
+    const { after, description } = await ctx.calendars.change(id, calendarChange, 'admin');
+    const signalled = await signalAffectedApplications(ctx.temporal, ctx.taskQueue, changedDate);
+    return { id, version: after.version, change: description, signalledApplications: signalled };
+  }
+
+  app.post<{ Params: FromSchema<typeof idParams>; Body: FromSchema<typeof holidayBody> }>(
+    '/calendars/:id/holidays',
+    { schema: { summary: 'Add or move a dated holiday (e.g. confirm an Eid after the moon sighting)', tags: ['calendars'], params: idParams, body: holidayBody } },
+    async (request, reply) => {
+      const { date: day, name, status, note } = request.body;
+      if (Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new DomainError('invalid_input', `${day} is not a date.`, [{ pointer: '/date', message: 'is not a date' }]);
+      const result = await change(request.params.id, { kind: 'holiday', holiday: { date: day, name, status, ...(note ? { note } : {}) } }, day);
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post<{ Params: FromSchema<typeof idParams>; Body: FromSchema<typeof closureBody> }>(
+    '/calendars/:id/closures',
+    { schema: { summary: 'Add an ad-hoc closure of the administrations', tags: ['calendars'], params: idParams, body: closureBody } },
+    async (request, reply) => {
+      const { date: day, reason, note } = request.body;
+      const result = await change(request.params.id, { kind: 'closure', closure: { date: day, reason, ...(note ? { note } : {}) } }, day);
+      return reply.status(201).send(result);
+    },
+  );
+}

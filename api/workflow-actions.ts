@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/client';
+import type { ApplicationState } from '../engine/application.js';
+import { canonicalJson } from '../engine/canonical-json.js';
+import { DomainError } from '../engine/errors.js';
+import { Task, type TaskRecord } from '../db/entities.js';
+import type { ApiContext } from './context.js';
+import { applicationView, readApplication, type ApplicationView } from './views.js';
+
+/**
+ * An update id is a business key: the same request retried is answered once; a different request on the
+ * same subject gets its own id and meets the validator.
+ */
+export function actionUpdateId(action: string, subject: string, request: unknown): string {
+  const digest = createHash('sha256').update(canonicalJson(request)).digest('hex').slice(0, 16);
+  return `${action}:${subject}:${digest}`;
+}
+
+/** What to answer when the workflow has closed: the earlier answer, if this very request closed it. */
+export type AfterClose = (err: WorkflowNotFoundError) => Promise<ApplicationView>;
+
+/** Sends a human action to an application's workflow as an Update and answers with the new state. */
+export async function sendAction<R extends object>(
+  ctx: ApiContext,
+  trackingNumber: string,
+  update: UpdateDefinition<ApplicationState, [R]>,
+  action: string,
+  request: R,
+  afterClose?: AfterClose,
+): Promise<ApplicationView> {
+  const subject = 'taskId' in request ? String(request.taskId) : trackingNumber;
+  try {
+    const state = await ctx.temporal.workflow
+      .getHandle(trackingNumber)
+      .executeUpdate(update, { args: [request], updateId: actionUpdateId(action, subject, request) });
+    return applicationView(state);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    if (afterClose) return afterClose(err);
+    const view = await readApplication(ctx.orm, trackingNumber);
+    if (!view) throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
+    throw new DomainError('application_closed', `Application ${trackingNumber} is already ${view.outcome ?? view.status}.`);
+  }
+}
+
+/**
+ * A closed workflow no longer takes updates. The projection tells why; when it shows that this very
+ * request was the one that closed the task, a retry gets the same answer as the first call.
+ */
+export function taskRetry(ctx: ApiContext, taskId: string, wasThisRequest: (task: TaskRecord) => boolean): AfterClose {
+  return async () => {
+    const task = await ctx.orm.em.fork().findOne(Task, { id: taskId });
+    if (!task) throw new DomainError('task_not_found', `No task ${taskId}.`);
+    const view = wasThisRequest(task) ? await readApplication(ctx.orm, task.trackingNumber) : undefined;
+    if (view) return view;
+    throw new DomainError('task_not_open', `Task ${taskId} is already ${task.status}; its application is closed.`);
+  };
+}
