@@ -1,0 +1,201 @@
+/**
+ * Legal deadlines on the real Temporal dev server, with second-scale budgets: expiry actions, warnings,
+ * pauses, extensions and calendar changes, each checked through the API a person would use.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { addWorkingDays, localDateOf } from '../engine/calendar.js';
+import type { ApplicationState } from '../engine/application.js';
+import { applicationStatus } from '../workflows/messages.js';
+import { Notification } from '../db/entities.js';
+import { createTestStack, eventually, type TestStack } from './helpers/stack.js';
+
+const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
+
+/** A one-task procedure whose legal deadline is given by the test. */
+function procedure(id: string, deadline: Record<string, unknown>, steps: Record<string, unknown> = {}) {
+  return {
+    id,
+    version: 1,
+    title: text(id),
+    description: text(id),
+    category: 'urban-planning',
+    offices: ['commune'],
+    roles: ['agent', 'supervisor'],
+    legalBasis: { law: 'Law 12.90', note: 'test procedure', confirmed: true },
+    form: { type: 'object', properties: { note: { type: 'string' } } },
+    documents: [{ id: 'plans', label: text('Plans'), formats: ['pdf'], maxSizeMb: 5 }],
+    fees: [],
+    channels: ['web'],
+    deadline: { startsOn: 'filing', onComplement: 'pause', ...deadline },
+    start: 'review',
+    steps: {
+      review: { type: 'userTask', role: 'agent', title: text('Review'), outcomes: { approve: { next: 'granted' }, reject: { next: 'refused' }, incomplete: { next: 'ask' } } },
+      ask: { type: 'requestComplement', documents: ['plans'], onlyOnce: true, ifAlreadyRequested: 'refused', answerWithin: { duration: 'PT1H' }, next: 'review', onTimeout: 'refused' },
+      granted: { type: 'end', outcome: 'approved', document: 'permit' },
+      refused: { type: 'end', outcome: 'rejected', motivation: text('refused') },
+      ...steps,
+    },
+  };
+}
+
+let stack: TestStack;
+const filedIds: string[] = [];
+
+beforeAll(async () => {
+  stack = await createTestStack();
+});
+
+afterAll(async () => {
+  try {
+    // Every history these tests produced replays cleanly against the current workflow code.
+    const histories = await Promise.all(
+      filedIds.map(async (workflowId) => ({ workflowId, history: await stack.client.workflow.getHandle(workflowId).fetchHistory() })),
+    );
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: stack.workflowBundlePath }, replayName: 'deadlines' }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  } finally {
+    await stack?.close();
+  }
+});
+
+async function publishAndFile(definition: ReturnType<typeof procedure>) {
+  await stack.procedures.publish(definition, 'test', 'api');
+  const res = await stack.app.inject({
+    method: 'POST',
+    url: '/applications',
+    payload: { procedureId: definition.id, officeId: `office-${stack.id}`, data: {} },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const filed = res.json();
+  filedIds.push(filed.trackingNumber);
+  return filed as { trackingNumber: string; tasks: Array<{ id: string }>; deadline: { dueAt: string } };
+}
+
+const follow = async (trackingNumber: string) => (await stack.app.inject({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
+const workflowState = (trackingNumber: string) => stack.client.workflow.getHandle(trackingNumber).query(applicationStatus) as Promise<ApplicationState>;
+const timelineKinds = async (trackingNumber: string) =>
+  ((await stack.app.inject({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string }>).map((e) => e.kind);
+
+describe('legal deadlines on the real Temporal server', () => {
+  it('expiry with silence-means-consent closes the application as approved, with its attestation', async () => {
+    const filed = await publishAndFile(
+      procedure('silence-consent', { budget: { duration: 'PT3S' }, onExpiry: { action: 'autoApprove', end: 'granted', attestation: 'silence-attestation' } }),
+    );
+    const closed = await eventually(async () => {
+      const view = await follow(filed.trackingNumber);
+      return view.status === 'closed' ? view : undefined;
+    });
+    expect(closed).toMatchObject({ outcome: 'approved', grantedBySilence: true, document: 'silence-attestation' });
+    expect(closed.tasks[0].status).toBe('cancelled');
+    const messages = await stack.orm.em.fork().find(Notification, { trackingNumber: filed.trackingNumber });
+    expect(messages.map((m) => m.template)).toContain('grantedBySilence');
+  });
+
+  it('a warning fires at its rung, then expiry escalates the task to the supervisor', async () => {
+    const filed = await publishAndFile(
+      procedure('warn-escalate', {
+        budget: { duration: 'PT4S' },
+        warnings: [{ before: { duration: 'PT2S' }, notify: ['assignee'] }],
+        onExpiry: { action: 'escalate', toRole: 'supervisor', notify: ['supervisor'] },
+      }),
+    );
+    const escalated = await eventually(async () => {
+      const res = await stack.app.inject({ method: 'GET', url: `/tasks?officeId=office-${stack.id}` });
+      return (res.json().tasks as Array<{ id: string; role: string; escalated: boolean }>).find((t) => t.id === filed.tasks[0]!.id && t.escalated);
+    });
+    expect(escalated.role).toBe('supervisor');
+    const kinds = await timelineKinds(filed.trackingNumber);
+    expect(kinds.indexOf('deadlineWarned')).toBeGreaterThan(-1);
+    expect(kinds.indexOf('deadlineWarned')).toBeLessThan(kinds.indexOf('deadlineExpired'));
+    expect(kinds).toContain('taskEscalated');
+    const templates = (await stack.orm.em.fork().find(Notification, { trackingNumber: filed.trackingNumber })).map((m) => m.template);
+    expect(templates).toEqual(expect.arrayContaining(['deadlineWarning', 'escalation']));
+    // The application is still open: the supervisor decides.
+    const done = await stack.app.inject({ method: 'POST', url: `/tasks/${filed.tasks[0]!.id}/complete`, payload: { outcome: 'approve', actor: 'supervisor-1' } });
+    expect(done.json()).toMatchObject({ status: 'closed', outcome: 'approved' });
+  });
+
+  it('a complement request pauses the clock, and the due date moves by the paused time', async () => {
+    const filed = await publishAndFile(procedure('complement-pause', { budget: { duration: 'PT8S' }, onExpiry: { action: 'autoApprove', end: 'granted', attestation: 'silence-attestation' } }));
+    const dueBefore = Date.parse(filed.deadline.dueAt);
+    const asked = await stack.app.inject({
+      method: 'POST',
+      url: `/tasks/${filed.tasks[0]!.id}/request-complement`,
+      payload: { actor: 'agent-1', documents: ['plans'], note: 'Plans are missing' },
+    });
+    expect(asked.statusCode, asked.body).toBe(200);
+    expect(asked.json().deadline.paused).toBe(true);
+    const pausedFor = 3000;
+    await new Promise((r) => setTimeout(r, pausedFor));
+    const provided = await stack.app.inject({ method: 'POST', url: `/applications/${filed.trackingNumber}/complement`, payload: { actor: 'citizen', documents: ['plans'] } });
+    expect(provided.statusCode, provided.body).toBe(200);
+    const dueAfter = Date.parse(provided.json().deadline.dueAt);
+    expect(dueAfter - dueBefore).toBeGreaterThanOrEqual(pausedFor - 200);
+    expect((await workflowState(filed.trackingNumber)).deadlines.legal?.ledger.map((e) => e.type)).toEqual(['started', 'paused', 'resumed']);
+    // A second request is refused: only once per file (Law 55.19).
+    const task = provided.json().tasks.find((t: { status: string }) => t.status === 'open');
+    const again = await stack.app.inject({ method: 'POST', url: `/tasks/${task.id}/request-complement`, payload: { actor: 'agent-1', documents: ['plans'] } });
+    expect(again.statusCode).toBe(422);
+    expect(again.json().code).toBe('complement_not_allowed');
+  });
+
+  it('an extension re-arms the timer: the application does not expire at the old due instant', async () => {
+    const filed = await publishAndFile(
+      procedure('extension', {
+        budget: { duration: 'PT4S' },
+        extension: { maxCount: 1, units: 1, noticeRequired: true },
+        onExpiry: { action: 'autoReject', end: 'refused', motivation: text('implicit refusal') },
+      }),
+    );
+    const extended = await stack.app.inject({
+      method: 'POST',
+      url: `/applications/${filed.trackingNumber}/extension`,
+      payload: { actor: 'supervisor-1', units: 1, reason: 'a technical expertise is needed' },
+    });
+    expect(extended.statusCode, extended.body).toBe(200);
+    const newDue = Date.parse(extended.json().deadline.dueAt);
+    expect(newDue - Date.parse(filed.deadline.dueAt)).toBe(4000);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(filed.deadline.dueAt) - Date.now()) + 1000));
+    expect((await follow(filed.trackingNumber)).status).toBe('open');
+    const closed = await eventually(async () => {
+      const view = await follow(filed.trackingNumber);
+      return view.status === 'closed' ? view : undefined;
+    });
+    expect(closed).toMatchObject({ outcome: 'rejected', motivation: 'implicit refusal' });
+    expect(Date.parse(closed.closedAt)).toBeGreaterThanOrEqual(newDue);
+    const second = await stack.app.inject({ method: 'POST', url: `/applications/${filed.trackingNumber}/extension`, payload: { actor: 'supervisor-1', units: 1, reason: 'again and again' } });
+    expect(second.statusCode).toBe(409);
+  });
+
+  it('a closure added to the calendar re-projects a running deadline, and its ledger says why', async () => {
+    const filed = await publishAndFile(procedure('calendar-change', { budget: { workingDays: 3 }, onExpiry: { action: 'notify', notify: ['supervisor'] } }));
+    const before = (await workflowState(filed.trackingNumber)).deadlines.legal!.projection!;
+    const calendar = await stack.calendars.current();
+    const closedDay = addWorkingDays(localDateOf(Date.now(), calendar.zone), 1, calendar);
+    // Visibility is eventually consistent: wait until the application is findable by its due date.
+    await eventually(async () => {
+      for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${filed.trackingNumber}' AND MohlaDueAt >= '${closedDay}T00:00:00Z'` })) return wf;
+      return undefined;
+    });
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/calendars/ma/closures',
+      payload: { date: closedDay, reason: { ar: 'إغلاق استثنائي', fr: 'Fermeture exceptionnelle', en: 'Exceptional closure' } },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().signalledApplications).toBeGreaterThanOrEqual(1);
+    const moved = await eventually(async () => {
+      const legal = (await workflowState(filed.trackingNumber)).deadlines.legal!;
+      return legal.ledger.find((e) => e.type === 'reprojected') ? legal : undefined;
+    });
+    expect(moved.projection!.dueDate).toBe(addWorkingDays(before.dueDate, 1, await stack.calendars.current()));
+    const entry = moved.ledger.find((e) => e.type === 'reprojected') as { movedBy: string[]; previousDueAt: string };
+    expect(entry.previousDueAt).toBe(before.dueAt);
+    expect(entry.movedBy.join(' ')).toMatch(/Exceptional closure/);
+    await eventually(async () => ((await follow(filed.trackingNumber)).deadline?.dueDate === moved.projection!.dueDate ? true : undefined));
+  });
+});
