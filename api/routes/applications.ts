@@ -11,6 +11,7 @@ import { TimelineEntry } from '../../db/entities.js';
 import { sendAction } from '../workflow-actions.js';
 import { searchAttributes } from '../../workflows/search-attributes.js';
 import type { ApiContext } from '../context.js';
+import { actor, documentIds, freeText } from '../schemas.js';
 import { applicationView, readApplication } from '../views.js';
 
 const fileApplicationBody = {
@@ -108,8 +109,8 @@ const provideBody = {
   required: ['actor', 'documents'],
   additionalProperties: false,
   properties: {
-    actor: { type: 'string', minLength: 1, maxLength: 128 },
-    documents: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+    actor,
+    documents: documentIds,
   },
 } as const;
 
@@ -118,7 +119,7 @@ const extensionBody = {
   required: ['actor', 'units', 'reason'],
   additionalProperties: false,
   properties: {
-    actor: { type: 'string', minLength: 1, maxLength: 128 },
+    actor,
     units: { type: 'integer', minimum: 1 },
     reason: { type: 'string', minLength: 3, maxLength: 2000 },
     noticeGivenAt: { type: 'string', format: 'date-time' },
@@ -129,7 +130,7 @@ const withdrawBody = {
   type: 'object',
   required: ['actor'],
   additionalProperties: false,
-  properties: { actor: { type: 'string', minLength: 1, maxLength: 128 }, reason: { type: 'string', maxLength: 2000 } },
+  properties: { actor, reason: freeText },
 } as const;
 
 export function applicationActionRoutes(app: FastifyInstance, ctx: ApiContext): void {

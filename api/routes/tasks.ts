@@ -3,6 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { Task } from '../../db/entities.js';
 import { claimTask, completeTask, reassignTask, releaseTask, requestComplement } from '../../workflows/messages.js';
 import type { ApiContext } from '../context.js';
+import { actor, documentIds, freeText } from '../schemas.js';
 import { taskViewFromRecord } from '../views.js';
 import { sendAction, taskRetry } from '../workflow-actions.js';
 import { canonicalTrackingNumber } from './applications.js';
@@ -28,7 +29,7 @@ const claimBody = {
   type: 'object',
   required: ['actor'],
   additionalProperties: false,
-  properties: { actor: { type: 'string', minLength: 1, maxLength: 128 } },
+  properties: { actor },
 } as const;
 
 const completeBody = {
@@ -37,7 +38,7 @@ const completeBody = {
   additionalProperties: false,
   properties: {
     outcome: { type: 'string', minLength: 1, maxLength: 64 },
-    actor: { type: 'string', minLength: 1, maxLength: 128 },
+    actor,
     data: { type: 'object' },
   },
 } as const;
@@ -96,7 +97,7 @@ const reassignBody = {
   required: ['actor'],
   additionalProperties: false,
   properties: {
-    actor: { type: 'string', minLength: 1, maxLength: 128 },
+    actor,
     toRole: { type: 'string', minLength: 1, maxLength: 64 },
     toAgent: { type: 'string', minLength: 1, maxLength: 128 },
   },
@@ -107,9 +108,9 @@ const complementBody = {
   required: ['actor', 'documents'],
   additionalProperties: false,
   properties: {
-    actor: { type: 'string', minLength: 1, maxLength: 128 },
-    documents: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
-    note: { type: 'string', maxLength: 2000 },
+    actor,
+    documents: documentIds,
+    note: freeText,
   },
 } as const;
 

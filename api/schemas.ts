@@ -1,0 +1,6 @@
+/** JSON Schema pieces shared by route schemas (each route's schema gives both its validator and its type). */
+export const actor = { type: 'string', minLength: 1, maxLength: 128 } as const;
+
+export const documentIds = { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } as const;
+
+export const freeText = { type: 'string', maxLength: 2000 } as const;
