@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { applicationActionRoutes, applicationRoutes } from './routes/applications.js';
@@ -16,8 +17,8 @@ import { moreTaskRoutes, taskRoutes } from './routes/tasks.js';
  */
 function validatorCompilers() {
   const options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
-  const strict = new Ajv({ ...options, coerceTypes: false });
-  const coercing = new Ajv({ ...options, coerceTypes: 'array' });
+  const strict = addFormats.default(new Ajv({ ...options, coerceTypes: false }));
+  const coercing = addFormats.default(new Ajv({ ...options, coerceTypes: 'array' }));
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema);
 }

@@ -29,6 +29,7 @@ export interface Effects {
 export class ApplicationMachine {
   state: ApplicationState;
   private queue: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
 
   constructor(
     readonly definition: ProcedureDefinition,
@@ -43,9 +44,21 @@ export class ApplicationMachine {
    * A DomainError from the interpreter rejects the returned promise and changes nothing.
    */
   dispatch(event: ApplicationEvent): Promise<ApplicationState> {
-    const run = this.queue.then(() => this.settle(event));
+    this.inFlight += 1;
+    const run = this.queue.then(() => this.settle(event)).finally(() => {
+      this.inFlight -= 1;
+    });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * No event is being applied. The workflow arms its timer only then: reacting to the state half-way
+   * through a transition would order its timer commands by when activity results happen to arrive,
+   * which replay does not reproduce.
+   */
+  get idle(): boolean {
+    return this.inFlight === 0;
   }
 
   private async settle(first: ApplicationEvent): Promise<ApplicationState> {

@@ -57,4 +57,15 @@ export const calendarChanged = defineSignal<[]>('calendarChanged');
 
 export const applicationStatus = defineQuery<ApplicationState>('applicationStatus');
 
+export interface LegalDeadlineStatus {
+  dueAt: string;
+  dueDate: string;
+  paused: boolean;
+  expired: boolean;
+  explanation: string[];
+}
+
+/** The legal deadline as a citizen reads it; null until it starts (e.g. on entering a later step). */
+export const legalDeadline = defineQuery<LegalDeadlineStatus | null>('legalDeadline');
+
 export const PROCEDURE_WORKFLOW = 'procedureWorkflow';

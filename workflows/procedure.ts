@@ -3,6 +3,7 @@ import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/co
 import {
   checkEvent,
   LEGAL_DEADLINE,
+  legalDeadlineView,
   nextTimer,
   type ApplicationEvent,
   type ApplicationInput,
@@ -18,6 +19,7 @@ import {
   completeTask,
   confirmFiling,
   extendDeadline,
+  legalDeadline,
   provideComplement,
   reassignTask,
   releaseTask,
@@ -111,6 +113,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
   }
 
   wf.setHandler(applicationStatus, () => machine.state);
+  wf.setHandler(legalDeadline, () => legalDeadlineView(machine.state) ?? null);
   action(claimTask, (r) => ({ type: 'taskClaimed', ...r, at: nowIso() }));
   action(releaseTask, (r) => ({ type: 'taskReleased', ...r, at: nowIso() }));
   action(completeTask, (r) => ({ type: 'taskCompleted', ...r, at: nowIso() }));
@@ -132,7 +135,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
   while (machine.state.status === 'open') {
     const revision = machine.state.revision;
     const timer = nextTimer(machine.state);
-    const changed = () => machine.state.revision !== revision || machine.state.status !== 'open';
+    const changed = () => machine.idle && (machine.state.revision !== revision || machine.state.status !== 'open');
     if (!timer) {
       await wf.condition(changed);
       continue;
