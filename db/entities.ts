@@ -206,4 +206,63 @@ export const CalendarVersion = new EntitySchema<CalendarVersionRecord>({
   },
 });
 
-export const entities = [Application, Task, ProcedureVersion, TimelineEntry, Notification, CalendarVersion];
+/** A document a citizen (or an agent for them) handed in; the bytes live in the document storage. */
+export interface DocumentRecord {
+  trackingNumber: string;
+  documentId: string;
+  sha256: string;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  storageKey: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+}
+
+export const ApplicationDocument = new EntitySchema<DocumentRecord>({
+  name: 'ApplicationDocument',
+  tableName: 'application_document',
+  properties: {
+    trackingNumber: { type: 'string', length: 16, primary: true },
+    documentId: { type: 'string', length: 64, primary: true },
+    sha256: { type: 'string', length: 64, primary: true },
+    fileName: { type: 'string', length: 255 },
+    mediaType: { type: 'string', length: 64 },
+    sizeBytes: { type: 'integer' },
+    storageKey: { type: 'string', length: 300 },
+    uploadedBy: { type: 'string', length: 128 },
+    uploadedAt: { type: 'datetime' },
+  },
+});
+
+/** A filing made with an Idempotency-Key: the same key from the same caller finds the same application. */
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  trackingNumber: string;
+  createdAt: Date;
+}
+
+export const IdempotentFiling = new EntitySchema<IdempotencyRecord>({
+  name: 'IdempotentFiling',
+  tableName: 'idempotent_filing',
+  properties: {
+    scope: { type: 'string', length: 128, primary: true },
+    key: { type: 'string', length: 128, primary: true },
+    requestHash: { type: 'string', length: 64 },
+    trackingNumber: { type: 'string', length: 16 },
+    createdAt: { type: 'datetime' },
+  },
+});
+
+export const entities = [
+  Application,
+  Task,
+  ProcedureVersion,
+  TimelineEntry,
+  Notification,
+  CalendarVersion,
+  ApplicationDocument,
+  IdempotentFiling,
+];

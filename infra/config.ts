@@ -25,6 +25,10 @@ export const ENVIRONMENT = {
     default: '',
     doc: 'Path of a prebuilt workflow bundle for the worker; empty: bundle workflows/ at start.',
   },
+  JWT_SECRET: {
+    default: '',
+    doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
+  },
   NODE_ENV: { default: 'development', doc: '`production` turns development conveniences off.' },
   LOG_LEVEL: { default: 'info', doc: 'API and worker log level (fatal, error, warn, info, debug).' },
 } as const satisfies Record<string, { default: string; doc: string }>;
@@ -48,7 +52,11 @@ export interface Config {
   proceduresDir: string;
   production: boolean;
   logLevel: string;
+  jwtSecret: string;
 }
+
+/** Development only: anyone can read it here, so tokens signed with it prove nothing. */
+export const DEVELOPMENT_JWT_SECRET = 'mohla-development-secret-do-not-use-in-production';
 
 export class ConfigError extends Error {}
 
@@ -59,6 +67,14 @@ function port(name: EnvironmentVariable, source: NodeJS.ProcessEnv): number {
     throw new ConfigError(`${name}=${raw} is not a TCP port (0–65535).`);
   }
   return value;
+}
+
+function jwtSecret(source: NodeJS.ProcessEnv): string {
+  const secret = env('JWT_SECRET', source);
+  if (env('NODE_ENV', source) !== 'production') return secret || DEVELOPMENT_JWT_SECRET;
+  if (!secret) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production: set it to a long random value.');
+  if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters long.');
+  return secret;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -76,6 +92,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     proceduresDir: path.resolve(PROJECT_ROOT, env('MOHLA_PROCEDURES_DIR', source)),
     production: env('NODE_ENV', source) === 'production',
     logLevel: env('LOG_LEVEL', source),
+    jwtSecret: jwtSecret(source),
   };
 }
 
