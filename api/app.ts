@@ -1,15 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { registerAuth } from './auth.js';
 import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
-import { applicationActionRoutes, applicationRoutes } from './routes/applications.js';
+import { applicationRoutes } from './routes/applications.js';
 import { calendarRoutes } from './routes/calendars.js';
+import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
 import { procedureRoutes } from './routes/procedures.js';
-import { moreTaskRoutes, taskRoutes } from './routes/tasks.js';
+import { taskRoutes } from './routes/tasks.js';
+import { trackingRoutes } from './routes/tracking.js';
 
 /**
  * Bodies are checked strictly (a number is not a string); query strings and path parameters arrive as
@@ -19,24 +24,42 @@ function validatorCompilers() {
   const options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
   const strict = addFormats.default(new Ajv({ ...options, coerceTypes: false }));
   const coercing = addFormats.default(new Ajv({ ...options, coerceTypes: 'array' }));
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-    (httpPart === 'body' ? strict : coercing).compile(schema);
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema);
 }
+
+/** Logs say who asked what and how it went; never the form's contents, a document or a token. */
+const serializers = {
+  req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/pin=[^&]*/g, 'pin=***') }),
+  res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+};
 
 export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
+    // A caller's request id is kept so a counter's log and ours can be matched; otherwise we make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{8,128}$/.test(given) ? given : randomUUID();
+    },
     ...options,
+    ...(options.logger && typeof options.logger === 'object' ? { logger: { ...options.logger, serializers } } : {}),
   });
   app.setValidatorCompiler(validatorCompilers());
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Mohla API', version: '0.1.0', description: 'Administrative procedures with legal deadlines.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(multipart, { limits: { files: 1, fields: 5 } });
+  registerAuth(app, ctx.secret);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);
@@ -46,7 +69,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
       type: 'about:blank',
       title: 'Internal error',
       status: 500,
-      detail: 'Something went wrong on our side; the request id identifies it in the logs.',
+      detail: `Something went wrong on our side; quote request id ${request.id}.`,
       code: 'internal',
     });
   });
@@ -56,9 +79,9 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
 
   healthRoutes(app, ctx);
   applicationRoutes(app, ctx);
-  applicationActionRoutes(app, ctx);
+  documentRoutes(app, ctx);
+  trackingRoutes(app, ctx);
   taskRoutes(app, ctx);
-  moreTaskRoutes(app, ctx);
   procedureRoutes(app, ctx);
   calendarRoutes(app, ctx);
   return app;

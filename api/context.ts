@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { CalendarStore } from '../registry/calendars.js';
+import type { DocumentStorage } from '../documents/storage.js';
 import type { ProcedureRegistry } from '../registry/published.js';
 
 /** What the routes need from the outside world; built once by the server or a test. */
@@ -12,4 +13,7 @@ export interface ApiContext {
   redis: Redis;
   procedures: ProcedureRegistry;
   calendars: CalendarStore;
+  storage: DocumentStorage;
+  /** Signs tokens and receipt PINs. */
+  secret: string;
 }

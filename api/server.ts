@@ -10,6 +10,7 @@ import { openOrm } from '../db/orm.js';
 import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { buildApp } from './app.js';
+import { FileSystemStorage } from '../documents/storage.js';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -32,8 +33,9 @@ export async function startApi(config: Config, log: (line: string) => void = con
     }
     const calendars = new CalendarStore(orm);
     await calendars.loadShipped(SHIPPED_CALENDAR);
+    const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, storage, secret: config.jwtSecret },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -21,6 +21,9 @@ export interface ApplicationView {
   trackingNumber: string;
   procedure: { id: string; version: number };
   officeId: string;
+  /** The citizen the application belongs to, and who filed it (the citizen, or an agent at a counter). */
+  citizen: string;
+  filedBy: string;
   status: string;
   outcome: string | null;
   document: string | null;
@@ -37,6 +40,8 @@ export function applicationView(state: ApplicationState): ApplicationView {
     trackingNumber: state.trackingNumber,
     procedure: { id: state.procedureId, version: state.procedureVersion },
     officeId: state.officeId,
+    citizen: state.citizen,
+    filedBy: state.filedBy,
     status: state.status,
     outcome: state.outcome ?? null,
     document: state.document ?? null,
@@ -80,6 +85,8 @@ export function applicationViewFromRecords(app: ApplicationRecord, tasks: TaskRe
     trackingNumber: app.trackingNumber,
     procedure: { id: app.procedureId, version: app.procedureVersion },
     officeId: app.officeId,
+    citizen: app.citizen,
+    filedBy: app.filedBy,
     status: app.status,
     outcome: app.outcome ?? null,
     document: app.document ?? null,

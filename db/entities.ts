@@ -167,6 +167,8 @@ export interface NotificationRecord {
   context: Record<string, unknown>;
   status: string;
   createdAt: Date;
+  /** When the message was handed to the notification queue; null until then, so a relay can finish the job. */
+  queuedAt?: Date | null;
 }
 
 export const Notification = new EntitySchema<NotificationRecord>({
@@ -180,7 +182,14 @@ export const Notification = new EntitySchema<NotificationRecord>({
     context: { type: 'json' },
     status: { type: 'string', length: 16 },
     createdAt: { type: 'datetime' },
+    queuedAt: { type: 'datetime', nullable: true },
   },
+  indexes: [
+    {
+      name: 'notification_not_queued_idx',
+      expression: `create index "notification_not_queued_idx" on "notification" ("created_at") where "status" = 'pending' and "queued_at" is null`,
+    },
+  ],
 });
 
 /** Calendar versions: a correction (a confirmed Eid, a closure) is a new version, never an edit. */
@@ -256,6 +265,84 @@ export const IdempotentFiling = new EntitySchema<IdempotencyRecord>({
   },
 });
 
+/**
+ * The staff directory: who holds which role in which office, and how to reach them. `id` is the
+ * person's identity in Mohla (the subject of their token, the assignee of their tasks).
+ */
+export interface StaffMemberRecord {
+  id: string;
+  officeId: string;
+  role: string;
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  language: string;
+  updatedAt: Date;
+}
+
+export const StaffMember = new EntitySchema<StaffMemberRecord>({
+  name: 'StaffMember',
+  tableName: 'staff_member',
+  properties: {
+    id: { type: 'string', length: 128, primary: true },
+    officeId: { type: 'string', length: 64 },
+    role: { type: 'string', length: 64 },
+    name: { type: 'string', length: 200 },
+    email: { type: 'string', length: 254, nullable: true },
+    phone: { type: 'string', length: 32, nullable: true },
+    language: { type: 'string', length: 2 },
+    updatedAt: { type: 'datetime' },
+  },
+  indexes: [{ properties: ['officeId', 'role'] }],
+});
+
+/**
+ * One message of a notification to one person over one channel: what was said, to which address, and
+ * whether it left. The record of proof that a citizen was told, and what keeps a retry from sending
+ * twice. A recipient nobody could be found for is kept too, as a failed delivery on channel `none`.
+ */
+export interface NotificationDeliveryRecord {
+  notificationKey: string;
+  channel: string;
+  /** `citizen`, or a staff member's id; for a gap, the role or `assignee` that nobody holds. */
+  recipient: string;
+  address?: string | null;
+  language: string;
+  subject: string;
+  body: string;
+  /** pending → sending → sent; or failed (retries exhausted, refused, or interrupted mid-send). */
+  status: string;
+  attempts: number;
+  error?: string | null;
+  provider?: string | null;
+  providerMessageId?: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt?: Date | null;
+}
+
+export const NotificationDelivery = new EntitySchema<NotificationDeliveryRecord>({
+  name: 'NotificationDelivery',
+  tableName: 'notification_delivery',
+  properties: {
+    notificationKey: { type: 'string', length: 200, primary: true },
+    channel: { type: 'string', length: 16, primary: true },
+    recipient: { type: 'string', length: 128, primary: true },
+    address: { type: 'string', length: 254, nullable: true },
+    language: { type: 'string', length: 2 },
+    subject: { type: 'text' },
+    body: { type: 'text' },
+    status: { type: 'string', length: 16 },
+    attempts: { type: 'integer', default: 0 },
+    error: { type: 'text', nullable: true },
+    provider: { type: 'string', length: 32, nullable: true },
+    providerMessageId: { type: 'string', length: 200, nullable: true },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime' },
+    sentAt: { type: 'datetime', nullable: true },
+  },
+});
+
 export const entities = [
   Application,
   Task,
@@ -265,4 +352,6 @@ export const entities = [
   CalendarVersion,
   ApplicationDocument,
   IdempotentFiling,
+  StaffMember,
+  NotificationDelivery,
 ];

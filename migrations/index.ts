@@ -4,10 +4,12 @@ import { Migration20261121064621 } from './Migration20261121064621.js';
 import { Migration20261121070520 } from './Migration20261121070520.js';
 import { Migration20261121070948 } from './Migration20261121070948.js';
 import { Migration20261121072528 } from './Migration20261121072528.js';
+import { Migration20261121072935 } from './Migration20261121072935.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121064621', class: Migration20261121064621 },
   { name: 'Migration20261121070520', class: Migration20261121070520 },
   { name: 'Migration20261121070948', class: Migration20261121070948 },
   { name: 'Migration20261121072528', class: Migration20261121072528 },
+  { name: 'Migration20261121072935', class: Migration20261121072935 },
 ];

@@ -119,11 +119,15 @@ export class ProcedureRegistry {
 
   /** Validates a citizen's form against the procedure's form schema; pointers are relative to `prefix`. */
   validateForm(procedure: PinnedProcedure, data: unknown, prefix = '/data'): FieldError[] {
-    const key = `${procedure.id}@${procedure.version}`;
-    let validate = this.formValidators.get(key);
+    return this.validateSchema(procedure.definition.form, data, prefix, `${procedure.id}@${procedure.version}`);
+  }
+
+  /** Validates data against a form schema of a published version; `cacheKey` names that schema for good. */
+  validateSchema(schema: object, data: unknown, prefix: string, cacheKey: string): FieldError[] {
+    let validate = this.formValidators.get(cacheKey);
     if (!validate) {
-      validate = this.ajv.compile(procedure.definition.form);
-      this.formValidators.set(key, validate);
+      validate = this.ajv.compile(schema);
+      this.formValidators.set(cacheKey, validate);
     }
     return validate(data) ? [] : fieldErrors(validate.errors, prefix);
   }

@@ -7,7 +7,8 @@ import { addWorkingDays, localDateOf } from '../engine/calendar.js';
 import type { ApplicationState } from '../engine/application.js';
 import { applicationStatus } from '../workflows/messages.js';
 import { Notification } from '../db/entities.js';
-import { createTestStack, eventually, type TestStack } from './helpers/stack.js';
+import { multipartFile } from './helpers/multipart.js';
+import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 
 const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
 
@@ -39,9 +40,11 @@ function procedure(id: string, deadline: Record<string, unknown>, steps: Record<
 }
 
 let stack: TestStack;
+let actors: Awaited<ReturnType<typeof people>>;
 
 beforeAll(async () => {
   stack = await createTestStack();
+  actors = await people(stack, `office-${stack.id}`);
 });
 
 // The stack replays every history of this file when it closes.
@@ -51,20 +54,20 @@ afterAll(async () => {
 
 async function publishAndFile(definition: ReturnType<typeof procedure>) {
   await stack.procedures.publish(definition, 'test', 'api');
-  const res = await stack.app.inject({
+  const res = await actors.citizen({
     method: 'POST',
     url: '/applications',
-    payload: { procedureId: definition.id, officeId: `office-${stack.id}`, data: {} },
+    payload: { procedureId: definition.id, officeId: actors.office, data: {} },
   });
   expect(res.statusCode, res.body).toBe(201);
   const filed = res.json();
   return filed as { trackingNumber: string; tasks: Array<{ id: string }>; deadline: { dueAt: string } };
 }
 
-const follow = async (trackingNumber: string) => (await stack.app.inject({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
+const follow = async (trackingNumber: string) => (await actors.citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
 const workflowState = (trackingNumber: string) => stack.client.workflow.getHandle(trackingNumber).query(applicationStatus) as Promise<ApplicationState>;
 const timelineKinds = async (trackingNumber: string) =>
-  ((await stack.app.inject({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string }>).map((e) => e.kind);
+  ((await actors.agent({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string }>).map((e) => e.kind);
 
 describe('legal deadlines on the real Temporal server', () => {
   it('expiry with silence-means-consent closes the application as approved, with its attestation', async () => {
@@ -90,7 +93,7 @@ describe('legal deadlines on the real Temporal server', () => {
       }),
     );
     const escalated = await eventually(async () => {
-      const res = await stack.app.inject({ method: 'GET', url: `/tasks?officeId=office-${stack.id}` });
+      const res = await actors.supervisor({ method: 'GET', url: `/tasks?officeId=${actors.office}` });
       return (res.json().tasks as Array<{ id: string; role: string; escalated: boolean }>).find((t) => t.id === filed.tasks[0]!.id && t.escalated);
     });
     expect(escalated.role).toBe('supervisor');
@@ -101,30 +104,34 @@ describe('legal deadlines on the real Temporal server', () => {
     const templates = (await stack.orm.em.fork().find(Notification, { trackingNumber: filed.trackingNumber })).map((m) => m.template);
     expect(templates).toEqual(expect.arrayContaining(['deadlineWarning', 'escalation']));
     // The application is still open: the supervisor decides.
-    const done = await stack.app.inject({ method: 'POST', url: `/tasks/${filed.tasks[0]!.id}/complete`, payload: { outcome: 'approve', actor: 'supervisor-1' } });
+    const done = await actors.supervisor({ method: 'POST', url: `/tasks/${filed.tasks[0]!.id}/complete`, payload: { outcome: 'approve' } });
     expect(done.json()).toMatchObject({ status: 'closed', outcome: 'approved' });
   });
 
   it('a complement request pauses the clock, and the due date moves by the paused time', async () => {
     const filed = await publishAndFile(procedure('complement-pause', { budget: { duration: 'PT8S' }, onExpiry: { action: 'autoApprove', end: 'granted', attestation: 'silence-attestation' } }));
     const dueBefore = Date.parse(filed.deadline.dueAt);
-    const asked = await stack.app.inject({
+    const asked = await actors.agent({
       method: 'POST',
       url: `/tasks/${filed.tasks[0]!.id}/request-complement`,
-      payload: { actor: 'agent-1', documents: ['plans'], note: 'Plans are missing' },
+      payload: { documents: ['plans'], note: 'Plans are missing' },
     });
     expect(asked.statusCode, asked.body).toBe(200);
     expect(asked.json().deadline.paused).toBe(true);
     const pausedFor = 3000;
     await new Promise((r) => setTimeout(r, pausedFor));
-    const provided = await stack.app.inject({ method: 'POST', url: `/applications/${filed.trackingNumber}/complement`, payload: { actor: 'citizen', documents: ['plans'] } });
+    const notYet = await actors.citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/complement`, payload: { documents: ['plans'] } });
+    expect(notYet.statusCode).toBe(400);
+    const upload = await actors.citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/documents/plans`, ...multipartFile('plans.pdf', Buffer.from('%PDF-1.4 plans')) });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const provided = await actors.citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/complement`, payload: { documents: ['plans'] } });
     expect(provided.statusCode, provided.body).toBe(200);
     const dueAfter = Date.parse(provided.json().deadline.dueAt);
     expect(dueAfter - dueBefore).toBeGreaterThanOrEqual(pausedFor - 200);
     expect((await workflowState(filed.trackingNumber)).deadlines.legal?.ledger.map((e) => e.type)).toEqual(['started', 'paused', 'resumed']);
     // A second request is refused: only once per file (Law 55.19).
     const task = provided.json().tasks.find((t: { status: string }) => t.status === 'open');
-    const again = await stack.app.inject({ method: 'POST', url: `/tasks/${task.id}/request-complement`, payload: { actor: 'agent-1', documents: ['plans'] } });
+    const again = await actors.agent({ method: 'POST', url: `/tasks/${task.id}/request-complement`, payload: { documents: ['plans'] } });
     expect(again.statusCode).toBe(422);
     expect(again.json().code).toBe('complement_not_allowed');
   });
@@ -137,10 +144,10 @@ describe('legal deadlines on the real Temporal server', () => {
         onExpiry: { action: 'autoReject', end: 'refused', motivation: text('implicit refusal') },
       }),
     );
-    const extended = await stack.app.inject({
+    const extended = await actors.supervisor({
       method: 'POST',
       url: `/applications/${filed.trackingNumber}/extension`,
-      payload: { actor: 'supervisor-1', units: 1, reason: 'a technical expertise is needed' },
+      payload: { units: 1, reason: 'a technical expertise is needed' },
     });
     expect(extended.statusCode, extended.body).toBe(200);
     const newDue = Date.parse(extended.json().deadline.dueAt);
@@ -153,7 +160,7 @@ describe('legal deadlines on the real Temporal server', () => {
     });
     expect(closed).toMatchObject({ outcome: 'rejected', motivation: 'implicit refusal' });
     expect(Date.parse(closed.closedAt)).toBeGreaterThanOrEqual(newDue);
-    const second = await stack.app.inject({ method: 'POST', url: `/applications/${filed.trackingNumber}/extension`, payload: { actor: 'supervisor-1', units: 1, reason: 'again and again' } });
+    const second = await actors.supervisor({ method: 'POST', url: `/applications/${filed.trackingNumber}/extension`, payload: { units: 1, reason: 'again and again' } });
     expect(second.statusCode).toBe(409);
   });
 
@@ -167,7 +174,8 @@ describe('legal deadlines on the real Temporal server', () => {
       for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${filed.trackingNumber}' AND MohlaDueAt >= '${closedDay}T00:00:00Z'` })) return wf;
       return undefined;
     });
-    const res = await stack.app.inject({
+    const admin = as(stack, await tokenFor('admin'));
+    const res = await admin({
       method: 'POST',
       url: '/calendars/ma/closures',
       payload: { date: closedDay, reason: { ar: 'إغلاق استثنائي', fr: 'Fermeture exceptionnelle', en: 'Exceptional closure' } },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../infra/config.js';
-import { createTestStack, type TestStack } from './helpers/stack.js';
+import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
 
 const shipped = JSON.parse(
   readFileSync(path.join(loadConfig().proceduresDir, 'residence-certificate.v1.json'), 'utf8'),
@@ -18,8 +18,10 @@ function version2() {
 }
 
 let stack: TestStack;
+let designer: ReturnType<typeof as>;
 beforeAll(async () => {
   stack = await createTestStack();
+  designer = as(stack, await tokenFor('designer'));
 });
 afterAll(async () => {
   await stack?.close();
@@ -39,10 +41,10 @@ describe('the published registry', () => {
   it('validates a draft without publishing it, naming each pointer', async () => {
     const draft = structuredClone(shipped);
     draft.steps.review.outcomes.approve.next = 'nowhere';
-    const res = await stack.app.inject({ method: 'POST', url: '/procedures/validate', payload: draft });
+    const res = await designer({ method: 'POST', url: '/procedures/validate', payload: draft });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors).toContainEqual({ pointer: '/steps/review/outcomes/approve/next', message: 'step "nowhere" does not exist' });
-    const ok = await stack.app.inject({ method: 'POST', url: '/procedures/validate', payload: shipped });
+    const ok = await designer({ method: 'POST', url: '/procedures/validate', payload: shipped });
     expect(ok.statusCode).toBe(200);
   });
 
@@ -50,7 +52,7 @@ describe('the published registry', () => {
     const broken = version2();
     broken.version = 7;
     broken.start = 'nowhere';
-    const res = await stack.app.inject({ method: 'POST', url: '/procedures', payload: broken });
+    const res = await designer({ method: 'POST', url: '/procedures', payload: broken });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'invalid_definition', errors: [{ pointer: '/start' }] });
     const versions = await stack.app.inject({ method: 'GET', url: '/procedures/residence-certificate/versions' });
@@ -59,7 +61,8 @@ describe('the published registry', () => {
 
   it('publishing version 2 leaves an open version 1 application on version 1', async () => {
     const office = `annex-pin-${stack.id}`;
-    const filedV1 = await stack.app.inject({
+    const { citizen, agent } = await people(stack, office);
+    const filedV1 = await citizen({
       method: 'POST',
       url: '/applications',
       payload: { procedureId: 'residence-certificate', officeId: office, data: form },
@@ -67,16 +70,16 @@ describe('the published registry', () => {
     expect(filedV1.statusCode, filedV1.body).toBe(201);
     expect(filedV1.json().procedure).toEqual({ id: 'residence-certificate', version: 1 });
 
-    const published = await stack.app.inject({ method: 'POST', url: '/procedures', payload: version2() });
+    const published = await designer({ method: 'POST', url: '/procedures', payload: version2() });
     expect(published.statusCode, published.body).toBe(201);
     expect(published.json()).toMatchObject({ status: 'published', version: 2 });
 
-    const again = await stack.app.inject({ method: 'POST', url: '/procedures', payload: version2() });
+    const again = await designer({ method: 'POST', url: '/procedures', payload: version2() });
     expect(again.statusCode).toBe(200);
     expect(again.json().status).toBe('unchanged');
     const altered = version2();
     altered.title.en = 'Something else';
-    const conflict = await stack.app.inject({ method: 'POST', url: '/procedures', payload: altered });
+    const conflict = await designer({ method: 'POST', url: '/procedures', payload: altered });
     expect(conflict.statusCode).toBe(409);
     expect(conflict.json().code).toBe('version_conflict');
 
@@ -84,16 +87,16 @@ describe('the published registry', () => {
     expect(latest.json().version).toBe(2);
 
     // New applications take version 2; the open one keeps version 1's outcomes and document.
-    const filedV2 = await stack.app.inject({
+    const filedV2 = await citizen({
       method: 'POST',
       url: '/applications',
       payload: { procedureId: 'residence-certificate', officeId: office, data: form },
     });
     expect(filedV2.json().procedure.version).toBe(2);
     const v1Task = filedV1.json().tasks[0].id;
-    const wrong = await stack.app.inject({ method: 'POST', url: `/tasks/${v1Task}/complete`, payload: { outcome: 'grant', actor: 'agent-1' } });
+    const wrong = await agent({ method: 'POST', url: `/tasks/${v1Task}/complete`, payload: { outcome: 'grant' } });
     expect(wrong.statusCode).toBe(422);
-    const done = await stack.app.inject({ method: 'POST', url: `/tasks/${v1Task}/complete`, payload: { outcome: 'approve', actor: 'agent-1' } });
+    const done = await agent({ method: 'POST', url: `/tasks/${v1Task}/complete`, payload: { outcome: 'approve' } });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ outcome: 'approved', document: 'residence-certificate', procedure: { version: 1 } });
   });

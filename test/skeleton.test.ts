@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { searchAttributes } from '../workflows/search-attributes.js';
-import { createTestStack, eventually, type TestStack } from './helpers/stack.js';
+import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
 
 const residenceForm = { fullName: 'Amina Idrissi', cin: 'FB123456', address: '12 rue Al Amal, Berkane' };
 
@@ -14,7 +14,8 @@ afterAll(async () => {
 });
 
 async function file(officeId: string) {
-  const res = await stack.app.inject({
+  const { citizen } = await people(stack, officeId);
+  const res = await citizen({
     method: 'POST',
     url: '/applications',
     payload: { procedureId: 'residence-certificate', officeId, data: residenceForm },
@@ -24,9 +25,14 @@ async function file(officeId: string) {
 }
 
 async function inbox(officeId: string) {
-  const res = await stack.app.inject({ method: 'GET', url: `/tasks?officeId=${officeId}` });
+  const { agent } = await people(stack, officeId);
+  const res = await agent({ method: 'GET', url: `/tasks?officeId=${officeId}` });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().tasks as Array<{ id: string; trackingNumber: string; status: string }>;
+}
+
+async function agentOf(officeId: string) {
+  return (await people(stack, officeId)).agent;
 }
 
 describe('walking skeleton: file → inbox → complete → closed', () => {
@@ -45,21 +51,22 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ trackingNumber: filed.trackingNumber, status: 'open' });
 
-    const completed = await stack.app.inject({
+    const { agent, citizen, agentId } = await people(stack, office);
+    const completed = await agent({
       method: 'POST',
       url: `/tasks/${tasks[0]!.id}/complete`,
-      payload: { outcome: 'approve', actor: 'agent-1' },
+      payload: { outcome: 'approve' },
     });
     expect(completed.statusCode, completed.body).toBe(200);
     expect(completed.json()).toMatchObject({ status: 'closed', outcome: 'approved', document: 'residence-certificate' });
 
-    const followed = await stack.app.inject({ method: 'GET', url: `/applications/${filed.trackingNumber.toLowerCase()}` });
+    const followed = await citizen({ method: 'GET', url: `/applications/${filed.trackingNumber.toLowerCase()}` });
     expect(followed.statusCode).toBe(200);
     expect(followed.json()).toMatchObject({
       trackingNumber: filed.trackingNumber,
       status: 'closed',
       outcome: 'approved',
-      tasks: [{ status: 'completed', outcome: 'approve', assignee: 'agent-1' }],
+      tasks: [{ status: 'completed', outcome: 'approve', assignee: agentId }],
     });
     expect(await inbox(office)).toHaveLength(0);
 
@@ -92,21 +99,22 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
     const office = `annex-dup-${stack.id}`;
     const filed = await file(office);
     const taskId = filed.tasks[0].id;
-    const payload = { outcome: 'reject', actor: 'agent-2' };
-    const first = await stack.app.inject({ method: 'POST', url: `/tasks/${taskId}/complete`, payload });
+    const agent = await agentOf(office);
+    const payload = { outcome: 'reject' };
+    const first = await agent({ method: 'POST', url: `/tasks/${taskId}/complete`, payload });
     expect(first.statusCode, first.body).toBe(200);
-    const retry = await stack.app.inject({ method: 'POST', url: `/tasks/${taskId}/complete`, payload });
+    const retry = await agent({ method: 'POST', url: `/tasks/${taskId}/complete`, payload });
     expect(retry.statusCode, retry.body).toBe(200);
     expect(retry.json()).toMatchObject({ status: 'closed', outcome: 'rejected' });
-    const other = await stack.app.inject({
+    const other = await agent({
       method: 'POST',
       url: `/tasks/${taskId}/complete`,
-      payload: { outcome: 'approve', actor: 'agent-2' },
+      payload: { outcome: 'approve' },
     });
     expect(other.statusCode, other.body).toBe(409);
     expect(other.headers['content-type']).toContain('application/problem+json');
     expect(other.json()).toMatchObject({ code: 'task_not_open' });
-    const followed = await stack.app.inject({ method: 'GET', url: `/applications/${filed.trackingNumber}` });
+    const followed = await agent({ method: 'GET', url: `/applications/${filed.trackingNumber}` });
     expect(followed.json()).toMatchObject({ outcome: 'rejected' });
   });
 
@@ -114,10 +122,10 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
     const office = `annex-outcome-${stack.id}`;
     const filed = await file(office);
     const taskId = filed.tasks[0].id;
-    const res = await stack.app.inject({
+    const res = await (await agentOf(office))({
       method: 'POST',
       url: `/tasks/${taskId}/complete`,
-      payload: { outcome: 'maybe', actor: 'agent-3' },
+      payload: { outcome: 'maybe' },
     });
     expect(res.statusCode, res.body).toBe(422);
     expect(res.json()).toMatchObject({ code: 'unknown_outcome', errors: [{ pointer: '/outcome' }] });
@@ -126,8 +134,10 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
 });
 
 describe('bad input', () => {
+  const citizen = async () => (await people(stack, 'annex-1')).citizen;
+
   it('names each missing or mistyped field of the form with a 400 problem', async () => {
-    const res = await stack.app.inject({
+    const res = await (await citizen())({
       method: 'POST',
       url: '/applications',
       payload: { procedureId: 'residence-certificate', officeId: 'annex-1', data: { fullName: 42, cin: 'FB1' } },
@@ -139,7 +149,7 @@ describe('bad input', () => {
   });
 
   it('names a body field of the wrong type', async () => {
-    const res = await stack.app.inject({
+    const res = await (await citizen())({
       method: 'POST',
       url: '/applications',
       payload: { procedureId: 'residence-certificate', officeId: 7, data: residenceForm },
@@ -149,7 +159,7 @@ describe('bad input', () => {
   });
 
   it('says which procedure is unknown with a 404', async () => {
-    const res = await stack.app.inject({
+    const res = await (await citizen())({
       method: 'POST',
       url: '/applications',
       payload: { procedureId: 'no-such-procedure', officeId: 'annex-1', data: {} },
@@ -159,10 +169,10 @@ describe('bad input', () => {
   });
 
   it('tells a mistyped tracking number from an unknown one', async () => {
-    const typo = await stack.app.inject({ method: 'GET', url: '/applications/7KQM-4RZ8-A' });
+    const typo = await (await citizen())({ method: 'GET', url: '/applications/7KQM-4RZ8-A' });
     expect(typo.statusCode).toBe(400);
     expect(typo.json().detail).toContain('check character');
-    const unknown = await stack.app.inject({ method: 'GET', url: '/applications/0000-0000-0' });
+    const unknown = await (await citizen())({ method: 'GET', url: '/applications/0000-0000-0' });
     expect(unknown.statusCode).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { createTestStack, type TestStack } from './helpers/stack.js';
+import { createTestStack, people, type TestStack } from './helpers/stack.js';
 import { killHard, startWorkerProcess } from './helpers/worker-process.js';
 
 let stack: TestStack;
@@ -17,7 +17,8 @@ describe('a worker killed while an application waits on its task', () => {
   it('loses nothing: a new worker picks the application up and closes it', async () => {
     workers.push(await startWorkerProcess(stack));
     const office = `annex-kill-${stack.id}`;
-    const filed = await stack.app.inject({
+    const { citizen, agent, agentId } = await people(stack, office);
+    const filed = await citizen({
       method: 'POST',
       url: '/applications',
       payload: {
@@ -32,10 +33,10 @@ describe('a worker killed while an application waits on its task', () => {
     await killHard(workers[0]!);
 
     // The agent acts while no worker runs; the action waits for the next worker rather than failing.
-    const completion = stack.app.inject({
+    const completion = agent({
       method: 'POST',
       url: `/tasks/${tasks[0].id}/complete`,
-      payload: { outcome: 'approve', actor: 'agent-7' },
+      payload: { outcome: 'approve' },
     });
     await new Promise((r) => setTimeout(r, 1000));
     workers.push(await startWorkerProcess(stack));
@@ -44,9 +45,9 @@ describe('a worker killed while an application waits on its task', () => {
     expect(completed.statusCode, completed.body).toBe(200);
     expect(completed.json()).toMatchObject({ status: 'closed', outcome: 'approved' });
 
-    const inbox = await stack.app.inject({ method: 'GET', url: `/tasks?officeId=${office}&status=completed` });
+    const inbox = await agent({ method: 'GET', url: `/tasks?officeId=${office}&status=completed` });
     expect(inbox.json().tasks).toHaveLength(1);
     const result = await stack.client.workflow.getHandle(trackingNumber).result();
-    expect(result.tasks[tasks[0].id]).toMatchObject({ status: 'completed', completedBy: 'agent-7' });
+    expect(result.tasks[tasks[0].id]).toMatchObject({ status: 'completed', completedBy: agentId });
   });
 });

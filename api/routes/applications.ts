@@ -1,18 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
-import type { ApplicationInput } from '../../engine/application.js';
 import { DomainError } from '../../engine/errors.js';
-import { parseTrackingNumber, trackingNumberFromBytes } from '../../engine/tracking-number.js';
-import { confirmFiling, extendDeadline, PROCEDURE_WORKFLOW, provideComplement, withdraw } from '../../workflows/messages.js';
-import { TimelineEntry } from '../../db/entities.js';
-import { sendAction } from '../workflow-actions.js';
-import { searchAttributes } from '../../workflows/search-attributes.js';
+import { parseTrackingNumber } from '../../engine/tracking-number.js';
+import { Application, ApplicationDocument, TimelineEntry } from '../../db/entities.js';
+import { extendDeadline, provideComplement, withdraw } from '../../workflows/messages.js';
+import { maySeeApplication, principalOf, receiptPin, STAFF, worksFor, type Principal } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { actor, documentIds, freeText } from '../schemas.js';
-import { applicationView, readApplication } from '../views.js';
+import { fileApplication } from '../filing.js';
+import { buildReceipt, receiptHtml, type ReceiptDocument } from '../receipt.js';
+import { documentIds, freeText } from '../schemas.js';
+import { readApplication, type ApplicationView } from '../views.js';
+import { sendAction } from '../workflow-actions.js';
 
 const fileApplicationBody = {
   type: 'object',
@@ -22,15 +20,55 @@ const fileApplicationBody = {
     procedureId: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' },
     procedureVersion: { type: 'integer', minimum: 1 },
     officeId: { type: 'string', minLength: 1, maxLength: 64 },
-    filedBy: { type: 'string', minLength: 1, maxLength: 128 },
+    /** At a counter: the citizen an agent files for (required then, refused from a citizen). */
+    citizen: { type: 'string', minLength: 1, maxLength: 128 },
     data: { type: 'object' },
   },
 } as const;
 
-const trackingParams = {
+const idempotencyHeaders = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 128 } },
+} as const;
+
+export const trackingParams = {
   type: 'object',
   required: ['trackingNumber'],
   properties: { trackingNumber: { type: 'string', maxLength: 32 } },
+} as const;
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['open', 'closed'] },
+    officeId: { type: 'string', minLength: 1, maxLength: 64 },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+} as const;
+
+const provideBody = {
+  type: 'object',
+  required: ['documents'],
+  additionalProperties: false,
+  properties: { documents: documentIds },
+} as const;
+
+const extensionBody = {
+  type: 'object',
+  required: ['units', 'reason'],
+  additionalProperties: false,
+  properties: {
+    units: { type: 'integer', minimum: 1 },
+    reason: { type: 'string', minLength: 3, maxLength: 2000 },
+    noticeGivenAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const withdrawBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: freeText },
 } as const;
 
 export function canonicalTrackingNumber(input: string, pointer = 'params:/trackingNumber'): string {
@@ -43,135 +81,169 @@ export function canonicalTrackingNumber(input: string, pointer = 'params:/tracki
   return parsed.value;
 }
 
+/**
+ * The application, if the caller may see it. Anyone else is told it does not exist: a tracking number
+ * reveals nothing about an application one has no right to.
+ */
+export async function visibleApplication(ctx: ApiContext, principal: Principal, rawTrackingNumber: string): Promise<ApplicationView> {
+  const trackingNumber = canonicalTrackingNumber(rawTrackingNumber);
+  const view = await readApplication(ctx.orm, trackingNumber);
+  if (!view || !maySeeApplication(principal, view)) {
+    throw new DomainError('application_not_found', `No application you can see has tracking number ${trackingNumber}.`);
+  }
+  return view;
+}
+
+export async function receiptDocuments(ctx: ApiContext, view: ApplicationView): Promise<ReceiptDocument[]> {
+  const procedure = await ctx.procedures.get(view.procedure.id, view.procedure.version);
+  const rows = await ctx.orm.em.fork().find(ApplicationDocument, { trackingNumber: view.trackingNumber }, { orderBy: { uploadedAt: 'asc' } });
+  return rows.map((r) => ({
+    documentId: r.documentId,
+    label: procedure?.definition.documents.find((d) => d.id === r.documentId)?.label ?? null,
+    fileName: r.fileName,
+    sha256: r.sha256,
+    uploadedAt: r.uploadedAt.toISOString(),
+  }));
+}
+
+export async function receiptOf(ctx: ApiContext, view: ApplicationView) {
+  const procedure = await ctx.procedures.get(view.procedure.id, view.procedure.version);
+  return buildReceipt(view, {
+    pin: receiptPin(ctx.secret, view.trackingNumber),
+    title: procedure?.definition.title ?? { ar: view.procedure.id, fr: view.procedure.id, en: view.procedure.id },
+    filedBy: view.filedBy,
+    documents: await receiptDocuments(ctx, view),
+  });
+}
+
+/** Who may act on an application on the citizen's side: its citizen, or staff of its office for them. */
+function citizenSide(principal: Principal, view: ApplicationView): void {
+  const mayAct = principal.role === 'citizen' ? view.citizen === principal.sub : STAFF.includes(principal.role) && worksFor(principal, view.officeId);
+  if (!mayAct) throw new DomainError('forbidden', 'Only the citizen, or an agent of the office for them, can do this.');
+}
+
+function staffOfOffice(principal: Principal, view: ApplicationView): void {
+  if (!worksFor(principal, view.officeId)) {
+    throw new DomainError('application_not_found', `No application you can see has tracking number ${view.trackingNumber}.`);
+  }
+}
+
+async function action(ctx: ApiContext, request: FastifyRequest<{ Params: { trackingNumber: string } }>) {
+  const principal = principalOf(request);
+  return { principal, view: await visibleApplication(ctx, principal, request.params.trackingNumber) };
+}
+
 export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: FromSchema<typeof fileApplicationBody> }>(
+  app.post<{ Body: FromSchema<typeof fileApplicationBody>; Headers: FromSchema<typeof idempotencyHeaders> }>(
     '/applications',
-    { schema: { summary: 'File an application', tags: ['applications'], body: fileApplicationBody } },
+    {
+      config: { access: ['citizen', 'agent', 'supervisor'] },
+      schema: {
+        summary: 'File an application (a citizen, or an agent at a counter for a citizen); answers with the receipt',
+        tags: ['applications'],
+        body: fileApplicationBody,
+        headers: idempotencyHeaders,
+      },
+    },
     async (request, reply) => {
+      const principal = principalOf(request);
       const body = request.body;
+      let citizen = principal.sub;
+      if (principal.role === 'citizen') {
+        if (body.citizen && body.citizen !== principal.sub) {
+          throw new DomainError('forbidden', 'A citizen files for themself.', [{ pointer: '/citizen', message: 'must be left out' }]);
+        }
+      } else {
+        if (!body.citizen) throw new DomainError('invalid_input', 'Say which citizen the application is filed for.', [{ pointer: '/citizen', message: 'is required when an agent files' }]);
+        if (!worksFor(principal, body.officeId)) throw new DomainError('forbidden', `You do not work for office ${body.officeId}.`, [{ pointer: '/officeId', message: 'is not one of your offices' }]);
+        citizen = body.citizen;
+      }
       const procedure = await ctx.procedures.get(body.procedureId, body.procedureVersion);
       if (!procedure) {
         throw new DomainError('procedure_not_found', `No published procedure "${body.procedureId}"${body.procedureVersion ? ` v${body.procedureVersion}` : ''}.`, [
           { pointer: body.procedureVersion ? '/procedureVersion' : '/procedureId', message: 'is not a published procedure' },
         ]);
       }
+      const channel = principal.role === 'citizen' ? 'web' : 'counter';
+      if (!procedure.definition.channels.includes(channel) && !(channel === 'web' && procedure.definition.channels.includes('kiosk'))) {
+        throw new DomainError('forbidden', `${procedure.id} cannot be filed through the ${channel}; it takes: ${procedure.definition.channels.join(', ')}.`);
+      }
       const formErrors = ctx.procedures.validateForm(procedure, body.data);
       if (formErrors.length) {
         throw new DomainError('invalid_input', formErrors.map((e) => `${e.pointer} ${e.message}`).join('; '), formErrors);
       }
-      const input: ApplicationInput = {
-        trackingNumber: trackingNumberFromBytes(randomBytes(8)),
+      const { application, replayed } = await fileApplication(ctx, {
         procedure,
         officeId: body.officeId,
         data: body.data as Record<string, unknown>,
-        filedBy: body.filedBy ?? 'citizen',
-        filedAt: new Date().toISOString(),
-      };
-      const start = new WithStartWorkflowOperation(PROCEDURE_WORKFLOW, {
-        workflowId: input.trackingNumber,
-        taskQueue: ctx.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: searchAttributes.procedure, value: procedure.id },
-          { key: searchAttributes.procedureVersion, value: procedure.version },
-          { key: searchAttributes.office, value: input.officeId },
-          { key: searchAttributes.status, value: 'open' },
-          { key: searchAttributes.trackingNumber, value: input.trackingNumber },
-        ]),
-      });
-      const state = await ctx.temporal.workflow.executeUpdateWithStart(confirmFiling, {
-        args: [],
-        startWorkflowOperation: start,
-        updateId: 'confirm-filing',
+        citizen,
+        filedBy: principal.sub,
+        ...(request.headers['idempotency-key'] ? { idempotencyKey: request.headers['idempotency-key'] } : {}),
       });
       return reply
-        .status(201)
-        .header('location', `/applications/${state.trackingNumber}`)
-        .send(applicationView(state));
+        .status(replayed ? 200 : 201)
+        .header('location', `/applications/${application.trackingNumber}`)
+        .header('idempotent-replayed', String(replayed))
+        .send({ ...application, receipt: await receiptOf(ctx, application) });
+    },
+  );
+
+  app.get<{ Querystring: FromSchema<typeof listQuery> }>(
+    '/applications',
+    {
+      config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
+      schema: { summary: "A citizen's own applications with their history; staff: their offices' applications", tags: ['applications'], querystring: listQuery },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { status, officeId, limit } = request.query;
+      const where: Record<string, unknown> = status ? { status } : {};
+      if (principal.role === 'citizen') where.citizen = principal.sub;
+      else if (officeId) {
+        if (!worksFor(principal, officeId)) throw new DomainError('forbidden', `You do not work for office ${officeId}.`);
+        where.officeId = officeId;
+      } else if (principal.role !== 'admin') where.officeId = { $in: principal.offices };
+      const em = ctx.orm.em.fork();
+      const rows = await em.find(Application, where, { orderBy: { filedAt: 'desc' }, limit: limit ?? 20 });
+      const history = await em.find(TimelineEntry, { trackingNumber: { $in: rows.map((r) => r.trackingNumber) } }, { orderBy: { seq: 'asc' } });
+      return {
+        applications: rows.map((r) => ({
+          trackingNumber: r.trackingNumber,
+          procedure: { id: r.procedureId, version: r.procedureVersion },
+          officeId: r.officeId,
+          status: r.status,
+          outcome: r.outcome ?? null,
+          filedAt: r.filedAt.toISOString(),
+          closedAt: r.closedAt?.toISOString() ?? null,
+          dueAt: r.dueAt?.toISOString() ?? null,
+          history: history
+            .filter((h) => h.trackingNumber === r.trackingNumber)
+            .map((h) => ({ at: h.at.toISOString(), kind: h.kind, stepId: h.stepId ?? null })),
+        })),
+      };
     },
   );
 
   app.get<{ Params: FromSchema<typeof trackingParams> }>(
     '/applications/:trackingNumber',
-    { schema: { summary: 'Follow an application', tags: ['applications'], params: trackingParams } },
-    async (request) => {
-      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
-      const view = await readApplication(ctx.orm, trackingNumber);
-      if (!view) throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
-      return view;
+    {
+      config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
+      schema: { summary: 'Follow an application', tags: ['applications'], params: trackingParams },
     },
-  );
-}
-
-const provideBody = {
-  type: 'object',
-  required: ['actor', 'documents'],
-  additionalProperties: false,
-  properties: {
-    actor,
-    documents: documentIds,
-  },
-} as const;
-
-const extensionBody = {
-  type: 'object',
-  required: ['actor', 'units', 'reason'],
-  additionalProperties: false,
-  properties: {
-    actor,
-    units: { type: 'integer', minimum: 1 },
-    reason: { type: 'string', minLength: 3, maxLength: 2000 },
-    noticeGivenAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
-
-const withdrawBody = {
-  type: 'object',
-  required: ['actor'],
-  additionalProperties: false,
-  properties: { actor, reason: freeText },
-} as const;
-
-export function applicationActionRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof provideBody> }>(
-    '/applications/:trackingNumber/complement',
-    { schema: { summary: 'The citizen provides the documents asked for', tags: ['applications'], params: trackingParams, body: provideBody } },
-    async (request) => {
-      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
-      return sendAction(ctx, trackingNumber, provideComplement, 'provide', { ...request.body, documents: [...request.body.documents] });
-    },
-  );
-
-  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof extensionBody> }>(
-    '/applications/:trackingNumber/extension',
-    { schema: { summary: 'Extend the legal deadline, as the procedure allows', tags: ['applications'], params: trackingParams, body: extensionBody } },
-    async (request) => {
-      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
-      return sendAction(ctx, trackingNumber, extendDeadline, 'extend', { ...request.body });
-    },
-  );
-
-  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof withdrawBody> }>(
-    '/applications/:trackingNumber/withdraw',
-    { schema: { summary: 'The citizen withdraws the application', tags: ['applications'], params: trackingParams, body: withdrawBody } },
-    async (request) => {
-      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
-      return sendAction(ctx, trackingNumber, withdraw, 'withdraw', { ...request.body });
-    },
+    async (request) => (await action(ctx, request)).view,
   );
 
   app.get<{ Params: FromSchema<typeof trackingParams> }>(
     '/applications/:trackingNumber/timeline',
-    { schema: { summary: "The application's timeline: every step, actor and deadline event", tags: ['applications'], params: trackingParams } },
+    {
+      config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
+      schema: { summary: "The application's timeline: every step, actor, document and deadline event", tags: ['applications'], params: trackingParams },
+    },
     async (request) => {
-      const trackingNumber = canonicalTrackingNumber(request.params.trackingNumber);
-      const rows = await ctx.orm.em.fork().find(TimelineEntry, { trackingNumber }, { orderBy: { seq: 'asc' } });
-      if (!rows.length && !(await readApplication(ctx.orm, trackingNumber))) {
-        throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
-      }
+      const { view } = await action(ctx, request);
+      const rows = await ctx.orm.em.fork().find(TimelineEntry, { trackingNumber: view.trackingNumber }, { orderBy: { seq: 'asc' } });
       return {
-        trackingNumber,
+        trackingNumber: view.trackingNumber,
         entries: rows.map((r) => ({
           seq: r.seq,
           at: r.at.toISOString(),
@@ -182,6 +254,71 @@ export function applicationActionRoutes(app: FastifyInstance, ctx: ApiContext): 
           detail: r.detail,
         })),
       };
+    },
+  );
+
+  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+    '/applications/:trackingNumber/receipt',
+    {
+      config: { access: ['citizen', 'agent', 'supervisor', 'admin'] },
+      schema: { summary: 'The receipt (récépissé) as JSON', tags: ['applications'], params: trackingParams },
+    },
+    async (request) => receiptOf(ctx, (await action(ctx, request)).view),
+  );
+
+  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+    '/applications/:trackingNumber/receipt.html',
+    {
+      config: { access: ['citizen', 'agent', 'supervisor', 'admin'] },
+      schema: { summary: 'The receipt as a printable page', tags: ['applications'], params: trackingParams },
+    },
+    async (request, reply) => reply.type('text/html; charset=utf-8').send(receiptHtml(await receiptOf(ctx, (await action(ctx, request)).view))),
+  );
+
+  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof provideBody> }>(
+    '/applications/:trackingNumber/complement',
+    {
+      config: { access: ['citizen', 'agent', 'supervisor'] },
+      schema: { summary: 'Answer a complement request with the documents asked for (uploaded first)', tags: ['applications'], params: trackingParams, body: provideBody },
+    },
+    async (request) => {
+      const { principal, view } = await action(ctx, request);
+      citizenSide(principal, view);
+      const documents = [...request.body.documents];
+      const uploaded = new Set(
+        (await ctx.orm.em.fork().find(ApplicationDocument, { trackingNumber: view.trackingNumber, documentId: { $in: documents } })).map((d) => d.documentId),
+      );
+      const missing = documents.filter((d) => !uploaded.has(d));
+      if (missing.length) {
+        throw new DomainError('invalid_input', `Upload ${missing.join(', ')} first.`, [{ pointer: '/documents', message: `${missing.join(', ')} not uploaded` }]);
+      }
+      return sendAction(ctx, view.trackingNumber, provideComplement, 'provide', { documents, actor: principal.sub });
+    },
+  );
+
+  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof extensionBody> }>(
+    '/applications/:trackingNumber/extension',
+    {
+      config: { access: ['agent', 'supervisor'] },
+      schema: { summary: 'Extend the legal deadline with its reason, as the procedure allows', tags: ['applications'], params: trackingParams, body: extensionBody },
+    },
+    async (request) => {
+      const { principal, view } = await action(ctx, request);
+      staffOfOffice(principal, view);
+      return sendAction(ctx, view.trackingNumber, extendDeadline, 'extend', { ...request.body, actor: principal.sub });
+    },
+  );
+
+  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof withdrawBody> }>(
+    '/applications/:trackingNumber/withdraw',
+    {
+      config: { access: ['citizen', 'agent', 'supervisor'] },
+      schema: { summary: 'Withdraw the application', tags: ['applications'], params: trackingParams, body: withdrawBody },
+    },
+    async (request) => {
+      const { principal, view } = await action(ctx, request);
+      citizenSide(principal, view);
+      return sendAction(ctx, view.trackingNumber, withdraw, 'withdraw', { ...(request.body ?? {}), actor: principal.sub });
     },
   );
 }

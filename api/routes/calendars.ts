@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { DomainError } from '../../engine/errors.js';
 import type { CalendarChange } from '../../registry/calendars.js';
 import { calendarChanged, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
+import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 
 const localized = {
@@ -51,39 +52,39 @@ export async function signalAffectedApplications(client: Client, taskQueue: stri
 export function calendarRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: FromSchema<typeof idParams> }>(
     '/calendars/:id',
-    { schema: { summary: 'The current version of a working-day calendar', tags: ['calendars'], params: idParams } },
+    { config: { access: 'public' }, schema: { summary: 'The current version of a working-day calendar', tags: ['calendars'], params: idParams } },
     async (request) => ctx.calendars.current(request.params.id),
   );
 
   app.get<{ Params: FromSchema<typeof idParams> }>(
     '/calendars/:id/history',
-    { schema: { summary: 'Every version of a calendar and the change that made it', tags: ['calendars'], params: idParams } },
+    { config: { access: 'public' }, schema: { summary: 'Every version of a calendar and the change that made it', tags: ['calendars'], params: idParams } },
     async (request) => ({ id: request.params.id, versions: await ctx.calendars.history(request.params.id) }),
   );
 
-  async function change(id: string, calendarChange: CalendarChange, changedDate: string) {
-    const { after, description } = await ctx.calendars.change(id, calendarChange, 'admin');
+  async function change(id: string, calendarChange: CalendarChange, changedDate: string, changedBy: string) {
+    const { after, description } = await ctx.calendars.change(id, calendarChange, changedBy);
     const signalled = await signalAffectedApplications(ctx.temporal, ctx.taskQueue, changedDate);
     return { id, version: after.version, change: description, signalledApplications: signalled };
   }
 
   app.post<{ Params: FromSchema<typeof idParams>; Body: FromSchema<typeof holidayBody> }>(
     '/calendars/:id/holidays',
-    { schema: { summary: 'Add or move a dated holiday (e.g. confirm an Eid after the moon sighting)', tags: ['calendars'], params: idParams, body: holidayBody } },
+    { config: { access: ['admin'] }, schema: { summary: 'Add or move a dated holiday (e.g. confirm an Eid after the moon sighting)', tags: ['calendars'], params: idParams, body: holidayBody } },
     async (request, reply) => {
       const { date: day, name, status, note } = request.body;
       if (Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new DomainError('invalid_input', `${day} is not a date.`, [{ pointer: '/date', message: 'is not a date' }]);
-      const result = await change(request.params.id, { kind: 'holiday', holiday: { date: day, name, status, ...(note ? { note } : {}) } }, day);
+      const result = await change(request.params.id, { kind: 'holiday', holiday: { date: day, name, status, ...(note ? { note } : {}) } }, day, principalOf(request).sub);
       return reply.status(201).send(result);
     },
   );
 
   app.post<{ Params: FromSchema<typeof idParams>; Body: FromSchema<typeof closureBody> }>(
     '/calendars/:id/closures',
-    { schema: { summary: 'Add an ad-hoc closure of the administrations', tags: ['calendars'], params: idParams, body: closureBody } },
+    { config: { access: ['admin'] }, schema: { summary: 'Add an ad-hoc closure of the administrations', tags: ['calendars'], params: idParams, body: closureBody } },
     async (request, reply) => {
       const { date: day, reason, note } = request.body;
-      const result = await change(request.params.id, { kind: 'closure', closure: { date: day, reason, ...(note ? { note } : {}) } }, day);
+      const result = await change(request.params.id, { kind: 'closure', closure: { date: day, reason, ...(note ? { note } : {}) } }, day, principalOf(request).sub);
       return reply.status(201).send(result);
     },
   );

@@ -22,7 +22,7 @@ async function timed(check: Check, timeoutMs: number): Promise<{ ok: boolean; la
 }
 
 export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/health', { schema: { summary: 'Whether Temporal, PostgreSQL and Redis answer', tags: ['operations'] } }, async (_req, reply) => {
+  app.get('/health', { config: { access: 'public' }, schema: { summary: 'Whether Temporal, PostgreSQL and Redis answer', tags: ['operations'] } }, async (_req, reply) => {
     const [temporal, postgres, redis] = await Promise.all([
       timed(() => ctx.temporal.workflowService.getSystemInfo({}), 2000),
       timed(() => ctx.orm.em.getConnection().execute('select 1'), 2000),

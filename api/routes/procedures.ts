@@ -3,6 +3,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
 import { validateDefinition } from '../../registry/catalogue.js';
 import { guideEntry, pickLanguage } from '../../registry/guide.js';
+import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 
 const idParams = {
@@ -35,7 +36,7 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return procedure;
   }
 
-  app.get('/procedures', { schema: { summary: 'The published procedures (latest version of each)', tags: ['procedures'] } }, async () => ({
+  app.get('/procedures', { config: { access: 'public' }, schema: { summary: 'The published procedures (latest version of each)', tags: ['procedures'] } }, async () => ({
     procedures: (await ctx.procedures.list()).map((p) => ({
       id: p.id,
       version: p.version,
@@ -47,7 +48,7 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Params: FromSchema<typeof idParams>; Querystring: FromSchema<typeof versionQuery> }>(
     '/procedures/:id',
-    { schema: { summary: 'One procedure: the latest version, or ?version=N', tags: ['procedures'], params: idParams, querystring: versionQuery } },
+    { config: { access: 'public' }, schema: { summary: 'One procedure: the latest version, or ?version=N', tags: ['procedures'], params: idParams, querystring: versionQuery } },
     async (request) => {
       const p = await published(request.params.id, request.query.version);
       return { id: p.id, version: p.version, hash: p.hash, definition: p.definition };
@@ -56,7 +57,7 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Params: FromSchema<typeof idParams> }>(
     '/procedures/:id/versions',
-    { schema: { summary: 'Every published version of a procedure', tags: ['procedures'], params: idParams } },
+    { config: { access: 'public' }, schema: { summary: 'Every published version of a procedure', tags: ['procedures'], params: idParams } },
     async (request) => {
       const versions = await ctx.procedures.versions(request.params.id);
       if (!versions.length) throw new DomainError('procedure_not_found', `No published procedure "${request.params.id}".`);
@@ -66,7 +67,7 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/procedures/validate',
-    { schema: { summary: 'Validate a draft definition without publishing it', tags: ['procedures'], body: definitionBody } },
+    { config: { access: ['designer', 'admin'] }, schema: { summary: 'Validate a draft definition without publishing it', tags: ['procedures'], body: definitionBody } },
     async (request, reply) => {
       const errors = validateDefinition(request.body);
       if (errors.length) {
@@ -78,9 +79,9 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/procedures',
-    { schema: { summary: 'Publish a new procedure version (immutable once published)', tags: ['procedures'], body: definitionBody } },
+    { config: { access: ['designer', 'admin'] }, schema: { summary: 'Publish a new procedure version (immutable once published)', tags: ['procedures'], body: definitionBody } },
     async (request, reply) => {
-      const { status, procedure } = await ctx.procedures.publish(request.body, 'designer', 'api');
+      const { status, procedure } = await ctx.procedures.publish(request.body, principalOf(request).sub, 'api');
       return reply
         .status(status === 'published' ? 201 : 200)
         .header('location', `/procedures/${procedure.id}?version=${procedure.version}`)
@@ -90,7 +91,7 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Querystring: FromSchema<typeof langQuery> }>(
     '/guide',
-    { schema: { summary: 'The digital guide: every procedure, in ar, fr or en', tags: ['guide'], querystring: langQuery } },
+    { config: { access: 'public' }, schema: { summary: 'The digital guide: every procedure, in ar, fr or en', tags: ['guide'], querystring: langQuery } },
     async (request) => {
       const lang = pickLanguage(request.query.lang, request.headers['accept-language']);
       return { language: lang, procedures: (await ctx.procedures.list()).map((p) => guideEntry(p, lang)) };
@@ -99,7 +100,7 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Params: FromSchema<typeof idParams>; Querystring: FromSchema<typeof langQuery> }>(
     '/guide/:id',
-    { schema: { summary: "One procedure's guide page", tags: ['guide'], params: idParams, querystring: langQuery } },
+    { config: { access: 'public' }, schema: { summary: "One procedure's guide page", tags: ['guide'], params: idParams, querystring: langQuery } },
     async (request) => guideEntry(await published(request.params.id), pickLanguage(request.query.lang, request.headers['accept-language'])),
   );
 }

@@ -1,21 +1,29 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
-import { Task } from '../../db/entities.js';
+import type { UserTaskStep } from '../../engine/definition.generated.js';
+import { DomainError } from '../../engine/errors.js';
+import { Task, type TaskRecord } from '../../db/entities.js';
 import { claimTask, completeTask, reassignTask, releaseTask, requestComplement } from '../../workflows/messages.js';
+import { principalOf, worksFor, type Principal } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { actor, documentIds, freeText } from '../schemas.js';
+import { documentIds, freeText } from '../schemas.js';
 import { taskViewFromRecord } from '../views.js';
 import { sendAction, taskRetry } from '../workflow-actions.js';
 import { canonicalTrackingNumber } from './applications.js';
 
 const inboxQuery = {
   type: 'object',
-  required: ['officeId'],
   additionalProperties: false,
   properties: {
     officeId: { type: 'string', minLength: 1, maxLength: 64 },
+    role: { type: 'string', minLength: 1, maxLength: 64 },
+    procedureId: { type: 'string', minLength: 1, maxLength: 64 },
     status: { type: 'string', enum: ['open', 'claimed', 'completed', 'cancelled'] },
+    /** An agent id, or `me`. */
+    assignee: { type: 'string', minLength: 1, maxLength: 128 },
+    dueBefore: { type: 'string', format: 'date-time' },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    cursor: { type: 'string', maxLength: 400 },
   },
 } as const;
 
@@ -25,22 +33,24 @@ const taskParams = {
   properties: { taskId: { type: 'string', minLength: 1, maxLength: 128 } },
 } as const;
 
-const claimBody = {
-  type: 'object',
-  required: ['actor'],
-  additionalProperties: false,
-  properties: { actor },
-} as const;
-
 const completeBody = {
   type: 'object',
-  required: ['outcome', 'actor'],
+  required: ['outcome'],
   additionalProperties: false,
-  properties: {
-    outcome: { type: 'string', minLength: 1, maxLength: 64 },
-    actor,
-    data: { type: 'object' },
-  },
+  properties: { outcome: { type: 'string', minLength: 1, maxLength: 64 }, data: { type: 'object' } },
+} as const;
+
+const reassignBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { toRole: { type: 'string', minLength: 1, maxLength: 64 }, toAgent: { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
+
+const complementBody = {
+  type: 'object',
+  required: ['documents'],
+  additionalProperties: false,
+  properties: { documents: documentIds, note: freeText },
 } as const;
 
 /** Task ids start with the tracking number, which is the workflow id. */
@@ -48,97 +58,162 @@ function trackingNumberOfTask(taskId: string): string {
   return canonicalTrackingNumber(taskId.split('.')[0] ?? '', 'params:/taskId');
 }
 
+/** The inbox is sorted by legal due date then id; the cursor is the last row's place in that order. */
+function encodeCursor(row: TaskRecord): string {
+  return Buffer.from(JSON.stringify([row.dueAt?.toISOString() ?? null, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string | null, string] {
+  try {
+    const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if ((due === null || typeof due === 'string') && typeof id === 'string') return [due, id];
+  } catch {
+    // Reported below.
+  }
+  throw new DomainError('invalid_input', 'The cursor is not one this API gave out.', [{ pointer: 'querystring:/cursor', message: 'is not valid' }]);
+}
+
+/** How long is left, as an agent reads it in the inbox. */
+function timeLeft(due: Date | null | undefined, now: number) {
+  if (!due) return null;
+  const ms = due.getTime() - now;
+  return { dueAt: due.toISOString(), msLeft: ms, overdue: ms < 0, daysLeft: Math.floor(ms / 86_400_000) };
+}
+
 export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: FromSchema<typeof inboxQuery> }>(
     '/tasks',
-    { schema: { summary: "An office's task inbox", tags: ['tasks'], querystring: inboxQuery } },
+    {
+      config: { access: ['agent', 'supervisor', 'admin'] },
+      schema: { summary: "The office's task inbox, by legal due date, with the time left", tags: ['tasks'], querystring: inboxQuery },
+    },
     async (request) => {
-      const { officeId, status, limit } = request.query;
-      const rows = await ctx.orm.em
-        .fork()
-        .find(
-          Task,
-          { officeId, status: status ?? { $in: ['open', 'claimed'] } },
-          { orderBy: { dueAt: 'asc', createdAt: 'asc', id: 'asc' }, limit: limit ?? 50 },
-        );
-      return { tasks: rows.map((row) => ({ ...taskViewFromRecord(row), trackingNumber: row.trackingNumber })) };
+      const principal = principalOf(request);
+      const q = request.query;
+      if (q.officeId && !worksFor(principal, q.officeId)) {
+        throw new DomainError('forbidden', `You do not work for office ${q.officeId}.`, [{ pointer: 'querystring:/officeId', message: 'is not one of your offices' }]);
+      }
+      const limit = q.limit ?? 50;
+      const knex = ctx.orm.em.getKnex();
+      const query = knex('task as t')
+        .join('application as a', 'a.tracking_number', 't.tracking_number')
+        .select('t.*', knex.raw("coalesce((a.deadline->>'paused')::boolean, false) as paused"))
+        .whereIn('t.status', q.status ? [q.status] : ['open', 'claimed'])
+        .orderByRaw('t.due_at asc nulls last, t.id asc')
+        .limit(limit + 1);
+      if (q.officeId) query.where('t.office_id', q.officeId);
+      else if (principal.role !== 'admin') query.whereIn('t.office_id', principal.offices);
+      if (q.role) query.where('t.role', q.role);
+      if (q.procedureId) query.where('t.procedure_id', q.procedureId);
+      if (q.assignee) query.where('t.assignee', q.assignee === 'me' ? principal.sub : q.assignee);
+      if (q.dueBefore) query.where('t.due_at', '<', new Date(q.dueBefore));
+      if (q.cursor) {
+        const [due, id] = decodeCursor(q.cursor);
+        // Rows after the cursor in (due_at nulls last, id) order.
+        if (due === null) query.whereNull('t.due_at').andWhere('t.id', '>', id);
+        else query.where((w) => w.where('t.due_at', '>', new Date(due)).orWhere((x) => x.where('t.due_at', new Date(due)).andWhere('t.id', '>', id)).orWhereNull('t.due_at'));
+      }
+      const raw = (await query) as Array<Record<string, unknown>>;
+      const rows = raw.slice(0, limit).map((r) => ({ record: ctx.orm.em.fork().map(Task, r) as TaskRecord, paused: Boolean(r.paused) }));
+      const now = Date.now();
+      return {
+        tasks: rows.map(({ record, paused }) => ({
+          ...taskViewFromRecord(record),
+          trackingNumber: record.trackingNumber,
+          procedureId: record.procedureId,
+          legalDeadline: record.dueAt ? { ...timeLeft(record.dueAt, now), paused } : null,
+          serviceLevel: timeLeft(record.serviceLevelDueAt, now),
+        })),
+        nextCursor: raw.length > limit && rows.length ? encodeCursor(rows[rows.length - 1]!.record) : null,
+      };
     },
   );
 
-  app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof claimBody> }>(
+  /** The task, if it belongs to one of the caller's offices; anyone else is told it does not exist. */
+  async function officeTask(principal: Principal, taskId: string): Promise<TaskRecord> {
+    const task = await ctx.orm.em.fork().findOne(Task, { id: taskId });
+    if (!task || !worksFor(principal, task.officeId)) throw new DomainError('task_not_found', `No task ${taskId} in your offices.`);
+    return task;
+  }
+
+  async function taskAction(request: FastifyRequest<{ Params: { taskId: string } }>) {
+    const principal = principalOf(request);
+    const task = await officeTask(principal, request.params.taskId);
+    return { principal, task, trackingNumber: trackingNumberOfTask(task.id) };
+  }
+
+  app.post<{ Params: FromSchema<typeof taskParams> }>(
     '/tasks/:taskId/claim',
-    { schema: { summary: 'Claim a task', tags: ['tasks'], params: taskParams, body: claimBody } },
+    { config: { access: ['agent', 'supervisor'] }, schema: { summary: 'Claim a task', tags: ['tasks'], params: taskParams } },
     async (request) => {
-      const req = { taskId: request.params.taskId, actor: request.body.actor };
-      return sendAction(ctx, trackingNumberOfTask(req.taskId), claimTask, 'claim', req, taskRetry(ctx, req.taskId, (t) => t.assignee === req.actor));
+      const { principal, task, trackingNumber } = await taskAction(request);
+      const req = { taskId: task.id, actor: principal.sub };
+      return sendAction(ctx, trackingNumber, claimTask, 'claim', req, taskRetry(ctx, task.id, (t) => t.assignee === principal.sub));
+    },
+  );
+
+  app.post<{ Params: FromSchema<typeof taskParams> }>(
+    '/tasks/:taskId/release',
+    { config: { access: ['agent', 'supervisor'] }, schema: { summary: 'Release a claimed task back to the office', tags: ['tasks'], params: taskParams } },
+    async (request) => {
+      const { principal, task, trackingNumber } = await taskAction(request);
+      return sendAction(ctx, trackingNumber, releaseTask, 'release', { taskId: task.id, actor: principal.sub });
     },
   );
 
   app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof completeBody> }>(
     '/tasks/:taskId/complete',
-    { schema: { summary: 'Complete a task with one of its outcomes', tags: ['tasks'], params: taskParams, body: completeBody } },
+    {
+      config: { access: ['agent', 'supervisor'] },
+      schema: { summary: "Complete a task with one of its outcomes and its form's data", tags: ['tasks'], params: taskParams, body: completeBody },
+    },
     async (request) => {
-      const { outcome, actor, data } = request.body;
-      const req = { taskId: request.params.taskId, outcome, actor, ...(data ? { data: data as Record<string, unknown> } : {}) };
+      const { principal, task, trackingNumber } = await taskAction(request);
+      const { outcome, data } = request.body;
+      const application = await ctx.orm.em.fork().getConnection().execute<Array<{ procedure_id: string; procedure_version: number }>>(
+        'select procedure_id, procedure_version from application where tracking_number = ?',
+        [trackingNumber],
+      );
+      const pinned = application[0] && (await ctx.procedures.get(application[0].procedure_id, application[0].procedure_version));
+      const step = pinned?.definition.steps[task.stepId] as UserTaskStep | undefined;
+      if (step?.form) {
+        const errors = ctx.procedures.validateSchema(step.form, data ?? {}, '/data', `${pinned!.id}@${pinned!.version}#${task.stepId}`);
+        if (errors.length) throw new DomainError('invalid_task_data', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
+      }
+      const req = { taskId: task.id, outcome, actor: principal.sub, ...(data ? { data: data as Record<string, unknown> } : {}) };
       return sendAction(
         ctx,
-        trackingNumberOfTask(req.taskId),
+        trackingNumber,
         completeTask,
         'complete',
         req,
-        taskRetry(ctx, req.taskId, (t) => t.status === 'completed' && t.outcome === outcome && t.completedBy === actor),
+        taskRetry(ctx, task.id, (t) => t.status === 'completed' && t.outcome === outcome && t.completedBy === principal.sub),
       );
-    },
-  );
-}
-
-const reassignBody = {
-  type: 'object',
-  required: ['actor'],
-  additionalProperties: false,
-  properties: {
-    actor,
-    toRole: { type: 'string', minLength: 1, maxLength: 64 },
-    toAgent: { type: 'string', minLength: 1, maxLength: 128 },
-  },
-} as const;
-
-const complementBody = {
-  type: 'object',
-  required: ['actor', 'documents'],
-  additionalProperties: false,
-  properties: {
-    actor,
-    documents: documentIds,
-    note: freeText,
-  },
-} as const;
-
-export function moreTaskRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof claimBody> }>(
-    '/tasks/:taskId/release',
-    { schema: { summary: 'Release a claimed task back to the office', tags: ['tasks'], params: taskParams, body: claimBody } },
-    async (request) => {
-      const req = { taskId: request.params.taskId, actor: request.body.actor };
-      return sendAction(ctx, trackingNumberOfTask(req.taskId), releaseTask, 'release', req);
     },
   );
 
   app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof reassignBody> }>(
     '/tasks/:taskId/reassign',
-    { schema: { summary: 'Reassign a task to an agent or a role', tags: ['tasks'], params: taskParams, body: reassignBody } },
+    {
+      config: { access: ['supervisor'] },
+      schema: { summary: 'Reassign a task to an agent or a role (supervisors)', tags: ['tasks'], params: taskParams, body: reassignBody },
+    },
     async (request) => {
-      const req = { taskId: request.params.taskId, ...request.body };
-      return sendAction(ctx, trackingNumberOfTask(req.taskId), reassignTask, 'reassign', req);
+      const { principal, task, trackingNumber } = await taskAction(request);
+      return sendAction(ctx, trackingNumber, reassignTask, 'reassign', { taskId: task.id, ...request.body, actor: principal.sub });
     },
   );
 
   app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof complementBody> }>(
     '/tasks/:taskId/request-complement',
-    { schema: { summary: 'Ask the citizen for missing documents of the guide', tags: ['tasks'], params: taskParams, body: complementBody } },
+    {
+      config: { access: ['agent', 'supervisor'] },
+      schema: { summary: "Ask the citizen for missing documents of the procedure's guide", tags: ['tasks'], params: taskParams, body: complementBody },
+    },
     async (request) => {
-      const req = { taskId: request.params.taskId, ...request.body, documents: [...request.body.documents] };
-      return sendAction(ctx, trackingNumberOfTask(req.taskId), requestComplement, 'complement', req);
+      const { principal, task, trackingNumber } = await taskAction(request);
+      const req = { taskId: task.id, documents: [...request.body.documents], actor: principal.sub, ...(request.body.note ? { note: request.body.note } : {}) };
+      return sendAction(ctx, trackingNumber, requestComplement, 'complement', req);
     },
   );
 }

@@ -3,12 +3,13 @@
  * prefix, its own Temporal task queue and worker, and the API built on them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -20,6 +21,18 @@ import { ProcedureRegistry, publishShippedProcedures } from '../../registry/publ
 import { CalendarStore, SHIPPED_CALENDAR } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
 import { createWorker } from '../../worker.js';
+import { FileSystemStorage } from '../../documents/storage.js';
+import { issueToken, type Principal, type Role } from '../../api/auth.js';
+
+export const TEST_SECRET = 'mohla-test-secret-0123456789abcdef';
+
+/** A bearer token for a caller of the given role (staff belong to the given offices). */
+export async function tokenFor(role: Role, sub: string = `${role}-1`, offices: string[] = []): Promise<string> {
+  const principal: Principal = { sub, role, offices };
+  return issueToken(TEST_SECRET, principal);
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -79,7 +92,8 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
   const taskQueue = `test-${id}`;
   const calendars = new CalendarStore(orm);
   await calendars.loadShipped(SHIPPED_CALENDAR);
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars });
+  const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
+  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, storage, secret: TEST_SECRET });
   const workflowBundlePath = inject('workflowBundlePath');
 
   let nativeConnection: NativeConnection | undefined;
@@ -168,4 +182,23 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+
+/** Calls the API as a given person: every request carries that person's bearer token. */
+export function as(stack: TestStack, token: string) {
+  return (options: InjectOptions) => stack.app.inject({ ...options, headers: { ...bearer(token), ...(options.headers ?? {}) } });
+}
+
+/** A citizen, an agent and a supervisor of one office, ready to call the API. */
+export async function people(stack: TestStack, office: string) {
+  return {
+    office,
+    citizen: as(stack, await tokenFor('citizen', `citizen-${office}`)),
+    agent: as(stack, await tokenFor('agent', `agent-${office}`, [office])),
+    supervisor: as(stack, await tokenFor('supervisor', `supervisor-${office}`, [office])),
+    citizenId: `citizen-${office}`,
+    agentId: `agent-${office}`,
+    supervisorId: `supervisor-${office}`,
+  };
 }

@@ -1,0 +1,132 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SignJWT, jwtVerify } from 'jose';
+import { DomainError } from '../engine/errors.js';
+
+export const ROLES = ['citizen', 'agent', 'supervisor', 'designer', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: the subject of a valid token. */
+export interface Principal {
+  sub: string;
+  role: Role;
+  /** The offices (commune, annex) an agent, supervisor or auditor works for. */
+  offices: string[];
+  name?: string;
+}
+
+/** Every route says who may call it; a route without a policy is refused at start-up. */
+export type Access = 'public' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export const STAFF: readonly Role[] = ['agent', 'supervisor'];
+
+const encode = (secret: string) => new TextEncoder().encode(secret);
+
+export async function issueToken(
+  secret: string,
+  principal: Principal,
+  expiresIn: string | number = '12h',
+): Promise<string> {
+  return new SignJWT({ role: principal.role, offices: principal.offices, ...(principal.name ? { name: principal.name } : {}) })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(principal.sub)
+    .setIssuedAt()
+    .setIssuer('mohla')
+    .setExpirationTime(expiresIn)
+    .sign(encode(secret));
+}
+
+async function verify(secret: string, token: string): Promise<Principal> {
+  const { payload } = await jwtVerify(token, encode(secret), { issuer: 'mohla', algorithms: ['HS256'] });
+  const role = payload.role as Role;
+  if (!payload.sub || !ROLES.includes(role)) throw new Error('token without a subject or a known role');
+  const offices = Array.isArray(payload.offices) ? payload.offices.filter((o): o is string => typeof o === 'string') : [];
+  return { sub: payload.sub, role, offices, ...(typeof payload.name === 'string' ? { name: payload.name } : {}) };
+}
+
+function unauthorized(detail: string): DomainError {
+  return new DomainError('unauthorized', detail);
+}
+
+/**
+ * Authentication (a bearer token) and the route's access policy, checked before any handler runs:
+ * 401 without a valid token, 403 with a valid token whose role the route does not admit.
+ */
+export function registerAuth(app: FastifyInstance, secret: string): void {
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) {
+      route.config = { ...(route.config as object), access: 'public' };
+      return;
+    }
+    if (!(route.config as { access?: Access } | undefined)?.access) {
+      throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    }
+  });
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    const header = request.headers.authorization;
+    if (header) {
+      const [scheme, token] = header.split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('Send the token as "Authorization: Bearer <token>".');
+      try {
+        request.principal = await verify(secret, token);
+      } catch {
+        throw unauthorized('The token is not valid or has expired.');
+      }
+    }
+    if (!access || access === 'public') return;
+    if (!request.principal) throw unauthorized('This needs a bearer token.');
+    if (!access.includes(request.principal.role)) {
+      throw new DomainError('forbidden', `A ${request.principal.role} may not do this; it takes: ${access.join(', ')}.`);
+    }
+  });
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized('This needs a bearer token.');
+  return request.principal;
+}
+
+/** Staff see their offices' work; an admin sees every office. */
+export function worksFor(principal: Principal, officeId: string): boolean {
+  return principal.role === 'admin' || principal.offices.includes(officeId);
+}
+
+/**
+ * Whether a caller may read an application: its citizen, staff and auditors of its office, an admin.
+ * Anyone else is told it does not exist, so tracking numbers cannot be probed.
+ */
+export function maySeeApplication(principal: Principal, application: { citizen: string; officeId: string }): boolean {
+  switch (principal.role) {
+    case 'citizen':
+      return application.citizen === principal.sub;
+    case 'agent':
+    case 'supervisor':
+    case 'auditor':
+    case 'admin':
+      return worksFor(principal, application.officeId);
+    default:
+      return false;
+  }
+}
+
+/** The PIN printed on the receipt: derived from the tracking number with the server's secret, never stored. */
+export function receiptPin(secret: string, trackingNumber: string): string {
+  const digest = createHmac('sha256', secret).update(`pin:${trackingNumber}`).digest();
+  return String(digest.readUInt32BE(0) % 1_000_000).padStart(6, '0');
+}
+
+export function pinMatches(secret: string, trackingNumber: string, pin: string): boolean {
+  const expected = Buffer.from(receiptPin(secret, trackingNumber));
+  const given = Buffer.from(pin.padStart(6, '0').slice(-6));
+  return pin.length === 6 && timingSafeEqual(expected, given);
+}
