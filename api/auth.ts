@@ -18,7 +18,17 @@ export interface Principal {
 /** Every route says who may call it; a route without a policy is refused at start-up. */
 export type Access = 'public' | readonly Role[];
 
+export interface RoutePolicy {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its access policy: the authorization matrix test walks this list. */
+    routePolicies: RoutePolicy[];
+  }
   interface FastifyRequest {
     principal?: Principal;
   }
@@ -62,13 +72,16 @@ function unauthorized(detail: string): DomainError {
  * 401 without a valid token, 403 with a valid token whose role the route does not admit.
  */
 export function registerAuth(app: FastifyInstance, secret: string): void {
+  app.decorate('routePolicies', [] as RoutePolicy[]);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) {
       route.config = { ...(route.config as object), access: 'public' };
       return;
     }
-    if (!(route.config as { access?: Access } | undefined)?.access) {
-      throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (!access) throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    for (const method of ([] as string[]).concat(route.method)) {
+      if (method !== 'HEAD') app.routePolicies.push({ method, url: route.url, access });
     }
   });
   app.addHook('onRequest', async (request) => {

@@ -60,6 +60,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'Show or change the working-day calendar (holidays, closures) of a running Mohla',
     run: async (args) => (await import('./calendar.js')).calendarCommand(args),
   },
+  token: {
+    summary: 'Print a development bearer token: mohla token --role agent --office <id> [--sub <id>]',
+    run: async (args) => (await import('./token.js')).tokenCommand(args),
+  },
   guide: {
     summary: 'Print the digital guide as Markdown: mohla guide [--lang ar|fr|en] [--procedure <id>]',
     run: async (args) => (await import('./guide.js')).guideCommand(args),

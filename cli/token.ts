@@ -1,0 +1,33 @@
+import { parseArgs } from 'node:util';
+import { issueToken, ROLES, type Role } from '../api/auth.js';
+import { loadConfig } from '../infra/config.js';
+import { UsageError } from './usage-error.js';
+
+/** `mohla token --role agent --office <id> [--sub <id>]`: a development bearer token, signed with JWT_SECRET. */
+export async function tokenCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      role: { type: 'string' },
+      office: { type: 'string', multiple: true },
+      sub: { type: 'string' },
+      name: { type: 'string' },
+      expires: { type: 'string', default: '12h' },
+    },
+  });
+  const role = values.role as Role | undefined;
+  if (!role || !ROLES.includes(role)) throw new UsageError(`token: --role must be one of ${ROLES.join(', ')}`);
+  const offices = values.office ?? [];
+  if (['agent', 'supervisor', 'auditor'].includes(role) && offices.length === 0) {
+    throw new UsageError(`token: a ${role} works for at least one office: --office <id> (repeatable)`);
+  }
+  if (!/^\d+[smhd]$/.test(values.expires as string)) throw new UsageError('token: --expires takes a duration like 30m, 12h or 7d');
+  const config = loadConfig();
+  const token = await issueToken(
+    config.jwtSecret,
+    { sub: values.sub ?? `${role}-${offices[0] ?? 'dev'}`, role, offices, ...(values.name ? { name: values.name } : {}) },
+    values.expires as string,
+  );
+  console.log(token);
+  return 0;
+}
