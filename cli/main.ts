@@ -60,6 +60,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'Show or change the working-day calendar (holidays, closures) of a running Mohla',
     run: async (args) => (await import('./calendar.js')).calendarCommand(args),
   },
+  projections: {
+    summary: 'Rebuild the PostgreSQL projections from the workflows: mohla projections rebuild [--procedure <id>]',
+    run: async (args) => (await import('./projections.js')).projectionsCommand(args),
+  },
   token: {
     summary: 'Print a development bearer token: mohla token --role agent --office <id> [--sub <id>]',
     run: async (args) => (await import('./token.js')).tokenCommand(args),

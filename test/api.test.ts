@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../api/auth.js';
 import { Application, ApplicationDocument } from '../db/entities.js';
 import { multipartFile } from './helpers/multipart.js';
-import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 const form = { fullName: 'Salma Berrada', cin: 'FC112233', address: '3 avenue Mohammed V, Berkane' };
 const pdf = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n%%EOF`);
@@ -253,5 +253,53 @@ describe('conventions', () => {
     const res = await stack.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.json()).toMatchObject({ openapi: '3.1.0' });
     expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/applications', '/tasks', '/track']));
+  });
+});
+
+describe('projections', () => {
+  it('are rebuilt from the workflows after they are lost', async () => {
+    const { rebuildProjections } = await import('../cli/projections.js');
+    const { Task } = await import('../db/entities.js');
+    const filed = await fileAsCitizen();
+    await officeA.agent({ method: 'POST', url: `/tasks/${filed.tasks[0].id}/complete`, payload: { outcome: 'reject' } });
+    const open = await fileAsCitizen();
+    const em = stack.orm.em.fork();
+    await em.nativeDelete(Task, { trackingNumber: { $in: [filed.trackingNumber, open.trackingNumber] } });
+    await em.nativeDelete(Application, { trackingNumber: { $in: [filed.trackingNumber, open.trackingNumber] } });
+    expect((await officeA.citizen({ method: 'GET', url: `/applications/${filed.trackingNumber}` })).statusCode).toBe(404);
+    // Visibility is eventually consistent: rebuild until both are back.
+    for (let i = 0; i < 50; i++) {
+      await rebuildProjections({ client: stack.client, orm: stack.orm, taskQueue: stack.taskQueue });
+      if ((await stack.orm.em.fork().count(Application, { trackingNumber: { $in: [filed.trackingNumber, open.trackingNumber] } })) === 2) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const closed = (await officeA.citizen({ method: 'GET', url: `/applications/${filed.trackingNumber}` })).json();
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'rejected', tasks: [{ status: 'completed', outcome: 'reject' }] });
+    const inbox = (await officeA.agent({ method: 'GET', url: '/tasks' })).json().tasks.map((t: { id: string }) => t.id);
+    expect(inbox).toContain(open.tasks[0].id);
+  });
+});
+
+describe('logs', () => {
+  it('record each request with its id and never the form, a token or a PIN', async () => {
+    const { buildApp } = await import('../api/app.js');
+    const lines: string[] = [];
+    const logged = await buildApp(
+      { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, storage: stack.storage, secret: TEST_SECRET },
+      { logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
+    );
+    const token = await tokenFor('citizen', officeA.citizenId);
+    const res = await logged.inject({
+      method: 'POST',
+      url: '/applications',
+      payload: { procedureId: 'residence-certificate', officeId: officeA.office, data: form },
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'log-check-0001' },
+    });
+    expect(res.statusCode).toBe(201);
+    await logged.inject({ method: 'POST', url: '/track', payload: { trackingNumber: res.json().trackingNumber, pin: res.json().receipt.pin } });
+    await logged.close();
+    const all = lines.join('\n');
+    expect(all).toContain('log-check-0001');
+    for (const secret of [form.fullName, form.cin, token, res.json().receipt.pin]) expect(all).not.toContain(secret);
   });
 });

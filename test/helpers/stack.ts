@@ -49,6 +49,7 @@ export interface TestStack {
   redis: Redis;
   procedures: ProcedureRegistry;
   calendars: CalendarStore;
+  storage: FileSystemStorage;
   taskQueue: string;
   databaseUrl: string;
   temporalAddress: string;
@@ -106,6 +107,7 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
     redis,
     procedures,
     calendars,
+    storage,
     taskQueue,
     databaseUrl,
     temporalAddress,
