@@ -4,12 +4,16 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import type { AuditSinks, ClosedApplication } from './workflows/sinks.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
 import { env, loadConfig } from './infra/config.js';
 import { CalendarStore, SHIPPED_CALENDAR } from './registry/calendars.js';
 import { openOrm } from './db/orm.js';
+import { loadNotificationSettings } from './notifications/config.js';
+import { NotificationQueues } from './notifications/queues.js';
+import { NotificationWorker } from './notifications/worker.js';
 
 export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
 
@@ -21,6 +25,13 @@ export interface WorkerSetup {
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   options?: Partial<WorkerOptions>;
+  /** Where the projection activity hands notify commands over (otherwise the relay does). */
+  notifications?: NotificationQueues;
+}
+
+/** A live worker has nothing to do when an application closes; replays (audit/replay.ts) listen instead. */
+export function auditSinks(onClosed: (summary: ClosedApplication) => void = () => undefined): InjectedSinks<AuditSinks> {
+  return { audit: { applicationClosed: { fn: (_info, summary) => onClosed(summary), callDuringReplay: true } } };
 }
 
 export function workflowSource(bundle?: WorkerOptions['workflowBundle']): Partial<WorkerOptions> {
@@ -34,7 +45,8 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     connection: setup.connection,
     namespace: setup.namespace ?? 'default',
     taskQueue: setup.taskQueue,
-    activities: createActivities({ orm: setup.orm, calendars }),
+    activities: createActivities({ orm: setup.orm, calendars, notifications: setup.notifications }),
+    sinks: auditSinks(),
     ...workflowSource(setup.workflowBundle),
     ...setup.options,
   });
@@ -45,17 +57,23 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const orm = await openOrm(config.databaseUrl);
   const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');
+  const notificationSettings = loadNotificationSettings(config);
+  const notifications = new NotificationQueues(notificationSettings);
+  const notifier = new NotificationWorker({ orm, settings: notificationSettings, queues: notifications }).start();
   const worker = await createWorker({
     connection,
     orm,
     taskQueue: config.temporal.taskQueue,
     namespace: config.temporal.namespace,
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
+    notifications,
   });
   console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   try {
     await worker.run();
   } finally {
+    await notifier.close();
+    await notifications.close();
     await orm.close();
     await connection.close();
   }

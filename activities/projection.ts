@@ -1,6 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { LEGAL_DEADLINE, legalDeadlineView, type ApplicationState, type Command, type TaskState } from '../engine/application.js';
 import { Application, Notification, Task, TimelineEntry, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
+import { appendToAuditChain } from '../audit/chain.js';
+import type { NotificationQueues } from '../notifications/queues.js';
+import { NotificationStore } from '../notifications/store.js';
 
 export interface ProjectionChange {
   state: ApplicationState;
@@ -64,7 +67,26 @@ function taskRow(app: ApplicationState, task: TaskState, now: Date): TaskRecord 
   };
 }
 
-export function createProjectionActivities(deps: { orm: MikroORM }) {
+/**
+ * Hands the transition's new outbox rows to the notification queue, job id = business key. Redis being
+ * away does not fail the activity: the rows are committed, and the notification worker's relay queues
+ * them when Redis is back. Failing here would hold every update (a filing at a counter, an agent's
+ * decision) until Redis returned, for messages that are safe in PostgreSQL anyway.
+ */
+async function handOverNotifications(orm: MikroORM, queues: NotificationQueues, keys: string[]): Promise<void> {
+  const store = new NotificationStore(orm);
+  const waiting = await store.stillToQueue(keys);
+  if (!waiting.length) return;
+  try {
+    await queues.enqueue(waiting);
+  } catch (err) {
+    console.warn(`notifications ${waiting.join(', ')} wait for the relay: ${(err as Error).message}`);
+    return;
+  }
+  await store.markQueued(waiting);
+}
+
+export function createProjectionActivities(deps: { orm: MikroORM; notifications?: NotificationQueues }) {
   return {
     /**
      * Writes one transition of an application into the projections, in one transaction. Idempotent: a
@@ -131,7 +153,14 @@ export function createProjectionActivities(deps: { orm: MikroORM }) {
               .execute();
           }
         }
+        await appendToAuditChain(
+          em,
+          state.trackingNumber,
+          commands.flatMap((c) => (c.type === 'timeline' ? [{ seq: c.seq, entry: c.entry }] : [])),
+        );
       });
+      const notifications = commands.flatMap((c) => (c.type === 'notify' ? [c.key] : []));
+      if (notifications.length && deps.notifications) await handOverNotifications(deps.orm, deps.notifications, notifications);
     },
   };
 }

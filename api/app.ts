@@ -9,10 +9,13 @@ import { registerAuth } from './auth.js';
 import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
+import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { procedureRoutes } from './routes/procedures.js';
+import { statisticsRoutes } from './routes/statistics.js';
 import { taskRoutes } from './routes/tasks.js';
 import { trackingRoutes } from './routes/tracking.js';
 
@@ -84,5 +87,8 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   taskRoutes(app, ctx);
   procedureRoutes(app, ctx);
   calendarRoutes(app, ctx);
+  auditRoutes(app, ctx);
+  statisticsRoutes(app, ctx);
+  notificationRoutes(app, ctx);
   return app;
 }

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { CalendarStore } from '../registry/calendars.js';
 import type { DocumentStorage } from '../documents/storage.js';
+import type { NotificationQueues } from '../notifications/queues.js';
 import type { ProcedureRegistry } from '../registry/published.js';
 
 /** What the routes need from the outside world; built once by the server or a test. */
@@ -14,6 +15,7 @@ export interface ApiContext {
   procedures: ProcedureRegistry;
   calendars: CalendarStore;
   storage: DocumentStorage;
+  notifications: NotificationQueues;
   /** Signs tokens and receipt PINs. */
   secret: string;
 }

@@ -11,6 +11,8 @@ import { ProcedureRegistry, publishShippedProcedures } from '../registry/publish
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { buildApp } from './app.js';
 import { FileSystemStorage } from '../documents/storage.js';
+import { loadQueueSettings } from '../notifications/config.js';
+import { NotificationQueues } from '../notifications/queues.js';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -23,6 +25,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   let orm: MikroORM | undefined;
   let redis: Redis | undefined;
+  let notifications: NotificationQueues | undefined;
   try {
     orm = await openOrm(config.databaseUrl);
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
@@ -34,23 +37,26 @@ export async function startApi(config: Config, log: (line: string) => void = con
     const calendars = new CalendarStore(orm);
     await calendars.loadShipped(SHIPPED_CALENDAR);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
+    notifications = new NotificationQueues(loadQueueSettings(config));
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, storage, secret: config.jwtSecret },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, storage, notifications, secret: config.jwtSecret },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });
-    const [ormRef, redisRef] = [orm, redis];
+    const [ormRef, redisRef, queues] = [orm, redis, notifications];
     return {
       app,
       url,
       async close() {
         await app.close();
+        await queues.close();
         redisRef.disconnect();
         await ormRef.close();
         await connection.close();
       },
     };
   } catch (err) {
+    await notifications?.close();
     redis?.disconnect();
     await orm?.close();
     await connection.close();

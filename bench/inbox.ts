@@ -13,15 +13,17 @@ import { buildApp } from '../api/app.js';
 import { issueToken } from '../api/auth.js';
 import { migrate, openOrm } from '../db/orm.js';
 import { FileSystemStorage } from '../documents/storage.js';
-import { loadConfig, PROJECT_ROOT } from '../infra/config.js';
+import { loadQueueSettings } from '../notifications/config.js';
+import { NotificationQueues } from '../notifications/queues.js';
+import { env, loadConfig, PROJECT_ROOT } from '../infra/config.js';
 import { createDatabaseIfMissing } from '../infra/services.js';
 import { CalendarStore } from '../registry/calendars.js';
 import { ProcedureRegistry } from '../registry/published.js';
 import { dropDatabase } from '../test/helpers/stack.js';
 
-const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
+const TASKS = Number(env('BENCH_TASKS'));
 const OFFICES = 50;
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+const QUERIES = Number(env('BENCH_QUERIES'));
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -75,6 +77,7 @@ const app = await buildApp({
   procedures: new ProcedureRegistry(orm),
   calendars: new CalendarStore(orm),
   storage: new FileSystemStorage(path.join(os.tmpdir(), 'mohla-bench-documents')),
+  notifications: new NotificationQueues(loadQueueSettings(config)),
   secret: config.jwtSecret,
 });
 

@@ -60,6 +60,14 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'Show or change the working-day calendar (holidays, closures) of a running Mohla',
     run: async (args) => (await import('./calendar.js')).calendarCommand(args),
   },
+  replay: {
+    summary: 'Replay histories against the current workflow code: --application | --procedure | --closed-from/--closed-to | --file',
+    run: async (args) => (await import('./replay.js')).replayCommand(args),
+  },
+  audit: {
+    summary: 'Check the tamper-evident audit log: mohla audit verify',
+    run: async (args) => (await import('./audit.js')).auditCommand(args),
+  },
   projections: {
     summary: 'Rebuild the PostgreSQL projections from the workflows: mohla projections rebuild [--procedure <id>]',
     run: async (args) => (await import('./projections.js')).projectionsCommand(args),
@@ -75,6 +83,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   deadline: {
     summary: 'Compute a legal deadline on the working-day calendar: mohla deadline --from <instant> --working-days N',
     run: async (args) => (await import('./deadline.js')).deadlineCommand(args),
+  },
+  staff: {
+    summary: 'Load or list the staff directory that notifications reach: mohla staff import <file.json> [--prune] | list',
+    run: async (args) => (await import('./staff.js')).staffCommand(args),
   },
   env: {
     summary: 'List the environment variables Mohla reads, with their defaults',

@@ -343,6 +343,40 @@ export const NotificationDelivery = new EntitySchema<NotificationDeliveryRecord>
   },
 });
 
+/**
+ * The tamper-evident audit log: every human action and deadline event, in one hash chain. Each row's
+ * hash covers the previous row's hash and a canonical form of the row; the database refuses updates and
+ * deletes (a trigger), and `mohla audit verify` names the first row that was altered or removed anyway.
+ */
+export interface AuditRecord {
+  seq: number;
+  trackingNumber: string;
+  entrySeq: number;
+  at: Date;
+  kind: string;
+  actor?: string | null;
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export const AuditEntry = new EntitySchema<AuditRecord>({
+  name: 'AuditEntry',
+  tableName: 'audit_entry',
+  properties: {
+    seq: { type: 'bigint', primary: true, autoincrement: false },
+    trackingNumber: { type: 'string', length: 16 },
+    entrySeq: { type: 'integer' },
+    at: { type: 'datetime' },
+    kind: { type: 'string', length: 32 },
+    actor: { type: 'string', length: 128, nullable: true },
+    detail: { type: 'json' },
+    prevHash: { type: 'string', length: 64 },
+    hash: { type: 'string', length: 64 },
+  },
+  uniques: [{ properties: ['trackingNumber', 'entrySeq'] }],
+});
+
 export const entities = [
   Application,
   Task,
@@ -354,4 +388,5 @@ export const entities = [
   IdempotentFiling,
   StaffMember,
   NotificationDelivery,
+  AuditEntry,
 ];

@@ -45,6 +45,8 @@ export const ENVIRONMENT = {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
   },
+  BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
+  BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   NODE_ENV: { default: 'development', doc: '`production` turns development conveniences off.' },
   LOG_LEVEL: { default: 'info', doc: 'API and worker log level (fatal, error, warn, info, debug).' },
 } as const satisfies Record<string, { default: string; doc: string }>;

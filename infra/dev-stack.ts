@@ -7,6 +7,9 @@ import { startDevServer, waitForTemporal, type DevServer } from './temporal-serv
 import { migrate, openOrm } from '../db/orm.js';
 import { createWorker } from '../worker.js';
 import { startApi } from '../api/server.js';
+import { loadNotificationSettings } from '../notifications/config.js';
+import { NotificationQueues } from '../notifications/queues.js';
+import { NotificationWorker } from '../notifications/worker.js';
 
 type Log = (line: string) => void;
 
@@ -60,6 +63,13 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     const applied = await migrate(orm);
     log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
 
+    // Messages go to files under MOHLA_DATA_DIR/outbox unless NOTIFY_*_PROVIDER say otherwise.
+    const notificationSettings = loadNotificationSettings(effective);
+    const notifications = new NotificationQueues(notificationSettings);
+    stops.push(() => notifications.close());
+    const notifier = new NotificationWorker({ orm, settings: notificationSettings, queues: notifications, log }).start();
+    stops.push(() => notifier.close());
+
     const connection = await NativeConnection.connect({ address: effective.temporal.address });
     stops.push(() => connection.close());
     const worker = await createWorker({
@@ -67,6 +77,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       orm,
       taskQueue: effective.temporal.taskQueue,
       namespace: effective.temporal.namespace,
+      notifications,
     });
     const running = worker.run();
     stops.push(async () => {
@@ -85,6 +96,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     log(`  Temporal       ${effective.temporal.address} (task queue ${effective.temporal.taskQueue})`);
     log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}`);
     log(`  Redis          ${new URL(effective.redisUrl).host}${redis.started ? ' (started by mohla)' : ''}`);
+    log(`  Notifications  SMS: ${notificationSettings.providers.sms.name}, e-mail: ${notificationSettings.providers.email.name} (outbox: ${path.join(effective.dataDir, 'outbox')})`);
     log('Press Ctrl-C to stop.');
     return stopAll;
   } catch (err) {

@@ -5,12 +5,26 @@ export const MOROCCO_TIME_ZONE = 'Africa/Casablanca';
 
 const LOCALES: Record<Language, string> = { ar: 'ar-MA', fr: 'fr-MA', en: 'en-GB' };
 
+// Building an Intl formatter costs far more than using one: one of each per language, kept.
+const instants = new Map<Language, Intl.DateTimeFormat>();
+const lists = new Map<Language, Intl.ListFormat>();
+
 export function formatInstant(language: Language, instant: Date): string {
-  return new Intl.DateTimeFormat(LOCALES[language], { timeZone: MOROCCO_TIME_ZONE, dateStyle: 'long', timeStyle: 'short' }).format(instant);
+  let format = instants.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALES[language], { timeZone: MOROCCO_TIME_ZONE, dateStyle: 'long', timeStyle: 'short' });
+    instants.set(language, format);
+  }
+  return format.format(instant);
 }
 
 export function formatList(language: Language, items: string[]): string {
-  return new Intl.ListFormat(LOCALES[language], { type: 'conjunction' }).format(items);
+  let format = lists.get(language);
+  if (!format) {
+    format = new Intl.ListFormat(LOCALES[language], { type: 'conjunction' });
+    lists.set(language, format);
+  }
+  return format.format(items);
 }
 
 type Unit = 'day' | 'hour' | 'minute';

@@ -27,6 +27,7 @@ import {
   withdraw,
 } from './messages.js';
 import { searchAttributes } from './search-attributes.js';
+import type { AuditSinks } from './sinks.js';
 
 const { recordProjection, runService } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -147,5 +148,13 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
     }
   }
   await wf.condition(wf.allHandlersFinished);
+  // A sink produces no command: it tells the worker (or a replay) how the application ended.
+  wf.proxySinks<AuditSinks>().audit.applicationClosed({
+    trackingNumber: machine.state.trackingNumber,
+    status: machine.state.status,
+    outcome: machine.state.outcome ?? null,
+    grantedBySilence: machine.state.grantedBySilence ?? false,
+    revision: machine.state.revision,
+  });
   return machine.state;
 }

@@ -21,6 +21,7 @@ import { ProcedureRegistry, publishShippedProcedures } from '../../registry/publ
 import { CalendarStore, SHIPPED_CALENDAR } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
 import { createWorker } from '../../worker.js';
+import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
 import { issueToken, type Principal, type Role } from '../../api/auth.js';
 
@@ -54,6 +55,10 @@ export interface TestStack {
   databaseUrl: string;
   temporalAddress: string;
   workflowBundlePath: string;
+  /** The Redis of this file's notification queues. */
+  redisUrl: string;
+  /** This file's notification queues (their own Redis prefix), which the worker's activities fill. */
+  notifications: NotificationQueues;
   worker?: Worker;
   /** Starts a worker in this process (tests that kill workers start their own in a child process). */
   startWorker(): Promise<Worker>;
@@ -74,7 +79,13 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-export async function createTestStack(options: { worker?: boolean } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  worker?: boolean;
+  /** Another Redis for the notification queues (a test that stops and restarts its own). */
+  notificationRedisUrl?: string;
+}
+
+export async function createTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   quietRuntime();
   const id = randomBytes(4).toString('hex');
   const base = new URL(inject('databaseUrl'));
@@ -87,6 +98,9 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   const redis = new Redis(inject('redisUrl'), { keyPrefix: `mohla-test:${id}:` });
+  // Short retries: a test watches a message fail and come back in seconds, not in an hour.
+  const notificationRedisUrl = options.notificationRedisUrl ?? inject('redisUrl');
+  const notifications = new NotificationQueues({ redisUrl: notificationRedisUrl, prefix: `mohla-test-${id}`, attempts: 3, backoffMs: 200 });
   const procedures = new ProcedureRegistry(orm);
   const refused = await publishShippedProcedures(procedures, loadConfig().proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
@@ -94,7 +108,7 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
   const calendars = new CalendarStore(orm);
   await calendars.loadShipped(SHIPPED_CALENDAR);
   const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, storage, secret: TEST_SECRET });
+  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, storage, notifications, secret: TEST_SECRET });
   const workflowBundlePath = inject('workflowBundlePath');
 
   let nativeConnection: NativeConnection | undefined;
@@ -112,6 +126,8 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
     databaseUrl,
     temporalAddress,
     workflowBundlePath,
+    redisUrl: notificationRedisUrl,
+    notifications,
     async startWorker() {
       nativeConnection ??= await NativeConnection.connect({ address: temporalAddress });
       const worker = await createWorker({
@@ -119,6 +135,7 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
         orm,
         taskQueue,
         workflowBundle: { codePath: workflowBundlePath },
+        notifications,
       });
       stack.worker = worker;
       running = worker.run();
@@ -135,6 +152,8 @@ export async function createTestStack(options: { worker?: boolean } = {}): Promi
       await stack.stopWorker();
       await app.close();
       redis.disconnect();
+      await notifications.obliterate().catch(() => undefined);
+      await notifications.close();
       await orm.close(true);
       await connection.close();
       await nativeConnection?.close();
@@ -164,7 +183,7 @@ export async function replayTaskQueue(client: Client, taskQueue: string, workflo
     const saved = path.join(PROJECT_ROOT, 'test-results', `nondeterministic-${result.workflowId}.json`);
     mkdirSync(path.dirname(saved), { recursive: true });
     const history = histories.find((h) => h.workflowId === result.workflowId)?.history;
-    writeFileSync(saved, JSON.stringify(history ? historyToJSON(history) : null));
+    writeFileSync(saved, history ? historyToJSON(history) : 'null');
     failures.push(`${result.workflowId} (history in ${saved}): ${result.error.message}`);
   }
   return failures;

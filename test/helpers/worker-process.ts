@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import type { TestStack } from './stack.js';
@@ -13,6 +14,12 @@ export async function startWorkerProcess(stack: TestStack): Promise<ChildProcess
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       DATABASE_URL: stack.databaseUrl,
       MOHLA_WORKFLOW_BUNDLE: stack.workflowBundlePath,
+      // The child's notification worker stays on this file's queues and writes its messages aside.
+      REDIS_URL: stack.redisUrl,
+      NOTIFY_QUEUE_PREFIX: stack.notifications.settings.prefix,
+      NOTIFY_SMS_PROVIDER: 'outbox',
+      NOTIFY_EMAIL_PROVIDER: 'outbox',
+      MOHLA_DATA_DIR: path.join(os.tmpdir(), `mohla-worker-${stack.id}`),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { bundleCurrentWorkflows, replayHistories } from '../../audit/replay.js';
+import { principalOf } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { trackingParams, visibleApplication } from './applications.js';
+
+type Bundle = Awaited<ReturnType<typeof bundleCurrentWorkflows>>;
+
+export function auditRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  // Bundling the workflow code takes seconds: done once, on the first replay asked for.
+  let bundle: Promise<Bundle> | undefined;
+
+  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+    '/audit/applications/:trackingNumber/history',
+    {
+      config: { access: ['auditor', 'admin'] },
+      schema: { summary: "The application's full Temporal history, as Temporal exports it", tags: ['audit'], params: trackingParams },
+    },
+    async (request, reply) => {
+      const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
+      const history = await ctx.temporal.workflow.getHandle(view.trackingNumber).fetchHistory();
+      return reply.type('application/json').header('content-disposition', `attachment; filename="${view.trackingNumber}.history.json"`).send(historyToJSON(history));
+    },
+  );
+
+  app.post<{ Params: FromSchema<typeof trackingParams> }>(
+    '/audit/applications/:trackingNumber/replay',
+    {
+      config: { access: ['auditor', 'admin'] },
+      schema: { summary: "Replay the application's history against the current workflow code", tags: ['audit'], params: trackingParams },
+    },
+    async (request) => {
+      const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
+      const history = await ctx.temporal.workflow.getHandle(view.trackingNumber).fetchHistory();
+      bundle ??= bundleCurrentWorkflows();
+      for await (const report of replayHistories([{ workflowId: view.trackingNumber, history }], await bundle)) return report;
+      throw new Error('the replay reported nothing');
+    },
+  );
+}

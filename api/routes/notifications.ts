@@ -1,0 +1,119 @@
+/**
+ * Notifications for administrators: the messages that could not be sent (retries exhausted, refused by
+ * the provider, a recipient missing from the staff directory, a send interrupted half-way) and a retry
+ * for each once the cause is fixed; and, for an application, every message and where it stands.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { NotificationQueues, QueueTimeoutError } from '../../notifications/queues.js';
+import { NotificationStore } from '../../notifications/store.js';
+import { isChannel } from '../../notifications/types.js';
+import { canonicalTrackingNumber } from './applications.js';
+import { PROBLEM_TYPE_BASE, sendProblem } from '../problem.js';
+import { DomainError } from '../../engine/errors.js';
+
+/** What the routes need: the queues (Redis) and the outbox (PostgreSQL). */
+export interface NotificationRouteContext {
+  orm: MikroORM;
+  notifications: NotificationQueues;
+}
+
+const failedQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
+} as const;
+
+const jobParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 400 } },
+} as const;
+
+const applicationQuery = {
+  type: 'object',
+  required: ['trackingNumber'],
+  additionalProperties: false,
+  properties: { trackingNumber: { type: 'string', maxLength: 32 } },
+} as const;
+
+function redisAway(err: unknown): never {
+  if (err instanceof QueueTimeoutError) throw new DomainError('service_unavailable', `The notification queues do not answer: ${err.message}`);
+  throw err;
+}
+
+export function notificationRoutes(app: FastifyInstance, ctx: NotificationRouteContext): void {
+  const store = new NotificationStore(ctx.orm);
+
+  app.get<{ Querystring: FromSchema<typeof failedQuery> }>(
+    '/notifications/failed',
+    {
+      config: { access: ['admin'] },
+      schema: { summary: 'Messages that could not be sent, most recent first', tags: ['notifications'], querystring: failedQuery },
+    },
+    async (request) => {
+      const failed = await ctx.notifications.failed(request.query.limit ?? 200).catch(redisAway);
+      return { failed };
+    },
+  );
+
+  app.post<{ Params: FromSchema<typeof jobParams> }>(
+    '/notifications/failed/:id/retry',
+    {
+      config: { access: ['admin'] },
+      schema: { summary: 'Try a failed message again, with all its attempts', tags: ['notifications'], params: jobParams },
+    },
+    async (request, reply) => {
+      const failed = await ctx.notifications.failedJob(request.params.id).catch(redisAway);
+      if (!failed) {
+        return sendProblem(reply, request, {
+          type: `${PROBLEM_TYPE_BASE}notification_not_found`,
+          title: 'No failed notification has this id',
+          status: 404,
+          detail: `No failed notification job ${request.params.id}; GET /notifications/failed lists them.`,
+          code: 'notification_not_found',
+        });
+      }
+      // The outbox rows first: the job must find its delivery pending again, or it would take the
+      // failure as final.
+      await store.reopen(failed.key, isChannel(failed.stage) && failed.recipient ? { channel: failed.stage, recipient: failed.recipient } : undefined);
+      await ctx.notifications.retry(failed.id).catch(redisAway);
+      return reply.status(202).send({ retried: { ...failed, reason: null } });
+    },
+  );
+
+  app.get<{ Querystring: FromSchema<typeof applicationQuery> }>(
+    '/notifications',
+    {
+      config: { access: ['admin', 'auditor'] },
+      schema: { summary: "An application's notifications: who was told what, over which channel, and when", tags: ['notifications'], querystring: applicationQuery },
+    },
+    async (request) => {
+      const trackingNumber = canonicalTrackingNumber(request.query.trackingNumber, 'querystring:/trackingNumber');
+      const rows = await store.forApplication(trackingNumber);
+      return {
+        trackingNumber,
+        notifications: rows.map((n) => ({
+          key: n.key,
+          template: n.template,
+          recipients: n.recipients,
+          status: n.status,
+          createdAt: n.createdAt.toISOString(),
+          queuedAt: n.queuedAt?.toISOString() ?? null,
+          deliveries: n.deliveries.map((d) => ({
+            channel: d.channel,
+            recipient: d.recipient,
+            address: d.address ?? null,
+            language: d.language,
+            status: d.status,
+            attempts: d.attempts,
+            error: d.error ?? null,
+            sentAt: d.sentAt?.toISOString() ?? null,
+            text: d.body,
+          })),
+        })),
+      };
+    },
+  );
+}

@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
+import { computeStatistics, statisticsCsv, type ApplicationFacts, type Statistics } from '../../audit/statistics.js';
+import { DomainError } from '../../engine/errors.js';
+import { Application, Task } from '../../db/entities.js';
+import { principalOf, worksFor } from '../auth.js';
+import type { ApiContext } from '../context.js';
+
+const periodQuery = {
+  type: 'object',
+  required: ['from', 'to'],
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', format: 'date' },
+    to: { type: 'string', format: 'date' },
+    officeId: { type: 'string', minLength: 1, maxLength: 64 },
+    procedureId: { type: 'string', minLength: 1, maxLength: 64 },
+  },
+} as const;
+
+type PeriodQuery = FromSchema<typeof periodQuery>;
+
+export function statisticsRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  /** The figures for the period [from, to] (whole local days) within the offices the caller may see. */
+  async function statistics(query: PeriodQuery, offices: string[] | 'all'): Promise<Statistics> {
+    const calendar = await ctx.calendars.current();
+    const from = new Date(`${query.from}T00:00:00Z`);
+    const to = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
+    if (to <= from) throw new DomainError('invalid_input', '"to" comes before "from".', [{ pointer: 'querystring:/to', message: 'must not be before from' }]);
+    const scope: Record<string, unknown> = offices === 'all' ? {} : { officeId: { $in: offices } };
+    if (query.officeId) scope.officeId = query.officeId;
+    if (query.procedureId) scope.procedureId = query.procedureId;
+    const em = ctx.orm.em.fork();
+    const rows = await em.find(Application, { ...scope, filedAt: { $lt: to }, $or: [{ closedAt: null }, { closedAt: { $gte: from } }] });
+    const escalated = await em.find(Task, { trackingNumber: { $in: rows.map((r) => r.trackingNumber) }, escalated: true });
+    const tasks = await em.find(Task, { ...scope, completedAt: { $gte: from, $lt: to } });
+    const apps: ApplicationFacts[] = rows.map((r) => {
+      const deadline = (r.deadline ?? {}) as { paused?: boolean; ledger?: Array<{ type: string; at: string }> };
+      return {
+        trackingNumber: r.trackingNumber,
+        procedureId: r.procedureId,
+        officeId: r.officeId,
+        status: r.status,
+        outcome: r.outcome ?? null,
+        filedAt: r.filedAt,
+        closedAt: r.closedAt ?? null,
+        dueAt: r.dueAt ?? null,
+        grantedBySilence: r.grantedBySilence,
+        paused: deadline.paused ?? false,
+        ledger: deadline.ledger ?? [],
+        escalations: escalated.filter((t) => t.trackingNumber === r.trackingNumber).length,
+      };
+    });
+    return computeStatistics(
+      apps,
+      tasks.map((t) => ({ officeId: t.officeId, completedBy: t.completedBy ?? null, createdAt: t.createdAt, completedAt: t.completedAt ?? null })),
+      { from, to },
+      new Date(),
+      calendar,
+    );
+  }
+
+  function scopeOf(request: FastifyRequest<{ Querystring: PeriodQuery }>): string[] | 'all' {
+    const principal = principalOf(request);
+    if (request.query.officeId && !worksFor(principal, request.query.officeId)) {
+      throw new DomainError('forbidden', `You do not work for office ${request.query.officeId}.`, [{ pointer: 'querystring:/officeId', message: 'is not one of your offices' }]);
+    }
+    return principal.role === 'admin' ? 'all' : principal.offices;
+  }
+
+  app.get<{ Querystring: PeriodQuery }>(
+    '/statistics',
+    {
+      config: { access: ['auditor', 'supervisor', 'admin'] },
+      schema: { summary: 'Deadline compliance and processing times per procedure, office and agent, over a period', tags: ['audit'], querystring: periodQuery },
+    },
+    async (request) => statistics(request.query, scopeOf(request)),
+  );
+
+  app.get<{ Querystring: PeriodQuery }>(
+    '/statistics.csv',
+    {
+      config: { access: ['auditor', 'supervisor', 'admin'] },
+      schema: { summary: 'The same figures as CSV', tags: ['audit'], querystring: periodQuery },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="mohla-statistics-${request.query.from}-${request.query.to}.csv"`)
+        .send(statisticsCsv(await statistics(request.query, scopeOf(request)))),
+  );
+
+  app.get<{ Querystring: PeriodQuery }>(
+    '/open-data/statistics.csv',
+    {
+      config: { access: 'public' },
+      schema: { summary: "The commune's data bank: figures per procedure and office, with no personal data", tags: ['audit'], querystring: periodQuery },
+    },
+    async (request, reply) =>
+      reply.type('text/csv; charset=utf-8').send(statisticsCsv(await statistics(request.query, 'all'))),
+  );
+}

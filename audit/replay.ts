@@ -1,0 +1,118 @@
+/**
+ * Replays applications' recorded histories against the current workflow code: a history that no longer
+ * replays means the code changed in a way that breaks running applications (it needs `patched()`), and an
+ * outcome that differs means the code would now decide differently.
+ */
+import { readFileSync } from 'node:fs';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+
+type WorkflowBundle = NonNullable<ReplayWorkerOptions['workflowBundle']>;
+import type { ApplicationState } from '../engine/application.js';
+import { auditSinks, WORKFLOWS_PATH } from '../worker.js';
+import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';
+import type { ClosedApplication } from '../workflows/sinks.js';
+
+export type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+
+export interface RecordedHistory {
+  workflowId: string;
+  history: History;
+}
+
+export interface ReplayReport {
+  workflowId: string;
+  ok: boolean;
+  problem?: { kind: 'nondeterminism' | 'failure'; message: string; eventId?: number };
+  /** The outcome the history recorded, and the one the current code reaches (closed applications). */
+  recordedOutcome: string | null;
+  replayedOutcome: string | null;
+  outcomeMatches: boolean;
+}
+
+/** How an application ended according to its history: the returned state's outcome, `running`, or the failure. */
+export function recordedOutcome(history: History): string | null {
+  const events = history.events ?? [];
+  const last = events[events.length - 1];
+  const completed = last?.workflowExecutionCompletedEventAttributes;
+  if (completed) {
+    const payload = completed.result?.payloads?.[0];
+    const state = payload ? (defaultPayloadConverter.fromPayload(payload) as ApplicationState) : undefined;
+    return state?.outcome ?? state?.status ?? null;
+  }
+  if (last?.workflowExecutionFailedEventAttributes) return 'failed';
+  if (last?.workflowExecutionTerminatedEventAttributes) return 'terminated';
+  return 'running';
+}
+
+export function readHistoryFile(file: string): RecordedHistory {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { workflowId?: string; history?: unknown; events?: unknown };
+  // Accepts what Temporal exports (the history itself) and what `mohla replay --save` writes ({ workflowId, history }).
+  const raw = json.history ?? json;
+  const history = historyFromJSON(raw);
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const input = started?.input?.payloads?.[0];
+  const fromInput = input ? (defaultPayloadConverter.fromPayload(input) as { trackingNumber?: string }).trackingNumber : undefined;
+  return { workflowId: json.workflowId ?? fromInput ?? file, history };
+}
+
+export async function bundleCurrentWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundle> {
+  // An in-memory bundle: nothing is written next to the code being audited.
+  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+}
+
+function eventIdOf(message: string): number | undefined {
+  const m = /HistoryEvent\(id: (\d+)/.exec(message);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Replays each history with the given workflow bundle and says, for each application, what happened. */
+export async function* replayHistories(
+  histories: AsyncIterable<RecordedHistory> | Iterable<RecordedHistory>,
+  bundle: WorkflowBundle,
+): AsyncGenerator<ReplayReport> {
+  const closed = new Map<string, ClosedApplication>();
+  const recorded = new Map<string, string | null>();
+  async function* remember() {
+    for await (const h of histories) {
+      recorded.set(h.workflowId, recordedOutcome(h.history));
+      yield h;
+    }
+  }
+  const results = Worker.runReplayHistories(
+    { workflowBundle: bundle, replayName: 'mohla-replay', sinks: auditSinks((summary) => closed.set(summary.trackingNumber, summary)) },
+    remember(),
+  );
+  for await (const result of results) {
+    const expected = recorded.get(result.workflowId) ?? null;
+    const summary = closed.get(result.workflowId);
+    const replayed = summary ? (summary.outcome ?? summary.status) : expected === 'running' ? 'running' : null;
+    const error = result.error;
+    const problem = error
+      ? {
+          kind: error.name === 'DeterminismViolationError' || /nondetermin/i.test(error.message) ? ('nondeterminism' as const) : ('failure' as const),
+          message: error.message,
+          ...(eventIdOf(error.message) !== undefined ? { eventId: eventIdOf(error.message)! } : {}),
+        }
+      : undefined;
+    const outcomeMatches = expected === replayed;
+    yield {
+      workflowId: result.workflowId,
+      ok: !problem && outcomeMatches,
+      ...(problem ? { problem } : {}),
+      recordedOutcome: expected,
+      replayedOutcome: replayed,
+      outcomeMatches,
+    };
+  }
+}
+
+/** The histories of the applications a query selects (visibility), fetched one at a time. */
+export async function* historiesFromServer(client: Client, query: string): AsyncGenerator<RecordedHistory> {
+  for await (const execution of client.workflow.list({ query: `WorkflowType = '${PROCEDURE_WORKFLOW}' AND (${query})` })) {
+    const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
+    yield { workflowId: execution.workflowId, history: await handle.fetchHistory() };
+  }
+}

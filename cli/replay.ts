@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../infra/config.js';
+import { parseLocalDate } from '../engine/calendar.js';
+import { parseTrackingNumber } from '../engine/tracking-number.js';
+import { bundleCurrentWorkflows, historiesFromServer, readHistoryFile, replayHistories, type RecordedHistory, type ReplayReport } from '../audit/replay.js';
+import { UsageError } from './usage-error.js';
+
+function progress(done: number, total: number | undefined, problems: number): void {
+  if (!process.stderr.isTTY && done % 50 !== 0 && done !== total) return;
+  const width = 30;
+  const bar = total ? `[${'#'.repeat(Math.round((done / total) * width)).padEnd(width, '.')}] ${done}/${total}` : `${done}`;
+  process.stderr.write(`\rreplaying ${bar}${problems ? `, ${problems} problem(s)` : ''}   `);
+}
+
+function describe(r: ReplayReport): string {
+  if (r.problem) {
+    return `${r.workflowId}: ${r.problem.kind === 'nondeterminism' ? 'NONDETERMINISTIC' : 'FAILED'}${r.problem.eventId ? ` at event ${r.problem.eventId}` : ''}: ${r.problem.message.split('\n')[0]}`;
+  }
+  if (!r.outcomeMatches) return `${r.workflowId}: OUTCOME DIFFERS: recorded ${r.recordedOutcome}, replayed ${r.replayedOutcome}`;
+  return `${r.workflowId}: ok (${r.replayedOutcome})`;
+}
+
+/**
+ * `mohla replay`: replays applications' histories against the current workflow code — one application,
+ * every application of a procedure, every one closed in a date range, or history files (offline).
+ */
+export async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      application: { type: 'string' },
+      procedure: { type: 'string' },
+      'closed-from': { type: 'string' },
+      'closed-to': { type: 'string' },
+      file: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+  });
+  if (positionals.length) throw new UsageError(`replay: unexpected ${positionals.join(' ')}`);
+  const files = values.file ?? [];
+  const modes = [values.application, values.procedure, values['closed-from'] ?? values['closed-to'], files.length ? 'file' : undefined].filter(Boolean);
+  if (modes.length !== 1) {
+    throw new UsageError('replay: choose one of --application <tracking number>, --procedure <id>, --closed-from <date> --closed-to <date>, --file <history.json>…');
+  }
+  let histories: AsyncIterable<RecordedHistory> | Iterable<RecordedHistory>;
+  let total: number | undefined;
+  let connection: Connection | undefined;
+  if (files.length) {
+    histories = files.map((f) => {
+      try {
+        return readHistoryFile(f);
+      } catch (err) {
+        throw new UsageError(`replay: ${f} is not a workflow history: ${(err as Error).message.split('\n')[0]}`);
+      }
+    });
+    total = files.length;
+  } else {
+    let query: string;
+    if (values.application) {
+      const parsed = parseTrackingNumber(values.application);
+      if (!parsed.ok) throw new UsageError(`replay: ${values.application} is not a tracking number: ${parsed.reason}`);
+      query = `WorkflowId = '${parsed.value}'`;
+    } else if (values.procedure) {
+      if (!/^[a-z][a-z0-9-]{1,62}$/.test(values.procedure)) throw new UsageError(`replay: ${values.procedure} is not a procedure id`);
+      query = `MohlaProcedure = '${values.procedure}'`;
+    } else {
+      const from = parseLocalDate(values['closed-from'] ?? '');
+      const to = parseLocalDate(values['closed-to'] ?? '');
+      if (!from || !to || to < from) throw new UsageError('replay: --closed-from and --closed-to take dates YYYY-MM-DD, the first not after the second');
+      query = `ExecutionStatus != 'Running' AND CloseTime >= '${from}T00:00:00Z' AND CloseTime < '${to}T23:59:59.999Z'`;
+    }
+    const config = loadConfig();
+    connection = await Connection.connect({ address: config.temporal.address });
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    total = (await client.workflow.count(`WorkflowType = 'procedureWorkflow' AND (${query})`)).count;
+    histories = historiesFromServer(client, query);
+  }
+  const reports: ReplayReport[] = [];
+  try {
+    const bundle = await bundleCurrentWorkflows();
+    for await (const report of replayHistories(histories, bundle)) {
+      reports.push(report);
+      if (!values.json) progress(reports.length, total, reports.filter((r) => !r.ok).length);
+    }
+  } finally {
+    await connection?.close();
+  }
+  const bad = reports.filter((r) => !r.ok);
+  if (values.json) console.log(JSON.stringify({ replayed: reports.length, problems: bad.length, reports }, null, 2));
+  else {
+    process.stderr.write('\n');
+    for (const r of values.verbose ? reports : bad) console.log(describe(r));
+    console.log(`${reports.length} replayed, ${reports.length - bad.length} ok, ${bad.length} with problems`);
+  }
+  return bad.length ? 1 : 0;
+}

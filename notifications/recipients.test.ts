@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ProcedureDefinition } from '../engine/definition.generated.js';
+import type { StaffMemberRecord } from '../db/entities.js';
+import { PROJECT_ROOT } from '../infra/config.js';
+import { planDeliveries, type PlanInput } from './recipients.js';
+
+const definition = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures', 'administrative-certificate.v1.json'), 'utf8')) as ProcedureDefinition;
+const office = 'annex-berkane-1';
+const tn = '7KQM-4RZ8-P';
+
+function staff(id: string, role: string, extra: Partial<StaffMemberRecord> = {}): StaffMemberRecord {
+  return { id, officeId: office, role, name: id, email: `${id}@berkane.ma`, phone: null, language: 'fr', updatedAt: new Date(), ...extra };
+}
+
+function input(overrides: Partial<PlanInput> & { template?: string; recipients?: string[]; context?: Record<string, unknown>; data?: Record<string, unknown> } = {}): PlanInput {
+  return {
+    notification: { key: `${tn}:x`, template: overrides.template ?? 'filed', recipients: overrides.recipients ?? ['citizen'], context: overrides.context ?? {} },
+    application: {
+      trackingNumber: tn,
+      officeId: office,
+      data: overrides.data ?? { fullName: 'Amina', phone: '06 12 34 56 78', email: 'amina@example.ma', language: 'ar' },
+      dueAt: new Date('2026-11-30T17:00:00Z'),
+      deadline: null,
+      outcome: null,
+      motivation: null,
+    },
+    tasks: [
+      { id: `${tn}.checkFile.1`, stepId: 'checkFile', role: 'agent', status: 'claimed', assignee: 'agent-7' },
+      { id: `${tn}.sign.2`, stepId: 'sign', role: 'head-of-annex', status: 'open', assignee: null },
+    ],
+    definition,
+    staff: [staff('agent-7', 'agent', { phone: '0661000007', language: 'ar' }), staff('sup-1', 'supervisor'), staff('head-1', 'head-of-annex', { language: 'en' })],
+    defaultLanguage: 'fr',
+    now: new Date('2026-11-23T09:00:00Z'),
+    ...overrides,
+  };
+}
+
+describe('who is told what', () => {
+  it('reaches the citizen by SMS and e-mail, in the language of the form', () => {
+    const plan = planDeliveries(input());
+    expect(plan.gaps).toEqual([]);
+    expect(plan.deliveries.map((d) => [d.channel, d.recipient, d.address, d.language])).toEqual([
+      ['sms', 'citizen', '+212612345678', 'ar'],
+      ['email', 'citizen', 'amina@example.ma', 'ar'],
+    ]);
+    expect(plan.deliveries[0]!.body).toContain('شهادة إدارية');
+  });
+
+  it('uses the default language, and sends nothing to a citizen who left no contact', () => {
+    expect(planDeliveries(input({ data: { email: 'x@example.ma' } })).deliveries.map((d) => d.language)).toEqual(['fr']);
+    expect(planDeliveries(input({ data: {} }))).toEqual({ deliveries: [], gaps: [] });
+  });
+
+  it("keeps to a notify step's channels", () => {
+    const plan = planDeliveries(input({ template: 'administrative-certificate.ready', context: { stepId: 'notifyReady' } }));
+    expect(plan.deliveries.map((d) => d.channel)).toEqual(['sms', 'email']);
+    const employee = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures', 'employee-promotion.v1.json'), 'utf8')) as ProcedureDefinition;
+    const emailOnly = planDeliveries(input({ definition: employee, template: 'employee-promotion.promoted', context: { stepId: 'notifyPromoted' } }));
+    expect(emailOnly.deliveries.map((d) => d.channel)).toEqual(['email']);
+  });
+
+  it('resolves roles and assignees through the staff directory, each person once', () => {
+    const plan = planDeliveries(
+      input({ template: 'deadlineWarning', recipients: ['assignee', 'supervisor', 'agent'], context: { dueAt: '2026-11-24T17:00:00Z' } }),
+    );
+    expect(plan.gaps).toEqual([]);
+    expect(plan.deliveries.map((d) => `${d.channel}:${d.recipient}:${d.language}`).sort()).toEqual([
+      'email:agent-7:ar',
+      'email:head-1:en',
+      'email:sup-1:fr',
+      'sms:agent-7:ar',
+    ]);
+    const head = plan.deliveries.find((d) => d.recipient === 'head-1')!;
+    expect(head.body).toContain('“Check the file” and “Sign the certificate”');
+    expect(head.body).toContain('Time left: 1 day and 8 hours');
+  });
+
+  it('names the task of a service-level warning only', () => {
+    const plan = planDeliveries(input({ template: 'deadlineWarning', recipients: ['assignee'], context: { taskId: `${tn}.sign.2`, dueAt: '2026-11-24T09:00:00Z' } }));
+    expect(plan.deliveries.map((d) => d.recipient)).toEqual(['head-1']);
+    expect(plan.deliveries[0]!.body).toContain('task: “Sign the certificate”. Time left: 1 day');
+  });
+
+  it('reports whoever cannot be found as a gap', () => {
+    const plan = planDeliveries(input({ template: 'escalation', recipients: ['president', 'supervisor'], staff: [staff('sup-1', 'supervisor', { email: null })] }));
+    expect(plan.deliveries).toEqual([]);
+    expect(plan.gaps.map((g) => g.recipient)).toEqual(['role:president', 'sup-1']);
+    expect(plan.gaps[0]!.reason).toContain('nobody holds the role "president" in office annex-berkane-1');
+  });
+
+  it("translates the definition's motivation into the citizen's language", () => {
+    const plan = planDeliveries(
+      input({
+        template: 'decision',
+        context: { outcome: 'rejected' },
+        application: { ...input().application, outcome: 'rejected', motivation: 'The declared situation could not be verified.' },
+      }),
+    );
+    expect(plan.deliveries[0]!.body).toContain('تعذر التحقق من الوضعية المصرح بها.');
+  });
+});
