@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { LEGAL_DEADLINE, legalDeadlineView, type ApplicationState, type Command, type TaskState } from '../engine/application.js';
-import { Application, Notification, Task, TimelineEntry, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
+import type { ApplicationState, Command, TaskState } from '../engine/application.js';
+import { Application, Notification, Task, TimelineEntry } from '../db/entities.js';
+import { applicationRow, taskRow } from '../db/rows.js';
 import { appendToAuditChain } from '../audit/chain.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 import { NotificationStore } from '../notifications/store.js';
@@ -10,61 +11,6 @@ export interface ProjectionChange {
   /** The commands of the transition: tasks created or changed, timeline entries, notifications. */
   commands: Command[];
   procedureHash: string;
-}
-
-const date = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
-
-function legalDue(state: ApplicationState): Date | null {
-  const projection = state.deadlines[LEGAL_DEADLINE]?.projection;
-  return projection ? new Date(projection.dueInstantMs) : null;
-}
-
-function applicationRow(change: ProjectionChange, now: Date): ApplicationRecord {
-  const app = change.state;
-  return {
-    trackingNumber: app.trackingNumber,
-    procedureId: app.procedureId,
-    procedureVersion: app.procedureVersion,
-    procedureHash: change.procedureHash,
-    officeId: app.officeId,
-    status: app.status,
-    outcome: app.outcome ?? null,
-    document: app.document ?? null,
-    data: app.data,
-    filedBy: app.filedBy,
-    citizen: app.citizen,
-    filedAt: new Date(app.filedAt),
-    closedAt: date(app.closedAt),
-    grantedBySilence: app.grantedBySilence ?? false,
-    motivation: app.motivation ?? null,
-    dueAt: legalDue(app),
-    deadline: (legalDeadlineView(app) as Record<string, unknown> | undefined) ?? null,
-    revision: app.revision,
-    updatedAt: now,
-  };
-}
-
-function taskRow(app: ApplicationState, task: TaskState, now: Date): TaskRecord {
-  const serviceLevel = app.deadlines[`sla:${task.id}`]?.projection;
-  return {
-    id: task.id,
-    trackingNumber: app.trackingNumber,
-    procedureId: app.procedureId,
-    stepId: task.stepId,
-    role: task.role,
-    officeId: task.officeId,
-    status: task.status,
-    assignee: task.assignee ?? null,
-    outcome: task.outcome ?? null,
-    createdAt: new Date(task.createdAt),
-    completedAt: date(task.completedAt),
-    completedBy: task.completedBy ?? null,
-    escalated: task.escalated ?? false,
-    dueAt: legalDue(app),
-    serviceLevelDueAt: serviceLevel ? new Date(serviceLevel.dueInstantMs) : null,
-    revision: app.revision,
-    updatedAt: now,
-  };
 }
 
 /**
@@ -105,7 +51,7 @@ export function createProjectionActivities(deps: { orm: MikroORM; notifications?
       await deps.orm.em.fork().transactional(async (em) => {
         await em
           .createQueryBuilder(Application)
-          .insert(applicationRow(change, now))
+          .insert(applicationRow(change.state, change.procedureHash, now))
           .onConflict('trackingNumber')
           .merge()
           .where({ revision: { $lte: revision } })

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { legalDeadlineView, type ApplicationState } from '../engine/application.js';
+import type { ApplicationState } from '../engine/application.js';
+import { applicationRow, taskRow } from '../db/rows.js';
 import { Application, Task, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
 
 /** How the API shows a task, whether it comes from the workflow's state or from the inbox projection. */
@@ -35,34 +36,13 @@ export interface ApplicationView {
   tasks: TaskView[];
 }
 
+/** A workflow's state, shown exactly as its projection will show it. */
 export function applicationView(state: ApplicationState): ApplicationView {
-  return {
-    trackingNumber: state.trackingNumber,
-    procedure: { id: state.procedureId, version: state.procedureVersion },
-    officeId: state.officeId,
-    citizen: state.citizen,
-    filedBy: state.filedBy,
-    status: state.status,
-    outcome: state.outcome ?? null,
-    document: state.document ?? null,
-    grantedBySilence: state.grantedBySilence ?? false,
-    motivation: state.motivation ?? null,
-    filedAt: state.filedAt,
-    closedAt: state.closedAt ?? null,
-    deadline: legalDeadlineView(state) ?? null,
-    tasks: Object.values(state.tasks).map((t) => ({
-      id: t.id,
-      stepId: t.stepId,
-      role: t.role,
-      officeId: t.officeId,
-      status: t.status,
-      assignee: t.assignee ?? null,
-      outcome: t.outcome ?? null,
-      escalated: t.escalated ?? false,
-      createdAt: t.createdAt,
-      completedAt: t.completedAt ?? null,
-    })),
-  };
+  const now = new Date(0);
+  return applicationViewFromRecords(
+    applicationRow(state, '', now),
+    Object.values(state.tasks).map((task) => taskRow(state, task, now)),
+  );
 }
 
 export function taskViewFromRecord(row: TaskRecord): TaskView {
