@@ -7,36 +7,19 @@ import { addWorkingDays, localDateOf } from '../engine/calendar.js';
 import type { ApplicationState } from '../engine/application.js';
 import { applicationStatus } from '../workflows/messages.js';
 import { Notification } from '../db/entities.js';
+import { testProcedure, text } from './helpers/definitions.js';
 import { multipartFile } from './helpers/multipart.js';
 import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
-
-/** A one-task procedure whose legal deadline is given by the test. */
-function procedure(id: string, deadline: Record<string, unknown>, steps: Record<string, unknown> = {}) {
-  return {
-    id,
-    version: 1,
-    title: text(id),
-    description: text(id),
-    category: 'urban-planning',
-    offices: ['commune'],
-    roles: ['agent', 'supervisor'],
-    legalBasis: { law: 'Law 12.90', note: 'test procedure', confirmed: true },
-    form: { type: 'object', properties: { note: { type: 'string' } } },
-    documents: [{ id: 'plans', label: text('Plans'), formats: ['pdf'], maxSizeMb: 5 }],
-    fees: [],
-    channels: ['web'],
-    deadline: { startsOn: 'filing', onComplement: 'pause', ...deadline },
-    start: 'review',
+/** A one-task procedure whose legal deadline is given by the test; the task may ask for plans once. */
+function procedure(id: string, deadline: Record<string, unknown>) {
+  return testProcedure(id, {
+    deadline,
     steps: {
       review: { type: 'userTask', role: 'agent', title: text('Review'), outcomes: { approve: { next: 'granted' }, reject: { next: 'refused' }, incomplete: { next: 'ask' } } },
       ask: { type: 'requestComplement', documents: ['plans'], onlyOnce: true, ifAlreadyRequested: 'refused', answerWithin: { duration: 'PT1H' }, next: 'review', onTimeout: 'refused' },
-      granted: { type: 'end', outcome: 'approved', document: 'permit' },
-      refused: { type: 'end', outcome: 'rejected', motivation: text('refused') },
-      ...steps,
     },
-  };
+  });
 }
 
 let stack: TestStack;

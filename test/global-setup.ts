@@ -3,7 +3,6 @@
  * Redis checked or started, and the workflow code bundled once for every test worker.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -13,6 +12,7 @@ import { ensurePostgres, ensureRedis } from '../infra/services.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer } from '../infra/temporal-server.js';
 import { WORKFLOWS_PATH } from '../worker.js';
+import { freePort } from './helpers/ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,17 +22,6 @@ declare module 'vitest' {
     redisUrl: string;
     workflowBundlePath: string;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export default async function setup(project: TestProject) {

@@ -10,30 +10,10 @@ import { SmtpProvider } from '../notifications/providers/smtp.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { startSmsGateway, startSmtpServer, type TestSmsGateway, type TestSmtpServer } from './helpers/messaging.js';
 import { DisposableRedis } from './helpers/redis-server.js';
+import { testProcedure } from './helpers/definitions.js';
 import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
 
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
-
-const definition = {
-  id: 'outage-certificate',
-  version: 1,
-  title: text('Outage certificate'),
-  description: text('test'),
-  category: 'certificates',
-  offices: ['annex'],
-  roles: ['agent'],
-  legalBasis: { law: 'Law 55.19', note: 'test procedure', confirmed: true },
-  form: { type: 'object', properties: { phone: { type: 'string' }, email: { type: 'string' } } },
-  documents: [],
-  fees: [],
-  channels: ['web'],
-  deadline: { budget: { calendarDays: 30 }, startsOn: 'filing', onComplement: 'pause', onExpiry: { action: 'notify', notify: ['agent'] } },
-  start: 'review',
-  steps: {
-    review: { type: 'userTask', role: 'agent', title: text('Review'), outcomes: { approve: { next: 'granted' } } },
-    granted: { type: 'end', outcome: 'approved' },
-  },
-};
+const definition = testProcedure('outage-certificate');
 
 let redis: DisposableRedis;
 let stack: TestStack;

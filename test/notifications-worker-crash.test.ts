@@ -12,29 +12,10 @@ import { NotificationDelivery } from '../db/entities.js';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { startSmsGateway, startSmtpServer, type TestSmsGateway, type TestSmtpServer } from './helpers/messaging.js';
 import { killHard } from './helpers/worker-process.js';
+import { testProcedure } from './helpers/definitions.js';
 import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
 
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
-const definition = {
-  id: 'crash-certificate',
-  version: 1,
-  title: text('Crash certificate'),
-  description: text('test'),
-  category: 'certificates',
-  offices: ['annex'],
-  roles: ['agent'],
-  legalBasis: { law: 'Law 55.19', note: 'test procedure', confirmed: true },
-  form: { type: 'object', properties: { phone: { type: 'string' }, email: { type: 'string' } } },
-  documents: [],
-  fees: [],
-  channels: ['web'],
-  deadline: { budget: { calendarDays: 30 }, startsOn: 'filing', onComplement: 'pause', onExpiry: { action: 'notify', notify: ['agent'] } },
-  start: 'review',
-  steps: {
-    review: { type: 'userTask', role: 'agent', title: text('Review'), outcomes: { approve: { next: 'granted' } } },
-    granted: { type: 'end', outcome: 'approved' },
-  },
-};
+const definition = testProcedure('crash-certificate');
 
 let stack: TestStack;
 let smtp: TestSmtpServer;
