@@ -83,6 +83,8 @@ export interface TestStackOptions {
   worker?: boolean;
   /** Another Redis for the notification queues (a test that stops and restarts its own). */
   notificationRedisUrl?: string;
+  /** Another Temporal server (a test that restarts its own). */
+  temporalAddress?: string;
 }
 
 export async function createTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -94,7 +96,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   await createDatabaseIfMissing(databaseUrl);
   const orm = await openOrm(databaseUrl, { pool: { min: 0, max: 5 } });
   await migrate(orm);
-  const temporalAddress = inject('temporalAddress');
+  const temporalAddress = options.temporalAddress ?? inject('temporalAddress');
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   const redis = new Redis(inject('redisUrl'), { keyPrefix: `mohla-test:${id}:` });

@@ -2,33 +2,39 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../infra/config.js';
-import type { TestStack } from './stack.js';
+import { TEST_SECRET, type TestStack } from './stack.js';
 
-/** Runs worker.ts in a child process on the test stack's task queue, so a test can kill it for real. */
-export async function startWorkerProcess(stack: TestStack): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker.ts')], {
+/** The environment that points a Mohla process at a test stack's Temporal, database and queues. */
+function stackEnvironment(stack: TestStack): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    DATABASE_URL: stack.databaseUrl,
+    MOHLA_WORKFLOW_BUNDLE: stack.workflowBundlePath,
+    JWT_SECRET: TEST_SECRET,
+    // The child's notification worker stays on this file's queues and writes its messages aside.
+    REDIS_URL: stack.redisUrl,
+    NOTIFY_QUEUE_PREFIX: stack.notifications.settings.prefix,
+    NOTIFY_SMS_PROVIDER: 'outbox',
+    NOTIFY_EMAIL_PROVIDER: 'outbox',
+    MOHLA_DATA_DIR: path.join(os.tmpdir(), `mohla-worker-${stack.id}`),
+  };
+}
+
+/** Runs one of Mohla's processes for real, so a test can kill it; resolves once it says it is ready. */
+async function startProcess(script: string, env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script)], {
     cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      DATABASE_URL: stack.databaseUrl,
-      MOHLA_WORKFLOW_BUNDLE: stack.workflowBundlePath,
-      // The child's notification worker stays on this file's queues and writes its messages aside.
-      REDIS_URL: stack.redisUrl,
-      NOTIFY_QUEUE_PREFIX: stack.notifications.settings.prefix,
-      NOTIFY_SMS_PROVIDER: 'outbox',
-      NOTIFY_EMAIL_PROVIDER: 'outbox',
-      MOHLA_DATA_DIR: path.join(os.tmpdir(), `mohla-worker-${stack.id}`),
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${output}`)), 60_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('worker polling')) {
+      if (output.includes(ready)) {
         clearTimeout(timer);
         resolve();
       }
@@ -36,10 +42,20 @@ export async function startWorkerProcess(stack: TestStack): Promise<ChildProcess
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}:\n${output}`));
+      reject(new Error(`${script} exited with ${code}:\n${output}`));
     });
   });
   return child;
+}
+
+/** Runs worker.ts in a child process on the test stack's task queue. */
+export function startWorkerProcess(stack: TestStack): Promise<ChildProcess> {
+  return startProcess('worker.ts', stackEnvironment(stack), 'worker polling');
+}
+
+/** Runs the HTTP API (api/server.ts) in a child process on the given port. */
+export function startApiProcess(stack: TestStack, port: number): Promise<ChildProcess> {
+  return startProcess('api/server.ts', { ...stackEnvironment(stack), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'API listening');
 }
 
 export function killHard(child: ChildProcess): Promise<void> {
