@@ -1,11 +1,12 @@
 /**
  * The inbox query at scale: 100,000 open tasks across 50 offices in a scratch database, then agents of
  * random offices page through their inbox (plain, filtered, second page) through the real API.
- * Run: npm run bench:inbox. Prints p50/p99 per query and appends a JSON result to bench/results/.
+ * Run: npm run bench:inbox (or as part of npm run bench). Prints p50/p99 per query and appends a JSON
+ * result to bench/results/.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
@@ -15,112 +16,114 @@ import { migrate, openOrm } from '../db/orm.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
-import { env, loadConfig, PROJECT_ROOT } from '../infra/config.js';
+import { env, loadConfig } from '../infra/config.js';
 import { createDatabaseIfMissing } from '../infra/services.js';
 import { CalendarStore } from '../registry/calendars.js';
 import { ProcedureRegistry } from '../registry/published.js';
 import { dropDatabase } from '../test/helpers/stack.js';
+import { bar, percentile, writeResult } from './lib.js';
 
-const TASKS = Number(env('BENCH_TASKS'));
 const OFFICES = 50;
-const QUERIES = Number(env('BENCH_QUERIES'));
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+export interface InboxOptions {
+  tasks: number;
+  queries: number;
+  /** A database URL on the server to use; the benchmark creates and drops its own database there. */
+  databaseUrl?: string;
 }
 
-function bar(done: number, total: number, label: string): void {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
-  if (done === total) process.stderr.write('\n');
-}
+export async function runInbox(options: InboxOptions) {
+  const TASKS = options.tasks;
+  const QUERIES = options.queries;
+  const config = loadConfig();
+  const url = new URL(options.databaseUrl ?? config.databaseUrl);
+  url.pathname = `/mohla_bench_inbox`;
+  await dropDatabase(url.href);
+  await createDatabaseIfMissing(url.href);
+  const orm = await openOrm(url.href);
+  await migrate(orm);
+  const connection = await orm.em.getConnection();
 
-const config = loadConfig();
-const url = new URL(config.databaseUrl);
-url.pathname = `/mohla_bench_inbox`;
-await dropDatabase(url.href);
-await createDatabaseIfMissing(url.href);
-const orm = await openOrm(url.href);
-await migrate(orm);
-const connection = await orm.em.getConnection();
-
-process.stderr.write(`seeding ${TASKS} tasks across ${OFFICES} offices…\n`);
-const started = performance.now();
-const batch = 10_000;
-for (let from = 0; from < TASKS; from += batch) {
-  const to = Math.min(TASKS, from + batch) - 1;
-  // Tracking numbers here only need to be unique; due dates spread over 60 days, a third already claimed.
-  await connection.execute(`
-    insert into application (tracking_number, procedure_id, procedure_version, procedure_hash, office_id, status, data, filed_by, citizen, filed_at, revision, updated_at, granted_by_silence, due_at, deadline)
-    select 'B' || lpad(i::text, 9, '0'), 'residence-certificate', 1, 'bench', 'office-' || (i % ${OFFICES}), 'open', '{}'::jsonb, 'citizen-' || i, 'citizen-' || i,
-           now() - interval '1 day', 1, now(), false, now() + (i % 86400) * interval '1 minute', '{"paused": false}'::jsonb
-    from generate_series(${from}, ${to}) as i`);
-  await connection.execute(`
-    insert into task (id, tracking_number, procedure_id, step_id, role, office_id, status, assignee, created_at, revision, updated_at, escalated, due_at)
-    select 'B' || lpad(i::text, 9, '0') || '.review.1', 'B' || lpad(i::text, 9, '0'), 'residence-certificate', 'review', 'agent', 'office-' || (i % ${OFFICES}),
-           case when i % 3 = 0 then 'claimed' else 'open' end, case when i % 3 = 0 then 'agent-' || (i % 7) else null end,
-           now() - interval '1 day', 1, now(), false, now() + (i % 86400) * interval '1 minute'
-    from generate_series(${from}, ${to}) as i`);
-  bar(to + 1, TASKS, 'seeding');
-}
-await connection.execute('analyze');
-const seededSeconds = (performance.now() - started) / 1000;
-
-const temporal = new Client({ connection: Connection.lazy({ address: config.temporal.address }) });
-const redis = new Redis(config.redisUrl, { lazyConnect: true });
-const app = await buildApp({
-  temporal,
-  taskQueue: 'bench',
-  orm,
-  redis,
-  procedures: new ProcedureRegistry(orm),
-  calendars: new CalendarStore(orm),
-  storage: new FileSystemStorage(path.join(os.tmpdir(), 'mohla-bench-documents')),
-  notifications: new NotificationQueues(loadQueueSettings(config)),
-  secret: config.jwtSecret,
-});
-
-const tokens = await Promise.all(
-  Array.from({ length: OFFICES }, (_, i) => issueToken(config.jwtSecret, { sub: `agent-${i % 7}`, role: 'agent', offices: [`office-${i}`] })),
-);
-const kinds = {
-  'inbox, first page (50)': (_i: number) => '/tasks?limit=50',
-  'inbox filtered (assignee=me, due before)': (_i: number) => `/tasks?assignee=me&dueBefore=${encodeURIComponent(new Date(Date.now() + 20 * 86_400_000).toISOString())}`,
-  'inbox, next page (cursor)': (_i: number) => 'NEXT',
-} as const;
-const results: Record<string, { p50: number; p99: number; max: number; count: number }> = {};
-for (const [kind, makeUrl] of Object.entries(kinds)) {
-  const times: number[] = [];
-  for (let i = 0; i < QUERIES; i++) {
-    const office = i % OFFICES;
-    const headers = { authorization: `Bearer ${tokens[office]}` };
-    let target = makeUrl(i);
-    if (target === 'NEXT') {
-      const first = await app.inject({ method: 'GET', url: '/tasks?limit=50', headers });
-      target = `/tasks?limit=50&cursor=${first.json().nextCursor}`;
-    }
-    const t0 = performance.now();
-    const res = await app.inject({ method: 'GET', url: target, headers });
-    times.push(performance.now() - t0);
-    if (res.statusCode !== 200) throw new Error(`${target} → ${res.statusCode} ${res.body}`);
-    bar(i + 1, QUERIES, kind.padEnd(42));
+  process.stderr.write(`seeding ${TASKS} tasks across ${OFFICES} offices…\n`);
+  const started = performance.now();
+  const batch = 10_000;
+  for (let from = 0; from < TASKS; from += batch) {
+    const to = Math.min(TASKS, from + batch) - 1;
+    // Tracking numbers here only need to be unique; due dates spread over 60 days, a third already claimed.
+    await connection.execute(`
+      insert into application (tracking_number, procedure_id, procedure_version, procedure_hash, office_id, status, data, filed_by, citizen, filed_at, revision, updated_at, granted_by_silence, due_at, deadline)
+      select 'B' || lpad(i::text, 9, '0'), 'residence-certificate', 1, 'bench', 'office-' || (i % ${OFFICES}), 'open', '{}'::jsonb, 'citizen-' || i, 'citizen-' || i,
+             now() - interval '1 day', 1, now(), false, now() + (i % 86400) * interval '1 minute', '{"paused": false}'::jsonb
+      from generate_series(${from}, ${to}) as i`);
+    await connection.execute(`
+      insert into task (id, tracking_number, procedure_id, step_id, role, office_id, status, assignee, created_at, revision, updated_at, escalated, due_at)
+      select 'B' || lpad(i::text, 9, '0') || '.review.1', 'B' || lpad(i::text, 9, '0'), 'residence-certificate', 'review', 'agent', 'office-' || (i % ${OFFICES}),
+             case when i % 3 = 0 then 'claimed' else 'open' end, case when i % 3 = 0 then 'agent-' || (i % 7) else null end,
+             now() - interval '1 day', 1, now(), false, now() + (i % 86400) * interval '1 minute'
+      from generate_series(${from}, ${to}) as i`);
+    bar(to + 1, TASKS, 'seeding');
   }
-  times.sort((a, b) => a - b);
-  results[kind] = { p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1] ?? NaN, count: times.length };
-}
-await app.close();
-redis.disconnect();
-await orm.close();
-await dropDatabase(url.href);
+  await connection.execute('analyze');
+  const seededSeconds = (performance.now() - started) / 1000;
 
-console.log(`\nInbox with ${TASKS} tasks across ${OFFICES} offices (seeded in ${seededSeconds.toFixed(1)} s), ${QUERIES} queries each, through the API:`);
-console.log('| query | p50 ms | p99 ms | max ms |');
-console.log('| --- | --- | --- | --- |');
-for (const [kind, r] of Object.entries(results)) console.log(`| ${kind} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} |`);
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-const dir = path.join(PROJECT_ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `inbox-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ benchmark: 'inbox', tasks: TASKS, offices: OFFICES, queries: QUERIES, machine, results, at: new Date().toISOString() }, null, 2));
-console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+  const temporal = new Client({ connection: Connection.lazy({ address: config.temporal.address }) });
+  const redis = new Redis(config.redisUrl, { lazyConnect: true });
+  const app = await buildApp({
+    temporal,
+    taskQueue: 'bench',
+    orm,
+    redis,
+    procedures: new ProcedureRegistry(orm),
+    calendars: new CalendarStore(orm),
+    storage: new FileSystemStorage(path.join(os.tmpdir(), 'mohla-bench-documents')),
+    notifications: new NotificationQueues(loadQueueSettings(config)),
+    secret: config.jwtSecret,
+  });
+
+  const tokens = await Promise.all(
+    Array.from({ length: OFFICES }, (_, i) => issueToken(config.jwtSecret, { sub: `agent-${i % 7}`, role: 'agent', offices: [`office-${i}`] })),
+  );
+  const kinds = {
+    'inbox, first page (50)': (_i: number) => '/tasks?limit=50',
+    'inbox filtered (assignee=me, due before)': (_i: number) => `/tasks?assignee=me&dueBefore=${encodeURIComponent(new Date(Date.now() + 20 * 86_400_000).toISOString())}`,
+    'inbox, next page (cursor)': (_i: number) => 'NEXT',
+  } as const;
+  const results: Record<string, { p50: number; p99: number; max: number; count: number }> = {};
+  for (const [kind, makeUrl] of Object.entries(kinds)) {
+    const times: number[] = [];
+    for (let i = 0; i < QUERIES; i++) {
+      const office = i % OFFICES;
+      const headers = { authorization: `Bearer ${tokens[office]}` };
+      let target = makeUrl(i);
+      if (target === 'NEXT') {
+        const first = await app.inject({ method: 'GET', url: '/tasks?limit=50', headers });
+        const cursor = first.json().nextCursor as string | null;
+        // A small seed (BENCH_TASKS) may leave an office with a single page.
+        target = cursor ? `/tasks?limit=50&cursor=${cursor}` : '/tasks?limit=50';
+      }
+      const t0 = performance.now();
+      const res = await app.inject({ method: 'GET', url: target, headers });
+      times.push(performance.now() - t0);
+      if (res.statusCode !== 200) throw new Error(`${target} → ${res.statusCode} ${res.body}`);
+      bar(i + 1, QUERIES, kind.padEnd(42));
+    }
+    times.sort((a, b) => a - b);
+    results[kind] = { p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1] ?? NaN, count: times.length };
+  }
+  await app.close();
+  redis.disconnect();
+  await orm.close();
+  await dropDatabase(url.href);
+
+  console.log(`\nInbox with ${TASKS} tasks across ${OFFICES} offices (seeded in ${seededSeconds.toFixed(1)} s), ${QUERIES} queries each, through the API:`);
+  console.log('| query | p50 ms | p99 ms | max ms |');
+  console.log('| --- | --- | --- | --- |');
+  for (const [kind, r] of Object.entries(results)) console.log(`| ${kind} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} |`);
+  const file = writeResult('inbox', { tasks: TASKS, offices: OFFICES, queries: QUERIES, seededSeconds, results });
+  console.log(`\nwritten to ${file}`);
+  return { tasks: TASKS, seededSeconds, results };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await runInbox({ tasks: Number(env('BENCH_TASKS')), queries: Number(env('BENCH_QUERIES')) });
+}

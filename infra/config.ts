@@ -47,6 +47,12 @@ export const ENVIRONMENT = {
   },
   BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
+  BENCH_TIMERS: {
+    default: '4000',
+    doc: '`npm run bench` only: open applications waiting on expiring deadlines in the timers benchmark (2 cores interpret about 30 filings/s: 20000 takes over 20 minutes).',
+  },
+  BENCH_THROUGHPUT_SECONDS: { default: '60', doc: '`npm run bench` only: how long each side of the throughput comparison runs.' },
+  BENCH_CLIENTS: { default: '16', doc: '`npm run bench` only: concurrent clients in the throughput comparison.' },
   NODE_ENV: { default: 'development', doc: '`production` turns development conveniences off.' },
   LOG_LEVEL: { default: 'info', doc: 'API and worker log level (fatal, error, warn, info, debug).' },
 } as const satisfies Record<string, { default: string; doc: string }>;

@@ -1,0 +1,179 @@
+/**
+ * The stack the benchmark suite needs, started by itself: a headless, in-memory Temporal dev server on
+ * a free port, a scratch PostgreSQL database, a Redis key prefix of its own, the workflow bundles, the
+ * API in this process (called with fastify's inject) and the workers in child processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Redis } from 'ioredis';
+import { buildApp } from '../api/app.js';
+import { issueToken, type Role } from '../api/auth.js';
+import { migrate, openOrm } from '../db/orm.js';
+import { FileSystemStorage } from '../documents/storage.js';
+import { loadConfig, PROJECT_ROOT } from '../infra/config.js';
+import { ensurePostgres, ensureRedis } from '../infra/services.js';
+import { ensureTemporalCli } from '../infra/temporal-cli.js';
+import { startDevServer, stopChild, type DevServer } from '../infra/temporal-server.js';
+import { NotificationQueues } from '../notifications/queues.js';
+import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
+import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
+import { freePort } from '../test/helpers/ports.js';
+import { dropDatabase } from '../test/helpers/stack.js';
+import { WORKFLOWS_PATH } from '../worker.js';
+import type { WorkerProcessOptions } from './worker-process.js';
+
+export const BENCH_SECRET = 'mohla-bench-secret-0123456789abcdef';
+const BASELINE_PATH = path.join(PROJECT_ROOT, 'bench', 'baseline', 'workflow.ts');
+
+export interface WorkerHandle {
+  child: ChildProcess;
+  memory(): Promise<{ rss: number; heapUsed: number; heapTotal: number; cachedWorkflows: number }>;
+  stop(): Promise<void>;
+}
+
+export interface BenchStack {
+  id: string;
+  temporal: DevServer;
+  client: Client;
+  orm: MikroORM;
+  redis: Redis;
+  redisUrl: string;
+  databaseUrl: string;
+  procedures: ProcedureRegistry;
+  notifications: NotificationQueues;
+  app: FastifyInstance;
+  /** Mohla's task queue, served by a worker process started with `startMohlaWorker`. */
+  taskQueue: string;
+  mohlaBundle: string;
+  baselineBundle: string;
+  token(role: Role, sub: string, offices?: string[]): Promise<string>;
+  startMohlaWorker(taskQueue?: string, maxCachedWorkflows?: number): Promise<WorkerHandle>;
+  startBaselineWorker(taskQueue: string): Promise<WorkerHandle>;
+  close(): Promise<void>;
+}
+
+function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerHandle> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'worker-process.ts'), JSON.stringify(options)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const handle: WorkerHandle = {
+    child,
+    memory: () =>
+      new Promise((resolve) => {
+        const listen = (message: { memory?: { rss: number; heapUsed: number; heapTotal: number }; cachedWorkflows?: number }) => {
+          if (!message.memory) return;
+          child.off('message', listen);
+          resolve({ ...message.memory, cachedWorkflows: message.cachedWorkflows ?? 0 });
+        };
+        child.on('message', listen);
+        child.send('memory');
+      }),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send('stop');
+      const killed = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(killed);
+    },
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${options.kind} worker did not start within 120 s`)), 120_000);
+    child.once('exit', (code) => reject(new Error(`${options.kind} worker exited with ${code}`)));
+    child.on('message', (message: { ready?: boolean }) => {
+      if (!message.ready) return;
+      clearTimeout(timer);
+      resolve(handle);
+    });
+  });
+}
+
+export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+  const config = loadConfig();
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const id = `${process.pid}`;
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-bench-'));
+  const cli = await ensureTemporalCli({ log });
+  const base = new URL(config.databaseUrl);
+  base.pathname = `/mohla_bench_${id}`;
+  log('starting Temporal (headless, in memory), checking PostgreSQL and Redis, bundling the workflows…');
+  const [temporal, postgres, redisService, mohla, baseline] = await Promise.all([
+    freePort().then((port) => startDevServer({ cli: cli.path, port })),
+    ensurePostgres(base.href, { dataDir: path.join(config.dataDir, 'bench'), allowEmbedded: true, log }),
+    ensureRedis(config.redisUrl, { dataDir: path.join(config.dataDir, 'bench'), allowStart: true, log }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({ workflowsPath: BASELINE_PATH, logger: new DefaultLogger('WARN') }),
+  ]);
+  const mohlaBundle = path.join(scratch, 'mohla-bundle.js');
+  const baselineBundle = path.join(scratch, 'baseline-bundle.js');
+  writeFileSync(mohlaBundle, mohla.code);
+  writeFileSync(baselineBundle, baseline.code);
+
+  const databaseUrl = postgres.url;
+  const orm = await openOrm(databaseUrl, { pool: { min: 0, max: 20 } });
+  await migrate(orm);
+  const procedures = new ProcedureRegistry(orm);
+  const refused = await publishShippedProcedures(procedures, config.proceduresDir);
+  if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
+  const calendars = new CalendarStore(orm);
+  await calendars.loadShipped(SHIPPED_CALENDAR);
+
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const redisUrl = redisService.url;
+  const redis = new Redis(redisUrl, { keyPrefix: `mohla-bench:${id}:` });
+  const queuePrefix = `mohla-bench-${id}`;
+  const notifications = new NotificationQueues({ redisUrl, prefix: queuePrefix, attempts: 3, backoffMs: 1000 });
+  const storage = new FileSystemStorage(path.join(scratch, 'documents'));
+  const taskQueue = `bench-mohla-${id}`;
+  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, storage, notifications, secret: BENCH_SECRET });
+  const workers: WorkerHandle[] = [];
+
+  return {
+    id,
+    temporal,
+    client,
+    orm,
+    redis,
+    redisUrl,
+    databaseUrl,
+    procedures,
+    notifications,
+    app,
+    taskQueue,
+    mohlaBundle,
+    baselineBundle,
+    token: (role, sub, offices = []) => issueToken(BENCH_SECRET, { sub, role, offices }),
+    async startMohlaWorker(queue = taskQueue, maxCachedWorkflows) {
+      const worker = await startWorkerProcess({ kind: 'mohla', address: temporal.address, taskQueue: queue, bundlePath: mohlaBundle, databaseUrl, redisUrl, queuePrefix, maxCachedWorkflows });
+      workers.push(worker);
+      return worker;
+    },
+    async startBaselineWorker(queue) {
+      const worker = await startWorkerProcess({ kind: 'baseline', address: temporal.address, taskQueue: queue, bundlePath: baselineBundle });
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      for (const worker of workers) await worker.stop().catch(() => undefined);
+      await app.close();
+      redis.disconnect();
+      await notifications.obliterate().catch(() => undefined);
+      await notifications.close();
+      await orm.close(true);
+      await connection.close();
+      await stopChild(temporal.process);
+      await dropDatabase(databaseUrl);
+      await postgres.stop?.();
+      await redisService.stop?.();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
