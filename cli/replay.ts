@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../infra/config.js';
 import { parseLocalDate } from '../engine/calendar.js';
 import { parseTrackingNumber } from '../engine/tracking-number.js';
@@ -79,6 +80,8 @@ export async function replayCommand(args: string[]): Promise<number> {
     histories = historiesFromServer(client, query);
   }
   const reports: ReplayReport[] = [];
+  // The replay worker's chatter would mix with the report (and break --json).
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   try {
     const bundle = await bundleCurrentWorkflows();
     for await (const report of replayHistories(histories, bundle)) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { bundleCurrentWorkflows, replayHistories, type RecordedHistory, type ReplayReport } from '../audit/replay.js';
+import { bundleCurrentWorkflows, readHistoryFile, replayHistories, type RecordedHistory, type ReplayReport } from '../audit/replay.js';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { createTestStack, people, type TestStack } from './helpers/stack.js';
 
@@ -68,6 +68,14 @@ describe('replay', () => {
       env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
     });
     expect(JSON.parse(stdout)).toMatchObject({ replayed: 1, problems: 0, reports: [{ workflowId: closedId, ok: true, replayedOutcome: 'rejected' }] });
+  });
+});
+
+describe('histories recorded by earlier code', () => {
+  it('still replay: a history from before the projection became a local activity', async () => {
+    const recorded = readHistoryFile(path.join(PROJECT_ROOT, 'test/fixtures/histories/residence-certificate-regular-projection.json'));
+    const reports = await collect([recorded], { codePath: stack.workflowBundlePath });
+    expect(reports).toEqual([expect.objectContaining({ workflowId: 'CAQG-NRTF-A', ok: true, recordedOutcome: 'approved', replayedOutcome: 'approved' })]);
   });
 });
 

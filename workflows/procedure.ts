@@ -40,6 +40,21 @@ const { projectDeadline } = wf.proxyLocalActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
 });
 
+/**
+ * The projection as a local activity: one marker in the history instead of three events and a
+ * workflow task per transition (the bench's largest cost). It is idempotent, so the re-run a local
+ * activity gets when its worker dies before the workflow task completes changes nothing; while
+ * PostgreSQL is away, its retries back off to a minute as the regular activity's did.
+ */
+const { recordProjection: recordProjectionLocally } = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Histories begun before the projection became a local activity keep replaying the regular one. */
+const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
+
 /** A domain error becomes an ApplicationFailure: the update fails, the workflow carries on. */
 function asFailure(err: unknown): unknown {
   if (err instanceof DomainError) {
@@ -71,7 +86,8 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
       }
     },
     async record(state, commands) {
-      await recordProjection({ state, commands, procedureHash: input.procedure.hash });
+      const change = { state, commands, procedureHash: input.procedure.hash };
+      await (wf.patched(PROJECTION_AS_LOCAL_ACTIVITY) ? recordProjectionLocally(change) : recordProjection(change));
       const legal = state.deadlines[LEGAL_DEADLINE]?.projection;
       const updates: SearchAttributeUpdatePair[] = [];
       if (legal && legal.dueAt !== dueAt) {
