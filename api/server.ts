@@ -7,8 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../infra/config.js';
 import { openOrm } from '../db/orm.js';
-import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
-import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
+import { loadReferenceData } from '../registry/reference-data.js';
 import { buildApp } from './app.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { loadQueueSettings } from '../notifications/config.js';
@@ -30,12 +29,8 @@ export async function startApi(config: Config, log: (line: string) => void = con
     orm = await openOrm(config.databaseUrl);
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
     redis.on('error', () => undefined);
-    const procedures = new ProcedureRegistry(orm);
-    for (const e of await publishShippedProcedures(procedures, config.proceduresDir)) {
-      log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
-    }
-    const calendars = new CalendarStore(orm);
-    await calendars.loadShipped(SHIPPED_CALENDAR);
+    const { procedures, calendars, refused } = await loadReferenceData(orm, config.proceduresDir);
+    for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
     notifications = new NotificationQueues(loadQueueSettings(config));
     const app = await buildApp(

@@ -21,8 +21,8 @@ import { ensurePostgres, ensureRedis } from '../infra/services.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer, stopChild, type DevServer } from '../infra/temporal-server.js';
 import { NotificationQueues } from '../notifications/queues.js';
-import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
-import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
+import type { ProcedureRegistry } from '../registry/published.js';
+import { loadReferenceData } from '../registry/reference-data.js';
 import { freePort } from '../test/helpers/ports.js';
 import { dropDatabase } from '../test/helpers/stack.js';
 import { WORKFLOWS_PATH } from '../worker.js';
@@ -119,11 +119,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const databaseUrl = postgres.url;
   const orm = await openOrm(databaseUrl, { pool: { min: 0, max: 20 } });
   await migrate(orm);
-  const procedures = new ProcedureRegistry(orm);
-  const refused = await publishShippedProcedures(procedures, config.proceduresDir);
+  const { procedures, calendars, refused } = await loadReferenceData(orm, config.proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
-  const calendars = new CalendarStore(orm);
-  await calendars.loadShipped(SHIPPED_CALENDAR);
 
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });

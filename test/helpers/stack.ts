@@ -17,8 +17,9 @@ import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { migrate, openOrm } from '../../db/orm.js';
 import { createDatabaseIfMissing } from '../../infra/services.js';
-import { ProcedureRegistry, publishShippedProcedures } from '../../registry/published.js';
-import { CalendarStore, SHIPPED_CALENDAR } from '../../registry/calendars.js';
+import type { ProcedureRegistry } from '../../registry/published.js';
+import { loadReferenceData } from '../../registry/reference-data.js';
+import type { CalendarStore } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
 import { createWorker } from '../../worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
@@ -103,12 +104,9 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   // Short retries: a test watches a message fail and come back in seconds, not in an hour.
   const notificationRedisUrl = options.notificationRedisUrl ?? inject('redisUrl');
   const notifications = new NotificationQueues({ redisUrl: notificationRedisUrl, prefix: `mohla-test-${id}`, attempts: 3, backoffMs: 200 });
-  const procedures = new ProcedureRegistry(orm);
-  const refused = await publishShippedProcedures(procedures, loadConfig().proceduresDir);
+  const { procedures, calendars, refused } = await loadReferenceData(orm, loadConfig().proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
   const taskQueue = `test-${id}`;
-  const calendars = new CalendarStore(orm);
-  await calendars.loadShipped(SHIPPED_CALENDAR);
   const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
   const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, storage, notifications, secret: TEST_SECRET });
   const workflowBundlePath = inject('workflowBundlePath');

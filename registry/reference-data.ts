@@ -1,0 +1,19 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { CalendarStore, SHIPPED_CALENDAR } from './calendars.js';
+import type { DefinitionFileError } from './catalogue.js';
+import { ProcedureRegistry, publishShippedProcedures } from './published.js';
+
+/**
+ * What every process that serves applications needs first: the shipped procedures published (an invalid
+ * one refused, the others kept) and the shipped calendar loaded, once, into the database.
+ */
+export async function loadReferenceData(
+  orm: MikroORM,
+  proceduresDir: string,
+): Promise<{ procedures: ProcedureRegistry; calendars: CalendarStore; refused: DefinitionFileError[] }> {
+  const procedures = new ProcedureRegistry(orm);
+  const refused = await publishShippedProcedures(procedures, proceduresDir);
+  const calendars = new CalendarStore(orm);
+  await calendars.loadShipped(SHIPPED_CALENDAR);
+  return { procedures, calendars, refused };
+}
