@@ -303,3 +303,18 @@ describe('logs', () => {
     for (const secret of [form.fullName, form.cin, token, res.json().receipt.pin]) expect(all).not.toContain(secret);
   });
 });
+
+describe('calendar changes', () => {
+  it('refuse a date that does not exist, naming the field, and change nothing', async () => {
+    const admin = as(stack, await tokenFor('admin'));
+    const before = (await stack.app.inject({ method: 'GET', url: '/calendars/ma' })).json().version;
+    const res = await admin({
+      method: 'POST',
+      url: '/calendars/ma/closures',
+      payload: { date: '2026-02-30', reason: { ar: 'إغلاق', fr: 'Fermeture', en: 'Closure' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ pointer: '/date', message: 'must match format "date"' }]);
+    expect((await stack.app.inject({ method: 'GET', url: '/calendars/ma' })).json().version).toBe(before);
+  });
+});
