@@ -16,11 +16,9 @@ import {
 } from '../engine/calendar.js';
 import { computeDeadline, type DeadlineBudget, type LedgerEntry } from '../engine/deadline.js';
 import { DomainError } from '../engine/errors.js';
-import { PROJECT_ROOT } from '../infra/config.js';
-import { validateCalendar } from '../registry/calendars.js';
+import { SHIPPED_CALENDAR, validateCalendar } from '../registry/calendars.js';
 import { UsageError } from './usage-error.js';
 
-export const DEFAULT_CALENDAR = path.join(PROJECT_ROOT, 'procedures/calendars/ma.json');
 
 const USAGE = `Usage: mohla deadline --from <ISO instant> (--working-days N | --calendar-days N) [options]
 
@@ -158,7 +156,7 @@ function run(args: string[]): number {
   const pauses = mergePauses((options.pause ?? []).map(readPause));
   if (options.from === undefined) usage('--from <ISO instant> is required, e.g. --from 2026-03-16T10:00:00+01:00');
 
-  const calendarFile = options.calendar === undefined ? DEFAULT_CALENDAR : path.resolve(options.calendar);
+  const calendarFile = options.calendar === undefined ? SHIPPED_CALENDAR : path.resolve(options.calendar);
   const calendar = readCalendarFile(calendarFile);
   const zone = calendar.zone;
   const fromMs = parseInstant(options.from, zone);

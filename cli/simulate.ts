@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { DomainError } from '../engine/errors.js';
 import { ScenarioError, simulate, type Scenario } from '../engine/simulator.js';
 import { readDefinitionFile } from '../registry/catalogue.js';
-import { DEFAULT_CALENDAR, readCalendarFile } from './deadline.js';
+import { SHIPPED_CALENDAR } from '../registry/calendars.js';
+import { readCalendarFile } from './deadline.js';
 import { formatProblem } from './validate.js';
 import { UsageError } from './usage-error.js';
 
@@ -39,7 +40,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     return 1;
   }
   const scenario = readScenario(scenarioFile);
-  const calendar = readCalendarFile(values.calendar ?? DEFAULT_CALENDAR);
+  const calendar = readCalendarFile(values.calendar ?? SHIPPED_CALENDAR);
   let result;
   try {
     result = await simulate(definition, scenario, calendar);

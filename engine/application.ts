@@ -308,7 +308,8 @@ class Interpretation {
   }
 
   /** Moves a token into a step and does what the step does on entry. */
-  enter(token: Token, stepId: string, at: string): void {
+  /** What arriving at a step means whatever the step does: the visit, a deadline that starts there, the log. */
+  private arrive(token: Token, stepId: string, at: string): { step: Step; visits: number } {
     const step = stepOf(this.definition, stepId);
     token.stepId = stepId;
     const record = (this.state.steps[stepId] ??= { visits: 0 });
@@ -318,6 +319,11 @@ class Interpretation {
       this.startDeadline(LEGAL_DEADLINE, 'legal', legalBudget(this.definition, expressionContext(this.state)), deadline.warnings ?? [], at);
     }
     this.log(at, 'stepEntered', { stepId });
+    return { step, visits: record.visits };
+  }
+
+  enter(token: Token, stepId: string, at: string): void {
+    const { step, visits } = this.arrive(token, stepId, at);
     switch (step.type) {
       case 'userTask':
         return this.createTask(token, stepId, step, at);
@@ -356,10 +362,10 @@ class Interpretation {
       case 'requestComplement':
         return this.askComplement(token, stepId, step, at);
       case 'wait':
-        this.startDeadline(`wait:${token.id}:${record.visits}`, 'wait', step.for, [], at, { token: token.id });
+        this.startDeadline(`wait:${token.id}:${visits}`, 'wait', step.for, [], at, { token: token.id });
         return;
       case 'notify':
-        this.notify(`notify:${stepId}:${record.visits}`, step.notify, step.template, { stepId });
+        this.notify(`notify:${stepId}:${visits}`, step.notify, step.template, { stepId });
         return this.enter(token, step.next, at);
       case 'end':
         return this.close(step.outcome, at, { document: step.document, motivation: step.motivation?.en });
@@ -461,11 +467,9 @@ class Interpretation {
     const [outcome, target] = complementOutcome(this.definition, step)!;
     this.finishTask(task, outcome, undefined, actor, at);
     const token = this.state.tokens[task.token]!;
-    token.stepId = target;
-    this.state.steps[target] = { ...(this.state.steps[target] ?? { visits: 0 }) };
-    this.state.steps[target].visits += 1;
-    this.log(at, 'stepEntered', { stepId: target });
-    this.askComplement(token, target, stepOf(this.definition, target) as RequestComplementStep, at, documents, actor, note);
+    // The agent chose the documents: the step is entered as usual, then asks for those only.
+    const { step: request } = this.arrive(token, target, at);
+    this.askComplement(token, target, request as RequestComplementStep, at, documents, actor, note);
   }
 
   finishTask(task: TaskState, outcome: string, data: Record<string, unknown> | undefined, actor: string, at: string): void {
@@ -562,9 +566,7 @@ function copy(state: ApplicationState): ApplicationState {
 }
 
 function openTask(state: ApplicationState, taskId: string): TaskState {
-  if (state.status === 'closed') {
-    throw new DomainError('application_closed', `Application ${state.trackingNumber} is already ${state.outcome}.`);
-  }
+  openApplication(state);
   const task = state.tasks[taskId];
   if (!task) throw new DomainError('task_not_found', `Application ${state.trackingNumber} has no task ${taskId}.`);
   if (task.status === 'completed' || task.status === 'cancelled') {

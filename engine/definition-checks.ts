@@ -11,6 +11,7 @@ import type {
   Step,
   WarningRung,
 } from './definition.generated.js';
+import { parseIsoDuration } from './deadline.js';
 import { checkExpression } from './expression.js';
 import { isServiceActivity, SERVICE_ACTIVITIES } from './service-activities.js';
 
@@ -93,9 +94,7 @@ function reachableFrom(starts: string[], next: (id: string) => string[]): Set<st
 function budgetSize(budget: Budget): { unit: string; size: number } {
   if ('workingDays' in budget) return { unit: 'workingDays', size: budget.workingDays };
   if ('calendarDays' in budget) return { unit: 'calendarDays', size: budget.calendarDays };
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(budget.duration);
-  const [d, h, min, s] = (m?.slice(1) ?? []).map((v) => Number(v ?? 0));
-  return { unit: 'duration', size: (((d ?? 0) * 24 + (h ?? 0)) * 60 + (min ?? 0)) * 60 + (s ?? 0) };
+  return { unit: 'duration', size: parseIsoDuration(budget.duration) ?? 0 };
 }
 
 function budgetUnit(budget: Budget): 'workingDays' | 'calendarDays' | 'duration' {

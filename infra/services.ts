@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { findOnPath, retryUntil } from './system.js';
 import { stopChild } from './temporal-server.js';
 
 /** One clear line for the operator instead of a stack trace. */
@@ -148,26 +149,6 @@ export async function pingRedis(url: string, timeoutMs = 3000): Promise<void> {
   }
 }
 
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, command);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-async function waitFor(check: () => Promise<void>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
 /** Makes sure Redis answers at `redisUrl`; starts `redis-server` under the data folder when it can. */
 export async function ensureRedis(
   redisUrl: string,
@@ -179,7 +160,7 @@ export async function ensureRedis(
     return { url: redisUrl, started: false };
   } catch (err) {
     const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    const binary = onPath('redis-server');
+    const binary = findOnPath('redis-server');
     if (!options.allowStart || !local || !binary) {
       throw new ServiceUnavailableError(
         'Redis',
@@ -195,7 +176,7 @@ export async function ensureRedis(
       ['--port', url.port || '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
       { stdio: 'ignore' },
     );
-    await waitFor(() => pingRedis(redisUrl, 500), 10_000);
+    await retryUntil(() => pingRedis(redisUrl, 500), 10_000);
     return { url: redisUrl, started: true, stop: () => stopChild(child) };
   }
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { findOnPath, isExecutable } from './system.js';
 
 /** Later tags carry a `replace` directive in go.mod and cannot be `go install`ed. */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -23,24 +24,6 @@ interface LookupOptions {
   goFallbacks?: string[];
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 /** Shared by every clone on the machine, so a fresh clone (CI) does not build it again. */
 export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const cacheRoot = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
@@ -56,7 +39,7 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): TemporalC
     }
     return { path: explicit, source: 'TEMPORAL_CLI' };
   }
-  const fromPath = onPath('temporal', env);
+  const fromPath = findOnPath('temporal', env);
   if (fromPath) return { path: fromPath, source: 'PATH' };
   const cached = path.join(temporalCliCacheDir(env), 'temporal');
   if (isExecutable(cached)) return { path: cached, source: 'cache' };
@@ -97,7 +80,7 @@ export async function ensureTemporalCli(options: LookupOptions = {}): Promise<Te
   const found = findTemporalCli(env);
   if (found) return found;
 
-  const go = onPath('go', env) ?? (options.goFallbacks ?? ['/usr/local/go/bin/go']).find(isExecutable);
+  const go = findOnPath('go', env) ?? (options.goFallbacks ?? ['/usr/local/go/bin/go']).find(isExecutable);
   if (!go) {
     throw new TemporalCliMissingError(
       'The Temporal CLI was not found and Go is not installed to build it. Install Go and run again, ' +

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributes } from '../workflows/search-attributes.js';
+import { retryUntil } from './system.js';
 
 /** The CLI spells search attribute types in PascalCase (`Keyword`), the SDK in capitals (`KEYWORD`). */
 const cliTypeName: Record<string, string> = {
@@ -42,23 +43,18 @@ export interface DevServer {
 }
 
 export async function waitForTemporal(address: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
+  try {
+    await retryUntil(async () => {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
         await connection.healthService.check({});
-        return;
       } finally {
         await connection.close();
       }
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    }, timeoutMs, 250);
+  } catch (err) {
+    throw new Error(`Temporal at ${address} did not answer within ${timeoutMs / 1000} s: ${String(err)}`);
   }
-  throw new Error(`Temporal at ${address} did not answer within ${timeoutMs / 1000} s: ${String(lastError)}`);
 }
 
 export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {

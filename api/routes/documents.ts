@@ -4,9 +4,9 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
 import { sniffFormat } from '../../documents/storage.js';
 import { ApplicationDocument } from '../../db/entities.js';
-import { principalOf, STAFF, worksFor } from '../auth.js';
+import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { receiptDocuments, trackingParams, visibleApplication } from './applications.js';
+import { citizenSide, receiptDocuments, trackingParams, visibleApplication } from './applications.js';
 
 const documentParams = {
   type: 'object',
@@ -31,8 +31,7 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const view = await visibleApplication(ctx, principal, request.params.trackingNumber);
-      const mayUpload = principal.role === 'citizen' ? view.citizen === principal.sub : STAFF.includes(principal.role) && worksFor(principal, view.officeId);
-      if (!mayUpload) throw new DomainError('forbidden', 'Only the citizen, or an agent of the office for them, can hand in documents.');
+      citizenSide(principal, view);
       const procedure = await ctx.procedures.get(view.procedure.id, view.procedure.version);
       const spec = procedure?.definition.documents.find((d) => d.id === request.params.documentId);
       if (!spec) {

@@ -7,8 +7,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { historiesFromServer, replayHistories, type RecordedHistory } from '../../audit/replay.js';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
@@ -165,26 +166,20 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   return stack;
 }
 
-/** Replays every workflow of a task queue; returns one line per history that fails. */
+/** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
 export async function replayTaskQueue(client: Client, taskQueue: string, workflowBundlePath: string): Promise<string[]> {
-  const histories: Array<{ workflowId: string; history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> }> = [];
-  for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
-    const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
-    histories.push({ workflowId: execution.workflowId, history: await handle.fetchHistory() });
-  }
+  const histories: RecordedHistory[] = [];
+  for await (const recorded of historiesFromServer(client, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
   const failures: string[] = [];
-  const replays = Worker.runReplayHistories(
-    { workflowBundle: { codePath: workflowBundlePath }, replayName: `replay-${taskQueue}` },
-    histories,
-  );
-  for await (const result of replays) {
-    if (!result.error) continue;
-    // Kept for whoever investigates: the history replays offline with Worker.runReplayHistory.
-    const saved = path.join(PROJECT_ROOT, 'test-results', `nondeterministic-${result.workflowId}.json`);
+  for await (const report of replayHistories(histories, { codePath: workflowBundlePath })) {
+    if (report.ok) continue;
+    // Kept for whoever investigates: `mohla replay --file` replays it offline.
+    const saved = path.join(PROJECT_ROOT, 'test-results', `nondeterministic-${report.workflowId}.json`);
     mkdirSync(path.dirname(saved), { recursive: true });
-    const history = histories.find((h) => h.workflowId === result.workflowId)?.history;
+    const history = histories.find((h) => h.workflowId === report.workflowId)?.history;
     writeFileSync(saved, history ? historyToJSON(history) : 'null');
-    failures.push(`${result.workflowId} (history in ${saved}): ${result.error.message}`);
+    const why = report.problem?.message ?? `outcome ${report.recordedOutcome} recorded, ${report.replayedOutcome} replayed`;
+    failures.push(`${report.workflowId} (history in ${saved}): ${why}`);
   }
   return failures;
 }
