@@ -14,10 +14,13 @@ import { calendarRoutes } from './routes/calendars.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { officeRoutes } from './routes/offices.js';
 import { procedureRoutes } from './routes/procedures.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { taskRoutes } from './routes/tasks.js';
 import { trackingRoutes } from './routes/tracking.js';
+import { webRoutes } from './web.js';
 
 /**
  * Bodies are checked strictly (a number is not a string); query strings and path parameters arrive as
@@ -90,5 +93,8 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   auditRoutes(app, ctx);
   statisticsRoutes(app, ctx);
   notificationRoutes(app, ctx);
+  officeRoutes(app, ctx);
+  signInRoutes(app, ctx);
+  await webRoutes(app);
   return app;
 }

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SignJWT, jwtVerify } from 'jose';
 import { DomainError } from '../engine/errors.js';
+import { WEB_PREFIXES } from './web.js';
 
 export const ROLES = ['citizen', 'agent', 'supervisor', 'designer', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -67,6 +68,9 @@ function unauthorized(detail: string): DomainError {
   return new DomainError('unauthorized', detail);
 }
 
+/** Routes registered by plugins (API documentation, the front end's files) that anyone may read. */
+const PUBLIC_PREFIXES = ['/docs', ...WEB_PREFIXES];
+
 /**
  * Authentication (a bearer token) and the route's access policy, checked before any handler runs:
  * 401 without a valid token, 403 with a valid token whose role the route does not admit.
@@ -74,7 +78,7 @@ function unauthorized(detail: string): DomainError {
 export function registerAuth(app: FastifyInstance, secret: string): void {
   app.decorate('routePolicies', [] as RoutePolicy[]);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) {
+    if (PUBLIC_PREFIXES.some((prefix) => route.url.startsWith(prefix))) {
       route.config = { ...(route.config as object), access: 'public' };
       return;
     }

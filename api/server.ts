@@ -29,12 +29,12 @@ export async function startApi(config: Config, log: (line: string) => void = con
     orm = await openOrm(config.databaseUrl);
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
     redis.on('error', () => undefined);
-    const { procedures, calendars, refused } = await loadReferenceData(orm, config.proceduresDir);
+    const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
     for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
     notifications = new NotificationQueues(loadQueueSettings(config));
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, storage, notifications, secret: config.jwtSecret },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -139,18 +139,30 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** Working days before its due date from which an open application counts as at risk. */
+export const AT_RISK_WORKING_DAYS = 2;
+
+/**
+ * Whether a deadline not yet passed falls due within the next `workingDays` working days (local dates):
+ * the same rule for the dashboard's figures and the inbox's colours.
+ */
+export function atRisk(dueAt: Date, now: Date, calendar: Calendar, workingDays = AT_RISK_WORKING_DAYS): boolean {
+  if (dueAt < now) return false;
+  const limit = addWorkingDays(localDateOf(now.getTime(), calendar.zone), workingDays, calendar);
+  return localDateOf(dueAt.getTime(), calendar.zone) <= limit;
+}
+
 export function computeStatistics(
   apps: ApplicationFacts[],
   tasks: TaskFacts[],
   period: { from: Date; to: Date },
   now: Date,
   calendar: Calendar,
-  atRiskWorkingDays = 2,
+  atRiskWorkingDays = AT_RISK_WORKING_DAYS,
 ): Statistics {
   const zone = calendar.zone;
   const watch = (a: ApplicationFacts): WatchItem => ({ trackingNumber: a.trackingNumber, procedureId: a.procedureId, officeId: a.officeId, dueAt: a.dueAt!.toISOString() });
   const open = apps.filter((a) => a.status === 'open' && a.dueAt !== null && !a.paused);
-  const riskLimit = addWorkingDays(localDateOf(now.getTime(), zone), atRiskWorkingDays, calendar);
   const completed = tasks.filter((t) => t.completedBy && t.completedAt && t.completedAt >= period.from && t.completedAt < period.to);
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
@@ -167,7 +179,7 @@ export function computeStatistics(
     })),
     overdue: open.filter((a) => a.dueAt! < now).sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime()).map(watch),
     atRisk: open
-      .filter((a) => a.dueAt! >= now && localDateOf(a.dueAt!.getTime(), zone) <= riskLimit)
+      .filter((a) => atRisk(a.dueAt!, now, calendar, atRiskWorkingDays))
       .sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime())
       .map(watch),
   };

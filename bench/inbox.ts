@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
+import { readOffices } from '../registry/offices.js';
 import { buildApp } from '../api/app.js';
 import { issueToken } from '../api/auth.js';
 import { migrate, openOrm } from '../db/orm.js';
@@ -75,6 +76,7 @@ export async function runInbox(options: InboxOptions) {
     redis,
     procedures: new ProcedureRegistry(orm),
     calendars: new CalendarStore(orm),
+    offices: readOffices(config.proceduresDir),
     storage: new FileSystemStorage(path.join(os.tmpdir(), 'mohla-bench-documents')),
     notifications: new NotificationQueues(loadQueueSettings(config)),
     secret: config.jwtSecret,

@@ -119,7 +119,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const databaseUrl = postgres.url;
   const orm = await openOrm(databaseUrl, { pool: { min: 0, max: 20 } });
   await migrate(orm);
-  const { procedures, calendars, refused } = await loadReferenceData(orm, config.proceduresDir);
+  const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
 
   const connection = await Connection.connect({ address: temporal.address });
@@ -130,7 +130,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const notifications = new NotificationQueues({ redisUrl, prefix: queuePrefix, attempts: 3, backoffMs: 1000 });
   const storage = new FileSystemStorage(path.join(scratch, 'documents'));
   const taskQueue = `bench-mohla-${id}`;
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, storage, notifications, secret: BENCH_SECRET });
+  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: BENCH_SECRET });
   const workers: WorkerHandle[] = [];
 
   return {

@@ -48,16 +48,24 @@ export interface SimulationResult {
 
 export type SimulatedService = (activity: string, input: Record<string, unknown>) => unknown;
 
-export class ScenarioError extends Error {}
+/** A scenario the simulator cannot run; `pointer` is the JSON pointer of the culprit within the scenario. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly pointer: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 function instantOf(event: ScenarioEvent, filedMs: number, index: number): number {
   if ('at' in event) {
     const ms = Date.parse(event.at);
-    if (Number.isNaN(ms)) throw new ScenarioError(`events[${index}].at: "${event.at}" is not an ISO instant`);
+    if (Number.isNaN(ms)) throw new ScenarioError(`/events/${index}/at`, `events[${index}].at: "${event.at}" is not an ISO instant`);
     return ms;
   }
   const ms = parseIsoDuration(event.after);
-  if (ms === undefined) throw new ScenarioError(`events[${index}].after: "${event.after}" is not an ISO duration such as P2D or PT4H`);
+  if (ms === undefined) throw new ScenarioError(`/events/${index}/after`, `events[${index}].after: "${event.after}" is not an ISO duration such as P2D or PT4H`);
   return filedMs + ms;
 }
 
@@ -128,7 +136,7 @@ export async function simulate(
   service: SimulatedService = (activity, input) => ({ simulated: activity, ...input }),
 ): Promise<SimulationResult> {
   const filedMs = Date.parse(scenario.filedAt);
-  if (Number.isNaN(filedMs)) throw new ScenarioError(`filedAt: "${scenario.filedAt}" is not an ISO instant`);
+  if (Number.isNaN(filedMs)) throw new ScenarioError('/filedAt', `filedAt: "${scenario.filedAt}" is not an ISO instant`);
   const untilMs = scenario.until ? Date.parse(scenario.until) : filedMs + 2 * 366 * 86_400_000;
   const events = (scenario.events ?? [])
     .map((event, index) => ({ event, index, ms: instantOf(event, filedMs, index) }))

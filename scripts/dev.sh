@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_dependencies
 ensure_temporal_cli
+ensure_web_build
 exec node bin/mohla.js dev "$@"

@@ -12,3 +12,20 @@ ensure_dependencies() {
 ensure_temporal_cli() {
   node bin/mohla.js temporal-cli >/dev/null
 }
+
+# Builds the web front end into web/dist when its sources (or the engine it imports) changed since.
+ensure_web_build() {
+  if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html web/vite.config.ts engine package-lock.json -newer web/dist/index.html -print -quit)" ]; then
+    echo "Building the web front end (vite)…"
+    npx vite build --config web/vite.config.ts --logLevel warn
+  fi
+}
+
+# The browser tests drive Debian's Chromium (a downloaded browser is not allowed here): installed once.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  echo "Installing Chromium from Debian's packages…"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get install -y --no-install-recommends chromium || { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends chromium; }
+}

@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_dependencies
 ensure_temporal_cli
+ensure_chromium
+ensure_web_build
 echo "Type-checking…"
 npx tsc --noEmit
+npx tsc --noEmit -p web
 echo "Linting…"
 npx eslint .
 exec npx vitest run "$@"

@@ -14,7 +14,8 @@ import { sendAction } from '../workflow-actions.js';
 
 const fileApplicationBody = {
   type: 'object',
-  required: ['procedureId', 'officeId', 'data'],
+  // The office is checked with the form, so a person sees every missing field at once.
+  required: ['procedureId', 'data'],
   additionalProperties: false,
   properties: {
     procedureId: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' },
@@ -149,7 +150,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
         }
       } else {
         if (!body.citizen) throw new DomainError('invalid_input', 'Say which citizen the application is filed for.', [{ pointer: '/citizen', message: 'is required when an agent files' }]);
-        if (!worksFor(principal, body.officeId)) throw new DomainError('forbidden', `You do not work for office ${body.officeId}.`, [{ pointer: '/officeId', message: 'is not one of your offices' }]);
+        if (body.officeId && !worksFor(principal, body.officeId)) throw new DomainError('forbidden', `You do not work for office ${body.officeId}.`, [{ pointer: '/officeId', message: 'is not one of your offices' }]);
         citizen = body.citizen;
       }
       const procedure = await ctx.procedures.get(body.procedureId, body.procedureVersion);
@@ -162,8 +163,8 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (!procedure.definition.channels.includes(channel) && !(channel === 'web' && procedure.definition.channels.includes('kiosk'))) {
         throw new DomainError('forbidden', `${procedure.id} cannot be filed through the ${channel}; it takes: ${procedure.definition.channels.join(', ')}.`);
       }
-      const formErrors = ctx.procedures.validateForm(procedure, body.data);
-      if (formErrors.length) {
+      const formErrors = [...(body.officeId ? [] : [{ pointer: '/officeId', message: 'is required' }]), ...ctx.procedures.validateForm(procedure, body.data)];
+      if (formErrors.length || !body.officeId) {
         throw new DomainError('invalid_input', formErrors.map((e) => `${e.pointer} ${e.message}`).join('; '), formErrors);
       }
       const { application, replayed } = await fileApplication(ctx, {

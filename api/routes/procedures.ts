@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
+import type { ProcedureDefinition } from '../../engine/definition.generated.js';
 import { DomainError } from '../../engine/errors.js';
+import { ScenarioError, simulate, type Scenario } from '../../engine/simulator.js';
 import { validateDefinition } from '../../registry/catalogue.js';
 import { guideEntry, pickLanguage } from '../../registry/guide.js';
 import { principalOf } from '../auth.js';
@@ -26,6 +28,46 @@ const langQuery = {
 
 /** Definitions are checked by the registry with its own schema, so the body here is any JSON value. */
 const definitionBody = {} as const;
+
+const simulateBody = {
+  type: 'object',
+  required: ['definition', 'scenario'],
+  additionalProperties: false,
+  properties: {
+    definition: {},
+    scenario: {
+      type: 'object',
+      required: ['filedAt', 'data'],
+      additionalProperties: false,
+      properties: {
+        filedAt: { type: 'string', format: 'date-time' },
+        data: { type: 'object' },
+        officeId: { type: 'string', minLength: 1, maxLength: 64 },
+        until: { type: 'string', format: 'date-time' },
+        events: {
+          type: 'array',
+          maxItems: 500,
+          items: {
+            type: 'object',
+            required: ['action'],
+            properties: {
+              action: { enum: ['claim', 'complete', 'reassign', 'requestComplement', 'provideComplement', 'extend', 'withdraw'] },
+              at: { type: 'string', format: 'date-time' },
+              after: { type: 'string', pattern: '^P' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A draft definition, or a 422 naming every problem with its pointer (under `prefix` in the body). */
+function checkedDraft(candidate: unknown, prefix = ''): ProcedureDefinition {
+  const errors = validateDefinition(candidate).map((e) => ({ ...e, pointer: `${prefix}${e.pointer === '/' && prefix ? '' : e.pointer}` }));
+  if (errors.length) throw new DomainError('invalid_definition', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
+  return candidate as ProcedureDefinition;
+}
 
 export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
   async function published(id: string, version?: number) {
@@ -69,11 +111,26 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/procedures/validate',
     { config: { access: ['designer', 'admin'] }, schema: { summary: 'Validate a draft definition without publishing it', tags: ['procedures'], body: definitionBody } },
     async (request, reply) => {
-      const errors = validateDefinition(request.body);
-      if (errors.length) {
-        throw new DomainError('invalid_definition', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
-      }
+      checkedDraft(request.body);
       return reply.status(200).send({ valid: true, errors: [] });
+    },
+  );
+
+  app.post<{ Body: FromSchema<typeof simulateBody> }>(
+    '/procedures/simulate',
+    {
+      config: { access: ['designer', 'admin'] },
+      schema: { summary: 'Dry-run a draft definition over a scenario on a virtual clock (what `mohla simulate` does)', tags: ['procedures'], body: simulateBody },
+    },
+    async (request) => {
+      const definition = checkedDraft(request.body.definition, '/definition');
+      try {
+        const result = await simulate(definition, request.body.scenario as Scenario, await ctx.calendars.current());
+        return { outcome: result.outcome, legalDeadline: result.legalDeadline, trace: result.trace, status: result.state.status };
+      } catch (err) {
+        if (err instanceof ScenarioError) throw new DomainError('invalid_input', err.message, [{ pointer: `/scenario${err.pointer}`, message: err.message }]);
+        throw err;
+      }
     },
   );
 

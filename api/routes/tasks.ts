@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { UserTaskStep } from '../../engine/definition.generated.js';
+import { atRisk } from '../../audit/statistics.js';
+import type { Calendar } from '../../engine/calendar.js';
 import { DomainError } from '../../engine/errors.js';
 import { Task, type TaskRecord } from '../../db/entities.js';
 import { claimTask, completeTask, reassignTask, releaseTask, requestComplement } from '../../workflows/messages.js';
@@ -73,11 +75,11 @@ function decodeCursor(cursor: string): [string | null, string] {
   throw new DomainError('invalid_input', 'The cursor is not one this API gave out.', [{ pointer: 'querystring:/cursor', message: 'is not valid' }]);
 }
 
-/** How long is left, as an agent reads it in the inbox. */
-function timeLeft(due: Date | null | undefined, now: number) {
+/** How long is left, as an agent reads it in the inbox (at risk: the dashboard's rule, in working days). */
+function timeLeft(due: Date | null | undefined, now: Date, calendar: Calendar) {
   if (!due) return null;
-  const ms = due.getTime() - now;
-  return { dueAt: due.toISOString(), msLeft: ms, overdue: ms < 0, daysLeft: Math.floor(ms / 86_400_000) };
+  const ms = due.getTime() - now.getTime();
+  return { dueAt: due.toISOString(), msLeft: ms, overdue: ms < 0, atRisk: atRisk(due, now, calendar), daysLeft: Math.floor(ms / 86_400_000) };
 }
 
 export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -115,14 +117,15 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
       const raw = (await query) as Array<Record<string, unknown>>;
       const rows = raw.slice(0, limit).map((r) => ({ record: ctx.orm.em.fork().map(Task, r) as TaskRecord, paused: Boolean(r.paused) }));
-      const now = Date.now();
+      const now = new Date();
+      const calendar = await ctx.calendars.current();
       return {
         tasks: rows.map(({ record, paused }) => ({
           ...taskViewFromRecord(record),
           trackingNumber: record.trackingNumber,
           procedureId: record.procedureId,
-          legalDeadline: record.dueAt ? { ...timeLeft(record.dueAt, now), paused } : null,
-          serviceLevel: timeLeft(record.serviceLevelDueAt, now),
+          legalDeadline: record.dueAt ? { ...timeLeft(record.dueAt, now, calendar), paused } : null,
+          serviceLevel: timeLeft(record.serviceLevelDueAt, now, calendar),
         })),
         nextCursor: raw.length > limit && rows.length ? encodeCursor(rows[rows.length - 1]!.record) : null,
       };

@@ -105,11 +105,11 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   // Short retries: a test watches a message fail and come back in seconds, not in an hour.
   const notificationRedisUrl = options.notificationRedisUrl ?? inject('redisUrl');
   const notifications = new NotificationQueues({ redisUrl: notificationRedisUrl, prefix: `mohla-test-${id}`, attempts: 3, backoffMs: 200 });
-  const { procedures, calendars, refused } = await loadReferenceData(orm, loadConfig().proceduresDir);
+  const { procedures, calendars, offices, refused } = await loadReferenceData(orm, loadConfig().proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
   const taskQueue = `test-${id}`;
   const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, storage, notifications, secret: TEST_SECRET });
+  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
   const workflowBundlePath = inject('workflowBundlePath');
 
   let nativeConnection: NativeConnection | undefined;

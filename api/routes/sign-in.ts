@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
+import { DomainError } from '../../engine/errors.js';
+import { issueToken, ROLES, STAFF } from '../auth.js';
+import type { ApiContext } from '../context.js';
+
+const demoTokenBody = {
+  type: 'object',
+  required: ['role', 'sub'],
+  additionalProperties: false,
+  properties: {
+    role: { type: 'string', enum: ROLES },
+    sub: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{1,127}$' },
+    offices: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 64 } },
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+
+/**
+ * Development and tests only (see ApiContext.demoSignIn): a token for whoever asks, so the portal can be
+ * tried end to end. In production an identity provider issues the tokens and this route does not exist.
+ */
+export function signInRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  if (!ctx.demoSignIn) return;
+  app.post<{ Body: FromSchema<typeof demoTokenBody> }>(
+    '/auth/demo-token',
+    { config: { access: 'public' }, schema: { summary: 'Development only: a token for anyone', tags: ['development'], body: demoTokenBody } },
+    async (request) => {
+      const { role, sub, name } = request.body;
+      const offices = [...(request.body.offices ?? [])];
+      if ((STAFF.includes(role) || role === 'auditor') && !offices.length) {
+        throw new DomainError('invalid_input', `A ${role} works for at least one office.`, [{ pointer: '/offices', message: 'must name an office' }]);
+      }
+      const principal = { sub, role, offices, ...(name ? { name } : {}) };
+      return { token: await issueToken(ctx.secret, principal, '8h'), principal };
+    },
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * The offices citizens can file with (communes, annexes, provinces …), read from `procedures/offices.json`
+ * so that the portal offers a list rather than asking a citizen for an identifier.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { ProcedureDefinition } from '../engine/definition.generated.js';
+
+const localized = {
+  type: 'object',
+  required: ['ar', 'fr', 'en'],
+  additionalProperties: false,
+  properties: { ar: { type: 'string', minLength: 1 }, fr: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
+} as const;
+
+export const officesFileSchema = {
+  type: 'object',
+  required: ['offices'],
+  additionalProperties: false,
+  properties: {
+    offices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'kind', 'name'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,63}$' },
+          kind: { enum: ['commune', 'annex', 'prefecture', 'province', 'region', 'ministry', 'agency'] },
+          name: localized,
+        },
+      },
+    },
+  },
+} as const;
+
+export type Office = FromSchema<typeof officesFileSchema>['offices'][number];
+
+// The kinds here and the definition language's must stay the same list.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameKinds: Same<Office['kind'], ProcedureDefinition['offices'][number]> = true;
+void _sameKinds;
+
+const validate = new Ajv({ allErrors: true }).compile(officesFileSchema);
+
+export function readOffices(proceduresDir: string): Office[] {
+  const file = path.join(proceduresDir, 'offices.json');
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!validate(parsed)) {
+    const [first] = validate.errors ?? [];
+    throw new Error(`${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is not valid'}`);
+  }
+  const offices = (parsed as FromSchema<typeof officesFileSchema>).offices;
+  const seen = new Set<string>();
+  for (const [i, office] of offices.entries()) {
+    if (seen.has(office.id)) throw new Error(`${file}: /offices/${i}/id "${office.id}" is listed twice`);
+    seen.add(office.id);
+  }
+  return [...offices];
+}

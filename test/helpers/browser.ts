@@ -1,0 +1,57 @@
+/**
+ * A real browser for the web tests: Debian's Chromium driven by Playwright (the browser is never
+ * downloaded), each person in their own context, with screenshots kept and an accessibility check.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../infra/config.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: npm test installs Debian's chromium package (scripts/lib.sh ensure_chromium).`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // This machine's network is closed: without these, Chromium keeps trying to reach Google's services.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A person's own browser context: their own session storage, language and screen. */
+export async function personContext(browser: Browser, baseURL: string, options: { phone?: boolean; kiosk?: boolean } = {}): Promise<BrowserContext> {
+  const viewport = options.phone ? { width: 390, height: 844 } : options.kiosk ? { width: 1080, height: 1920 } : { width: 1280, height: 900 };
+  const context = await browser.newContext({ baseURL, viewport, hasTouch: Boolean(options.phone || options.kiosk), locale: 'fr-MA', timezoneId: 'Africa/Casablanca' });
+  context.setDefaultTimeout(20_000);
+  return context;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now (none is the goal). */
+export async function seriousViolations(page: Page): Promise<Violation[]> {
+  // Evaluated in the page (as text: the page's DOM types are not the test's).
+  if (!(await page.evaluate<boolean>("'axe' in window"))) await page.addScriptTag({ content: axe.source });
+  const options = { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } };
+  const results = await page.evaluate<Violation[]>(
+    `axe.run(document, ${JSON.stringify(options)}).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+  );
+  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** What a locator shows, for `expect.poll` (the page updates after the API answers). */
+export const textOf = (locator: Locator) => async () => ((await locator.first().textContent()) ?? '').trim();
+
+export const POLL = { timeout: 20_000, interval: 100 };

@@ -1,0 +1,239 @@
+/**
+ * The web front end in a real browser (Debian's Chromium through Playwright) on the real stack: a citizen
+ * files and follows an application in Arabic, an agent decides it from the inbox, the supervisor's
+ * figures change, the kiosk finds it by tracking number and PIN, a designer sees a broken definition's
+ * errors. Every page visited is screenshotted (test-results/screenshots) and checked with axe.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_DIST } from '../api/web.js';
+import { launchBrowser, personContext, POLL, screenshot, seriousViolations, textOf, type Violation } from './helpers/browser.js';
+import { createTestStack, type TestStack } from './helpers/stack.js';
+
+const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+
+let stack: TestStack;
+let browser: Browser;
+let baseURL: string;
+const contexts: BrowserContext[] = [];
+const violations: Record<string, Violation[]> = {};
+
+beforeAll(async () => {
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
+  stack = await createTestStack();
+  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+});
+
+async function open(options: { phone?: boolean; kiosk?: boolean } = {}): Promise<Page> {
+  const context = await personContext(browser, baseURL, options);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+  return page;
+}
+
+/** Screenshot and accessibility check of the page as the person sees it now. */
+async function look(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await screenshot(page, name);
+  violations[name] = await seriousViolations(page);
+}
+
+function expectAccessible(names: string[]) {
+  const found = Object.fromEntries(names.map((n) => [n, violations[n] ?? ['not visited']]).filter(([, v]) => (v as unknown[]).length));
+  expect(found).toEqual({});
+}
+
+async function signInAs(page: Page, persona: RegExp, citizenId?: string) {
+  await page.goto('/#/sign-in');
+  if (citizenId) await page.fill('#citizen-id', citizenId);
+  await page.getByRole('button', { name: persona }).click();
+}
+
+let trackingNumber = '';
+let pin = '';
+let withinBefore = '';
+let citizenPage: Page;
+let supervisorPage: Page;
+
+describe('citizen portal, in Arabic, on a phone', () => {
+  it('files a residence certificate with field errors beside the fields, then gets a printable receipt with the legal due date', async () => {
+    const page = (citizenPage = await open({ phone: true }));
+    await page.goto('/#/guide');
+    await page.getByRole('button', { name: 'العربية' }).click();
+    await expect.poll(() => page.evaluate<string[]>('[document.documentElement.lang, document.documentElement.dir]'), POLL).toEqual(['ar', 'rtl']);
+    await look(page, 'citizen-1-guide-ar');
+
+    await page.fill('#guide-search', 'السكنى');
+    await page.getByRole('link', { name: 'شهادة السكنى' }).click();
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('شهادة السكنى');
+    await look(page, 'citizen-2-guide-entry-ar');
+
+    await page.getByRole('link', { name: 'قدم طلبك الآن' }).click();
+    // Filing needs a person: the portal asks to sign in, then comes back to the form.
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('تسجيل الدخول');
+    await page.fill('#citizen-id', 'AB123456');
+    await page.getByRole('button', { name: /مواطن/ }).click();
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toContain('شهادة السكنى');
+
+    await page.getByRole('button', { name: 'إيداع الطلب' }).click();
+    await expect.poll(() => page.locator('#form-fullName').getAttribute('aria-invalid'), POLL).toBe('true');
+    await expect.poll(textOf(page.locator('#form-fullName-error')), POLL).toMatch(/هذه الخانة إلزامية/);
+    await expect.poll(textOf(page.locator('#office-error')), POLL).toMatch(/هذه الخانة إلزامية/);
+    await page.fill('#form-cin', 'not a cin');
+    await page.getByRole('button', { name: 'إيداع الطلب' }).click();
+    await expect.poll(textOf(page.locator('#form-cin-error')), POLL).toMatch(/الصيغة غير صحيحة/);
+    await look(page, 'citizen-3-form-errors-ar');
+
+    await page.selectOption('#office', 'annex-berkane-1');
+    await page.fill('#form-fullName', 'أمينة الإدريسي');
+    await page.fill('#form-cin', 'AB123456');
+    await page.fill('#form-address', 'حي السلام، زنقة 4، بركان');
+    await page.setInputFiles('#doc-cinCopy', { name: 'cnie.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('button', { name: 'إيداع الطلب' }).click();
+
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('تم إيداع طلبك');
+    const codes = page.locator('.receipt .tracking');
+    trackingNumber = (await codes.nth(0).textContent())!.trim();
+    pin = (await codes.nth(1).textContent())!.trim();
+    expect(trackingNumber).toMatch(/^[A-Z0-9-]{8,}$/);
+    expect(pin).toMatch(/^\d{6}$/);
+    await expect.poll(textOf(page.locator('.receipt')), POLL).toContain('نسخة من البطاقة الوطنية للتعريف');
+    await expect.poll(textOf(page.locator('.receipt')), POLL).toContain('أجل البت القانوني');
+    await page.getByRole('button', { name: 'طباعة' }).waitFor({ state: 'visible' });
+    await look(page, 'citizen-4-receipt-ar');
+
+    // Printing hides the site's chrome and keeps the receipt.
+    await page.emulateMedia({ media: 'print' });
+    await page.locator('.site-header').waitFor({ state: 'hidden' });
+    await page.locator('.receipt').waitFor({ state: 'visible' });
+    await page.emulateMedia({ media: 'screen' });
+    expectAccessible(['citizen-1-guide-ar', 'citizen-2-guide-entry-ar', 'citizen-3-form-errors-ar', 'citizen-4-receipt-ar']);
+  }, 120_000);
+
+  it('follows it under "my applications": status, the legal due date explained, the timeline', async () => {
+    const page = citizenPage;
+    await page.goto('/#/applications');
+    await page.getByRole('link', { name: trackingNumber }).click();
+    await expect.poll(textOf(page.locator('dd.status')), POLL).toBe('قيد الدراسة');
+    await expect.poll(textOf(page.locator('.deadline')), POLL).toContain('أجل البت القانوني');
+    await expect.poll(textOf(page.locator('.deadline')), POLL).toContain('3 يوم عمل');
+    await expect.poll(textOf(page.locator('.timeline')), POLL).toContain('إيداع الطلب');
+    await expect.poll(textOf(page.locator('.documents')), POLL).toContain('cnie.png');
+    await look(page, 'citizen-5-application-ar');
+    expectAccessible(['citizen-5-application-ar']);
+  }, 60_000);
+});
+
+describe('supervisor and agent', () => {
+  it("the supervisor's dashboard shows the office's figures before the decision", async () => {
+    const page = (supervisorPage = await open());
+    await signInAs(page, /Chef de service/);
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('Tableau de bord');
+    await expect.poll(textOf(page.getByTestId('tile-within')), POLL).toMatch(/^0 \/ 0/);
+    withinBefore = await textOf(page.getByTestId('tile-within'))();
+    await expect.poll(textOf(page.getByRole('table', { name: 'Réaffecter' })), POLL).toContain(trackingNumber);
+    await look(page, 'supervisor-1-dashboard');
+    expectAccessible(['supervisor-1-dashboard']);
+  }, 60_000);
+
+  it('an agent finds the task in the inbox with its time left, claims it and approves it', async () => {
+    const page = await open();
+    await signInAs(page, /Agent — Youssef/);
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('Tâches');
+    const row = page.getByRole('row').filter({ hasText: trackingNumber });
+    await expect.poll(textOf(row), POLL).toContain('Dans les délais');
+    await look(page, 'agent-1-inbox');
+    await row.getByRole('link').first().click();
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toContain('Vérifier la résidence');
+    await expect.poll(textOf(page.locator('.timeline')), POLL).toContain('Demande déposée');
+    await expect.poll(textOf(page.locator('.documents')), POLL).toContain('cnie.png');
+    await look(page, 'agent-2-task');
+
+    await page.getByRole('button', { name: 'Prendre en charge' }).click();
+    await page.getByRole('button', { name: 'Accepter' }).waitFor({ state: 'visible' });
+    await look(page, 'agent-3-task-claimed');
+    await page.getByRole('button', { name: 'Accepter' }).click();
+    await expect.poll(textOf(page.locator('dl.facts')), POLL).toContain('Acceptée');
+    await expect.poll(textOf(page.locator('.timeline')), POLL).toContain('Étape terminée');
+    expectAccessible(['agent-1-inbox', 'agent-2-task', 'agent-3-task-claimed']);
+  }, 90_000);
+
+  it("the supervisor sees the figure change", async () => {
+    const page = supervisorPage;
+    await page.getByRole('button', { name: 'Actualiser' }).first().click();
+    await expect.poll(textOf(page.getByTestId('tile-within')), POLL).not.toBe(withinBefore);
+    await expect.poll(textOf(page.getByTestId('tile-within')), POLL).toMatch(/^1 \/ 1/);
+    await expect.poll(textOf(page.getByRole('table', { name: /par agent/ })), POLL).toContain('agent-12');
+    await look(page, 'supervisor-2-dashboard-after');
+    expectAccessible(['supervisor-2-dashboard-after']);
+  }, 60_000);
+
+  it('the citizen sees the decision, in Arabic', async () => {
+    const page = citizenPage;
+    await page.reload();
+    await expect.poll(textOf(page.locator('dd.status')), POLL).toBe('مقبول');
+    await look(page, 'citizen-6-decided-ar');
+    expectAccessible(['citizen-6-decided-ar']);
+  }, 60_000);
+});
+
+describe('kiosk', () => {
+  it('tracks the application by tracking number and PIN on a large touch screen, and refuses a wrong PIN', async () => {
+    const page = await open({ kiosk: true });
+    await page.goto('/#/kiosk');
+    const track = page.getByRole('link', { name: 'Suivre une demande' });
+    const box = (await track.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(64);
+    await look(page, 'kiosk-1-home');
+    await track.click();
+    await page.fill('#track-number', trackingNumber);
+    await page.fill('#track-pin', pin === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Suivre la demande' }).click();
+    await expect.poll(textOf(page.getByRole('alert')), POLL).toContain('No application matches');
+    await page.fill('#track-pin', pin);
+    await page.getByRole('button', { name: 'Suivre la demande' }).click();
+    await expect.poll(textOf(page.locator('dd.status')), POLL).toBe('Acceptée');
+    await look(page, 'kiosk-2-tracked');
+    expectAccessible(['kiosk-1-home', 'kiosk-2-tracked']);
+  }, 60_000);
+});
+
+describe('designer playground', () => {
+  it('shows a broken definition’s errors with their pointers, draws the steps and runs the simulator', async () => {
+    const page = await open();
+    await signInAs(page, /Concepteur/);
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('Atelier des procédures');
+    await page.selectOption('#start-from', 'residence-certificate');
+    await expect.poll(() => page.locator('#definition').inputValue(), POLL).toMatch(/"residence-certificate"/);
+    await page.getByRole('img', { name: /Certificat de résidence/ }).waitFor({ state: 'visible' });
+
+    const definition = JSON.parse(await page.locator('#definition').inputValue()) as { start: string; steps: Record<string, unknown> };
+    await page.fill('#definition', JSON.stringify({ ...definition, start: 'nowhere' }, null, 2));
+    await page.getByRole('button', { name: 'Valider' }).click();
+    const errors = page.getByRole('table', { name: "La définition n'est pas valide" });
+    await expect.poll(textOf(errors), POLL).toContain('/start');
+    await look(page, 'designer-1-errors');
+
+    await page.fill('#definition', JSON.stringify(definition, null, 2));
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByText('La définition est valide.').waitFor({ state: 'visible' });
+    await page.fill('#scenario', JSON.stringify({ filedAt: '2026-11-23T09:00:00Z', data: {}, events: [{ after: 'P1D', action: 'complete', step: 'review', outcome: 'approve' }] }));
+    await page.getByRole('button', { name: 'Lancer la simulation' }).click();
+    await expect.poll(textOf(page.getByRole('table', { name: 'Déroulé' })), POLL).toContain('review');
+    await expect.poll(textOf(page.locator('.panel')), POLL).toContain('approved');
+    await look(page, 'designer-2-simulated');
+    expectAccessible(['designer-1-errors', 'designer-2-simulated']);
+  }, 90_000);
+});

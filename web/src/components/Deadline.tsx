@@ -1,0 +1,81 @@
+import { calendarDate, dateTime, longDate } from '../format.js';
+import { t } from '../i18n.js';
+
+export interface LedgerEntry {
+  type: string;
+  at: string;
+  reason?: string;
+  units?: number;
+  previousDueAt?: string;
+  newDueAt?: string;
+  movedBy?: string[];
+}
+
+export interface DeadlineView {
+  dueAt: string;
+  dueDate?: string;
+  paused?: boolean;
+  expired?: boolean;
+  explanation?: string[];
+  ledger?: LedgerEntry[];
+}
+
+/**
+ * The legal due date and why it is that date: each event of the deadline's ledger in the reader's
+ * language, and the engine's own day-by-day reasoning (in English) for whoever wants the detail.
+ */
+export function DeadlineExplained({ deadline, budget }: { deadline: DeadlineView | null | undefined; budget?: string }) {
+  if (!deadline) return <p>{t('noDeadline')}</p>;
+  return (
+    <div class="deadline">
+      <p class="due-date">
+        {t('legalDueDate')}: <strong>{deadline.dueDate ? calendarDate(deadline.dueDate) : longDate(deadline.dueAt)}</strong>
+        {deadline.paused && <span class="badge paused"> {t('clockStopped')}</span>}
+        {deadline.expired && <span class="badge overdue"> {t('expired')}</span>}
+      </p>
+      {budget && <p>{t('budgetIs')} {budget}.</p>}
+      {(deadline.ledger ?? []).length > 0 && (
+        <ul class="ledger">
+          {(deadline.ledger ?? []).map((entry, i) => (
+            <li key={i}>
+              {dateTime(entry.at)} — {ledgerText(entry)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {(deadline.explanation ?? []).length > 0 && (
+        <details>
+          <summary>{t('howComputed')}</summary>
+          <ul lang="en" dir="ltr">
+            {(deadline.explanation ?? []).map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function ledgerText(entry: LedgerEntry): string {
+  switch (entry.type) {
+    case 'started':
+      return t('ledgerStarted');
+    case 'paused':
+      return t('ledgerPaused');
+    case 'resumed':
+      return t('ledgerResumed');
+    case 'restarted':
+      return t('ledgerRestarted');
+    case 'extended':
+      return `${t('ledgerExtended')} (+${entry.units ?? ''}) ${entry.reason ? `: ${entry.reason}` : ''}`;
+    case 'warned':
+      return t('ledgerWarned');
+    case 'expired':
+      return t('ledgerExpired');
+    case 'reprojected':
+      return `${t('ledgerReprojected')} ${entry.previousDueAt ? dateTime(entry.previousDueAt) : ''} → ${entry.newDueAt ? dateTime(entry.newDueAt) : ''}`;
+    default:
+      return entry.type;
+  }
+}

@@ -1,0 +1,305 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../api.js';
+import { DeadlineExplained, type DeadlineView } from '../components/Deadline.js';
+import { Loading, ProblemMessage } from '../components/Problem.js';
+import { Timeline, type TimelineEntry } from '../components/Timeline.js';
+import { dateTime } from '../format.js';
+import { fieldMessage, localized, statusText, t, useLanguage } from '../i18n.js';
+import { useData } from '../use-data.js';
+import { upload, usePublished, type Definition } from './Apply.js';
+import type { GuideEntry } from './Guide.js';
+
+export interface ApplicationView {
+  trackingNumber: string;
+  procedure: { id: string; version: number };
+  officeId: string;
+  citizen: string;
+  status: string;
+  outcome: string | null;
+  document: string | null;
+  grantedBySilence: boolean;
+  motivation: string | null;
+  filedAt: string;
+  closedAt: string | null;
+  deadline: DeadlineView | null;
+  tasks: Array<{ id: string; stepId: string; status: string; assignee: string | null; role: string; createdAt: string; completedAt: string | null; outcome: string | null }>;
+}
+
+interface Listed {
+  trackingNumber: string;
+  procedure: { id: string; version: number };
+  status: string;
+  outcome: string | null;
+  filedAt: string;
+  dueAt: string | null;
+}
+
+export function MyApplicationsPage() {
+  const list = useData(() => api<{ applications: Listed[] }>('GET', '/applications?limit=100').then((a) => a.applications), []);
+  const titles = useProcedureTitles();
+  if (!list.data) return list.error ? <ProblemMessage error={list.error} /> : <Loading />;
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('myApplications')}</h1>
+      <p>
+        <a class="button" href="#/guide">
+          {t('newApplication')}
+        </a>
+      </p>
+      {list.data.length === 0 ? (
+        <p>{t('noApplications')}</p>
+      ) : (
+        <table class="list">
+          <caption class="visually-hidden">{t('myApplications')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('trackingNumber')}</th>
+              <th scope="col">{t('procedure')}</th>
+              <th scope="col">{t('filedAt')}</th>
+              <th scope="col">{t('status')}</th>
+              <th scope="col">{t('legalDueDate')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.map((a) => (
+              <tr key={a.trackingNumber}>
+                <td>
+                  <a href={`#/applications/${a.trackingNumber}`} dir="ltr">
+                    {a.trackingNumber}
+                  </a>
+                </td>
+                <td>{titles.get(a.procedure.id) ?? a.procedure.id}</td>
+                <td>{dateTime(a.filedAt)}</td>
+                <td>{statusText(a.status, a.outcome)}</td>
+                <td>{a.status === 'open' ? dateTime(a.dueAt) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Procedure titles in the reader's language, from the guide. */
+export function useProcedureTitles(): Map<string, string> {
+  const lang = useLanguage();
+  const guide = useData(() => api<{ procedures: GuideEntry[] }>('GET', `/guide?lang=${lang}`).then((g) => g.procedures), [lang]);
+  return new Map((guide.data ?? []).map((p) => [p.id, p.title]));
+}
+
+/** The documents the office awaits: the last complement request not answered yet. */
+export function awaitedDocuments(entries: TimelineEntry[]): string[] {
+  let awaited: string[] = [];
+  for (const e of entries) {
+    if (e.kind === 'complementRequested') awaited = (e.detail?.documents as string[] | undefined) ?? [];
+    if (e.kind === 'complementProvided' || e.kind === 'closed' || e.kind === 'withdrawn') awaited = [];
+  }
+  return awaited;
+}
+
+export function useApplication(trackingNumber: string) {
+  const view = useData(() => api<ApplicationView>('GET', `/applications/${trackingNumber}`), [trackingNumber]);
+  const timeline = useData(() => api<{ entries: TimelineEntry[] }>('GET', `/applications/${trackingNumber}/timeline`).then((x) => x.entries), [trackingNumber]);
+  const documents = useData(
+    () => api<{ documents: Array<{ documentId: string; label: Record<string, string> | null; fileName: string; sha256: string; uploadedAt: string }> }>('GET', `/applications/${trackingNumber}/documents`).then((x) => x.documents),
+    [trackingNumber],
+  );
+  return {
+    view,
+    timeline,
+    documents,
+    reload() {
+      view.reload();
+      timeline.reload();
+      documents.reload();
+    },
+  };
+}
+
+export function stepTitleOf(definition: Definition | undefined) {
+  return (stepId: string) => {
+    const title = definition?.steps[stepId]?.title;
+    return title ? localized(title) : stepId;
+  };
+}
+
+/** An application as its citizen follows it: status, the legal due date explained, timeline, actions. */
+export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) {
+  const { view, timeline, documents, reload } = useApplication(trackingNumber);
+  const definition = usePublished(view.data?.procedure.id ?? '', view.data?.procedure.version);
+  const lang = useLanguage();
+  const guide = useData(() => (view.data ? api<GuideEntry>('GET', `/guide/${view.data.procedure.id}?lang=${lang}`) : Promise.resolve(undefined)), [view.data?.procedure.id, lang]);
+  if (!view.data) return view.error ? <ProblemMessage error={view.error} /> : <Loading />;
+  const a = view.data;
+  const d = view.data && definition.data?.id === a.procedure.id ? definition.data : undefined;
+  const awaited = awaitedDocuments(timeline.data ?? []);
+  return (
+    <article>
+      <h1 tabIndex={-1}>
+        {d ? localized(d.title) : a.procedure.id} — <span dir="ltr">{a.trackingNumber}</span>
+      </h1>
+      <dl class="facts">
+        <dt>{t('status')}</dt>
+        <dd class={`status ${a.status}`}>{statusText(a.status, a.outcome)}</dd>
+        <dt>{t('filedAt')}</dt>
+        <dd>{dateTime(a.filedAt)}</dd>
+        {a.closedAt && (
+          <>
+            <dt>{t('closedAt')}</dt>
+            <dd>{dateTime(a.closedAt)}</dd>
+          </>
+        )}
+        {a.grantedBySilence && (
+          <>
+            <dt>{t('decision')}</dt>
+            <dd>{t('grantedBySilence')}</dd>
+          </>
+        )}
+        {a.motivation && (
+          <>
+            <dt>{t('motivation')}</dt>
+            <dd>{a.motivation}</dd>
+          </>
+        )}
+      </dl>
+      <p>
+        <a class="button" href={`#/applications/${a.trackingNumber}/receipt`}>
+          {t('receipt')}
+        </a>
+      </p>
+      {a.status === 'open' && awaited.length > 0 && d && <ComplementAnswer application={a} definition={d} awaited={awaited} onDone={reload} />}
+      <h2>{t('legalDeadline')}</h2>
+      <DeadlineExplained deadline={a.deadline} {...(guide.data ? { budget: `${guide.data.legalDeadline.budget} ${guide.data.legalDeadline.startsOn}` } : {})} />
+      <h2>{t('timeline')}</h2>
+      {timeline.data ? <Timeline entries={timeline.data} stepTitle={stepTitleOf(d)} /> : <Loading />}
+      <h2>{t('documents')}</h2>
+      <DocumentList documents={documents.data ?? []} />
+      {a.status === 'open' && <Withdraw trackingNumber={a.trackingNumber} onDone={reload} />}
+    </article>
+  );
+}
+
+export function DocumentList({ documents }: { documents: Array<{ documentId: string; label: Record<string, string> | null; fileName: string; sha256: string; uploadedAt: string }> }) {
+  if (!documents.length) return <p>{t('none')}</p>;
+  return (
+    <ul class="documents">
+      {documents.map((doc) => (
+        <li key={doc.sha256}>
+          {doc.label ? localized(doc.label as never) : doc.documentId}: <span dir="ltr">{doc.fileName}</span> <span class="meta">({dateTime(doc.uploadedAt)}, sha256 {doc.sha256.slice(0, 12)}…)</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ComplementAnswer({ application, definition, awaited, onDone }: { application: ApplicationView; definition: Definition; awaited: string[]; onDone(): void }) {
+  const [files, setFiles] = useState<Record<string, File>>({});
+  const [fileErrors, setFileErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  async function send(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const failed: Record<string, string> = {};
+    for (const id of awaited) {
+      const file = files[id];
+      if (!file) {
+        failed[id] = 'is required';
+        continue;
+      }
+      try {
+        await upload(application.trackingNumber, id, file);
+      } catch (err) {
+        failed[id] = err instanceof ApiError ? err.errors[0]?.message ?? err.detail : String(err);
+      }
+    }
+    setFileErrors(failed);
+    if (!Object.keys(failed).length) {
+      try {
+        await api('POST', `/applications/${application.trackingNumber}/complement`, { body: { documents: awaited } });
+        onDone();
+      } catch (err) {
+        setError(err as ApiError);
+      }
+    }
+    setBusy(false);
+  }
+  return (
+    <form class="panel attention" onSubmit={send} noValidate>
+      <h2>{t('complementAsked')}</h2>
+      <ProblemMessage error={error} />
+      {awaited.map((id) => {
+        const spec = definition.documents.find((doc) => doc.id === id);
+        return (
+          <div key={id} class={`field${fileErrors[id] ? ' has-error' : ''}`}>
+            <label for={`complement-${id}`}>{spec ? localized(spec.label) : id}</label>
+            <input
+              id={`complement-${id}`}
+              type="file"
+              aria-invalid={fileErrors[id] ? 'true' : undefined}
+              aria-describedby={fileErrors[id] ? `complement-${id}-error` : undefined}
+              onChange={(e) => {
+                const file = (e.currentTarget as HTMLInputElement).files?.[0];
+                if (file) setFiles((f) => ({ ...f, [id]: file }));
+              }}
+            />
+            {fileErrors[id] && (
+              <p class="field-error" id={`complement-${id}-error`}>
+                {fieldMessage(fileErrors[id]!)}
+              </p>
+            )}
+          </div>
+        );
+      })}
+      <button type="submit" class="primary" disabled={busy}>
+        {t('sendDocuments')}
+      </button>
+    </form>
+  );
+}
+
+function Withdraw({ trackingNumber, onDone }: { trackingNumber: string; onDone(): void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ApiError>();
+  if (!open) {
+    return (
+      <p>
+        <button type="button" class="danger" onClick={() => setOpen(true)}>
+          {t('withdraw')}
+        </button>
+      </p>
+    );
+  }
+  async function confirm(e: Event) {
+    e.preventDefault();
+    try {
+      await api('POST', `/applications/${trackingNumber}/withdraw`, { body: reason.trim() ? { reason: reason.trim() } : {} });
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  }
+  return (
+    <form class="panel" onSubmit={confirm} noValidate>
+      <h2>{t('withdraw')}</h2>
+      <p>{t('withdrawWarning')}</p>
+      <ProblemMessage error={error} />
+      <div class="field">
+        <label for="withdraw-reason">
+          {t('reason')} <span class="optional">({t('optional')})</span>
+        </label>
+        <textarea id="withdraw-reason" rows={2} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+      </div>
+      <button type="submit" class="danger">
+        {t('confirmWithdraw')}
+      </button>{' '}
+      <button type="button" onClick={() => setOpen(false)}>
+        {t('cancel')}
+      </button>
+    </form>
+  );
+}

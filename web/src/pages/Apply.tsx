@@ -1,0 +1,202 @@
+import { useMemo, useState } from 'preact/hooks';
+import { api, ApiError } from '../api.js';
+import { ProblemMessage, Loading } from '../components/Problem.js';
+import { errorsByPointer, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
+import { fieldMessage, localized, t, type LocalizedText } from '../i18n.js';
+import { navigate } from '../router.js';
+import { session } from '../session.js';
+import { useData } from '../use-data.js';
+
+export interface Office {
+  id: string;
+  kind: string;
+  name: LocalizedText;
+}
+
+export interface DocumentSpec {
+  id: string;
+  label: LocalizedText;
+  formats: string[];
+  maxSizeMb: number;
+  optional?: boolean;
+  fetchedByAdministration?: boolean;
+}
+
+/** The parts of a published definition the pages read. */
+export interface Definition {
+  id: string;
+  version: number;
+  title: LocalizedText;
+  offices: string[];
+  channels: string[];
+  form: FieldSchema;
+  documents: DocumentSpec[];
+  deadline: { extension?: { maxCount: number; units: number; noticeRequired?: boolean } };
+  steps: Record<string, { type: string; title?: LocalizedText; form?: FieldSchema; outcomes?: Record<string, { next: string; label?: LocalizedText }> }>;
+}
+
+export function usePublished(id: string, version?: number) {
+  return useData(
+    () => (id ? api<{ definition: Definition }>('GET', `/procedures/${id}${version ? `?version=${version}` : ''}`).then((p) => p.definition) : Promise.resolve(undefined)),
+    [id, version],
+  );
+}
+
+export function useOffices() {
+  return useData(() => api<{ offices: Office[] }>('GET', '/offices').then((o) => o.offices), []);
+}
+
+const MEDIA: Record<string, string> = { pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png' };
+
+/** Uploads one document; its problem (format, size) comes back as the field's error. */
+export async function upload(trackingNumber: string, documentId: string, file: File): Promise<void> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  await api('POST', `/applications/${trackingNumber}/documents/${documentId}`, { form });
+}
+
+export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
+  const definition = usePublished(id);
+  const offices = useOffices();
+  const person = session.get();
+  const staff = person?.role === 'agent' || person?.role === 'supervisor';
+  const [officeId, setOfficeId] = useState(staff ? (person?.offices[0] ?? '') : '');
+  const [citizen, setCitizen] = useState('');
+  const [data, setData] = useState<FormValue>({});
+  const [files, setFiles] = useState<Record<string, File>>({});
+  const [error, setError] = useState<ApiError>();
+  const [fileErrors, setFileErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [filed, setFiled] = useState<string>();
+  // One key per form: pressing "file" twice, or again after a lost answer, files one application.
+  const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
+
+  if (!definition.data || !offices.data) return definition.error || offices.error ? <ProblemMessage error={definition.error ?? offices.error} /> : <Loading />;
+  const d = definition.data;
+  const choices = offices.data.filter((o) => d.offices.includes(o.kind) && (!staff || person!.offices.includes(o.id)));
+  const handedIn = d.documents.filter((doc) => !doc.fetchedByAdministration);
+  const errors = errorsByPointer(error?.errors ?? []);
+  const fieldId = (pointer: string) => (pointer === '/officeId' ? 'office' : pointer === '/citizen' ? 'citizen' : pointer.startsWith('/data/') ? `form-${pointer.slice(6).replace(/\//g, '-')}` : undefined);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setFileErrors({});
+    try {
+      let trackingNumber = filed;
+      if (!trackingNumber) {
+        const answer = await api<{ trackingNumber: string }>('POST', '/applications', {
+          body: { procedureId: d.id, procedureVersion: d.version, data, ...(officeId ? { officeId } : {}), ...(staff && citizen.trim() ? { citizen: citizen.trim() } : {}) },
+          headers: { 'idempotency-key': idempotencyKey },
+        });
+        trackingNumber = answer.trackingNumber;
+        setFiled(trackingNumber);
+      }
+      const failed: Record<string, string> = {};
+      for (const doc of handedIn) {
+        const file = files[doc.id];
+        if (!file) continue;
+        try {
+          await upload(trackingNumber, doc.id, file);
+        } catch (err) {
+          failed[doc.id] = err instanceof ApiError ? err.errors[0]?.message ?? err.detail : String(err);
+        }
+      }
+      setFileErrors(failed);
+      if (!Object.keys(failed).length) navigate(`${base}/applications/${trackingNumber}/receipt`);
+    } catch (err) {
+      setError(err as ApiError);
+      window.scrollTo(0, 0);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>
+        {t('apply')}: {localized(d.title)}
+      </h1>
+      {filed && (
+        <p class="notice" role="status">
+          {t('filedButDocuments')} <strong dir="ltr">{filed}</strong>
+        </p>
+      )}
+      <ProblemMessage error={error} fieldIds={fieldId} />
+      <form onSubmit={submit} noValidate>
+        <fieldset disabled={Boolean(filed)}>
+          <legend>{t('whereAndWho')}</legend>
+          <div class={`field${errors.get('/officeId') ? ' has-error' : ''}`}>
+            <label for="office">
+              {t('office')} <span class="required">*</span>
+            </label>
+            <select id="office" value={officeId} onChange={(e) => setOfficeId((e.currentTarget as HTMLSelectElement).value)} aria-invalid={errors.get('/officeId') ? 'true' : undefined} aria-describedby={errors.get('/officeId') ? 'office-error' : undefined}>
+              <option value="">{t('choose')}</option>
+              {choices.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {localized(o.name)}
+                </option>
+              ))}
+            </select>
+            {errors.get('/officeId') && (
+              <p class="field-error" id="office-error">
+                {fieldMessage(errors.get('/officeId')!)}
+              </p>
+            )}
+          </div>
+          {staff && (
+            <div class={`field${errors.get('/citizen') ? ' has-error' : ''}`}>
+              <label for="citizen">{t('citizenId')}</label>
+              <input id="citizen" dir="ltr" value={citizen} onInput={(e) => setCitizen((e.currentTarget as HTMLInputElement).value)} />
+              {errors.get('/citizen') && <p class="field-error">{fieldMessage(errors.get('/citizen')!)}</p>}
+            </div>
+          )}
+        </fieldset>
+        <fieldset disabled={Boolean(filed)}>
+          <legend>{t('yourForm')}</legend>
+          <SchemaForm schema={d.form} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="form" />
+        </fieldset>
+        {handedIn.length > 0 && (
+          <fieldset>
+            <legend>{t('documents')}</legend>
+            {handedIn.map((doc) => (
+              <div key={doc.id} class={`field${fileErrors[doc.id] ? ' has-error' : ''}`}>
+                <label for={`doc-${doc.id}`}>
+                  {localized(doc.label)} {doc.optional && <span class="optional">({t('optional')})</span>}
+                </label>
+                <p class="hint" id={`doc-${doc.id}-hint`}>
+                  {doc.formats.join(', ')} · ≤ {doc.maxSizeMb} MB
+                </p>
+                <input
+                  id={`doc-${doc.id}`}
+                  type="file"
+                  accept={doc.formats.map((f) => MEDIA[f] ?? `.${f}`).join(',')}
+                  aria-describedby={`doc-${doc.id}-hint${fileErrors[doc.id] ? ` doc-${doc.id}-error` : ''}`}
+                  aria-invalid={fileErrors[doc.id] ? 'true' : undefined}
+                  onChange={(e) => {
+                    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+                    setFiles((f) => {
+                      const next = { ...f };
+                      if (file) next[doc.id] = file;
+                      else delete next[doc.id];
+                      return next;
+                    });
+                  }}
+                />
+                {fileErrors[doc.id] && (
+                  <p class="field-error" id={`doc-${doc.id}-error`}>
+                    {fieldMessage(fileErrors[doc.id]!)}
+                  </p>
+                )}
+              </div>
+            ))}
+          </fieldset>
+        )}
+        <button type="submit" class="primary big" disabled={busy}>
+          {busy ? t('sending') : filed ? t('sendDocuments') : t('fileApplication')}
+        </button>
+      </form>
+    </section>
+  );
+}

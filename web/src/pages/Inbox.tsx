@@ -1,0 +1,300 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, query } from '../api.js';
+import { DeadlineExplained } from '../components/Deadline.js';
+import { Loading, ProblemMessage } from '../components/Problem.js';
+import { errorsByPointer, SchemaForm, type FormValue } from '../components/SchemaForm.js';
+import { TimeLeft, type Clock } from '../components/TimeLeft.js';
+import { Timeline } from '../components/Timeline.js';
+import { localized, outcomeText, statusText, t } from '../i18n.js';
+import { navigate } from '../router.js';
+import { session } from '../session.js';
+import { useStore } from '../store.js';
+import { useData } from '../use-data.js';
+import { usePublished, type Definition } from './Apply.js';
+import { DocumentList, stepTitleOf, useApplication, useProcedureTitles, type ApplicationView } from './Applications.js';
+
+export interface InboxTask {
+  id: string;
+  stepId: string;
+  role: string;
+  officeId: string;
+  status: string;
+  assignee: string | null;
+  escalated: boolean;
+  createdAt: string;
+  trackingNumber: string;
+  procedureId: string;
+  legalDeadline: (Clock & { paused: boolean }) | null;
+  serviceLevel: Clock | null;
+}
+
+/** The inbox with its filters; `round` only asks for a fresh read. */
+export function useInbox({ round, ...filters }: Record<string, string>) {
+  return useData(() => api<{ tasks: InboxTask[]; nextCursor: string | null }>('GET', `/tasks${query({ ...filters, limit: 100 })}`), [JSON.stringify(filters), round]);
+}
+
+export function InboxPage({ params }: { params: URLSearchParams }) {
+  const titles = useProcedureTitles();
+  const filters = { status: params.get('status') ?? '', assignee: params.get('assignee') ?? '', procedureId: params.get('procedureId') ?? '', officeId: params.get('officeId') ?? '' };
+  const inbox = useInbox(filters);
+  const person = useStore(session);
+  const setFilter = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    navigate(`/inbox${next.toString() ? `?${next}` : ''}`);
+  };
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('inbox')}</h1>
+      <div class="filters" role="group" aria-label={t('filters')}>
+        <div class="field">
+          <label for="filter-status">{t('status')}</label>
+          <select id="filter-status" value={filters.status} onChange={(e) => setFilter('status', (e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">{t('toDo')}</option>
+            <option value="open">{t('task_open')}</option>
+            <option value="claimed">{t('task_claimed')}</option>
+            <option value="completed">{t('task_completed')}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-assignee">{t('assignee')}</label>
+          <select id="filter-assignee" value={filters.assignee} onChange={(e) => setFilter('assignee', (e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">{t('everyone')}</option>
+            <option value="me">{t('me')}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-procedure">{t('procedure')}</label>
+          <select id="filter-procedure" value={filters.procedureId} onChange={(e) => setFilter('procedureId', (e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">{t('all')}</option>
+            {[...titles].map(([id, title]) => (
+              <option key={id} value={id}>
+                {title}
+              </option>
+            ))}
+          </select>
+        </div>
+        {(person?.offices.length ?? 0) > 1 && (
+          <div class="field">
+            <label for="filter-office">{t('office')}</label>
+            <select id="filter-office" value={filters.officeId} onChange={(e) => setFilter('officeId', (e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">{t('all')}</option>
+              {person!.offices.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <button type="button" onClick={inbox.reload}>
+          {t('refresh')}
+        </button>
+      </div>
+      {!inbox.data ? (
+        inbox.error ? <ProblemMessage error={inbox.error} /> : <Loading />
+      ) : inbox.data.tasks.length === 0 ? (
+        <p role="status">{t('inboxEmpty')}</p>
+      ) : (
+        <table class="list inbox">
+          <caption class="visually-hidden">{t('inboxCaption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('timeLeft')}</th>
+              <th scope="col">{t('task')}</th>
+              <th scope="col">{t('trackingNumber')}</th>
+              <th scope="col">{t('status')}</th>
+              <th scope="col">{t('assignee')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {inbox.data.tasks.map((task) => (
+              <tr key={task.id} class={task.legalDeadline?.overdue ? 'row-overdue' : task.legalDeadline?.atRisk ? 'row-at-risk' : ''}>
+                <td>
+                  <TimeLeft clock={task.legalDeadline} />
+                </td>
+                <td>
+                  <a href={`#/inbox/${encodeURIComponent(task.id)}`}>{titles.get(task.procedureId) ?? task.procedureId}</a>
+                  <span class="meta"> · {task.stepId}</span>
+                  {task.escalated && <span class="badge overdue"> {t('escalated')}</span>}
+                </td>
+                <td dir="ltr">{task.trackingNumber}</td>
+                <td>{t(`task_${task.status as 'open'}`)}</td>
+                <td>{task.assignee ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** One task with everything an agent needs to decide: the application, its timeline and documents. */
+export function TaskPage({ taskId }: { taskId: string }) {
+  const trackingNumber = taskId.split('.')[0] ?? '';
+  const { view, timeline, documents, reload } = useApplication(trackingNumber);
+  const definition = usePublished(view.data?.procedure.id ?? '', view.data?.procedure.version);
+  const person = useStore(session);
+  if (!view.data) return view.error ? <ProblemMessage error={view.error} /> : <Loading />;
+  const a = view.data;
+  const task = a.tasks.find((x) => x.id === taskId);
+  const d = definition.data?.id === a.procedure.id ? definition.data : undefined;
+  if (!task || !d) return <Loading />;
+  const step = d.steps[task.stepId];
+  const mine = task.assignee === person?.sub;
+  return (
+    <article>
+      <p class="no-print">
+        <a href="#/inbox">← {t('inbox')}</a>
+      </p>
+      <h1 tabIndex={-1}>
+        {step?.title ? localized(step.title) : task.stepId} — <span dir="ltr">{a.trackingNumber}</span>
+      </h1>
+      <dl class="facts">
+        <dt>{t('procedure')}</dt>
+        <dd>{localized(d.title)}</dd>
+        <dt>{t('status')}</dt>
+        <dd>
+          {t(`task_${task.status as 'open'}`)} {task.assignee && `(${task.assignee})`}
+        </dd>
+        <dt>{t('application')}</dt>
+        <dd>{statusText(a.status, a.outcome)}</dd>
+        <dt>{t('citizen')}</dt>
+        <dd dir="ltr">{a.citizen}</dd>
+      </dl>
+      {a.status === 'open' && (task.status === 'open' || task.status === 'claimed') && (
+        <TaskActions application={a} definition={d} task={task} mine={mine} onDone={reload} />
+      )}
+      <h2>{t('legalDeadline')}</h2>
+      <DeadlineExplained deadline={a.deadline} />
+      <h2>{t('timeline')}</h2>
+      {timeline.data ? <Timeline entries={timeline.data} stepTitle={stepTitleOf(d)} /> : <Loading />}
+      <h2>{t('documents')}</h2>
+      <DocumentList documents={documents.data ?? []} />
+    </article>
+  );
+}
+
+function TaskActions({ application, definition, task, mine, onDone }: { application: ApplicationView; definition: Definition; task: ApplicationView['tasks'][number]; mine: boolean; onDone(): void }) {
+  const [error, setError] = useState<ApiError>();
+  const [data, setData] = useState<FormValue>({});
+  const [busy, setBusy] = useState(false);
+  const step = definition.steps[task.stepId];
+  const act = async (path: string, body?: unknown) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', path, body === undefined ? {} : { body });
+      onDone();
+      return true;
+    } catch (err) {
+      setError(err as ApiError);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const errors = errorsByPointer(error?.errors ?? []);
+  if (task.status === 'open') {
+    return (
+      <div class="panel">
+        <ProblemMessage error={error} />
+        <button type="button" class="primary big" disabled={busy} onClick={() => void act(`/tasks/${task.id}/claim`)}>
+          {t('claim')}
+        </button>
+      </div>
+    );
+  }
+  if (!mine) return <p class="notice">{t('claimedBySomeoneElse')}</p>;
+  return (
+    <div class="panel">
+      <h2>{t('decide')}</h2>
+      <ProblemMessage error={error} fieldIds={(p) => (p.startsWith('/data/') ? `task-${p.slice(6).replace(/\//g, '-')}` : undefined)} />
+      <form onSubmit={(e) => e.preventDefault()} noValidate>
+        {step?.form && <SchemaForm schema={step.form} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="task" />}
+        <div class="actions">
+          {Object.entries(step?.outcomes ?? {}).map(([outcome, o]) => (
+            <button key={outcome} type="button" class={`big ${outcome.startsWith('reject') || outcome.startsWith('refuse') ? 'danger' : 'primary'}`} disabled={busy} onClick={() => void act(`/tasks/${task.id}/complete`, { outcome, data })}>
+              {o.label ? localized(o.label) : outcomeText(outcome)}
+            </button>
+          ))}
+          <button type="button" disabled={busy} onClick={() => void act(`/tasks/${task.id}/release`)}>
+            {t('release')}
+          </button>
+        </div>
+      </form>
+      <ComplementRequest definition={definition} disabled={busy} onSend={(documents, note) => act(`/tasks/${task.id}/request-complement`, { documents, ...(note ? { note } : {}) })} />
+      {definition.deadline.extension && application.deadline && (
+        <Extension units={definition.deadline.extension.units} onSend={(units, reason) => act(`/applications/${application.trackingNumber}/extension`, { units, reason })} />
+      )}
+    </div>
+  );
+}
+
+function ComplementRequest({ definition, disabled, onSend }: { definition: Definition; disabled: boolean; onSend(documents: string[], note: string): Promise<boolean> }) {
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [note, setNote] = useState('');
+  const documents = definition.documents.filter((d) => !d.fetchedByAdministration);
+  if (!documents.length) return null;
+  return (
+    <details class="sub-panel">
+      <summary>{t('requestComplement')}</summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void onSend(chosen, note.trim());
+        }}
+        noValidate
+      >
+        <fieldset>
+          <legend>{t('documentsToAsk')}</legend>
+          {documents.map((doc) => (
+            <div key={doc.id} class="field checkbox">
+              <input
+                id={`ask-${doc.id}`}
+                type="checkbox"
+                checked={chosen.includes(doc.id)}
+                onChange={(e) => setChosen((c) => ((e.currentTarget as HTMLInputElement).checked ? [...c, doc.id] : c.filter((x) => x !== doc.id)))}
+              />
+              <label for={`ask-${doc.id}`}>{localized(doc.label)}</label>
+            </div>
+          ))}
+        </fieldset>
+        <div class="field">
+          <label for="ask-note">{t('noteToCitizen')}</label>
+          <textarea id="ask-note" rows={2} value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
+        </div>
+        <button type="submit" disabled={disabled}>
+          {t('sendRequest')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+function Extension({ units, onSend }: { units: number; onSend(units: number, reason: string): Promise<boolean> }) {
+  const [reason, setReason] = useState('');
+  return (
+    <details class="sub-panel">
+      <summary>{t('proposeExtension')}</summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void onSend(units, reason.trim());
+        }}
+        noValidate
+      >
+        <p>
+          {t('extensionBy')} {units}
+        </p>
+        <div class="field">
+          <label for="extension-reason">{t('reason')}</label>
+          <textarea id="extension-reason" rows={2} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+        </div>
+        <button type="submit">{t('extend')}</button>
+      </form>
+    </details>
+  );
+}

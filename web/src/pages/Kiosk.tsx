@@ -1,0 +1,132 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../api.js';
+import { Loading, ProblemMessage } from '../components/Problem.js';
+import { errorsByPointer } from '../components/SchemaForm.js';
+import { dateTime, longDate } from '../format.js';
+import { fieldMessage, statusText, t } from '../i18n.js';
+import { session, signOut } from '../session.js';
+import { useStore } from '../store.js';
+import { useProcedureTitles } from './Applications.js';
+import { GuidePage } from './Guide.js';
+import { SignInPage } from './SignIn.js';
+
+export function KioskHome() {
+  return (
+    <section class="kiosk-home">
+      <h1 tabIndex={-1}>{t('kioskWelcome')}</h1>
+      <ul class="kiosk-choices">
+        <li>
+          <a class="button primary huge" href="#/kiosk/track">
+            {t('kioskTrack')}
+          </a>
+        </li>
+        <li>
+          <a class="button huge" href="#/kiosk/file">
+            {t('kioskFile')}
+          </a>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+/** Filing at the kiosk: the citizen identifies first (a card reader in a real annex), then picks a certificate. */
+export function KioskFile() {
+  const person = useStore(session);
+  if (!person || person.role !== 'citizen') return <SignInPage next="/kiosk/file" kiosk />;
+  return (
+    <>
+      <p class="no-print">
+        <button type="button" class="big" onClick={() => { signOut(); window.location.hash = '/kiosk'; }}>
+          {t('finish')}
+        </button>
+      </p>
+      <GuidePage channel="kiosk" base="/kiosk" />
+    </>
+  );
+}
+
+interface Tracked {
+  trackingNumber: string;
+  procedure: { id: string; version: number };
+  status: string;
+  outcome: string | null;
+  grantedBySilence: boolean;
+  filedAt: string;
+  closedAt: string | null;
+  deadline: { dueAt: string; paused: boolean } | null;
+  steps: Array<{ stepId: string; status: string; createdAt: string; completedAt: string | null }>;
+}
+
+export function KioskTrack() {
+  const [trackingNumber, setTrackingNumber] = useState('');
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<ApiError>();
+  const [found, setFound] = useState<Tracked>();
+  const [busy, setBusy] = useState(false);
+  const titles = useProcedureTitles();
+  const errors = errorsByPointer(error?.errors ?? []);
+
+  async function track(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      setFound(await api<Tracked>('POST', '/track', { body: { trackingNumber: trackingNumber.trim(), pin: pin.trim() } }));
+    } catch (err) {
+      setFound(undefined);
+      setError(err as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('kioskTrack')}</h1>
+      <form onSubmit={track} noValidate class="kiosk-form">
+        <ProblemMessage error={error} />
+        <div class={`field${errors.get('/trackingNumber') ? ' has-error' : ''}`}>
+          <label for="track-number">{t('trackingNumber')}</label>
+          <input id="track-number" dir="ltr" autocomplete="off" value={trackingNumber} onInput={(e) => setTrackingNumber((e.currentTarget as HTMLInputElement).value)} aria-invalid={errors.get('/trackingNumber') ? 'true' : undefined} />
+          {errors.get('/trackingNumber') && <p class="field-error">{fieldMessage(errors.get('/trackingNumber')!)}</p>}
+        </div>
+        <div class={`field${errors.get('/pin') ? ' has-error' : ''}`}>
+          <label for="track-pin">{t('pin')}</label>
+          <input id="track-pin" dir="ltr" inputMode="numeric" autocomplete="off" maxLength={6} value={pin} onInput={(e) => setPin((e.currentTarget as HTMLInputElement).value)} aria-invalid={errors.get('/pin') ? 'true' : undefined} />
+          {errors.get('/pin') && <p class="field-error">{fieldMessage(errors.get('/pin')!)}</p>}
+        </div>
+        <button type="submit" class="primary huge" disabled={busy}>
+          {t('follow')}
+        </button>
+      </form>
+      {busy && <Loading />}
+      {found && (
+        <div class="panel" role="status">
+          <h2>
+            {titles.get(found.procedure.id) ?? found.procedure.id} — <span dir="ltr">{found.trackingNumber}</span>
+          </h2>
+          <dl class="facts">
+            <dt>{t('status')}</dt>
+            <dd class={`status ${found.status}`}>{statusText(found.status, found.outcome)}</dd>
+            <dt>{t('filedAt')}</dt>
+            <dd>{dateTime(found.filedAt)}</dd>
+            <dt>{t('legalDueDate')}</dt>
+            <dd>{found.deadline ? `${longDate(found.deadline.dueAt)}${found.deadline.paused ? ` — ${t('clockStopped')}` : ''}` : '—'}</dd>
+            {found.grantedBySilence && (
+              <>
+                <dt>{t('decision')}</dt>
+                <dd>{t('grantedBySilence')}</dd>
+              </>
+            )}
+          </dl>
+          <p class="no-print">
+            <button type="button" class="big" onClick={() => window.print()}>
+              {t('print')}
+            </button>
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,244 @@
+import { useMemo, useState } from 'preact/hooks';
+import { api, ApiError } from '../api.js';
+import { ProblemMessage } from '../components/Problem.js';
+import { layout, StepDiagram } from '../components/StepDiagram.js';
+import { calendarDate, dateTime } from '../format.js';
+import { t } from '../i18n.js';
+import { useData } from '../use-data.js';
+import type { ProcedureDefinition } from '../../../engine/definition.generated.js';
+
+interface Simulation {
+  outcome: string | null;
+  status: string;
+  legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
+  trace: Array<{ at: string; kind: string; text: string }>;
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
+
+function parse(text: string): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  }
+}
+
+/** Enough of a definition to draw (the checker decides whether it is valid). */
+function drawable(value: unknown): value is ProcedureDefinition {
+  const d = value as Partial<ProcedureDefinition> | null;
+  return Boolean(d && typeof d === 'object' && typeof d.start === 'string' && d.steps && typeof d.steps === 'object' && d.title);
+}
+
+/** A first scenario for a definition: filed now, its first task completed a day later with its first outcome. */
+function starterScenario(definition: unknown): string {
+  const d = drawable(definition) ? definition : undefined;
+  const first = d?.steps[d.start];
+  const events = first?.type === 'userTask' ? [{ after: 'P1D', action: 'complete', step: d!.start, outcome: Object.keys(first.outcomes)[0] }] : [];
+  return JSON.stringify({ filedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), data: {}, events }, null, 2);
+}
+
+export function PlaygroundPage() {
+  const published = useData(() => api<{ procedures: Array<{ id: string; version: number }> }>('GET', '/procedures').then((p) => p.procedures), []);
+  const [text, setText] = useState('');
+  const [scenario, setScenario] = useState('');
+  const [checked, setChecked] = useState<{ valid: boolean; error?: ApiError }>();
+  const [simulation, setSimulation] = useState<Simulation>();
+  const [simulationError, setSimulationError] = useState<ApiError>();
+  const parsed = useMemo(() => (text.trim() ? parse(text) : undefined), [text]);
+
+  async function start(id: string) {
+    if (!id) return;
+    const p = await api<{ definition: unknown }>('GET', `/procedures/${id}`);
+    setText(JSON.stringify(p.definition, null, 2));
+    setScenario(starterScenario(p.definition));
+    setChecked(undefined);
+    setSimulation(undefined);
+  }
+
+  async function validate() {
+    setSimulation(undefined);
+    if (!parsed?.ok) return;
+    try {
+      await api('POST', '/procedures/validate', { body: parsed.value });
+      setChecked({ valid: true });
+    } catch (err) {
+      setChecked({ valid: false, error: err as ApiError });
+    }
+  }
+
+  async function run() {
+    setSimulationError(undefined);
+    setSimulation(undefined);
+    const s = parse(scenario);
+    if (!parsed?.ok || !s.ok) {
+      setSimulationError(new ApiError(400, 'json', s.ok ? t('definitionNotJson') : `${t('scenarioNotJson')}: ${s.message}`));
+      return;
+    }
+    try {
+      setSimulation(await api<Simulation>('POST', '/procedures/simulate', { body: { definition: parsed.value, scenario: s.value } }));
+    } catch (err) {
+      setSimulationError(err as ApiError);
+    }
+  }
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('playground')}</h1>
+      <p>{t('playgroundIntro')}</p>
+      <div class="filters">
+        <div class="field">
+          <label for="start-from">{t('startFrom')}</label>
+          <select id="start-from" onChange={(e) => void start((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">{t('choose')}</option>
+            {(published.data ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.id} v{p.version}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="definition-file">{t('uploadDefinition')}</label>
+          <input
+            id="definition-file"
+            type="file"
+            accept="application/json,.json"
+            onChange={async (e) => {
+              const file = (e.currentTarget as HTMLInputElement).files?.[0];
+              if (!file) return;
+              const content = await file.text();
+              setText(content);
+              const p = parse(content);
+              setScenario(starterScenario(p.ok ? p.value : undefined));
+              setChecked(undefined);
+            }}
+          />
+        </div>
+      </div>
+      <div class="field">
+        <label for="definition">{t('definition')}</label>
+        <textarea
+          id="definition"
+          class="code"
+          dir="ltr"
+          spellcheck={false}
+          rows={18}
+          value={text}
+          aria-describedby={parsed && !parsed.ok ? 'definition-error' : undefined}
+          aria-invalid={parsed && !parsed.ok ? 'true' : undefined}
+          onInput={(e) => {
+            setText((e.currentTarget as HTMLTextAreaElement).value);
+            setChecked(undefined);
+          }}
+        />
+        {parsed && !parsed.ok && (
+          <p class="field-error" id="definition-error">
+            {t('definitionNotJson')}: {parsed.message}
+          </p>
+        )}
+      </div>
+      <p>
+        <button type="button" class="primary" onClick={() => void validate()} disabled={!parsed?.ok}>
+          {t('validate')}
+        </button>
+      </p>
+      <div aria-live="polite">
+        {checked?.valid && (
+          <p class="notice success" role="status">
+            {t('definitionValid')}
+          </p>
+        )}
+        {checked && !checked.valid && checked.error && (
+          <div class="problem" role="alert">
+            <p>
+              <strong>{t('definitionInvalid')}</strong> ({checked.error.errors.length})
+            </p>
+            <table class="list errors">
+              <caption class="visually-hidden">{t('definitionInvalid')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('pointer')}</th>
+                  <th scope="col">{t('problem')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(checked.error.errors.length ? checked.error.errors : [{ pointer: '/', message: checked.error.detail }]).map((e, i) => (
+                  <tr key={i}>
+                    <td dir="ltr">
+                      <code>{e.pointer}</code>
+                    </td>
+                    <td dir="ltr" lang="en">
+                      {e.message}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      {parsed?.ok && drawable(parsed.value) && (
+        <>
+          <h2>{t('diagram')}</h2>
+          <Diagram definition={parsed.value} />
+        </>
+      )}
+      <h2>{t('simulate')}</h2>
+      <div class="field">
+        <label for="scenario">{t('scenario')}</label>
+        <p class="hint" id="scenario-hint">
+          {t('scenarioHint')}
+        </p>
+        <textarea id="scenario" class="code" dir="ltr" spellcheck={false} rows={10} aria-describedby="scenario-hint" value={scenario} onInput={(e) => setScenario((e.currentTarget as HTMLTextAreaElement).value)} />
+      </div>
+      <p>
+        <button type="button" onClick={() => void run()} disabled={!parsed?.ok}>
+          {t('runSimulation')}
+        </button>
+      </p>
+      <ProblemMessage error={simulationError} />
+      {simulation && (
+        <div class="panel" role="status">
+          <p>
+            {t('outcome')}: <strong>{simulation.outcome ?? simulation.status}</strong>
+          </p>
+          {simulation.legalDeadline && (
+            <p>
+              {t('legalDueDate')}: <strong>{calendarDate(simulation.legalDeadline.dueDate)}</strong>
+            </p>
+          )}
+          <table class="list trace">
+            <caption>{t('trace')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('when')}</th>
+                <th scope="col">{t('what')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {simulation.trace.map((entry, i) => (
+                <tr key={i}>
+                  <td>{dateTime(entry.at)}</td>
+                  <td dir="ltr" lang="en">
+                    {entry.text}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** A definition too broken to lay out is simply not drawn; its errors say why. */
+function Diagram({ definition }: { definition: ProcedureDefinition }) {
+  try {
+    layout(definition);
+  } catch {
+    return <p>{t('cannotDraw')}</p>;
+  }
+  return <StepDiagram definition={definition} />;
+}

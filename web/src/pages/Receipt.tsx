@@ -1,0 +1,80 @@
+import { api } from '../api.js';
+import { Loading, ProblemMessage } from '../components/Problem.js';
+import { calendarDate, dateTime } from '../format.js';
+import { localized, t, type LocalizedText } from '../i18n.js';
+import { useData } from '../use-data.js';
+import { useOffices } from './Apply.js';
+
+export interface Receipt {
+  trackingNumber: string;
+  pin: string;
+  procedure: { id: string; version: number; title: LocalizedText };
+  officeId: string;
+  filedAt: string;
+  filedBy: string;
+  documents: Array<{ documentId: string; label: LocalizedText | null; fileName: string; sha256: string }>;
+  legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
+}
+
+/** The receipt (récépissé): what the citizen keeps, printable on one page. */
+export function ReceiptView({ receipt }: { receipt: Receipt }) {
+  const offices = useOffices();
+  const office = offices.data?.find((o) => o.id === receipt.officeId);
+  return (
+    <div class="receipt">
+      <h2>{t('receiptTitle')}</h2>
+      <dl class="facts">
+        <dt>{t('procedure')}</dt>
+        <dd>{localized(receipt.procedure.title)}</dd>
+        <dt>{t('trackingNumber')}</dt>
+        <dd class="tracking" dir="ltr">
+          {receipt.trackingNumber}
+        </dd>
+        <dt>{t('pin')}</dt>
+        <dd class="tracking" dir="ltr">
+          {receipt.pin}
+        </dd>
+        <dt>{t('office')}</dt>
+        <dd>{office ? localized(office.name) : receipt.officeId}</dd>
+        <dt>{t('filedAt')}</dt>
+        <dd>{dateTime(receipt.filedAt)}</dd>
+        <dt>{t('legalDueDate')}</dt>
+        <dd>
+          <strong>{receipt.legalDeadline ? calendarDate(receipt.legalDeadline.dueDate) : t('noDeadline')}</strong>
+        </dd>
+      </dl>
+      <h3>{t('documents')}</h3>
+      {receipt.documents.length ? (
+        <ul>
+          {receipt.documents.map((d) => (
+            <li key={d.sha256}>
+              {d.label ? localized(d.label) : d.documentId} — <span dir="ltr">{d.fileName}</span> <span class="meta">(sha256 {d.sha256.slice(0, 12)}…)</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('none')}</p>
+      )}
+      <p class="hint">{t('receiptKeep')}</p>
+    </div>
+  );
+}
+
+export function ReceiptPage({ trackingNumber, base = '' }: { trackingNumber: string; base?: string }) {
+  const receipt = useData(() => api<Receipt>('GET', `/applications/${trackingNumber}/receipt`), [trackingNumber]);
+  if (!receipt.data) return receipt.error ? <ProblemMessage error={receipt.error} /> : <Loading />;
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('filedTitle')}</h1>
+      <ReceiptView receipt={receipt.data} />
+      <p class="no-print actions">
+        <button type="button" class="primary big" onClick={() => window.print()}>
+          {t('print')}
+        </button>{' '}
+        <a class="button big" href={base ? `#${base}` : `#/applications/${trackingNumber}`}>
+          {t(base ? 'finish' : 'follow')}
+        </a>
+      </p>
+    </section>
+  );
+}

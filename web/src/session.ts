@@ -1,0 +1,55 @@
+import { createStore } from './store.js';
+
+export type Role = 'citizen' | 'agent' | 'supervisor' | 'designer' | 'auditor' | 'admin';
+
+/** The signed-in person, as their token says (the API checks the token; this only shapes the pages). */
+export interface Person {
+  sub: string;
+  role: Role;
+  offices: string[];
+  name?: string;
+  token: string;
+  expiresAt: number;
+}
+
+const KEY = 'mohla.session';
+
+function decode(token: string): Person | undefined {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+    if (typeof payload.sub !== 'string' || typeof payload.role !== 'string' || typeof payload.exp !== 'number') return undefined;
+    return {
+      sub: payload.sub,
+      role: payload.role as Role,
+      offices: Array.isArray(payload.offices) ? (payload.offices as string[]) : [],
+      ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
+      token,
+      expiresAt: payload.exp * 1000,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function restore(): Person | undefined {
+  const token = sessionStorage.getItem(KEY);
+  const person = token ? decode(token) : undefined;
+  return person && person.expiresAt > Date.now() ? person : undefined;
+}
+
+export const session = createStore<Person | undefined>(restore());
+
+/** Returns false when the text is not a token Mohla could have issued. */
+export function signIn(token: string): boolean {
+  const person = decode(token.trim());
+  if (!person || person.expiresAt <= Date.now()) return false;
+  // The tab's session only: a kiosk or a shared counter computer forgets the person when the tab closes.
+  sessionStorage.setItem(KEY, person.token);
+  session.set(person);
+  return true;
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(KEY);
+  session.set(undefined);
+}
