@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   procedure_not_found: { status: 404, title: 'No published procedure has this id' },
   calendar_not_found: { status: 404, title: 'No calendar has this id' },
   task_not_found: { status: 404, title: 'The application has no such task' },
+  document_not_found: { status: 404, title: 'The application has no such document' },
   task_not_open: { status: 409, title: 'The task is no longer open' },
   application_closed: { status: 409, title: 'The application is already closed' },
   unknown_outcome: { status: 422, title: 'The task does not declare this outcome' },

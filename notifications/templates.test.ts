@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../infra/config.js';
 import { EVENT_TEMPLATES, PROCEDURE_TEMPLATES, renderMessage, type MessageContext } from './templates.js';
 import { LANGUAGES, type Language } from './types.js';
 import { formatDuration, internationalPhone, timeLeft } from './wording.js';
+import { DEFINITION_FILE } from '../registry/catalogue.js';
 
 const now = new Date('2026-11-23T09:00:00Z');
 
@@ -33,7 +34,7 @@ const taskTitle: Record<Language, string> = { ar: 'التحقق من الملف'
 
 describe('message templates', () => {
   const shippedTemplates = readdirSync(path.join(PROJECT_ROOT, 'procedures'))
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => DEFINITION_FILE.test(f))
     .flatMap((f) => {
       const definition = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures', f), 'utf8')) as { steps: Record<string, { type: string; template?: string }> };
       return Object.values(definition.steps).flatMap((s) => (s.type === 'notify' && s.template ? [s.template] : []));

@@ -59,6 +59,8 @@ async function signInAs(page: Page, persona: RegExp, citizenId?: string) {
   await page.goto('/#/sign-in');
   if (citizenId) await page.fill('#citizen-id', citizenId);
   await page.getByRole('button', { name: persona }).click();
+  // Signed in once the portal has moved on to the person's home page.
+  await page.waitForFunction("!location.hash.startsWith('#/sign-in')");
 }
 
 let trackingNumber = '';
@@ -159,6 +161,10 @@ describe('supervisor and agent', () => {
     await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toContain('Vérifier la résidence');
     await expect.poll(textOf(page.locator('.timeline')), POLL).toContain('Demande déposée');
     await expect.poll(textOf(page.locator('.documents')), POLL).toContain('cnie.png');
+    // The document itself opens in a new tab (fetched with the agent's token).
+    const [opened] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: /Ouvrir/ }).click()]);
+    expect(opened.url()).toMatch(/^blob:/);
+    await opened.close();
     await look(page, 'agent-2-task');
 
     await page.getByRole('button', { name: 'Prendre en charge' }).click();
@@ -235,5 +241,101 @@ describe('designer playground', () => {
     await expect.poll(textOf(page.locator('.panel')), POLL).toContain('approved');
     await look(page, 'designer-2-simulated');
     expectAccessible(['designer-1-errors', 'designer-2-simulated']);
+  }, 90_000);
+});
+
+describe('a complement request, a reassignment and a withdrawal', () => {
+  let tn = '';
+  let citizen: Page;
+  let agent: Page;
+
+  it('the agent asks the citizen for a document; the clock stops', async () => {
+    citizen = await open();
+    await signInAs(citizen, /Citoyen/, 'CD789012');
+    await citizen.goto('/#/apply/administrative-certificate');
+    await citizen.selectOption('#office', 'annex-berkane-1');
+    await citizen.fill('#form-fullName', 'Karim Alaoui');
+    await citizen.fill('#form-cin', 'CD789012');
+    await citizen.selectOption('#form-certificateType', 'single-status');
+    await citizen.fill('#form-purpose', 'Dossier de mariage');
+    await citizen.fill('#form-address', '5 rue Ibn Sina, Berkane');
+    await citizen.getByRole('button', { name: 'Déposer la demande' }).click();
+    await expect.poll(textOf(citizen.getByRole('heading', { level: 1 })), POLL).toBe('Votre demande est déposée');
+    tn = await textOf(citizen.locator('.receipt .tracking'))();
+
+    agent = await open();
+    await signInAs(agent, /Agent — Youssef/);
+    await agent.getByRole('row').filter({ hasText: tn }).getByRole('link').first().click();
+    await agent.getByRole('button', { name: 'Prendre en charge' }).click();
+    await agent.getByText('Demander des pièces au citoyen').click();
+    await agent.getByLabel('Copie de la CNIE').check();
+    await agent.fill('#ask-note', 'La copie de la CNIE manque.');
+    await agent.getByRole('button', { name: 'Envoyer la demande' }).click();
+    await expect.poll(textOf(agent.locator('.timeline')), POLL).toContain('Pièces complémentaires demandées');
+    await look(agent, 'agent-4-complement-requested');
+    expectAccessible(['agent-4-complement-requested']);
+  }, 90_000);
+
+  it('the citizen answers with the document from the application page', async () => {
+    await citizen.goto(`/#/applications/${tn}`);
+    await expect.poll(textOf(citizen.locator('.panel.attention')), POLL).toContain('Le service vous demande des pièces complémentaires');
+    await expect.poll(textOf(citizen.locator('.deadline')), POLL).toContain('Délai suspendu');
+    await look(citizen, 'citizen-7-complement-asked');
+    await citizen.setInputFiles('#complement-cinCopy', { name: 'cnie-karim.png', mimeType: 'image/png', buffer: png });
+    await citizen.getByRole('button', { name: 'Envoyer les pièces' }).click();
+    await expect.poll(textOf(citizen.locator('.timeline')), POLL).toContain('Pièces complémentaires fournies');
+    await citizen.locator('.panel.attention').waitFor({ state: 'detached' });
+    await expect.poll(textOf(citizen.locator('.deadline')), POLL).toContain('Reprise du délai');
+    expectAccessible(['citizen-7-complement-asked']);
+  }, 60_000);
+
+  it('the supervisor hands the task to another agent', async () => {
+    const page = supervisorPage;
+    await page.getByRole('button', { name: 'Actualiser' }).first().click();
+    const row = page.getByRole('row').filter({ hasText: tn });
+    await row.getByRole('textbox').fill('agent-7');
+    await row.getByRole('button', { name: 'Réaffecter' }).click();
+    await expect.poll(textOf(page.getByRole('row').filter({ hasText: tn })), POLL).toContain('agent-7');
+    await look(page, 'supervisor-3-reassigned');
+    expectAccessible(['supervisor-3-reassigned']);
+  }, 60_000);
+
+  it('the citizen withdraws the application', async () => {
+    await citizen.reload();
+    await citizen.getByRole('button', { name: 'Retirer la demande' }).click();
+    await citizen.fill('#withdraw-reason', 'Je déménage.');
+    await citizen.getByRole('button', { name: 'Confirmer le retrait' }).click();
+    await expect.poll(textOf(citizen.locator('dd.status')), POLL).toBe('Retirée');
+    await expect.poll(textOf(citizen.locator('.timeline')), POLL).toContain('Demande retirée');
+    await look(citizen, 'citizen-8-withdrawn');
+    expectAccessible(['citizen-8-withdrawn']);
+  }, 60_000);
+});
+
+describe('filing at the kiosk', () => {
+  it('a citizen identifies, files a residence certificate, gets the receipt and is signed out when done', async () => {
+    const page = await open({ kiosk: true });
+    await page.goto('/#/kiosk');
+    await page.getByRole('link', { name: 'Demander un certificat' }).click();
+    await page.fill('#citizen-id', 'EF345678');
+    await page.getByRole('button', { name: /Citoyen/ }).click();
+    // Only what the kiosk may file is offered.
+    await expect.poll(textOf(page.locator('.cards')), POLL).toContain('Certificat de résidence');
+    expect(await page.locator('.cards').textContent()).not.toContain('Permis de construire');
+    await look(page, 'kiosk-3-certificates');
+    await page.getByRole('link', { name: 'Certificat de résidence' }).click();
+    await page.getByRole('link', { name: 'Déposer ma demande' }).click();
+    await page.selectOption('#office', 'annex-berkane-1');
+    await page.fill('#form-fullName', 'Fatima Zahra Bennani');
+    await page.fill('#form-cin', 'EF345678');
+    await page.fill('#form-address', '9 avenue Hassan II, Berkane');
+    await look(page, 'kiosk-4-form');
+    await page.getByRole('button', { name: 'Déposer la demande' }).click();
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('Votre demande est déposée');
+    await look(page, 'kiosk-5-receipt');
+    await page.getByRole('button', { name: 'Terminer' }).click();
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('Bienvenue à la borne');
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+    expectAccessible(['kiosk-3-certificates', 'kiosk-4-form', 'kiosk-5-receipt']);
   }, 90_000);
 });

@@ -14,6 +14,12 @@ const documentParams = {
   properties: { ...trackingParams.properties, documentId: { type: 'string', pattern: '^[a-z][a-zA-Z0-9_-]{0,62}$' } },
 } as const;
 
+const storedDocumentParams = {
+  type: 'object',
+  required: ['trackingNumber', 'documentId', 'sha256'],
+  properties: { ...documentParams.properties, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+} as const;
+
 const MB = 1024 * 1024;
 
 export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -83,6 +89,27 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
         .ignore()
         .execute();
       return reply.status(201).send({ documentId: spec.id, sha256, sizeBytes: bytes.length, mediaType: kind.mediaType });
+    },
+  );
+
+  app.get<{ Params: FromSchema<typeof storedDocumentParams> }>(
+    '/applications/:trackingNumber/documents/:documentId/:sha256',
+    {
+      config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
+      schema: { summary: 'The bytes of a handed-in document (named by its content hash, as the list gives it)', tags: ['documents'], params: storedDocumentParams },
+    },
+    async (request, reply) => {
+      const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
+      const { documentId, sha256 } = request.params;
+      const row = await ctx.orm.em.fork().findOne(ApplicationDocument, { trackingNumber: view.trackingNumber, documentId, sha256 });
+      if (!row) throw new DomainError('document_not_found', `${view.trackingNumber} has no ${documentId} with this content.`);
+      return reply
+        .type(row.mediaType)
+        // Shown inline by the browser, never guessed as something else, and the same bytes for good.
+        .header('content-disposition', `inline; filename="${row.fileName.replace(/[^\w.-]/g, '_')}"`)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .send(await ctx.storage.get(row.storageKey));
     },
   );
 

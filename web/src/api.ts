@@ -25,6 +25,17 @@ interface Options {
 }
 
 export async function api<T>(method: string, path: string, options: Options = {}): Promise<T> {
+  const response = await send(method, path, options);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A file the API serves (a handed-in document), as a blob the page can show. */
+export async function apiBlob(path: string): Promise<Blob> {
+  return (await send('GET', path, {})).blob();
+}
+
+async function send(method: string, path: string, options: Options): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   const person = session.get();
   if (person) headers.authorization = `Bearer ${person.token}`;
@@ -40,15 +51,14 @@ export async function api<T>(method: string, path: string, options: Options = {}
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached.');
   }
-  const text = await response.text();
-  const json: unknown = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
-    const problem = (json ?? {}) as { code?: string; detail?: string; errors?: FieldProblem[] };
+    const text = await response.text();
+    const problem = (text.startsWith('{') ? JSON.parse(text) : {}) as { code?: string; detail?: string; errors?: FieldProblem[] };
     // An expired or revoked token: the person signs in again.
     if (response.status === 401 && person) signOut();
     throw new ApiError(response.status, problem.code ?? 'error', problem.detail ?? response.statusText, problem.errors ?? []);
   }
-  return json as T;
+  return response;
 }
 
 /** Query strings without the empty values. */

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api.js';
+import { api, apiBlob, ApiError } from '../api.js';
 import { DeadlineExplained, type DeadlineView } from '../components/Deadline.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
 import { Timeline, type TimelineEntry } from '../components/Timeline.js';
 import { dateTime } from '../format.js';
-import { fieldMessage, localized, statusText, t, useLanguage } from '../i18n.js';
+import { fieldMessage, localized, statusText, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { useData } from '../use-data.js';
 import { upload, usePublished, type Definition } from './Apply.js';
 import type { GuideEntry } from './Guide.js';
@@ -101,10 +101,7 @@ export function awaitedDocuments(entries: TimelineEntry[]): string[] {
 export function useApplication(trackingNumber: string) {
   const view = useData(() => api<ApplicationView>('GET', `/applications/${trackingNumber}`), [trackingNumber]);
   const timeline = useData(() => api<{ entries: TimelineEntry[] }>('GET', `/applications/${trackingNumber}/timeline`).then((x) => x.entries), [trackingNumber]);
-  const documents = useData(
-    () => api<{ documents: Array<{ documentId: string; label: Record<string, string> | null; fileName: string; sha256: string; uploadedAt: string }> }>('GET', `/applications/${trackingNumber}/documents`).then((x) => x.documents),
-    [trackingNumber],
-  );
+  const documents = useData(() => api<{ documents: HandedIn[] }>('GET', `/applications/${trackingNumber}/documents`).then((x) => x.documents), [trackingNumber]);
   return {
     view,
     timeline,
@@ -174,22 +171,47 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
       <h2>{t('timeline')}</h2>
       {timeline.data ? <Timeline entries={timeline.data} stepTitle={stepTitleOf(d)} /> : <Loading />}
       <h2>{t('documents')}</h2>
-      <DocumentList documents={documents.data ?? []} />
+      <DocumentList trackingNumber={a.trackingNumber} documents={documents.data ?? []} />
       {a.status === 'open' && <Withdraw trackingNumber={a.trackingNumber} onDone={reload} />}
     </article>
   );
 }
 
-export function DocumentList({ documents }: { documents: Array<{ documentId: string; label: Record<string, string> | null; fileName: string; sha256: string; uploadedAt: string }> }) {
+interface HandedIn {
+  documentId: string;
+  label: LocalizedText | null;
+  fileName: string;
+  sha256: string;
+  uploadedAt: string;
+}
+
+export function DocumentList({ trackingNumber, documents }: { trackingNumber: string; documents: HandedIn[] }) {
+  const [error, setError] = useState<ApiError>();
   if (!documents.length) return <p>{t('none')}</p>;
+  // The file needs the bearer token, so it is fetched here and handed to the browser as a blob.
+  async function show(doc: HandedIn) {
+    setError(undefined);
+    try {
+      const blob = await apiBlob(`/applications/${trackingNumber}/documents/${doc.documentId}/${doc.sha256}`);
+      window.open(URL.createObjectURL(blob), '_blank', 'noopener');
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  }
   return (
-    <ul class="documents">
-      {documents.map((doc) => (
-        <li key={doc.sha256}>
-          {doc.label ? localized(doc.label as never) : doc.documentId}: <span dir="ltr">{doc.fileName}</span> <span class="meta">({dateTime(doc.uploadedAt)}, sha256 {doc.sha256.slice(0, 12)}…)</span>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ProblemMessage error={error} />
+      <ul class="documents">
+        {documents.map((doc) => (
+          <li key={doc.sha256}>
+            {doc.label ? localized(doc.label) : doc.documentId}: <span dir="ltr">{doc.fileName}</span> <span class="meta">({dateTime(doc.uploadedAt)}, sha256 {doc.sha256.slice(0, 12)}…)</span>{' '}
+            <button type="button" class="link" onClick={() => void show(doc)}>
+              {t('open')} <span class="visually-hidden">{doc.fileName}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

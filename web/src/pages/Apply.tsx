@@ -32,7 +32,7 @@ export interface Definition {
   form: FieldSchema;
   documents: DocumentSpec[];
   deadline: { extension?: { maxCount: number; units: number; noticeRequired?: boolean } };
-  steps: Record<string, { type: string; title?: LocalizedText; form?: FieldSchema; outcomes?: Record<string, { next: string; label?: LocalizedText }> }>;
+  steps: Record<string, { type: string; title?: LocalizedText; instructions?: LocalizedText; form?: FieldSchema; documents?: string[]; outcomes?: Record<string, { next: string; label?: LocalizedText }> }>;
 }
 
 export function usePublished(id: string, version?: number) {

@@ -10,7 +10,7 @@ import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { useData } from '../use-data.js';
-import { usePublished, type Definition } from './Apply.js';
+import { usePublished, type Definition, type DocumentSpec } from './Apply.js';
 import { DocumentList, stepTitleOf, useApplication, useProcedureTitles, type ApplicationView } from './Applications.js';
 
 export interface InboxTask {
@@ -172,7 +172,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       <h2>{t('timeline')}</h2>
       {timeline.data ? <Timeline entries={timeline.data} stepTitle={stepTitleOf(d)} /> : <Loading />}
       <h2>{t('documents')}</h2>
-      <DocumentList documents={documents.data ?? []} />
+      <DocumentList trackingNumber={a.trackingNumber} documents={documents.data ?? []} />
     </article>
   );
 }
@@ -197,6 +197,9 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
     }
   };
   const errors = errorsByPointer(error?.errors ?? []);
+  // The outcome that leads to a complement request is offered as the request itself (documents, note).
+  const complement = Object.entries(step?.outcomes ?? {}).find(([, o]) => definition.steps[o.next]?.type === 'requestComplement');
+  const asked = complement ? (definition.steps[complement[1].next]?.documents ?? []) : [];
   if (task.status === 'open') {
     return (
       <div class="panel">
@@ -211,11 +214,14 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
   return (
     <div class="panel">
       <h2>{t('decide')}</h2>
+      {step?.instructions && <p class="notice">{localized(step.instructions)}</p>}
       <ProblemMessage error={error} fieldIds={(p) => (p.startsWith('/data/') ? `task-${p.slice(6).replace(/\//g, '-')}` : undefined)} />
       <form onSubmit={(e) => e.preventDefault()} noValidate>
         {step?.form && <SchemaForm schema={step.form} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="task" />}
         <div class="actions">
-          {Object.entries(step?.outcomes ?? {}).map(([outcome, o]) => (
+          {Object.entries(step?.outcomes ?? {})
+            .filter(([outcome]) => outcome !== complement?.[0])
+            .map(([outcome, o]) => (
             <button key={outcome} type="button" class={`big ${outcome.startsWith('reject') || outcome.startsWith('refuse') ? 'danger' : 'primary'}`} disabled={busy} onClick={() => void act(`/tasks/${task.id}/complete`, { outcome, data })}>
               {o.label ? localized(o.label) : outcomeText(outcome)}
             </button>
@@ -225,7 +231,13 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
           </button>
         </div>
       </form>
-      <ComplementRequest definition={definition} disabled={busy} onSend={(documents, note) => act(`/tasks/${task.id}/request-complement`, { documents, ...(note ? { note } : {}) })} />
+      {asked.length > 0 && (
+        <ComplementRequest
+          documents={definition.documents.filter((d) => asked.includes(d.id))}
+          disabled={busy}
+          onSend={(documents, note) => act(`/tasks/${task.id}/request-complement`, { documents, ...(note ? { note } : {}) })}
+        />
+      )}
       {definition.deadline.extension && application.deadline && (
         <Extension units={definition.deadline.extension.units} onSend={(units, reason) => act(`/applications/${application.trackingNumber}/extension`, { units, reason })} />
       )}
@@ -233,11 +245,9 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
   );
 }
 
-function ComplementRequest({ definition, disabled, onSend }: { definition: Definition; disabled: boolean; onSend(documents: string[], note: string): Promise<boolean> }) {
+function ComplementRequest({ documents, disabled, onSend }: { documents: DocumentSpec[]; disabled: boolean; onSend(documents: string[], note: string): Promise<boolean> }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const [note, setNote] = useState('');
-  const documents = definition.documents.filter((d) => !d.fetchedByAdministration);
-  if (!documents.length) return null;
   return (
     <details class="sub-panel">
       <summary>{t('requestComplement')}</summary>

@@ -2,6 +2,8 @@ import { api } from '../api.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
 import { calendarDate, dateTime } from '../format.js';
 import { localized, t, type LocalizedText } from '../i18n.js';
+import { navigate } from '../router.js';
+import { signOut } from '../session.js';
 import { useData } from '../use-data.js';
 import { useOffices } from './Apply.js';
 
@@ -71,9 +73,16 @@ export function ReceiptPage({ trackingNumber, base = '' }: { trackingNumber: str
         <button type="button" class="primary big" onClick={() => window.print()}>
           {t('print')}
         </button>{' '}
-        <a class="button big" href={base ? `#${base}` : `#/applications/${trackingNumber}`}>
-          {t(base ? 'finish' : 'follow')}
-        </a>
+        {base ? (
+          // At the kiosk the next person must not find this one signed in.
+          <button type="button" class="big" onClick={() => { signOut(); navigate(base); }}>
+            {t('finish')}
+          </button>
+        ) : (
+          <a class="button big" href={`#/applications/${trackingNumber}`}>
+            {t('follow')}
+          </a>
+        )}
       </p>
     </section>
   );

@@ -1,0 +1,154 @@
+/**
+ * What the API gives the web front end besides the routes the citizens' and agents' tests cover: the
+ * offices, the development sign-in, the designer's simulation, every missing field of a filing at once,
+ * the inbox's at-risk flag, and the built pages themselves.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../api/app.js';
+import { testProcedure } from './helpers/definitions.js';
+import { multipartFile } from './helpers/multipart.js';
+import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+
+let stack: TestStack;
+let designer: ReturnType<typeof as>;
+const residence = () => stack.procedures.get('residence-certificate').then((p) => p!.definition);
+
+beforeAll(async () => {
+  stack = await createTestStack();
+  designer = as(stack, await tokenFor('designer', 'designer-1'));
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('offices', () => {
+  it('lists the offices a citizen can file with, named in the three languages', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/offices' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().offices).toContainEqual({ id: 'annex-berkane-1', kind: 'annex', name: expect.objectContaining({ ar: expect.stringContaining('بركان') }) });
+  });
+});
+
+describe('development sign-in', () => {
+  it('gives a token the API accepts for the person asked for', async () => {
+    const res = await stack.app.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'agent', sub: 'agent-12', offices: ['annex-berkane-1'], name: 'Youssef' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const inbox = await as(stack, res.json().token)({ method: 'GET', url: '/tasks' });
+    expect(inbox.statusCode).toBe(200);
+  });
+
+  it('refuses staff without an office, naming the field', async () => {
+    const res = await stack.app.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'supervisor', sub: 'sup-1' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ pointer: '/offices', message: 'must name an office' }]);
+  });
+
+  it('does not exist unless the deployment turns it on (production never does)', async () => {
+    const { client, orm, redis, procedures, calendars, storage, notifications, taskQueue } = stack;
+    const production = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices: [], storage, notifications, secret: TEST_SECRET });
+    const res = await production.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'admin', sub: 'anyone' } });
+    expect(res.statusCode).toBe(404);
+    await production.close();
+  });
+});
+
+describe('simulation of a draft', () => {
+  it('runs the scenario and answers the trace, the outcome and the legal due date', async () => {
+    const res = await designer({
+      method: 'POST',
+      url: '/procedures/simulate',
+      payload: { definition: await residence(), scenario: { filedAt: '2026-11-23T09:00:00Z', data: {}, events: [{ after: 'P1D', action: 'complete', step: 'review', outcome: 'approve' }] } },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.outcome).toBe('approved');
+    // Monday 23 November 2026 + 3 working days.
+    expect(body.legalDeadline.dueDate).toBe('2026-11-26');
+    expect(body.trace.map((e: { kind: string }) => e.kind)).toContain('closed');
+  });
+
+  it("names a broken definition's problems under /definition", async () => {
+    const res = await designer({ method: 'POST', url: '/procedures/simulate', payload: { definition: { ...(await residence()), start: 'nowhere' }, scenario: { filedAt: '2026-11-23T09:00:00Z', data: {} } } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toContainEqual(expect.objectContaining({ pointer: '/definition/start' }));
+  });
+
+  it("names a scenario's bad event by its pointer", async () => {
+    const res = await designer({
+      method: 'POST',
+      url: '/procedures/simulate',
+      payload: { definition: await residence(), scenario: { filedAt: '2026-11-23T09:00:00Z', data: {}, events: [{ after: 'Ptomorrow', action: 'withdraw' }] } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ pointer: '/scenario/events/0/after' })]);
+  });
+
+  it('is for designers', async () => {
+    const citizen = as(stack, await tokenFor('citizen', 'c-1'));
+    const res = await citizen({ method: 'POST', url: '/procedures/simulate', payload: { definition: await residence(), scenario: { filedAt: '2026-11-23T09:00:00Z', data: {} } } });
+    expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('filing', () => {
+  it('reports a missing office together with the form’s missing fields', async () => {
+    const citizen = as(stack, await tokenFor('citizen', 'c-2'));
+    const res = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', data: { cin: 'AB1' } } });
+    expect(res.statusCode).toBe(400);
+    const pointers = res.json().errors.map((e: { pointer: string }) => e.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(['/officeId', '/data/fullName', '/data/address']));
+  });
+});
+
+describe('documents', () => {
+  it('gives back the bytes handed in to those who may see the application, and to no one else', async () => {
+    const office = `annex-docs-${stack.id}`;
+    const staff = await people(stack, office);
+    const filed = await staff.citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: office, data: { fullName: 'Nadia Amrani', cin: 'GH123456', address: '1 rue Oued Moulouya, Berkane' } } });
+    const tn = filed.json().trackingNumber as string;
+    const pdf = Buffer.from('%PDF-1.7\nNadia Amrani CNIE\n%%EOF');
+    const upload = await staff.citizen({ method: 'POST', url: `/applications/${tn}/documents/cinCopy`, ...multipartFile('cnie.pdf', pdf) });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const url = `/applications/${tn}/documents/cinCopy/${upload.json().sha256}`;
+    for (const caller of [staff.citizen, staff.agent]) {
+      const res = await caller({ method: 'GET', url });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.rawPayload.equals(pdf)).toBe(true);
+    }
+    const stranger = as(stack, await tokenFor('citizen', 'someone-else'));
+    expect((await stranger({ method: 'GET', url })).statusCode).toBe(404);
+    expect((await staff.agent({ method: 'GET', url: `/applications/${tn}/documents/cinCopy/${'0'.repeat(64)}` })).statusCode).toBe(404);
+  });
+});
+
+describe('inbox', () => {
+  it('flags a task whose legal deadline falls within two working days as at risk, and one a month away as not', async () => {
+    const office = `annex-risk-${stack.id}`;
+    const staff = await people(stack, office);
+    for (const [id, budget] of [['soon-certificate', { duration: 'PT2H' }], ['later-certificate', { calendarDays: 30 }]] as const) {
+      await stack.procedures.publish(testProcedure(id, { deadline: { budget } }), 'test', 'api');
+      const filed = await staff.citizen({ method: 'POST', url: '/applications', payload: { procedureId: id, officeId: office, data: {} } });
+      expect(filed.statusCode, filed.body).toBe(201);
+    }
+    const inbox = await staff.agent({ method: 'GET', url: '/tasks' });
+    const flags = Object.fromEntries(inbox.json().tasks.map((t: { procedureId: string; legalDeadline: { atRisk: boolean; overdue: boolean } }) => [t.procedureId, t.legalDeadline]));
+    expect(flags['soon-certificate']).toMatchObject({ atRisk: true, overdue: false });
+    expect(flags['later-certificate']).toMatchObject({ atRisk: false, overdue: false });
+  });
+});
+
+describe('the pages', () => {
+  it('serves the built front end at / and its files from /assets/ for good', async () => {
+    const page = await stack.app.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const script = page.body.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const asset = await stack.app.inject({ method: 'GET', url: script! });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toContain('immutable');
+    const missing = await stack.app.inject({ method: 'GET', url: '/assets/nothing-here.js' });
+    expect(missing.statusCode).toBe(404);
+  });
+});
