@@ -9,7 +9,8 @@ import { IdempotentFiling } from '../db/entities.js';
 import { confirmFiling, PROCEDURE_WORKFLOW } from '../workflows/messages.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import type { ApiContext } from './context.js';
-import { applicationView, readApplication, type ApplicationView } from './views.js';
+import type { ApplicationView } from './answers.js';
+import { applicationView, readApplication } from './views.js';
 
 export interface FilingRequest {
   procedure: PinnedProcedure;

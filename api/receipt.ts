@@ -4,7 +4,7 @@
  * with its explanation.
  */
 import type { LocalizedText } from '../engine/definition.generated.js';
-import type { ApplicationView } from './views.js';
+import type { ApplicationView } from './answers.js';
 
 export interface ReceiptDocument {
   documentId: string;

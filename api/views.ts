@@ -2,39 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ApplicationState } from '../engine/application.js';
 import { applicationRow, taskRow } from '../db/rows.js';
 import { Application, Task, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
-
-/** How the API shows a task, whether it comes from the workflow's state or from the inbox projection. */
-export interface TaskView {
-  id: string;
-  stepId: string;
-  role: string;
-  officeId: string;
-  status: string;
-  assignee: string | null;
-  outcome: string | null;
-  escalated: boolean;
-  createdAt: string;
-  completedAt: string | null;
-}
-
-/** How the API shows an application (the form data stays out: it is personal). */
-export interface ApplicationView {
-  trackingNumber: string;
-  procedure: { id: string; version: number };
-  officeId: string;
-  /** The citizen the application belongs to, and who filed it (the citizen, or an agent at a counter). */
-  citizen: string;
-  filedBy: string;
-  status: string;
-  outcome: string | null;
-  document: string | null;
-  grantedBySilence: boolean;
-  motivation: string | null;
-  filedAt: string;
-  closedAt: string | null;
-  deadline: Record<string, unknown> | null;
-  tasks: TaskView[];
-}
+import type { ApplicationView, LegalDeadlineView, TaskView } from './answers.js';
 
 /** A workflow's state, shown exactly as its projection will show it. */
 export function applicationView(state: ApplicationState): ApplicationView {
@@ -74,7 +42,7 @@ export function applicationViewFromRecords(app: ApplicationRecord, tasks: TaskRe
     motivation: app.motivation ?? null,
     filedAt: app.filedAt.toISOString(),
     closedAt: app.closedAt?.toISOString() ?? null,
-    deadline: app.deadline ?? null,
+    deadline: (app.deadline as LegalDeadlineView | undefined) ?? null,
     tasks: tasks.map(taskViewFromRecord),
   };
 }

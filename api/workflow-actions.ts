@@ -5,7 +5,8 @@ import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import { Task, type TaskRecord } from '../db/entities.js';
 import type { ApiContext } from './context.js';
-import { applicationView, readApplication, type ApplicationView } from './views.js';
+import type { ApplicationView } from './answers.js';
+import { applicationView, readApplication } from './views.js';
 
 /**
  * An update id is a business key: the same request retried is answered once; a different request on the

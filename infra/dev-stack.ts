@@ -91,6 +91,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
 
     log('');
     log('Mohla is up:');
+    log(`  Web            ${api.url}/   (kiosk: ${api.url}/#/kiosk; demonstration people under "Se connecter")`);
     log(`  API            ${api.url}   (health: ${api.url}/health, docs: ${api.url}/docs)`);
     if (temporal?.uiUrl) log(`  Temporal UI    ${temporal.uiUrl}`);
     log(`  Temporal       ${effective.temporal.address} (task queue ${effective.temporal.taskQueue})`);

@@ -7,13 +7,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
-
-const localized = {
-  type: 'object',
-  required: ['ar', 'fr', 'en'],
-  additionalProperties: false,
-  properties: { ar: { type: 'string', minLength: 1 }, fr: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
-} as const;
+import { localizedText } from '../api/schemas.js';
 
 export const officesFileSchema = {
   type: 'object',
@@ -29,7 +23,7 @@ export const officesFileSchema = {
         properties: {
           id: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,63}$' },
           kind: { enum: ['commune', 'annex', 'prefecture', 'province', 'region', 'ministry', 'agency'] },
-          name: localized,
+          name: localizedText,
         },
       },
     },

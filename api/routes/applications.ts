@@ -9,7 +9,8 @@ import type { ApiContext } from '../context.js';
 import { fileApplication } from '../filing.js';
 import { buildReceipt, receiptHtml, type ReceiptDocument } from '../receipt.js';
 import { documentIds, freeText } from '../schemas.js';
-import { readApplication, type ApplicationView } from '../views.js';
+import type { ApplicationView } from '../answers.js';
+import { readApplication } from '../views.js';
 import { sendAction } from '../workflow-actions.js';
 
 const fileApplicationBody = {

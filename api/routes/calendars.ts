@@ -5,13 +5,7 @@ import type { CalendarChange } from '../../registry/calendars.js';
 import { calendarChanged, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
-
-const localized = {
-  type: 'object',
-  required: ['ar', 'fr', 'en'],
-  additionalProperties: false,
-  properties: { ar: { type: 'string', minLength: 1 }, fr: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
-} as const;
+import { localizedText } from '../schemas.js';
 
 /** A real calendar date (ajv-formats refuses 2026-02-30), as YYYY-MM-DD. */
 const date = { type: 'string', format: 'date' } as const;
@@ -22,14 +16,14 @@ const holidayBody = {
   type: 'object',
   required: ['date', 'name', 'status'],
   additionalProperties: false,
-  properties: { date, name: localized, status: { enum: ['provisional', 'confirmed'] }, note: { type: 'string' } },
+  properties: { date, name: localizedText, status: { enum: ['provisional', 'confirmed'] }, note: { type: 'string' } },
 } as const;
 
 const closureBody = {
   type: 'object',
   required: ['date', 'reason'],
   additionalProperties: false,
-  properties: { date, reason: localized, note: { type: 'string' } },
+  properties: { date, reason: localizedText, note: { type: 'string' } },
 } as const;
 
 /**

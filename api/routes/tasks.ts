@@ -9,6 +9,7 @@ import { claimTask, completeTask, reassignTask, releaseTask, requestComplement }
 import { principalOf, worksFor, type Principal } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { documentIds, freeText } from '../schemas.js';
+import type { InboxTaskView, TimeLeftView } from '../answers.js';
 import { taskViewFromRecord } from '../views.js';
 import { sendAction, taskRetry } from '../workflow-actions.js';
 import { canonicalTrackingNumber } from './applications.js';
@@ -76,8 +77,7 @@ function decodeCursor(cursor: string): [string | null, string] {
 }
 
 /** How long is left, as an agent reads it in the inbox (at risk: the dashboard's rule, in working days). */
-function timeLeft(due: Date | null | undefined, now: Date, calendar: Calendar) {
-  if (!due) return null;
+function timeLeft(due: Date, now: Date, calendar: Calendar): TimeLeftView {
   const ms = due.getTime() - now.getTime();
   return { dueAt: due.toISOString(), msLeft: ms, overdue: ms < 0, atRisk: atRisk(due, now, calendar), daysLeft: Math.floor(ms / 86_400_000) };
 }
@@ -120,12 +120,12 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const now = new Date();
       const calendar = await ctx.calendars.current();
       return {
-        tasks: rows.map(({ record, paused }) => ({
+        tasks: rows.map(({ record, paused }): InboxTaskView => ({
           ...taskViewFromRecord(record),
           trackingNumber: record.trackingNumber,
           procedureId: record.procedureId,
           legalDeadline: record.dueAt ? { ...timeLeft(record.dueAt, now, calendar), paused } : null,
-          serviceLevel: timeLeft(record.serviceLevelDueAt, now, calendar),
+          serviceLevel: record.serviceLevelDueAt ? timeLeft(record.serviceLevelDueAt, now, calendar) : null,
         })),
         nextCursor: raw.length > limit && rows.length ? encodeCursor(rows[rows.length - 1]!.record) : null,
       };

@@ -1,30 +1,13 @@
+import type { LegalDeadlineView } from '../../../api/answers.js';
+import type { LedgerEntry } from '../../../engine/deadline.js';
 import { calendarDate, dateTime, longDate } from '../format.js';
 import { t } from '../i18n.js';
-
-export interface LedgerEntry {
-  type: string;
-  at: string;
-  reason?: string;
-  units?: number;
-  previousDueAt?: string;
-  newDueAt?: string;
-  movedBy?: string[];
-}
-
-export interface DeadlineView {
-  dueAt: string;
-  dueDate?: string;
-  paused?: boolean;
-  expired?: boolean;
-  explanation?: string[];
-  ledger?: LedgerEntry[];
-}
 
 /**
  * The legal due date and why it is that date: each event of the deadline's ledger in the reader's
  * language, and the engine's own day-by-day reasoning (in English) for whoever wants the detail.
  */
-export function DeadlineExplained({ deadline, budget }: { deadline: DeadlineView | null | undefined; budget?: string }) {
+export function DeadlineExplained({ deadline, budget }: { deadline: LegalDeadlineView | null | undefined; budget?: string }) {
   if (!deadline) return <p>{t('noDeadline')}</p>;
   return (
     <div class="deadline">
@@ -68,14 +51,12 @@ function ledgerText(entry: LedgerEntry): string {
     case 'restarted':
       return t('ledgerRestarted');
     case 'extended':
-      return `${t('ledgerExtended')} (+${entry.units ?? ''}) ${entry.reason ? `: ${entry.reason}` : ''}`;
+      return `${t('ledgerExtended')} (+${entry.units}): ${entry.reason}`;
     case 'warned':
       return t('ledgerWarned');
     case 'expired':
       return t('ledgerExpired');
     case 'reprojected':
-      return `${t('ledgerReprojected')} ${entry.previousDueAt ? dateTime(entry.previousDueAt) : ''} → ${entry.newDueAt ? dateTime(entry.newDueAt) : ''}`;
-    default:
-      return entry.type;
+      return `${t('ledgerReprojected')} ${dateTime(entry.previousDueAt)} → ${dateTime(entry.newDueAt)}`;
   }
 }

@@ -1,13 +1,8 @@
+import type { TimeLeftView } from '../../../api/answers.js';
 import { dateTime, relative } from '../format.js';
 import { t } from '../i18n.js';
 
-export interface Clock {
-  dueAt: string;
-  msLeft: number;
-  overdue: boolean;
-  atRisk?: boolean;
-  paused?: boolean;
-}
+type Clock = TimeLeftView & { paused?: boolean };
 
 /** Time left on a legal deadline: words and a colour (the colour is never the only signal). */
 export function TimeLeft({ clock }: { clock: Clock | null | undefined }) {

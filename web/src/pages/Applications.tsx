@@ -1,29 +1,15 @@
 import { useState } from 'preact/hooks';
+import type { ApplicationView } from '../../../api/answers.js';
 import { api, apiBlob, ApiError } from '../api.js';
-import { DeadlineExplained, type DeadlineView } from '../components/Deadline.js';
+import { DeadlineExplained } from '../components/Deadline.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
 import { Timeline, type TimelineEntry } from '../components/Timeline.js';
 import { dateTime } from '../format.js';
 import { fieldMessage, localized, statusText, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { useData } from '../use-data.js';
 import { upload, usePublished, type Definition } from './Apply.js';
-import type { GuideEntry } from './Guide.js';
+import type { GuideEntry } from '../../../registry/guide.js';
 
-export interface ApplicationView {
-  trackingNumber: string;
-  procedure: { id: string; version: number };
-  officeId: string;
-  citizen: string;
-  status: string;
-  outcome: string | null;
-  document: string | null;
-  grantedBySilence: boolean;
-  motivation: string | null;
-  filedAt: string;
-  closedAt: string | null;
-  deadline: DeadlineView | null;
-  tasks: Array<{ id: string; stepId: string; status: string; assignee: string | null; role: string; createdAt: string; completedAt: string | null; outcome: string | null }>;
-}
 
 interface Listed {
   trackingNumber: string;

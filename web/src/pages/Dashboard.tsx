@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+import type { InboxTaskView } from '../../../api/answers.js';
+import type { Statistics } from '../../../audit/statistics.js';
 import { api, ApiError, query } from '../api.js';
 import { BarChart } from '../components/BarChart.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
@@ -9,34 +11,7 @@ import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { useData } from '../use-data.js';
 import { useProcedureTitles } from './Applications.js';
-import { useInbox, type InboxTask } from './Inbox.js';
-
-interface Summary {
-  mean: number | null;
-  median: number | null;
-  p90: number | null;
-}
-
-interface GroupFigures {
-  procedureId: string | null;
-  officeId: string | null;
-  filed: number;
-  decided: number;
-  pending: number;
-  processingWorkingDays: Summary;
-  decidedWithinDeadline: number;
-  shareWithinDeadline: number | null;
-  grantedBySilence: number;
-  escalations: number;
-}
-
-interface Statistics {
-  total: GroupFigures;
-  byProcedure: GroupFigures[];
-  byAgent: Array<{ agent: string; officeId: string; tasksCompleted: number; taskWorkingDays: Summary }>;
-  overdue: Array<{ trackingNumber: string; procedureId: string; dueAt: string }>;
-  atRisk: Array<{ trackingNumber: string; procedureId: string; dueAt: string }>;
-}
+import { useInbox } from './Inbox.js';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -184,7 +159,7 @@ function Reassign({ round }: { round: number }) {
   );
 }
 
-function ReassignRow({ task, onDone }: { task: InboxTask; onDone(): void }) {
+function ReassignRow({ task, onDone }: { task: InboxTaskView; onDone(): void }) {
   const [agent, setAgent] = useState('');
   const [error, setError] = useState<ApiError>();
   const id = `reassign-${task.id.replace(/[^A-Za-z0-9-]/g, '-')}`;

@@ -1,26 +1,11 @@
 import { useState } from 'preact/hooks';
+import type { GuideEntry } from '../../../registry/guide.js';
 import { api } from '../api.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
 import { number } from '../format.js';
 import { t, useLanguage } from '../i18n.js';
 import { useData } from '../use-data.js';
 
-/** One procedure as the API's digital guide gives it, in one language. */
-export interface GuideEntry {
-  id: string;
-  version: number;
-  title: string;
-  description: string;
-  eligibility: string | null;
-  category: string;
-  offices: string[];
-  channels: string[];
-  documents: Array<{ id: string; label: string; formats: string[]; maxSizeMb: number; optional: boolean; fetchedByAdministration: boolean }>;
-  fees: Array<{ label: string; amountMad: number; note: string | null }>;
-  steps: Array<{ id: string; kind: string; text: string }>;
-  legalDeadline: { budget: string; variants: Array<{ budget: string; label: string | null }>; startsOn: string; extension: string | null; onExpiry: string };
-  legalBasis: { law: string; articles: string[]; note: string; confirmed: boolean };
-}
 
 export function useGuide() {
   const lang = useLanguage();

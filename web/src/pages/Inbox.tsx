@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
+import type { InboxTaskView } from '../../../api/answers.js';
 import { api, ApiError, query } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
 import { errorsByPointer, SchemaForm, type FormValue } from '../components/SchemaForm.js';
-import { TimeLeft, type Clock } from '../components/TimeLeft.js';
+import { TimeLeft } from '../components/TimeLeft.js';
 import { Timeline } from '../components/Timeline.js';
 import { localized, outcomeText, statusText, t } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -11,26 +12,12 @@ import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { useData } from '../use-data.js';
 import { usePublished, type Definition, type DocumentSpec } from './Apply.js';
-import { DocumentList, stepTitleOf, useApplication, useProcedureTitles, type ApplicationView } from './Applications.js';
-
-export interface InboxTask {
-  id: string;
-  stepId: string;
-  role: string;
-  officeId: string;
-  status: string;
-  assignee: string | null;
-  escalated: boolean;
-  createdAt: string;
-  trackingNumber: string;
-  procedureId: string;
-  legalDeadline: (Clock & { paused: boolean }) | null;
-  serviceLevel: Clock | null;
-}
+import type { ApplicationView } from '../../../api/answers.js';
+import { DocumentList, stepTitleOf, useApplication, useProcedureTitles } from './Applications.js';
 
 /** The inbox with its filters; `round` only asks for a fresh read. */
 export function useInbox({ round, ...filters }: Record<string, string>) {
-  return useData(() => api<{ tasks: InboxTask[]; nextCursor: string | null }>('GET', `/tasks${query({ ...filters, limit: 100 })}`), [JSON.stringify(filters), round]);
+  return useData(() => api<{ tasks: InboxTaskView[]; nextCursor: string | null }>('GET', `/tasks${query({ ...filters, limit: 100 })}`), [JSON.stringify(filters), round]);
 }
 
 export function InboxPage({ params }: { params: URLSearchParams }) {

@@ -1,22 +1,12 @@
+import type { Receipt } from '../../../api/receipt.js';
 import { api } from '../api.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
 import { calendarDate, dateTime } from '../format.js';
-import { localized, t, type LocalizedText } from '../i18n.js';
+import { localized, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { signOut } from '../session.js';
 import { useData } from '../use-data.js';
 import { useOffices } from './Apply.js';
-
-export interface Receipt {
-  trackingNumber: string;
-  pin: string;
-  procedure: { id: string; version: number; title: LocalizedText };
-  officeId: string;
-  filedAt: string;
-  filedBy: string;
-  documents: Array<{ documentId: string; label: LocalizedText | null; fileName: string; sha256: string }>;
-  legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
-}
 
 /** The receipt (récépissé): what the citizen keeps, printable on one page. */
 export function ReceiptView({ receipt }: { receipt: Receipt }) {
