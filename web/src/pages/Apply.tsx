@@ -1,8 +1,8 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage, Loading } from '../components/Problem.js';
 import { errorsByPointer, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
-import { fieldMessage, localized, t, type LocalizedText } from '../i18n.js';
+import { fieldMessage, localized, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { useData } from '../use-data.js';
@@ -63,6 +63,12 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
   const [officeId, setOfficeId] = useState(staff ? (person?.offices[0] ?? '') : '');
   const [citizen, setCitizen] = useState('');
   const [data, setData] = useState<FormValue>({});
+  const lang = useLanguage();
+  // Forms that ask for the citizen's language get the portal's: notifications will be sent in it.
+  useEffect(() => {
+    const field = definition.data?.form.properties?.language;
+    if (field?.enum?.includes(lang)) setData((d) => (d.language ? d : { ...d, language: lang }));
+  }, [definition.data, lang]);
   const [files, setFiles] = useState<Record<string, File>>({});
   const [error, setError] = useState<ApiError>();
   const [fileErrors, setFileErrors] = useState<Record<string, string>>({});

@@ -4,6 +4,7 @@ import { Loading, ProblemMessage } from '../components/Problem.js';
 import { errorsByPointer } from '../components/SchemaForm.js';
 import { dateTime, longDate } from '../format.js';
 import { fieldMessage, statusText, t } from '../i18n.js';
+import { navigate } from '../router.js';
 import { session, signOut } from '../session.js';
 import { useStore } from '../store.js';
 import { useProcedureTitles } from './Applications.js';
@@ -37,7 +38,7 @@ export function KioskFile() {
   return (
     <>
       <p class="no-print">
-        <button type="button" class="big" onClick={() => { signOut(); window.location.hash = '/kiosk'; }}>
+        <button type="button" class="big" onClick={() => { signOut(); navigate('/kiosk'); }}>
           {t('finish')}
         </button>
       </p>
