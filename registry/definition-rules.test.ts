@@ -201,6 +201,11 @@ describe('definition rules', () => {
     expect(labelled({ surface: 80, address: 'Hay Salam', use: 'shop' })).toBe(true);
   });
 
+  it('has ajv itself refuse a malformed label, so no form compiles with one', () => {
+    expect(() => createAjv().compile({ type: 'string', label: { ar: 'ن', fr: 'f' } })).toThrow(/keyword "label" value is invalid/);
+    expect(() => createAjv().compile({ enum: ['a'], enumLabels: { a: 'A' } })).toThrow(/keyword "enumLabels" value is invalid/);
+  });
+
   it.each(broken)('rejects %s, naming the pointer', (_label, mutate, pointer, message) => {
     const definition = base() as Definition;
     mutate(definition);
