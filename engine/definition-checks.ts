@@ -13,6 +13,7 @@ import type {
 } from './definition.generated.js';
 import { parseIsoDuration } from './deadline.js';
 import { checkExpression } from './expression.js';
+import { eachSubschema, pointerSegment } from './form-schema.js';
 import { isServiceActivity, SERVICE_ACTIVITIES } from './service-activities.js';
 
 export interface DefinitionProblem {
@@ -122,6 +123,7 @@ class Checker {
     if (!this.stepExists(definition.start)) this.add('/start', `start step "${definition.start}" does not exist`);
     this.checkLegalBasis(definition.legalBasis, '/legalBasis');
     this.checkDocuments();
+    this.checkEnumLabels(definition.form, '/form');
     for (const [stepId, step] of Object.entries(definition.steps)) this.checkStep(stepId, step);
     this.checkGraph();
     this.checkDeadline(definition.deadline, '/deadline');
@@ -139,6 +141,24 @@ class Checker {
     this.definition.documents.forEach((doc, i) => {
       if (seen.has(doc.id)) this.add(`/documents/${i}/id`, `document id "${doc.id}" is used twice`);
       seen.add(doc.id);
+    });
+  }
+
+  /** A label for a value the enum beside it does not accept would label nothing a person can choose. */
+  private checkEnumLabels(form: Record<string, unknown>, pointer: string): void {
+    eachSubschema(form, pointer, (schema, at) => {
+      const labels = schema.enumLabels;
+      // A malformed value is the meta-schema's to report.
+      if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return;
+      if (!Array.isArray(schema.enum)) {
+        this.add(`${at}/enumLabels`, 'enumLabels names the values of an enum, and this schema has no enum');
+        return;
+      }
+      // Object keys are strings: a number, boolean or null value is labelled under its JSON text.
+      const values = schema.enum.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+      for (const key of Object.keys(labels)) {
+        if (!values.includes(key)) this.add(`${at}/enumLabels/${pointerSegment(key)}`, `"${key}" is not a value of the enum (${values.join(', ')})`);
+      }
     });
   }
 
@@ -191,6 +211,7 @@ class Checker {
     switch (step.type) {
       case 'userTask':
         this.checkRole(step.role, `${at}/role`);
+        if (step.form) this.checkEnumLabels(step.form, `${at}/form`);
         if (step.serviceLevel) this.checkServiceLevel(step.serviceLevel, `${at}/serviceLevel`);
         break;
       case 'serviceTask': {

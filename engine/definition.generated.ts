@@ -156,7 +156,7 @@ export interface ProcedureDefinition {
   roles: [RoleId, ...RoleId[]];
   legalBasis: LegalBasis;
   /**
-   * JSON Schema (2020-12) of the citizen's application form.
+   * JSON Schema (2020-12) of the citizen's application form. Any schema in it may carry the annotations `label` (a LocalizedText) and `enumLabels` (EnumLabels), for people only.
    */
   form: JsonSchemaObject;
   /**
@@ -323,7 +323,7 @@ export interface UserTaskStep {
   title: LocalizedText;
   instructions?: LocalizedText;
   /**
-   * JSON Schema of the data the agent enters.
+   * JSON Schema of the data the agent enters; it may carry `label` and `enumLabels` like the citizen's form.
    */
   form?: JsonSchemaObject;
   outcomes: {
@@ -538,4 +538,13 @@ export interface EndStep {
    */
   document?: string;
   motivation?: LocalizedText;
+}
+/**
+ * Form annotation: the text people see for each value of the `enum` beside it, keyed by the value. The engine ignores it.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "EnumLabels".
+ */
+export interface EnumLabels {
+  [k: string]: LocalizedText;
 }

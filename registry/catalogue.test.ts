@@ -1,21 +1,72 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../infra/config.js';
 import { generateDefinitionTypes, GENERATED_TYPES } from '../scripts/generate-types.js';
-import { loadProcedureFolder, validateDefinition } from './catalogue.js';
+import { eachSubschema } from '../engine/form-schema.js';
+import { CONTACT_FIELDS } from '../notifications/recipients.js';
+import { DEFINITION_FILE, loadProcedureFolder, validateDefinition } from './catalogue.js';
 
 const shippedDir = loadConfig().proceduresDir;
 const residence = JSON.parse(readFileSync(path.join(shippedDir, 'residence-certificate.v1.json'), 'utf8'));
 
 describe('the procedure catalogue', () => {
-  it('loads every shipped procedure without errors, each pinned with its content hash', () => {
+  it('loads every shipped procedure without errors, each version pinned with its content hash', () => {
     const { catalogue, errors } = loadProcedureFolder(shippedDir);
     expect(errors).toEqual([]);
-    const pinned = catalogue.get('residence-certificate');
-    expect(pinned?.version).toBe(1);
-    expect(pinned?.hash).toMatch(/^[0-9a-f]{64}$/);
+    const files = readdirSync(shippedDir).filter((f) => DEFINITION_FILE.test(f));
+    expect(catalogue.all().map((p) => `${p.id}.v${p.version}.json`).sort()).toEqual(files.sort());
+    for (const pinned of catalogue.all()) expect(pinned.hash).toMatch(/^[0-9a-f]{64}$/);
+    // Every version stays loadable; a procedure without a version asked for is its latest.
+    const shippedVersions = files.filter((f) => f.startsWith('residence-certificate.v')).map((f) => Number(/\.v(\d+)\.json$/.exec(f)![1]));
+    expect(catalogue.get('residence-certificate', 1)?.version).toBe(1);
+    expect(catalogue.get('residence-certificate')?.version).toBe(Math.max(...shippedVersions));
+  });
+
+  it('labels every field of the latest shipped forms in three languages, and every value of their enums', () => {
+    const { catalogue } = loadProcedureFolder(shippedDir);
+    const unlabelled: string[] = [];
+    for (const { id, version, definition } of catalogue.list()) {
+      const forms: Array<[string, unknown]> = [
+        ['/form', definition.form],
+        ...Object.entries(definition.steps).flatMap(([stepId, step]): Array<[string, unknown]> => (step.type === 'userTask' && step.form ? [[`/steps/${stepId}/form`, step.form]] : [])),
+      ];
+      for (const [pointer, form] of forms) {
+        eachSubschema(form, pointer, (schema, at) => {
+          // A condition's properties name fields declared elsewhere: they are not fields of their own.
+          if (/\/(if|not)(\/|$)/.test(at)) return;
+          const fields = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+          for (const [name, field] of Object.entries(fields)) {
+            if (!field.label) unlabelled.push(`${id} v${version} ${at}/properties/${name}: no label`);
+          }
+          if (Array.isArray(schema.enum)) {
+            const labels = (schema.enumLabels ?? {}) as Record<string, unknown>;
+            for (const value of schema.enum) if (!labels[String(value)]) unlabelled.push(`${id} v${version} ${at}: no enumLabels for ${JSON.stringify(value)}`);
+          }
+        });
+      }
+    }
+    expect(unlabelled).toEqual([]);
+  });
+
+  it('lets every latest shipped citizen form say which language the citizen is written to in', () => {
+    const { catalogue } = loadProcedureFolder(shippedDir);
+    for (const { id, definition } of catalogue.list()) {
+      const language = (definition.form.properties as Record<string, { enum?: unknown[] }>)[CONTACT_FIELDS.language];
+      expect(language?.enum, id).toEqual(['ar', 'fr', 'en']);
+      expect((definition.form.required as string[] | undefined) ?? [], id).not.toContain(CONTACT_FIELDS.language);
+    }
+  });
+
+  it('refuses at loading a form label missing a language, naming its pointer', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mohla-procedures-'));
+    const unlabelled = structuredClone(residence);
+    unlabelled.form.properties.fullName.label = { ar: 'الاسم الشخصي والعائلي', fr: 'Nom et prénom' };
+    writeFileSync(path.join(dir, 'residence-certificate.v1.json'), JSON.stringify(unlabelled));
+    const { catalogue, errors } = loadProcedureFolder(dir);
+    expect(catalogue.list()).toEqual([]);
+    expect(errors).toEqual([{ file: 'residence-certificate.v1.json', pointer: '/form/properties/fullName/label/en', message: 'is required' }]);
   });
 
   it('refuses an invalid file with its errors and still loads the others', () => {

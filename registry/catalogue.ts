@@ -5,7 +5,16 @@ import type { PinnedProcedure } from '../engine/application.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { checkDefinition } from '../engine/definition-checks.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
-import { createAjv, definitionSchemaValidator, fieldErrors, type FieldError } from './definition-schema.js';
+import { eachSubschema } from '../engine/form-schema.js';
+import {
+  createAjv,
+  definitionSchemaValidator,
+  fieldErrors,
+  FORM_ANNOTATIONS,
+  formAnnotationErrors,
+  type FieldError,
+  type FormAnnotation,
+} from './definition-schema.js';
 
 export const DEFINITION_FILE = /^[a-z][a-z0-9-]*\.v\d+\.json$/;
 
@@ -21,8 +30,20 @@ export function hashDefinition(definition: ProcedureDefinition): string {
 
 const formAjv = createAjv();
 
-/** A form must itself be a JSON Schema that ajv can compile. */
+/**
+ * A form must itself be a JSON Schema that ajv can compile. Its annotations are checked first, on their
+ * own, so each malformed one is named by its pointer rather than by the compiler's first complaint.
+ */
 function formProblems(schema: unknown, pointer: string): FieldError[] {
+  const annotations: FieldError[] = [];
+  eachSubschema(schema, pointer, (subschema, at) => {
+    for (const keyword of Object.keys(FORM_ANNOTATIONS) as FormAnnotation[]) {
+      if (Object.prototype.hasOwnProperty.call(subschema, keyword)) {
+        annotations.push(...formAnnotationErrors(formAjv, keyword, subschema[keyword], `${at}/${keyword}`));
+      }
+    }
+  });
+  if (annotations.length) return annotations;
   try {
     formAjv.compile(schema as object);
     return [];

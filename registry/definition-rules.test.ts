@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { validateDefinition } from './catalogue.js';
+import { createAjv } from './definition-schema.js';
 
 const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
 
@@ -23,7 +24,17 @@ function base() {
     form: {
       type: 'object',
       required: ['surface', 'address'],
-      properties: { surface: { type: 'number' }, address: { type: 'string' }, urgent: { type: 'boolean' } },
+      properties: {
+        surface: { type: 'number', label: text('Surface') },
+        address: { type: 'string', label: text('Address') },
+        urgent: { type: 'boolean' },
+        use: { type: 'string', enum: ['housing', 'shop'], label: text('Use'), enumLabels: { housing: text('Housing'), shop: text('Shop') } },
+        neighbours: {
+          type: 'array',
+          label: text('Neighbours'),
+          items: { type: 'object', properties: { name: { type: 'string', label: text('Name') } } },
+        },
+      },
     },
     documents: [
       { id: 'plans', label: text('Plans'), formats: ['pdf'], maxSizeMb: 20 },
@@ -46,7 +57,13 @@ function base() {
         type: 'userTask',
         role: 'agent',
         title: text('Check the file'),
-        form: { type: 'object', properties: { remark: { type: 'string' } } },
+        form: {
+          type: 'object',
+          properties: {
+            remark: { type: 'string', label: text('Remark') },
+            finding: { enum: ['fine', 1, true], enumLabels: { fine: text('Fine'), 1: text('One'), true: text('Yes') } },
+          },
+        },
         outcomes: { complete: { next: 'fees' }, incomplete: { next: 'askDocuments' } },
         serviceLevel: { budget: { workingDays: 2 }, onExpiry: { action: 'notify', notify: ['supervisor'] } },
       },
@@ -151,6 +168,18 @@ const broken: Array<[string, Mutation, string, RegExp]> = [
   ['more branches required than exist', (d) => (d.steps.commission.completion = { mode: 'nOfM', n: 3 }), '/steps/commission/completion/n', /can never complete/],
   ['a duplicated document id', (d) => d.documents.push({ ...d.documents[0] }), '/documents/2/id', /used twice/],
   ['an unconfirmed basis that does not say so', (d) => (d.legalBasis.confirmed = false), '/legalBasis/note', /must say "unconfirmed"/],
+  ['a field label missing a language', (d) => delete d.form.properties.surface.label.en, '/form/properties/surface/label/en', /is required/],
+  ['a field label that is plain text', (d) => (d.form.properties.address.label = 'Address'), '/form/properties/address/label', /must be object/],
+  ['a field label in a fourth language', (d) => (d.form.properties.address.label.es = 'Dirección'), '/form/properties/address/label/es', /not an allowed property/],
+  ['an empty field label', (d) => (d.form.properties.surface.label.ar = ''), '/form/properties/surface/label/ar', /must NOT have fewer than 1 characters/],
+  ['a label nested in an array item missing a language', (d) => delete d.form.properties.neighbours.items.properties.name.label.ar, '/form/properties/neighbours/items/properties/name/label/ar', /is required/],
+  ['a task form label missing a language', (d) => delete d.steps.intake.form.properties.remark.label.fr, '/steps/intake/form/properties/remark/label/fr', /is required/],
+  ['an enum label that is plain text', (d) => (d.form.properties.use.enumLabels.shop = 'Shop'), '/form/properties/use/enumLabels/shop', /must be object/],
+  ['an enum label missing a language', (d) => delete d.form.properties.use.enumLabels.housing.fr, '/form/properties/use/enumLabels/housing/fr', /is required/],
+  ['enum labels that are a list', (d) => (d.form.properties.use.enumLabels = [text('Housing')]), '/form/properties/use/enumLabels', /must be object/],
+  ['an enum label for a value the enum lacks', (d) => (d.form.properties.use.enumLabels.factory = text('Factory')), '/form/properties/use/enumLabels/factory', /"factory" is not a value of the enum \(housing, shop\)/],
+  ['an enum label for a value the enum lacks in a task form', (d) => (d.steps.intake.form.properties.finding.enumLabels.false = text('No')), '/steps/intake/form/properties/finding/enumLabels/false', /"false" is not a value of the enum \(fine, 1, true\)/],
+  ['enum labels beside no enum', (d) => delete d.form.properties.use.enum, '/form/properties/use/enumLabels', /has no enum/],
   ['a form that is not a JSON Schema', (d) => (d.form = { type: 'objekt' }), '/form', /not a valid JSON Schema/],
   ['a step id with spaces', (d) => (d.steps['my step'] = { type: 'end', outcome: 'closed' }), '/steps', /must match pattern/],
   ['an end with an unknown outcome', (d) => (d.steps.granted.outcome = 'granted'), '/steps/granted/outcome', /must be one of approved, rejected, withdrawn, closed/],
@@ -161,6 +190,20 @@ const broken: Array<[string, Mutation, string, RegExp]> = [
 describe('definition rules', () => {
   it('accepts the sample that uses every construct', () => {
     expect(validateDefinition(base())).toEqual([]);
+  });
+
+  it('reads form labels as annotations only: they change no answer about the data', () => {
+    const labelled = createAjv().compile(base().form);
+    const plain = createAjv().compile(JSON.parse(JSON.stringify(base().form, (key, value) => (key === 'label' || key === 'enumLabels' ? undefined : value))));
+    for (const data of [{ surface: 80, address: 'Hay Salam', use: 'shop' }, { surface: 80, address: 'Hay Salam', use: 'factory' }, { surface: '80', address: 1 }, { label: 'x', surface: 1, address: 'y' }]) {
+      expect(labelled(data), JSON.stringify(data)).toBe(plain(data));
+    }
+    expect(labelled({ surface: 80, address: 'Hay Salam', use: 'shop' })).toBe(true);
+  });
+
+  it('has ajv itself refuse a malformed label, so no form compiles with one', () => {
+    expect(() => createAjv().compile({ type: 'string', label: { ar: 'ن', fr: 'f' } })).toThrow(/keyword "label" value is invalid/);
+    expect(() => createAjv().compile({ enum: ['a'], enumLabels: { a: 'A' } })).toThrow(/keyword "enumLabels" value is invalid/);
   });
 
   it.each(broken)('rejects %s, naming the pointer', (_label, mutate, pointer, message) => {
@@ -211,6 +254,15 @@ describe('mohla validate', () => {
     expect(result.stdout).toContain(`${wrongTypes} /version: must be integer`);
     expect(result.stdout).toContain(`${good}: valid`);
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the pointer of a malformed form label', async () => {
+    const unlabelled = base() as Definition;
+    delete (unlabelled.form.properties.surface.label as Partial<ReturnType<typeof text>>).en;
+    const file = write('unlabelled.json', JSON.stringify(unlabelled));
+    const result = await mohla('validate', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${file} /form/properties/surface/label/en: is required`);
   });
 
   it('reports in JSON with --json', async () => {

@@ -6,13 +6,40 @@ import { PROJECT_ROOT } from '../infra/config.js';
 
 export const DEFINITION_SCHEMA_PATH = path.join(PROJECT_ROOT, 'procedures/schema/procedure.schema.json');
 
+let definitionSchema: { $id: string } | undefined;
+function readDefinitionSchema(): { $id: string } {
+  definitionSchema ??= JSON.parse(readFileSync(DEFINITION_SCHEMA_PATH, 'utf8')) as { $id: string };
+  return definitionSchema;
+}
+
+/**
+ * The annotations a form schema may carry for the people who fill it in, each with the definition
+ * schema's $defs entry its value must match. ajv checks that shape when it compiles a form and otherwise
+ * ignores them: they never change what data is valid.
+ */
+export const FORM_ANNOTATIONS = { label: 'LocalizedText', enumLabels: 'EnumLabels' } as const;
+export type FormAnnotation = keyof typeof FORM_ANNOTATIONS;
+
+const defRef = (name: string) => `${readDefinitionSchema().$id}#/$defs/${name}`;
+
 /** One ajv for definitions and the forms they declare, so every schema is read with the same rules. */
 export function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats.default(ajv);
   // Read by the type generator only.
   ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
+  // Added first so the annotations' meta-schemas can point into it: their shapes are defined once, there.
+  ajv.addSchema(readDefinitionSchema());
+  for (const [keyword, def] of Object.entries(FORM_ANNOTATIONS)) {
+    ajv.addKeyword({ keyword, metaSchema: { $ref: defRef(def) } });
+  }
   return ajv;
+}
+
+/** Checks the value of one form annotation against its meta-schema; pointers are relative to `prefix`. */
+export function formAnnotationErrors(ajv: Ajv2020, keyword: FormAnnotation, value: unknown, prefix: string): FieldError[] {
+  const validate = ajv.getSchema(defRef(FORM_ANNOTATIONS[keyword]))!;
+  return validate(value) ? [] : fieldErrors(validate.errors, prefix);
 }
 
 export interface FieldError {
@@ -44,6 +71,6 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, prefix = '
 let definitionValidator: ValidateFunction | undefined;
 
 export function definitionSchemaValidator(): ValidateFunction {
-  definitionValidator ??= createAjv().compile(JSON.parse(readFileSync(DEFINITION_SCHEMA_PATH, 'utf8')));
+  definitionValidator ??= createAjv().getSchema(readDefinitionSchema().$id)!;
   return definitionValidator;
 }

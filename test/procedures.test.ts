@@ -1,20 +1,20 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../infra/config.js';
+import { loadProcedureFolder } from '../registry/catalogue.js';
 import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
 
-const shipped = JSON.parse(
-  readFileSync(path.join(loadConfig().proceduresDir, 'residence-certificate.v1.json'), 'utf8'),
-);
+/** The latest shipped version, which new applications take until a newer one is published. */
+const latest = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('residence-certificate')!;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const shipped = latest.definition as any;
 
-/** Version 2 renames the outcomes: a v1 application must keep v1's. */
-function version2() {
-  const v2 = structuredClone(shipped);
-  v2.version = 2;
-  v2.steps.review.outcomes = { grant: { next: 'issued' }, refuse: { next: 'refused' } };
-  v2.steps.issued.document = 'residence-certificate-2026';
-  return v2;
+/** The next version renames the outcomes: an application filed under the latest must keep the latest's. */
+function nextVersion() {
+  const next = structuredClone(shipped);
+  next.version = latest.version + 1;
+  next.steps.review.outcomes = { grant: { next: 'issued' }, refuse: { next: 'refused' } };
+  next.steps.issued.document = 'residence-certificate-2026';
+  return next;
 }
 
 let stack: TestStack;
@@ -34,7 +34,7 @@ describe('the published registry', () => {
     const res = await stack.app.inject({ method: 'GET', url: '/procedures' });
     expect(res.statusCode).toBe(200);
     expect(res.json().procedures).toContainEqual(
-      expect.objectContaining({ id: 'residence-certificate', version: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+      expect.objectContaining({ id: 'residence-certificate', version: latest.version, hash: latest.hash }),
     );
   });
 
@@ -48,57 +48,88 @@ describe('the published registry', () => {
     expect(ok.statusCode).toBe(200);
   });
 
+  it('refuses a draft whose form labels are malformed, naming each pointer', async () => {
+    const draft = structuredClone(shipped);
+    draft.form.properties.fullName.label = 'Full name';
+    draft.form.properties.language.enumLabels.de = { ar: 'الألمانية', fr: 'Allemand', en: 'German' };
+    const res = await designer({ method: 'POST', url: '/procedures/validate', payload: draft });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual(
+      expect.arrayContaining([
+        { pointer: '/form/properties/fullName/label', message: 'must be object' },
+        { pointer: '/form/properties/language/enumLabels/de', message: '"de" is not a value of the enum (ar, fr, en)' },
+      ]),
+    );
+  });
+
   it('refuses to publish an invalid definition, and stores nothing', async () => {
-    const broken = version2();
-    broken.version = 7;
+    const broken = nextVersion();
+    broken.version = latest.version + 5;
     broken.start = 'nowhere';
     const res = await designer({ method: 'POST', url: '/procedures', payload: broken });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'invalid_definition', errors: [{ pointer: '/start' }] });
     const versions = await stack.app.inject({ method: 'GET', url: '/procedures/residence-certificate/versions' });
-    expect(versions.json().versions.map((v: { version: number }) => v.version)).not.toContain(7);
+    expect(versions.json().versions.map((v: { version: number }) => v.version)).not.toContain(latest.version + 5);
   });
 
-  it('publishing version 2 leaves an open version 1 application on version 1', async () => {
+  it('still files under an older shipped version when asked, with the form of that version', async () => {
+    const office = `annex-older-${stack.id}`;
+    const { citizen } = await people(stack, office);
+    const file = (data: Record<string, unknown>, procedureVersion?: number) =>
+      citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', ...(procedureVersion ? { procedureVersion } : {}), officeId: office, data } });
+    // Version 1's form predates the language field; the latest one has it.
+    const refused = await file({ ...form, language: 'ar' }, 1);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toContainEqual({ pointer: '/data/language', message: 'is not an allowed property' });
+    const v1 = await file(form, 1);
+    expect(v1.statusCode, v1.body).toBe(201);
+    expect(v1.json().procedure).toEqual({ id: 'residence-certificate', version: 1 });
+    const newest = await file({ ...form, language: 'ar' });
+    expect(newest.statusCode, newest.body).toBe(201);
+    expect(newest.json().procedure).toEqual({ id: 'residence-certificate', version: latest.version });
+  });
+
+  it('publishing a new version leaves an open application on the version it was filed under', async () => {
     const office = `annex-pin-${stack.id}`;
     const { citizen, agent } = await people(stack, office);
-    const filedV1 = await citizen({
+    const filedBefore = await citizen({
       method: 'POST',
       url: '/applications',
       payload: { procedureId: 'residence-certificate', officeId: office, data: form },
     });
-    expect(filedV1.statusCode, filedV1.body).toBe(201);
-    expect(filedV1.json().procedure).toEqual({ id: 'residence-certificate', version: 1 });
+    expect(filedBefore.statusCode, filedBefore.body).toBe(201);
+    expect(filedBefore.json().procedure).toEqual({ id: 'residence-certificate', version: latest.version });
 
-    const published = await designer({ method: 'POST', url: '/procedures', payload: version2() });
+    const published = await designer({ method: 'POST', url: '/procedures', payload: nextVersion() });
     expect(published.statusCode, published.body).toBe(201);
-    expect(published.json()).toMatchObject({ status: 'published', version: 2 });
+    expect(published.json()).toMatchObject({ status: 'published', version: latest.version + 1 });
 
-    const again = await designer({ method: 'POST', url: '/procedures', payload: version2() });
+    const again = await designer({ method: 'POST', url: '/procedures', payload: nextVersion() });
     expect(again.statusCode).toBe(200);
     expect(again.json().status).toBe('unchanged');
-    const altered = version2();
+    const altered = nextVersion();
     altered.title.en = 'Something else';
     const conflict = await designer({ method: 'POST', url: '/procedures', payload: altered });
     expect(conflict.statusCode).toBe(409);
     expect(conflict.json().code).toBe('version_conflict');
 
-    const latest = await stack.app.inject({ method: 'GET', url: '/procedures/residence-certificate' });
-    expect(latest.json().version).toBe(2);
+    const newest = await stack.app.inject({ method: 'GET', url: '/procedures/residence-certificate' });
+    expect(newest.json().version).toBe(latest.version + 1);
 
-    // New applications take version 2; the open one keeps version 1's outcomes and document.
-    const filedV2 = await citizen({
+    // New applications take the new version; the open one keeps its own version's outcomes and document.
+    const filedAfter = await citizen({
       method: 'POST',
       url: '/applications',
       payload: { procedureId: 'residence-certificate', officeId: office, data: form },
     });
-    expect(filedV2.json().procedure.version).toBe(2);
-    const v1Task = filedV1.json().tasks[0].id;
-    const wrong = await agent({ method: 'POST', url: `/tasks/${v1Task}/complete`, payload: { outcome: 'grant' } });
+    expect(filedAfter.json().procedure.version).toBe(latest.version + 1);
+    const openTask = filedBefore.json().tasks[0].id;
+    const wrong = await agent({ method: 'POST', url: `/tasks/${openTask}/complete`, payload: { outcome: 'grant' } });
     expect(wrong.statusCode).toBe(422);
-    const done = await agent({ method: 'POST', url: `/tasks/${v1Task}/complete`, payload: { outcome: 'approve' } });
+    const done = await agent({ method: 'POST', url: `/tasks/${openTask}/complete`, payload: { outcome: 'approve' } });
     expect(done.statusCode, done.body).toBe(200);
-    expect(done.json()).toMatchObject({ outcome: 'approved', document: 'residence-certificate', procedure: { version: 1 } });
+    expect(done.json()).toMatchObject({ outcome: 'approved', document: 'residence-certificate', procedure: { version: latest.version } });
   });
 });
 
