@@ -70,7 +70,9 @@ export function SchemaForm({ schema, value, onChange, errors, pointer, idPrefix 
         const id = `${idPrefix}-${key}`;
         const fieldPointer = `${pointer}/${key}`;
         const error = errors.get(fieldPointer);
-        const hintId = field.description ? `${id}-hint` : undefined;
+        // A schema's description is the designer's note (in English); a labelled field needs none.
+        const hint = field.label ? undefined : field.description;
+        const hintId = hint ? `${id}-hint` : undefined;
         const errorId = error ? `${id}-error` : undefined;
         const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
         const label = fieldLabel(key, field);
@@ -109,7 +111,7 @@ export function SchemaForm({ schema, value, onChange, errors, pointer, idPrefix 
             <div key={key} class={`field checkbox${error ? ' has-error' : ''}`}>
               <input {...common} type="checkbox" checked={value[key] === true} onChange={(e) => set((e.currentTarget as HTMLInputElement).checked)} />
               <label for={id}>{label}</label>
-              {field.description && <p class="hint" id={hintId}>{field.description}</p>}
+              {hint && <p class="hint" id={hintId}>{hint}</p>}
               {error && <p class="field-error" id={errorId}>{fieldMessage(error)}</p>}
             </div>
           );
@@ -149,9 +151,9 @@ export function SchemaForm({ schema, value, onChange, errors, pointer, idPrefix 
               {label}
               {required.has(key) ? <span class="required"> *<span class="visually-hidden">{t('required')}</span></span> : <span class="optional"> ({t('optional')})</span>}
             </label>
-            {field.description && (
+            {hint && (
               <p class="hint" id={hintId}>
-                {field.description}
+                {hint}
               </p>
             )}
             {control}
