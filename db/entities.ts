@@ -121,7 +121,8 @@ export const ProcedureVersion = new EntitySchema<ProcedureVersionRecord>({
     procedureId: { type: 'string', length: 64, primary: true },
     version: { type: 'integer', primary: true },
     hash: { type: 'string', length: 64 },
-    definition: { type: 'json' },
+    // json, not jsonb: jsonb reorders keys, and a form's fields must keep the order the designer gave them.
+    definition: { type: 'json', columnType: 'json' },
     source: { type: 'string', length: 16 },
     publishedBy: { type: 'string', length: 128 },
     publishedAt: { type: 'datetime' },

@@ -3,7 +3,10 @@
  * offices, the development sign-in, the designer's simulation, every missing field of a filing at once,
  * the inbox's at-risk flag, and the built pages themselves.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../infra/config.js';
 import { buildApp } from '../api/app.js';
 import { testProcedure } from './helpers/definitions.js';
 import { multipartFile } from './helpers/multipart.js';
@@ -49,6 +52,15 @@ describe('development sign-in', () => {
     const res = await production.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'admin', sub: 'anyone' } });
     expect(res.statusCode).toBe(404);
     await production.close();
+  });
+});
+
+describe('published definitions', () => {
+  it("keep their form's fields in the order the designer wrote them (the form is generated from it)", async () => {
+    const { definition } = (await stack.app.inject({ method: 'GET', url: '/procedures/residence-certificate' })).json();
+    const file = JSON.parse(readFileSync(path.join(loadConfig().proceduresDir, `residence-certificate.v${definition.version}.json`), 'utf8'));
+    expect(Object.keys(definition.form.properties)).toEqual(Object.keys(file.form.properties));
+    expect(Object.keys(definition.form.properties)[0]).toBe('fullName');
   });
 });
 
