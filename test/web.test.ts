@@ -168,9 +168,9 @@ describe('supervisor and agent', () => {
     await look(page, 'agent-2-task');
 
     await page.getByRole('button', { name: 'Prendre en charge' }).click();
-    await page.getByRole('button', { name: 'Accepter' }).waitFor({ state: 'visible' });
+    await page.getByRole('button', { name: 'Résidence vérifiée : délivrer le certificat' }).waitFor({ state: 'visible' });
     await look(page, 'agent-3-task-claimed');
-    await page.getByRole('button', { name: 'Accepter' }).click();
+    await page.getByRole('button', { name: 'Résidence vérifiée : délivrer le certificat' }).click();
     await expect.poll(textOf(page.locator('dl.facts')), POLL).toContain('Acceptée');
     await expect.poll(textOf(page.locator('.timeline')), POLL).toContain('Étape terminée');
     expectAccessible(['agent-1-inbox', 'agent-2-task', 'agent-3-task-claimed']);

@@ -7,7 +7,7 @@ import { Timeline, type TimelineEntry } from '../components/Timeline.js';
 import { dateTime } from '../format.js';
 import { fieldMessage, localized, statusText, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { useData } from '../use-data.js';
-import { upload, usePublished, type Definition } from './Apply.js';
+import { upload, usePublished, userTaskStep, type Definition } from './Apply.js';
 import type { GuideEntry } from '../../../registry/guide.js';
 
 
@@ -102,7 +102,7 @@ export function useApplication(trackingNumber: string) {
 
 export function stepTitleOf(definition: Definition | undefined) {
   return (stepId: string) => {
-    const title = definition?.steps[stepId]?.title;
+    const title = userTaskStep(definition, stepId)?.title;
     return title ? localized(title) : stepId;
   };
 }

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { ProcedureDefinition, UserTaskStep } from '../../../engine/definition.generated.js';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage, Loading } from '../components/Problem.js';
 import { errorsByPointer, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
@@ -13,27 +14,18 @@ export interface Office {
   name: LocalizedText;
 }
 
-export interface DocumentSpec {
-  id: string;
-  label: LocalizedText;
-  formats: string[];
-  maxSizeMb: number;
-  optional?: boolean;
-  fetchedByAdministration?: boolean;
+/** A published definition, typed from the definition language's own schema. */
+export type Definition = ProcedureDefinition;
+export type DocumentSpec = ProcedureDefinition['documents'][number];
+
+/** The agent's task step of that id, if it is one. */
+export function userTaskStep(definition: Definition | undefined, stepId: string): UserTaskStep | undefined {
+  const step = definition?.steps[stepId];
+  return step?.type === 'userTask' ? step : undefined;
 }
 
-/** The parts of a published definition the pages read. */
-export interface Definition {
-  id: string;
-  version: number;
-  title: LocalizedText;
-  offices: string[];
-  channels: string[];
-  form: FieldSchema;
-  documents: DocumentSpec[];
-  deadline: { extension?: { maxCount: number; units: number; noticeRequired?: boolean } };
-  steps: Record<string, { type: string; title?: LocalizedText; instructions?: LocalizedText; form?: FieldSchema; documents?: string[]; outcomes?: Record<string, { next: string; label?: LocalizedText }> }>;
-}
+/** A form of the definition (citizen's or task's), as the form generator reads it. */
+export const formSchema = (form: Record<string, unknown>) => form as FieldSchema;
 
 export function usePublished(id: string, version?: number) {
   return useData(
@@ -66,7 +58,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
   const lang = useLanguage();
   // Forms that ask for the citizen's language get the portal's: notifications will be sent in it.
   useEffect(() => {
-    const field = definition.data?.form.properties?.language;
+    const field = definition.data && formSchema(definition.data.form).properties?.language;
     if (field?.enum?.includes(lang)) setData((d) => (d.language ? d : { ...d, language: lang }));
   }, [definition.data, lang]);
   const [files, setFiles] = useState<Record<string, File>>({});
@@ -79,7 +71,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
 
   if (!definition.data || !offices.data) return definition.error || offices.error ? <ProblemMessage error={definition.error ?? offices.error} /> : <Loading />;
   const d = definition.data;
-  const choices = offices.data.filter((o) => d.offices.includes(o.kind) && (!staff || person!.offices.includes(o.id)));
+  const choices = offices.data.filter((o) => (d.offices as readonly string[]).includes(o.kind) && (!staff || person!.offices.includes(o.id)));
   const handedIn = d.documents.filter((doc) => !doc.fetchedByAdministration);
   const errors = errorsByPointer(error?.errors ?? []);
   const fieldId = (pointer: string) => (pointer === '/officeId' ? 'office' : pointer === '/citizen' ? 'citizen' : pointer.startsWith('/data/') ? `form-${pointer.slice(6).replace(/\//g, '-')}` : undefined);
@@ -161,7 +153,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
         </fieldset>
         <fieldset disabled={Boolean(filed)}>
           <legend>{t('yourForm')}</legend>
-          <SchemaForm schema={d.form} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="form" />
+          <SchemaForm schema={formSchema(d.form)} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="form" />
         </fieldset>
         {handedIn.length > 0 && (
           <fieldset>

@@ -11,7 +11,7 @@ import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { useData } from '../use-data.js';
-import { usePublished, type Definition, type DocumentSpec } from './Apply.js';
+import { formSchema, usePublished, userTaskStep, type Definition, type DocumentSpec } from './Apply.js';
 import type { ApplicationView } from '../../../api/answers.js';
 import { DocumentList, stepTitleOf, useApplication, useProcedureTitles } from './Applications.js';
 
@@ -129,7 +129,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const task = a.tasks.find((x) => x.id === taskId);
   const d = definition.data?.id === a.procedure.id ? definition.data : undefined;
   if (!task || !d) return <Loading />;
-  const step = d.steps[task.stepId];
+  const step = userTaskStep(d, task.stepId);
   const mine = task.assignee === person?.sub;
   return (
     <article>
@@ -168,7 +168,7 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
   const [error, setError] = useState<ApiError>();
   const [data, setData] = useState<FormValue>({});
   const [busy, setBusy] = useState(false);
-  const step = definition.steps[task.stepId];
+  const step = userTaskStep(definition, task.stepId);
   const act = async (path: string, body?: unknown) => {
     setBusy(true);
     setError(undefined);
@@ -186,7 +186,8 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
   const errors = errorsByPointer(error?.errors ?? []);
   // The outcome that leads to a complement request is offered as the request itself (documents, note).
   const complement = Object.entries(step?.outcomes ?? {}).find(([, o]) => definition.steps[o.next]?.type === 'requestComplement');
-  const asked = complement ? (definition.steps[complement[1].next]?.documents ?? []) : [];
+  const request = complement && definition.steps[complement[1].next];
+  const asked: string[] = request?.type === 'requestComplement' ? request.documents : [];
   if (task.status === 'open') {
     return (
       <div class="panel">
@@ -204,12 +205,12 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
       {step?.instructions && <p class="notice">{localized(step.instructions)}</p>}
       <ProblemMessage error={error} fieldIds={(p) => (p.startsWith('/data/') ? `task-${p.slice(6).replace(/\//g, '-')}` : undefined)} />
       <form onSubmit={(e) => e.preventDefault()} noValidate>
-        {step?.form && <SchemaForm schema={step.form} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="task" />}
+        {step?.form && <SchemaForm schema={formSchema(step.form)} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="task" />}
         <div class="actions">
           {Object.entries(step?.outcomes ?? {})
             .filter(([outcome]) => outcome !== complement?.[0])
             .map(([outcome, o]) => (
-            <button key={outcome} type="button" class={`big ${outcome.startsWith('reject') || outcome.startsWith('refuse') ? 'danger' : 'primary'}`} disabled={busy} onClick={() => void act(`/tasks/${task.id}/complete`, { outcome, data })}>
+            <button key={outcome} type="button" class={`big ${outcomeClass(definition, o.next)}`} disabled={busy} onClick={() => void act(`/tasks/${task.id}/complete`, { outcome, data })}>
               {o.label ? localized(o.label) : outcomeText(outcome)}
             </button>
           ))}
@@ -230,6 +231,13 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
       )}
     </div>
   );
+}
+
+/** An outcome that closes the file shows how: green to grant, red to refuse; any other is neutral. */
+function outcomeClass(definition: Definition, next: string): string {
+  const target = definition.steps[next];
+  if (target?.type !== 'end') return '';
+  return target.outcome === 'approved' ? 'primary' : target.outcome === 'rejected' ? 'danger' : '';
 }
 
 function ComplementRequest({ documents, disabled, onSend }: { documents: DocumentSpec[]; disabled: boolean; onSend(documents: string[], note: string): Promise<boolean> }) {
