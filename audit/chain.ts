@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { canonicalJson } from '../engine/canonical-json.js';
 import type { TimelineEntry } from '../engine/application.js';
+import type { Sql } from '../db/sql.js';
 
 /** The hash that starts the chain. */
 export const GENESIS = '0'.repeat(64);
@@ -27,22 +27,23 @@ export function rowHash(prevHash: string, row: ChainedRow): string {
  * Appends an application's timeline entries to the chain, inside the caller's transaction. A retried
  * projection finds its entries already there (unique application + entry number) and appends nothing.
  */
-export async function appendToAuditChain(em: EntityManager, trackingNumber: string, entries: Array<{ seq: number; entry: TimelineEntry }>): Promise<void> {
+export async function appendToAuditChain(sql: Sql, trackingNumber: string, entries: Array<{ seq: number; entry: TimelineEntry }>): Promise<void> {
   if (!entries.length) return;
-  const connection = em.getConnection();
-  const tx = em.getTransactionContext();
-  await connection.execute('select pg_advisory_xact_lock(?)', [CHAIN_LOCK], 'all', tx);
-  const known = await connection.execute<Array<{ entry_seq: number }>>(
-    `select entry_seq from audit_entry where tracking_number = ? and entry_seq in (${entries.map(() => '?').join(', ')})`,
-    [trackingNumber, ...entries.map((e) => e.seq)],
-    'all',
-    tx,
+  await sql('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
+  // After the lock, in a statement of its own: its snapshot must see the previous holder's rows.
+  const seen = await sql<{ head_seq: string | null; hash: string | null; entry_seq: number | null }>(
+    `(select seq::text as head_seq, hash, null::int as entry_seq from audit_entry order by seq desc limit 1)
+     union all
+     select null, null, entry_seq from audit_entry where tracking_number = $1 and entry_seq = any($2::int[])`,
+    [trackingNumber, entries.map((e) => e.seq)],
   );
-  const fresh = entries.filter((e) => !known.some((k) => Number(k.entry_seq) === e.seq));
+  const known = new Set(seen.flatMap((r) => (r.entry_seq === null ? [] : [Number(r.entry_seq)])));
+  const fresh = entries.filter((e) => !known.has(e.seq));
   if (!fresh.length) return;
-  const [head] = await connection.execute<Array<{ seq: string; hash: string }>>('select seq, hash from audit_entry order by seq desc limit 1', [], 'all', tx);
-  let seq = head ? Number(head.seq) : 0;
+  const head = seen.find((r) => r.head_seq !== null);
+  let seq = head ? Number(head.head_seq) : 0;
   let prevHash = head?.hash ?? GENESIS;
+  const rows: Array<ChainedRow & { prev_hash: string; hash: string }> = [];
   for (const { seq: entrySeq, entry } of fresh) {
     seq += 1;
     const row: ChainedRow = {
@@ -55,14 +56,16 @@ export async function appendToAuditChain(em: EntityManager, trackingNumber: stri
       detail: { ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.taskId ? { taskId: entry.taskId } : {}), ...(entry.detail ?? {}) },
     };
     const hash = rowHash(prevHash, row);
-    await connection.execute(
-      'insert into audit_entry (seq, tracking_number, entry_seq, at, kind, actor, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [seq, trackingNumber, entrySeq, row.at, row.kind, row.actor, JSON.stringify(row.detail), prevHash, hash],
-      'run',
-      tx,
-    );
+    rows.push({ ...row, prev_hash: prevHash, hash });
     prevHash = hash;
   }
+  // One statement for all of them; the rows travel as JSON, the hashes were computed above.
+  await sql(
+    `insert into audit_entry (seq, tracking_number, entry_seq, at, kind, actor, detail, prev_hash, hash)
+     select r.seq, r."trackingNumber", r."entrySeq", r.at, r.kind, r.actor, r.detail, r.prev_hash, r.hash
+       from jsonb_to_recordset($1::jsonb) as r(seq bigint, "trackingNumber" varchar, "entrySeq" int, at timestamptz, kind varchar, actor varchar, detail jsonb, prev_hash varchar, hash varchar)`,
+    [JSON.stringify(rows)],
+  );
 }
 
 export type ChainProblem =
