@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SignJWT, jwtVerify } from 'jose';
 import { DomainError } from '../engine/errors.js';
@@ -55,8 +55,20 @@ export async function issueToken(
     .sign(encode(secret));
 }
 
+/** The verification key, imported once per secret: importing it is most of what a verification costs. */
+const verificationKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+
+function verificationKey(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = verificationKeys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey('raw', encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    verificationKeys.set(secret, key);
+  }
+  return key;
+}
+
 async function verify(secret: string, token: string): Promise<Principal> {
-  const { payload } = await jwtVerify(token, encode(secret), { issuer: 'mohla', algorithms: ['HS256'] });
+  const { payload } = await jwtVerify(token, await verificationKey(secret), { issuer: 'mohla', algorithms: ['HS256'] });
   const role = payload.role as Role;
   if (!payload.sub || !ROLES.includes(role)) throw new Error('token without a subject or a known role');
   const offices = Array.isArray(payload.offices) ? payload.offices.filter((o): o is string => typeof o === 'string') : [];
