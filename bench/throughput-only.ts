@@ -12,6 +12,8 @@ import { machine } from './lib.js';
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 console.log(`# Mohla throughput, ${new Date().toISOString()}\n\nMachine: ${JSON.stringify(machine())}`);
 const stack = await startBenchStack(log);
+// For attaching a profiler (perf record -p) to the server while the comparison runs.
+log(`Temporal dev server: pid ${stack.temporal.process.pid}`);
 try {
   await runThroughput(stack, { seconds: Number(env('BENCH_THROUGHPUT_SECONDS')), concurrency: Number(env('BENCH_CLIENTS')) });
 } finally {
