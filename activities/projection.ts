@@ -2,8 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ApplicationState, Command, TaskState } from '../engine/application.js';
 import type { ApplicationRecord, TaskRecord } from '../db/entities.js';
 import { applicationRow, taskRow } from '../db/rows.js';
-import { inTransaction, query, type Sql } from '../db/sql.js';
-import { appendToAuditChain } from '../audit/chain.js';
+import { query } from '../db/sql.js';
+import { chainEntries } from '../audit/chain.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 
 export interface ProjectionChange {
@@ -74,23 +74,29 @@ const TIMELINE_COLUMNS = 'tracking_number, seq, at, kind, actor, step_id, task_i
 const NOTIFICATION_COLUMNS = 'key, tracking_number, template, recipients, context, status, created_at';
 
 /**
- * The whole projection of a transition in one statement: the application, its tasks, the timeline and
- * the notification outbox. It answers the notifications still to hand to the queue: the ones it
- * inserted, and any an earlier attempt inserted but did not queue (the second branch's snapshot
+ * The whole projection of a transition in one statement, so one round trip and one implicit
+ * transaction: the application, its tasks, the timeline, the notification outbox, then the audit
+ * chain. The `written` subquery (kept apart by `offset 0`) finishes every row write before the chain
+ * is appended: the chain's lock is always taken last, after any row lock, as in a transaction that
+ * writes the rows first. The statement answers the notifications still to hand to the queue: the ones
+ * it inserted, and any an earlier attempt inserted but did not queue (the second branch's snapshot
  * predates this statement's inserts, so nothing is listed twice).
  */
 const PROJECTION_STATEMENT = `with
-  application_row as (${upsertByRevision('application', 'tracking_number', Object.keys(APPLICATION_COLUMNS), 'jsonb_populate_record(null::application, $1::jsonb)')}),
-  task_rows as (${upsertByRevision('task', 'id', Object.keys(TASK_COLUMNS), 'jsonb_populate_recordset(null::task, $2::jsonb)')}),
+  application_row as (${upsertByRevision('application', 'tracking_number', Object.keys(APPLICATION_COLUMNS), 'jsonb_populate_record(null::application, $1::jsonb)')} returning 1),
+  task_rows as (${upsertByRevision('task', 'id', Object.keys(TASK_COLUMNS), 'jsonb_populate_recordset(null::task, $2::jsonb)')} returning 1),
   timeline_rows as (
     insert into timeline_entry (${TIMELINE_COLUMNS}) select ${TIMELINE_COLUMNS} from jsonb_populate_recordset(null::timeline_entry, $3::jsonb)
-    on conflict (tracking_number, seq) do nothing),
+    on conflict (tracking_number, seq) do nothing returning 1),
   notification_rows as (
     insert into notification (${NOTIFICATION_COLUMNS}) select ${NOTIFICATION_COLUMNS} from jsonb_populate_recordset(null::notification, $4::jsonb)
     on conflict (key) do nothing returning key)
-select key from notification_rows
-union all
-select key from notification where key = any($5::text[]) and status = 'pending' and queued_at is null`;
+select written.waiting, audit_chain_append($6, $7::jsonb) as appended
+  from (select array(select key from notification_rows
+                     union all
+                     select key from notification where key = any($5::text[]) and status = 'pending' and queued_at is null) as waiting,
+               (select count(*) from application_row) + (select count(*) from task_rows) + (select count(*) from timeline_rows) as rows
+        offset 0) as written`;
 
 /**
  * Hands the transition's new outbox rows to the notification queue, job id = business key. Redis being
@@ -111,7 +117,7 @@ async function handOverNotifications(orm: MikroORM, queues: NotificationQueues, 
 export function createProjectionActivities(deps: { orm: MikroORM; notifications?: NotificationQueues }) {
   return {
     /**
-     * Writes one transition of an application into the projections, in one transaction. Idempotent: a
+     * Writes one transition of an application into the projections, in one statement. Idempotent: a
      * retry writes the same rows, and a write older than the stored revision changes nothing.
      */
     async recordProjection(change: ProjectionChange): Promise<void> {
@@ -125,38 +131,37 @@ export function createProjectionActivities(deps: { orm: MikroORM; notifications?
       }
       const timeline = commands.flatMap((c) => (c.type === 'timeline' ? [{ seq: c.seq, entry: c.entry }] : []));
       const notifications = commands.flatMap((c) => (c.type === 'notify' ? [c] : []));
-      const waiting = await inTransaction(deps.orm, async (sql: Sql) => {
-        const rows = await sql<{ key: string }>(PROJECTION_STATEMENT, [
-          JSON.stringify(byColumn(applicationRow(state, change.procedureHash, now), APPLICATION_COLUMNS)),
-          JSON.stringify([...changed.values()].map((task) => byColumn(taskRow(state, task, now), TASK_COLUMNS))),
-          JSON.stringify(
-            timeline.map(({ seq, entry }) => ({
-              tracking_number: state.trackingNumber,
-              seq,
-              at: entry.at,
-              kind: entry.kind,
-              actor: entry.actor ?? null,
-              step_id: entry.stepId ?? null,
-              task_id: entry.taskId ?? null,
-              detail: entry.detail ?? {},
-            })),
-          ),
-          JSON.stringify(
-            notifications.map((c) => ({
-              key: c.key,
-              tracking_number: state.trackingNumber,
-              template: c.template,
-              recipients: c.recipients,
-              context: c.context,
-              status: 'pending',
-              created_at: now,
-            })),
-          ),
-          notifications.map((c) => c.key),
-        ]);
-        await appendToAuditChain(sql, state.trackingNumber, timeline);
-        return rows.map((r) => r.key);
-      });
+      const [written] = await query<{ waiting: string[] }>(deps.orm, PROJECTION_STATEMENT, [
+        JSON.stringify(byColumn(applicationRow(state, change.procedureHash, now), APPLICATION_COLUMNS)),
+        JSON.stringify([...changed.values()].map((task) => byColumn(taskRow(state, task, now), TASK_COLUMNS))),
+        JSON.stringify(
+          timeline.map(({ seq, entry }) => ({
+            tracking_number: state.trackingNumber,
+            seq,
+            at: entry.at,
+            kind: entry.kind,
+            actor: entry.actor ?? null,
+            step_id: entry.stepId ?? null,
+            task_id: entry.taskId ?? null,
+            detail: entry.detail ?? {},
+          })),
+        ),
+        JSON.stringify(
+          notifications.map((c) => ({
+            key: c.key,
+            tracking_number: state.trackingNumber,
+            template: c.template,
+            recipients: c.recipients,
+            context: c.context,
+            status: 'pending',
+            created_at: now,
+          })),
+        ),
+        notifications.map((c) => c.key),
+        state.trackingNumber,
+        JSON.stringify(chainEntries(state.trackingNumber, timeline)),
+      ]);
+      const waiting = written?.waiting ?? [];
       if (waiting.length && deps.notifications) await handOverNotifications(deps.orm, deps.notifications, waiting);
     },
   };

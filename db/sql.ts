@@ -37,19 +37,3 @@ export async function withSql<T>(orm: MikroORM, work: (sql: Sql) => Promise<T>):
 export function query<R extends QueryResultRow = Record<string, unknown>>(orm: MikroORM, text: string, values?: unknown[]): Promise<R[]> {
   return withSql(orm, (sql) => sql<R>(text, values));
 }
-
-/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-export function inTransaction<T>(orm: MikroORM, work: (sql: Sql) => Promise<T>): Promise<T> {
-  return withSql(orm, async (sql) => {
-    await sql('begin');
-    try {
-      const result = await work(sql);
-      await sql('commit');
-      return result;
-    } catch (err) {
-      // On a broken connection the rollback fails too; the server has rolled back already.
-      await sql('rollback').catch(() => undefined);
-      throw err;
-    }
-  });
-}
