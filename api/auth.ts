@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SignJWT, jwtVerify } from 'jose';
 import { DomainError } from '../engine/errors.js';
@@ -56,12 +56,56 @@ export async function issueToken(
     .sign(encode(secret));
 }
 
-async function verify(secret: string, token: string): Promise<Principal> {
-  const { payload } = await jwtVerify(token, encode(secret), { issuer: 'mohla', algorithms: ['HS256'] });
+/** The verification key, imported once per secret: importing it is most of what a verification costs. */
+const verificationKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+
+function verificationKey(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = verificationKeys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey('raw', encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    verificationKeys.set(secret, key);
+  }
+  return key;
+}
+
+async function verify(secret: string, token: string): Promise<{ principal: Principal; expiresAtMs: number }> {
+  const { payload } = await jwtVerify(token, await verificationKey(secret), { issuer: 'mohla', algorithms: ['HS256'] });
   const role = payload.role as Role;
   if (!payload.sub || !ROLES.includes(role)) throw new Error('token without a subject or a known role');
   const offices = Array.isArray(payload.offices) ? payload.offices.filter((o): o is string => typeof o === 'string') : [];
-  return { sub: payload.sub, role, offices, ...(typeof payload.name === 'string' ? { name: payload.name } : {}) };
+  return {
+    principal: { sub: payload.sub, role, offices, ...(typeof payload.name === 'string' ? { name: payload.name } : {}) },
+    // Tokens carry an expiry (issueToken sets one); one without is not kept below.
+    expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
+  };
+}
+
+/**
+ * Tokens already verified, until they expire. A client sends the same token with every request for
+ * hours, and checking its signature again is most of what authenticating a request costs. Keyed by the
+ * whole token, so only that very token, once verified, is taken; bounded, the oldest forgotten first.
+ */
+export class VerifiedTokens {
+  private readonly tokens = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(token: string, nowMs: number): Principal | undefined {
+    const known = this.tokens.get(token);
+    if (!known) return undefined;
+    if (known.expiresAtMs <= nowMs) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    // A copy: a handler changing its request's principal must not change the next request's.
+    return { ...known.principal, offices: [...known.principal.offices] };
+  }
+
+  set(token: string, principal: Principal, expiresAtMs: number, nowMs: number): void {
+    if (expiresAtMs <= nowMs) return;
+    if (this.tokens.size >= this.capacity) this.tokens.delete(this.tokens.keys().next().value as string);
+    this.tokens.set(token, { principal, expiresAtMs });
+  }
 }
 
 function unauthorized(detail: string): DomainError {
@@ -76,6 +120,7 @@ const PUBLIC_PREFIXES = ['/docs', ...WEB_PREFIXES];
  * 401 without a valid token, 403 with a valid token whose role the route does not admit.
  */
 export function registerAuth(app: FastifyInstance, secret: string): void {
+  const verified = new VerifiedTokens();
   app.decorate('routePolicies', [] as RoutePolicy[]);
   app.addHook('onRoute', (route) => {
     if (PUBLIC_PREFIXES.some((prefix) => route.url.startsWith(prefix))) {
@@ -94,10 +139,16 @@ export function registerAuth(app: FastifyInstance, secret: string): void {
     if (header) {
       const [scheme, token] = header.split(' ');
       if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthorized('Send the token as "Authorization: Bearer <token>".');
-      try {
-        request.principal = await verify(secret, token);
-      } catch {
-        throw unauthorized('The token is not valid or has expired.');
+      const now = Date.now();
+      request.principal = verified.get(token, now);
+      if (!request.principal) {
+        try {
+          const { principal, expiresAtMs } = await verify(secret, token);
+          verified.set(token, principal, expiresAtMs, now);
+          request.principal = { ...principal, offices: [...principal.offices] };
+        } catch {
+          throw unauthorized('The token is not valid or has expired.');
+        }
       }
     }
     if (!access || access === 'public') return;

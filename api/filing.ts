@@ -1,12 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { ApplicationInput, PinnedProcedure } from '../engine/application.js';
+import { LEGAL_DEADLINE, type ApplicationInput, type PinnedProcedure } from '../engine/application.js';
+import { projectDeadline } from '../engine/deadline-projection.js';
+import { filingProjectionRequests, type PrefetchedProjection } from '../engine/filing-projections.js';
+import { DEFAULT_CALENDAR } from '../registry/calendars.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import { trackingNumberFromBytes } from '../engine/tracking-number.js';
 import { IdempotentFiling } from '../db/entities.js';
-import { confirmFiling, PROCEDURE_WORKFLOW } from '../workflows/messages.js';
+import { confirmFiling, PROCEDURE_WORKFLOW, WORKFLOW_VERSION } from '../workflows/messages.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import type { ApiContext } from './context.js';
 import type { ApplicationView } from './answers.js';
@@ -25,6 +28,22 @@ export interface Filing {
   application: ApplicationView;
   /** True when an earlier identical request (same Idempotency-Key) had already filed it. */
   replayed: boolean;
+}
+
+/**
+ * The deadlines the filing starts, projected here on the current calendar so that the workflow need
+ * not run a local activity for each (engine/filing-projections.ts). Should that fail, the workflow
+ * projects them itself, as it does for every later deadline.
+ */
+async function projectFilingDeadlines(ctx: ApiContext, input: ApplicationInput): Promise<PrefetchedProjection[]> {
+  try {
+    const requests = filingProjectionRequests(input);
+    if (!requests.length) return [];
+    const calendar = await ctx.calendars.current(DEFAULT_CALENDAR);
+    return requests.map(({ deadlineId, request }) => ({ deadlineId, request, projection: projectDeadline(request, calendar) }));
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -64,7 +83,10 @@ export async function fileApplication(ctx: ApiContext, request: FilingRequest): 
     citizen: request.citizen,
     filedBy: request.filedBy,
     filedAt: new Date().toISOString(),
+    workflowVersion: WORKFLOW_VERSION,
   };
+  input.filingProjections = await projectFilingDeadlines(ctx, input);
+  const legal = input.filingProjections.find((p) => p.deadlineId === LEGAL_DEADLINE);
   const start = new WithStartWorkflowOperation(PROCEDURE_WORKFLOW, {
     workflowId: trackingNumber,
     taskQueue: ctx.taskQueue,
@@ -79,6 +101,7 @@ export async function fileApplication(ctx: ApiContext, request: FilingRequest): 
       { key: searchAttributes.office, value: request.officeId },
       { key: searchAttributes.status, value: 'open' },
       { key: searchAttributes.trackingNumber, value: trackingNumber },
+      ...(legal ? [{ key: searchAttributes.dueAt, value: new Date(legal.projection.dueInstantMs) }] : []),
     ]),
   });
   const state = await ctx.temporal.workflow.executeUpdateWithStart(confirmFiling, {

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { canonicalJson } from '../engine/canonical-json.js';
 import type { TimelineEntry } from '../engine/application.js';
 
 /** The hash that starts the chain. */
 export const GENESIS = '0'.repeat(64);
-/** One chain, one writer at a time: appends take this transaction-scoped advisory lock. */
-const CHAIN_LOCK = 0x6d6f686c61; // "mohla"
+// One chain, one writer at a time: the database's audit_chain_append() takes a transaction-scoped
+// advisory lock, 0x6d6f686c61 ("mohla"), before it reads the head.
 
 export interface ChainedRow {
   seq: number;
@@ -23,30 +22,30 @@ export function rowHash(prevHash: string, row: ChainedRow): string {
   return createHash('sha256').update(`${prevHash}\n${canonicalJson(row)}`).digest('hex');
 }
 
+/** What the database's audit_chain_append() takes for one entry (migrations/Migration20261121101500.ts). */
+export interface ChainEntry {
+  entrySeq: number;
+  at: string;
+  kind: string;
+  actor: string | null;
+  detail: Record<string, unknown>;
+  /** The row's canonical text before and after its position in the chain, which the database fills in. */
+  textBefore: string;
+  textAfter: string;
+}
+
+/** Stands for the position while the canonical text is cut around it; never a real position. */
+const POSITION = -1;
+
 /**
- * Appends an application's timeline entries to the chain, inside the caller's transaction. A retried
- * projection finds its entries already there (unique application + entry number) and appends nothing.
+ * An application's timeline entries as the database appends them, inside the projection's statement:
+ * it takes the chain's lock, numbers and hashes each entry not there yet (a retried projection finds
+ * its entries there and appends nothing). The text hashed is the one rowHash() hashes.
  */
-export async function appendToAuditChain(em: EntityManager, trackingNumber: string, entries: Array<{ seq: number; entry: TimelineEntry }>): Promise<void> {
-  if (!entries.length) return;
-  const connection = em.getConnection();
-  const tx = em.getTransactionContext();
-  await connection.execute('select pg_advisory_xact_lock(?)', [CHAIN_LOCK], 'all', tx);
-  const known = await connection.execute<Array<{ entry_seq: number }>>(
-    `select entry_seq from audit_entry where tracking_number = ? and entry_seq in (${entries.map(() => '?').join(', ')})`,
-    [trackingNumber, ...entries.map((e) => e.seq)],
-    'all',
-    tx,
-  );
-  const fresh = entries.filter((e) => !known.some((k) => Number(k.entry_seq) === e.seq));
-  if (!fresh.length) return;
-  const [head] = await connection.execute<Array<{ seq: string; hash: string }>>('select seq, hash from audit_entry order by seq desc limit 1', [], 'all', tx);
-  let seq = head ? Number(head.seq) : 0;
-  let prevHash = head?.hash ?? GENESIS;
-  for (const { seq: entrySeq, entry } of fresh) {
-    seq += 1;
+export function chainEntries(trackingNumber: string, entries: Array<{ seq: number; entry: TimelineEntry }>): ChainEntry[] {
+  return entries.map(({ seq: entrySeq, entry }) => {
     const row: ChainedRow = {
-      seq,
+      seq: POSITION,
       trackingNumber,
       entrySeq,
       at: new Date(entry.at).toISOString(),
@@ -54,15 +53,19 @@ export async function appendToAuditChain(em: EntityManager, trackingNumber: stri
       actor: entry.actor ?? null,
       detail: { ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.taskId ? { taskId: entry.taskId } : {}), ...(entry.detail ?? {}) },
     };
-    const hash = rowHash(prevHash, row);
-    await connection.execute(
-      'insert into audit_entry (seq, tracking_number, entry_seq, at, kind, actor, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [seq, trackingNumber, entrySeq, row.at, row.kind, row.actor, JSON.stringify(row.detail), prevHash, hash],
-      'run',
-      tx,
-    );
-    prevHash = hash;
-  }
+    const text = canonicalJson(row);
+    // Keys are sorted and "trackingNumber" is the only one after "seq": the last match is the position.
+    const at = text.lastIndexOf(`"seq":${POSITION}`) + '"seq":'.length;
+    return {
+      entrySeq,
+      at: row.at,
+      kind: row.kind,
+      actor: row.actor,
+      detail: row.detail,
+      textBefore: text.slice(0, at),
+      textAfter: text.slice(at + String(POSITION).length),
+    };
+  });
 }
 
 export type ChainProblem =

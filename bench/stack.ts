@@ -16,7 +16,7 @@ import { buildApp } from '../api/app.js';
 import { issueToken, type Role } from '../api/auth.js';
 import { migrate, openOrm } from '../db/orm.js';
 import { FileSystemStorage } from '../documents/storage.js';
-import { loadConfig, PROJECT_ROOT } from '../infra/config.js';
+import { env, loadConfig, PROJECT_ROOT } from '../infra/config.js';
 import { ensurePostgres, ensureRedis } from '../infra/services.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer, stopChild, type DevServer } from '../infra/temporal-server.js';
@@ -59,7 +59,9 @@ export interface BenchStack {
 }
 
 function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerHandle> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'worker-process.ts'), JSON.stringify(options)], {
+  // NODE_OPTIONS cannot carry --cpu-prof: the profile of a worker is asked for on its command line.
+  const profile = env('BENCH_PROFILE') === '1' ? ['--cpu-prof', '--cpu-prof-dir', path.join(PROJECT_ROOT, 'bench', 'results', 'profiles', options.kind)] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(PROJECT_ROOT, 'bench', 'worker-process.ts'), JSON.stringify(options)], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { ApplicationInput, PinnedProcedure } from '../engine/application.js';
 import { trackingNumberFromBytes } from '../engine/tracking-number.js';
-import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';
+import { PROCEDURE_WORKFLOW, WORKFLOW_VERSION } from '../workflows/messages.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { bar, distribution, ms, pool, sleep, table, writeResult } from './lib.js';
 import { BENCH_OFFICE, expiring } from './definitions.js';
@@ -62,6 +62,7 @@ export async function runTimers(stack: BenchStack, options: TimersOptions) {
         citizen: `citizen-timers-${i}`,
         filedBy: `citizen-timers-${i}`,
         filedAt: new Date().toISOString(),
+        workflowVersion: WORKFLOW_VERSION,
       };
       await stack.client.workflow.start(PROCEDURE_WORKFLOW, {
         workflowId: trackingNumber,

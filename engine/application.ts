@@ -15,6 +15,7 @@ import type {
 } from './definition.generated.js';
 import { DomainError } from './errors.js';
 import type { LedgerEntry } from './deadline.js';
+import type { PrefetchedProjection } from './filing-projections.js';
 import { evaluate, isTrue, type Expression } from './expression.js';
 
 export type Outcome = EndStep['outcome'];
@@ -37,6 +38,13 @@ export interface ApplicationInput {
   filedAt: string;
   /** The citizen the application belongs to (differs from filedBy at a counter). */
   citizen?: string;
+  /**
+   * The workflow behaviours the application started with (WORKFLOW_VERSION in workflows/messages.ts):
+   * a new history chooses them by this number rather than by patch markers. Absent in older histories.
+   */
+  workflowVersion?: number;
+  /** The filing's deadlines, projected by the API when it filed (engine/filing-projections.ts). */
+  filingProjections?: PrefetchedProjection[];
 }
 
 export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';

@@ -13,6 +13,7 @@ import {
   type DeadlineProjection,
 } from './application.js';
 import type { DeadlineProjectionRequest } from './deadline-projection.js';
+import { projectionRequest } from './filing-projections.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 
 export type ServiceOutcome = { ok: true; result: unknown } | { ok: false; error: string };
@@ -70,9 +71,8 @@ export class ApplicationMachine {
       this.state = transition.state;
       for (const command of transition.commands) {
         if (command.type === 'projectDeadline') {
-          const { deadlineId, type: _type, ...request } = command;
-          const projection = await this.effects.projectDeadline(request);
-          pending.push({ type: 'deadlineProjected', deadlineId, projection, at: this.effects.now() });
+          const projection = await this.effects.projectDeadline(projectionRequest(command));
+          pending.push({ type: 'deadlineProjected', deadlineId: command.deadlineId, projection, at: this.effects.now() });
         } else if (command.type === 'runService') {
           const outcome = await this.effects.runService(command);
           pending.push(

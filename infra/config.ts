@@ -53,6 +53,7 @@ export const ENVIRONMENT = {
   },
   BENCH_THROUGHPUT_SECONDS: { default: '60', doc: '`npm run bench` only: how long each side of the throughput comparison runs.' },
   BENCH_CLIENTS: { default: '16', doc: '`npm run bench` only: concurrent clients in the throughput comparison.' },
+  BENCH_PROFILE: { default: '', doc: '`npm run bench` only: `1` writes V8 CPU profiles of the worker processes to bench/results/profiles/.' },
   NODE_ENV: { default: 'development', doc: '`production` turns development conveniences off.' },
   LOG_LEVEL: { default: 'info', doc: 'API and worker log level (fatal, error, warn, info, debug).' },
 } as const satisfies Record<string, { default: string; doc: string }>;

@@ -7,6 +7,7 @@ import { Migration20261121072528 } from './Migration20261121072528.js';
 import { Migration20261121072935 } from './Migration20261121072935.js';
 import { Migration20261121075606 } from './Migration20261121075606.js';
 import { Migration20261121100500 } from './Migration20261121100500.js';
+import { Migration20261121101500 } from './Migration20261121101500.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121064621', class: Migration20261121064621 },
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121072935', class: Migration20261121072935 },
   { name: 'Migration20261121075606', class: Migration20261121075606 },
   { name: 'Migration20261121100500', class: Migration20261121100500 },
+  { name: 'Migration20261121101500', class: Migration20261121101500 },
 ];

@@ -243,13 +243,6 @@ export class NotificationStore {
     return rows.map((r) => r.key);
   }
 
-  /** Of these keys, the ones still waiting to be queued. */
-  async stillToQueue(keys: string[]): Promise<string[]> {
-    if (!keys.length) return [];
-    const rows = await this.orm.em.fork().find(Notification, { key: { $in: keys }, status: 'pending', queuedAt: null }, { fields: ['key'] });
-    return rows.map((r) => r.key);
-  }
-
   async markQueued(keys: string[]): Promise<void> {
     if (!keys.length) return;
     await this.orm.em.fork().nativeUpdate(Notification, { key: { $in: keys }, queuedAt: null }, { queuedAt: new Date() });

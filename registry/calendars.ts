@@ -5,6 +5,7 @@ import { checkCalendar, type Calendar, type Closure, type DatedHoliday } from '.
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import { CalendarVersion, type CalendarVersionRecord } from '../db/entities.js';
+import { query } from '../db/sql.js';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
 
@@ -63,9 +64,11 @@ export class CalendarStore {
   }
 
   async current(id = DEFAULT_CALENDAR): Promise<Calendar> {
-    const row = await this.orm.em.fork().findOne(CalendarVersion, { calendarId: id }, { orderBy: { version: 'desc' } });
-    if (!row) throw new DomainError('calendar_not_found', `No calendar "${id}" is loaded.`);
-    return this.versions.get(`${id}@${row.version}`) ?? this.remember(row);
+    // Every deadline projection asks: only the version number is read, the content once per version.
+    const [latest] = await query<{ version: number | null }>(this.orm, 'select max(version) as version from calendar_version where calendar_id = $1', [id]);
+    const calendar = latest?.version === null || latest?.version === undefined ? undefined : await this.get(id, latest.version);
+    if (!calendar) throw new DomainError('calendar_not_found', `No calendar "${id}" is loaded.`);
+    return calendar;
   }
 
   async get(id: string, version: number): Promise<Calendar | undefined> {

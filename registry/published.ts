@@ -4,6 +4,7 @@ import type { PinnedProcedure } from '../engine/application.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { DomainError } from '../engine/errors.js';
 import { ProcedureVersion, type ProcedureVersionRecord } from '../db/entities.js';
+import { query } from '../db/sql.js';
 import { hashDefinition, loadProcedureFolder, validateDefinition, type DefinitionFileError } from './catalogue.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
 
@@ -42,15 +43,15 @@ export class ProcedureRegistry {
   }
 
   async get(id: string, version?: number): Promise<PinnedProcedure | undefined> {
-    if (version !== undefined) {
-      const known = this.pinned.get(`${id}@${version}`);
-      if (known) return known;
+    if (version === undefined) {
+      // Every filing asks for the latest: only its number is read, the definition once per version.
+      const [latest] = await query<{ version: number | null }>(this.orm, 'select max(version) as version from procedure_version where procedure_id = $1', [id]);
+      if (latest?.version === null || latest?.version === undefined) return undefined;
+      version = latest.version;
     }
-    const em = this.orm.em.fork();
-    const row =
-      version === undefined
-        ? await em.findOne(ProcedureVersion, { procedureId: id }, { orderBy: { version: 'desc' } })
-        : await em.findOne(ProcedureVersion, { procedureId: id, version });
+    const known = this.pinned.get(`${id}@${version}`);
+    if (known) return known;
+    const row = await this.orm.em.fork().findOne(ProcedureVersion, { procedureId: id, version });
     return row ? this.remember(pin(row)) : undefined;
   }
 

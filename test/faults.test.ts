@@ -117,15 +117,26 @@ describe('faults', () => {
     const stack = await newStack();
     const { citizen, agent, office } = await people(stack, `annex-pgcut-${stack.id}`);
     const dbName = new URL(stack.databaseUrl).pathname.slice(1);
+    const sql = (text: string) => stack.orm.em.fork().getConnection().execute(text);
+    // A projection is one statement of a few milliseconds: slowed down here so that the cuts find some.
+    await sql(`create function slow_projection() returns trigger language plpgsql as $$ begin perform pg_sleep(0.03); return null; end $$`);
+    await sql('create trigger slow_projection before insert on timeline_entry for each statement execute function slow_projection()');
     let cutting = true;
+    let cuts = 0;
     const cutter = (async () => {
-      while (cutting) {
-        // The test's own admin connection lives in another database, so it survives the cuts.
-        await stack.orm.em.fork().getConnection().execute(
-          `select pg_terminate_backend(pid) from pg_stat_activity where datname = ? and pid <> pg_backend_pid() and state = 'idle in transaction'`,
+      // A few cuts: a projection cut at every retry would back off past the test's time.
+      while (cutting && cuts < 4) {
+        // The cutter spares its own connection. A projection is cut while its statement runs, other
+        // writes between their statements; one connection at a time, so that retries get through.
+        const cut = await stack.orm.em.fork().getConnection().execute(
+          `select pg_terminate_backend(pid) from (
+             select pid from pg_stat_activity where datname = ? and pid <> pg_backend_pid()
+                and (state = 'idle in transaction' or (state = 'active' and query like 'with%application_row as (insert into application %'))
+              limit 1) as victim`,
           [dbName],
-        ).catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 20));
+        ).catch(() => []);
+        cuts += (cut as unknown[]).length;
+        await new Promise((r) => setTimeout(r, 50));
       }
     })();
     const filed = await Promise.all(
@@ -136,6 +147,8 @@ describe('faults', () => {
     await Promise.all(filed.map((f) => persist(() => agent({ method: 'POST', url: `/tasks/${f.tasks[0]!.id}/complete`, payload: { outcome: 'approve' } }))));
     cutting = false;
     await cutter;
+    await sql('drop trigger slow_projection on timeline_entry');
+    expect(cuts).toBeGreaterThan(0);
     for (const f of filed) {
       const state = (await stack.client.workflow.getHandle(f.trackingNumber).query(applicationStatus)) as ApplicationState;
       const row = await eventually(async () => {

@@ -77,6 +77,12 @@ describe('histories recorded by earlier code', () => {
     const reports = await collect([recorded], { codePath: stack.workflowBundlePath });
     expect(reports).toEqual([expect.objectContaining({ workflowId: 'CAQG-NRTF-A', ok: true, recordedOutcome: 'approved', replayedOutcome: 'approved' })]);
   });
+
+  it('still replay: a history from before workflow versions, whose local projection is behind a patch marker', async () => {
+    const recorded = readHistoryFile(path.join(PROJECT_ROOT, 'test/fixtures/histories/residence-certificate-local-projection-patched.json'));
+    const reports = await collect([recorded], { codePath: stack.workflowBundlePath });
+    expect(reports).toEqual([expect.objectContaining({ workflowId: 'J6YR-2HED-6', ok: true, recordedOutcome: 'approved', replayedOutcome: 'approved' })]);
+  });
 });
 
 describe('replay and history through the API', () => {

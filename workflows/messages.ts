@@ -69,3 +69,13 @@ export interface LegalDeadlineStatus {
 export const legalDeadline = defineQuery<LegalDeadlineStatus | null>('legalDeadline');
 
 export const PROCEDURE_WORKFLOW = 'procedureWorkflow';
+
+/**
+ * The behaviours a workflow started now has, sent in its input (`workflowVersion`). Choosing them by
+ * input rather than by `patched()` matters here: each patched() call costs every new application a
+ * marker and a TemporalChangeVersion search-attribute upsert — two history events and a visibility
+ * write. A history without a version predates this and keeps its patch checks as recorded.
+ *
+ * 1: the projection is written from a local activity.
+ */
+export const WORKFLOW_VERSION = 1;

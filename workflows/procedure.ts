@@ -10,6 +10,7 @@ import {
   type ApplicationState,
 } from '../engine/application.js';
 import { DomainError } from '../engine/errors.js';
+import { PrefetchedProjections } from '../engine/filing-projections.js';
 import { ApplicationMachine, type Effects } from '../engine/machine.js';
 import type { Activities } from '../activities/index.js';
 import {
@@ -52,7 +53,10 @@ const { recordProjection: recordProjectionLocally } = wf.proxyLocalActivities<Ac
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** Histories begun before the projection became a local activity keep replaying the regular one. */
+/**
+ * Histories begun before the projection became a local activity keep replaying the regular one; those
+ * begun after, and before workflow versions, carry this patch marker.
+ */
 const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
 
 /** A domain error becomes an ApplicationFailure: the update fails, the workflow carries on. */
@@ -71,9 +75,16 @@ function nowIso(): string {
 export async function procedureWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const definition = input.procedure.definition;
   let dueAt: string | undefined;
+  // The API sets the due date at the start when it projected the legal deadline itself; histories
+  // started before have none there and upsert it as they always did.
+  const dueAtAtStart = wf.workflowInfo().typedSearchAttributes.get(searchAttributes.dueAt)?.getTime();
+  const prefetched = new PrefetchedProjections(input.filingProjections);
 
   const effects: Effects = {
-    projectDeadline: (request) => projectDeadline(request),
+    projectDeadline: (request) => {
+      const known = prefetched.take(request);
+      return known ? Promise.resolve(known) : projectDeadline(request);
+    },
     async runService(command) {
       const retry = command.retry as wf.RetryPolicy | undefined;
       const activities = retry
@@ -87,12 +98,14 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
     },
     async record(state, commands) {
       const change = { state, commands, procedureHash: input.procedure.hash };
-      await (wf.patched(PROJECTION_AS_LOCAL_ACTIVITY) ? recordProjectionLocally(change) : recordProjection(change));
+      const local = (input.workflowVersion ?? 0) >= 1 || wf.patched(PROJECTION_AS_LOCAL_ACTIVITY);
+      await (local ? recordProjectionLocally(change) : recordProjection(change));
       const legal = state.deadlines[LEGAL_DEADLINE]?.projection;
       const updates: SearchAttributeUpdatePair[] = [];
       if (legal && legal.dueAt !== dueAt) {
+        const setAtStart = dueAt === undefined && legal.dueInstantMs === dueAtAtStart;
         dueAt = legal.dueAt;
-        updates.push({ key: searchAttributes.dueAt, value: new Date(legal.dueInstantMs) });
+        if (!setAtStart) updates.push({ key: searchAttributes.dueAt, value: new Date(legal.dueInstantMs) });
       }
       if (commands.some((c) => c.type === 'closeApplication')) {
         updates.push({ key: searchAttributes.status, value: 'closed' });

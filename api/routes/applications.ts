@@ -108,13 +108,14 @@ export async function receiptDocuments(ctx: ApiContext, view: ApplicationView): 
   }));
 }
 
-export async function receiptOf(ctx: ApiContext, view: ApplicationView) {
+/** The receipt; `documents` when the caller already knows them (none, for an application filed just now). */
+export async function receiptOf(ctx: ApiContext, view: ApplicationView, documents?: ReceiptDocument[]) {
   const procedure = await ctx.procedures.get(view.procedure.id, view.procedure.version);
   return buildReceipt(view, {
     pin: receiptPin(ctx.secret, view.trackingNumber),
     title: procedure?.definition.title ?? { ar: view.procedure.id, fr: view.procedure.id, en: view.procedure.id },
     filedBy: view.filedBy,
-    documents: await receiptDocuments(ctx, view),
+    documents: documents ?? (await receiptDocuments(ctx, view)),
   });
 }
 
@@ -168,19 +169,23 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (formErrors.length || !body.officeId) {
         throw new DomainError('invalid_input', formErrors.map((e) => `${e.pointer} ${e.message}`).join('; '), formErrors);
       }
+      const idempotencyKey = request.headers['idempotency-key'];
       const { application, replayed } = await fileApplication(ctx, {
         procedure,
         officeId: body.officeId,
         data: body.data as Record<string, unknown>,
         citizen,
         filedBy: principal.sub,
-        ...(request.headers['idempotency-key'] ? { idempotencyKey: request.headers['idempotency-key'] } : {}),
+        ...(idempotencyKey ? { idempotencyKey } : {}),
       });
+      // Without a key the tracking number was drawn at random just now: no document can be attached to
+      // it yet. With one, an earlier attempt may have filed it and documents may have followed.
+      const documents = idempotencyKey ? undefined : [];
       return reply
         .status(replayed ? 200 : 201)
         .header('location', `/applications/${application.trackingNumber}`)
         .header('idempotent-replayed', String(replayed))
-        .send({ ...application, receipt: await receiptOf(ctx, application) });
+        .send({ ...application, receipt: await receiptOf(ctx, application, documents) });
     },
   );
 

@@ -1,0 +1,39 @@
+/**
+ * Plain parameterised SQL on a connection of the ORM's own pool, for the paths that run for every
+ * application (the projection write, the API's look-ups): there the query builder and entity hydration
+ * cost more CPU than PostgreSQL spends on the queries. Same pool, same limits, same connection checks.
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { ClientBase, QueryResultRow } from 'pg';
+
+/** The pool knex keeps for MikroORM: acquire and release are what knex itself uses for its queries. */
+interface KnexPoolClient {
+  acquireConnection(): Promise<ClientBase>;
+  releaseConnection(connection: ClientBase): Promise<void>;
+}
+
+function poolOf(orm: MikroORM): KnexPoolClient {
+  return orm.em.getConnection().getKnex().client as unknown as KnexPoolClient;
+}
+
+export type Sql = <R extends QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]) => Promise<R[]>;
+
+/**
+ * Runs `work` on one pooled connection. A connection that broke (the server ended it) is marked by knex's
+ * own error listener and dropped from the pool when next acquired, as with any knex query.
+ */
+export async function withSql<T>(orm: MikroORM, work: (sql: Sql) => Promise<T>): Promise<T> {
+  const pool = poolOf(orm);
+  const connection = await pool.acquireConnection();
+  const sql: Sql = async (text, values) => (await connection.query(text, values as unknown[])).rows;
+  try {
+    return await work(sql);
+  } finally {
+    await pool.releaseConnection(connection);
+  }
+}
+
+/** One query on a pooled connection. */
+export function query<R extends QueryResultRow = Record<string, unknown>>(orm: MikroORM, text: string, values?: unknown[]): Promise<R[]> {
+  return withSql(orm, (sql) => sql<R>(text, values));
+}
