@@ -94,7 +94,7 @@ const M = {
   nothingYet: { ar: 'لا شيء بعد.', fr: "Rien pour l'instant.", en: 'Nothing yet.' },
   budgetIs: { ar: 'الأجل:', fr: 'Délai :', en: 'Deadline:' },
   howComputed: { ar: 'كيف حسب هذا التاريخ (بالتفصيل)', fr: 'Comment cette date est calculée (détail)', en: 'How this date is computed (detail)' },
-  clockStopped: { ar: 'الأجل متوقف في انتظار وثائقك', fr: 'délai suspendu en attente de vos pièces', en: 'clock stopped while documents are awaited' },
+  clockStopped: { ar: 'الأجل متوقف في انتظار الوثائق', fr: 'délai suspendu en attente des pièces', en: 'clock stopped while documents are awaited' },
   expired: { ar: 'انقضى الأجل', fr: 'délai expiré', en: 'deadline passed' },
   ledgerStarted: { ar: 'بداية احتساب الأجل', fr: 'Début du délai', en: 'Deadline started' },
   ledgerPaused: { ar: 'توقف الأجل (طلب وثائق)', fr: 'Délai suspendu (pièces demandées)', en: 'Clock stopped (documents asked for)' },
