@@ -18,8 +18,9 @@ export const WEB_PREFIXES = ['/assets/'] as const;
  * free for the API.
  */
 export async function webRoutes(app: FastifyInstance, dist = WEB_DIST): Promise<void> {
-  const built = existsSync(path.join(dist, 'index.html'));
-  if (built) {
+  // Read once: the page names the build's assets, and a new build comes with a restart (`npm run dev`).
+  const page = existsSync(path.join(dist, 'index.html')) ? await readFile(path.join(dist, 'index.html')) : undefined;
+  if (page) {
     await app.register(fastifyStatic, {
       root: path.join(dist, 'assets'),
       prefix: '/assets/',
@@ -30,11 +31,11 @@ export async function webRoutes(app: FastifyInstance, dist = WEB_DIST): Promise<
     });
   }
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
-    if (!built) throw new DomainError('service_unavailable', 'The web front end is not built: run `npm run web:build` (npm run dev does it).');
+    if (!page) throw new DomainError('service_unavailable', 'The web front end is not built: run `npm run web:build` (npm run dev does it).');
     return reply
       .type('text/html; charset=utf-8')
       // The page itself must be revalidated so a new build's asset names are picked up.
       .header('cache-control', 'no-cache')
-      .send(await readFile(path.join(dist, 'index.html')));
+      .send(page);
   });
 }

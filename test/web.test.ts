@@ -98,6 +98,8 @@ describe('citizen portal, in Arabic, on a phone', () => {
     await expect.poll(textOf(page.locator('#form-cin-error')), POLL).toMatch(/الصيغة غير صحيحة/);
     await look(page, 'citizen-3-form-errors-ar');
 
+    // The form asks for the language of messages: the portal's own is already chosen.
+    expect(await page.locator('#form-language').inputValue()).toBe('ar');
     await page.selectOption('#office', 'annex-berkane-1');
     await page.fill('#form-fullName', 'أمينة الإدريسي');
     await page.fill('#form-cin', 'AB123456');

@@ -169,6 +169,11 @@ export function SchemaForm({ schema, value, onChange, errors, pointer, idPrefix 
   );
 }
 
+/** The id SchemaForm gives the field a `/data/…` pointer names, so an error summary can link to it. */
+export function fieldIdOf(pointer: string, idPrefix: string): string | undefined {
+  return pointer.startsWith('/data/') ? `${idPrefix}-${pointer.slice(6).replace(/\//g, '-')}` : undefined;
+}
+
 /** The API's field problems by pointer; the first message wins for a field. */
 export function errorsByPointer(errors: Array<{ pointer?: string; message: string }>): Map<string, string> {
   const map = new Map<string, string>();

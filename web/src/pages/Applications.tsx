@@ -9,6 +9,7 @@ import { fieldMessage, localized, statusText, t, useLanguage, type LocalizedText
 import { useData } from '../use-data.js';
 import { upload, usePublished, userTaskStep, type Definition } from './Apply.js';
 import type { GuideEntry } from '../../../registry/guide.js';
+import { useGuide } from './Guide.js';
 
 
 interface Listed {
@@ -69,9 +70,7 @@ export function MyApplicationsPage() {
 
 /** Procedure titles in the reader's language, from the guide. */
 export function useProcedureTitles(): Map<string, string> {
-  const lang = useLanguage();
-  const guide = useData(() => api<{ procedures: GuideEntry[] }>('GET', `/guide?lang=${lang}`).then((g) => g.procedures), [lang]);
-  return new Map((guide.data ?? []).map((p) => [p.id, p.title]));
+  return new Map((useGuide().data ?? []).map((p) => [p.id, p.title]));
 }
 
 /** The documents the office awaits: the last complement request not answered yet. */

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ProcedureDefinition, UserTaskStep } from '../../../engine/definition.generated.js';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage, Loading } from '../components/Problem.js';
-import { errorsByPointer, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
+import { errorsByPointer, fieldIdOf, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
 import { fieldMessage, localized, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
@@ -74,7 +74,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
   const choices = offices.data.filter((o) => (d.offices as readonly string[]).includes(o.kind) && (!staff || person!.offices.includes(o.id)));
   const handedIn = d.documents.filter((doc) => !doc.fetchedByAdministration);
   const errors = errorsByPointer(error?.errors ?? []);
-  const fieldId = (pointer: string) => (pointer === '/officeId' ? 'office' : pointer === '/citizen' ? 'citizen' : pointer.startsWith('/data/') ? `form-${pointer.slice(6).replace(/\//g, '-')}` : undefined);
+  const fieldId = (pointer: string) => (pointer === '/officeId' ? 'office' : pointer === '/citizen' ? 'citizen' : fieldIdOf(pointer, 'form'));
 
   async function submit(e: Event) {
     e.preventDefault();

@@ -3,7 +3,7 @@ import type { InboxTaskView } from '../../../api/answers.js';
 import { api, ApiError, query } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
-import { errorsByPointer, SchemaForm, type FormValue } from '../components/SchemaForm.js';
+import { errorsByPointer, fieldIdOf, SchemaForm, type FormValue } from '../components/SchemaForm.js';
 import { TimeLeft } from '../components/TimeLeft.js';
 import { Timeline } from '../components/Timeline.js';
 import { localized, outcomeText, statusText, t } from '../i18n.js';
@@ -203,7 +203,7 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
     <div class="panel">
       <h2>{t('decide')}</h2>
       {step?.instructions && <p class="notice">{localized(step.instructions)}</p>}
-      <ProblemMessage error={error} fieldIds={(p) => (p.startsWith('/data/') ? `task-${p.slice(6).replace(/\//g, '-')}` : undefined)} />
+      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'task')} />
       <form onSubmit={(e) => e.preventDefault()} noValidate>
         {step?.form && <SchemaForm schema={formSchema(step.form)} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="task" />}
         <div class="actions">
