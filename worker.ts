@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { AuditSinks, ClosedApplication } from './workflows/sinks.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
@@ -15,7 +15,15 @@ import { loadNotificationSettings } from './notifications/config.js';
 import { NotificationQueues } from './notifications/queues.js';
 import { NotificationWorker } from './notifications/worker.js';
 
-export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const WORKFLOWS_PATH = path.join(HERE, 'workflows', 'index.ts');
+/** Run once in the sandbox before its globals are frozen; shared by every workflow of the worker. */
+const PRELOADED_MODULES = [path.join(HERE, 'workflows', 'stack-trace-depth.ts')];
+
+/** How the workflows are bundled: by the worker at start, and ahead of time by the tests, the bench and replays. */
+export function workflowBundleOptions(workflowsPath = WORKFLOWS_PATH): BundleOptions {
+  return { workflowsPath, preloadModules: PRELOADED_MODULES, logger: new DefaultLogger('WARN') };
+}
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -35,7 +43,7 @@ export function auditSinks(onClosed: (summary: ClosedApplication) => void = () =
 }
 
 export function workflowSource(bundle?: WorkerOptions['workflowBundle']): Partial<WorkerOptions> {
-  return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH };
+  return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } };
 }
 
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {

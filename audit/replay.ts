@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 
 type WorkflowBundle = NonNullable<ReplayWorkerOptions['workflowBundle']>;
 import type { ApplicationState } from '../engine/application.js';
-import { auditSinks, WORKFLOWS_PATH } from '../worker.js';
+import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../worker.js';
 import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';
 import type { ClosedApplication } from '../workflows/sinks.js';
 
@@ -60,7 +60,7 @@ export function readHistoryFile(file: string): RecordedHistory {
 
 export async function bundleCurrentWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundle> {
   // An in-memory bundle: nothing is written next to the code being audited.
-  return bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode(workflowBundleOptions(workflowsPath));
 }
 
 function eventIdOf(message: string): number | undefined {

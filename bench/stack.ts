@@ -25,7 +25,7 @@ import type { ProcedureRegistry } from '../registry/published.js';
 import { loadReferenceData } from '../registry/reference-data.js';
 import { freePort } from '../test/helpers/ports.js';
 import { dropDatabase } from '../test/helpers/stack.js';
-import { WORKFLOWS_PATH } from '../worker.js';
+import { workflowBundleOptions } from '../worker.js';
 import type { WorkerProcessOptions } from './worker-process.js';
 
 export const BENCH_SECRET = 'mohla-bench-secret-0123456789abcdef';
@@ -110,7 +110,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     freePort().then((port) => startDevServer({ cli: cli.path, port })),
     ensurePostgres(base.href, { dataDir: path.join(config.dataDir, 'bench'), allowEmbedded: true, log }),
     ensureRedis(config.redisUrl, { dataDir: path.join(config.dataDir, 'bench'), allowStart: true, log }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode(workflowBundleOptions()),
     bundleWorkflowCode({ workflowsPath: BASELINE_PATH, logger: new DefaultLogger('WARN') }),
   ]);
   const mohlaBundle = path.join(scratch, 'mohla-bundle.js');

@@ -2,7 +2,13 @@
  * Plain parameterised SQL on a connection of the ORM's own pool, for the paths that run for every
  * application (the projection write, the API's look-ups): there the query builder and entity hydration
  * cost more CPU than PostgreSQL spends on the queries. Same pool, same limits, same connection checks.
+ *
+ * Each statement is prepared once per connection under a name derived from its text, so PostgreSQL
+ * parses and plans it once instead of at every call (the projection statement is long). Texts must
+ * therefore be constants: values go in parameters, never into the text. A connection pooler in front of
+ * PostgreSQL must keep prepared statements (PgBouncer 1.21+ with `max_prepared_statements`).
  */
+import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ClientBase, QueryResultRow } from 'pg';
 
@@ -16,6 +22,17 @@ function poolOf(orm: MikroORM): KnexPoolClient {
   return orm.em.getConnection().getKnex().client as unknown as KnexPoolClient;
 }
 
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `mohla_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 export type Sql = <R extends QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]) => Promise<R[]>;
 
 /**
@@ -25,7 +42,7 @@ export type Sql = <R extends QueryResultRow = Record<string, unknown>>(text: str
 export async function withSql<T>(orm: MikroORM, work: (sql: Sql) => Promise<T>): Promise<T> {
   const pool = poolOf(orm);
   const connection = await pool.acquireConnection();
-  const sql: Sql = async (text, values) => (await connection.query(text, values as unknown[])).rows;
+  const sql: Sql = async (text, values) => (await connection.query({ name: statementName(text), text, values: values as unknown[] })).rows;
   try {
     return await work(sql);
   } finally {

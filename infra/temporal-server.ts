@@ -23,6 +23,14 @@ export function searchAttributeFlags(): string[] {
   ]);
 }
 
+/**
+ * One partition per task queue. Temporal splits a task queue into four partitions by default, which
+ * spreads load across matching hosts in a cluster; on one dev server it only makes a workflow task that
+ * finds no poller waiting on its partition sit in that partition's backlog until a poller happens to
+ * come by: stalls of about two seconds every few seconds under load (measured by the throughput bench).
+ */
+const SINGLE_NODE_DYNAMIC_CONFIG = ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'];
+
 export interface DevServerOptions {
   cli: string;
   host?: string;
@@ -84,6 +92,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   args.push(...searchAttributeFlags());
+  for (const value of SINGLE_NODE_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
 
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];

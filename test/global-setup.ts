@@ -5,13 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../infra/config.js';
 import { ensurePostgres, ensureRedis } from '../infra/services.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer } from '../infra/temporal-server.js';
-import { WORKFLOWS_PATH } from '../worker.js';
+import { workflowBundleOptions } from '../worker.js';
 import { freePort } from './helpers/ports.js';
 
 declare module 'vitest' {
@@ -34,7 +34,7 @@ export default async function setup(project: TestProject) {
     freePort().then((port) => startDevServer({ cli: cli.path, port })),
     ensurePostgres(databaseUrl, { dataDir: path.join(config.dataDir, 'test'), allowEmbedded: true, log }),
     ensureRedis(process.env.TEST_REDIS_URL ?? config.redisUrl, { dataDir: path.join(config.dataDir, 'test'), allowStart: true, log }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode(workflowBundleOptions()),
   ]);
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
