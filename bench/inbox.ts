@@ -19,7 +19,7 @@ import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { env, loadConfig } from '../infra/config.js';
 import { createDatabaseIfMissing } from '../infra/services.js';
-import { CalendarStore } from '../registry/calendars.js';
+import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { ProcedureRegistry } from '../registry/published.js';
 import { dropDatabase } from '../test/helpers/stack.js';
 import { bar, percentile, writeResult } from './lib.js';
@@ -69,13 +69,16 @@ export async function runInbox(options: InboxOptions) {
 
   const temporal = new Client({ connection: Connection.lazy({ address: config.temporal.address }) });
   const redis = new Redis(config.redisUrl, { lazyConnect: true });
+  // The inbox flags tasks at risk on the current working-day calendar.
+  const calendars = new CalendarStore(orm);
+  await calendars.loadShipped(SHIPPED_CALENDAR);
   const app = await buildApp({
     temporal,
     taskQueue: 'bench',
     orm,
     redis,
     procedures: new ProcedureRegistry(orm),
-    calendars: new CalendarStore(orm),
+    calendars,
     offices: readOffices(config.proceduresDir),
     storage: new FileSystemStorage(path.join(os.tmpdir(), 'mohla-bench-documents')),
     notifications: new NotificationQueues(loadQueueSettings(config)),

@@ -10,7 +10,7 @@ import { runLatency } from './latency.js';
 import { runNotifications } from './notifications.js';
 import { startBenchStack } from './stack.js';
 import { runThroughput } from './throughput.js';
-import { runTimers } from './timers.js';
+import { runTimers, TIMER_WINDOW } from './timers.js';
 import { machine } from './lib.js';
 
 const started = performance.now();
@@ -20,12 +20,12 @@ const stage = (name: string) => log(`${name} (${((performance.now() - started) /
 console.log(`# Mohla benchmarks, ${new Date().toISOString()}\n\nMachine: ${JSON.stringify(machine())}`);
 const stack = await startBenchStack(log);
 try {
-  stage('throughput: Mohla, then the baseline');
+  stage('throughput: Mohla and the baselines, taking turns');
   await runThroughput(stack, { seconds: Number(env('BENCH_THROUGHPUT_SECONDS')), concurrency: Number(env('BENCH_CLIENTS')) });
   stage('latency');
   await runLatency(stack, { samples: 200 });
   stage('timers at scale');
-  await runTimers(stack, { applications: Number(env('BENCH_TIMERS')), minSeconds: 180, maxSeconds: 300, steps: 9, concurrency: 32 });
+  await runTimers(stack, { applications: Number(env('BENCH_TIMERS')), ...TIMER_WINDOW });
   stage('inbox query');
   await runInbox({ tasks: Number(env('BENCH_TASKS')), queries: Number(env('BENCH_QUERIES')), databaseUrl: stack.databaseUrl });
   stage('notifications');

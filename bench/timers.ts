@@ -33,6 +33,9 @@ export interface TimersOptions {
 const duration = (seconds: number) => `PT${Math.floor(seconds / 60)}M${seconds % 60 ? `${seconds % 60}S` : ''}`;
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
+/** Deadlines from three to five minutes after filing, in nine budgets; filed 32 at a time. */
+export const TIMER_WINDOW = { minSeconds: 180, maxSeconds: 300, steps: 9, concurrency: 32 } as const;
+
 export async function runTimers(stack: BenchStack, options: TimersOptions) {
   const procedures: PinnedProcedure[] = [];
   for (let s = 0; s < options.steps; s++) {

@@ -49,7 +49,7 @@ export const ENVIRONMENT = {
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
     default: '4000',
-    doc: '`npm run bench` only: open applications waiting on expiring deadlines in the timers benchmark (2 cores interpret about 30 filings/s: 20000 takes over 20 minutes).',
+    doc: '`npm run bench` and `bench:timers` only: open applications waiting on expiring deadlines in the timers benchmark (20000 takes about 12 minutes on 2 cores, where the worker falls behind).',
   },
   BENCH_THROUGHPUT_SECONDS: { default: '60', doc: '`npm run bench` only: how long each side of the throughput comparison runs.' },
   BENCH_CLIENTS: { default: '16', doc: '`npm run bench` only: concurrent clients in the throughput comparison.' },
