@@ -80,12 +80,12 @@ async function interleave<T extends Load[]>(loads: [...T], options: ThroughputOp
   const turns = turnsIn(options.seconds);
   const total = options.seconds * loads.length;
   const begun = performance.now();
-  const progress = () =>
-    bar(Math.min(total, Math.round((performance.now() - begun) / 1000)), total, 'throughput', `s, ${loads.map((l) => `${l.label} ${l.completed}`).join(', ')}`);
+  const progress = (done = Math.min(total, Math.round((performance.now() - begun) / 1000))) =>
+    bar(done, total, 'throughput', `s, ${loads.map((l) => `${l.label} ${l.completed}`).join(', ')}`);
   for (let turn = 0; turn < turns; turn++) {
-    for (const l of loads) await slice(l, options.seconds / turns, options.concurrency, progress);
+    for (const l of loads) await slice(l, options.seconds / turns, options.concurrency, () => progress());
   }
-  bar(total, total, 'throughput', `s, ${loads.map((l) => `${l.label} ${l.completed}`).join(', ')}`);
+  progress(total);
   return loads.map((l) => {
     const cpuPerApplication: CpuSnapshot = {};
     for (const [family, value] of Object.entries(l.cpu)) cpuPerApplication[family] = (value / l.completed) * 1000;
