@@ -255,9 +255,11 @@ describe('notifications over BullMQ', () => {
       .map((m) => m.at)
       .sort((a, b) => a - b);
     expect(arrivals).toHaveLength(6);
-    // Never more than `max` messages within one period (less a margin for the HTTP round trip).
+    // Never more than `max` messages within one period. Arrivals are timed at the gateway, after
+    // rendering and the HTTP round trip, which a loaded machine stretches for one message and not the
+    // next (seen: 204 ms): half a period of margin. Without the limit all six arrive within milliseconds.
     for (let i = 0; i + rate.max < arrivals.length; i++) {
-      expect(arrivals[i + rate.max]! - arrivals[i]!, `messages ${i} and ${i + rate.max}`).toBeGreaterThanOrEqual(rate.durationMs - 200);
+      expect(arrivals[i + rate.max]! - arrivals[i]!, `messages ${i} and ${i + rate.max}`).toBeGreaterThanOrEqual(rate.durationMs / 2);
     }
     expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(2 * rate.durationMs - 200);
   });
