@@ -34,3 +34,8 @@ export function Loading() {
     </p>
   );
 }
+
+/** What a page shows until its data arrives: the refusal if the API refused, else that it is loading. */
+export function NotReady({ error }: { error: ApiError | undefined }) {
+  return error ? <ProblemMessage error={error} /> : <Loading />;
+}

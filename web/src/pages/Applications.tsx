@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApplicationView } from '../../../api/answers.js';
 import { api, apiBlob, ApiError } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
-import { Loading, ProblemMessage } from '../components/Problem.js';
+import { Loading, NotReady, ProblemMessage } from '../components/Problem.js';
 import { Timeline, type TimelineEntry } from '../components/Timeline.js';
 import { dateTime } from '../format.js';
 import { fieldMessage, localized, statusText, t, useLanguage, type LocalizedText } from '../i18n.js';
@@ -24,7 +24,7 @@ interface Listed {
 export function MyApplicationsPage() {
   const list = useData(() => api<{ applications: Listed[] }>('GET', '/applications?limit=100').then((a) => a.applications), []);
   const titles = useProcedureTitles();
-  if (!list.data) return list.error ? <ProblemMessage error={list.error} /> : <Loading />;
+  if (!list.data) return <NotReady error={list.error} />;
   return (
     <section>
       <h1 tabIndex={-1}>{t('myApplications')}</h1>
@@ -112,7 +112,7 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
   const definition = usePublished(view.data?.procedure.id ?? '', view.data?.procedure.version);
   const lang = useLanguage();
   const guide = useData(() => (view.data ? api<GuideEntry>('GET', `/guide/${view.data.procedure.id}?lang=${lang}`) : Promise.resolve(undefined)), [view.data?.procedure.id, lang]);
-  if (!view.data) return view.error ? <ProblemMessage error={view.error} /> : <Loading />;
+  if (!view.data) return <NotReady error={view.error} />;
   const a = view.data;
   const d = view.data && definition.data?.id === a.procedure.id ? definition.data : undefined;
   const awaited = awaitedDocuments(timeline.data ?? []);

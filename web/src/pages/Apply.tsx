@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ProcedureDefinition, UserTaskStep } from '../../../engine/definition.generated.js';
 import { api, ApiError } from '../api.js';
-import { ProblemMessage, Loading } from '../components/Problem.js';
+import { NotReady, ProblemMessage } from '../components/Problem.js';
 import { errorsByPointer, fieldIdOf, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
 import { fieldMessage, localized, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -69,7 +69,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
   // One key per form: pressing "file" twice, or again after a lost answer, files one application.
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
 
-  if (!definition.data || !offices.data) return definition.error || offices.error ? <ProblemMessage error={definition.error ?? offices.error} /> : <Loading />;
+  if (!definition.data || !offices.data) return <NotReady error={definition.error ?? offices.error} />;
   const d = definition.data;
   const choices = offices.data.filter((o) => (d.offices as readonly string[]).includes(o.kind) && (!staff || person!.offices.includes(o.id)));
   const handedIn = d.documents.filter((doc) => !doc.fetchedByAdministration);

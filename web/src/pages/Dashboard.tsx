@@ -3,7 +3,7 @@ import type { InboxTaskView } from '../../../api/answers.js';
 import type { Statistics } from '../../../audit/statistics.js';
 import { api, ApiError, query } from '../api.js';
 import { BarChart } from '../components/BarChart.js';
-import { Loading, ProblemMessage } from '../components/Problem.js';
+import { NotReady, ProblemMessage } from '../components/Problem.js';
 import { TimeLeft } from '../components/TimeLeft.js';
 import { dateTime, number, percent } from '../format.js';
 import { t } from '../i18n.js';
@@ -49,7 +49,7 @@ export function DashboardPage({ params }: { params: URLSearchParams }) {
         </button>
       </form>
       {!stats.data ? (
-        stats.error ? <ProblemMessage error={stats.error} /> : <Loading />
+        <NotReady error={stats.error} />
       ) : (
         <Figures stats={stats.data} titles={titles} />
       )}
@@ -134,7 +134,7 @@ function Reassign({ round }: { round: number }) {
     <>
       <h2>{t('reassign')}</h2>
       {!inbox.data ? (
-        inbox.error ? <ProblemMessage error={inbox.error} /> : <Loading />
+        <NotReady error={inbox.error} />
       ) : inbox.data.tasks.length === 0 ? (
         <p>{t('inboxEmpty')}</p>
       ) : (

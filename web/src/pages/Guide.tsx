@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { GuideEntry } from '../../../registry/guide.js';
 import { api } from '../api.js';
-import { Loading, ProblemMessage } from '../components/Problem.js';
+import { NotReady } from '../components/Problem.js';
 import { number } from '../format.js';
 import { t, useLanguage } from '../i18n.js';
 import { useData } from '../use-data.js';
@@ -21,7 +21,7 @@ export function GuidePage({ channel, base = '' }: { channel?: 'kiosk'; base?: st
   const guide = useGuide();
   const [search, setSearch] = useState('');
   const [category, setCategory] = useState('');
-  if (!guide.data) return guide.error ? <ProblemMessage error={guide.error} /> : <Loading />;
+  if (!guide.data) return <NotReady error={guide.error} />;
   const categories = [...new Set(guide.data.map((p) => p.category))].sort();
   const words = fold(search).split(/\s+/).filter(Boolean);
   const shown = guide.data.filter(
@@ -74,7 +74,7 @@ export function GuidePage({ channel, base = '' }: { channel?: 'kiosk'; base?: st
 export function GuideEntryPage({ id, base = '' }: { id: string; base?: string }) {
   const lang = useLanguage();
   const entry = useData(() => api<GuideEntry>('GET', `/guide/${id}?lang=${lang}`), [id, lang]);
-  if (!entry.data) return entry.error ? <ProblemMessage error={entry.error} /> : <Loading />;
+  if (!entry.data) return <NotReady error={entry.error} />;
   const p = entry.data;
   const online = base ? p.channels.includes('kiosk') : p.channels.includes('web') || p.channels.includes('kiosk');
   return (

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { InboxTaskView } from '../../../api/answers.js';
 import { api, ApiError, query } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
-import { Loading, ProblemMessage } from '../components/Problem.js';
+import { Loading, NotReady, ProblemMessage } from '../components/Problem.js';
 import { errorsByPointer, fieldIdOf, SchemaForm, type FormValue } from '../components/SchemaForm.js';
 import { TimeLeft } from '../components/TimeLeft.js';
 import { Timeline } from '../components/Timeline.js';
@@ -80,7 +80,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
         </button>
       </div>
       {!inbox.data ? (
-        inbox.error ? <ProblemMessage error={inbox.error} /> : <Loading />
+        <NotReady error={inbox.error} />
       ) : inbox.data.tasks.length === 0 ? (
         <p role="status">{t('inboxEmpty')}</p>
       ) : (
@@ -124,7 +124,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const { view, timeline, documents, reload } = useApplication(trackingNumber);
   const definition = usePublished(view.data?.procedure.id ?? '', view.data?.procedure.version);
   const person = useStore(session);
-  if (!view.data) return view.error ? <ProblemMessage error={view.error} /> : <Loading />;
+  if (!view.data) return <NotReady error={view.error} />;
   const a = view.data;
   const task = a.tasks.find((x) => x.id === taskId);
   const d = definition.data?.id === a.procedure.id ? definition.data : undefined;

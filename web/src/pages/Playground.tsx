@@ -47,13 +47,18 @@ export function PlaygroundPage() {
   const [simulationError, setSimulationError] = useState<ApiError>();
   const parsed = useMemo(() => (text.trim() ? parse(text) : undefined), [text]);
 
+  /** A new definition in the editor: a starter scenario for it, and nothing said yet about it. */
+  function load(content: string, definition: unknown) {
+    setText(content);
+    setScenario(starterScenario(definition));
+    setChecked(undefined);
+    setSimulation(undefined);
+  }
+
   async function start(id: string) {
     if (!id) return;
     const p = await api<{ definition: unknown }>('GET', `/procedures/${id}`);
-    setText(JSON.stringify(p.definition, null, 2));
-    setScenario(starterScenario(p.definition));
-    setChecked(undefined);
-    setSimulation(undefined);
+    load(JSON.stringify(p.definition, null, 2), p.definition);
   }
 
   async function validate() {
@@ -108,10 +113,8 @@ export function PlaygroundPage() {
               const file = (e.currentTarget as HTMLInputElement).files?.[0];
               if (!file) return;
               const content = await file.text();
-              setText(content);
               const p = parse(content);
-              setScenario(starterScenario(p.ok ? p.value : undefined));
-              setChecked(undefined);
+              load(content, p.ok ? p.value : undefined);
             }}
           />
         </div>

@@ -1,6 +1,6 @@
 import type { Receipt } from '../../../api/receipt.js';
 import { api } from '../api.js';
-import { Loading, ProblemMessage } from '../components/Problem.js';
+import { NotReady } from '../components/Problem.js';
 import { calendarDate, dateTime } from '../format.js';
 import { localized, t } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -54,7 +54,7 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
 
 export function ReceiptPage({ trackingNumber, base = '' }: { trackingNumber: string; base?: string }) {
   const receipt = useData(() => api<Receipt>('GET', `/applications/${trackingNumber}/receipt`), [trackingNumber]);
-  if (!receipt.data) return receipt.error ? <ProblemMessage error={receipt.error} /> : <Loading />;
+  if (!receipt.data) return <NotReady error={receipt.error} />;
   return (
     <section>
       <h1 tabIndex={-1}>{t('filedTitle')}</h1>
