@@ -35,6 +35,8 @@ export interface WorkerSetup {
   options?: Partial<WorkerOptions>;
   /** Where the projection activity hands notify commands over (otherwise the relay does). */
   notifications?: NotificationQueues;
+  /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
+  cachedApplications?: number;
 }
 
 /** A live worker has nothing to do when an application closes; replays (audit/replay.ts) listen instead. */
@@ -55,6 +57,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     taskQueue: setup.taskQueue,
     activities: createActivities({ orm: setup.orm, calendars, notifications: setup.notifications }),
     sinks: auditSinks(),
+    ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
     ...workflowSource(setup.workflowBundle),
     ...setup.options,
   });
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
     notifications,
+    cachedApplications: config.worker.cachedApplications,
   });
   console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   try {

@@ -37,6 +37,10 @@ export const ENVIRONMENT = {
   MOHLA_API_URL: { default: '', doc: 'Where CLI commands that act on a running Mohla find its API; empty: http://HOST:PORT.' },
   MOHLA_DATA_DIR: { default: '.data', doc: 'Local state for `mohla dev` (Temporal database, embedded services).' },
   MOHLA_PROCEDURES_DIR: { default: 'procedures', doc: 'Folder of the shipped procedure definitions.' },
+  WORKER_CACHED_APPLICATIONS: {
+    default: '',
+    doc: "How many applications the worker keeps in memory between their events (the Temporal SDK's `maxCachedWorkflows`); empty: the SDK's default, sized on the V8 heap (about 2,300 with Node's default heap). Each costs about 0.2 MiB; an application outside it is replayed from its history when it next wakes, which costs more CPU than the event itself.",
+  },
   MOHLA_WORKFLOW_BUNDLE: {
     default: '',
     doc: 'Path of a prebuilt workflow bundle for the worker; empty: bundle workflows/ at start.',
@@ -48,8 +52,12 @@ export const ENVIRONMENT = {
   BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
-    default: '4000',
-    doc: '`npm run bench` and `bench:timers` only: open applications waiting on expiring deadlines in the timers benchmark (20000 takes about 12 minutes on 2 cores, where the worker falls behind).',
+    default: '20000',
+    doc: '`npm run bench` and `bench:timers` only: open applications waiting on expiring deadlines in the timers benchmark.',
+  },
+  BENCH_TIMERS_WINDOW: {
+    default: '400',
+    doc: '`npm run bench` and `bench:timers` only: seconds over which the timers benchmark files its applications, and over which their deadlines then fall due.',
   },
   BENCH_THROUGHPUT_SECONDS: { default: '60', doc: '`npm run bench` only: how long each side of the throughput comparison runs.' },
   BENCH_CLIENTS: { default: '16', doc: '`npm run bench` only: concurrent clients in the throughput comparison.' },
@@ -78,6 +86,7 @@ export interface Config {
   production: boolean;
   logLevel: string;
   jwtSecret: string;
+  worker: { cachedApplications?: number };
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -91,6 +100,13 @@ function port(name: EnvironmentVariable, source: NodeJS.ProcessEnv): number {
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new ConfigError(`${name}=${raw} is not a TCP port (0–65535).`);
   }
+  return value;
+}
+
+export function positiveInteger(name: EnvironmentVariable, source: NodeJS.ProcessEnv): number {
+  const raw = env(name, source);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name}=${raw} is not a positive whole number.`);
   return value;
 }
 
@@ -118,6 +134,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     production: env('NODE_ENV', source) === 'production',
     logLevel: env('LOG_LEVEL', source),
     jwtSecret: jwtSecret(source),
+    worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
   };
 }
 

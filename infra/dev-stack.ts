@@ -78,6 +78,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       taskQueue: effective.temporal.taskQueue,
       namespace: effective.temporal.namespace,
       notifications,
+      cachedApplications: effective.worker.cachedApplications,
     });
     const running = worker.run();
     stops.push(async () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, env, loadConfig, type Config } from '../infra/config.js';
+import { ConfigError, env, loadConfig, positiveInteger, type Config } from '../infra/config.js';
 import { OutboxProvider } from './providers/outbox.js';
 import { SmsGatewayProvider } from './providers/sms-gateway.js';
 import { SmtpProvider } from './providers/smtp.js';
@@ -26,13 +26,6 @@ export function parseRate(name: string, raw: string): RateLimit {
   const durationMs = Number(match?.[2] || 1) * (UNITS[match?.[3] ?? ''] ?? NaN);
   if (!match || !(max > 0) || !(durationMs > 0)) throw new ConfigError(`${name}=${raw} is not a rate like 10/1s or 100/1m.`);
   return { max, durationMs };
-}
-
-function positiveInteger(name: 'NOTIFY_ATTEMPTS' | 'NOTIFY_BACKOFF_MS', source: NodeJS.ProcessEnv): number {
-  const raw = env(name, source);
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name}=${raw} is not a positive whole number.`);
-  return value;
 }
 
 function smsProvider(config: Config, source: NodeJS.ProcessEnv): NotificationProvider {

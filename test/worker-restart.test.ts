@@ -51,3 +51,34 @@ describe('a worker killed while an application waits on its task', () => {
     expect(result.tasks[tasks[0].id]).toMatchObject({ status: 'completed', completedBy: agentId });
   });
 });
+
+describe('a worker that keeps fewer applications in memory than are open', () => {
+  it('replays the ones it let go from their history when an agent acts on them', async () => {
+    // Alone on the task queue: the killing test's last worker would otherwise take some of the work.
+    await Promise.all(workers.splice(0).map(killHard));
+    const worker = await stack.startWorker(2);
+    try {
+      const office = `annex-cache-${stack.id}`;
+      const { citizen, agent } = await people(stack, office);
+      const filed = [];
+      for (let i = 0; i < 4; i++) {
+        const response = await citizen({
+          method: 'POST',
+          url: '/applications',
+          payload: { procedureId: 'residence-certificate', officeId: office, data: { fullName: `Citizen ${i}`, cin: `F12345${i}`, address: 'Hay Salam, Berkane' } },
+        });
+        expect(response.statusCode, response.body).toBe(201);
+        filed.push(response.json() as { trackingNumber: string; tasks: Array<{ id: string }> });
+      }
+      expect(worker.getStatus().numCachedWorkflows).toBeLessThanOrEqual(2);
+
+      // The first application was filed first, so it is the one the cache let go.
+      const completed = await agent({ method: 'POST', url: `/tasks/${filed[0]!.tasks[0]!.id}/complete`, payload: { outcome: 'approve' } });
+      expect(completed.statusCode, completed.body).toBe(200);
+      expect(completed.json()).toMatchObject({ trackingNumber: filed[0]!.trackingNumber, status: 'closed', outcome: 'approved' });
+      expect(worker.getStatus().numCachedWorkflows).toBeLessThanOrEqual(2);
+    } finally {
+      await stack.stopWorker();
+    }
+  });
+});

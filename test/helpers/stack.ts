@@ -62,8 +62,11 @@ export interface TestStack {
   /** This file's notification queues (their own Redis prefix), which the worker's activities fill. */
   notifications: NotificationQueues;
   worker?: Worker;
-  /** Starts a worker in this process (tests that kill workers start their own in a child process). */
-  startWorker(): Promise<Worker>;
+  /**
+   * Starts a worker in this process (tests that kill workers start their own in a child process), keeping
+   * at most `cachedApplications` applications in memory when given (WORKER_CACHED_APPLICATIONS).
+   */
+  startWorker(cachedApplications?: number): Promise<Worker>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -129,7 +132,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     workflowBundlePath,
     redisUrl: notificationRedisUrl,
     notifications,
-    async startWorker() {
+    async startWorker(cachedApplications?: number) {
       nativeConnection ??= await NativeConnection.connect({ address: temporalAddress });
       const worker = await createWorker({
         connection: nativeConnection,
@@ -137,6 +140,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
         taskQueue,
         workflowBundle: { codePath: workflowBundlePath },
         notifications,
+        cachedApplications,
       });
       stack.worker = worker;
       running = worker.run();
