@@ -16,7 +16,7 @@ export const twoTasks = () =>
   });
 
 /** Silence means consent after an exact duration: the timers benchmark's applications. */
-export const expiring = (index: number, duration: string) =>
-  testProcedure(`bench-expiry-${index}`, {
+export const expiring = (duration: string) =>
+  testProcedure('bench-expiry', {
     deadline: { budget: { duration }, onExpiry: { action: 'autoApprove', end: 'granted', attestation: 'silence-attestation' } },
   });

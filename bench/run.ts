@@ -10,7 +10,7 @@ import { runLatency } from './latency.js';
 import { runNotifications } from './notifications.js';
 import { startBenchStack } from './stack.js';
 import { runThroughput } from './throughput.js';
-import { runTimers, TIMER_WINDOW } from './timers.js';
+import { runTimers, timersOptions } from './timers.js';
 import { machine } from './lib.js';
 
 const started = performance.now();
@@ -25,7 +25,7 @@ try {
   stage('latency');
   await runLatency(stack, { samples: 200 });
   stage('timers at scale');
-  await runTimers(stack, { applications: Number(env('BENCH_TIMERS')), ...TIMER_WINDOW });
+  await runTimers(stack, timersOptions());
   stage('inbox query');
   await runInbox({ tasks: Number(env('BENCH_TASKS')), queries: Number(env('BENCH_QUERIES')), databaseUrl: stack.databaseUrl });
   stage('notifications');

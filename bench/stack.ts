@@ -1,7 +1,8 @@
 /**
- * The stack the benchmark suite needs, started by itself: a headless, in-memory Temporal dev server on
- * a free port, a scratch PostgreSQL database, a Redis key prefix of its own, the workflow bundles, the
- * API in this process (called with fastify's inject) and the workers in child processes.
+ * The stack the benchmark suite needs, started by itself: a headless Temporal dev server on a free port
+ * and a scratch database file, a scratch PostgreSQL database, a Redis key prefix of its own, the
+ * workflow bundles, the API in this process (called with fastify's inject) and the workers in child
+ * processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,13 @@ import { workflowBundleOptions } from '../worker.js';
 import type { WorkerProcessOptions } from './worker-process.js';
 
 export const BENCH_SECRET = 'mohla-bench-secret-0123456789abcdef';
+/**
+ * The bench's Temporal keeps its state in a file, not in memory: SQLite's in-memory page cache holds the
+ * whole database, and some of its operations scan that cache, so an in-memory server slows down as it
+ * fills (its CPU went to SQLite's cache truncation with 17,000 open applications). Nothing needs to
+ * survive the run, so the file is not synced.
+ */
+const BENCH_TEMPORAL_PRAGMAS = ['journal_mode=wal', 'synchronous=off'];
 const BASELINE_PATH = path.join(PROJECT_ROOT, 'bench', 'baseline', 'workflow.ts');
 
 export interface WorkerHandle {
@@ -53,7 +61,7 @@ export interface BenchStack {
   mohlaBundle: string;
   baselineBundle: string;
   token(role: Role, sub: string, offices?: string[]): Promise<string>;
-  startMohlaWorker(taskQueue?: string, maxCachedWorkflows?: number): Promise<WorkerHandle>;
+  startMohlaWorker(taskQueue?: string, cachedApplications?: number): Promise<WorkerHandle>;
   startBaselineWorker(taskQueue: string): Promise<WorkerHandle>;
   close(): Promise<void>;
 }
@@ -105,9 +113,9 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const cli = await ensureTemporalCli({ log });
   const base = new URL(config.databaseUrl);
   base.pathname = `/mohla_bench_${id}`;
-  log('starting Temporal (headless, in memory), checking PostgreSQL and Redis, bundling the workflows…');
+  log('starting Temporal (headless, on a scratch file), checking PostgreSQL and Redis, bundling the workflows…');
   const [temporal, postgres, redisService, mohla, baseline] = await Promise.all([
-    freePort().then((port) => startDevServer({ cli: cli.path, port })),
+    freePort().then((port) => startDevServer({ cli: cli.path, port, dbFile: path.join(scratch, 'temporal.db'), sqlitePragmas: BENCH_TEMPORAL_PRAGMAS })),
     ensurePostgres(base.href, { dataDir: path.join(config.dataDir, 'bench'), allowEmbedded: true, log }),
     ensureRedis(config.redisUrl, { dataDir: path.join(config.dataDir, 'bench'), allowStart: true, log }),
     bundleWorkflowCode(workflowBundleOptions()),
@@ -150,8 +158,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     mohlaBundle,
     baselineBundle,
     token: (role, sub, offices = []) => issueToken(BENCH_SECRET, { sub, role, offices }),
-    async startMohlaWorker(queue = taskQueue, maxCachedWorkflows) {
-      const worker = await startWorkerProcess({ kind: 'mohla', address: temporal.address, taskQueue: queue, bundlePath: mohlaBundle, databaseUrl, redisUrl, queuePrefix, maxCachedWorkflows });
+    async startMohlaWorker(queue = taskQueue, cachedApplications) {
+      const worker = await startWorkerProcess({ kind: 'mohla', address: temporal.address, taskQueue: queue, bundlePath: mohlaBundle, databaseUrl, redisUrl, queuePrefix, cachedApplications });
       workers.push(worker);
       return worker;
     },

@@ -16,25 +16,24 @@ export interface WorkerProcessOptions {
   databaseUrl?: string;
   redisUrl?: string;
   queuePrefix?: string;
-  maxCachedWorkflows?: number;
+  cachedApplications?: number;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkerProcessOptions;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const connection = await NativeConnection.connect({ address: options.address });
-const tuning = options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {};
 let worker: Worker;
 let close = async () => undefined as void;
 if (options.kind === 'mohla') {
   const orm = await openOrm(options.databaseUrl ?? '', { pool: { min: 0, max: 20 } });
   const notifications = new NotificationQueues({ redisUrl: options.redisUrl ?? '', prefix: options.queuePrefix ?? 'mohla-bench', attempts: 3, backoffMs: 1000 });
-  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, options: tuning });
+  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, cachedApplications: options.cachedApplications });
   close = async () => {
     await notifications.close();
     await orm.close(true);
   };
 } else {
-  worker = await Worker.create({ connection, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, ...tuning });
+  worker = await Worker.create({ connection, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath } });
 }
 
 process.on('message', (message: unknown) => {

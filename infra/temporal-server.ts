@@ -39,6 +39,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** Omit for an in-memory server that forgets everything when stopped. */
   dbFile?: string;
+  /** SQLite pragmas for the server's database, as `name=value`. */
+  sqlitePragmas?: string[];
   namespace?: string;
   log?: (line: string) => void;
 }
@@ -90,6 +92,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
+  for (const pragma of options.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   args.push(...searchAttributeFlags());
   for (const value of SINGLE_NODE_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
