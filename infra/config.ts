@@ -39,7 +39,7 @@ export const ENVIRONMENT = {
   MOHLA_PROCEDURES_DIR: { default: 'procedures', doc: 'Folder of the shipped procedure definitions.' },
   WORKER_CACHED_APPLICATIONS: {
     default: '',
-    doc: "How many applications the worker keeps in memory between their events (the Temporal SDK's `maxCachedWorkflows`); empty: the SDK's default, sized on the V8 heap (about 2,300 with Node's default heap). Each costs about 0.2 MiB; an application outside it is replayed from its history when it next wakes, which costs more CPU than the event itself.",
+    doc: "How many applications the worker keeps in memory between their events (the Temporal SDK's `maxCachedWorkflows`); empty: the SDK's default, sized on the V8 heap (about 2,300 with Node's default heap). Each costs 0.2 to 0.4 MiB; an application outside it is replayed from its history when it next wakes, which costs more CPU than the event itself.",
   },
   MOHLA_WORKFLOW_BUNDLE: {
     default: '',
