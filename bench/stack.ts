@@ -61,7 +61,8 @@ export interface BenchStack {
   mohlaBundle: string;
   baselineBundle: string;
   token(role: Role, sub: string, offices?: string[]): Promise<string>;
-  startMohlaWorker(taskQueue?: string, cachedApplications?: number): Promise<WorkerHandle>;
+  /** Mohla's worker keeps as many applications in memory as WORKER_CACHED_APPLICATIONS says, as in production. */
+  startMohlaWorker(taskQueue?: string): Promise<WorkerHandle>;
   startBaselineWorker(taskQueue: string): Promise<WorkerHandle>;
   close(): Promise<void>;
 }
@@ -158,7 +159,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     mohlaBundle,
     baselineBundle,
     token: (role, sub, offices = []) => issueToken(BENCH_SECRET, { sub, role, offices }),
-    async startMohlaWorker(queue = taskQueue, cachedApplications) {
+    async startMohlaWorker(queue = taskQueue) {
+      const { cachedApplications } = config.worker;
       const worker = await startWorkerProcess({ kind: 'mohla', address: temporal.address, taskQueue: queue, bundlePath: mohlaBundle, databaseUrl, redisUrl, queuePrefix, cachedApplications });
       workers.push(worker);
       return worker;

@@ -10,7 +10,7 @@
  * evicted workflows woken, the expiry projected), not a backlog of filings.
  */
 import { performance } from 'node:perf_hooks';
-import { env, loadConfig } from '../infra/config.js';
+import { env } from '../infra/config.js';
 import { bar, distribution, ms, pool, sleep, table, writeResult } from './lib.js';
 import { BENCH_OFFICE, expiring } from './definitions.js';
 import type { BenchStack } from './stack.js';
@@ -23,8 +23,6 @@ export interface TimersOptions {
   leadSeconds: number;
   /** Filings in flight at most, should the API answer slowly. */
   concurrency: number;
-  /** How many applications the worker keeps in memory (WORKER_CACHED_APPLICATIONS); the SDK's default otherwise. */
-  cachedApplications?: number;
 }
 
 const duration = (seconds: number) => `PT${Math.floor(seconds / 60)}M${seconds % 60 ? `${seconds % 60}S` : ''}`;
@@ -36,7 +34,6 @@ export const timersOptions = (): TimersOptions => ({
   windowSeconds: Number(env('BENCH_TIMERS_WINDOW')),
   leadSeconds: 30,
   concurrency: 32,
-  cachedApplications: loadConfig().worker.cachedApplications,
 });
 
 export async function runTimers(stack: BenchStack, options: TimersOptions) {
@@ -45,7 +42,7 @@ export async function runTimers(stack: BenchStack, options: TimersOptions) {
   const citizen = await stack.token('citizen', 'citizen-timers');
   const perSecond = options.applications / options.windowSeconds;
   const taskQueue = stack.taskQueue;
-  const worker = await stack.startMohlaWorker(taskQueue, options.cachedApplications);
+  const worker = await stack.startMohlaWorker(taskQueue);
   const idle = await worker.memory();
   const memory: Array<Awaited<ReturnType<typeof worker.memory>> & { at: number }> = [];
   const started = performance.now();
