@@ -1,8 +1,12 @@
-import { ConfigError, ENVIRONMENT, loadConfig } from '../infra/config.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, ENVIRONMENT, loadConfig, PROJECT_ROOT } from '../infra/config.js';
 import { ServiceUnavailableError } from '../infra/services.js';
 import { ensureTemporalCli, TemporalCliMissingError } from '../infra/temporal-cli.js';
 
 import { UsageError } from './usage-error.js';
+
+const MOHLA_VERSION: string = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   dev: {
@@ -107,7 +111,7 @@ function help(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `mohla env` for the configuration variables.',
+    'Run `mohla env` for the configuration variables, `mohla --version` for the version and its Node.',
   ].join('\n');
 }
 
@@ -115,6 +119,11 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
+    return 0;
+  }
+  if (name === '--version') {
+    // The runtime too: the README's commands and bin/mohla.js choose it, so an operator can see which.
+    console.log(`mohla ${MOHLA_VERSION} (Node ${process.version})`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -61,9 +61,10 @@ describe('message templates', () => {
   }
 
   it("tells staff the application, the task and the time left", () => {
+    // 16:30 UTC is 16:30 in Casablanca: Morocco has been on UTC+0 since 20 September 2026 (tzdata 2026e).
     const fr = renderMessage('deadlineWarning', context('fr', { audience: 'staff', tasks: ['Vérifier le dossier'] }));
     expect(fr.text).toBe(
-      'Mohla : échéance proche pour la demande 7KQM-4RZ8-P (« Certificat de résidence ») – tâche : « Vérifier le dossier ». Temps restant : 2 jours et 7 heures (échéance le 25 novembre 2026 à 17:30).',
+      'Mohla : échéance proche pour la demande 7KQM-4RZ8-P (« Certificat de résidence ») – tâche : « Vérifier le dossier ». Temps restant : 2 jours et 7 heures (échéance le 25 novembre 2026 à 16:30).',
     );
     const ar = renderMessage('deadlineWarning', context('ar', { audience: 'staff', tasks: ['التحقق من الملف'] }));
     expect(ar.text).toContain('المدة المتبقية: يومان و7 ساعات');

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+ensure_node
 ensure_dependencies
 ensure_temporal_cli
 ensure_web_build

