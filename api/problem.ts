@@ -105,6 +105,26 @@ export function isTemporalUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** Socket errors and PostgreSQL's connection classes (08…, 57P0x): the server is gone, not the query wrong. */
+const CONNECTION_LOST = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE|08\d{3}|57P0[1-3])$/;
+
+/**
+ * Whether PostgreSQL or Redis could not be reached (refused, cut, shut down, a client giving up on its
+ * retries). Matched on the drivers' error codes and names, walking the causes that the ORM and the
+ * drivers wrap them in.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let current = error, hops = 0; current && hops < 8; current = (current as { cause?: unknown }).cause, hops++) {
+    const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && CONNECTION_LOST.test(code)) return true;
+    // ioredis after its retries, and knex when no connection could be had in time.
+    if (name === 'MaxRetriesPerRequestError' || name === 'KnexTimeoutError' || name === 'ConnectionException') return true;
+    // pg reports a connection dropped mid-query only in its message (which knex prefixes with the SQL).
+    if (typeof message === 'string' && /(^Connection is closed\.$|Connection terminated)/.test(message)) return true;
+  }
+  return false;
+}
+
 /** Seconds a client is told to wait before retrying a write that Temporal could not take. */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -116,6 +136,9 @@ export function toProblem(error: unknown): Problem | undefined {
   if (framing) return framing;
   if (isTemporalUnavailable(error)) {
     return problem('service_unavailable', 'The workflow service does not answer; nothing was changed. Try again in a few seconds.');
+  }
+  if (isStoreUnavailable(error)) {
+    return problem('service_unavailable', 'A database Mohla needs does not answer. Try again in a few seconds.');
   }
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     return failureProblem(error.cause);
