@@ -218,7 +218,7 @@ afterAll(async () => {
 });
 
 /** The hostile values every parameter of every route meets at least once, whatever fast-check draws. */
-const sweepValues: unknown[] = ['\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '\u202Efdp.exe', '0000-01-01', 'x'.repeat(1_000_001), DEEP, 12, ['a', 'b'], { a: 1 }];
+const sweepValues: unknown[] = ['\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '\u202Efdp.exe', '0000-01-01', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', -1, 'x'.repeat(1_000_001), DEEP, 12, ['a', 'b'], { a: 1 }];
 
 /** Callers the route admits (someone signed in first): what reaches the handlers. */
 function admittedCallers(method: string, path: string) {
