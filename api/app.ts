@@ -7,7 +7,8 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { registerAuth } from './auth.js';
 import type { ApiContext } from './context.js';
-import { problem, sendProblem, toProblem } from './problem.js';
+import { edgeServerOptions, registerEdge } from './edge.js';
+import { PROBLEM_TYPE_BASE, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
@@ -42,6 +43,7 @@ const serializers = {
 export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
+    ...edgeServerOptions,
     // A caller's request id is kept so a counter's log and ours can be matched; otherwise we make one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -66,6 +68,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
   registerAuth(app, ctx.secret);
+  registerEdge(app);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);
@@ -80,7 +83,14 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
     });
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, { ...problem('invalid_input', `No route ${request.method} ${request.url}.`), status: 404, title: 'Not found', code: 'not_found' }),
+    sendProblem(reply, request, {
+      type: `${PROBLEM_TYPE_BASE}not_found`,
+      title: 'Not found',
+      status: 404,
+      detail: `No route ${request.method} ${request.url}.`,
+      code: 'not_found',
+      errors: [{ pointer: 'url', message: 'names no route of this API' }],
+    }),
   );
 
   healthRoutes(app, ctx);

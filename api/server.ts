@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../infra/config.js';
+import { apiConnectionOptions } from '../infra/temporal-connection.js';
 import { openOrm } from '../db/orm.js';
 import { loadReferenceData } from '../registry/reference-data.js';
 import { buildApp } from './app.js';
@@ -20,7 +21,7 @@ export interface RunningApi {
 }
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   let orm: MikroORM | undefined;
   let redis: Redis | undefined;

@@ -51,7 +51,7 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
           { pointer: 'params:/documentId', message: 'is fetched by the administration' },
         ]);
       }
-      if (!request.isMultipart()) throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.');
+      if (!request.isMultipart()) throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.', [{ pointer: 'header:/content-type', message: 'must be multipart/form-data' }]);
       const limit = Math.round(spec.maxSizeMb * MB);
       const part = await request.file({ limits: { fileSize: limit, files: 1 } });
       if (!part) throw new DomainError('invalid_input', 'The request holds no file.', [{ pointer: 'body:/file', message: 'is required' }]);

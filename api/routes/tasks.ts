@@ -79,7 +79,9 @@ function encodeCursor(row: TaskRecord): string {
 function decodeCursor(cursor: string): [string | null, string] {
   try {
     const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if ((due === null || typeof due === 'string') && typeof id === 'string') return [due, id];
+    // A date PostgreSQL cannot compare with would fail the query: only a real instant is a place in the order.
+    const dueIsInstant = due === null || (typeof due === 'string' && !Number.isNaN(Date.parse(due)) && /^\d{4}-/.test(due));
+    if (dueIsInstant && typeof id === 'string') return [due, id];
   } catch {
     // Reported below.
   }

@@ -22,6 +22,7 @@ import type { ProcedureRegistry } from '../../registry/published.js';
 import { loadReferenceData } from '../../registry/reference-data.js';
 import type { CalendarStore } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
+import { apiConnectionOptions } from '../../infra/temporal-connection.js';
 import { createWorker } from '../../worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
@@ -102,7 +103,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const orm = await openOrm(databaseUrl, { pool: { min: 0, max: 5 } });
   await migrate(orm);
   const temporalAddress = options.temporalAddress ?? inject('temporalAddress');
-  const connection = await Connection.connect({ address: temporalAddress });
+  const connection = await Connection.connect(apiConnectionOptions(temporalAddress));
   const client = new Client({ connection });
   const redis = new Redis(inject('redisUrl'), { keyPrefix: `mohla-test:${id}:` });
   // Short retries: a test watches a message fail and come back in seconds, not in an hour.
