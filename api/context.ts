@@ -19,6 +19,8 @@ export interface ApiContext {
   notifications: NotificationQueues;
   /** The offices citizens can file with. */
   offices: Office[];
+  /** Most files one document of an application may hold (DOCUMENT_FILES_PER_SLOT when not given). */
+  documentFilesPerSlot?: number;
   /** Signs tokens and receipt PINs. */
   secret: string;
   /**

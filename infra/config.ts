@@ -45,6 +45,10 @@ export const ENVIRONMENT = {
     default: '',
     doc: 'Path of a prebuilt workflow bundle for the worker; empty: bundle workflows/ at start.',
   },
+  DOCUMENT_FILES_PER_SLOT: {
+    default: '5',
+    doc: 'Most files an application may hold for one document of its procedure (different contents; the same bytes again count once).',
+  },
   JWT_SECRET: {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
@@ -87,6 +91,7 @@ export interface Config {
   logLevel: string;
   jwtSecret: string;
   worker: { cachedApplications?: number };
+  documents: { filesPerSlot: number };
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -135,6 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env('LOG_LEVEL', source),
     jwtSecret: jwtSecret(source),
     worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
+    documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
   };
 }
 
