@@ -163,10 +163,9 @@ describe('supervisor and agent', () => {
     await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toContain('Vérifier la résidence');
     await expect.poll(textOf(page.locator('.timeline')), POLL).toContain('Demande déposée');
     await expect.poll(textOf(page.locator('.documents')), POLL).toContain('cnie.png');
-    // The document itself opens in a new tab (fetched with the agent's token).
-    const [opened] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: /Ouvrir/ }).click()]);
-    expect(opened.url()).toMatch(/^blob:/);
-    await opened.close();
+    // The document is saved under its name (fetched with the agent's token), never opened as one of our pages.
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Télécharger/ }).click()]);
+    expect(saved.suggestedFilename()).toBe('cnie.png');
     await look(page, 'agent-2-task');
 
     await page.getByRole('button', { name: 'Prendre en charge' }).click();
