@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { registerAuth } from './auth.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -16,6 +17,7 @@ import { healthRoutes } from './routes/health.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { officeRoutes } from './routes/offices.js';
 import { procedureRoutes } from './routes/procedures.js';
+import { receiptAssetRoutes } from './routes/receipt-assets.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -55,6 +57,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
     reply.header('x-request-id', request.id);
   });
 
+  await registerSecurityHeaders(app, { oidcIssuer: ctx.oidcIssuer });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -95,6 +98,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   notificationRoutes(app, ctx);
   officeRoutes(app, ctx);
   signInRoutes(app, ctx);
+  receiptAssetRoutes(app);
   await webRoutes(app);
   return app;
 }

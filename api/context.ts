@@ -21,6 +21,8 @@ export interface ApiContext {
   offices: Office[];
   /** Most files one document of an application may hold (DOCUMENT_FILES_PER_SLOT when not given). */
   documentFilesPerSlot?: number;
+  /** The OpenID provider the web signs in with (OIDC_ISSUER), which the pages' security policy lets them call. */
+  oidcIssuer?: string;
   /** Signs tokens and receipt PINs. */
   secret: string;
   /**

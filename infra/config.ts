@@ -49,6 +49,10 @@ export const ENVIRONMENT = {
     default: '5',
     doc: 'Most files an application may hold for one document of its procedure (different contents; the same bytes again count once).',
   },
+  OIDC_ISSUER: {
+    default: '',
+    doc: "Issuer URL of the OpenID Connect provider the web signs in with; its origin is added to the pages' connect-src and form-action.",
+  },
   JWT_SECRET: {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
@@ -92,6 +96,7 @@ export interface Config {
   jwtSecret: string;
   worker: { cachedApplications?: number };
   documents: { filesPerSlot: number };
+  oidcIssuer: string;
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -141,6 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: jwtSecret(source),
     worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
     documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
+    oidcIssuer: env('OIDC_ISSUER', source),
   };
 }
 
