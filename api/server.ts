@@ -34,7 +34,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
     notifications = new NotificationQueues(loadQueueSettings(config));
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, oidcIssuer: config.oidcIssuer || undefined },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, oidcIssuer: config.oidcIssuer || undefined, rateLimits: config.rateLimits },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -49,6 +49,10 @@ export const ENVIRONMENT = {
     default: '5',
     doc: 'Most files an application may hold for one document of its procedure (different contents; the same bytes again count once).',
   },
+  RATE_LIMIT_AUTHENTICATION: { default: '20/1m', doc: 'Most sign-in requests (routes under /auth/) per caller address and period, in the form of NOTIFY_SMS_RATE; more answer 429 with Retry-After.' },
+  RATE_LIMIT_FILING: { default: '30/1m', doc: 'Most filings (POST /applications) per person and period, a counter agent included.' },
+  RATE_LIMIT_TRACKING: { default: '60/1m', doc: "Most kiosk look-ups (POST /track, /track/receipt.html) per caller address and period, besides the wrong-PIN limit." },
+  RATE_LIMIT_PREFIX: { default: 'mohla:rate-limit:', doc: 'Redis key prefix of the rate-limit counters (one per deployment sharing a Redis).' },
   OIDC_ISSUER: {
     default: '',
     doc: "Issuer URL of the OpenID Connect provider the web signs in with; its origin is added to the pages' connect-src and form-action.",
@@ -97,6 +101,7 @@ export interface Config {
   worker: { cachedApplications?: number };
   documents: { filesPerSlot: number };
   oidcIssuer: string;
+  rateLimits: { authentication: Rate; filing: Rate; tracking: Rate; prefix: string };
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -118,6 +123,23 @@ export function positiveInteger(name: EnvironmentVariable, source: NodeJS.Proces
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name}=${raw} is not a positive whole number.`);
   return value;
+}
+
+/** At most `max` events in each period of `durationMs`. */
+export interface Rate {
+  max: number;
+  durationMs: number;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "10/1s", "100/1m", "5/500ms": at most `max` in each period. */
+export function parseRate(name: string, raw: string): Rate {
+  const match = /^\s*(\d+)\s*\/\s*(\d*)\s*(ms|s|m)\s*$/.exec(raw);
+  const max = Number(match?.[1]);
+  const durationMs = Number(match?.[2] || 1) * (UNITS[match?.[3] ?? ''] ?? NaN);
+  if (!match || !(max > 0) || !(durationMs > 0)) throw new ConfigError(`${name}=${raw} is not a rate like 10/1s or 100/1m.`);
+  return { max, durationMs };
 }
 
 function jwtSecret(source: NodeJS.ProcessEnv): string {
@@ -147,6 +169,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
     documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
     oidcIssuer: env('OIDC_ISSUER', source),
+    rateLimits: {
+      authentication: parseRate('RATE_LIMIT_AUTHENTICATION', env('RATE_LIMIT_AUTHENTICATION', source)),
+      filing: parseRate('RATE_LIMIT_FILING', env('RATE_LIMIT_FILING', source)),
+      tracking: parseRate('RATE_LIMIT_TRACKING', env('RATE_LIMIT_TRACKING', source)),
+      prefix: env('RATE_LIMIT_PREFIX', source),
+    },
   };
 }
 
