@@ -104,6 +104,7 @@ describe('uploads', () => {
     const before = storedFiles();
     const filePart = (name: string) => `Content-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7 cin`;
     const cases: { what: string; headers: Record<string, string>; payload: Buffer; pointer: string }[] = [
+      { what: 'not multipart', headers: { 'content-type': 'application/json' }, payload: Buffer.from('{"file":"%PDF-1.7"}'), pointer: 'header:/content-type' },
       { what: 'no boundary', headers: { 'content-type': 'multipart/form-data' }, payload: rawMultipart('b', [filePart('cin.pdf')]), pointer: 'header:/content-type' },
       {
         what: 'truncated',

@@ -65,7 +65,9 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
           { pointer: 'params:/documentId', message: 'is fetched by the administration' },
         ]);
       }
-      if (!request.isMultipart()) throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.');
+      if (!request.isMultipart()) {
+        throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.', [{ pointer: 'header:/content-type', message: 'must be multipart/form-data' }]);
+      }
       const filesPerSlot = ctx.documentFilesPerSlot ?? positiveInteger('DOCUMENT_FILES_PER_SLOT', process.env);
       const staged = await receiveOneFile(request, ctx.storage, spec, Math.round(spec.maxSizeMb * MB));
       try {
