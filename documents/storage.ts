@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -31,7 +31,8 @@ export interface DocumentStorage {
    * it on the way. Rejects, leaving nothing, if the stream fails.
    */
   stage(source: Readable): Promise<StagedFile>;
-  get(key: string): Promise<Buffer>;
+  /** The bytes as a stream, for sending a large document without holding it; rejects if there is none. */
+  read(key: string): Promise<Readable>;
   describe(): string;
 }
 
@@ -94,8 +95,10 @@ export class FileSystemStorage implements DocumentStorage {
     };
   }
 
-  get(key: string): Promise<Buffer> {
-    return readFile(this.file(key));
+  async read(key: string): Promise<Readable> {
+    // Opened first, so a missing file is an error before any answer has started.
+    const handle = await open(this.file(key), 'r');
+    return handle.createReadStream();
   }
 
   describe(): string {

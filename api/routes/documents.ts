@@ -132,8 +132,9 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
         .header('content-disposition', attachmentDisposition(displayName(row)))
         .header('content-security-policy', "sandbox; default-src 'none'")
         .header('x-content-type-options', 'nosniff')
+        .header('content-length', row.sizeBytes)
         .header('cache-control', 'private, max-age=31536000, immutable')
-        .send(await ctx.storage.get(row.storageKey));
+        .send(await ctx.storage.read(row.storageKey));
     },
   );
 
