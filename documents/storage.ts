@@ -1,9 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
+/** A staged upload untouched for this long belongs to no request any more (an upload writes as it receives). */
+const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
 
 /** How many first bytes of a staged file are kept to recognise its format. */
 const HEAD_BYTES = 16;
@@ -93,6 +96,25 @@ export class FileSystemStorage implements DocumentStorage {
       },
       discard,
     };
+  }
+
+  /**
+   * Removes staged uploads left by an API process that died while receiving them. Only old ones: other
+   * API processes sharing this folder may be receiving files right now.
+   */
+  async sweepStaging(olderThanMs = STALE_STAGING_MS, now = Date.now()): Promise<number> {
+    const staging = path.join(this.root, '.staging');
+    const names = await readdir(staging).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(staging, name);
+      const info = await stat(file).catch(() => undefined);
+      if (info && now - info.mtimeMs > olderThanMs) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async read(key: string): Promise<Readable> {

@@ -4,7 +4,7 @@
  * as a page of Mohla's origin.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationDocument } from '../db/entities.js';
@@ -159,6 +159,20 @@ describe('uploads', () => {
     expect(res.headers['content-disposition']).not.toMatch(/[^\x20-\x7e]/);
     expect(res.headers['content-security-policy']).toMatch(/(^|;\s*)sandbox(;|$)/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('remove uploads an earlier run left half-received, and only those', async () => {
+    const staging = path.join(stack.storage.root, '.staging');
+    mkdirSync(staging, { recursive: true });
+    const abandoned = path.join(staging, 'abandoned.partial');
+    const receiving = path.join(staging, 'receiving.partial');
+    writeFileSync(abandoned, '%PDF-1.7 half');
+    writeFileSync(receiving, '%PDF-1.7 half');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(abandoned, twoDaysAgo, twoDaysAgo);
+    expect(await stack.storage.sweepStaging()).toBe(1);
+    expect(readdirSync(staging)).toEqual(['receiving.partial']);
+    rmSync(receiving);
   });
 
   it('hold a bounded number of files per document, while the same bytes sent again still answer as the first time', async () => {
