@@ -21,9 +21,10 @@ type Kind = Exclude<keyof RateLimitSettings, 'prefix'>;
  * one office address is not held back by its neighbours.
  */
 function kindOf(route: RouteOptions): Kind | undefined {
+  // Every sign-in route, whatever its method (an identity provider's redirect back is a GET).
+  if (route.url.startsWith('/auth/')) return 'authentication';
   const methods = ([] as string[]).concat(route.method);
   if (!methods.includes('POST')) return undefined;
-  if (route.url.startsWith('/auth/')) return 'authentication';
   if (route.url === '/applications') return 'filing';
   if (route.url === '/track' || route.url.startsWith('/track/')) return 'tracking';
   return undefined;

@@ -22,7 +22,7 @@ export function contentSecurityPolicy(options: SecurityHeaderOptions): Record<st
     'script-src': ["'self'"],
     'script-src-attr': ["'none'"],
     'style-src': ["'self'"],
-    'img-src': ["'self'", 'data:', 'blob:'],
+    'img-src': ["'self'", 'data:'],
     'font-src': ["'self'"],
     'connect-src': ["'self'", ...(issuer ? [issuer] : [])],
     'form-action': ["'self'", ...(issuer ? [issuer] : [])],

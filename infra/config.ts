@@ -49,7 +49,7 @@ export const ENVIRONMENT = {
     default: '5',
     doc: 'Most files an application may hold for one document of its procedure (different contents; the same bytes again count once).',
   },
-  RATE_LIMIT_AUTHENTICATION: { default: '20/1m', doc: 'Most sign-in requests (routes under /auth/) per caller address and period, in the form of NOTIFY_SMS_RATE; more answer 429 with Retry-After.' },
+  RATE_LIMIT_AUTHENTICATION: { default: '20/1m', doc: 'Most sign-in requests (every route under /auth/) per caller address and period, in the form of NOTIFY_SMS_RATE; more answer 429 with Retry-After.' },
   RATE_LIMIT_FILING: { default: '30/1m', doc: 'Most filings (POST /applications) per person and period, a counter agent included.' },
   RATE_LIMIT_TRACKING: { default: '60/1m', doc: "Most kiosk look-ups (POST /track, /track/receipt.html) per caller address and period, besides the wrong-PIN limit." },
   RATE_LIMIT_PREFIX: { default: 'mohla:rate-limit:', doc: 'Redis key prefix of the rate-limit counters (one per deployment sharing a Redis).' },
