@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
@@ -30,8 +31,13 @@ function kindOf(route: RouteOptions): Kind | undefined {
   return undefined;
 }
 
-const byPerson = (request: FastifyRequest) => (request.principal ? `person:${request.principal.sub}` : `address:${request.ip}`);
-const byAddress = (request: FastifyRequest) => `address:${request.ip}`;
+/**
+ * Counter keys carry a digest, not the caller: a person's id may be their CIN, and an address is personal
+ * data too (Law 09-08), and Redis is outside PostgreSQL's access control.
+ */
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+const byAddress = (request: FastifyRequest) => `address:${digest(request.ip)}`;
+const byPerson = (request: FastifyRequest) => (request.principal ? `person:${digest(request.principal.sub)}` : byAddress(request));
 
 function seconds(ms: number): string {
   const s = Math.max(1, Math.ceil(ms / 1000));

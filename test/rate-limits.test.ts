@@ -75,8 +75,9 @@ describe('rate limits', () => {
     expect((await limited.inject({ method: 'POST', url: '/track', remoteAddress: '198.51.100.5', payload: { trackingNumber: filed.trackingNumber, pin: filed.receipt.pin } })).statusCode).toBe(200);
   });
 
-  it('keep the counters under the deployment prefix in Redis', async () => {
+  it('keep the counters under the deployment prefix in Redis, naming no person and no address', async () => {
     const keys = await stack.redis.keys(`${stack.redis.options.keyPrefix ?? ''}${limits.prefix}*`);
     expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).not.toMatch(/citizen-rate|203\.0\.113|198\.51\.100/);
   });
 });
