@@ -161,6 +161,17 @@ describe('uploads', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('hold the bound when uploads to one document arrive together, keeping no file of those refused', async () => {
+    const tn = await file();
+    const url = `/applications/${tn}/documents/cinCopy`;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => actors.citizen({ method: 'POST', url, ...multipartFile(`page-${i}.pdf`, pdf(2000, `together-${i}`)) })),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 201, 201, 201, 201, 422, 422, 422]);
+    expect(await documentRows(tn)).toHaveLength(5);
+    expect(storedFiles().filter((f) => f.includes(`${path.sep}${tn}${path.sep}`))).toHaveLength(5);
+  });
+
   it('remove uploads an earlier run left half-received, and only those', async () => {
     const staging = path.join(stack.storage.root, '.staging');
     mkdirSync(staging, { recursive: true });
