@@ -69,6 +69,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, options: Sec
   });
   const docs = docsPolicy(options);
   app.addHook('onSend', async (request, reply) => {
-    if (request.url === DOCS_PREFIX || request.url.startsWith(`${DOCS_PREFIX}/`)) reply.header('content-security-policy', docs);
+    // The route, not the URL: a query string must not take a page out of the documentation's policy or into it.
+    const route = request.routeOptions.url ?? '';
+    if (route === DOCS_PREFIX || route.startsWith(`${DOCS_PREFIX}/`)) reply.header('content-security-policy', docs);
   });
 }

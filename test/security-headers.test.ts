@@ -85,10 +85,13 @@ describe('security headers', () => {
   });
 
   it('give the API documentation its own policy, still refusing framing and inline scripts', async () => {
-    const res = await stack.app.inject({ method: 'GET', url: '/docs/' });
-    expect(res.statusCode).toBe(200);
-    const directives = policy(res.headers['content-security-policy']);
-    expect(directives['frame-ancestors']).toEqual(["'none'"]);
-    expect(directives['script-src']).toEqual(["'self'"]);
+    for (const url of ['/docs/', '/docs?lang=fr', '/docs/static/swagger-ui.css']) {
+      const res = await stack.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBeLessThan(400);
+      const directives = policy(res.headers['content-security-policy']);
+      expect(directives['style-src'], url).toEqual(["'self'", "'unsafe-inline'"]);
+      expect(directives['frame-ancestors'], url).toEqual(["'none'"]);
+      expect(directives['script-src'], url).toEqual(["'self'"]);
+    }
   });
 });
