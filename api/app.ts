@@ -6,6 +6,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { registerAuth } from './auth.js';
+import { registerRateLimits } from './rate-limits.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import type { ApiContext } from './context.js';
 import { edgeServerOptions, registerEdge } from './edge.js';
 import { PROBLEM_TYPE_BASE, sendProblem, toProblem } from './problem.js';
@@ -17,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { officeRoutes } from './routes/offices.js';
 import { procedureRoutes } from './routes/procedures.js';
+import { receiptAssetRoutes } from './routes/receipt-assets.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -57,6 +60,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
     reply.header('x-request-id', request.id);
   });
 
+  await registerSecurityHeaders(app, { oidcIssuer: ctx.oidcIssuer });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -69,6 +73,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
   registerAuth(app, ctx.secret);
   registerEdge(app);
+  if (ctx.rateLimits) await registerRateLimits(app, ctx.redis, ctx.rateLimits);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);
@@ -105,6 +110,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   notificationRoutes(app, ctx);
   officeRoutes(app, ctx);
   signInRoutes(app, ctx);
+  receiptAssetRoutes(app);
   await webRoutes(app);
   return app;
 }

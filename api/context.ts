@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { CalendarStore } from '../registry/calendars.js';
 import type { DocumentStorage } from '../documents/storage.js';
+import type { RateLimitSettings } from './rate-limits.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 import type { Office } from '../registry/offices.js';
 import type { ProcedureRegistry } from '../registry/published.js';
@@ -19,6 +20,12 @@ export interface ApiContext {
   notifications: NotificationQueues;
   /** The offices citizens can file with. */
   offices: Office[];
+  /** Most files one document of an application may hold (DOCUMENT_FILES_PER_SLOT when not given). */
+  documentFilesPerSlot?: number;
+  /** The OpenID provider the web signs in with (OIDC_ISSUER), which the pages' security policy lets them call. */
+  oidcIssuer?: string;
+  /** Limits on sign-in, filing and tracking (the server passes the configured ones); none when not given. */
+  rateLimits?: RateLimitSettings;
   /** Signs tokens and receipt PINs. */
   secret: string;
   /**

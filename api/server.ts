@@ -33,9 +33,11 @@ export async function startApi(config: Config, log: (line: string) => void = con
     const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
     for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
+    const leftOver = await storage.sweepStaging();
+    if (leftOver) log(`removed ${leftOver} upload(s) left half-received by an earlier run`);
     notifications = new NotificationQueues(loadQueueSettings(config));
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, oidcIssuer: config.oidcIssuer || undefined, rateLimits: config.rateLimits },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

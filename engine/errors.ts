@@ -8,6 +8,7 @@ export const ERROR_CATALOGUE = {
   forbidden: { status: 403, title: 'Your role does not allow this' },
   file_too_large: { status: 413, title: 'The file is larger than the procedure allows' },
   unsupported_media_type: { status: 415, title: 'The file is not in a format the procedure accepts' },
+  too_many_files: { status: 422, title: 'This document already has as many files as it may hold' },
   idempotency_conflict: { status: 422, title: 'This Idempotency-Key was used for another request' },
   rate_limited: { status: 429, title: 'Too many attempts; wait a little' },
   application_not_found: { status: 404, title: 'No application has this tracking number' },

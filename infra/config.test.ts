@@ -18,3 +18,21 @@ describe('WORKER_CACHED_APPLICATIONS', () => {
     }
   });
 });
+
+describe('rate limits and uploads', () => {
+  it('takes the limits from the environment, with safe defaults', () => {
+    expect(loadConfig({}).rateLimits).toEqual({
+      authentication: { max: 20, durationMs: 60_000 },
+      filing: { max: 30, durationMs: 60_000 },
+      tracking: { max: 60, durationMs: 60_000 },
+      prefix: 'mohla:rate-limit:',
+    });
+    expect(loadConfig({ RATE_LIMIT_FILING: '5/10s', RATE_LIMIT_PREFIX: 'berkane:' }).rateLimits).toMatchObject({ filing: { max: 5, durationMs: 10_000 }, prefix: 'berkane:' });
+    expect(loadConfig({}).documents.filesPerSlot).toBe(5);
+  });
+
+  it('refuses a limit that is not a rate, naming the variable', () => {
+    expect(() => loadConfig({ RATE_LIMIT_TRACKING: 'often' })).toThrow('RATE_LIMIT_TRACKING=often is not a rate like 10/1s or 100/1m.');
+    expect(() => loadConfig({ DOCUMENT_FILES_PER_SLOT: '0' })).toThrow('DOCUMENT_FILES_PER_SLOT=0 is not a positive whole number.');
+  });
+});

@@ -45,6 +45,18 @@ export const ENVIRONMENT = {
     default: '',
     doc: 'Path of a prebuilt workflow bundle for the worker; empty: bundle workflows/ at start.',
   },
+  DOCUMENT_FILES_PER_SLOT: {
+    default: '5',
+    doc: 'Most files an application may hold for one document of its procedure (different contents; the same bytes again count once).',
+  },
+  RATE_LIMIT_AUTHENTICATION: { default: '20/1m', doc: 'Most sign-in requests (every route under /auth/) per caller address and period, in the form of NOTIFY_SMS_RATE; more answer 429 with Retry-After.' },
+  RATE_LIMIT_FILING: { default: '30/1m', doc: 'Most filings (POST /applications) per person and period, a counter agent included.' },
+  RATE_LIMIT_TRACKING: { default: '60/1m', doc: "Most kiosk look-ups (POST /track, /track/receipt.html) per caller address and period, besides the wrong-PIN limit." },
+  RATE_LIMIT_PREFIX: { default: 'mohla:rate-limit:', doc: 'Redis key prefix of the rate-limit counters (one per deployment sharing a Redis).' },
+  OIDC_ISSUER: {
+    default: '',
+    doc: "Issuer URL of the OpenID Connect provider the web signs in with; its origin is added to the pages' connect-src and form-action.",
+  },
   JWT_SECRET: {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
@@ -87,6 +99,9 @@ export interface Config {
   logLevel: string;
   jwtSecret: string;
   worker: { cachedApplications?: number };
+  documents: { filesPerSlot: number };
+  oidcIssuer: string;
+  rateLimits: { authentication: Rate; filing: Rate; tracking: Rate; prefix: string };
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -108,6 +123,23 @@ export function positiveInteger(name: EnvironmentVariable, source: NodeJS.Proces
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name}=${raw} is not a positive whole number.`);
   return value;
+}
+
+/** At most `max` events in each period of `durationMs`. */
+export interface Rate {
+  max: number;
+  durationMs: number;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "10/1s", "100/1m", "5/500ms": at most `max` in each period. */
+export function parseRate(name: string, raw: string): Rate {
+  const match = /^\s*(\d+)\s*\/\s*(\d*)\s*(ms|s|m)\s*$/.exec(raw);
+  const max = Number(match?.[1]);
+  const durationMs = Number(match?.[2] || 1) * (UNITS[match?.[3] ?? ''] ?? NaN);
+  if (!match || !(max > 0) || !(durationMs > 0)) throw new ConfigError(`${name}=${raw} is not a rate like 10/1s or 100/1m.`);
+  return { max, durationMs };
 }
 
 function jwtSecret(source: NodeJS.ProcessEnv): string {
@@ -135,6 +167,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env('LOG_LEVEL', source),
     jwtSecret: jwtSecret(source),
     worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
+    documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
+    oidcIssuer: env('OIDC_ISSUER', source),
+    rateLimits: {
+      authentication: parseRate('RATE_LIMIT_AUTHENTICATION', env('RATE_LIMIT_AUTHENTICATION', source)),
+      filing: parseRate('RATE_LIMIT_FILING', env('RATE_LIMIT_FILING', source)),
+      tracking: parseRate('RATE_LIMIT_TRACKING', env('RATE_LIMIT_TRACKING', source)),
+      prefix: env('RATE_LIMIT_PREFIX', source),
+    },
   };
 }
 

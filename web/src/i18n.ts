@@ -109,7 +109,7 @@ const M = {
   withdrawWarning: { ar: 'سيغلق الطلب نهائيا.', fr: 'La demande sera définitivement close.', en: 'The application will be closed for good.' },
   confirmWithdraw: { ar: 'تأكيد السحب', fr: 'Confirmer le retrait', en: 'Confirm the withdrawal' },
   reason: { ar: 'السبب', fr: 'Motif', en: 'Reason' },
-  open: { ar: 'فتح', fr: 'Ouvrir', en: 'Open' },
+  download: { ar: 'تنزيل', fr: 'Télécharger', en: 'Download' },
   cancel: { ar: 'إلغاء', fr: 'Annuler', en: 'Cancel' },
   loading: { ar: 'جار التحميل…', fr: 'Chargement…', en: 'Loading…' },
   checkFields: { ar: 'يرجى تصحيح الخانات التالية:', fr: 'Veuillez corriger ces champs :', en: 'Please correct these fields:' },
