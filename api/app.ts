@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { registerAuth } from './auth.js';
+import { registerNestingLimit } from './nesting.js';
 import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -66,6 +67,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
   registerAuth(app, ctx.secret);
+  registerNestingLimit(app);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);

@@ -4,7 +4,7 @@
  * shared, and a projection PostgreSQL refuses for good turned into an incident instead of a retry loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Application } from '../db/entities.js';
+import { Application, TimelineEntry } from '../db/entities.js';
 import { testProcedure } from './helpers/definitions.js';
 import { createTestStack, people, type TestStack } from './helpers/stack.js';
 
@@ -23,6 +23,27 @@ afterAll(async () => {
   await stack?.close();
 });
 
+async function file(procedureId: string, data: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return staff.citizen({ method: 'POST', url: '/applications', payload: { procedureId, officeId: staff.office, data }, headers });
+}
+
+async function filed(procedureId = 'input-defaults', data: Record<string, unknown> = {}) {
+  const res = await file(procedureId, data);
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { trackingNumber: string; tasks: Array<{ id: string }> };
+}
+
+async function timelineKinds(trackingNumber: string): Promise<string[]> {
+  const rows = await stack.orm.em.fork().find(TimelineEntry, { trackingNumber }, { orderBy: { seq: 'asc' } });
+  return rows.map((r) => r.kind);
+}
+
+/** A JSON body whose `field` nests `depth` arrays: sent as text, since encoding it would overflow the test's own stack. */
+const nestedBody = (before: string, depth: number, after: string) => ({
+  payload: `${before}${'['.repeat(depth)}1${']'.repeat(depth)}${after}`,
+  headers: { 'content-type': 'application/json' },
+});
+
 describe('offices', () => {
   it('refuses a filing for an office that is not in the directory, naming officeId', async () => {
     const res = await staff.citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: 'annex-nowhere', data: residenceForm } });
@@ -35,5 +56,26 @@ describe('offices', () => {
     const res = await staff.citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: 'commune-berkane', data: residenceForm } });
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().errors).toContainEqual({ pointer: '/officeId', message: expect.stringContaining('residence-certificate is handled by: annex') });
+  });
+});
+
+describe('deep nesting', () => {
+  it('refuses task data nested deeper than the API takes with a 400 naming the field, and the task stays open', async () => {
+    const { trackingNumber, tasks } = await filed();
+    const res = await staff.agent({ method: 'POST', url: `/tasks/${tasks[0]!.id}/complete`, ...nestedBody('{"outcome":"approve","data":{"deep":', 50_000, '}}') });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors[0].pointer).toMatch(/^\/data\/deep(\/0)+$/);
+    expect(await timelineKinds(trackingNumber)).not.toContain('taskCompleted');
+  });
+
+  it('refuses a deeply nested form the same way', async () => {
+    const res = await staff.citizen({
+      method: 'POST',
+      url: '/applications',
+      ...nestedBody(`{"procedureId":"input-defaults","officeId":"${staff.office}","data":{"note":"x","extra":`, 50_000, '}}'),
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().errors[0].pointer).toMatch(/^\/data\/extra(\/0)+$/);
   });
 });
