@@ -4,7 +4,10 @@
  * shared, and a projection PostgreSQL refuses for good turned into an incident instead of a retry loop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { Application, TimelineEntry } from '../db/entities.js';
+import { completeTask } from '../workflows/messages.js';
 import { testProcedure } from './helpers/definitions.js';
 import { createTestStack, people, type TestStack } from './helpers/stack.js';
 
@@ -17,6 +20,7 @@ let staff: Awaited<ReturnType<typeof people>>;
 beforeAll(async () => {
   stack = await createTestStack();
   staff = await people(stack, `annex-input-${stack.id}`);
+  await stack.procedures.publish(testProcedure('input-bounds', { limits: { formBytes: 2048, taskDataBytes: 1024 } }), 'test', 'api');
   await stack.procedures.publish(testProcedure('input-defaults'), 'test', 'api');
 });
 afterAll(async () => {
@@ -77,5 +81,38 @@ describe('deep nesting', () => {
     });
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().errors[0].pointer).toMatch(/^\/data\/extra(\/0)+$/);
+  });
+});
+
+describe('sizes bounded by the definition', () => {
+  it('refuses a form larger than the procedure allows with a 413 naming /data', async () => {
+    const res = await file('input-bounds', { note: 'x'.repeat(3000) });
+    expect(res.statusCode, res.body).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'input_too_large', errors: [{ pointer: '/data', message: 'is larger than 2048 bytes' }] });
+    expect((await file('input-bounds', { note: 'x'.repeat(1000) })).statusCode).toBe(201);
+  });
+
+  it('refuses ~900 KB of task data with a 413 before anything is decided, projected or notified', async () => {
+    const { trackingNumber, tasks } = await filed();
+    const res = await staff.agent({ method: 'POST', url: `/tasks/${tasks[0]!.id}/complete`, payload: { outcome: 'approve', data: { notes: 'x'.repeat(900_000) } } });
+    expect(res.statusCode, res.body).toBe(413);
+    expect(res.json().errors).toEqual([{ pointer: '/data', message: 'is larger than 16384 bytes' }]);
+    expect(await timelineKinds(trackingNumber)).not.toContain('taskCompleted');
+    const inbox = (await staff.agent({ method: 'GET', url: '/tasks' })).json().tasks as Array<{ id: string; status: string }>;
+    expect(inbox.find((t) => t.id === tasks[0]!.id)?.status).toBe('open');
+    // Still decidable with reasonable data.
+    const decided = await staff.agent({ method: 'POST', url: `/tasks/${tasks[0]!.id}/complete`, payload: { outcome: 'approve', data: { notes: 'checked' } } });
+    expect(decided.statusCode, decided.body).toBe(200);
+  });
+
+  it('has the workflow refuse oversized task data sent past the API, before it is projected', async () => {
+    const { trackingNumber, tasks } = await filed('input-bounds');
+    const sent = stack.client.workflow
+      .getHandle(trackingNumber)
+      .executeUpdate(completeTask, { args: [{ taskId: tasks[0]!.id, outcome: 'approve', actor: staff.agentId, data: { notes: 'x'.repeat(300_000) } }] });
+    const err = await sent.then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('input_too_large');
+    expect(await timelineKinds(trackingNumber)).not.toContain('taskCompleted');
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
+import { checkFormSize } from '../../engine/input-bounds.js';
 import { parseTrackingNumber } from '../../engine/tracking-number.js';
 import { Application, ApplicationDocument, TimelineEntry } from '../../db/entities.js';
 import { extendDeadline, provideComplement, withdraw } from '../../workflows/messages.js';
@@ -166,6 +167,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (!procedure.definition.channels.includes(channel) && !(channel === 'web' && procedure.definition.channels.includes('kiosk'))) {
         throw new DomainError('forbidden', `${procedure.id} cannot be filed through the ${channel}; it takes: ${procedure.definition.channels.join(', ')}.`);
       }
+      checkFormSize(procedure.definition, body.data);
       const officeError = body.officeId ? officeRefusal(ctx.offices, body.officeId, procedure.definition) : 'is required';
       const formErrors = [...(officeError ? [{ pointer: '/officeId', message: officeError }] : []), ...ctx.procedures.validateForm(procedure, body.data)];
       if (formErrors.length || !body.officeId) {
