@@ -267,6 +267,24 @@ export const IdempotentFiling = new EntitySchema<IdempotencyRecord>({
 });
 
 /**
+ * Every tracking number handed out, so that a number drawn at random is never handed out twice: a
+ * collision is found here, before any workflow starts, and a new number is drawn.
+ */
+export interface TrackingNumberReservationRecord {
+  trackingNumber: string;
+  reservedAt: Date;
+}
+
+export const TrackingNumberReservation = new EntitySchema<TrackingNumberReservationRecord>({
+  name: 'TrackingNumberReservation',
+  tableName: 'tracking_number_reservation',
+  properties: {
+    trackingNumber: { type: 'string', length: 16, primary: true },
+    reservedAt: { type: 'datetime' },
+  },
+});
+
+/**
  * The staff directory: who holds which role in which office, and how to reach them. `id` is the
  * person's identity in Mohla (the subject of their token, the assignee of their tasks).
  */
@@ -387,6 +405,7 @@ export const entities = [
   CalendarVersion,
   ApplicationDocument,
   IdempotentFiling,
+  TrackingNumberReservation,
   StaffMember,
   NotificationDelivery,
   AuditEntry,

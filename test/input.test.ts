@@ -3,13 +3,16 @@
  * reaches Temporal, offices checked against the directory, tracking numbers drawn at random and never
  * shared, and a projection PostgreSQL refuses for good turned into an incident instead of a retry loop.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Application, TimelineEntry } from '../db/entities.js';
+import { Application, IdempotentFiling, TimelineEntry } from '../db/entities.js';
+import { canonicalJson } from '../engine/canonical-json.js';
+import { trackingNumberFromBytes } from '../engine/tracking-number.js';
 import { completeTask } from '../workflows/messages.js';
 import { testProcedure } from './helpers/definitions.js';
-import { createTestStack, people, type TestStack } from './helpers/stack.js';
+import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
 
 
 const residenceForm = { fullName: 'Amina Idrissi', cin: 'FB123456', address: '12 rue Al Amal, Berkane' };
@@ -114,5 +117,62 @@ describe('sizes bounded by the definition', () => {
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(((err as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('input_too_large');
     expect(await timelineKinds(trackingNumber)).not.toContain('taskCompleted');
+  });
+});
+
+describe('tracking numbers and idempotent filing', () => {
+  it('draws the tracking number at random, not from the caller and the Idempotency-Key', async () => {
+    const key = `derive-${stack.id}-0001`;
+    const res = await file('input-defaults', {}, { 'idempotency-key': key });
+    expect(res.statusCode, res.body).toBe(201);
+    const derived = trackingNumberFromBytes(createHash('sha256').update(`${staff.citizenId}\n${key}`).digest());
+    expect(res.json().trackingNumber).not.toBe(derived);
+  });
+
+  it('gives concurrent retries with one key one application', async () => {
+    const headers = { 'idempotency-key': `concurrent-${stack.id}-0001` };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => file('input-defaults', { note: 'same' }, headers)));
+    expect(answers.map((a) => a.statusCode).every((s) => s === 200 || s === 201), answers.map((a) => a.body).join('\n')).toBe(true);
+    const numbers = new Set(answers.map((a) => a.json().trackingNumber as string));
+    expect(numbers.size).toBe(1);
+    expect(await stack.orm.em.fork().count(Application, { trackingNumber: [...numbers][0]! })).toBe(1);
+  });
+
+  it("gives two citizens whose keys collided under the old derivation two applications, each their own", async () => {
+    // Found by search: both (caller, key) pairs gave A0NN-K1NB when numbers were derived from them.
+    const pairs = [
+      ['citizen-collide-a', 'key-a-434795'],
+      ['citizen-collide-b', 'key-b-564466'],
+    ] as const;
+    const derived = pairs.map(([sub, key]) => trackingNumberFromBytes(createHash('sha256').update(`${sub}\n${key}`).digest()));
+    expect(derived[0]).toBe(derived[1]);
+    const answers = [];
+    for (const [sub, key] of pairs) {
+      const citizen = as(stack, await tokenFor('citizen', sub));
+      const res = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'input-defaults', officeId: staff.office, data: { note: sub } }, headers: { 'idempotency-key': key } });
+      expect(res.statusCode, res.body).toBe(201);
+      answers.push(res.json() as { trackingNumber: string; citizen: string; receipt: { pin: string } });
+    }
+    expect(answers.map((a) => a.citizen)).toEqual(pairs.map(([sub]) => sub));
+    expect(answers[0]!.trackingNumber).not.toBe(answers[1]!.trackingNumber);
+  });
+
+  it("never hands one citizen another's application when a key's record names it", async () => {
+    const first = await filed('input-defaults', { note: 'first citizen' });
+    const otherCitizen = as(stack, await tokenFor('citizen', `other-${stack.id}`));
+    const key = `collide-${stack.id}-0001`;
+    const data = { note: 'second citizen' };
+    const procedure = (await stack.procedures.get('input-defaults'))!;
+    // What a collision of the old 40-bit derived numbers left behind: a record naming someone else's application.
+    const requestHash = createHash('sha256')
+      .update(canonicalJson({ procedure: [procedure.id, procedure.version], officeId: staff.office, data, citizen: `other-${stack.id}` }))
+      .digest('hex');
+    const em = stack.orm.em.fork();
+    em.create(IdempotentFiling, { scope: `other-${stack.id}`, key, requestHash, trackingNumber: first.trackingNumber, createdAt: new Date() });
+    await em.flush();
+    const res = await otherCitizen({ method: 'POST', url: '/applications', payload: { procedureId: 'input-defaults', officeId: staff.office, data }, headers: { 'idempotency-key': key } });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.body).not.toContain(first.trackingNumber);
+    expect(res.json().errors).toEqual([{ pointer: 'header:/idempotency-key', message: 'cannot be used again' }]);
   });
 });
