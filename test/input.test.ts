@@ -7,22 +7,26 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ApiContext } from '../api/context.js';
+import { fileApplication } from '../api/filing.js';
 import { Application, IdempotentFiling, TimelineEntry } from '../db/entities.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { trackingNumberFromBytes } from '../engine/tracking-number.js';
 import { completeTask } from '../workflows/messages.js';
 import { testProcedure } from './helpers/definitions.js';
-import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 
 const residenceForm = { fullName: 'Amina Idrissi', cin: 'FB123456', address: '12 rue Al Amal, Berkane' };
 
 let stack: TestStack;
 let staff: Awaited<ReturnType<typeof people>>;
+let admin: ReturnType<typeof as>;
 
 beforeAll(async () => {
   stack = await createTestStack();
   staff = await people(stack, `annex-input-${stack.id}`);
+  admin = as(stack, await tokenFor('admin', 'admin-input'));
   await stack.procedures.publish(testProcedure('input-bounds', { limits: { formBytes: 2048, taskDataBytes: 1024 } }), 'test', 'api');
   await stack.procedures.publish(testProcedure('input-defaults'), 'test', 'api');
 });
@@ -43,6 +47,21 @@ async function filed(procedureId = 'input-defaults', data: Record<string, unknow
 async function timelineKinds(trackingNumber: string): Promise<string[]> {
   const rows = await stack.orm.em.fork().find(TimelineEntry, { trackingNumber }, { orderBy: { seq: 'asc' } });
   return rows.map((r) => r.kind);
+}
+
+function context(): ApiContext {
+  return {
+    temporal: stack.client,
+    taskQueue: stack.taskQueue,
+    orm: stack.orm,
+    redis: stack.redis,
+    procedures: stack.procedures,
+    calendars: stack.calendars,
+    offices: stack.offices,
+    storage: stack.storage,
+    notifications: stack.notifications,
+    secret: TEST_SECRET,
+  };
 }
 
 /** A JSON body whose `field` nests `depth` arrays: sent as text, since encoding it would overflow the test's own stack. */
@@ -175,4 +194,40 @@ describe('tracking numbers and idempotent filing', () => {
     expect(res.body).not.toContain(first.trackingNumber);
     expect(res.json().errors).toEqual([{ pointer: 'header:/idempotency-key', message: 'cannot be used again' }]);
   });
+});
+
+describe('a projection PostgreSQL refuses for good', () => {
+  for (const [what, fullName] of [
+    ['a NUL character', 'Amina \u0000 Idrissi'],
+    ['an unpaired surrogate', 'Amina \ud800 Idrissi'],
+  ] as const) {
+    it(`with ${what} past the edge: the filing answers, the application is reachable, an incident is listed, the history stays short`, async () => {
+      const procedure = (await stack.procedures.get('residence-certificate'))!;
+      const { application } = await fileApplication(context(), {
+        procedure,
+        officeId: staff.office,
+        data: { ...residenceForm, fullName },
+        citizen: staff.citizenId,
+        filedBy: staff.citizenId,
+      });
+      const tn = application.trackingNumber;
+      const seen = await staff.citizen({ method: 'GET', url: `/applications/${tn}` });
+      expect(seen.statusCode, seen.body).toBe(200);
+      const row = await stack.orm.em.fork().findOneOrFail(Application, { trackingNumber: tn });
+      expect(row.data.fullName).toBe('Amina \ufffd Idrissi');
+      expect((await staff.agent({ method: 'GET', url: '/tasks' })).json().tasks.map((t: { trackingNumber: string }) => t.trackingNumber)).toContain(tn);
+      const incidents = await admin({ method: 'GET', url: `/incidents?trackingNumber=${tn}` });
+      expect(incidents.statusCode, incidents.body).toBe(200);
+      expect(incidents.json().incidents).toEqual([
+        expect.objectContaining({ trackingNumber: tn, revision: expect.any(Number), code: expect.stringMatching(/^22/), reason: expect.stringContaining('replaced by U+FFFD') }),
+      ]);
+      expect(incidents.body).not.toContain('Amina');
+      // Not one retry after another: the filing's history is as short as any other's.
+      const history = await stack.client.workflow.getHandle(tn).fetchHistory();
+      expect(history.events?.length ?? 0).toBeLessThan(20);
+      // The application carries on: the agent decides it.
+      const decided = await staff.agent({ method: 'POST', url: `/tasks/${application.tasks[0]!.id}/complete`, payload: { outcome: 'approve' } });
+      expect(decided.statusCode, decided.body).toBe(200);
+    });
+  }
 });
