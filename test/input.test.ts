@@ -4,7 +4,7 @@
  * shared, and a projection PostgreSQL refuses for good turned into an incident instead of a retry loop.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ApiContext } from '../api/context.js';
@@ -62,6 +62,24 @@ function context(): ApiContext {
     notifications: stack.notifications,
     secret: TEST_SECRET,
   };
+}
+
+/** Everything written to the console (held back) or to stdout and stderr (still written) until stopped. */
+function captureLogs() {
+  const chunks: string[] = [];
+  const spies = [
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void chunks.push(args.map(String).join(' '))),
+    ),
+    ...[process.stdout, process.stderr].map((stream) => {
+      const write = stream.write.bind(stream);
+      return vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+        chunks.push(String(chunk));
+        return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+      }) as typeof stream.write);
+    }),
+  ];
+  return { text: () => chunks.join('\n'), stop: () => spies.forEach((spy) => spy.mockRestore()) };
 }
 
 /** A JSON body whose `field` nests `depth` arrays: sent as text, since encoding it would overflow the test's own stack. */
@@ -203,14 +221,18 @@ describe('a projection PostgreSQL refuses for good', () => {
   ] as const) {
     it(`with ${what} past the edge: the filing answers, the application is reachable, an incident is listed, the history stays short`, async () => {
       const procedure = (await stack.procedures.get('residence-certificate'))!;
+      const logged = captureLogs();
       const { application } = await fileApplication(context(), {
         procedure,
         officeId: staff.office,
         data: { ...residenceForm, fullName },
         citizen: staff.citizenId,
         filedBy: staff.citizenId,
-      });
+      }).finally(() => logged.stop());
       const tn = application.trackingNumber;
+      // The worker runs in this process: what it and the activity logged names the application, not the form.
+      expect(logged.text()).toContain(`projection of ${tn}`);
+      for (const personal of ['Amina', 'Idrissi', residenceForm.cin, residenceForm.address]) expect(logged.text()).not.toContain(personal);
       const seen = await staff.citizen({ method: 'GET', url: `/applications/${tn}` });
       expect(seen.statusCode, seen.body).toBe(200);
       const row = await stack.orm.em.fork().findOneOrFail(Application, { trackingNumber: tn });
