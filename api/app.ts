@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { officeRoutes } from './routes/offices.js';
 import { procedureRoutes } from './routes/procedures.js';
@@ -108,6 +109,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   auditRoutes(app, ctx);
   statisticsRoutes(app, ctx);
   notificationRoutes(app, ctx);
+  incidentRoutes(app, ctx);
   officeRoutes(app, ctx);
   signInRoutes(app, ctx);
   receiptAssetRoutes(app);

@@ -28,6 +28,7 @@ import { freePort } from '../test/helpers/ports.js';
 import { dropDatabase } from '../test/helpers/stack.js';
 import { workflowBundleOptions } from '../worker.js';
 import type { WorkerProcessOptions } from './worker-process.js';
+import { BENCH_OFFICE } from './definitions.js';
 
 export const BENCH_SECRET = 'mohla-bench-secret-0123456789abcdef';
 /**
@@ -61,6 +62,8 @@ export interface BenchStack {
   mohlaBundle: string;
   baselineBundle: string;
   token(role: Role, sub: string, offices?: string[]): Promise<string>;
+  /** Adds an annex to the directory the API files against (each benchmark's offices are its own). */
+  addOffice(id: string): void;
   /** Mohla's worker keeps as many applications in memory as WORKER_CACHED_APPLICATIONS says, as in production. */
   startMohlaWorker(taskQueue?: string): Promise<WorkerHandle>;
   startBaselineWorker(taskQueue: string): Promise<WorkerHandle>;
@@ -132,6 +135,10 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   await migrate(orm);
   const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
+  const addOffice = (id: string) => {
+    if (!offices.some((o) => o.id === id)) offices.push({ id, kind: 'annex', name: { ar: id, fr: id, en: id } });
+  };
+  addOffice(BENCH_OFFICE);
 
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
@@ -159,6 +166,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     mohlaBundle,
     baselineBundle,
     token: (role, sub, offices = []) => issueToken(BENCH_SECRET, { sub, role, offices }),
+    addOffice,
     async startMohlaWorker(queue = taskQueue) {
       const { cachedApplications } = config.worker;
       const worker = await startWorkerProcess({ kind: 'mohla', address: temporal.address, taskQueue: queue, bundlePath: mohlaBundle, databaseUrl, redisUrl, queuePrefix, cachedApplications });

@@ -267,6 +267,49 @@ export const IdempotentFiling = new EntitySchema<IdempotencyRecord>({
 });
 
 /**
+ * Every tracking number handed out, so that a number drawn at random is never handed out twice: a
+ * collision is found here, before any workflow starts, and a new number is drawn.
+ */
+export interface TrackingNumberReservationRecord {
+  trackingNumber: string;
+  reservedAt: Date;
+}
+
+export const TrackingNumberReservation = new EntitySchema<TrackingNumberReservationRecord>({
+  name: 'TrackingNumberReservation',
+  tableName: 'tracking_number_reservation',
+  properties: {
+    trackingNumber: { type: 'string', length: 16, primary: true },
+    reservedAt: { type: 'datetime' },
+  },
+});
+
+/**
+ * A transition of an application that PostgreSQL refused for good (text it cannot store, a value out of
+ * range): retrying would never succeed, so the projection kept what it could and recorded this for an
+ * administrator. `reason` names the rule broken, never the data.
+ */
+export interface ProjectionIncidentRecord {
+  trackingNumber: string;
+  revision: number;
+  code: string;
+  reason: string;
+  occurredAt: Date;
+}
+
+export const ProjectionIncident = new EntitySchema<ProjectionIncidentRecord>({
+  name: 'ProjectionIncident',
+  tableName: 'projection_incident',
+  properties: {
+    trackingNumber: { type: 'string', length: 16, primary: true },
+    revision: { type: 'integer', primary: true },
+    code: { type: 'string', length: 5 },
+    reason: { type: 'string', length: 300 },
+    occurredAt: { type: 'datetime' },
+  },
+});
+
+/**
  * The staff directory: who holds which role in which office, and how to reach them. `id` is the
  * person's identity in Mohla (the subject of their token, the assignee of their tasks).
  */
@@ -387,6 +430,8 @@ export const entities = [
   CalendarVersion,
   ApplicationDocument,
   IdempotentFiling,
+  TrackingNumberReservation,
+  ProjectionIncident,
   StaffMember,
   NotificationDelivery,
   AuditEntry,

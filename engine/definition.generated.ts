@@ -181,6 +181,19 @@ export interface ProcedureDefinition {
   steps: {
     [k: string]: Step;
   };
+  /**
+   * How large what people send into an application may be, in bytes of JSON (UTF-8). Everything a citizen or an agent sends enters the application's Temporal history and its state, so these keep them far below Temporal's limits. Defaults: 65536 for the form, 16384 for a task's data.
+   */
+  limits?: {
+    /**
+     * The citizen's form, as sent.
+     */
+    formBytes?: number;
+    /**
+     * The data an agent sends when completing a task.
+     */
+    taskDataBytes?: number;
+  };
 }
 /**
  * A text in Arabic, French and English.

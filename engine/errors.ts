@@ -7,6 +7,7 @@ export const ERROR_CATALOGUE = {
   unauthorized: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Your role does not allow this' },
   file_too_large: { status: 413, title: 'The file is larger than the procedure allows' },
+  input_too_large: { status: 413, title: 'The request is larger than the procedure allows' },
   unsupported_media_type: { status: 415, title: 'The file is not in a format the procedure accepts' },
   too_many_files: { status: 422, title: 'This document already has as many files as it may hold' },
   idempotency_conflict: { status: 422, title: 'This Idempotency-Key was used for another request' },

@@ -27,6 +27,7 @@ import { createWorker } from '../../worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
 import { issueToken, type Principal, type Role } from '../../api/auth.js';
+import type { Office } from '../../registry/offices.js';
 
 export const TEST_SECRET = 'mohla-test-secret-0123456789abcdef';
 
@@ -53,6 +54,8 @@ export interface TestStack {
   redis: Redis;
   procedures: ProcedureRegistry;
   calendars: CalendarStore;
+  /** The office directory the API files against: the shipped offices, and those a test adds (addOffice). */
+  offices: Office[];
   storage: FileSystemStorage;
   taskQueue: string;
   databaseUrl: string;
@@ -126,6 +129,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     redis,
     procedures,
     calendars,
+    offices,
     storage,
     taskQueue,
     databaseUrl,
@@ -211,8 +215,17 @@ export function as(stack: TestStack, token: string) {
   return (options: InjectOptions) => stack.app.inject({ ...options, headers: { ...bearer(token), ...(options.headers ?? {}) } });
 }
 
-/** A citizen, an agent and a supervisor of one office, ready to call the API. */
+/**
+ * Adds an office to this test file's directory (filings name an office of the directory), so that each
+ * test can have an inbox of its own.
+ */
+export function addOffice(stack: TestStack, id: string, kind: Office['kind'] = 'annex'): void {
+  if (!stack.offices.some((o) => o.id === id)) stack.offices.push({ id, kind, name: { ar: id, fr: id, en: id } });
+}
+
+/** A citizen, an agent and a supervisor of one office (added to the directory), ready to call the API. */
 export async function people(stack: TestStack, office: string) {
+  addOffice(stack, office);
   return {
     office,
     citizen: as(stack, await tokenFor('citizen', `citizen-${office}`)),
