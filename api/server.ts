@@ -27,12 +27,14 @@ export async function startApi(config: Config, log: (line: string) => void = con
   let notifications: NotificationQueues | undefined;
   try {
     orm = await openOrm(config.databaseUrl);
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
+    const queueSettings = loadQueueSettings(config);
+    // Deployments sharing a Redis keep apart: the kiosk's PIN counters live under the same prefix as the queues.
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false, keyPrefix: `${queueSettings.prefix}:` });
     redis.on('error', () => undefined);
     const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
     for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
-    notifications = new NotificationQueues(loadQueueSettings(config));
+    notifications = new NotificationQueues(queueSettings);
     const app = await buildApp(
       { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production },
       { logger: { level: config.logLevel } },

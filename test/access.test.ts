@@ -1,6 +1,7 @@
 /**
  * Who may read what, walked over every route: a person of one office (every role) asking with another
- * office's ids, in the path and in query filters, is refused without seeing anything of it.
+ * office's ids, in the path and in query filters, is refused without seeing anything of it. Then the
+ * kiosk's PIN limit under concurrent guesses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../api/auth.js';
@@ -150,5 +151,44 @@ describe('office boundaries on every route', () => {
     // Unknown and foreign numbers answer alike, so a number reveals nothing.
     const unknown = await auditorB({ method: 'GET', url: `/notifications?trackingNumber=${filed.trackingNumber.slice(0, -1)}${filed.trackingNumber.endsWith('0') ? '1' : '0'}` });
     expect([400, 404]).toContain(unknown.statusCode);
+  });
+});
+
+describe("the kiosk's PIN limit", () => {
+  const track = (trackingNumber: string, pin: string, remoteAddress = '203.0.113.5') =>
+    stack.app.inject({ method: 'POST', url: '/track', payload: { trackingNumber, pin }, remoteAddress });
+
+  it('lets at most five of forty concurrent wrong PINs through, and tells how long to wait', async () => {
+    const filed = await fileInA();
+    const wrong = filed.receipt.pin === '000000' ? '000001' : '000000';
+    const answers = await Promise.all(Array.from({ length: 40 }, () => track(filed.trackingNumber, wrong)));
+    const checked = answers.filter((a) => a.statusCode === 404).length;
+    expect(checked).toBe(5);
+    const refused = answers.filter((a) => a.statusCode === 429);
+    expect(refused).toHaveLength(35);
+    expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused[0]!.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it("does not let a stranger elsewhere lock the citizen out", async () => {
+    const filed = await fileInA();
+    const wrong = filed.receipt.pin === '000000' ? '000001' : '000000';
+    for (let i = 0; i < 8; i++) await track(filed.trackingNumber, wrong, '198.51.100.66');
+    expect((await track(filed.trackingNumber, wrong, '198.51.100.66')).statusCode).toBe(429);
+    const citizen = await track(filed.trackingNumber, filed.receipt.pin, '192.0.2.77');
+    expect(citizen.statusCode).toBe(200);
+  });
+
+  it('keeps its counters under the deployment prefix', async () => {
+    const filed = await fileInA();
+    await track(filed.trackingNumber, filed.receipt.pin === '000000' ? '000001' : '000000', '192.0.2.99');
+    const plain = stack.redis.duplicate({ keyPrefix: '' });
+    try {
+      const keys = await plain.keys(`*pin-attempts*${filed.trackingNumber}*`);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) expect(key.startsWith(`mohla-test:${stack.id}:`)).toBe(true);
+    } finally {
+      plain.disconnect();
+    }
   });
 });
