@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { registerAuth } from './auth.js';
+import { registerAuth, tokenVerifier } from './auth.js';
 import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -65,7 +65,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
-  registerAuth(app, ctx.secret);
+  registerAuth(app, tokenVerifier({ secret: ctx.secret, tokens: ctx.tokens, oidc: ctx.oidc, oidcOptions: ctx.oidcOptions }));
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);

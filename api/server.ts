@@ -36,7 +36,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
     notifications = new NotificationQueues(queueSettings);
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

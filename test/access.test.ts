@@ -1,12 +1,14 @@
 /**
  * Who may read what, walked over every route: a person of one office (every role) asking with another
  * office's ids, in the path and in query filters, is refused without seeing anything of it. Then the
- * kiosk's PIN limit under concurrent guesses.
+ * rules every token must meet, the development sign-in kept to this machine, and the kiosk's PIN limit
+ * under concurrent guesses.
  */
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../api/auth.js';
 import { multipartFile } from './helpers/multipart.js';
-import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 const form = { fullName: 'Nadia Ouazzani', cin: 'FK908172', address: '9 rue des Orangers, Berkane', phone: '+212600998877' };
 const secrets = [form.fullName, form.cin, form.address, form.phone, '600998877'];
@@ -151,6 +153,49 @@ describe('office boundaries on every route', () => {
     // Unknown and foreign numbers answer alike, so a number reveals nothing.
     const unknown = await auditorB({ method: 'GET', url: `/notifications?trackingNumber=${filed.trackingNumber.slice(0, -1)}${filed.trackingNumber.endsWith('0') ? '1' : '0'}` });
     expect([400, 404]).toContain(unknown.statusCode);
+  });
+});
+
+describe('token rules', () => {
+  const sign = (claims: Record<string, unknown>, build: (jwt: SignJWT) => SignJWT) =>
+    build(new SignJWT({ role: 'admin', offices: [], ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject('admin-1').setIssuer('mohla')).sign(
+      new TextEncoder().encode(TEST_SECRET),
+    );
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('refuses a token without expiry, issued in the future, or living longer than allowed, saying why', async () => {
+    const cases: Array<[string, string]> = [
+      ['no exp', await sign({}, (j) => j.setIssuedAt())],
+      ['no iat', await sign({}, (j) => j.setExpirationTime(now() + 600))],
+      ['iat in the future', await sign({}, (j) => j.setIssuedAt(now() + 3600).setExpirationTime(now() + 7200))],
+      ['expires in the year 3000', await sign({}, (j) => j.setIssuedAt().setExpirationTime(32503680000))],
+    ];
+    for (const [why, token] of cases) {
+      const res = await stack.app.inject({ method: 'GET', url: '/notifications/failed', headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode, why).toBe(401);
+      expect(res.headers['content-type'], why).toContain('application/problem+json');
+    }
+    // Within the rules (a little clock skew allowed), the same kind of token is taken.
+    const fine = await sign({}, (j) => j.setIssuedAt(now() + 20).setExpirationTime(now() + 3600));
+    expect((await stack.app.inject({ method: 'GET', url: '/notifications/failed', headers: { authorization: `Bearer ${fine}` } })).statusCode).toBe(200);
+  });
+});
+
+describe('development sign-in', () => {
+  const body = { role: 'admin', sub: 'someone' };
+
+  it('mints tokens for callers on this machine only, whatever token they hold', async () => {
+    const local = await stack.app.inject({ method: 'POST', url: '/auth/demo-token', payload: body, remoteAddress: '127.0.0.1' });
+    expect(local.statusCode).toBe(200);
+    const auditor = await tokenFor('auditor', 'auditor-x', [officeA.office]);
+    for (const remoteAddress of ['192.0.2.10', '::ffff:10.0.0.7', '2001:db8::1']) {
+      const res = await stack.app.inject({ method: 'POST', url: '/auth/demo-token', payload: body, remoteAddress, headers: { authorization: `Bearer ${auditor}` } });
+      expect(res.statusCode, remoteAddress).toBe(403);
+      expect(res.body).not.toContain('token":');
+    }
+    // A proxy on this machine relaying someone else: not a local caller.
+    const relayed = await stack.app.inject({ method: 'POST', url: '/auth/demo-token', payload: body, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.4' } });
+    expect(relayed.statusCode).toBe(403);
   });
 });
 
