@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
-import { issueToken, ROLES, STAFF } from '../auth.js';
+import { issueToken, principalOf, ROLES, STAFF } from '../auth.js';
 import type { ApiContext } from '../context.js';
 
 const demoTokenBody = {
@@ -29,6 +29,22 @@ function isLoopback(address: string | undefined): boolean {
  * production an identity provider issues the tokens and this route does not exist.
  */
 export function signInRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(
+    '/auth/config',
+    { config: { access: 'public' }, schema: { summary: 'How the web signs people in: the OpenID provider (public client, PKCE), the development sign-in', tags: ['sign-in'] } },
+    async () => ({
+      provider: ctx.oidc?.clientId ? { issuer: ctx.oidc.issuer, clientId: ctx.oidc.clientId, scopes: ctx.oidc.scopes } : null,
+      developmentSignIn: Boolean(ctx.demoSignIn),
+    }),
+  );
+
+  // A provider's token says who the person is in the provider's words; the web asks Mohla for its reading.
+  app.get(
+    '/auth/me',
+    { config: { access: ROLES }, schema: { summary: 'Who the bearer token says the caller is, in Mohla: role, offices', tags: ['sign-in'] } },
+    async (request) => principalOf(request),
+  );
+
   if (!ctx.demoSignIn) return;
   app.post<{ Body: FromSchema<typeof demoTokenBody> }>(
     '/auth/demo-token',
