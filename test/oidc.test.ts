@@ -217,6 +217,14 @@ describe('tokens from an OpenID provider', () => {
     expect((await call(before, '/applications')).statusCode).toBe(200);
   });
 
+  it('answer 503, not 401, while the provider cannot be reached for its keys', async () => {
+    const unreachable = await startProvider([office.office]);
+    const token = await tokenFrom(unreachable, 'agent-berkane');
+    await unreachable.close();
+    const verify = oidcVerifier({ ...settings, issuer: unreachable.issuer }, rules);
+    await expect(verify(token)).rejects.toMatchObject({ code: 'service_unavailable' });
+  });
+
   it('do not make the API fetch the key set again for every unknown key id', async () => {
     const verify = oidcVerifier(settings, rules, { jwksCooldownMs: 10 * 60_000 });
     const genuine = await tokenFrom(provider, 'agent-berkane');
