@@ -4,15 +4,14 @@
  * Mohla's roles and offices; a rotation of its keys, a forged token, a wrong audience, an expired token
  * and another issuer's token.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
-import Provider, { type ProviderClient } from 'oidc-provider';
+import { generateKeyPair, SignJWT, decodeProtectedHeader, type JWK } from 'jose';
+import type { ProviderClient } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { oidcVerifier } from '../api/oidc.js';
 import type { OidcSettings, TokenRules } from '../infra/config.js';
+import { signingKey, startIdentityProvider, type IdentityProvider } from './helpers/identity-provider.js';
 import { createTestStack, people, TEST_SECRET, type TestStack } from './helpers/stack.js';
 
 const API_AUDIENCE = 'https://mohla.test/api';
@@ -26,77 +25,54 @@ const CLIENTS: Record<string, { roles: string[]; offices?: string[]; ttl?: numbe
   'year-long': { roles: ['mohla-agents'], ttl: 365 * 86400 },
 };
 
-interface RunningProvider {
-  issuer: string;
-  server: Server;
-  /** Every request the provider served, by path. */
-  requests: string[];
+interface RunningProvider extends IdentityProvider {
   /** A new signing key, RSA this time (the newest signs; the previous ones stay published). */
   rotate(): Promise<void>;
-  close(): Promise<void>;
 }
 
-async function signingKey(kid: string, alg: 'ES256' | 'RS256'): Promise<JWK> {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true });
-  return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
-}
-
-/** An oidc-provider on a free port; behind one HTTP server so a key rotation can swap the provider. */
+/** A provider whose clients (the client-credentials grant) are the people above. */
 async function startProvider(offices: string[]): Promise<RunningProvider> {
-  const requests: string[] = [];
   let keys: JWK[] = [await signingKey('key-1', 'ES256')];
-  let current: Provider | undefined;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push(new URL(req.url ?? '/', 'http://x').pathname);
-    void current!.callback()(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const build = () =>
-    new Provider(issuer, {
-      clients: Object.keys(CLIENTS).map((id) => ({
-        client_id: id,
-        client_secret: `${id}-secret`,
-        grant_types: ['client_credentials'],
-        redirect_uris: [],
-        response_types: [],
-        scope: 'api',
-        id_token_signed_response_alg: 'ES256',
-      })),
-      jwks: { keys },
-      scopes: ['openid', 'api'],
-      ttl: { ClientCredentials: (_ctx: unknown, _token: unknown, client: ProviderClient) => CLIENTS[client.clientId]?.ttl ?? 600 },
-      features: {
-        clientCredentials: { enabled: true },
-        devInteractions: { enabled: false },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: () => API_AUDIENCE,
-          useGrantedResource: () => true,
-          getResourceServerInfo: (_ctx: unknown, resource: string, client: ProviderClient) => ({
-            scope: 'api',
-            audience: resource,
-            accessTokenTTL: CLIENTS[client.clientId]?.ttl ?? 600,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: keys[0]!.alg } },
-          }),
-        },
+  const provider = await startIdentityProvider(() => ({
+    clients: Object.keys(CLIENTS).map((id) => ({
+      client_id: id,
+      client_secret: `${id}-secret`,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      scope: 'api',
+      id_token_signed_response_alg: 'ES256',
+    })),
+    jwks: { keys },
+    scopes: ['openid', 'api'],
+    ttl: { ClientCredentials: (_ctx: unknown, _token: unknown, client: ProviderClient) => CLIENTS[client.clientId]?.ttl ?? 600 },
+    features: {
+      clientCredentials: { enabled: true },
+      devInteractions: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => API_AUDIENCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, resource: string, client: ProviderClient) => ({
+          scope: 'api',
+          audience: resource,
+          accessTokenTTL: CLIENTS[client.clientId]?.ttl ?? 600,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: keys[0]!.alg } },
+        }),
       },
-      extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => {
-        const client = CLIENTS[token.clientId];
-        return client ? { roles: client.roles, mohla: { offices } } : {};
-      },
-    });
-  current = build();
+    },
+    extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => {
+      const client = CLIENTS[token.clientId];
+      return client ? { roles: client.roles, mohla: { offices } } : {};
+    },
+  }));
   return {
-    issuer,
-    server,
-    requests,
+    ...provider,
     async rotate() {
       keys = [await signingKey(`key-${keys.length + 1}`, 'RS256'), ...keys];
-      current = build();
+      provider.rebuild();
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 

@@ -4,17 +4,16 @@
  * provider's access token, and the agent's inbox opened with it.
  */
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { exportJWK, generateKeyPair } from 'jose';
-import Provider from 'oidc-provider';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { WEB_DIST } from '../api/web.js';
 import { launchBrowser, personContext, POLL, screenshot, textOf } from './helpers/browser.js';
+import { signingKey, startIdentityProvider, type IdentityProvider } from './helpers/identity-provider.js';
 import { createTestStack, TEST_SECRET, type TestStack } from './helpers/stack.js';
 
 const AUDIENCE = 'https://mohla.test/api';
@@ -22,33 +21,21 @@ const AUDIENCE = 'https://mohla.test/api';
 let stack: TestStack;
 let app: FastifyInstance;
 let baseURL: string;
-let providerServer: Server;
-let issuer: string;
+let provider: IdentityProvider;
 let browser: Browser;
-/** Requests the provider saw, by path: the sign-in must go through its real endpoints. */
-const providerRequests: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
   stack = await createTestStack({ worker: false });
   const office = `annex-sso-${stack.id}`;
-  // The provider's issuer is its address, so it is built once the server listens.
-  const built: { provider?: Provider } = {};
-  providerServer = createServer((req, res) => {
-    providerRequests.push(new URL(req.url ?? '/', 'http://x').pathname);
-    void built.provider!.callback()(req, res);
-  });
-  await new Promise<void>((resolve) => providerServer.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(providerServer.address() as AddressInfo).port}`;
-
   // The API must know the provider before it listens, and the provider the API's address: a port first.
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const apiPort = (probe.address() as AddressInfo).port;
   await new Promise((resolve) => probe.close(resolve));
 
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  built.provider = new Provider(issuer, {
+  const key = await signingKey('web-key', 'RS256');
+  provider = await startIdentityProvider(() => ({
     clients: [
       {
         client_id: 'mohla-web',
@@ -58,7 +45,7 @@ beforeAll(async () => {
         response_types: ['code'],
       },
     ],
-    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'web-key', alg: 'RS256', use: 'sig' }] },
+    jwks: { keys: [key] },
     scopes: ['openid', 'profile', 'api'],
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 60, IdToken: 3600, AccessToken: 3600 },
     // Any login works on the provider's development pages; the login names the account.
@@ -73,7 +60,7 @@ beforeAll(async () => {
       },
     },
     extraTokenClaims: (_ctx: unknown, token: { accountId?: string }) => (token.accountId === 'agent-12' ? { roles: ['mohla-agents'], offices: [office] } : {}),
-  });
+  }));
 
   app = await buildApp({
     temporal: stack.client,
@@ -86,7 +73,7 @@ beforeAll(async () => {
     storage: stack.storage,
     notifications: stack.notifications,
     secret: TEST_SECRET,
-    oidc: { issuer, audience: AUDIENCE, clientId: 'mohla-web', scopes: 'openid profile api', roleClaim: 'roles', roleMap: { 'mohla-agents': 'agent' }, officesClaim: 'offices' },
+    oidc: { issuer: provider.issuer, audience: AUDIENCE, clientId: 'mohla-web', scopes: 'openid profile api', roleClaim: 'roles', roleMap: { 'mohla-agents': 'agent' }, officesClaim: 'offices' },
   });
   baseURL = await app.listen({ host: '127.0.0.1', port: apiPort });
   browser = await launchBrowser();
@@ -95,7 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await new Promise((resolve) => providerServer?.close(resolve));
+  await provider?.close();
   await stack?.close();
 });
 
@@ -109,7 +96,7 @@ describe('signing in with the identity provider', () => {
     await page.goto('/#/inbox');
     await page.getByRole('button', { name: /compte d'identité/ }).click();
     // The provider's own page, on its own origin.
-    await page.waitForURL((url) => url.origin === issuer);
+    await page.waitForURL((url) => url.origin === provider.issuer);
     await page.fill('input[name=login]', 'agent-12');
     await page.fill('input[name=password]', 'anything');
     await page.click('button[type=submit]');
@@ -125,7 +112,8 @@ describe('signing in with the identity provider', () => {
     expect(session).toMatchObject({ role: 'agent', sub: 'agent-12' });
     const inbox = await page.evaluate(async (token) => (await fetch('/tasks', { headers: { authorization: `Bearer ${token}` } })).status, session!.token);
     expect(inbox).toBe(200);
-    expect(providerRequests).toEqual(expect.arrayContaining(['/.well-known/openid-configuration', '/auth', '/token']));
+    // The sign-in went through the provider's real endpoints.
+    expect(provider.requests).toEqual(expect.arrayContaining(['/.well-known/openid-configuration', '/auth', '/token']));
     await screenshot(page, 'sign-in-provider-inbox');
     await context.close();
   });
