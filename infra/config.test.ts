@@ -41,3 +41,12 @@ describe('OIDC settings', () => {
     expect(() => loadConfig({ OIDC_ISSUER: 'https://id.example.ma', OIDC_CLIENT_ID: 'web', OIDC_ROLE_MAP: 'staff=superuser' })).toThrow(/^OIDC_ROLE_MAP/);
   });
 });
+
+describe('token rules', () => {
+  it('default to twelve hours of lifetime and a minute of skew, and refuse what is not a whole number of seconds', () => {
+    expect(loadConfig({}).tokens).toEqual({ maxLifetimeSeconds: 43200, clockSkewSeconds: 60 });
+    expect(loadConfig({ TOKEN_MAX_LIFETIME_SECONDS: '3600', TOKEN_CLOCK_SKEW_SECONDS: '0' }).tokens).toEqual({ maxLifetimeSeconds: 3600, clockSkewSeconds: 0 });
+    expect(() => loadConfig({ TOKEN_MAX_LIFETIME_SECONDS: '0' })).toThrow(/^TOKEN_MAX_LIFETIME_SECONDS=0/);
+    expect(() => loadConfig({ TOKEN_CLOCK_SKEW_SECONDS: '-1' })).toThrow(/^TOKEN_CLOCK_SKEW_SECONDS=-1/);
+  });
+});
