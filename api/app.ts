@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { registerAuth } from './auth.js';
+import { registerAuth, tokenVerifier } from './auth.js';
 import { registerRateLimits } from './rate-limits.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import type { ApiContext } from './context.js';
@@ -72,7 +72,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
-  registerAuth(app, ctx.secret);
+  registerAuth(app, tokenVerifier({ secret: ctx.secret, tokens: ctx.tokens, oidc: ctx.oidc, oidcOptions: ctx.oidcOptions }));
   registerEdge(app);
   if (ctx.rateLimits) await registerRateLimits(app, ctx.redis, ctx.rateLimits);
 

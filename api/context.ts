@@ -5,6 +5,8 @@ import type { CalendarStore } from '../registry/calendars.js';
 import type { DocumentStorage } from '../documents/storage.js';
 import type { RateLimitSettings } from './rate-limits.js';
 import type { NotificationQueues } from '../notifications/queues.js';
+import type { OidcSettings, TokenRules } from '../infra/config.js';
+import type { OidcVerifierOptions } from './oidc.js';
 import type { Office } from '../registry/offices.js';
 import type { ProcedureRegistry } from '../registry/published.js';
 
@@ -28,6 +30,12 @@ export interface ApiContext {
   rateLimits?: RateLimitSettings;
   /** Signs tokens and receipt PINs. */
   secret: string;
+  /** Lifetime and clock rules every bearer token must meet (default: 12 h, 60 s of skew). */
+  tokens?: TokenRules;
+  /** The OpenID provider whose tokens are accepted, when one is configured. */
+  oidc?: OidcSettings;
+  /** Tests: a shorter cool-down between two fetches of the provider's keys. */
+  oidcOptions?: OidcVerifierOptions;
   /**
    * Development and tests only: anyone may get a token for any person (`POST /auth/demo-token`), so the
    * portal can be tried without an identity provider. Never on in production.

@@ -10,11 +10,9 @@ export interface RateLimitSettings {
   authentication: Rate;
   filing: Rate;
   tracking: Rate;
-  /** Prefix of the counters' Redis keys, one per deployment sharing a Redis. */
-  prefix: string;
 }
 
-type Kind = Exclude<keyof RateLimitSettings, 'prefix'>;
+type Kind = keyof RateLimitSettings;
 
 /**
  * Which routes are limited, and whom a limit counts. Sign-in and the kiosk have no caller yet, so they
@@ -70,7 +68,8 @@ export async function registerRateLimits(app: FastifyInstance, redis: Redis, set
   await app.register(rateLimit, {
     global: false,
     redis,
-    nameSpace: settings.prefix,
+    // Under the deployment's prefix already: the API's Redis connection carries NOTIFY_QUEUE_PREFIX.
+    nameSpace: 'rate-limit:',
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>
       new DomainError('rate_limited', `Too many requests; try again in ${seconds(context.ttl)}.`),

@@ -28,16 +28,18 @@ export async function startApi(config: Config, log: (line: string) => void = con
   let notifications: NotificationQueues | undefined;
   try {
     orm = await openOrm(config.databaseUrl);
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
+    const queueSettings = loadQueueSettings(config);
+    // Deployments sharing a Redis keep apart: the kiosk's PIN counters live under the same prefix as the queues.
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false, keyPrefix: `${queueSettings.prefix}:` });
     redis.on('error', () => undefined);
     const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
     for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
     const leftOver = await storage.sweepStaging();
     if (leftOver) log(`removed ${leftOver} upload(s) left half-received by an earlier run`);
-    notifications = new NotificationQueues(loadQueueSettings(config));
+    notifications = new NotificationQueues(queueSettings);
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, oidcIssuer: config.oidcIssuer || undefined, rateLimits: config.rateLimits },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, oidcIssuer: config.oidc?.issuer, rateLimits: config.rateLimits },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -16,7 +16,7 @@ export const ENVIRONMENT = {
     doc: 'PostgreSQL holding the projections (inbox, applications). The database is created if missing.',
   },
   REDIS_URL: { default: 'redis://127.0.0.1:6379', doc: 'Redis for the notification queues.' },
-  NOTIFY_QUEUE_PREFIX: { default: 'mohla', doc: 'Redis key prefix of the notification queues (one per deployment sharing a Redis).' },
+  NOTIFY_QUEUE_PREFIX: { default: 'mohla', doc: "Redis key prefix of the notification queues and of the kiosk's PIN counters (one per deployment sharing a Redis)." },
   NOTIFY_SMS_PROVIDER: { default: 'outbox', doc: 'Who sends SMS: `outbox` (files under MOHLA_DATA_DIR/outbox) or `gateway` (SMS_GATEWAY_URL).' },
   NOTIFY_EMAIL_PROVIDER: { default: 'outbox', doc: 'Who sends e-mail: `outbox` (files under MOHLA_DATA_DIR/outbox) or `smtp` (SMTP_URL).' },
   NOTIFY_SMS_RATE: { default: '10/1s', doc: 'Most SMS sent per period, across every worker: `<count>/<period>` with ms, s or m (e.g. 100/1m).' },
@@ -52,15 +52,35 @@ export const ENVIRONMENT = {
   RATE_LIMIT_AUTHENTICATION: { default: '20/1m', doc: 'Most sign-in requests (every route under /auth/) per caller address and period, in the form of NOTIFY_SMS_RATE; more answer 429 with Retry-After.' },
   RATE_LIMIT_FILING: { default: '30/1m', doc: 'Most filings (POST /applications) per person and period, a counter agent included.' },
   RATE_LIMIT_TRACKING: { default: '60/1m', doc: "Most kiosk look-ups (POST /track, /track/receipt.html) per caller address and period, besides the wrong-PIN limit." },
-  RATE_LIMIT_PREFIX: { default: 'mohla:rate-limit:', doc: 'Redis key prefix of the rate-limit counters (one per deployment sharing a Redis).' },
-  OIDC_ISSUER: {
-    default: '',
-    doc: "Issuer URL of the OpenID Connect provider the web signs in with; its origin is added to the pages' connect-src and form-action.",
-  },
   JWT_SECRET: {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
   },
+  TOKEN_MAX_LIFETIME_SECONDS: {
+    default: '43200',
+    doc: 'Longest lifetime (exp − iat) of a bearer token Mohla accepts, from any issuer; a token without exp or iat, or living longer, is refused.',
+  },
+  TOKEN_CLOCK_SKEW_SECONDS: {
+    default: '60',
+    doc: "How far the issuer's clock may be from ours: an iat further in the future, or an exp further in the past, is refused.",
+  },
+  OIDC_ISSUER: {
+    default: '',
+    doc: "An OpenID provider's issuer URL: bearer tokens signed by it (RS256, ES256, keys from its JWKS) are accepted, and the web offers its sign-in. Empty: no identity provider.",
+  },
+  OIDC_AUDIENCE: { default: '', doc: "The audience (aud) Mohla's tokens from the provider carry; empty: OIDC_CLIENT_ID." },
+  OIDC_CLIENT_ID: { default: '', doc: "The web sign-in's client at the provider (a public client: authorization code with PKCE, no secret)." },
+  OIDC_SCOPES: { default: 'openid profile', doc: 'Scopes the web sign-in asks the provider for.' },
+  OIDC_ROLE_CLAIM: {
+    default: 'roles',
+    doc: "Claim holding the person's roles (a string or a list; a dotted path reaches into objects, e.g. realm_access.roles).",
+  },
+  OIDC_ROLE_MAP: {
+    default: '',
+    doc: "How the provider's role names become Mohla's: `provider-name=role,…` (e.g. `mohla-agents=agent,mohla-auditors=auditor`); empty: names equal to Mohla's roles. Unmapped names are ignored; a token mapping to two roles is refused.",
+  },
+  OIDC_DEFAULT_ROLE: { default: '', doc: 'Role of a token whose claims map to none (e.g. `citizen` for a citizens\' provider); empty: such a token is refused.' },
+  OIDC_OFFICES_CLAIM: { default: 'offices', doc: "Claim holding the offices a member of staff works for (a list or a space-separated string; dotted path allowed)." },
   BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
@@ -98,10 +118,29 @@ export interface Config {
   production: boolean;
   logLevel: string;
   jwtSecret: string;
+  tokens: TokenRules;
+  /** The OpenID provider whose tokens are accepted; absent when OIDC_ISSUER is empty. */
+  oidc?: OidcSettings;
   worker: { cachedApplications?: number };
   documents: { filesPerSlot: number };
-  oidcIssuer: string;
-  rateLimits: { authentication: Rate; filing: Rate; tracking: Rate; prefix: string };
+  rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
+}
+
+export interface TokenRules {
+  maxLifetimeSeconds: number;
+  clockSkewSeconds: number;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  clientId: string;
+  scopes: string;
+  roleClaim: string;
+  /** Provider role name → Mohla role; empty: the provider uses Mohla's names. */
+  roleMap: Record<string, string>;
+  defaultRole?: string;
+  officesClaim: string;
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -146,11 +185,59 @@ function jwtSecret(source: NodeJS.ProcessEnv): string {
   const secret = env('JWT_SECRET', source);
   if (env('NODE_ENV', source) !== 'production') return secret || DEVELOPMENT_JWT_SECRET;
   if (!secret) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production: set it to a long random value.');
+  if (secret === DEVELOPMENT_JWT_SECRET) throw new ConfigError('JWT_SECRET is the public development secret: set it to a long random value when NODE_ENV=production.');
   if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters long.');
   return secret;
 }
 
+function nonNegativeInteger(name: EnvironmentVariable, source: NodeJS.ProcessEnv): number {
+  const raw = env(name, source);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name}=${raw} is not a whole number of seconds.`);
+  return value;
+}
+
+const ROLE_NAMES = ['citizen', 'agent', 'supervisor', 'designer', 'auditor', 'admin'];
+
+function oidcSettings(source: NodeJS.ProcessEnv): OidcSettings | undefined {
+  const issuer = env('OIDC_ISSUER', source);
+  if (!issuer) return undefined;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError(`OIDC_ISSUER=${issuer} is not a URL.`);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ConfigError(`OIDC_ISSUER=${issuer} must use https (plain http only for a provider on this machine).`);
+  }
+  const clientId = env('OIDC_CLIENT_ID', source);
+  const audience = env('OIDC_AUDIENCE', source) || clientId;
+  if (!audience) throw new ConfigError('OIDC_AUDIENCE (or OIDC_CLIENT_ID) is required with OIDC_ISSUER: tokens meant for another service must not be accepted.');
+  const roleMap: Record<string, string> = {};
+  for (const pair of env('OIDC_ROLE_MAP', source).split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.lastIndexOf('=');
+    const [from, to] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    if (at < 1 || !ROLE_NAMES.includes(to)) throw new ConfigError(`OIDC_ROLE_MAP: "${pair}" is not provider-name=role with a role among ${ROLE_NAMES.join(', ')}.`);
+    roleMap[from] = to;
+  }
+  const defaultRole = env('OIDC_DEFAULT_ROLE', source);
+  if (defaultRole && !ROLE_NAMES.includes(defaultRole)) throw new ConfigError(`OIDC_DEFAULT_ROLE=${defaultRole} is not one of ${ROLE_NAMES.join(', ')}.`);
+  return {
+    issuer,
+    audience,
+    clientId,
+    scopes: env('OIDC_SCOPES', source),
+    roleClaim: env('OIDC_ROLE_CLAIM', source),
+    roleMap,
+    ...(defaultRole ? { defaultRole } : {}),
+    officesClaim: env('OIDC_OFFICES_CLAIM', source),
+  };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const oidc = oidcSettings(source);
   return {
     temporal: {
       address: env('TEMPORAL_ADDRESS', source),
@@ -166,14 +253,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     production: env('NODE_ENV', source) === 'production',
     logLevel: env('LOG_LEVEL', source),
     jwtSecret: jwtSecret(source),
+    tokens: {
+      maxLifetimeSeconds: positiveInteger('TOKEN_MAX_LIFETIME_SECONDS', source),
+      clockSkewSeconds: nonNegativeInteger('TOKEN_CLOCK_SKEW_SECONDS', source),
+    },
+    ...(oidc ? { oidc } : {}),
     worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
     documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
-    oidcIssuer: env('OIDC_ISSUER', source),
     rateLimits: {
       authentication: parseRate('RATE_LIMIT_AUTHENTICATION', env('RATE_LIMIT_AUTHENTICATION', source)),
       filing: parseRate('RATE_LIMIT_FILING', env('RATE_LIMIT_FILING', source)),
       tracking: parseRate('RATE_LIMIT_TRACKING', env('RATE_LIMIT_TRACKING', source)),
-      prefix: env('RATE_LIMIT_PREFIX', source),
     },
   };
 }

@@ -18,7 +18,6 @@ const limits: RateLimitSettings = {
   authentication: { max: 3, durationMs: minute },
   filing: { max: 2, durationMs: minute },
   tracking: { max: 4, durationMs: minute },
-  prefix: 'rate-limit-test:',
 };
 
 beforeAll(async () => {
@@ -76,7 +75,7 @@ describe('rate limits', () => {
   });
 
   it('keep the counters under the deployment prefix in Redis, naming no person and no address', async () => {
-    const keys = await stack.redis.keys(`${stack.redis.options.keyPrefix ?? ''}${limits.prefix}*`);
+    const keys = await stack.redis.keys(`${stack.redis.options.keyPrefix ?? ''}rate-limit:*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key).not.toMatch(/citizen-rate|203\.0\.113|198\.51\.100/);
   });

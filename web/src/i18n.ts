@@ -122,6 +122,8 @@ const M = {
   kioskIdentify: { ar: 'عرف بنفسك لتقديم طلب (قارئ البطاقة في الملحقة).', fr: "Identifiez-vous pour déposer une demande (lecteur de carte à l'annexe).", en: 'Identify yourself to file an application (card reader at the annex).' },
   demoPeople: { ar: 'حسابات تجريبية', fr: 'Comptes de démonstration', en: 'Demonstration accounts' },
   demoOff: { ar: 'الحسابات التجريبية غير مفعلة هنا؛ استعمل رمز الدخول.', fr: 'Les comptes de démonstration sont désactivés ici ; utilisez un jeton.', en: 'Demonstration accounts are off here; use a token.' },
+  providerSignIn: { ar: 'الدخول عبر حساب الهوية', fr: "Se connecter avec le compte d'identité", en: 'Sign in with the identity account' },
+  providerFailed: { ar: 'تعذر الدخول عبر حساب الهوية:', fr: "La connexion par le compte d'identité a échoué :", en: 'Signing in with the identity account failed:' },
   pasteToken: { ar: 'الدخول برمز', fr: 'Se connecter avec un jeton', en: 'Sign in with a token' },
   token: { ar: 'رمز الدخول', fr: 'Jeton', en: 'Token' },
   tokenInvalid: { ar: 'هذا الرمز غير صالح أو منته.', fr: "Ce jeton n'est pas valide ou a expiré.", en: 'This token is not valid or has expired.' },

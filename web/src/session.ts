@@ -31,9 +31,13 @@ function decode(token: string): Person | undefined {
   }
 }
 
+/** A person signed in through the identity provider: Mohla's reading of the token, kept with it. */
+const PROVIDER_KEY = 'mohla.session.provider';
+
 function restore(): Person | undefined {
   const token = sessionStorage.getItem(KEY);
-  const person = token ? decode(token) : undefined;
+  const saved = sessionStorage.getItem(PROVIDER_KEY);
+  const person = token ? decode(token) : saved ? (JSON.parse(saved) as Person) : undefined;
   return person && person.expiresAt > Date.now() ? person : undefined;
 }
 
@@ -44,12 +48,21 @@ export function signIn(token: string): boolean {
   const person = decode(token.trim());
   if (!person || person.expiresAt <= Date.now()) return false;
   // The tab's session only: a kiosk or a shared counter computer forgets the person when the tab closes.
+  sessionStorage.removeItem(PROVIDER_KEY);
   sessionStorage.setItem(KEY, person.token);
   session.set(person);
   return true;
 }
 
+/** A provider's token: its claims are the provider's, so the person is who the API said it makes them. */
+export function signInAs(person: Person): void {
+  sessionStorage.removeItem(KEY);
+  sessionStorage.setItem(PROVIDER_KEY, JSON.stringify(person));
+  session.set(person);
+}
+
 export function signOut(): void {
+  sessionStorage.removeItem(PROVIDER_KEY);
   sessionStorage.removeItem(KEY);
   session.set(undefined);
 }
