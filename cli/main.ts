@@ -65,7 +65,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     run: async (args) => (await import('./replay.js')).replayCommand(args),
   },
   audit: {
-    summary: 'Check the tamper-evident audit log: mohla audit verify',
+    summary: 'Check the tamper-evident audit log against its signed checkpoints and the timelines, or sign one now: mohla audit verify | checkpoint',
     run: async (args) => (await import('./audit.js')).auditCommand(args),
   },
   projections: {

@@ -49,6 +49,15 @@ export const ENVIRONMENT = {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
   },
+  AUDIT_SIGNING_KEY: {
+    default: '',
+    doc: 'PEM file of the Ed25519 private key that signs the audit checkpoints; keep it where the database cannot read it. Required when NODE_ENV=production; development generates one in MOHLA_DATA_DIR.',
+  },
+  AUDIT_PREVIOUS_KEYS: { default: '', doc: 'PEM file of the public keys of earlier audit signing keys, so that checkpoints signed before a rotation still verify.' },
+  AUDIT_CHECKPOINT_DIR: { default: '', doc: 'Directory the signed audit checkpoints are written to (never rewritten); empty: MOHLA_DATA_DIR/audit-checkpoints.' },
+  AUDIT_CHECKPOINT_MINUTES: { default: '15', doc: 'How often the worker signs a checkpoint of the audit log when it has grown.' },
+  AUDIT_TSA_URL: { default: '', doc: 'RFC 3161 time-stamp authority that time-stamps each audit checkpoint (HTTP, application/timestamp-query); empty: none.' },
+  AUDIT_TSA_CA_FILE: { default: '', doc: "PEM file of the time-stamp authority's CA certificate, with which `mohla audit verify` checks the time-stamps." },
   BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
@@ -87,6 +96,17 @@ export interface Config {
   logLevel: string;
   jwtSecret: string;
   worker: { cachedApplications?: number };
+  audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /** Empty: the development key in the data directory (refused in production). */
+  signingKeyPath: string;
+  previousKeysPath: string;
+  checkpointDir: string;
+  checkpointMinutes: number;
+  tsaUrl: string;
+  tsaCaFile: string;
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -118,6 +138,19 @@ function jwtSecret(source: NodeJS.ProcessEnv): string {
   return secret;
 }
 
+function auditConfig(source: NodeJS.ProcessEnv): AuditConfig {
+  const dataDir = path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source));
+  const file = (name: EnvironmentVariable) => (env(name, source) ? path.resolve(env(name, source)) : '');
+  return {
+    signingKeyPath: file('AUDIT_SIGNING_KEY'),
+    previousKeysPath: file('AUDIT_PREVIOUS_KEYS'),
+    checkpointDir: file('AUDIT_CHECKPOINT_DIR') || path.join(dataDir, 'audit-checkpoints'),
+    checkpointMinutes: positiveInteger('AUDIT_CHECKPOINT_MINUTES', source),
+    tsaUrl: env('AUDIT_TSA_URL', source),
+    tsaCaFile: file('AUDIT_TSA_CA_FILE'),
+  };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     temporal: {
@@ -135,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env('LOG_LEVEL', source),
     jwtSecret: jwtSecret(source),
     worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
+    audit: auditConfig(source),
   };
 }
 

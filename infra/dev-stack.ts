@@ -10,6 +10,7 @@ import { startApi } from '../api/server.js';
 import { loadNotificationSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
+import { checkpointStore, scheduleCheckpoints } from '../audit/checkpoint.js';
 
 type Log = (line: string) => void;
 
@@ -87,6 +88,8 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       await running;
     });
 
+    stops.push(scheduleCheckpoints(orm, checkpointStore(effective), effective.audit.checkpointMinutes, log));
+
     const api = await startApi(effective, log);
     stops.push(() => api.close());
 
@@ -98,6 +101,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     log(`  Temporal       ${effective.temporal.address} (task queue ${effective.temporal.taskQueue})`);
     log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}`);
     log(`  Redis          ${new URL(effective.redisUrl).host}${redis.started ? ' (started by mohla)' : ''}`);
+    log(`  Audit          checkpoints every ${effective.audit.checkpointMinutes} min into ${effective.audit.checkpointDir}`);
     log(`  Notifications  SMS: ${notificationSettings.providers.sms.name}, e-mail: ${notificationSettings.providers.email.name} (outbox: ${path.join(effective.dataDir, 'outbox')})`);
     log('Press Ctrl-C to stop.');
     return stopAll;

@@ -8,6 +8,7 @@ import { Migration20261121072935 } from './Migration20261121072935.js';
 import { Migration20261121075606 } from './Migration20261121075606.js';
 import { Migration20261121100500 } from './Migration20261121100500.js';
 import { Migration20261121101500 } from './Migration20261121101500.js';
+import { Migration20261206060000 } from './Migration20261206060000.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121064621', class: Migration20261121064621 },
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121075606', class: Migration20261121075606 },
   { name: 'Migration20261121100500', class: Migration20261121100500 },
   { name: 'Migration20261121101500', class: Migration20261121101500 },
+  { name: 'Migration20261206060000', class: Migration20261206060000 },
 ];
