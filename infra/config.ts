@@ -12,8 +12,12 @@ export const ENVIRONMENT = {
   TEMPORAL_UI_PORT: { default: '8233', doc: '`mohla dev` only: port of the Temporal Web UI.' },
   TEMPORAL_CLI: { default: '', doc: 'Path of a `temporal` CLI to use instead of looking one up.' },
   DATABASE_URL: {
-    default: 'postgres://postgres@127.0.0.1:5432/mohla',
-    doc: 'PostgreSQL holding the projections (inbox, applications). The database is created if missing.',
+    default: 'postgres://mohla@127.0.0.1:5432/mohla',
+    doc: "PostgreSQL holding the projections (inbox, applications), as Mohla's own role: `mohla migrate` creates it and makes it a member of mohla_app, which may not alter the audit log.",
+  },
+  DATABASE_ADMIN_URL: {
+    default: '',
+    doc: 'PostgreSQL as an administrator who owns the tables: creates the database and runs the migrations. Empty: DATABASE_URL as the user postgres, without password.',
   },
   REDIS_URL: { default: 'redis://127.0.0.1:6379', doc: 'Redis for the notification queues.' },
   NOTIFY_QUEUE_PREFIX: { default: 'mohla', doc: 'Redis key prefix of the notification queues (one per deployment sharing a Redis).' },
@@ -88,6 +92,8 @@ export function env(name: EnvironmentVariable, source: NodeJS.ProcessEnv = proce
 export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
   databaseUrl: string;
+  /** Creates the database, migrates, and creates Mohla's role; the API and the worker never use it. */
+  databaseAdminUrl: string;
   redisUrl: string;
   http: { host: string; port: number };
   dataDir: string;
@@ -138,6 +144,15 @@ function jwtSecret(source: NodeJS.ProcessEnv): string {
   return secret;
 }
 
+function databaseAdminUrl(source: NodeJS.ProcessEnv): string {
+  const configured = env('DATABASE_ADMIN_URL', source);
+  if (configured) return configured;
+  const url = new URL(env('DATABASE_URL', source));
+  url.username = 'postgres';
+  url.password = '';
+  return url.href;
+}
+
 function auditConfig(source: NodeJS.ProcessEnv): AuditConfig {
   const dataDir = path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source));
   const file = (name: EnvironmentVariable) => (env(name, source) ? path.resolve(env(name, source)) : '');
@@ -160,6 +175,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       uiPort: port('TEMPORAL_UI_PORT', source),
     },
     databaseUrl: env('DATABASE_URL', source),
+    databaseAdminUrl: databaseAdminUrl(source),
     redisUrl: env('REDIS_URL', source),
     http: { host: env('HOST', source), port: port('PORT', source) },
     dataDir: path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source)),

@@ -105,6 +105,20 @@ describe('the audit log', () => {
     expect((await verify()).problem).toBeUndefined();
   });
 
+  it("is out of reach of Mohla's own role: no update, delete, truncate, trigger switched off or hash recomputed", async () => {
+    const asMohla = (text: string) => stack.appOrm.em.fork().getConnection().execute(text);
+    const [me] = (await asMohla('select current_user as role, r.rolsuper as superuser from pg_roles r where r.rolname = current_user')) as [{ role: string; superuser: boolean }];
+    expect(me).toEqual({ role: 'mohla_test_app', superuser: false });
+    await expect(asMohla("update audit_entry set actor = 'mallory' where seq = 1")).rejects.toThrow(/permission denied/);
+    await expect(asMohla('delete from audit_entry where seq = 1')).rejects.toThrow(/permission denied/);
+    await expect(asMohla('truncate audit_entry')).rejects.toThrow(/permission denied/);
+    await expect(asMohla('alter table audit_entry disable trigger audit_entry_append_only')).rejects.toThrow(/must be owner/);
+    await expect(asMohla('drop trigger audit_entry_append_only on audit_entry')).rejects.toThrow(/must be owner/);
+    await expect(asMohla('create or replace function audit_entry_append_only() returns trigger language plpgsql as $$ begin return old; end $$')).rejects.toThrow(/permission denied|must be owner/);
+    await expect(asMohla("delete from mikro_orm_migrations where name like 'Migration2026%'")).rejects.toThrow(/permission denied/);
+    expect((await verify()).problem).toBeUndefined();
+  });
+
   it('names an altered row', async () => {
     const [row] = (await sql('select actor from audit_entry where seq = 3')) as Array<{ actor: string | null }>;
     await tampered(
