@@ -35,7 +35,7 @@ export async function auditCommand(args: string[]): Promise<number> {
       console.log(`audit log BROKEN: ${result.problem.message}`);
       return 1;
     }
-    console.log(`audit log intact: ${result.checked} rows, every hash verified; ${result.checkpoints} signed checkpoints hold; it agrees with the timelines`);
+    console.log(`audit log intact: ${result.checked} rows, every hash verified, checked against ${result.checkpoints} signed checkpoint${result.checkpoints === 1 ? '' : 's'} and the timelines`);
     if (result.timestamped) {
       console.log(result.unverifiedTimestamps ? `${result.unverifiedTimestamps} time-stamps not checked: set AUDIT_TSA_CA_FILE` : `${result.timestamped} time-stamps verified`);
     }
