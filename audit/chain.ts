@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { canonicalJson } from '../engine/canonical-json.js';
 import type { TimelineEntry } from '../engine/application.js';
+import { auditedDetail } from './commitment.js';
 
 /** The hash that starts the chain. */
 export const GENESIS = '0'.repeat(64);
@@ -34,16 +35,23 @@ export interface ChainEntry {
   textAfter: string;
 }
 
+/** What the log records of an entry: its detail, with the step and the task it concerns. */
+export function timelineDetail(entry: Pick<TimelineEntry, 'stepId' | 'taskId' | 'detail'>): Record<string, unknown> {
+  return { ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.taskId ? { taskId: entry.taskId } : {}), ...(entry.detail ?? {}) };
+}
+
 /** Stands for the position while the canonical text is cut around it; never a real position. */
 const POSITION = -1;
 
 /**
  * An application's timeline entries as the database appends them, inside the projection's statement:
  * it takes the chain's lock, numbers and hashes each entry not there yet (a retried projection finds
- * its entries there and appends nothing). The text hashed is the one rowHash() hashes.
+ * its entries there and appends nothing). The text hashed is the one rowHash() hashes. An entry with a
+ * salt is audited with its free text committed to, not written (audit/commitment.ts).
  */
-export function chainEntries(trackingNumber: string, entries: Array<{ seq: number; entry: TimelineEntry }>): ChainEntry[] {
-  return entries.map(({ seq: entrySeq, entry }) => {
+export function chainEntries(trackingNumber: string, entries: Array<{ seq: number; entry: TimelineEntry; salt?: string | null }>): ChainEntry[] {
+  return entries.map(({ seq: entrySeq, entry, salt }) => {
+    const detail = timelineDetail(entry);
     const row: ChainedRow = {
       seq: POSITION,
       trackingNumber,
@@ -51,7 +59,7 @@ export function chainEntries(trackingNumber: string, entries: Array<{ seq: numbe
       at: new Date(entry.at).toISOString(),
       kind: entry.kind,
       actor: entry.actor ?? null,
-      detail: { ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.taskId ? { taskId: entry.taskId } : {}), ...(entry.detail ?? {}) },
+      detail: salt ? auditedDetail(detail, salt) : detail,
     };
     const text = canonicalJson(row);
     // Keys are sorted and "trackingNumber" is the only one after "seq": the last match is the position.

@@ -5,7 +5,10 @@
  * never received (or one it holds that no application recorded).
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { walkAuditChain, type ChainProblem } from './chain.js';
+import { query } from '../db/sql.js';
+import { canonicalJson } from '../engine/canonical-json.js';
+import { timelineDetail, walkAuditChain, type ChainProblem } from './chain.js';
+import { auditedDetail, isCommitment, PERSONAL_DETAIL_FIELDS } from './commitment.js';
 import { verifyCheckpoints, type CheckpointProblem } from './checkpoint.js';
 import type { CheckpointKeys } from './signing-key.js';
 
@@ -27,26 +30,53 @@ export interface AuditVerification {
 
 /**
  * The first disagreement between the timeline and the log. Every timeline entry is audited, in the
- * same statement (activities/projection.ts), with its step and task folded into the detail.
+ * same statement (activities/projection.ts), with its step and task folded into the detail and its
+ * free text committed to (audit/commitment.ts).
  */
 export async function compareWithTimeline(orm: MikroORM, nextSeq: number): Promise<TimelineProblem | undefined> {
-  const [row] = await orm.em.fork().getConnection().execute<Array<{ t_tn: string | null; t_seq: number | null; a_tn: string | null; a_entry_seq: number | null; a_seq: string | null }>>(
+  const [row] = await query<{ t_tn: string | null; t_seq: number | null; a_tn: string | null; a_entry_seq: number | null; a_seq: string | null }>(
+    orm,
     `select t.tracking_number as t_tn, t.seq as t_seq, a.tracking_number as a_tn, a.entry_seq as a_entry_seq, a.seq as a_seq
        from timeline_entry t full join audit_entry a on a.tracking_number = t.tracking_number and a.entry_seq = t.seq
-      where a.seq is null or t.seq is null
-         or a.kind <> t.kind or a.at <> t.at or a.actor is distinct from t.actor
-         or a.detail <> jsonb_strip_nulls(jsonb_build_object('stepId', nullif(t.step_id, ''), 'taskId', nullif(t.task_id, ''))) || t.detail
+      where a.seq is null or t.seq is null or a.kind <> t.kind or a.at <> t.at or a.actor is distinct from t.actor
       order by a.seq nulls first, t.tracking_number, t.seq
       limit 1`,
   );
-  if (!row) return undefined;
-  if (row.a_seq === null) {
+  if (row?.a_seq === null) {
     return { kind: 'missing', seq: nextSeq, trackingNumber: row.t_tn!, message: `event ${row.t_seq} of ${row.t_tn} is in its timeline but not in the audit log: rows were removed` };
   }
-  if (row.t_seq === null) {
+  if (row?.t_seq === null) {
     return { kind: 'unrecorded', seq: Number(row.a_seq), trackingNumber: row.a_tn!, message: `row ${row.a_seq} audits event ${row.a_entry_seq} of ${row.a_tn}, which its timeline does not hold` };
   }
-  return { kind: 'differs', seq: Number(row.a_seq), trackingNumber: row.a_tn!, message: `row ${row.a_seq} does not say what event ${row.t_seq} of ${row.t_tn} says in its timeline` };
+  const differs = (seq: number, tn: string, entrySeq: number): TimelineProblem => ({
+    kind: 'differs',
+    seq,
+    trackingNumber: tn,
+    message: `row ${seq} does not say what event ${entrySeq} of ${tn} says in its timeline`,
+  });
+  if (row) return differs(Number(row.a_seq), row.a_tn!, row.t_seq!);
+  let after = 0;
+  for (;;) {
+    const rows = await query<{ seq: string; tn: string; entry_seq: number; audited: Record<string, unknown>; detail: Record<string, unknown>; step_id: string | null; task_id: string | null; salt: string | null }>(
+      orm,
+      `select a.seq, a.tracking_number as tn, a.entry_seq, a.detail as audited, t.detail, t.step_id, t.task_id, t.salt
+         from audit_entry a join timeline_entry t on t.tracking_number = a.tracking_number and t.seq = a.entry_seq
+        where a.seq > $1 order by a.seq limit 1000`,
+      [after],
+    );
+    for (const r of rows) {
+      const detail = timelineDetail({ stepId: r.step_id ?? undefined, taskId: r.task_id ?? undefined, detail: r.detail });
+      let expected = r.salt ? auditedDetail(detail, r.salt) : detail;
+      // Erased: the words and the salt are gone, the commitment stays and can no longer be opened.
+      if (!r.salt) {
+        const erased = Object.entries(r.audited).filter(([field, value]) => PERSONAL_DETAIL_FIELDS.includes(field as never) && isCommitment(value) && !(field in detail));
+        expected = { ...expected, ...Object.fromEntries(erased) };
+      }
+      if (canonicalJson(expected) !== canonicalJson(r.audited)) return differs(Number(r.seq), r.tn, r.entry_seq);
+      after = Number(r.seq);
+    }
+    if (rows.length < 1000) return undefined;
+  }
 }
 
 export async function verifyAuditLog(

@@ -64,6 +64,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     summary: 'Check the tamper-evident audit log against its signed checkpoints and the timelines, or sign one now: mohla audit verify | checkpoint',
     run: async (args) => (await import('./audit.js')).auditCommand(args),
   },
+  retention: {
+    summary: "Erase the personal data of closed applications past their procedure's retention period: mohla retention [--dry-run]",
+    run: async (args) => (await import('./retention.js')).retentionCommand(args),
+  },
   projections: {
     summary: 'Rebuild the PostgreSQL projections from the workflows: mohla projections rebuild [--procedure <id>]',
     run: async (args) => (await import('./projections.js')).projectionsCommand(args),

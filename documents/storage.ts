@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where documents' bytes live. Files on disk here; an object store would implement the same three calls. */
@@ -6,6 +6,8 @@ export interface DocumentStorage {
   /** Stores the bytes under `key`; storing the same key again is harmless (keys contain the content hash). */
   put(key: string, bytes: Buffer): Promise<void>;
   get(key: string): Promise<Buffer>;
+  /** Deletes the bytes under `key` for good (retention); a key already gone is not an error. */
+  remove(key: string): Promise<void>;
   describe(): string;
 }
 
@@ -30,6 +32,10 @@ export class FileSystemStorage implements DocumentStorage {
 
   get(key: string): Promise<Buffer> {
     return readFile(this.file(key));
+  }
+
+  remove(key: string): Promise<void> {
+    return rm(this.file(key), { force: true });
   }
 
   describe(): string {
