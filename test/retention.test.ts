@@ -7,7 +7,7 @@ import { writeCheckpoint } from '../audit/checkpoint.js';
 import { keyId, type CheckpointKeys } from '../audit/signing-key.js';
 import { verifyAuditLog } from '../audit/verify.js';
 import { applyRetention, DEFAULT_RETENTION_DAYS } from '../retention/erasure.js';
-import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
+import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { multipartFile } from './helpers/multipart.js';
 
 const form = { fullName: 'Khadija Benjelloun', cin: 'FK778899', address: '7 avenue Mohammed V, Berkane' };
@@ -98,12 +98,19 @@ describe('mohla retention', () => {
     ]);
     for (const personal of [form.fullName, form.cin, form.address, 'déménage']) expect(everything).not.toContain(personal);
     await expect(stack.storage.get(storageKey)).rejects.toMatchObject({ code: 'ENOENT' });
-    // Temporal deletes in the background: the history, then its entry in the list, so nothing replays or rebuilds it.
-    await eventually(() => stack.client.workflow.getHandle(tn).describe().then(() => undefined, (err: Error) => (/not found/i.test(err.message) ? true : undefined)));
+    // Temporal deletes in the background (seconds, or more on a busy server): the history, then its entry in
+    // the list, so nothing replays or rebuilds it.
+    await eventually(() => stack.client.workflow.getHandle(tn).describe().then(() => undefined, (err: Error) => (/not found/i.test(err.message) ? true : undefined)), 60_000);
     await eventually(async () => {
       for await (const execution of stack.client.workflow.list({ query: `WorkflowId = '${tn}'` })) return execution ? undefined : true;
       return true;
     });
+
+    const auditor = as(stack, await tokenFor('auditor', 'auditor-1', [staff.office]));
+    const history = await auditor({ method: 'GET', url: `/audit/applications/${tn}/history` });
+    expect(history.statusCode).toBe(404);
+    expect(history.headers['content-type']).toContain('application/problem+json');
+    expect((await auditor({ method: 'POST', url: `/audit/applications/${tn}/replay` })).statusCode).toBe(404);
 
     // The log is untouched, and still proves the withdrawal happened, when and by whom.
     expect(await sql('select * from audit_entry where tracking_number = ? order by seq', [tn])).toEqual(auditBefore);
@@ -112,5 +119,5 @@ describe('mohla retention', () => {
     expect(result.checkpoints).toBe(1);
     // Done once: a second run finds nothing more to erase.
     expect((await retention(new Date(Date.now() + (DEFAULT_RETENTION_DAYS + 1) * day))).expired.map((a) => a.trackingNumber)).not.toContain(tn);
-  });
+  }, 120_000);
 });
