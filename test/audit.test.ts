@@ -2,9 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS, rowHash } from '../audit/chain.js';
-import { timestampFile, writeCheckpoint, type Checkpoint, type CheckpointStore } from '../audit/checkpoint.js';
+import { scheduleCheckpoints, timestampFile, writeCheckpoint, type Checkpoint, type CheckpointStore } from '../audit/checkpoint.js';
 import { keyId, type CheckpointKeys } from '../audit/signing-key.js';
 import { verifyAuditLog } from '../audit/verify.js';
 import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
@@ -215,6 +215,24 @@ describe('signed checkpoints of the audit log', () => {
         expect((await verify(checkpoints.dir)).problem).toMatchObject({ kind: 'truncated', seq: last!.checkpoint.seq });
       },
     );
+  });
+
+  it('is signed every AUDIT_CHECKPOINT_MINUTES while the worker runs', async () => {
+    const checkpoints = store();
+    const lines: string[] = [];
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let stop: () => Promise<void>;
+    try {
+      stop = scheduleCheckpoints(stack.orm, checkpoints, 15, (line) => lines.push(line));
+      vi.advanceTimersByTime(14 * 60_000);
+      expect(lines).toEqual([]);
+      vi.advanceTimersByTime(60_000);
+    } finally {
+      vi.useRealTimers();
+    }
+    await stop();
+    expect(readdirSync(checkpoints.dir)).toHaveLength(1);
+    expect(lines).toEqual([expect.stringMatching(/^audit checkpoint at row \d+: /)]);
   });
 
   it('writes a checkpoint only when the log has grown, and never rewrites one', async () => {
