@@ -98,7 +98,11 @@ export async function writeCheckpoint(orm: MikroORM, store: CheckpointStore, now
   const walk = await walkAuditChain(orm, from);
   if (walk.problem) throw new CheckpointRefusedError(`${walk.problem.message}: run \`mohla audit verify\``);
   if (walk.head.seq === 0) return undefined;
-  if (last && walk.head.seq === last.checkpoint.seq) return { ...last, written: false };
+  if (last && walk.head.seq === last.checkpoint.seq) {
+    // The authority was unreachable when it was written: it is asked again, until it answers.
+    if (store.tsaUrl && !existsSync(timestampFile(last.file))) await timestamp(last.file, store.tsaUrl);
+    return { ...last, written: false };
+  }
 
   const unsigned = { version: 1 as const, seq: walk.head.seq, hash: walk.head.hash, at: now.toISOString(), keyId: store.keys.signing.id };
   const checkpoint: Checkpoint = { ...unsigned, signature: sign(null, signedText(unsigned), store.keys.signing.privateKey).toString('base64') };
@@ -112,8 +116,17 @@ export async function writeCheckpoint(orm: MikroORM, store: CheckpointStore, now
     if ((err as { code?: string }).code !== 'EEXIST') throw err;
     return { file, checkpoint: JSON.parse(readFileSync(file, 'utf8')) as Checkpoint, written: false };
   }
-  if (store.tsaUrl) writeFileSync(timestampFile(file), await requestTimestamp(store.tsaUrl, Buffer.from(text)), { flag: 'wx' });
+  if (store.tsaUrl) await timestamp(file, store.tsaUrl);
   return { file, checkpoint, written: true };
+}
+
+async function timestamp(file: string, tsaUrl: string): Promise<void> {
+  const reply = await requestTimestamp(tsaUrl, readFileSync(file));
+  try {
+    writeFileSync(timestampFile(file), reply, { flag: 'wx' });
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EEXIST') throw err;
+  }
 }
 
 export type CheckpointProblem =

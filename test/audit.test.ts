@@ -269,6 +269,17 @@ describe('signed checkpoints of the audit log', () => {
     expect((await verify(checkpoints.dir, tsa.caFile)).problem).toMatchObject({ kind: 'timestamp', file: next.file });
     expect(readFileSync(next.file, 'utf8')).toContain(`"seq": ${next.checkpoint.seq}`);
   });
+
+  it('asks the time-stamp authority again for a checkpoint it could not time-stamp when it was written', async () => {
+    const checkpoints = store({ tsaUrl: 'http://127.0.0.1:9/' });
+    await expect(writeCheckpoint(stack.orm, checkpoints)).rejects.toThrow();
+    const [written] = readdirSync(checkpoints.dir);
+    expect(written).toMatch(/\.json$/);
+    const again = await writeCheckpoint(stack.orm, { ...checkpoints, tsaUrl: tsa.url });
+    expect(again?.written).toBe(false);
+    expect(readdirSync(checkpoints.dir).sort()).toEqual([written, written!.replace(/\.json$/, '.tsr')]);
+    expect(await verify(checkpoints.dir, tsa.caFile)).toMatchObject({ timestamped: 1, unverifiedTimestamps: 0 });
+  });
 });
 
 describe('statistics through the API', () => {
