@@ -3,8 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Written by hand, for retention: the salt of the commitments that the audit log holds in place of a
  * timeline entry's free text (audit/commitment.ts), and when an application's personal data was
- * erased. Erasing deletes the salt with the text. Plain SQL reads and writes both columns, so the
- * entities do not list them.
+ * erased. Erasing deletes the salt with the text.
  */
 export class Migration20261206060200 extends Migration {
 
