@@ -14,6 +14,7 @@ import { openOrm } from './db/orm.js';
 import { loadNotificationSettings } from './notifications/config.js';
 import { NotificationQueues } from './notifications/queues.js';
 import { NotificationWorker } from './notifications/worker.js';
+import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const WORKFLOWS_PATH = path.join(HERE, 'workflows', 'index.ts');
@@ -65,6 +66,8 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before connecting: production without a signing key stops here, with the variable named.
+  const checkpoints = checkpointStore(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const orm = await openOrm(config.databaseUrl);
   const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');
@@ -80,10 +83,12 @@ async function main(): Promise<void> {
     notifications,
     cachedApplications: config.worker.cachedApplications,
   });
+  const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
   console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   try {
     await worker.run();
   } finally {
+    await stopCheckpoints();
     await notifier.close();
     await notifications.close();
     await orm.close();

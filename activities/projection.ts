@@ -4,6 +4,7 @@ import type { ApplicationRecord, TaskRecord } from '../db/entities.js';
 import { applicationRow, taskRow } from '../db/rows.js';
 import { query } from '../db/sql.js';
 import { chainEntries } from '../audit/chain.js';
+import { hasPersonalFields, newSalt } from '../audit/commitment.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 import { permanentRefusal, storableText, withoutClientData, type PermanentRefusal } from './unstorable.js';
 
@@ -71,7 +72,7 @@ function upsertByRevision(table: string, key: string, columns: string[], source:
     where ${table}.revision <= excluded.revision`;
 }
 
-const TIMELINE_COLUMNS = 'tracking_number, seq, at, kind, actor, step_id, task_id, detail';
+const TIMELINE_COLUMNS = 'tracking_number, seq, at, kind, actor, step_id, task_id, detail, salt';
 const NOTIFICATION_COLUMNS = 'key, tracking_number, template, recipients, context, status, created_at';
 
 /**
@@ -124,13 +125,15 @@ function projectionParams(change: ProjectionChange, now: Date): unknown[] {
   for (const task of Object.values(state.tasks)) {
     if (task.status === 'open' || task.status === 'claimed') changed.set(task.id, task);
   }
-  const timeline = commands.flatMap((c) => (c.type === 'timeline' ? [{ seq: c.seq, entry: c.entry }] : []));
+  // A fresh salt per attempt is safe: the timeline row and its audit row are written by one statement, so a
+  // retry that finds them there keeps the first attempt's salt in both.
+  const timeline = commands.flatMap((c) => (c.type === 'timeline' ? [{ seq: c.seq, entry: c.entry, salt: hasPersonalFields(c.entry.detail ?? {}) ? newSalt() : null }] : []));
   const notifications = commands.flatMap((c) => (c.type === 'notify' ? [c] : []));
   return [
     JSON.stringify(byColumn(applicationRow(state, change.procedureHash, now), APPLICATION_COLUMNS)),
     JSON.stringify([...changed.values()].map((task) => byColumn(taskRow(state, task, now), TASK_COLUMNS))),
     JSON.stringify(
-      timeline.map(({ seq, entry }) => ({
+      timeline.map(({ seq, entry, salt }) => ({
         tracking_number: state.trackingNumber,
         seq,
         at: entry.at,
@@ -139,6 +142,7 @@ function projectionParams(change: ProjectionChange, now: Date): unknown[] {
         step_id: entry.stepId ?? null,
         task_id: entry.taskId ?? null,
         detail: entry.detail ?? {},
+        salt,
       })),
     ),
     JSON.stringify(

@@ -37,7 +37,7 @@ export async function runInbox(options: InboxOptions) {
   const TASKS = options.tasks;
   const QUERIES = options.queries;
   const config = loadConfig();
-  const url = new URL(options.databaseUrl ?? config.databaseUrl);
+  const url = new URL(options.databaseUrl ?? config.databaseAdminUrl);
   url.pathname = `/mohla_bench_inbox`;
   await dropDatabase(url.href);
   await createDatabaseIfMissing(url.href);

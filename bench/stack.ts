@@ -115,7 +115,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const id = `${process.pid}`;
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-bench-'));
   const cli = await ensureTemporalCli({ log });
-  const base = new URL(config.databaseUrl);
+  const base = new URL(config.databaseAdminUrl);
   base.pathname = `/mohla_bench_${id}`;
   log('starting Temporal (headless, on a scratch file), checking PostgreSQL and Redis, bundling the workflows…');
   const [temporal, postgres, redisService, mohla, baseline] = await Promise.all([

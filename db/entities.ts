@@ -26,6 +26,8 @@ export interface ApplicationRecord {
   citizen: string;
   revision: number;
   updatedAt: Date;
+  /** When `mohla retention` erased its personal data (retention/erasure.ts). */
+  erasedAt?: Date | null;
 }
 
 export interface TaskRecord {
@@ -73,6 +75,7 @@ export const Application = new EntitySchema<ApplicationRecord>({
     citizen: { type: 'string', length: 128, default: '' },
     revision: { type: 'integer' },
     updatedAt: { type: 'datetime' },
+    erasedAt: { type: 'datetime', nullable: true },
   },
   indexes: [{ properties: ['officeId', 'status', 'filedAt'] }, { properties: ['citizen', 'filedAt'] }],
 });
@@ -139,6 +142,8 @@ export interface TimelineRecord {
   stepId?: string | null;
   taskId?: string | null;
   detail: Record<string, unknown>;
+  /** The salt of the audit log's commitments to this entry's free text (audit/commitment.ts); erased with it. */
+  salt?: string | null;
 }
 
 export const TimelineEntry = new EntitySchema<TimelineRecord>({
@@ -153,6 +158,7 @@ export const TimelineEntry = new EntitySchema<TimelineRecord>({
     stepId: { type: 'string', length: 64, nullable: true },
     taskId: { type: 'string', length: 128, nullable: true },
     detail: { type: 'json' },
+    salt: { type: 'string', length: 64, nullable: true },
   },
 });
 

@@ -36,6 +36,8 @@ export interface DocumentStorage {
   stage(source: Readable): Promise<StagedFile>;
   /** The bytes as a stream, for sending a large document without holding it; rejects if there is none. */
   read(key: string): Promise<Readable>;
+  /** Deletes the bytes under `key` for good (retention); a key already gone is not an error. */
+  remove(key: string): Promise<void>;
   describe(): string;
 }
 
@@ -121,6 +123,10 @@ export class FileSystemStorage implements DocumentStorage {
     // Opened first, so a missing file is an error before any answer has started.
     const handle = await open(this.file(key), 'r');
     return handle.createReadStream();
+  }
+
+  remove(key: string): Promise<void> {
+    return rm(this.file(key), { force: true });
   }
 
   describe(): string {

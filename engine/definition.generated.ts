@@ -172,6 +172,10 @@ export interface ProcedureDefinition {
   channels: ['web' | 'kiosk' | 'counter', ...('web' | 'kiosk' | 'counter')[]];
   deadline: LegalDeadline;
   /**
+   * Days after an application closes during which its personal data is kept (form, documents, reasons, messages, its Temporal history); then `mohla retention` erases them. Absent: 1826 days, five years.
+   */
+  retentionDays?: number;
+  /**
    * Id of the first step.
    */
   start: string;

@@ -12,8 +12,12 @@ export const ENVIRONMENT = {
   TEMPORAL_UI_PORT: { default: '8233', doc: '`mohla dev` only: port of the Temporal Web UI.' },
   TEMPORAL_CLI: { default: '', doc: 'Path of a `temporal` CLI to use instead of looking one up.' },
   DATABASE_URL: {
-    default: 'postgres://postgres@127.0.0.1:5432/mohla',
-    doc: 'PostgreSQL holding the projections (inbox, applications). The database is created if missing.',
+    default: 'postgres://mohla@127.0.0.1:5432/mohla',
+    doc: "PostgreSQL holding the projections (inbox, applications), as Mohla's own role: `mohla migrate` creates it and makes it a member of mohla_app, which may not alter the audit log.",
+  },
+  DATABASE_ADMIN_URL: {
+    default: '',
+    doc: 'PostgreSQL as an administrator who owns the tables: creates the database and runs the migrations. Empty: DATABASE_URL as the user postgres, without password.',
   },
   REDIS_URL: { default: 'redis://127.0.0.1:6379', doc: 'Redis for the notification queues.' },
   NOTIFY_QUEUE_PREFIX: { default: 'mohla', doc: "Redis key prefix of the notification queues and of the kiosk's PIN counters (one per deployment sharing a Redis)." },
@@ -81,6 +85,15 @@ export const ENVIRONMENT = {
   },
   OIDC_DEFAULT_ROLE: { default: '', doc: 'Role of a token whose claims map to none (e.g. `citizen` for a citizens\' provider); empty: such a token is refused.' },
   OIDC_OFFICES_CLAIM: { default: 'offices', doc: "Claim holding the offices a member of staff works for (a list or a space-separated string; dotted path allowed)." },
+  AUDIT_SIGNING_KEY: {
+    default: '',
+    doc: 'PEM file of the Ed25519 private key that signs the audit checkpoints; keep it where the database cannot read it. Required when NODE_ENV=production; development generates one in MOHLA_DATA_DIR.',
+  },
+  AUDIT_PREVIOUS_KEYS: { default: '', doc: 'PEM file of the public keys of earlier audit signing keys, so that checkpoints signed before a rotation still verify.' },
+  AUDIT_CHECKPOINT_DIR: { default: '', doc: 'Directory the signed audit checkpoints are written to (never rewritten); empty: MOHLA_DATA_DIR/audit-checkpoints.' },
+  AUDIT_CHECKPOINT_MINUTES: { default: '15', doc: 'How often the worker signs a checkpoint of the audit log when it has grown.' },
+  AUDIT_TSA_URL: { default: '', doc: 'RFC 3161 time-stamp authority that time-stamps each audit checkpoint (HTTP, application/timestamp-query); empty: none.' },
+  AUDIT_TSA_CA_FILE: { default: '', doc: "PEM file of the time-stamp authority's CA certificate, with which `mohla audit verify` checks the time-stamps." },
   BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
@@ -111,6 +124,8 @@ export function env(name: EnvironmentVariable, source: NodeJS.ProcessEnv = proce
 export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
   databaseUrl: string;
+  /** Creates the database, migrates, and creates Mohla's role; the API and the worker never use it. */
+  databaseAdminUrl: string;
   redisUrl: string;
   http: { host: string; port: number };
   dataDir: string;
@@ -124,6 +139,7 @@ export interface Config {
   worker: { cachedApplications?: number };
   documents: { filesPerSlot: number };
   rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
+  audit: AuditConfig;
 }
 
 export interface TokenRules {
@@ -141,6 +157,16 @@ export interface OidcSettings {
   roleMap: Record<string, string>;
   defaultRole?: string;
   officesClaim: string;
+}
+
+export interface AuditConfig {
+  /** Empty: the development key in the data directory (refused in production). */
+  signingKeyPath: string;
+  previousKeysPath: string;
+  checkpointDir: string;
+  checkpointMinutes: number;
+  tsaUrl: string;
+  tsaCaFile: string;
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -236,6 +262,28 @@ function oidcSettings(source: NodeJS.ProcessEnv): OidcSettings | undefined {
   };
 }
 
+function databaseAdminUrl(source: NodeJS.ProcessEnv): string {
+  const configured = env('DATABASE_ADMIN_URL', source);
+  if (configured) return configured;
+  const url = new URL(env('DATABASE_URL', source));
+  url.username = 'postgres';
+  url.password = '';
+  return url.href;
+}
+
+function auditConfig(source: NodeJS.ProcessEnv): AuditConfig {
+  const dataDir = path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source));
+  const file = (name: EnvironmentVariable) => (env(name, source) ? path.resolve(env(name, source)) : '');
+  return {
+    signingKeyPath: file('AUDIT_SIGNING_KEY'),
+    previousKeysPath: file('AUDIT_PREVIOUS_KEYS'),
+    checkpointDir: file('AUDIT_CHECKPOINT_DIR') || path.join(dataDir, 'audit-checkpoints'),
+    checkpointMinutes: positiveInteger('AUDIT_CHECKPOINT_MINUTES', source),
+    tsaUrl: env('AUDIT_TSA_URL', source),
+    tsaCaFile: file('AUDIT_TSA_CA_FILE'),
+  };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const oidc = oidcSettings(source);
   return {
@@ -246,6 +294,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       uiPort: port('TEMPORAL_UI_PORT', source),
     },
     databaseUrl: env('DATABASE_URL', source),
+    databaseAdminUrl: databaseAdminUrl(source),
     redisUrl: env('REDIS_URL', source),
     http: { host: env('HOST', source), port: port('PORT', source) },
     dataDir: path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source)),
@@ -265,6 +314,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       filing: parseRate('RATE_LIMIT_FILING', env('RATE_LIMIT_FILING', source)),
       tracking: parseRate('RATE_LIMIT_TRACKING', env('RATE_LIMIT_TRACKING', source)),
     },
+    audit: auditConfig(source),
   };
 }
 

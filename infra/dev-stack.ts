@@ -4,12 +4,14 @@ import type { Config } from './config.js';
 import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from './services.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 import { startDevServer, waitForTemporal, type DevServer } from './temporal-server.js';
-import { migrate, openOrm } from '../db/orm.js';
+import { openOrm } from '../db/orm.js';
+import { migrateAsAdministrator } from '../db/roles.js';
 import { createWorker } from '../worker.js';
 import { startApi } from '../api/server.js';
 import { loadNotificationSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
+import { checkpointStore, scheduleCheckpoints } from '../audit/checkpoint.js';
 
 type Log = (line: string) => void;
 
@@ -52,16 +54,20 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
   try {
     const temporal = await ensureTemporal(config, log);
     if (temporal) stops.push(temporal.stop);
-    const postgres: RunningService = await ensurePostgres(config.databaseUrl, { dataDir: config.dataDir, allowEmbedded: true, log });
+    const postgres: RunningService = await ensurePostgres(config.databaseAdminUrl, { dataDir: config.dataDir, allowEmbedded: true, log });
     if (postgres.stop) stops.push(postgres.stop);
+    const databaseUrl = new URL(config.databaseUrl);
+    // The embedded server asks everyone for a password: Mohla's role gets the administrator's unless DATABASE_URL gives one.
+    if (postgres.started && !databaseUrl.password) databaseUrl.password = new URL(postgres.url).password;
     const redis = await ensureRedis(config.redisUrl, { dataDir: config.dataDir, allowStart: true, log });
     if (redis.stop) stops.push(redis.stop);
-    const effective: Config = { ...config, databaseUrl: postgres.url, redisUrl: redis.url };
+    const effective: Config = { ...config, databaseUrl: databaseUrl.href, databaseAdminUrl: postgres.url, redisUrl: redis.url };
 
+    const { applied, login } = await migrateAsAdministrator(effective.databaseAdminUrl, effective.databaseUrl);
+    log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+    if (login.superuser) log(`Warning: DATABASE_URL logs in as ${login.role}, a superuser, who can rewrite the audit log.`);
     const orm = await openOrm(effective.databaseUrl);
     stops.push(() => orm.close());
-    const applied = await migrate(orm);
-    log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
 
     // Messages go to files under MOHLA_DATA_DIR/outbox unless NOTIFY_*_PROVIDER say otherwise.
     const notificationSettings = loadNotificationSettings(effective);
@@ -87,6 +93,8 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       await running;
     });
 
+    stops.push(scheduleCheckpoints(orm, checkpointStore(effective), effective.audit.checkpointMinutes, log));
+
     const api = await startApi(effective, log);
     stops.push(() => api.close());
 
@@ -96,8 +104,9 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     log(`  API            ${api.url}   (health: ${api.url}/health, docs: ${api.url}/docs)`);
     if (temporal?.uiUrl) log(`  Temporal UI    ${temporal.uiUrl}`);
     log(`  Temporal       ${effective.temporal.address} (task queue ${effective.temporal.taskQueue})`);
-    log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}`);
+    log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}, as ${login.role}`);
     log(`  Redis          ${new URL(effective.redisUrl).host}${redis.started ? ' (started by mohla)' : ''}`);
+    log(`  Audit          checkpoints every ${effective.audit.checkpointMinutes} min into ${effective.audit.checkpointDir}`);
     log(`  Notifications  SMS: ${notificationSettings.providers.sms.name}, e-mail: ${notificationSettings.providers.email.name} (outbox: ${path.join(effective.dataDir, 'outbox')})`);
     log('Press Ctrl-C to stop.');
     return stopAll;

@@ -29,7 +29,8 @@ export default async function setup(project: TestProject) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-test-'));
   const log = (line: string) => console.log(`[setup] ${line}`);
   const cli = await ensureTemporalCli({ log });
-  const databaseUrl = process.env.TEST_DATABASE_URL ?? config.databaseUrl.replace(/\/[^/]*$/, '/mohla_test');
+  // As an administrator: each test file creates and migrates its own database (the app then logs in as Mohla's role).
+  const databaseUrl = process.env.TEST_DATABASE_URL ?? config.databaseAdminUrl.replace(/\/[^/]*$/, '/mohla_test');
   const [temporal, postgres, redis, bundle] = await Promise.all([
     freePort().then((port) => startDevServer({ cli: cli.path, port })),
     ensurePostgres(databaseUrl, { dataDir: path.join(config.dataDir, 'test'), allowEmbedded: true, log }),

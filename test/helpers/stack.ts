@@ -16,7 +16,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
-import { migrate, openOrm } from '../../db/orm.js';
+import { openOrm } from '../../db/orm.js';
+import { migrateAsAdministrator } from '../../db/roles.js';
 import { createDatabaseIfMissing } from '../../infra/services.js';
 import type { ProcedureRegistry } from '../../registry/published.js';
 import { loadReferenceData } from '../../registry/reference-data.js';
@@ -50,7 +51,10 @@ export interface TestStack {
   id: string;
   app: FastifyInstance;
   client: Client;
+  /** The administrator's connection, for the tests' own reads and for tampering as an insider would. */
   orm: MikroORM;
+  /** Mohla's own role (a member of mohla_app), as the API and the worker connect. */
+  appOrm: MikroORM;
   redis: Redis;
   procedures: ProcedureRegistry;
   calendars: CalendarStore;
@@ -58,7 +62,10 @@ export interface TestStack {
   offices: Office[];
   storage: FileSystemStorage;
   taskQueue: string;
+  /** As Mohla's role, what DATABASE_URL would be (child processes get it). */
   databaseUrl: string;
+  /** As the administrator, what DATABASE_ADMIN_URL would be. */
+  adminDatabaseUrl: string;
   temporalAddress: string;
   workflowBundlePath: string;
   /** The Redis of this file's notification queues. */
@@ -101,10 +108,14 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const id = randomBytes(4).toString('hex');
   const base = new URL(inject('databaseUrl'));
   base.pathname = `/mohla_t_${id}`;
+  const adminDatabaseUrl = base.href;
+  // Mohla's role for the tests, shared by every test database of the server (roles are server-wide).
+  base.username = 'mohla_test_app';
   const databaseUrl = base.href;
-  await createDatabaseIfMissing(databaseUrl);
-  const orm = await openOrm(databaseUrl, { pool: { min: 0, max: 5 } });
-  await migrate(orm);
+  await createDatabaseIfMissing(adminDatabaseUrl);
+  await migrateAsAdministrator(adminDatabaseUrl, databaseUrl);
+  const orm = await openOrm(adminDatabaseUrl, { pool: { min: 0, max: 5 } });
+  const appOrm = await openOrm(databaseUrl, { pool: { min: 0, max: 5 } });
   const temporalAddress = options.temporalAddress ?? inject('temporalAddress');
   const connection = await Connection.connect(apiConnectionOptions(temporalAddress));
   const client = new Client({ connection });
@@ -112,11 +123,11 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   // Short retries: a test watches a message fail and come back in seconds, not in an hour.
   const notificationRedisUrl = options.notificationRedisUrl ?? inject('redisUrl');
   const notifications = new NotificationQueues({ redisUrl: notificationRedisUrl, prefix: `mohla-test-${id}`, attempts: 3, backoffMs: 200 });
-  const { procedures, calendars, offices, refused } = await loadReferenceData(orm, loadConfig().proceduresDir);
+  const { procedures, calendars, offices, refused } = await loadReferenceData(appOrm, loadConfig().proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
   const taskQueue = `test-${id}`;
   const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
+  const app = await buildApp({ temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
   const workflowBundlePath = inject('workflowBundlePath');
 
   let nativeConnection: NativeConnection | undefined;
@@ -126,6 +137,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     app,
     client,
     orm,
+    appOrm,
     redis,
     procedures,
     calendars,
@@ -133,6 +145,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     storage,
     taskQueue,
     databaseUrl,
+    adminDatabaseUrl,
     temporalAddress,
     workflowBundlePath,
     redisUrl: notificationRedisUrl,
@@ -141,7 +154,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       nativeConnection ??= await NativeConnection.connect({ address: temporalAddress });
       const worker = await createWorker({
         connection: nativeConnection,
-        orm,
+        orm: appOrm,
         taskQueue,
         workflowBundle: { codePath: workflowBundlePath },
         notifications,
@@ -164,10 +177,11 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       redis.disconnect();
       await notifications.obliterate().catch(() => undefined);
       await notifications.close();
+      await appOrm.close(true);
       await orm.close(true);
       await connection.close();
       await nativeConnection?.close();
-      await dropDatabase(databaseUrl);
+      await dropDatabase(adminDatabaseUrl);
       if (failures.length) throw new Error(`histories that no longer replay:\n${failures.join('\n')}`);
     },
   };
