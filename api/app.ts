@@ -61,7 +61,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
     reply.header('x-request-id', request.id);
   });
 
-  await registerSecurityHeaders(app, { oidcIssuer: ctx.oidcIssuer });
+  await registerSecurityHeaders(app, { oidcIssuer: ctx.oidc?.issuer });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -24,15 +24,13 @@ export interface ApiContext {
   offices: Office[];
   /** Most files one document of an application may hold (DOCUMENT_FILES_PER_SLOT when not given). */
   documentFilesPerSlot?: number;
-  /** The OpenID provider the web signs in with (OIDC_ISSUER), which the pages' security policy lets them call. */
-  oidcIssuer?: string;
   /** Limits on sign-in, filing and tracking (the server passes the configured ones); none when not given. */
   rateLimits?: RateLimitSettings;
   /** Signs tokens and receipt PINs. */
   secret: string;
   /** Lifetime and clock rules every bearer token must meet (default: 12 h, 60 s of skew). */
   tokens?: TokenRules;
-  /** The OpenID provider whose tokens are accepted, when one is configured. */
+  /** The OpenID provider whose tokens are accepted, when one is configured; the pages' security policy lets them call it. */
   oidc?: OidcSettings;
   /** Tests: a shorter cool-down between two fetches of the provider's keys. */
   oidcOptions?: OidcVerifierOptions;

@@ -76,7 +76,7 @@ describe('security headers', () => {
 
   it("let the pages call the configured identity provider's origin, and nothing else", async () => {
     const { client, orm, redis, procedures, calendars, storage, notifications, taskQueue } = stack;
-    const withIssuer = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices: [], storage, notifications, secret: TEST_SECRET, oidcIssuer: 'https://id.example.ma/realms/mohla' });
+    const withIssuer = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices: [], storage, notifications, secret: TEST_SECRET, oidc: { issuer: 'https://id.example.ma/realms/mohla', audience: 'mohla-web', clientId: 'mohla-web', scopes: 'openid', roleClaim: 'roles', roleMap: {}, officesClaim: 'offices' } });
     const res = await withIssuer.inject({ method: 'GET', url: '/health' });
     expect(policy(res.headers['content-security-policy'])['connect-src']).toEqual(["'self'", 'https://id.example.ma']);
     await withIssuer.close();
