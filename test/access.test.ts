@@ -4,9 +4,15 @@
  * rules every token must meet, the development sign-in kept to this machine, and the kiosk's PIN limit
  * under concurrent guesses.
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROLES, type Role } from '../api/auth.js';
+import { startApi } from '../api/server.js';
+import { loadConfig } from '../infra/config.js';
 import { multipartFile } from './helpers/multipart.js';
 import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
@@ -224,16 +230,45 @@ describe("the kiosk's PIN limit", () => {
     expect(citizen.statusCode).toBe(200);
   });
 
-  it('keeps its counters under the deployment prefix', async () => {
+  it("keeps its counters under the deployment's Redis prefix", async () => {
     const filed = await fileInA();
-    await track(filed.trackingNumber, filed.receipt.pin === '000000' ? '000001' : '000000', '192.0.2.99');
-    const plain = stack.redis.duplicate({ keyPrefix: '' });
+    const prefix = `mohla-deploy-${stack.id}`;
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), `mohla-access-${stack.id}-`));
+    // The queue settings are read from the process's environment, as a deployment sets them.
+    const previous = process.env.NOTIFY_QUEUE_PREFIX;
+    process.env.NOTIFY_QUEUE_PREFIX = prefix;
+    const api = await startApi(
+      loadConfig({
+        TEMPORAL_ADDRESS: stack.temporalAddress,
+        DATABASE_URL: stack.databaseUrl,
+        REDIS_URL: inject('redisUrl'),
+        HOST: '127.0.0.1',
+        PORT: '0',
+        MOHLA_DATA_DIR: dataDir,
+        JWT_SECRET: TEST_SECRET,
+        LOG_LEVEL: 'warn',
+      }),
+      () => undefined,
+    ).finally(() => {
+      if (previous === undefined) delete process.env.NOTIFY_QUEUE_PREFIX;
+      else process.env.NOTIFY_QUEUE_PREFIX = previous;
+    });
+    const plain = new Redis(inject('redisUrl'));
     try {
-      const keys = await plain.keys(`*pin-attempts*${filed.trackingNumber}*`);
-      expect(keys.length).toBeGreaterThan(0);
-      for (const key of keys) expect(key.startsWith(`mohla-test:${stack.id}:`)).toBe(true);
+      const res = await fetch(`${api.url}/track`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ trackingNumber: filed.trackingNumber, pin: filed.receipt.pin === '000000' ? '000001' : '000000' }),
+      });
+      expect(res.status).toBe(404);
+      const keys = await plain.keys(`*pin-attempts*`);
+      const deployment = keys.filter((k) => k.startsWith(`${prefix}:`));
+      expect(deployment.length).toBeGreaterThan(0);
+      expect(keys.filter((k) => k.startsWith('pin-attempts'))).toEqual([]);
+      if (deployment.length) await plain.del(...deployment);
     } finally {
       plain.disconnect();
+      await api.close();
     }
   });
 });
