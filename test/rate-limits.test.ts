@@ -4,8 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { Redis } from 'ioredis';
 import { buildApp } from '../api/app.js';
 import type { RateLimitSettings } from '../api/rate-limits.js';
+import { DisposableRedis } from './helpers/redis-server.js';
 import { bearer, createTestStack, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 const OFFICE = 'annex-berkane-1';
@@ -73,6 +75,27 @@ describe('rate limits', () => {
     for (let i = 0; i < 4; i++) expect((await track('/track')).statusCode).toBe(200);
     expectLimited(await track('/track'), minute);
     expect((await limited.inject({ method: 'POST', url: '/track', remoteAddress: '198.51.100.5', payload: { trackingNumber: filed.trackingNumber, pin: filed.receipt.pin } })).statusCode).toBe(200);
+  });
+
+  it('let sign-in and filing through while Redis is down, rather than failing them', async () => {
+    const own = await DisposableRedis.start();
+    // As the server connects (api/server.ts): a command gives up after one reconnection attempt.
+    const redis = new Redis(own.url, { maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    const { client, orm, procedures, calendars, storage, notifications, taskQueue } = stack;
+    const offices = (await stack.app.inject({ method: 'GET', url: '/offices' })).json().offices;
+    const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true, rateLimits: limits });
+    try {
+      await own.kill();
+      const signedIn = await app.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'citizen', sub: 'citizen-rate-outage' } });
+      expect(signedIn.statusCode, signedIn.body).toBe(200);
+      const filed = await app.inject({ method: 'POST', url: '/applications', headers: bearer(signedIn.json().token), payload: { procedureId: 'residence-certificate', officeId: OFFICE, data: form } });
+      expect(filed.statusCode, filed.body).toBe(201);
+    } finally {
+      await app.close();
+      redis.disconnect();
+      await own.dispose();
+    }
   });
 
   it('keep the counters under the deployment prefix in Redis, naming no person and no address', async () => {

@@ -62,8 +62,9 @@ async function signInAs(page: Page, persona: RegExp, citizenId?: string) {
   await page.goto('/#/sign-in');
   if (citizenId) await page.fill('#citizen-id', citizenId);
   await page.getByRole('button', { name: persona }).click();
-  // Signed in once the portal has moved on to the person's home page.
-  await page.waitForFunction("!location.hash.startsWith('#/sign-in')");
+  // Signed in once the portal has moved on to the person's home page. Read from outside the page: a
+  // waitForFunction string is evaluated inside it, which the content security policy rightly refuses.
+  await expect.poll(() => page.evaluate<string>('location.hash'), POLL).not.toMatch(/^#\/sign-in/);
 }
 
 let trackingNumber = '';
