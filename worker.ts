@@ -9,6 +9,8 @@ import type { AuditSinks, ClosedApplication } from './workflows/sinks.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
 import { env, loadConfig } from './infra/config.js';
+import { FAILURE_CONVERTER_PATH, temporalDataConverter } from './infra/data-converter.js';
+import type { CodecKey } from './infra/payload-codec.js';
 import { CalendarStore, SHIPPED_CALENDAR } from './registry/calendars.js';
 import { openOrm } from './db/orm.js';
 import { loadNotificationSettings } from './notifications/config.js';
@@ -22,7 +24,7 @@ const PRELOADED_MODULES = [path.join(HERE, 'workflows', 'stack-trace-depth.ts')]
 
 /** How the workflows are bundled: by the worker at start, and ahead of time by the tests, the bench and replays. */
 export function workflowBundleOptions(workflowsPath = WORKFLOWS_PATH): BundleOptions {
-  return { workflowsPath, preloadModules: PRELOADED_MODULES, logger: new DefaultLogger('WARN') };
+  return { workflowsPath, preloadModules: PRELOADED_MODULES, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') };
 }
 
 export interface WorkerSetup {
@@ -30,6 +32,8 @@ export interface WorkerSetup {
   orm: MikroORM;
   taskQueue: string;
   namespace?: string;
+  /** The payload codec's keys (TEMPORAL_CODEC_KEYS): what the worker writes to Temporal is encrypted. */
+  codecKeys: readonly CodecKey[];
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   options?: Partial<WorkerOptions>;
@@ -57,6 +61,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     taskQueue: setup.taskQueue,
     activities: createActivities({ orm: setup.orm, calendars, notifications: setup.notifications }),
     sinks: auditSinks(),
+    dataConverter: temporalDataConverter(setup.codecKeys),
     ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
     ...workflowSource(setup.workflowBundle),
     ...setup.options,
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
     notifications,
     cachedApplications: config.worker.cachedApplications,
+    codecKeys: config.codecKeys,
   });
   console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   try {

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../infra/config.js';
 import { openOrm } from '../db/orm.js';
 import { loadReferenceData } from '../registry/reference-data.js';
 import { buildApp } from './app.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
@@ -21,7 +22,7 @@ export interface RunningApi {
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
   const connection = await Connection.connect({ address: config.temporal.address });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
   let orm: MikroORM | undefined;
   let redis: Redis | undefined;
   let notifications: NotificationQueues | undefined;

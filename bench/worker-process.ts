@@ -7,6 +7,7 @@ import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/wo
 import { openOrm } from '../db/orm.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { createWorker } from '../worker.js';
+import { loadConfig } from '../infra/config.js';
 
 export interface WorkerProcessOptions {
   kind: 'mohla' | 'baseline';
@@ -27,7 +28,7 @@ let close = async () => undefined as void;
 if (options.kind === 'mohla') {
   const orm = await openOrm(options.databaseUrl ?? '', { pool: { min: 0, max: 20 } });
   const notifications = new NotificationQueues({ redisUrl: options.redisUrl ?? '', prefix: options.queuePrefix ?? 'mohla-bench', attempts: 3, backoffMs: 1000 });
-  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, cachedApplications: options.cachedApplications });
+  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, cachedApplications: options.cachedApplications, codecKeys: loadConfig().codecKeys });
   close = async () => {
     await notifications.close();
     await orm.close(true);

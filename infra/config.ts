@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CodecKeyError, parseCodecKeys, type CodecKey } from './payload-codec.js';
 
 /**
  * Every environment variable Mohla reads, with its embedded default. Documentation (README) and the
@@ -49,6 +50,15 @@ export const ENVIRONMENT = {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
   },
+  TEMPORAL_CODEC_KEYS: {
+    default: '',
+    doc: 'Keys that encrypt what Temporal stores (AES-256-GCM): `id:base64key,…`, 32 random bytes each (`openssl rand -base64 32`); the first encrypts, all decrypt (keep old ones while any history needs them). Required when NODE_ENV=production; development uses a fixed, public key.',
+  },
+  TEMPORAL_UI_ORIGINS: {
+    default: '',
+    doc: 'Origins of the Temporal UI allowed to call the codec endpoint (/codec) with credentials, comma-separated; empty: none in production, the local UI (http://127.0.0.1 and http://localhost on TEMPORAL_UI_PORT) in development.',
+  },
+  CODEC_SESSION_MINUTES: { default: '15', doc: 'How long the codec session cookie (POST /codec/session) lets the Temporal UI decode payloads.' },
   BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
@@ -87,6 +97,9 @@ export interface Config {
   logLevel: string;
   jwtSecret: string;
   worker: { cachedApplications?: number };
+  /** Keys of the Temporal payload codec, the encrypting one first. */
+  codecKeys: CodecKey[];
+  codec: { uiOrigins: string[]; sessionMinutes: number };
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -118,6 +131,49 @@ function jwtSecret(source: NodeJS.ProcessEnv): string {
   return secret;
 }
 
+/**
+ * Development only, like the JWT secret: anyone can read it here, so what it encrypts is not protected.
+ * Production refuses it as the encrypting key, but may keep it to read histories recorded with it.
+ */
+export const DEVELOPMENT_CODEC_KEYS = 'dev:bW9obGEtZGV2ZWxvcG1lbnQta2V5LXB1YmxpYy0zMmI=';
+
+function codecKeys(source: NodeJS.ProcessEnv): CodecKey[] {
+  const given = env('TEMPORAL_CODEC_KEYS', source);
+  const production = env('NODE_ENV', source) === 'production';
+  if (production && !given) throw new ConfigError('TEMPORAL_CODEC_KEYS is required when NODE_ENV=production: id:base64key with 32 random bytes (openssl rand -base64 32).');
+  try {
+    const keys = parseCodecKeys(given || DEVELOPMENT_CODEC_KEYS);
+    const development = parseCodecKeys(DEVELOPMENT_CODEC_KEYS)[0]!;
+    if (production && keys[0]!.key.equals(development.key)) {
+      throw new ConfigError('TEMPORAL_CODEC_KEYS: the public development key cannot encrypt in production; put a new key first.');
+    }
+    return keys;
+  } catch (err) {
+    if (err instanceof CodecKeyError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+function uiOrigins(source: NodeJS.ProcessEnv): string[] {
+  const given = env('TEMPORAL_UI_ORIGINS', source);
+  if (!given) {
+    if (env('NODE_ENV', source) === 'production') return [];
+    const uiPort = port('TEMPORAL_UI_PORT', source);
+    return [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
+  }
+  return given.split(',').map((origin) => {
+    const trimmed = origin.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(trimmed);
+    } catch {
+      throw new ConfigError(`TEMPORAL_UI_ORIGINS: ${trimmed} is not an origin (scheme://host[:port]).`);
+    }
+    if (parsed.origin !== trimmed.replace(/\/$/, '')) throw new ConfigError(`TEMPORAL_UI_ORIGINS: ${trimmed} is not an origin (scheme://host[:port], no path).`);
+    return parsed.origin;
+  });
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     temporal: {
@@ -135,6 +191,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env('LOG_LEVEL', source),
     jwtSecret: jwtSecret(source),
     worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
+    codecKeys: codecKeys(source),
+    codec: { uiOrigins: uiOrigins(source), sessionMinutes: positiveInteger('CODEC_SESSION_MINUTES', source) },
   };
 }
 

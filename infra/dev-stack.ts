@@ -79,6 +79,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       namespace: effective.temporal.namespace,
       notifications,
       cachedApplications: effective.worker.cachedApplications,
+      codecKeys: effective.codecKeys,
     });
     const running = worker.run();
     stops.push(async () => {

@@ -22,6 +22,7 @@ import type { ProcedureRegistry } from '../../registry/published.js';
 import { loadReferenceData } from '../../registry/reference-data.js';
 import type { CalendarStore } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
+import { codecOf, temporalDataConverter } from '../../infra/data-converter.js';
 import { createWorker } from '../../worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
@@ -103,7 +104,9 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   await migrate(orm);
   const temporalAddress = options.temporalAddress ?? inject('temporalAddress');
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection });
+  // The development keys, as the tests' worker processes (which load the configuration) use.
+  const codecKeys = loadConfig().codecKeys;
+  const client = new Client({ connection, dataConverter: temporalDataConverter(codecKeys) });
   const redis = new Redis(inject('redisUrl'), { keyPrefix: `mohla-test:${id}:` });
   // Short retries: a test watches a message fail and come back in seconds, not in an hour.
   const notificationRedisUrl = options.notificationRedisUrl ?? inject('redisUrl');
@@ -141,6 +144,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
         workflowBundle: { codePath: workflowBundlePath },
         notifications,
         cachedApplications,
+        codecKeys,
       });
       stack.worker = worker;
       running = worker.run();
@@ -175,7 +179,7 @@ export async function replayTaskQueue(client: Client, taskQueue: string, workflo
   const histories: RecordedHistory[] = [];
   for await (const recorded of historiesFromServer(client, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
   const failures: string[] = [];
-  for await (const report of replayHistories(histories, { codePath: workflowBundlePath })) {
+  for await (const report of replayHistories(histories, { codePath: workflowBundlePath }, codecOf(client))) {
     if (report.ok) continue;
     // Kept for whoever investigates: `mohla replay --file` replays it offline.
     const saved = path.join(PROJECT_ROOT, 'test-results', `nondeterministic-${report.workflowId}.json`);
