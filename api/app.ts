@@ -11,6 +11,7 @@ import { problem, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
+import { codecRoutes, registerCodecSession } from './routes/codec.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -65,6 +66,8 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
+  // The codec session cookie authenticates the Temporal UI's calls before the bearer-token check runs.
+  await registerCodecSession(app, ctx);
   registerAuth(app, ctx.secret);
 
   app.setErrorHandler((error, request, reply) => {
@@ -95,6 +98,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   notificationRoutes(app, ctx);
   officeRoutes(app, ctx);
   signInRoutes(app, ctx);
+  codecRoutes(app, ctx);
   await webRoutes(app);
   return app;
 }

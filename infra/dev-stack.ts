@@ -13,6 +13,12 @@ import { NotificationWorker } from '../notifications/worker.js';
 
 type Log = (line: string) => void;
 
+/** The API's codec endpoint as the browser of this machine reaches it (the UI calls it from the page). */
+export function codecEndpointUrl(config: Config): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/codec`;
+}
+
 async function ensureTemporal(config: Config, log: Log): Promise<DevServer | undefined> {
   try {
     await waitForTemporal(config.temporal.address, 1500);
@@ -35,6 +41,7 @@ async function ensureTemporal(config: Config, log: Log): Promise<DevServer | und
     host,
     port: Number(port),
     uiPort: config.temporal.uiPort,
+    uiCodecEndpoint: codecEndpointUrl(config),
     dbFile: path.join(config.dataDir, 'temporal.db'),
     namespace: config.temporal.namespace,
   });
@@ -95,7 +102,10 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     log('Mohla is up:');
     log(`  Web            ${api.url}/   (kiosk: ${api.url}/#/kiosk; demonstration people under "Se connecter")`);
     log(`  API            ${api.url}   (health: ${api.url}/health, docs: ${api.url}/docs)`);
-    if (temporal?.uiUrl) log(`  Temporal UI    ${temporal.uiUrl}`);
+    if (temporal?.uiUrl) {
+      log(`  Temporal UI    ${temporal.uiUrl}   (payloads are encrypted: sign in on the web as an auditor or admin, then`);
+      log(`                 tick "Include cross-origin credentials" in the UI's codec server settings to read them)`);
+    }
     log(`  Temporal       ${effective.temporal.address} (task queue ${effective.temporal.taskQueue})`);
     log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}`);
     log(`  Redis          ${new URL(effective.redisUrl).host}${redis.started ? ' (started by mohla)' : ''}`);

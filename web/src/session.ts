@@ -46,10 +46,21 @@ export function signIn(token: string): boolean {
   // The tab's session only: a kiosk or a shared counter computer forgets the person when the tab closes.
   sessionStorage.setItem(KEY, person.token);
   session.set(person);
+  if (person.role === 'auditor' || person.role === 'admin') openCodecSession(person.token);
   return true;
+}
+
+/**
+ * Auditors and admins read encrypted histories in the Temporal UI, which asks Mohla's /codec endpoint to
+ * decode them with a short-lived cookie (its dev server cannot send a bearer token). Best effort: without
+ * it only the Temporal UI stays unreadable.
+ */
+function openCodecSession(token: string): void {
+  void fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
 }
 
 export function signOut(): void {
   sessionStorage.removeItem(KEY);
   session.set(undefined);
+  void fetch('/codec/session', { method: 'DELETE' }).catch(() => undefined);
 }
