@@ -4,13 +4,14 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { AuditSinks, ClosedApplication } from './workflows/sinks.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
 import { env, loadConfig } from './infra/config.js';
 import { FAILURE_CONVERTER_PATH, temporalDataConverter } from './infra/data-converter.js';
 import type { CodecKey } from './infra/payload-codec.js';
+import { sdkLogLevel, WorkerLogger } from './infra/worker-logger.js';
 import { CalendarStore, SHIPPED_CALENDAR } from './registry/calendars.js';
 import { openOrm } from './db/orm.js';
 import { loadNotificationSettings } from './notifications/config.js';
@@ -70,6 +71,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  Runtime.install({ logger: new WorkerLogger(sdkLogLevel(config.logLevel)) });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const orm = await openOrm(config.databaseUrl);
   const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');

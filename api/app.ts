@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { registerAuth } from './auth.js';
+import { loggableError } from '../infra/log-redaction.js';
 import type { ApiContext } from './context.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -34,8 +35,15 @@ function validatorCompilers() {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema);
 }
 
-/** Logs say who asked what and how it went; never the form's contents, a document or a token. */
+/**
+ * Logs say who asked what and how it went; never the form's contents, a document or a token, nor the
+ * values an error quotes (a failing query's SQL carries them).
+ */
 const serializers = {
+  err: (err: Error) => {
+    const loggable = loggableError(err);
+    return { ...loggable, stack: loggable.stack ?? '' };
+  },
   req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/pin=[^&]*/g, 'pin=***') }),
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };

@@ -3,10 +3,11 @@
  * notification hand-over) or the baseline's. Its own process so that its memory is its own and it gets
  * a core of its own, as in production. Configured by one JSON argument; answers `memory` messages.
  */
-import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { openOrm } from '../db/orm.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { createWorker } from '../worker.js';
+import { WorkerLogger } from '../infra/worker-logger.js';
 import { loadConfig } from '../infra/config.js';
 
 export interface WorkerProcessOptions {
@@ -21,7 +22,7 @@ export interface WorkerProcessOptions {
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkerProcessOptions;
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new WorkerLogger('WARN') });
 const connection = await NativeConnection.connect({ address: options.address });
 let worker: Worker;
 let close = async () => undefined as void;

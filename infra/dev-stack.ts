@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { sdkLogLevel, WorkerLogger } from './worker-logger.js';
 import type { Config } from './config.js';
 import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from './services.js';
 import { ensureTemporalCli } from './temporal-cli.js';
@@ -77,6 +78,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     const notifier = new NotificationWorker({ orm, settings: notificationSettings, queues: notifications, log }).start();
     stops.push(() => notifier.close());
 
+    Runtime.install({ logger: new WorkerLogger(sdkLogLevel(effective.logLevel)) });
     const connection = await NativeConnection.connect({ address: effective.temporal.address });
     stops.push(() => connection.close());
     const worker = await createWorker({

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Client, Connection } from '@temporalio/client';
 import { historiesFromServer, replayHistories, type RecordedHistory } from '../../audit/replay.js';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { WorkerLogger } from '../../infra/worker-logger.js';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
@@ -42,7 +43,7 @@ let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new WorkerLogger('WARN') });
 }
 
 export interface TestStack {
