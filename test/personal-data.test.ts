@@ -3,10 +3,12 @@
  * what Mohla stores there must be ciphertext. A file-backed dev server, as `mohla dev` and a cluster keep
  * their state, is searched byte by byte after real applications have gone through it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../engine/canonical-json.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer, type DevServer } from '../infra/temporal-server.js';
 import { freePort } from './helpers/ports.js';
@@ -55,6 +57,12 @@ describe('personal data in Temporal', () => {
     const gone = await citizen({ method: 'POST', url: `/applications/${withdrawn.trackingNumber}/withdraw`, payload: { reason: withdrawal } });
     expect(gone.statusCode, gone.body).toBe(200);
     expect(gone.json()).toMatchObject({ status: 'closed', outcome: 'withdrawn' });
+    // Update ids stay in clear: they must not be a digest anyone can recompute from a guessed reason.
+    const raw = await live.client.workflow.getHandle(withdrawn.trackingNumber).fetchHistory();
+    const updateIds = (raw.events ?? []).flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId ?? []);
+    const guessable = createHash('sha256').update(canonicalJson({ reason: withdrawal, actor: `citizen-${office}` })).digest('hex').slice(0, 16);
+    expect(updateIds.some((id) => id.startsWith('withdraw:'))).toBe(true);
+    expect(updateIds.join(' ')).not.toContain(guessable);
 
     // The workflow itself still reads the form (its state, asked through a query, is decrypted for the API).
     const mine = (await citizen({ method: 'GET', url: `/applications/${decided.trackingNumber}` })).json();
