@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
-import { bearer, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+import { loadConfig } from '../infra/config.js';
+import { codecEndpointUrl } from '../infra/dev-stack.js';
+import { ensureTemporalCli } from '../infra/temporal-cli.js';
+import { startDevServer } from '../infra/temporal-server.js';
+import { freePort } from './helpers/ports.js';
+import { bearer, createTestStack, eventually, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 const UI = 'http://127.0.0.1:8233';
 const form = { fullName: 'Hind Lahlou', cin: 'FK778899', address: '4 rue Ibn Sina, Berkane' };
@@ -117,6 +122,20 @@ describe('the codec endpoint', () => {
       expect(String(session.headers['set-cookie'])).toContain('; Secure');
     } finally {
       await production.close();
+    }
+  });
+
+  it('is where the Temporal UI of mohla dev asks for payloads to be decoded', async () => {
+    const config = loadConfig({ PORT: '3999' });
+    const cli = await ensureTemporalCli({ log: () => undefined });
+    const uiPort = await freePort();
+    const server = await startDevServer({ cli: cli.path, port: await freePort(), uiPort, uiCodecEndpoint: codecEndpointUrl(config) });
+    try {
+      // The UI's server may come up a moment after Temporal's frontend.
+      const settings = await eventually(() => fetch(`${server.uiUrl}/api/v1/settings`).then((res) => res.json() as Promise<{ Codec: { Endpoint: string } }>));
+      expect(settings.Codec.Endpoint).toBe('http://127.0.0.1:3999/codec');
+    } finally {
+      await server.stop();
     }
   });
 });
