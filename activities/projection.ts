@@ -5,6 +5,7 @@ import { applicationRow, taskRow } from '../db/rows.js';
 import { query } from '../db/sql.js';
 import { chainEntries } from '../audit/chain.js';
 import type { NotificationQueues } from '../notifications/queues.js';
+import { loggableMessage } from '../infra/log-redaction.js';
 
 export interface ProjectionChange {
   state: ApplicationState;
@@ -108,7 +109,7 @@ async function handOverNotifications(orm: MikroORM, queues: NotificationQueues, 
   try {
     await queues.enqueue(waiting);
   } catch (err) {
-    console.warn(`notifications ${waiting.join(', ')} wait for the relay: ${(err as Error).message}`);
+    console.warn(`notifications ${waiting.join(', ')} wait for the relay: ${loggableMessage((err as Error).message)}`);
     return;
   }
   await query(orm, 'update notification set queued_at = $2 where key = any($1::text[]) and queued_at is null', [waiting, new Date()]);

@@ -75,3 +75,22 @@ describe('TEMPORAL_CODEC_KEYS', () => {
     expect(() => loadConfig({ TEMPORAL_CODEC_KEYS: 'nonsense' })).toThrow('TEMPORAL_CODEC_KEYS');
   });
 });
+
+describe('TEMPORAL_UI_ORIGINS', () => {
+  it('lets the local UI call the codec endpoint in development, and no origin in production unless named', () => {
+    expect(loadConfig({ TEMPORAL_UI_PORT: '8300' }).codec.uiOrigins).toEqual(['http://127.0.0.1:8300', 'http://localhost:8300']);
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TEMPORAL_CODEC_KEYS: keyText('prod') };
+    expect(loadConfig(production).codec.uiOrigins).toEqual([]);
+    expect(loadConfig({ ...production, TEMPORAL_UI_ORIGINS: 'https://temporal.commune.ma, https://ui.commune.ma/' }).codec.uiOrigins).toEqual([
+      'https://temporal.commune.ma',
+      'https://ui.commune.ma',
+    ]);
+  });
+
+  it('refuses what is not an origin, naming the variable', () => {
+    for (const bad of ['temporal.commune.ma', 'https://temporal.commune.ma/ui']) {
+      expect(() => loadConfig({ TEMPORAL_UI_ORIGINS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ TEMPORAL_UI_ORIGINS: bad })).toThrow('TEMPORAL_UI_ORIGINS');
+    }
+  });
+});
