@@ -7,6 +7,7 @@ import { chainEntries } from '../audit/chain.js';
 import { hasPersonalFields, newSalt } from '../audit/commitment.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 import { permanentRefusal, storableText, withoutClientData, type PermanentRefusal } from './unstorable.js';
+import { loggableMessage } from '../infra/log-redaction.js';
 
 export interface ProjectionChange {
   state: ApplicationState;
@@ -110,7 +111,7 @@ async function handOverNotifications(orm: MikroORM, queues: NotificationQueues, 
   try {
     await queues.enqueue(waiting);
   } catch (err) {
-    console.warn(`notifications ${waiting.join(', ')} wait for the relay: ${(err as Error).message}`);
+    console.warn(`notifications ${waiting.join(', ')} wait for the relay: ${loggableMessage((err as Error).message)}`);
     return;
   }
   await query(orm, 'update notification set queued_at = $2 where key = any($1::text[]) and queued_at is null', [waiting, new Date()]);

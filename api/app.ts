@@ -8,12 +8,14 @@ import addFormats from 'ajv-formats';
 import { registerAuth, tokenVerifier } from './auth.js';
 import { registerRateLimits } from './rate-limits.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { loggableError } from '../infra/log-redaction.js';
 import type { ApiContext } from './context.js';
 import { edgeServerOptions, registerEdge } from './edge.js';
 import { PROBLEM_TYPE_BASE, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
+import { codecRoutes, registerCodecSession } from './routes/codec.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -38,8 +40,15 @@ function validatorCompilers() {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema);
 }
 
-/** Logs say who asked what and how it went; never the form's contents, a document or a token. */
+/**
+ * Logs say who asked what and how it went; never the form's contents, a document or a token, nor the
+ * values an error quotes (a failing query's SQL carries them).
+ */
 const serializers = {
+  err: (err: Error) => {
+    const loggable = loggableError(err);
+    return { ...loggable, stack: loggable.stack ?? '' };
+  },
   req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/pin=[^&]*/g, 'pin=***') }),
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };
@@ -72,6 +81,8 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
+  // The codec session cookie authenticates the Temporal UI's calls before the bearer-token check runs.
+  await registerCodecSession(app, ctx);
   registerAuth(app, tokenVerifier({ secret: ctx.secret, tokens: ctx.tokens, oidc: ctx.oidc, oidcOptions: ctx.oidcOptions }));
   registerEdge(app);
   if (ctx.rateLimits) await registerRateLimits(app, ctx.redis, ctx.rateLimits);
@@ -113,6 +124,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   officeRoutes(app, ctx);
   signInRoutes(app, ctx);
   receiptAssetRoutes(app);
+  codecRoutes(app, ctx);
   await webRoutes(app);
   return app;
 }

@@ -8,6 +8,7 @@ import type { NotificationQueues } from '../notifications/queues.js';
 import type { OidcSettings, TokenRules } from '../infra/config.js';
 import type { OidcVerifierOptions } from './oidc.js';
 import type { Office } from '../registry/offices.js';
+import type { CodecEndpointSettings } from './routes/codec.js';
 import type { ProcedureRegistry } from '../registry/published.js';
 
 /** What the routes need from the outside world; built once by the server or a test. */
@@ -39,4 +40,6 @@ export interface ApiContext {
    * portal can be tried without an identity provider. Never on in production.
    */
   demoSignIn?: boolean;
+  /** The Temporal UI's codec endpoint (/codec): its UI origins and session cookie; none allowed when absent. */
+  codecEndpoint?: Partial<CodecEndpointSettings>;
 }

@@ -10,6 +10,7 @@ import { apiConnectionOptions } from '../infra/temporal-connection.js';
 import { openOrm } from '../db/orm.js';
 import { loadReferenceData } from '../registry/reference-data.js';
 import { buildApp } from './app.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
@@ -22,7 +23,7 @@ export interface RunningApi {
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
   const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
   let orm: MikroORM | undefined;
   let redis: Redis | undefined;
   let notifications: NotificationQueues | undefined;
@@ -39,7 +40,8 @@ export async function startApi(config: Config, log: (line: string) => void = con
     if (leftOver) log(`removed ${leftOver} upload(s) left half-received by an earlier run`);
     notifications = new NotificationQueues(queueSettings);
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
+        codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

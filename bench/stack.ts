@@ -27,6 +27,7 @@ import { loadReferenceData } from '../registry/reference-data.js';
 import { freePort } from '../test/helpers/ports.js';
 import { dropDatabase } from '../test/helpers/stack.js';
 import { workflowBundleOptions } from '../worker.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 import type { WorkerProcessOptions } from './worker-process.js';
 import { BENCH_OFFICE } from './definitions.js';
 
@@ -141,14 +142,16 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   addOffice(BENCH_OFFICE);
 
   const connection = await Connection.connect({ address: temporal.address });
+  // The baseline's workflows are bare Temporal (no codec); Mohla's API encrypts, as in production.
   const client = new Client({ connection });
+  const mohlaClient = new Client({ connection, dataConverter: temporalDataConverter(config.codecKeys) });
   const redisUrl = redisService.url;
   const redis = new Redis(redisUrl, { keyPrefix: `mohla-bench:${id}:` });
   const queuePrefix = `mohla-bench-${id}`;
   const notifications = new NotificationQueues({ redisUrl, prefix: queuePrefix, attempts: 3, backoffMs: 1000 });
   const storage = new FileSystemStorage(path.join(scratch, 'documents'));
   const taskQueue = `bench-mohla-${id}`;
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: BENCH_SECRET });
+  const app = await buildApp({ temporal: mohlaClient, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: BENCH_SECRET });
   const workers: WorkerHandle[] = [];
 
   return {

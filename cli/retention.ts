@@ -6,6 +6,7 @@ import { openOrm } from '../db/orm.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { applyRetention } from '../retention/erasure.js';
 import { UsageError } from './usage-error.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -24,7 +25,7 @@ export async function retentionCommand(args: string[]): Promise<number> {
     const report = await applyRetention(
       {
         orm,
-        temporal: new Client({ connection, namespace: config.temporal.namespace }),
+        temporal: new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) }),
         namespace: config.temporal.namespace,
         storage: new FileSystemStorage(path.join(config.dataDir, 'documents')),
       },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CodecKeyError, parseCodecKeys, type CodecKey } from './payload-codec.js';
 
 /**
  * Every environment variable Mohla reads, with its embedded default. Documentation (README) and the
@@ -94,6 +95,15 @@ export const ENVIRONMENT = {
   AUDIT_CHECKPOINT_MINUTES: { default: '15', doc: 'How often the worker signs a checkpoint of the audit log when it has grown.' },
   AUDIT_TSA_URL: { default: '', doc: 'RFC 3161 time-stamp authority that time-stamps each audit checkpoint (HTTP, application/timestamp-query); empty: none.' },
   AUDIT_TSA_CA_FILE: { default: '', doc: "PEM file of the time-stamp authority's CA certificate, with which `mohla audit verify` checks the time-stamps." },
+  TEMPORAL_CODEC_KEYS: {
+    default: '',
+    doc: 'Keys that encrypt what Temporal stores (AES-256-GCM): `id:base64key,…`, 32 random bytes each (`openssl rand -base64 32`); the first encrypts, all decrypt (keep old ones while any history needs them). Required when NODE_ENV=production; development uses a fixed, public key.',
+  },
+  TEMPORAL_UI_ORIGINS: {
+    default: '',
+    doc: 'Origins of the Temporal UI allowed to call the codec endpoint (/codec) with credentials, comma-separated; empty: none in production, the local UI (http://127.0.0.1 and http://localhost on TEMPORAL_UI_PORT) in development.',
+  },
+  CODEC_SESSION_MINUTES: { default: '15', doc: 'How long the codec session cookie (POST /codec/session) lets the Temporal UI decode payloads.' },
   BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
@@ -140,6 +150,9 @@ export interface Config {
   documents: { filesPerSlot: number };
   rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
   audit: AuditConfig;
+  /** Keys of the Temporal payload codec, the encrypting one first. */
+  codecKeys: CodecKey[];
+  codec: { uiOrigins: string[]; sessionMinutes: number };
 }
 
 export interface TokenRules {
@@ -284,6 +297,49 @@ function auditConfig(source: NodeJS.ProcessEnv): AuditConfig {
   };
 }
 
+/**
+ * Development only, like the JWT secret: anyone can read it here, so what it encrypts is not protected.
+ * Production refuses it as the encrypting key, but may keep it to read histories recorded with it.
+ */
+export const DEVELOPMENT_CODEC_KEYS = 'dev:bW9obGEtZGV2ZWxvcG1lbnQta2V5LXB1YmxpYy0zMmI=';
+
+function codecKeys(source: NodeJS.ProcessEnv): CodecKey[] {
+  const given = env('TEMPORAL_CODEC_KEYS', source);
+  const production = env('NODE_ENV', source) === 'production';
+  if (production && !given) throw new ConfigError('TEMPORAL_CODEC_KEYS is required when NODE_ENV=production: id:base64key with 32 random bytes (openssl rand -base64 32).');
+  try {
+    const keys = parseCodecKeys(given || DEVELOPMENT_CODEC_KEYS);
+    const development = parseCodecKeys(DEVELOPMENT_CODEC_KEYS)[0]!;
+    if (production && keys[0]!.key.equals(development.key)) {
+      throw new ConfigError('TEMPORAL_CODEC_KEYS: the public development key cannot encrypt in production; put a new key first.');
+    }
+    return keys;
+  } catch (err) {
+    if (err instanceof CodecKeyError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+function uiOrigins(source: NodeJS.ProcessEnv): string[] {
+  const given = env('TEMPORAL_UI_ORIGINS', source);
+  if (!given) {
+    if (env('NODE_ENV', source) === 'production') return [];
+    const uiPort = port('TEMPORAL_UI_PORT', source);
+    return [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
+  }
+  return given.split(',').map((origin) => {
+    const trimmed = origin.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(trimmed);
+    } catch {
+      throw new ConfigError(`TEMPORAL_UI_ORIGINS: ${trimmed} is not an origin (scheme://host[:port]).`);
+    }
+    if (parsed.origin !== trimmed.replace(/\/$/, '')) throw new ConfigError(`TEMPORAL_UI_ORIGINS: ${trimmed} is not an origin (scheme://host[:port], no path).`);
+    return parsed.origin;
+  });
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const oidc = oidcSettings(source);
   return {
@@ -315,6 +371,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tracking: parseRate('RATE_LIMIT_TRACKING', env('RATE_LIMIT_TRACKING', source)),
     },
     audit: auditConfig(source),
+    codecKeys: codecKeys(source),
+    codec: { uiOrigins: uiOrigins(source), sessionMinutes: positiveInteger('CODEC_SESSION_MINUTES', source) },
   };
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { sdkLogLevel, WorkerLogger } from './worker-logger.js';
 import type { Config } from './config.js';
 import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from './services.js';
 import { ensureTemporalCli } from './temporal-cli.js';
@@ -14,6 +15,12 @@ import { NotificationWorker } from '../notifications/worker.js';
 import { checkpointStore, scheduleCheckpoints } from '../audit/checkpoint.js';
 
 type Log = (line: string) => void;
+
+/** The API's codec endpoint as the browser of this machine reaches it (the UI calls it from the page). */
+export function codecEndpointUrl(config: Config): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/codec`;
+}
 
 async function ensureTemporal(config: Config, log: Log): Promise<DevServer | undefined> {
   try {
@@ -37,6 +44,7 @@ async function ensureTemporal(config: Config, log: Log): Promise<DevServer | und
     host,
     port: Number(port),
     uiPort: config.temporal.uiPort,
+    uiCodecEndpoint: codecEndpointUrl(config),
     dbFile: path.join(config.dataDir, 'temporal.db'),
     namespace: config.temporal.namespace,
   });
@@ -76,6 +84,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     const notifier = new NotificationWorker({ orm, settings: notificationSettings, queues: notifications, log }).start();
     stops.push(() => notifier.close());
 
+    Runtime.install({ logger: new WorkerLogger(sdkLogLevel(effective.logLevel)) });
     const connection = await NativeConnection.connect({ address: effective.temporal.address });
     stops.push(() => connection.close());
     const worker = await createWorker({
@@ -85,6 +94,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       namespace: effective.temporal.namespace,
       notifications,
       cachedApplications: effective.worker.cachedApplications,
+      codecKeys: effective.codecKeys,
     });
     const running = worker.run();
     stops.push(async () => {
@@ -102,7 +112,10 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     log('Mohla is up:');
     log(`  Web            ${api.url}/   (kiosk: ${api.url}/#/kiosk; demonstration people under "Se connecter")`);
     log(`  API            ${api.url}   (health: ${api.url}/health, docs: ${api.url}/docs)`);
-    if (temporal?.uiUrl) log(`  Temporal UI    ${temporal.uiUrl}`);
+    if (temporal?.uiUrl) {
+      log(`  Temporal UI    ${temporal.uiUrl}   (payloads are encrypted: sign in on the web as an auditor or admin, then`);
+      log(`                 tick "Include cross-origin credentials" in the UI's codec server settings to read them)`);
+    }
     log(`  Temporal       ${effective.temporal.address} (task queue ${effective.temporal.taskQueue})`);
     log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}, as ${login.role}`);
     log(`  Redis          ${new URL(effective.redisUrl).host}${redis.started ? ' (started by mohla)' : ''}`);

@@ -4,6 +4,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { DomainError } from '../../engine/errors.js';
 import { bundleCurrentWorkflows, replayHistories } from '../../audit/replay.js';
+import { decodeHistory } from '../../audit/history-codec.js';
+import { codecOf } from '../../infra/data-converter.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { trackingParams, visibleApplication } from './applications.js';
@@ -33,11 +35,11 @@ export function auditRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/audit/applications/:trackingNumber/history',
     {
       config: { access: ['auditor', 'admin'] },
-      schema: { summary: "The application's full Temporal history, as Temporal exports it", tags: ['audit'], params: trackingParams },
+      schema: { summary: "The application's full Temporal history, as Temporal exports it, its payloads decrypted", tags: ['audit'], params: trackingParams },
     },
     async (request, reply) => {
       const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
-      const history = await historyOf(ctx, view.trackingNumber);
+      const history = await decodeHistory(await historyOf(ctx, view.trackingNumber), codecOf(ctx.temporal));
       return reply.type('application/json').header('content-disposition', `attachment; filename="${view.trackingNumber}.history.json"`).send(historyToJSON(history));
     },
   );
@@ -52,7 +54,7 @@ export function auditRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
       const history = await historyOf(ctx, view.trackingNumber);
       bundle ??= bundleCurrentWorkflows();
-      for await (const report of replayHistories([{ workflowId: view.trackingNumber, history }], await bundle)) return report;
+      for await (const report of replayHistories([{ workflowId: view.trackingNumber, history }], await bundle, codecOf(ctx.temporal))) return report;
       throw new Error('the replay reported nothing');
     },
   );

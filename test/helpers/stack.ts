@@ -9,7 +9,8 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Client, Connection } from '@temporalio/client';
 import { historiesFromServer, replayHistories, type RecordedHistory } from '../../audit/replay.js';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { WorkerLogger } from '../../infra/worker-logger.js';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
@@ -24,6 +25,7 @@ import { loadReferenceData } from '../../registry/reference-data.js';
 import type { CalendarStore } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
 import { apiConnectionOptions } from '../../infra/temporal-connection.js';
+import { codecOf, temporalDataConverter } from '../../infra/data-converter.js';
 import { createWorker } from '../../worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
@@ -44,7 +46,7 @@ let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new WorkerLogger('WARN') });
 }
 
 export interface TestStack {
@@ -118,7 +120,9 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const appOrm = await openOrm(databaseUrl, { pool: { min: 0, max: 5 } });
   const temporalAddress = options.temporalAddress ?? inject('temporalAddress');
   const connection = await Connection.connect(apiConnectionOptions(temporalAddress));
-  const client = new Client({ connection });
+  // The development keys, as the tests' worker processes (which load the configuration) use.
+  const codecKeys = loadConfig().codecKeys;
+  const client = new Client({ connection, dataConverter: temporalDataConverter(codecKeys) });
   const redis = new Redis(inject('redisUrl'), { keyPrefix: `mohla-test:${id}:` });
   // Short retries: a test watches a message fail and come back in seconds, not in an hour.
   const notificationRedisUrl = options.notificationRedisUrl ?? inject('redisUrl');
@@ -159,6 +163,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
         workflowBundle: { codePath: workflowBundlePath },
         notifications,
         cachedApplications,
+        codecKeys,
       });
       stack.worker = worker;
       running = worker.run();
@@ -194,7 +199,7 @@ export async function replayTaskQueue(client: Client, taskQueue: string, workflo
   const histories: RecordedHistory[] = [];
   for await (const recorded of historiesFromServer(client, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
   const failures: string[] = [];
-  for await (const report of replayHistories(histories, { codePath: workflowBundlePath })) {
+  for await (const report of replayHistories(histories, { codePath: workflowBundlePath }, codecOf(client))) {
     if (report.ok) continue;
     // Kept for whoever investigates: `mohla replay --file` replays it offline.
     const saved = path.join(PROJECT_ROOT, 'test-results', `nondeterministic-${report.workflowId}.json`);

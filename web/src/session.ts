@@ -51,6 +51,7 @@ export function signIn(token: string): boolean {
   sessionStorage.removeItem(PROVIDER_KEY);
   sessionStorage.setItem(KEY, person.token);
   session.set(person);
+  if (person.role === 'auditor' || person.role === 'admin') openCodecSession(person.token);
   return true;
 }
 
@@ -59,10 +60,21 @@ export function signInAs(person: Person): void {
   sessionStorage.removeItem(KEY);
   sessionStorage.setItem(PROVIDER_KEY, JSON.stringify(person));
   session.set(person);
+  if (person.role === 'auditor' || person.role === 'admin') openCodecSession(person.token);
+}
+
+/**
+ * Auditors and admins read encrypted histories in the Temporal UI, which asks Mohla's /codec endpoint to
+ * decode them with a short-lived cookie (its dev server cannot send a bearer token). Best effort: without
+ * it only the Temporal UI stays unreadable.
+ */
+function openCodecSession(token: string): void {
+  void fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
 }
 
 export function signOut(): void {
   sessionStorage.removeItem(PROVIDER_KEY);
   sessionStorage.removeItem(KEY);
   session.set(undefined);
+  void fetch('/codec/session', { method: 'DELETE' }).catch(() => undefined);
 }
