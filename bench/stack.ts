@@ -135,7 +135,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
 
   const connection = await Connection.connect({ address: temporal.address });
-  // The baseline's workflows are bare Temporal (no codec); Mohla's API encrypts, as in production.
+  // no codec: the baseline's workflows are bare Temporal; Mohla's API encrypts, as in production.
   const client = new Client({ connection });
   const mohlaClient = new Client({ connection, dataConverter: temporalDataConverter(config.codecKeys) });
   const redisUrl = redisService.url;
