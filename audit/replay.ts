@@ -95,6 +95,7 @@ export async function* replayHistories(
       yield { workflowId: h.workflowId, history };
     }
   }
+  // no codec: remember() has decoded every history already.
   const results = Worker.runReplayHistories(
     { workflowBundle: bundle, replayName: 'mohla-replay', sinks: auditSinks((summary) => closed.set(summary.trackingNumber, summary)) },
     remember(),

@@ -142,7 +142,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   addOffice(BENCH_OFFICE);
 
   const connection = await Connection.connect({ address: temporal.address });
-  // The baseline's workflows are bare Temporal (no codec); Mohla's API encrypts, as in production.
+  // no codec: the baseline's workflows are bare Temporal; Mohla's API encrypts, as in production.
   const client = new Client({ connection });
   const mohlaClient = new Client({ connection, dataConverter: temporalDataConverter(config.codecKeys) });
   const redisUrl = redisService.url;

@@ -35,6 +35,7 @@ if (options.kind === 'mohla') {
     await orm.close(true);
   };
 } else {
+  // no codec: the baseline is bare Temporal, and its workflows carry no personal data.
   worker = await Worker.create({ connection, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath } });
 }
 
