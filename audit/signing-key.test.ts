@@ -6,6 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../infra/config.js';
 import { DEVELOPMENT_KEY_FILE, keyId, loadCheckpointKeys } from './signing-key.js';
 
+/** A codec key production accepts (not the public development one): 32 bytes, like `openssl rand -base64 32`. */
+const PRODUCTION_CODEC_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mohla-signing-key-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -21,7 +24,7 @@ describe('the audit signing key', () => {
   });
 
   it('is required in production, naming the variable', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), MOHLA_DATA_DIR: dir });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TEMPORAL_CODEC_KEYS: PRODUCTION_CODEC_KEYS, MOHLA_DATA_DIR: dir });
     expect(() => loadCheckpointKeys(config.audit, { production: true, dataDir: config.dataDir })).toThrow(ConfigError);
     expect(() => loadCheckpointKeys(config.audit, { production: true, dataDir: config.dataDir })).toThrow(/AUDIT_SIGNING_KEY is required/);
   });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
 
+/** A codec key production accepts (not the public development one): 32 bytes, like `openssl rand -base64 32`. */
+const PRODUCTION_CODEC_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+
 describe('WORKER_CACHED_APPLICATIONS', () => {
   it("leaves the cache to the SDK's default when unset or empty", () => {
     expect(loadConfig({}).worker.cachedApplications).toBeUndefined();
@@ -38,10 +41,10 @@ describe('rate limits and uploads', () => {
 
 describe('JWT_SECRET in production', () => {
   it('refuses the public development secret, naming the variable', () => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET };
+    const production = { NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET, TEMPORAL_CODEC_KEYS: PRODUCTION_CODEC_KEYS };
     expect(() => loadConfig(production)).toThrow(ConfigError);
     expect(() => loadConfig(production)).toThrow(/^JWT_SECRET is the public development secret/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).jwtSecret).toBe('x'.repeat(40));
+    expect(loadConfig({ ...production, JWT_SECRET: 'x'.repeat(40) }).jwtSecret).toBe('x'.repeat(40));
   });
 });
 

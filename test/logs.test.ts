@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
-import { bearer, createTestStack, eventually, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+import { addOffice, bearer, createTestStack, eventually, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 import { killHard, startWorkerProcess } from './helpers/worker-process.js';
 import { query } from '../db/sql.js';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   worker.stdout?.on('data', collect);
   worker.stderr?.on('data', collect);
   app = await buildApp(
-    { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, offices: [], storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET },
+    { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, offices: stack.offices, storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET },
     { logger: { level: 'info', stream: { write: (line: string) => apiLines.push(line) } } },
   );
 });
@@ -42,12 +42,24 @@ afterAll(async () => {
 describe('logs on error paths', () => {
   it('never quote a form, whether the worker retries a projection PostgreSQL refuses, a query fails, or an action is rejected', async () => {
     const office = `annex-logs-${stack.id}`;
+    addOffice(stack, office);
     const citizen = bearer(await tokenFor('citizen', citizenId));
-    // PostgreSQL refuses this citizen's row, and its error's detail quotes the whole row.
-    await query(stack.orm, `alter table application add constraint logs_probe check (data->>'fullName' is distinct from '${nadia.fullName}')`);
+    // PostgreSQL refuses this citizen's row for a while, and its error's detail quotes the whole row. (A
+    // rule of the data itself, such as a check constraint, is not retried: it becomes an incident.)
+    await query(
+      stack.orm,
+      `create function logs_probe() returns trigger language plpgsql as $$ begin
+         if new.data->>'fullName' = '${nadia.fullName}' then
+           raise exception 'logs_probe refuses the row' using detail = format('Failing row contains %s.', new.data);
+         end if;
+         return new;
+       end $$`,
+    );
+    await query(stack.orm, 'create trigger logs_probe before insert or update on application for each row execute function logs_probe()');
     const filing = app.inject({ method: 'POST', url: '/applications', headers: citizen, payload: { procedureId: 'residence-certificate', officeId: office, data: nadia } });
     await eventually(async () => (workerOutput.join('').includes('Activity failed') ? true : undefined), 30_000);
-    await query(stack.orm, 'alter table application drop constraint logs_probe');
+    await query(stack.orm, 'drop trigger logs_probe on application');
+    await query(stack.orm, 'drop function logs_probe()');
     const filed = await filing;
     expect(filed.statusCode, filed.body).toBe(201);
     expect(workerOutput.join('')).toContain('logs_probe');
