@@ -179,7 +179,7 @@ describe('bad input', () => {
 
 describe('GET /health', () => {
   it('reports Temporal, PostgreSQL and Redis', async () => {
-    const res = await stack.app.inject({ method: 'GET', url: '/health' });
+    const res = await stack.request({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       status: 'ok',
