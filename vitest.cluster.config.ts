@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/skeleton.test.ts', 'test/deadlines.test.ts', 'test/cluster/**/*.test.ts'],
+    include: ['test/cluster/**/*.test.ts'],
     globalSetup: ['test/cluster/global-setup.ts'],
     pool: 'forks',
     fileParallelism: false,

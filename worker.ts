@@ -4,16 +4,20 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { AuditSinks, ClosedApplication } from './workflows/sinks.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
 import { env, loadConfig } from './infra/config.js';
+import { FAILURE_CONVERTER_PATH, temporalDataConverter } from './infra/data-converter.js';
+import type { CodecKey } from './infra/payload-codec.js';
+import { sdkLogLevel, WorkerLogger } from './infra/worker-logger.js';
 import { CalendarStore, SHIPPED_CALENDAR } from './registry/calendars.js';
 import { openOrm } from './db/orm.js';
 import { loadNotificationSettings } from './notifications/config.js';
 import { NotificationQueues } from './notifications/queues.js';
 import { NotificationWorker } from './notifications/worker.js';
+import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const WORKFLOWS_PATH = path.join(HERE, 'workflows', 'index.ts');
@@ -22,7 +26,7 @@ const PRELOADED_MODULES = [path.join(HERE, 'workflows', 'stack-trace-depth.ts')]
 
 /** How the workflows are bundled: by the worker at start, and ahead of time by the tests, the bench and replays. */
 export function workflowBundleOptions(workflowsPath = WORKFLOWS_PATH): BundleOptions {
-  return { workflowsPath, preloadModules: PRELOADED_MODULES, logger: new DefaultLogger('WARN') };
+  return { workflowsPath, preloadModules: PRELOADED_MODULES, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') };
 }
 
 export interface WorkerSetup {
@@ -30,6 +34,8 @@ export interface WorkerSetup {
   orm: MikroORM;
   taskQueue: string;
   namespace?: string;
+  /** The payload codec's keys (TEMPORAL_CODEC_KEYS): what the worker writes to Temporal is encrypted. */
+  codecKeys: readonly CodecKey[];
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   options?: Partial<WorkerOptions>;
@@ -57,6 +63,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     taskQueue: setup.taskQueue,
     activities: createActivities({ orm: setup.orm, calendars, notifications: setup.notifications }),
     sinks: auditSinks(),
+    dataConverter: temporalDataConverter(setup.codecKeys),
     ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
     ...workflowSource(setup.workflowBundle),
     ...setup.options,
@@ -65,6 +72,9 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  Runtime.install({ logger: new WorkerLogger(sdkLogLevel(config.logLevel)) });
+  // Before connecting: production without a signing key stops here, with the variable named.
+  const checkpoints = checkpointStore(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const orm = await openOrm(config.databaseUrl);
   const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');
@@ -79,11 +89,14 @@ async function main(): Promise<void> {
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
     notifications,
     cachedApplications: config.worker.cachedApplications,
+    codecKeys: config.codecKeys,
   });
+  const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
   console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   try {
     await worker.run();
   } finally {
+    await stopCheckpoints();
     await notifier.close();
     await notifications.close();
     await orm.close();

@@ -4,7 +4,10 @@ import type { ApplicationRecord, TaskRecord } from '../db/entities.js';
 import { applicationRow, taskRow } from '../db/rows.js';
 import { query } from '../db/sql.js';
 import { chainEntries } from '../audit/chain.js';
+import { hasPersonalFields, newSalt } from '../audit/commitment.js';
 import type { NotificationQueues } from '../notifications/queues.js';
+import { permanentRefusal, storableText, withoutClientData, type PermanentRefusal } from './unstorable.js';
+import { loggableMessage } from '../infra/log-redaction.js';
 
 export interface ProjectionChange {
   state: ApplicationState;
@@ -70,7 +73,7 @@ function upsertByRevision(table: string, key: string, columns: string[], source:
     where ${table}.revision <= excluded.revision`;
 }
 
-const TIMELINE_COLUMNS = 'tracking_number, seq, at, kind, actor, step_id, task_id, detail';
+const TIMELINE_COLUMNS = 'tracking_number, seq, at, kind, actor, step_id, task_id, detail, salt';
 const NOTIFICATION_COLUMNS = 'key, tracking_number, template, recipients, context, status, created_at';
 
 /**
@@ -108,63 +111,115 @@ async function handOverNotifications(orm: MikroORM, queues: NotificationQueues, 
   try {
     await queues.enqueue(waiting);
   } catch (err) {
-    console.warn(`notifications ${waiting.join(', ')} wait for the relay: ${(err as Error).message}`);
+    console.warn(`notifications ${waiting.join(', ')} wait for the relay: ${loggableMessage((err as Error).message)}`);
     return;
   }
   await query(orm, 'update notification set queued_at = $2 where key = any($1::text[]) and queued_at is null', [waiting, new Date()]);
 }
 
+/** The statement's parameters for one transition. */
+function projectionParams(change: ProjectionChange, now: Date): unknown[] {
+  const { state, commands } = change;
+  // Every open task carries the legal due date, which moves with pauses and extensions.
+  const changed = new Map<string, TaskState>();
+  for (const c of commands) if (c.type === 'createTask' || c.type === 'updateTask') changed.set(c.task.id, c.task);
+  for (const task of Object.values(state.tasks)) {
+    if (task.status === 'open' || task.status === 'claimed') changed.set(task.id, task);
+  }
+  // A fresh salt per attempt is safe: the timeline row and its audit row are written by one statement, so a
+  // retry that finds them there keeps the first attempt's salt in both.
+  const timeline = commands.flatMap((c) => (c.type === 'timeline' ? [{ seq: c.seq, entry: c.entry, salt: hasPersonalFields(c.entry.detail ?? {}) ? newSalt() : null }] : []));
+  const notifications = commands.flatMap((c) => (c.type === 'notify' ? [c] : []));
+  return [
+    JSON.stringify(byColumn(applicationRow(state, change.procedureHash, now), APPLICATION_COLUMNS)),
+    JSON.stringify([...changed.values()].map((task) => byColumn(taskRow(state, task, now), TASK_COLUMNS))),
+    JSON.stringify(
+      timeline.map(({ seq, entry, salt }) => ({
+        tracking_number: state.trackingNumber,
+        seq,
+        at: entry.at,
+        kind: entry.kind,
+        actor: entry.actor ?? null,
+        step_id: entry.stepId ?? null,
+        task_id: entry.taskId ?? null,
+        detail: entry.detail ?? {},
+        salt,
+      })),
+    ),
+    JSON.stringify(
+      notifications.map((c) => ({
+        key: c.key,
+        tracking_number: state.trackingNumber,
+        template: c.template,
+        recipients: c.recipients,
+        context: c.context,
+        status: 'pending',
+        created_at: now,
+      })),
+    ),
+    notifications.map((c) => c.key),
+    state.trackingNumber,
+    JSON.stringify(chainEntries(state.trackingNumber, timeline)),
+  ];
+}
+
+/**
+ * A transition PostgreSQL cannot store as it is, written as close to it as can be stored: first with
+ * the characters PostgreSQL refuses replaced, then without the client's data (the form, details of the
+ * timeline, notifications). The application stays reachable, its tasks in the inbox.
+ */
+const STORABLE_FORMS: Array<{ change: (c: ProjectionChange) => ProjectionChange; outcome: string }> = [
+  { change: storableText, outcome: 'stored with the characters PostgreSQL refuses replaced by U+FFFD' },
+  { change: (c) => withoutClientData(storableText(c)), outcome: "stored without the form's data, the timeline's details and the notifications" },
+];
+
+async function recordIncident(orm: MikroORM, change: ProjectionChange, refusal: PermanentRefusal, outcome: string): Promise<void> {
+  const { trackingNumber, revision } = change.state;
+  await query(
+    orm,
+    `insert into projection_incident (tracking_number, revision, code, reason, occurred_at) values ($1, $2, $3, $4, $5)
+       on conflict (tracking_number, revision) do nothing`,
+    [trackingNumber, revision, refusal.code, `${refusal.reason}; ${outcome}`.slice(0, 300), new Date()],
+  );
+  // The tracking number, the revision and the rule: never the data (Law 09-08).
+  console.warn(`projection of ${trackingNumber} revision ${revision} refused by PostgreSQL (${refusal.code}, ${refusal.reason}): ${outcome}; see GET /incidents`);
+}
+
 export function createProjectionActivities(deps: { orm: MikroORM; notifications?: NotificationQueues }) {
+  async function write(change: ProjectionChange): Promise<void> {
+    const [written] = await query<{ waiting: string[] }>(deps.orm, PROJECTION_STATEMENT, projectionParams(change, new Date()));
+    const waiting = written?.waiting ?? [];
+    if (waiting.length && deps.notifications) await handOverNotifications(deps.orm, deps.notifications, waiting);
+  }
+
   return {
     /**
      * Writes one transition of an application into the projections, in one statement. Idempotent: a
      * retry writes the same rows, and a write older than the stored revision changes nothing.
+     *
+     * A write that no retry can fix (PostgreSQL refuses the data itself) is not retried forever, which
+     * would hold the filing or the action unanswered and grow the history at every attempt: the
+     * transition is stored in a form PostgreSQL takes, and an incident recorded for an administrator.
+     * Everything else (PostgreSQL away, a connection cut) is thrown, so the activity is retried.
      */
     async recordProjection(change: ProjectionChange): Promise<void> {
-      const now = new Date();
-      const { state, commands } = change;
-      // Every open task carries the legal due date, which moves with pauses and extensions.
-      const changed = new Map<string, TaskState>();
-      for (const c of commands) if (c.type === 'createTask' || c.type === 'updateTask') changed.set(c.task.id, c.task);
-      for (const task of Object.values(state.tasks)) {
-        if (task.status === 'open' || task.status === 'claimed') changed.set(task.id, task);
+      let refusal: PermanentRefusal | undefined;
+      try {
+        return await write(change);
+      } catch (err) {
+        refusal = permanentRefusal(err);
+        if (!refusal) throw err;
       }
-      const timeline = commands.flatMap((c) => (c.type === 'timeline' ? [{ seq: c.seq, entry: c.entry }] : []));
-      const notifications = commands.flatMap((c) => (c.type === 'notify' ? [c] : []));
-      const [written] = await query<{ waiting: string[] }>(deps.orm, PROJECTION_STATEMENT, [
-        JSON.stringify(byColumn(applicationRow(state, change.procedureHash, now), APPLICATION_COLUMNS)),
-        JSON.stringify([...changed.values()].map((task) => byColumn(taskRow(state, task, now), TASK_COLUMNS))),
-        JSON.stringify(
-          timeline.map(({ seq, entry }) => ({
-            tracking_number: state.trackingNumber,
-            seq,
-            at: entry.at,
-            kind: entry.kind,
-            actor: entry.actor ?? null,
-            step_id: entry.stepId ?? null,
-            task_id: entry.taskId ?? null,
-            detail: entry.detail ?? {},
-          })),
-        ),
-        JSON.stringify(
-          notifications.map((c) => ({
-            key: c.key,
-            tracking_number: state.trackingNumber,
-            template: c.template,
-            recipients: c.recipients,
-            context: c.context,
-            status: 'pending',
-            created_at: now,
-          })),
-        ),
-        notifications.map((c) => c.key),
-        state.trackingNumber,
-        JSON.stringify(chainEntries(state.trackingNumber, timeline)),
-      ]);
-      const waiting = written?.waiting ?? [];
-      if (waiting.length && deps.notifications) await handOverNotifications(deps.orm, deps.notifications, waiting);
+      for (const form of STORABLE_FORMS) {
+        try {
+          await write(form.change(change));
+          return await recordIncident(deps.orm, change, refusal, form.outcome);
+        } catch (err) {
+          if (!permanentRefusal(err)) throw err;
+        }
+      }
+      await recordIncident(deps.orm, change, refusal, 'not stored');
     },
   };
 }
-
 export type ProjectionActivities = ReturnType<typeof createProjectionActivities>;

@@ -5,17 +5,24 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { registerAuth } from './auth.js';
+import { registerAuth, tokenVerifier } from './auth.js';
+import { registerRateLimits } from './rate-limits.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { loggableError } from '../infra/log-redaction.js';
 import type { ApiContext } from './context.js';
-import { problem, sendProblem, toProblem } from './problem.js';
+import { edgeServerOptions, registerEdge } from './edge.js';
+import { PROBLEM_TYPE_BASE, sendProblem, toProblem } from './problem.js';
 import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
+import { codecRoutes, registerCodecSession } from './routes/codec.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { officeRoutes } from './routes/offices.js';
 import { procedureRoutes } from './routes/procedures.js';
+import { receiptAssetRoutes } from './routes/receipt-assets.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { statisticsRoutes } from './routes/statistics.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -33,8 +40,15 @@ function validatorCompilers() {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema);
 }
 
-/** Logs say who asked what and how it went; never the form's contents, a document or a token. */
+/**
+ * Logs say who asked what and how it went; never the form's contents, a document or a token, nor the
+ * values an error quotes (a failing query's SQL carries them).
+ */
 const serializers = {
+  err: (err: Error) => {
+    const loggable = loggableError(err);
+    return { ...loggable, stack: loggable.stack ?? '' };
+  },
   req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/pin=[^&]*/g, 'pin=***') }),
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };
@@ -42,6 +56,7 @@ const serializers = {
 export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
+    ...edgeServerOptions,
     // A caller's request id is kept so a counter's log and ours can be matched; otherwise we make one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -55,6 +70,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
     reply.header('x-request-id', request.id);
   });
 
+  await registerSecurityHeaders(app, { oidcIssuer: ctx.oidc?.issuer });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -65,7 +81,11 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
-  registerAuth(app, ctx.secret);
+  // The codec session cookie authenticates the Temporal UI's calls before the bearer-token check runs.
+  await registerCodecSession(app, ctx);
+  registerAuth(app, tokenVerifier({ secret: ctx.secret, tokens: ctx.tokens, oidc: ctx.oidc, oidcOptions: ctx.oidcOptions }));
+  registerEdge(app);
+  if (ctx.rateLimits) await registerRateLimits(app, ctx.redis, ctx.rateLimits);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);
@@ -80,7 +100,14 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
     });
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, { ...problem('invalid_input', `No route ${request.method} ${request.url}.`), status: 404, title: 'Not found', code: 'not_found' }),
+    sendProblem(reply, request, {
+      type: `${PROBLEM_TYPE_BASE}not_found`,
+      title: 'Not found',
+      status: 404,
+      detail: `No route ${request.method} ${request.url}.`,
+      code: 'not_found',
+      errors: [{ pointer: 'url', message: 'names no route of this API' }],
+    }),
   );
 
   healthRoutes(app, ctx);
@@ -93,8 +120,11 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   auditRoutes(app, ctx);
   statisticsRoutes(app, ctx);
   notificationRoutes(app, ctx);
+  incidentRoutes(app, ctx);
   officeRoutes(app, ctx);
   signInRoutes(app, ctx);
+  receiptAssetRoutes(app);
+  codecRoutes(app, ctx);
   await webRoutes(app);
   return app;
 }

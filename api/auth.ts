@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify } from 'jose';
 import { DomainError } from '../engine/errors.js';
+import type { OidcSettings, TokenRules } from '../infra/config.js';
+import { oidcVerifier, UnmappedClaimsError, type OidcVerifierOptions } from './oidc.js';
+import { checkTokenTimes, TokenTimeError, type VerifiedToken } from './token-rules.js';
 import { WEB_PREFIXES } from './web.js';
 
 export const ROLES = ['citizen', 'agent', 'supervisor', 'designer', 'auditor', 'admin'] as const;
@@ -68,15 +71,48 @@ function verificationKey(secret: string): Promise<webcrypto.CryptoKey> {
   return key;
 }
 
-async function verify(secret: string, token: string): Promise<{ principal: Principal; expiresAtMs: number }> {
-  const { payload } = await jwtVerify(token, await verificationKey(secret), { issuer: 'mohla', algorithms: ['HS256'] });
-  const role = payload.role as Role;
-  if (!payload.sub || !ROLES.includes(role)) throw new Error('token without a subject or a known role');
-  const offices = Array.isArray(payload.offices) ? payload.offices.filter((o): o is string => typeof o === 'string') : [];
-  return {
-    principal: { sub: payload.sub, role, offices, ...(typeof payload.name === 'string' ? { name: payload.name } : {}) },
-    // Tokens carry an expiry (issueToken sets one); one without is not kept below.
-    expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
+/** Mohla's own tokens (development, `mohla token`): HS256 with JWT_SECRET, issuer "mohla". */
+function mohlaVerifier(secret: string, rules: TokenRules) {
+  return async function verifyMohlaToken(token: string): Promise<VerifiedToken> {
+    const { payload } = await jwtVerify(token, await verificationKey(secret), {
+      issuer: 'mohla',
+      algorithms: ['HS256'],
+      clockTolerance: rules.clockSkewSeconds,
+    });
+    const expiresAtMs = checkTokenTimes(payload, rules, Date.now());
+    const role = payload.role as Role;
+    if (!payload.sub || !ROLES.includes(role)) throw new Error('token without a subject or a known role');
+    const offices = Array.isArray(payload.offices) ? payload.offices.filter((o): o is string => typeof o === 'string') : [];
+    return {
+      principal: { sub: payload.sub, role, offices, ...(typeof payload.name === 'string' ? { name: payload.name } : {}) },
+      expiresAtMs,
+    };
+  };
+}
+
+export const DEFAULT_TOKEN_RULES: TokenRules = { maxLifetimeSeconds: 12 * 3600, clockSkewSeconds: 60 };
+
+export interface TokenSources {
+  secret: string;
+  tokens?: TokenRules;
+  oidc?: OidcSettings;
+  oidcOptions?: OidcVerifierOptions;
+}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+
+/**
+ * One verifier for every issuer Mohla trusts, chosen by the token's (unverified) issuer; each then checks
+ * the signature with its own keys and algorithms, so naming an issuer gains a forger nothing.
+ */
+export function tokenVerifier(sources: TokenSources): TokenVerifier {
+  const rules = sources.tokens ?? DEFAULT_TOKEN_RULES;
+  const mohla = mohlaVerifier(sources.secret, rules);
+  const provider = sources.oidc ? oidcVerifier(sources.oidc, rules, sources.oidcOptions) : undefined;
+  return async (token) => {
+    const issuer = decodeJwt(token).iss;
+    if (provider && issuer === sources.oidc?.issuer) return provider(token);
+    return mohla(token);
   };
 }
 
@@ -119,7 +155,7 @@ const PUBLIC_PREFIXES = ['/docs', ...WEB_PREFIXES];
  * Authentication (a bearer token) and the route's access policy, checked before any handler runs:
  * 401 without a valid token, 403 with a valid token whose role the route does not admit.
  */
-export function registerAuth(app: FastifyInstance, secret: string): void {
+export function registerAuth(app: FastifyInstance, verify: TokenVerifier): void {
   const verified = new VerifiedTokens();
   app.decorate('routePolicies', [] as RoutePolicy[]);
   app.addHook('onRoute', (route) => {
@@ -143,11 +179,13 @@ export function registerAuth(app: FastifyInstance, secret: string): void {
       request.principal = verified.get(token, now);
       if (!request.principal) {
         try {
-          const { principal, expiresAtMs } = await verify(secret, token);
+          const { principal, expiresAtMs } = await verify(token);
           verified.set(token, principal, expiresAtMs, now);
           request.principal = { ...principal, offices: [...principal.offices] };
-        } catch {
-          throw unauthorized('The token is not valid or has expired.');
+        } catch (err) {
+          // The identity provider being away is not the caller's fault: 503, not 401.
+          if (err instanceof DomainError) throw err;
+          throw unauthorized(err instanceof TokenTimeError || err instanceof UnmappedClaimsError ? `The token is refused: ${err.message}.` : 'The token is not valid or has expired.');
         }
       }
     }

@@ -3,8 +3,12 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { CalendarStore } from '../registry/calendars.js';
 import type { DocumentStorage } from '../documents/storage.js';
+import type { RateLimitSettings } from './rate-limits.js';
 import type { NotificationQueues } from '../notifications/queues.js';
+import type { OidcSettings, TokenRules } from '../infra/config.js';
+import type { OidcVerifierOptions } from './oidc.js';
 import type { Office } from '../registry/offices.js';
+import type { CodecEndpointSettings } from './routes/codec.js';
 import type { ProcedureRegistry } from '../registry/published.js';
 
 /** What the routes need from the outside world; built once by the server or a test. */
@@ -19,11 +23,23 @@ export interface ApiContext {
   notifications: NotificationQueues;
   /** The offices citizens can file with. */
   offices: Office[];
+  /** Most files one document of an application may hold (DOCUMENT_FILES_PER_SLOT when not given). */
+  documentFilesPerSlot?: number;
+  /** Limits on sign-in, filing and tracking (the server passes the configured ones); none when not given. */
+  rateLimits?: RateLimitSettings;
   /** Signs tokens and receipt PINs. */
   secret: string;
+  /** Lifetime and clock rules every bearer token must meet (default: 12 h, 60 s of skew). */
+  tokens?: TokenRules;
+  /** The OpenID provider whose tokens are accepted, when one is configured; the pages' security policy lets them call it. */
+  oidc?: OidcSettings;
+  /** Tests: a shorter cool-down between two fetches of the provider's keys. */
+  oidcOptions?: OidcVerifierOptions;
   /**
    * Development and tests only: anyone may get a token for any person (`POST /auth/demo-token`), so the
    * portal can be tried without an identity provider. Never on in production.
    */
   demoSignIn?: boolean;
+  /** The Temporal UI's codec endpoint (/codec): its UI origins and session cookie; none allowed when absent. */
+  codecEndpoint?: Partial<CodecEndpointSettings>;
 }

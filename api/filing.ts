@@ -14,6 +14,7 @@ import { searchAttributes } from '../workflows/search-attributes.js';
 import type { ApiContext } from './context.js';
 import type { ApplicationView } from './answers.js';
 import { applicationView, readApplication } from './views.js';
+import { query } from '../db/sql.js';
 
 export interface FilingRequest {
   procedure: PinnedProcedure;
@@ -46,34 +47,82 @@ async function projectFilingDeadlines(ctx: ApiContext, input: ApplicationInput):
   }
 }
 
+/** Draws before giving up: with 2^40 numbers, even a billion applications make a second draw rare. */
+const TRACKING_NUMBER_DRAWS = 8;
+
+/**
+ * A tracking number drawn at random and reserved, so no other filing can get it. It is never derived
+ * from the caller or the request: nobody can compute someone else's number, and a collision is caught
+ * by the reservation and drawn again instead of meeting another citizen's application.
+ */
+export async function reserveTrackingNumber(ctx: ApiContext): Promise<string> {
+  for (let draw = 0; draw < TRACKING_NUMBER_DRAWS; draw++) {
+    const trackingNumber = trackingNumberFromBytes(randomBytes(8));
+    const [reserved] = await query(
+      ctx.orm,
+      'insert into tracking_number_reservation (tracking_number, reserved_at) values ($1, $2) on conflict do nothing returning 1',
+      [trackingNumber, new Date()],
+    );
+    if (reserved) return trackingNumber;
+  }
+  throw new Error(`no free tracking number after ${TRACKING_NUMBER_DRAWS} draws`);
+}
+
+/**
+ * The tracking number of a keyed filing: the one recorded for this caller and key, or a new one. The
+ * record is keyed by caller and key, so retries (even concurrent ones, even after the API died half-way)
+ * find the same application, and one caller's key never leads to another caller's application.
+ */
+async function keyedTrackingNumber(ctx: ApiContext, scope: string, key: string, requestHash: string): Promise<string> {
+  const em = ctx.orm.em.fork();
+  let record = await em.findOne(IdempotentFiling, { scope, key });
+  if (!record) {
+    const trackingNumber = await reserveTrackingNumber(ctx);
+    await em
+      .createQueryBuilder(IdempotentFiling)
+      .insert({ scope, key, requestHash, trackingNumber, createdAt: new Date() })
+      .onConflict(['scope', 'key'])
+      .ignore()
+      .execute();
+    // A concurrent retry may have recorded its own number first: everyone uses the one recorded.
+    record = await em.fork().findOneOrFail(IdempotentFiling, { scope, key });
+  }
+  if (record.requestHash !== requestHash) {
+    throw new DomainError('idempotency_conflict', 'This Idempotency-Key was already used to file a different application; use a new key.', [
+      { pointer: 'header:/idempotency-key', message: 'was used for another request' },
+    ]);
+  }
+  return record.trackingNumber;
+}
+
+/**
+ * The application a filing found under its tracking number, if it is the filer's own. Reservations make
+ * meeting another application unreachable (records made before them were derived from the key); should
+ * it happen, the filer is refused rather than handed someone else's application and its PIN.
+ */
+function notAnothers(application: ApplicationView, request: FilingRequest): ApplicationView {
+  if (application.citizen === request.citizen && application.filedBy === request.filedBy) return application;
+  throw new DomainError('idempotency_conflict', 'This Idempotency-Key cannot be used again; file with a new key.', [
+    { pointer: 'header:/idempotency-key', message: 'cannot be used again' },
+  ]);
+}
+
 /**
  * Files an application: starts its workflow (workflow id = tracking number) and waits until the filing
- * is projected. With an Idempotency-Key, the tracking number is derived from the caller and the key, so
- * a retry — even one that arrives after the API crashed half-way — finds the same workflow.
+ * is projected. With an Idempotency-Key, a retry finds the tracking number recorded for the caller and
+ * the key, and so the same workflow.
  */
 export async function fileApplication(ctx: ApiContext, request: FilingRequest): Promise<Filing> {
   const requestHash = createHash('sha256')
     .update(canonicalJson({ procedure: [request.procedure.id, request.procedure.version], officeId: request.officeId, data: request.data, citizen: request.citizen }))
     .digest('hex');
-  let trackingNumber = trackingNumberFromBytes(randomBytes(8));
+  let trackingNumber: string;
   if (request.idempotencyKey) {
-    const scope = request.filedBy;
-    trackingNumber = trackingNumberFromBytes(createHash('sha256').update(`${scope}\n${request.idempotencyKey}`).digest());
-    const em = ctx.orm.em.fork();
-    await em
-      .createQueryBuilder(IdempotentFiling)
-      .insert({ scope, key: request.idempotencyKey, requestHash, trackingNumber, createdAt: new Date() })
-      .onConflict(['scope', 'key'])
-      .ignore()
-      .execute();
-    const record = await em.findOneOrFail(IdempotentFiling, { scope, key: request.idempotencyKey });
-    if (record.requestHash !== requestHash) {
-      throw new DomainError('idempotency_conflict', 'This Idempotency-Key was already used to file a different application; use a new key.', [
-        { pointer: 'header:/idempotency-key', message: 'was used for another request' },
-      ]);
-    }
+    trackingNumber = await keyedTrackingNumber(ctx, request.filedBy, request.idempotencyKey, requestHash);
     const earlier = await readApplication(ctx.orm, trackingNumber);
-    if (earlier) return { application: earlier, replayed: true };
+    if (earlier) return { application: notAnothers(earlier, request), replayed: true };
+  } else {
+    trackingNumber = await reserveTrackingNumber(ctx);
   }
   const input: ApplicationInput = {
     trackingNumber,
@@ -109,5 +158,5 @@ export async function fileApplication(ctx: ApiContext, request: FilingRequest): 
     startWorkflowOperation: start,
     updateId: 'confirm-filing',
   });
-  return { application: applicationView(state), replayed: false };
+  return { application: notAnothers(applicationView(state), request), replayed: false };
 }

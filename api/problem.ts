@@ -1,5 +1,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { WorkflowUpdateFailedError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError, ERROR_CATALOGUE, isErrorCode, type DomainErrorDetail, type ErrorCode } from '../engine/errors.js';
 
@@ -51,10 +57,89 @@ function failureProblem(failure: ApplicationFailure): Problem | undefined {
   return problem(failure.type, failure.message, details);
 }
 
+/** A fastify error about the request's framing (URL, body, content type), with the field it concerns. */
+export function frameworkProblem(error: FastifyError): Problem | undefined {
+  const named = (pointer: string, message: string, status = 400, code = 'invalid_input', title: string = ERROR_CATALOGUE.invalid_input.title): Problem => ({
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title,
+    status,
+    detail: `${pointer} ${message}.`,
+    code,
+    errors: [{ pointer, message }],
+  });
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return named('url', 'is not valid percent-encoded UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return named('url', 'has a path segment longer than the API accepts', 414, 'uri_too_long', 'The address is too long');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return named('/', 'is empty: the body must be a JSON document');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return named('/', 'is not valid JSON');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return named('/', 'is larger than this route accepts', 413, 'body_too_large', 'The request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return named('header:/content-type', 'is not a media type this route accepts', 415, 'unsupported_content_type', 'The body is not in a format this route accepts');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return named('header:/content-length', 'does not match the size of the body');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * gRPC statuses that mean Temporal did not answer: DEADLINE_EXCEEDED (4) and UNAVAILABLE (14), fixed by
+ * the gRPC protocol (@grpc/grpc-js, which names them, is not a direct dependency).
+ */
+const UNREACHABLE = new Set<number>([4, 14]);
+
+/**
+ * Whether an error says that Temporal could not be reached. The client wraps the gRPC error (a
+ * ServiceError, an update's RPC timeout), so the cause chain is walked.
+ */
+export function isTemporalUnavailable(error: unknown): boolean {
+  for (let current = error, hops = 0; current && hops < 8; current = (current as { cause?: unknown }).cause, hops++) {
+    if (current instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (isGrpcServiceError(current) && UNREACHABLE.has(current.code)) return true;
+  }
+  return false;
+}
+
+/** Socket errors and PostgreSQL's connection classes (08…, 57P0x): the server is gone, not the query wrong. */
+const CONNECTION_LOST = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE|08\d{3}|57P0[1-3])$/;
+
+/**
+ * Whether PostgreSQL or Redis could not be reached (refused, cut, shut down, a client giving up on its
+ * retries). Matched on the drivers' error codes and names, walking the causes that the ORM and the
+ * drivers wrap them in.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let current = error, hops = 0; current && hops < 8; current = (current as { cause?: unknown }).cause, hops++) {
+    const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && CONNECTION_LOST.test(code)) return true;
+    // ioredis after its retries, and knex when no connection could be had in time.
+    if (name === 'MaxRetriesPerRequestError' || name === 'KnexTimeoutError' || name === 'ConnectionException') return true;
+    // pg reports a connection dropped mid-query only in its message (which knex prefixes with the SQL).
+    if (typeof message === 'string' && /(^Connection is closed\.$|Connection terminated)/.test(message)) return true;
+  }
+  return false;
+}
+
+/** Seconds a client is told to wait before retrying a write that Temporal could not take. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export function toProblem(error: unknown): Problem | undefined {
   if (error instanceof DomainError) return problem(error.code, error.message, error.details);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationProblem(fastifyError);
+  const framing = frameworkProblem(fastifyError);
+  if (framing) return framing;
+  if (isTemporalUnavailable(error)) {
+    return problem('service_unavailable', 'The workflow service does not answer; nothing was changed. Try again in a few seconds.');
+  }
+  if (isStoreUnavailable(error)) {
+    return problem('service_unavailable', 'A database Mohla needs does not answer. Try again in a few seconds.');
+  }
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     return failureProblem(error.cause);
   }
@@ -78,6 +163,7 @@ export function toProblem(error: unknown): Problem | undefined {
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, body: Problem): FastifyReply {
+  if (body.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply
     .status(body.status)
     .type('application/problem+json')

@@ -44,6 +44,21 @@ export function buildReceipt(
   };
 }
 
+/**
+ * The page's style and its print button's script are files of their own, not inline: the security policy
+ * (api/security-headers.ts) lets no inline script or style run, so an injected one would not either.
+ */
+export const RECEIPT_STYLESHEET_PATH = '/receipt/receipt.css';
+export const RECEIPT_SCRIPT_PATH = '/receipt/receipt.js';
+export const RECEIPT_STYLESHEET = `  body { font-family: system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; color: #111; }
+  h1 { font-size: 1.4rem; display: flex; justify-content: space-between; }
+  .number { font-size: 2rem; letter-spacing: .15em; font-family: ui-monospace, monospace; border: 2px solid #111; padding: .3rem .8rem; display: inline-block; }
+  .mono { font-family: ui-monospace, monospace; }
+  table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #999; padding: .3rem .5rem; text-align: start; }
+  @media print { body { margin: 0; } .noprint { display: none; } }
+`;
+export const RECEIPT_SCRIPT = "document.getElementById('print')?.addEventListener('click', () => window.print());\n";
+
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
@@ -68,14 +83,8 @@ export function receiptHtml(receipt: Receipt): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Récépissé ${escape(receipt.trackingNumber)}</title>
-<style>
-  body { font-family: system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; color: #111; }
-  h1 { font-size: 1.4rem; display: flex; justify-content: space-between; }
-  .number { font-size: 2rem; letter-spacing: .15em; font-family: ui-monospace, monospace; border: 2px solid #111; padding: .3rem .8rem; display: inline-block; }
-  .mono { font-family: ui-monospace, monospace; }
-  table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #999; padding: .3rem .5rem; text-align: start; }
-  @media print { body { margin: 0; } .noprint { display: none; } }
-</style>
+<link rel="stylesheet" href="${RECEIPT_STYLESHEET_PATH}">
+<script src="${RECEIPT_SCRIPT_PATH}" defer></script>
 </head>
 <body>
 <h1><span>Récépissé de dépôt</span><span dir="rtl" lang="ar">وصل إيداع</span></h1>
@@ -89,7 +98,7 @@ export function receiptHtml(receipt: Receipt): string {
 ${docs}
 </tbody></table>
 ${deadline}
-<p class="noprint"><button onclick="window.print()">Imprimer / طباعة</button></p>
+<p class="noprint"><button type="button" id="print">Imprimer / طباعة</button></p>
 </body>
 </html>
 `;

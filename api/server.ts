@@ -6,9 +6,11 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../infra/config.js';
+import { apiConnectionOptions } from '../infra/temporal-connection.js';
 import { openOrm } from '../db/orm.js';
 import { loadReferenceData } from '../registry/reference-data.js';
 import { buildApp } from './app.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
@@ -20,21 +22,26 @@ export interface RunningApi {
 }
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
   let orm: MikroORM | undefined;
   let redis: Redis | undefined;
   let notifications: NotificationQueues | undefined;
   try {
     orm = await openOrm(config.databaseUrl);
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
+    const queueSettings = loadQueueSettings(config);
+    // Deployments sharing a Redis keep apart: the kiosk's PIN counters live under the same prefix as the queues.
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false, keyPrefix: `${queueSettings.prefix}:` });
     redis.on('error', () => undefined);
     const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
     for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
-    notifications = new NotificationQueues(loadQueueSettings(config));
+    const leftOver = await storage.sweepStaging();
+    if (leftOver) log(`removed ${leftOver} upload(s) left half-received by an earlier run`);
+    notifications = new NotificationQueues(queueSettings);
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, demoSignIn: !config.production },
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
+        codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
       { logger: { level: config.logLevel } },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/client';
 import type { ApplicationState } from '../engine/application.js';
 import { canonicalJson } from '../engine/canonical-json.js';
@@ -10,10 +10,12 @@ import { applicationView, readApplication } from './views.js';
 
 /**
  * An update id is a business key: the same request retried is answered once; a different request on the
- * same subject gets its own id and meets the validator.
+ * same subject gets its own id and meets the validator. Update ids are stored in clear in Temporal (the
+ * codec does not reach them), so the request is digested with the server's secret: a plain hash of a
+ * withdrawal reason or a task's form could be matched against guesses (a CIN has few possible values).
  */
-export function actionUpdateId(action: string, subject: string, request: unknown): string {
-  const digest = createHash('sha256').update(canonicalJson(request)).digest('hex').slice(0, 16);
+export function actionUpdateId(secret: string, action: string, subject: string, request: unknown): string {
+  const digest = createHmac('sha256', secret).update(`update-id:${canonicalJson(request)}`).digest('hex').slice(0, 16);
   return `${action}:${subject}:${digest}`;
 }
 
@@ -33,7 +35,7 @@ export async function sendAction<R extends object>(
   try {
     const state = await ctx.temporal.workflow
       .getHandle(trackingNumber)
-      .executeUpdate(update, { args: [request], updateId: actionUpdateId(action, subject, request) });
+      .executeUpdate(update, { args: [request], updateId: actionUpdateId(ctx.secret, action, subject, request) });
     return applicationView(state);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { canonicalJson } from '../engine/canonical-json.js';
 import type { TimelineEntry } from '../engine/application.js';
+import { auditedDetail } from './commitment.js';
 
 /** The hash that starts the chain. */
 export const GENESIS = '0'.repeat(64);
@@ -34,16 +35,23 @@ export interface ChainEntry {
   textAfter: string;
 }
 
+/** What the log records of an entry: its detail, with the step and the task it concerns. */
+export function timelineDetail(entry: Pick<TimelineEntry, 'stepId' | 'taskId' | 'detail'>): Record<string, unknown> {
+  return { ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.taskId ? { taskId: entry.taskId } : {}), ...(entry.detail ?? {}) };
+}
+
 /** Stands for the position while the canonical text is cut around it; never a real position. */
 const POSITION = -1;
 
 /**
  * An application's timeline entries as the database appends them, inside the projection's statement:
  * it takes the chain's lock, numbers and hashes each entry not there yet (a retried projection finds
- * its entries there and appends nothing). The text hashed is the one rowHash() hashes.
+ * its entries there and appends nothing). The text hashed is the one rowHash() hashes. An entry with a
+ * salt is audited with its free text committed to, not written (audit/commitment.ts).
  */
-export function chainEntries(trackingNumber: string, entries: Array<{ seq: number; entry: TimelineEntry }>): ChainEntry[] {
-  return entries.map(({ seq: entrySeq, entry }) => {
+export function chainEntries(trackingNumber: string, entries: Array<{ seq: number; entry: TimelineEntry; salt?: string | null }>): ChainEntry[] {
+  return entries.map(({ seq: entrySeq, entry, salt }) => {
+    const detail = timelineDetail(entry);
     const row: ChainedRow = {
       seq: POSITION,
       trackingNumber,
@@ -51,7 +59,7 @@ export function chainEntries(trackingNumber: string, entries: Array<{ seq: numbe
       at: new Date(entry.at).toISOString(),
       kind: entry.kind,
       actor: entry.actor ?? null,
-      detail: { ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.taskId ? { taskId: entry.taskId } : {}), ...(entry.detail ?? {}) },
+      detail: salt ? auditedDetail(detail, salt) : detail,
     };
     const text = canonicalJson(row);
     // Keys are sorted and "trackingNumber" is the only one after "seq": the last match is the position.
@@ -73,13 +81,29 @@ export type ChainProblem =
   | { kind: 'missing'; seq: number; message: string }
   | { kind: 'relinked'; seq: number; trackingNumber: string; message: string };
 
-/** Walks the chain from the start; stops at the first row that is altered, missing or out of place. */
-export async function verifyAuditChain(orm: MikroORM, onProgress?: (checked: number) => void): Promise<{ checked: number; problem?: ChainProblem }> {
+/** Where a walk starts: the genesis, or a row already trusted (a checkpoint's). */
+export interface ChainPoint {
+  seq: number;
+  hash: string;
+}
+
+export const CHAIN_START: ChainPoint = { seq: 0, hash: GENESIS };
+
+/**
+ * Walks the chain after `from`; stops at the first row that is altered, missing or out of place.
+ * Answers the head it reached, so that a caller can go on from there.
+ */
+export async function walkAuditChain(
+  orm: MikroORM,
+  from: ChainPoint = CHAIN_START,
+  onProgress?: (checked: number) => void,
+): Promise<{ checked: number; head: ChainPoint; problem?: ChainProblem }> {
   const connection = orm.em.fork().getConnection();
-  let prevHash = GENESIS;
-  let expectedSeq = 1;
+  let prevHash = from.hash;
+  let expectedSeq = from.seq + 1;
   let checked = 0;
   const batch = 1000;
+  const head = () => ({ seq: expectedSeq - 1, hash: prevHash });
   for (;;) {
     const rows = await connection.execute<Array<{ seq: string; tracking_number: string; entry_seq: number; at: Date; kind: string; actor: string | null; detail: Record<string, unknown>; prev_hash: string; hash: string }>>(
       'select * from audit_entry where seq >= ? order by seq limit ?',
@@ -87,13 +111,13 @@ export async function verifyAuditChain(orm: MikroORM, onProgress?: (checked: num
     );
     for (const r of rows) {
       const seq = Number(r.seq);
-      if (seq !== expectedSeq) return { checked, problem: { kind: 'missing', seq: expectedSeq, message: `row ${expectedSeq} is missing (the next row is ${seq})` } };
+      if (seq !== expectedSeq) return { checked, head: head(), problem: { kind: 'missing', seq: expectedSeq, message: `row ${expectedSeq} is missing (the next row is ${seq})` } };
       if (r.prev_hash !== prevHash) {
-        return { checked, problem: { kind: 'relinked', seq, trackingNumber: r.tracking_number, message: `row ${seq} (${r.tracking_number}) does not follow row ${seq - 1}: rows were removed or reordered` } };
+        return { checked, head: head(), problem: { kind: 'relinked', seq, trackingNumber: r.tracking_number, message: `row ${seq} (${r.tracking_number}) does not follow row ${seq - 1}: rows were removed or reordered` } };
       }
       const row: ChainedRow = { seq, trackingNumber: r.tracking_number, entrySeq: r.entry_seq, at: new Date(r.at).toISOString(), kind: r.kind, actor: r.actor, detail: r.detail };
       if (rowHash(prevHash, row) !== r.hash) {
-        return { checked, problem: { kind: 'altered', seq, trackingNumber: r.tracking_number, message: `row ${seq} (${r.tracking_number}, ${r.kind}) was altered after it was written` } };
+        return { checked, head: head(), problem: { kind: 'altered', seq, trackingNumber: r.tracking_number, message: `row ${seq} (${r.tracking_number}, ${r.kind}) was altered after it was written` } };
       }
       prevHash = r.hash;
       expectedSeq += 1;
@@ -102,10 +126,5 @@ export async function verifyAuditChain(orm: MikroORM, onProgress?: (checked: num
     onProgress?.(checked);
     if (rows.length < batch) break;
   }
-  // The walk cannot see rows cut from the end; the timeline, written in the same transactions, can.
-  const [{ count }] = (await connection.execute<Array<{ count: string }>>('select count(*) as count from timeline_entry')) as [{ count: string }];
-  if (Number(count) > checked) {
-    return { checked, problem: { kind: 'missing', seq: expectedSeq, message: `the log ends at row ${expectedSeq - 1} but ${Number(count)} events were recorded: rows from ${expectedSeq} on are missing` } };
-  }
-  return { checked };
+  return { checked, head: head() };
 }

@@ -5,13 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 
 type WorkflowBundle = NonNullable<ReplayWorkerOptions['workflowBundle']>;
 import type { ApplicationState } from '../engine/application.js';
 import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../worker.js';
+import { decodeHistory } from './history-codec.js';
 import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';
 import type { ClosedApplication } from '../workflows/sinks.js';
 
@@ -32,7 +33,10 @@ export interface ReplayReport {
   outcomeMatches: boolean;
 }
 
-/** How an application ended according to its history: the returned state's outcome, `running`, or the failure. */
+/**
+ * How an application ended according to its (decoded: see decodeHistory) history: the returned state's
+ * outcome, `running`, or the failure.
+ */
 export function recordedOutcome(history: History): string | null {
   const events = history.events ?? [];
   const last = events[events.length - 1];
@@ -47,11 +51,15 @@ export function recordedOutcome(history: History): string | null {
   return 'running';
 }
 
-export function readHistoryFile(file: string): RecordedHistory {
+/**
+ * Reads a history file, encrypted (as `temporal workflow show --output json` exports it) or already
+ * decoded (as Mohla's history export writes it), and decodes it with the codec.
+ */
+export async function readHistoryFile(file: string, codec: PayloadCodec): Promise<RecordedHistory> {
   const json = JSON.parse(readFileSync(file, 'utf8')) as { workflowId?: string; history?: unknown; events?: unknown };
   // Accepts what Temporal exports (the history itself) and what `mohla replay --save` writes ({ workflowId, history }).
   const raw = json.history ?? json;
-  const history = historyFromJSON(raw);
+  const history = await decodeHistory(historyFromJSON(raw), codec);
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const input = started?.input?.payloads?.[0];
   const fromInput = input ? (defaultPayloadConverter.fromPayload(input) as { trackingNumber?: string }).trackingNumber : undefined;
@@ -68,19 +76,26 @@ function eventIdOf(message: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Replays each history with the given workflow bundle and says, for each application, what happened. */
+/**
+ * Replays each history with the given workflow bundle and says, for each application, what happened.
+ * Histories are decoded with the codec first (clear ones pass through), so the outcome they recorded can
+ * be read and the replay sees what the worker saw.
+ */
 export async function* replayHistories(
   histories: AsyncIterable<RecordedHistory> | Iterable<RecordedHistory>,
   bundle: WorkflowBundle,
+  codec: PayloadCodec,
 ): AsyncGenerator<ReplayReport> {
   const closed = new Map<string, ClosedApplication>();
   const recorded = new Map<string, string | null>();
   async function* remember() {
     for await (const h of histories) {
-      recorded.set(h.workflowId, recordedOutcome(h.history));
-      yield h;
+      const history = await decodeHistory(h.history, codec);
+      recorded.set(h.workflowId, recordedOutcome(history));
+      yield { workflowId: h.workflowId, history };
     }
   }
+  // no codec: remember() has decoded every history already.
   const results = Worker.runReplayHistories(
     { workflowBundle: bundle, replayName: 'mohla-replay', sinks: auditSinks((summary) => closed.set(summary.trackingNumber, summary)) },
     remember(),

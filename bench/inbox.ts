@@ -18,6 +18,7 @@ import { FileSystemStorage } from '../documents/storage.js';
 import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { env, loadConfig } from '../infra/config.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 import { createDatabaseIfMissing } from '../infra/services.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { ProcedureRegistry } from '../registry/published.js';
@@ -37,7 +38,7 @@ export async function runInbox(options: InboxOptions) {
   const TASKS = options.tasks;
   const QUERIES = options.queries;
   const config = loadConfig();
-  const url = new URL(options.databaseUrl ?? config.databaseUrl);
+  const url = new URL(options.databaseUrl ?? config.databaseAdminUrl);
   url.pathname = `/mohla_bench_inbox`;
   await dropDatabase(url.href);
   await createDatabaseIfMissing(url.href);
@@ -67,7 +68,7 @@ export async function runInbox(options: InboxOptions) {
   await connection.execute('analyze');
   const seededSeconds = (performance.now() - started) / 1000;
 
-  const temporal = new Client({ connection: Connection.lazy({ address: config.temporal.address }) });
+  const temporal = new Client({ connection: Connection.lazy({ address: config.temporal.address }), dataConverter: temporalDataConverter(config.codecKeys) });
   const redis = new Redis(config.redisUrl, { lazyConnect: true });
   // The inbox flags tasks at risk on the current working-day calendar.
   const calendars = new CalendarStore(orm);

@@ -20,6 +20,7 @@ async function visible(stack: BenchStack, token: string, office: string, stepId:
 export async function runLatency(stack: BenchStack, options: { samples: number }) {
   const definition = twoTasks();
   const offices = Array.from({ length: options.samples }, (_, i) => `bench-latency-${i}`);
+  offices.forEach(stack.addOffice);
   await stack.procedures.publish(definition, 'bench', 'api');
   const citizen = await stack.token('citizen', 'citizen-latency');
   const worker = await stack.startMohlaWorker();

@@ -37,7 +37,7 @@ export async function runNotifications(options: NotificationsOptions) {
   const MESSAGES = NOTIFICATIONS * 2;
 
   const config = loadConfig();
-  const url = new URL(options.databaseUrl ?? config.databaseUrl);
+  const url = new URL(options.databaseUrl ?? config.databaseAdminUrl);
   url.pathname = '/mohla_bench_notifications';
   await dropDatabase(url.href);
   await createDatabaseIfMissing(url.href);

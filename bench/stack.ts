@@ -27,7 +27,9 @@ import { loadReferenceData } from '../registry/reference-data.js';
 import { freePort } from '../test/helpers/ports.js';
 import { dropDatabase } from '../test/helpers/stack.js';
 import { workflowBundleOptions } from '../worker.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 import type { WorkerProcessOptions } from './worker-process.js';
+import { BENCH_OFFICE } from './definitions.js';
 
 export const BENCH_SECRET = 'mohla-bench-secret-0123456789abcdef';
 /**
@@ -61,6 +63,8 @@ export interface BenchStack {
   mohlaBundle: string;
   baselineBundle: string;
   token(role: Role, sub: string, offices?: string[]): Promise<string>;
+  /** Adds an annex to the directory the API files against (each benchmark's offices are its own). */
+  addOffice(id: string): void;
   /** Mohla's worker keeps as many applications in memory as WORKER_CACHED_APPLICATIONS says, as in production. */
   startMohlaWorker(taskQueue?: string): Promise<WorkerHandle>;
   startBaselineWorker(taskQueue: string): Promise<WorkerHandle>;
@@ -112,7 +116,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   const id = `${process.pid}`;
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-bench-'));
   const cli = await ensureTemporalCli({ log });
-  const base = new URL(config.databaseUrl);
+  const base = new URL(config.databaseAdminUrl);
   base.pathname = `/mohla_bench_${id}`;
   log('starting Temporal (headless, on a scratch file), checking PostgreSQL and Redis, bundling the workflows…');
   const [temporal, postgres, redisService, mohla, baseline] = await Promise.all([
@@ -132,16 +136,22 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   await migrate(orm);
   const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
+  const addOffice = (id: string) => {
+    if (!offices.some((o) => o.id === id)) offices.push({ id, kind: 'annex', name: { ar: id, fr: id, en: id } });
+  };
+  addOffice(BENCH_OFFICE);
 
   const connection = await Connection.connect({ address: temporal.address });
+  // no codec: the baseline's workflows are bare Temporal; Mohla's API encrypts, as in production.
   const client = new Client({ connection });
+  const mohlaClient = new Client({ connection, dataConverter: temporalDataConverter(config.codecKeys) });
   const redisUrl = redisService.url;
   const redis = new Redis(redisUrl, { keyPrefix: `mohla-bench:${id}:` });
   const queuePrefix = `mohla-bench-${id}`;
   const notifications = new NotificationQueues({ redisUrl, prefix: queuePrefix, attempts: 3, backoffMs: 1000 });
   const storage = new FileSystemStorage(path.join(scratch, 'documents'));
   const taskQueue = `bench-mohla-${id}`;
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: BENCH_SECRET });
+  const app = await buildApp({ temporal: mohlaClient, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: BENCH_SECRET });
   const workers: WorkerHandle[] = [];
 
   return {
@@ -159,6 +169,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     mohlaBundle,
     baselineBundle,
     token: (role, sub, offices = []) => issueToken(BENCH_SECRET, { sub, role, offices }),
+    addOffice,
     async startMohlaWorker(queue = taskQueue) {
       const { cachedApplications } = config.worker;
       const worker = await startWorkerProcess({ kind: 'mohla', address: temporal.address, taskQueue: queue, bundlePath: mohlaBundle, databaseUrl, redisUrl, queuePrefix, cachedApplications });

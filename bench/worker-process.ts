@@ -3,10 +3,12 @@
  * notification hand-over) or the baseline's. Its own process so that its memory is its own and it gets
  * a core of its own, as in production. Configured by one JSON argument; answers `memory` messages.
  */
-import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { openOrm } from '../db/orm.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { createWorker } from '../worker.js';
+import { WorkerLogger } from '../infra/worker-logger.js';
+import { loadConfig } from '../infra/config.js';
 
 export interface WorkerProcessOptions {
   kind: 'mohla' | 'baseline';
@@ -20,19 +22,20 @@ export interface WorkerProcessOptions {
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkerProcessOptions;
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new WorkerLogger('WARN') });
 const connection = await NativeConnection.connect({ address: options.address });
 let worker: Worker;
 let close = async () => undefined as void;
 if (options.kind === 'mohla') {
   const orm = await openOrm(options.databaseUrl ?? '', { pool: { min: 0, max: 20 } });
   const notifications = new NotificationQueues({ redisUrl: options.redisUrl ?? '', prefix: options.queuePrefix ?? 'mohla-bench', attempts: 3, backoffMs: 1000 });
-  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, cachedApplications: options.cachedApplications });
+  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, cachedApplications: options.cachedApplications, codecKeys: loadConfig().codecKeys });
   close = async () => {
     await notifications.close();
     await orm.close(true);
   };
 } else {
+  // no codec: the baseline is bare Temporal, and its workflows carry no personal data.
   worker = await Worker.create({ connection, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath } });
 }
 

@@ -40,19 +40,15 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     },
   },
   migrate: {
-    summary: 'Apply the pending database migrations',
+    summary: "Apply the pending database migrations as DATABASE_ADMIN_URL, and give DATABASE_URL's role Mohla's privileges",
     run: async () => {
-      const { migrate, openOrm } = await import('../db/orm.js');
+      const { migrateAsAdministrator } = await import('../db/roles.js');
       const { ensurePostgres } = await import('../infra/services.js');
       const config = loadConfig();
-      const pg = await ensurePostgres(config.databaseUrl, { dataDir: config.dataDir, allowEmbedded: false });
-      const orm = await openOrm(pg.url);
-      try {
-        const applied = await migrate(orm);
-        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply');
-      } finally {
-        await orm.close();
-      }
+      const pg = await ensurePostgres(config.databaseAdminUrl, { dataDir: config.dataDir, allowEmbedded: false });
+      const { applied, login } = await migrateAsAdministrator(pg.url, config.databaseUrl);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply');
+      console.log(login.superuser ? `warning: DATABASE_URL logs in as ${login.role}, a superuser, who can rewrite the audit log` : `${login.role} is a member of mohla_app`);
       return 0;
     },
   },
@@ -73,8 +69,12 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     run: async (args) => (await import('./replay.js')).replayCommand(args),
   },
   audit: {
-    summary: 'Check the tamper-evident audit log: mohla audit verify',
+    summary: 'Check the tamper-evident audit log against its signed checkpoints and the timelines, or sign one now: mohla audit verify | checkpoint',
     run: async (args) => (await import('./audit.js')).auditCommand(args),
+  },
+  retention: {
+    summary: "Erase the personal data of closed applications past their procedure's retention period: mohla retention [--dry-run]",
+    run: async (args) => (await import('./retention.js')).retentionCommand(args),
   },
   projections: {
     summary: 'Rebuild the PostgreSQL projections from the workflows: mohla projections rebuild [--procedure <id>]',

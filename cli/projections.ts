@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createProjectionActivities } from '../activities/projection.js';
 import type { ApplicationState } from '../engine/application.js';
 import { loadConfig } from '../infra/config.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 import { openOrm } from '../db/orm.js';
 import { ProcedureRegistry } from '../registry/published.js';
 import { applicationStatus, PROCEDURE_WORKFLOW } from '../workflows/messages.js';
@@ -59,7 +60,7 @@ export async function projectionsCommand(args: string[]): Promise<number> {
   const orm = await openOrm(config.databaseUrl);
   try {
     const report = await rebuildProjections({
-      client: new Client({ connection, namespace: config.temporal.namespace }),
+      client: new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) }),
       orm,
       taskQueue: config.temporal.taskQueue,
       ...(values.procedure ? { procedure: values.procedure } : {}),

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../infra/config.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
+import { EncryptionCodec } from '../infra/payload-codec.js';
 import { parseLocalDate } from '../engine/calendar.js';
 import { parseTrackingNumber } from '../engine/tracking-number.js';
 import { bundleCurrentWorkflows, historiesFromServer, readHistoryFile, replayHistories, type RecordedHistory, type ReplayReport } from '../audit/replay.js';
@@ -49,14 +51,18 @@ export async function replayCommand(args: string[]): Promise<number> {
   let histories: AsyncIterable<RecordedHistory> | Iterable<RecordedHistory>;
   let total: number | undefined;
   let connection: Connection | undefined;
+  const config = loadConfig();
+  const codec = new EncryptionCodec(config.codecKeys);
   if (files.length) {
-    histories = files.map((f) => {
-      try {
-        return readHistoryFile(f);
-      } catch (err) {
-        throw new UsageError(`replay: ${f} is not a workflow history: ${(err as Error).message.split('\n')[0]}`);
-      }
-    });
+    histories = await Promise.all(
+      files.map(async (f) => {
+        try {
+          return await readHistoryFile(f, codec);
+        } catch (err) {
+          throw new UsageError(`replay: ${f} is not a workflow history: ${(err as Error).message.split('\n')[0]}`);
+        }
+      }),
+    );
     total = files.length;
   } else {
     let query: string;
@@ -73,9 +79,8 @@ export async function replayCommand(args: string[]): Promise<number> {
       if (!from || !to || to < from) throw new UsageError('replay: --closed-from and --closed-to take dates YYYY-MM-DD, the first not after the second');
       query = `ExecutionStatus != 'Running' AND CloseTime >= '${from}T00:00:00Z' AND CloseTime < '${to}T23:59:59.999Z'`;
     }
-    const config = loadConfig();
     connection = await Connection.connect({ address: config.temporal.address });
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
     total = (await client.workflow.count(`WorkflowType = 'procedureWorkflow' AND (${query})`)).count;
     histories = historiesFromServer(client, query);
   }
@@ -84,7 +89,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   try {
     const bundle = await bundleCurrentWorkflows();
-    for await (const report of replayHistories(histories, bundle)) {
+    for await (const report of replayHistories(histories, bundle, codec)) {
       reports.push(report);
       if (!values.json) progress(reports.length, total, reports.filter((r) => !r.ok).length);
     }

@@ -26,6 +26,8 @@ export interface ApplicationRecord {
   citizen: string;
   revision: number;
   updatedAt: Date;
+  /** When `mohla retention` erased its personal data (retention/erasure.ts). */
+  erasedAt?: Date | null;
 }
 
 export interface TaskRecord {
@@ -73,6 +75,7 @@ export const Application = new EntitySchema<ApplicationRecord>({
     citizen: { type: 'string', length: 128, default: '' },
     revision: { type: 'integer' },
     updatedAt: { type: 'datetime' },
+    erasedAt: { type: 'datetime', nullable: true },
   },
   indexes: [{ properties: ['officeId', 'status', 'filedAt'] }, { properties: ['citizen', 'filedAt'] }],
 });
@@ -139,6 +142,8 @@ export interface TimelineRecord {
   stepId?: string | null;
   taskId?: string | null;
   detail: Record<string, unknown>;
+  /** The salt of the audit log's commitments to this entry's free text (audit/commitment.ts); erased with it. */
+  salt?: string | null;
 }
 
 export const TimelineEntry = new EntitySchema<TimelineRecord>({
@@ -153,6 +158,7 @@ export const TimelineEntry = new EntitySchema<TimelineRecord>({
     stepId: { type: 'string', length: 64, nullable: true },
     taskId: { type: 'string', length: 128, nullable: true },
     detail: { type: 'json' },
+    salt: { type: 'string', length: 64, nullable: true },
   },
 });
 
@@ -263,6 +269,49 @@ export const IdempotentFiling = new EntitySchema<IdempotencyRecord>({
     requestHash: { type: 'string', length: 64 },
     trackingNumber: { type: 'string', length: 16 },
     createdAt: { type: 'datetime' },
+  },
+});
+
+/**
+ * Every tracking number handed out, so that a number drawn at random is never handed out twice: a
+ * collision is found here, before any workflow starts, and a new number is drawn.
+ */
+export interface TrackingNumberReservationRecord {
+  trackingNumber: string;
+  reservedAt: Date;
+}
+
+export const TrackingNumberReservation = new EntitySchema<TrackingNumberReservationRecord>({
+  name: 'TrackingNumberReservation',
+  tableName: 'tracking_number_reservation',
+  properties: {
+    trackingNumber: { type: 'string', length: 16, primary: true },
+    reservedAt: { type: 'datetime' },
+  },
+});
+
+/**
+ * A transition of an application that PostgreSQL refused for good (text it cannot store, a value out of
+ * range): retrying would never succeed, so the projection kept what it could and recorded this for an
+ * administrator. `reason` names the rule broken, never the data.
+ */
+export interface ProjectionIncidentRecord {
+  trackingNumber: string;
+  revision: number;
+  code: string;
+  reason: string;
+  occurredAt: Date;
+}
+
+export const ProjectionIncident = new EntitySchema<ProjectionIncidentRecord>({
+  name: 'ProjectionIncident',
+  tableName: 'projection_incident',
+  properties: {
+    trackingNumber: { type: 'string', length: 16, primary: true },
+    revision: { type: 'integer', primary: true },
+    code: { type: 'string', length: 5 },
+    reason: { type: 'string', length: 300 },
+    occurredAt: { type: 'datetime' },
   },
 });
 
@@ -387,6 +436,8 @@ export const entities = [
   CalendarVersion,
   ApplicationDocument,
   IdempotentFiling,
+  TrackingNumberReservation,
+  ProjectionIncident,
   StaffMember,
   NotificationDelivery,
   AuditEntry,

@@ -172,6 +172,10 @@ export interface ProcedureDefinition {
   channels: ['web' | 'kiosk' | 'counter', ...('web' | 'kiosk' | 'counter')[]];
   deadline: LegalDeadline;
   /**
+   * Days after an application closes during which its personal data is kept (form, documents, reasons, messages, its Temporal history); then `mohla retention` erases them. Absent: 1826 days, five years.
+   */
+  retentionDays?: number;
+  /**
    * Id of the first step.
    */
   start: string;
@@ -180,6 +184,19 @@ export interface ProcedureDefinition {
    */
   steps: {
     [k: string]: Step;
+  };
+  /**
+   * How large what people send into an application may be, in bytes of JSON (UTF-8). Everything a citizen or an agent sends enters the application's Temporal history and its state, so these keep them far below Temporal's limits. Defaults: 65536 for the form, 16384 for a task's data.
+   */
+  limits?: {
+    /**
+     * The citizen's form, as sent.
+     */
+    formBytes?: number;
+    /**
+     * The data an agent sends when completing a task.
+     */
+    taskDataBytes?: number;
   };
 }
 /**

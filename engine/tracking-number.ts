@@ -2,6 +2,12 @@
  * Tracking numbers are read out at a counter and typed at a kiosk: Crockford's base-32 alphabet (no I,
  * L, O, U), grouped by four, with a Luhn mod-32 check character that catches every single-character
  * typo and every swap of two neighbours. Example: `7KQM-4RZ8-P`.
+ *
+ * The eight characters carry 40 random bits. That is enough because numbers are not guessed into use:
+ * each is drawn at random and reserved in PostgreSQL before its workflow starts (api/filing.ts), so a
+ * collision is drawn again, and a number found is worth nothing without the right login or receipt PIN.
+ * Eight characters is what a person reads out at a counter and types at a kiosk; existing numbers keep
+ * their form.
  */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const BODY_LENGTH = 8;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
 
 describe('WORKER_CACHED_APPLICATIONS', () => {
   it("leaves the cache to the SDK's default when unset or empty", () => {
@@ -16,5 +16,54 @@ describe('WORKER_CACHED_APPLICATIONS', () => {
       expect(() => loadConfig({ WORKER_CACHED_APPLICATIONS: bad })).toThrow(ConfigError);
       expect(() => loadConfig({ WORKER_CACHED_APPLICATIONS: bad })).toThrow(`WORKER_CACHED_APPLICATIONS=${bad} is not a positive whole number.`);
     }
+  });
+});
+
+describe('rate limits and uploads', () => {
+  it('takes the limits from the environment, with safe defaults', () => {
+    expect(loadConfig({}).rateLimits).toEqual({
+      authentication: { max: 20, durationMs: 60_000 },
+      filing: { max: 30, durationMs: 60_000 },
+      tracking: { max: 60, durationMs: 60_000 },
+    });
+    expect(loadConfig({ RATE_LIMIT_FILING: '5/10s' }).rateLimits).toMatchObject({ filing: { max: 5, durationMs: 10_000 } });
+    expect(loadConfig({}).documents.filesPerSlot).toBe(5);
+  });
+
+  it('refuses a limit that is not a rate, naming the variable', () => {
+    expect(() => loadConfig({ RATE_LIMIT_TRACKING: 'often' })).toThrow('RATE_LIMIT_TRACKING=often is not a rate like 10/1s or 100/1m.');
+    expect(() => loadConfig({ DOCUMENT_FILES_PER_SLOT: '0' })).toThrow('DOCUMENT_FILES_PER_SLOT=0 is not a positive whole number.');
+  });
+});
+
+describe('JWT_SECRET in production', () => {
+  it('refuses the public development secret, naming the variable', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET };
+    expect(() => loadConfig(production)).toThrow(ConfigError);
+    expect(() => loadConfig(production)).toThrow(/^JWT_SECRET is the public development secret/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).jwtSecret).toBe('x'.repeat(40));
+  });
+});
+
+describe('OIDC settings', () => {
+  it('are off without an issuer, and take the client id as audience by default', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    const oidc = loadConfig({ OIDC_ISSUER: 'https://id.example.ma/realms/commune', OIDC_CLIENT_ID: 'mohla-web', OIDC_ROLE_MAP: 'mohla-agents=agent, mohla-auditors=auditor' }).oidc;
+    expect(oidc).toMatchObject({ audience: 'mohla-web', roleMap: { 'mohla-agents': 'agent', 'mohla-auditors': 'auditor' }, roleClaim: 'roles' });
+  });
+
+  it('refuse a plain-http issuer elsewhere, no audience, or a mapping to an unknown role', () => {
+    expect(() => loadConfig({ OIDC_ISSUER: 'http://id.example.ma', OIDC_CLIENT_ID: 'web' })).toThrow(/^OIDC_ISSUER=.* must use https/);
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://id.example.ma' })).toThrow(/^OIDC_AUDIENCE/);
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://id.example.ma', OIDC_CLIENT_ID: 'web', OIDC_ROLE_MAP: 'staff=superuser' })).toThrow(/^OIDC_ROLE_MAP/);
+  });
+});
+
+describe('token rules', () => {
+  it('default to twelve hours of lifetime and a minute of skew, and refuse what is not a whole number of seconds', () => {
+    expect(loadConfig({}).tokens).toEqual({ maxLifetimeSeconds: 43200, clockSkewSeconds: 60 });
+    expect(loadConfig({ TOKEN_MAX_LIFETIME_SECONDS: '3600', TOKEN_CLOCK_SKEW_SECONDS: '0' }).tokens).toEqual({ maxLifetimeSeconds: 3600, clockSkewSeconds: 0 });
+    expect(() => loadConfig({ TOKEN_MAX_LIFETIME_SECONDS: '0' })).toThrow(/^TOKEN_MAX_LIFETIME_SECONDS=0/);
+    expect(() => loadConfig({ TOKEN_CLOCK_SKEW_SECONDS: '-1' })).toThrow(/^TOKEN_CLOCK_SKEW_SECONDS=-1/);
   });
 });

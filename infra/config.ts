@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CodecKeyError, parseCodecKeys, type CodecKey } from './payload-codec.js';
 
 /**
  * Every environment variable Mohla reads, with its embedded default. Documentation (README) and the
@@ -24,11 +25,15 @@ export const ENVIRONMENT = {
     doc: "`mohla cluster`: the PostgreSQL server of Temporal's own two databases (temporal, temporal_visibility); empty: one the command starts under MOHLA_DATA_DIR/cluster on port 5433.",
   },
   DATABASE_URL: {
-    default: 'postgres://postgres@127.0.0.1:5432/mohla',
-    doc: 'PostgreSQL holding the projections (inbox, applications). The database is created if missing.',
+    default: 'postgres://mohla@127.0.0.1:5432/mohla',
+    doc: "PostgreSQL holding the projections (inbox, applications), as Mohla's own role: `mohla migrate` creates it and makes it a member of mohla_app, which may not alter the audit log.",
+  },
+  DATABASE_ADMIN_URL: {
+    default: '',
+    doc: 'PostgreSQL as an administrator who owns the tables: creates the database and runs the migrations. Empty: DATABASE_URL as the user postgres, without password.',
   },
   REDIS_URL: { default: 'redis://127.0.0.1:6379', doc: 'Redis for the notification queues.' },
-  NOTIFY_QUEUE_PREFIX: { default: 'mohla', doc: 'Redis key prefix of the notification queues (one per deployment sharing a Redis).' },
+  NOTIFY_QUEUE_PREFIX: { default: 'mohla', doc: "Redis key prefix of the notification queues and of the kiosk's PIN counters (one per deployment sharing a Redis)." },
   NOTIFY_SMS_PROVIDER: { default: 'outbox', doc: 'Who sends SMS: `outbox` (files under MOHLA_DATA_DIR/outbox) or `gateway` (SMS_GATEWAY_URL).' },
   NOTIFY_EMAIL_PROVIDER: { default: 'outbox', doc: 'Who sends e-mail: `outbox` (files under MOHLA_DATA_DIR/outbox) or `smtp` (SMTP_URL).' },
   NOTIFY_SMS_RATE: { default: '10/1s', doc: 'Most SMS sent per period, across every worker: `<count>/<period>` with ms, s or m (e.g. 100/1m).' },
@@ -57,10 +62,60 @@ export const ENVIRONMENT = {
     default: '',
     doc: 'Path of a prebuilt workflow bundle for the worker; empty: bundle workflows/ at start.',
   },
+  DOCUMENT_FILES_PER_SLOT: {
+    default: '5',
+    doc: 'Most files an application may hold for one document of its procedure (different contents; the same bytes again count once).',
+  },
+  RATE_LIMIT_AUTHENTICATION: { default: '20/1m', doc: 'Most sign-in requests (every route under /auth/) per caller address and period, in the form of NOTIFY_SMS_RATE; more answer 429 with Retry-After.' },
+  RATE_LIMIT_FILING: { default: '30/1m', doc: 'Most filings (POST /applications) per person and period, a counter agent included.' },
+  RATE_LIMIT_TRACKING: { default: '60/1m', doc: "Most kiosk look-ups (POST /track, /track/receipt.html) per caller address and period, besides the wrong-PIN limit." },
   JWT_SECRET: {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
   },
+  TOKEN_MAX_LIFETIME_SECONDS: {
+    default: '43200',
+    doc: 'Longest lifetime (exp − iat) of a bearer token Mohla accepts, from any issuer; a token without exp or iat, or living longer, is refused.',
+  },
+  TOKEN_CLOCK_SKEW_SECONDS: {
+    default: '60',
+    doc: "How far the issuer's clock may be from ours: an iat further in the future, or an exp further in the past, is refused.",
+  },
+  OIDC_ISSUER: {
+    default: '',
+    doc: "An OpenID provider's issuer URL: bearer tokens signed by it (RS256, ES256, keys from its JWKS) are accepted, and the web offers its sign-in. Empty: no identity provider.",
+  },
+  OIDC_AUDIENCE: { default: '', doc: "The audience (aud) Mohla's tokens from the provider carry; empty: OIDC_CLIENT_ID." },
+  OIDC_CLIENT_ID: { default: '', doc: "The web sign-in's client at the provider (a public client: authorization code with PKCE, no secret)." },
+  OIDC_SCOPES: { default: 'openid profile', doc: 'Scopes the web sign-in asks the provider for.' },
+  OIDC_ROLE_CLAIM: {
+    default: 'roles',
+    doc: "Claim holding the person's roles (a string or a list; a dotted path reaches into objects, e.g. realm_access.roles).",
+  },
+  OIDC_ROLE_MAP: {
+    default: '',
+    doc: "How the provider's role names become Mohla's: `provider-name=role,…` (e.g. `mohla-agents=agent,mohla-auditors=auditor`); empty: names equal to Mohla's roles. Unmapped names are ignored; a token mapping to two roles is refused.",
+  },
+  OIDC_DEFAULT_ROLE: { default: '', doc: 'Role of a token whose claims map to none (e.g. `citizen` for a citizens\' provider); empty: such a token is refused.' },
+  OIDC_OFFICES_CLAIM: { default: 'offices', doc: "Claim holding the offices a member of staff works for (a list or a space-separated string; dotted path allowed)." },
+  AUDIT_SIGNING_KEY: {
+    default: '',
+    doc: 'PEM file of the Ed25519 private key that signs the audit checkpoints; keep it where the database cannot read it. Required when NODE_ENV=production; development generates one in MOHLA_DATA_DIR.',
+  },
+  AUDIT_PREVIOUS_KEYS: { default: '', doc: 'PEM file of the public keys of earlier audit signing keys, so that checkpoints signed before a rotation still verify.' },
+  AUDIT_CHECKPOINT_DIR: { default: '', doc: 'Directory the signed audit checkpoints are written to (never rewritten); empty: MOHLA_DATA_DIR/audit-checkpoints.' },
+  AUDIT_CHECKPOINT_MINUTES: { default: '15', doc: 'How often the worker signs a checkpoint of the audit log when it has grown.' },
+  AUDIT_TSA_URL: { default: '', doc: 'RFC 3161 time-stamp authority that time-stamps each audit checkpoint (HTTP, application/timestamp-query); empty: none.' },
+  AUDIT_TSA_CA_FILE: { default: '', doc: "PEM file of the time-stamp authority's CA certificate, with which `mohla audit verify` checks the time-stamps." },
+  TEMPORAL_CODEC_KEYS: {
+    default: '',
+    doc: 'Keys that encrypt what Temporal stores (AES-256-GCM): `id:base64key,…`, 32 random bytes each (`openssl rand -base64 32`); the first encrypts, all decrypt (keep old ones while any history needs them). Required when NODE_ENV=production; development uses a fixed, public key.',
+  },
+  TEMPORAL_UI_ORIGINS: {
+    default: '',
+    doc: 'Origins of the Temporal UI allowed to call the codec endpoint (/codec) with credentials, comma-separated; empty: none in production, the local UI (http://127.0.0.1 and http://localhost on TEMPORAL_UI_PORT) in development.',
+  },
+  CODEC_SESSION_MINUTES: { default: '15', doc: 'How long the codec session cookie (POST /codec/session) lets the Temporal UI decode payloads.' },
   BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
@@ -91,6 +146,8 @@ export function env(name: EnvironmentVariable, source: NodeJS.ProcessEnv = proce
 export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
   databaseUrl: string;
+  /** Creates the database, migrates, and creates Mohla's role; the API and the worker never use it. */
+  databaseAdminUrl: string;
   redisUrl: string;
   http: { host: string; port: number };
   dataDir: string;
@@ -98,7 +155,43 @@ export interface Config {
   production: boolean;
   logLevel: string;
   jwtSecret: string;
+  tokens: TokenRules;
+  /** The OpenID provider whose tokens are accepted; absent when OIDC_ISSUER is empty. */
+  oidc?: OidcSettings;
   worker: { cachedApplications?: number };
+  documents: { filesPerSlot: number };
+  rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
+  audit: AuditConfig;
+  /** Keys of the Temporal payload codec, the encrypting one first. */
+  codecKeys: CodecKey[];
+  codec: { uiOrigins: string[]; sessionMinutes: number };
+}
+
+export interface TokenRules {
+  maxLifetimeSeconds: number;
+  clockSkewSeconds: number;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  clientId: string;
+  scopes: string;
+  roleClaim: string;
+  /** Provider role name → Mohla role; empty: the provider uses Mohla's names. */
+  roleMap: Record<string, string>;
+  defaultRole?: string;
+  officesClaim: string;
+}
+
+export interface AuditConfig {
+  /** Empty: the development key in the data directory (refused in production). */
+  signingKeyPath: string;
+  previousKeysPath: string;
+  checkpointDir: string;
+  checkpointMinutes: number;
+  tsaUrl: string;
+  tsaCaFile: string;
 }
 
 /** Development only: anyone can read it here, so tokens signed with it prove nothing. */
@@ -122,15 +215,145 @@ export function positiveInteger(name: EnvironmentVariable, source: NodeJS.Proces
   return value;
 }
 
+/** At most `max` events in each period of `durationMs`. */
+export interface Rate {
+  max: number;
+  durationMs: number;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "10/1s", "100/1m", "5/500ms": at most `max` in each period. */
+export function parseRate(name: string, raw: string): Rate {
+  const match = /^\s*(\d+)\s*\/\s*(\d*)\s*(ms|s|m)\s*$/.exec(raw);
+  const max = Number(match?.[1]);
+  const durationMs = Number(match?.[2] || 1) * (UNITS[match?.[3] ?? ''] ?? NaN);
+  if (!match || !(max > 0) || !(durationMs > 0)) throw new ConfigError(`${name}=${raw} is not a rate like 10/1s or 100/1m.`);
+  return { max, durationMs };
+}
+
 function jwtSecret(source: NodeJS.ProcessEnv): string {
   const secret = env('JWT_SECRET', source);
   if (env('NODE_ENV', source) !== 'production') return secret || DEVELOPMENT_JWT_SECRET;
   if (!secret) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production: set it to a long random value.');
+  if (secret === DEVELOPMENT_JWT_SECRET) throw new ConfigError('JWT_SECRET is the public development secret: set it to a long random value when NODE_ENV=production.');
   if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters long.');
   return secret;
 }
 
+function nonNegativeInteger(name: EnvironmentVariable, source: NodeJS.ProcessEnv): number {
+  const raw = env(name, source);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name}=${raw} is not a whole number of seconds.`);
+  return value;
+}
+
+const ROLE_NAMES = ['citizen', 'agent', 'supervisor', 'designer', 'auditor', 'admin'];
+
+function oidcSettings(source: NodeJS.ProcessEnv): OidcSettings | undefined {
+  const issuer = env('OIDC_ISSUER', source);
+  if (!issuer) return undefined;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError(`OIDC_ISSUER=${issuer} is not a URL.`);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ConfigError(`OIDC_ISSUER=${issuer} must use https (plain http only for a provider on this machine).`);
+  }
+  const clientId = env('OIDC_CLIENT_ID', source);
+  const audience = env('OIDC_AUDIENCE', source) || clientId;
+  if (!audience) throw new ConfigError('OIDC_AUDIENCE (or OIDC_CLIENT_ID) is required with OIDC_ISSUER: tokens meant for another service must not be accepted.');
+  const roleMap: Record<string, string> = {};
+  for (const pair of env('OIDC_ROLE_MAP', source).split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.lastIndexOf('=');
+    const [from, to] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    if (at < 1 || !ROLE_NAMES.includes(to)) throw new ConfigError(`OIDC_ROLE_MAP: "${pair}" is not provider-name=role with a role among ${ROLE_NAMES.join(', ')}.`);
+    roleMap[from] = to;
+  }
+  const defaultRole = env('OIDC_DEFAULT_ROLE', source);
+  if (defaultRole && !ROLE_NAMES.includes(defaultRole)) throw new ConfigError(`OIDC_DEFAULT_ROLE=${defaultRole} is not one of ${ROLE_NAMES.join(', ')}.`);
+  return {
+    issuer,
+    audience,
+    clientId,
+    scopes: env('OIDC_SCOPES', source),
+    roleClaim: env('OIDC_ROLE_CLAIM', source),
+    roleMap,
+    ...(defaultRole ? { defaultRole } : {}),
+    officesClaim: env('OIDC_OFFICES_CLAIM', source),
+  };
+}
+
+function databaseAdminUrl(source: NodeJS.ProcessEnv): string {
+  const configured = env('DATABASE_ADMIN_URL', source);
+  if (configured) return configured;
+  const url = new URL(env('DATABASE_URL', source));
+  url.username = 'postgres';
+  url.password = '';
+  return url.href;
+}
+
+function auditConfig(source: NodeJS.ProcessEnv): AuditConfig {
+  const dataDir = path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source));
+  const file = (name: EnvironmentVariable) => (env(name, source) ? path.resolve(env(name, source)) : '');
+  return {
+    signingKeyPath: file('AUDIT_SIGNING_KEY'),
+    previousKeysPath: file('AUDIT_PREVIOUS_KEYS'),
+    checkpointDir: file('AUDIT_CHECKPOINT_DIR') || path.join(dataDir, 'audit-checkpoints'),
+    checkpointMinutes: positiveInteger('AUDIT_CHECKPOINT_MINUTES', source),
+    tsaUrl: env('AUDIT_TSA_URL', source),
+    tsaCaFile: file('AUDIT_TSA_CA_FILE'),
+  };
+}
+
+/**
+ * Development only, like the JWT secret: anyone can read it here, so what it encrypts is not protected.
+ * Production refuses it as the encrypting key, but may keep it to read histories recorded with it.
+ */
+export const DEVELOPMENT_CODEC_KEYS = 'dev:bW9obGEtZGV2ZWxvcG1lbnQta2V5LXB1YmxpYy0zMmI=';
+
+function codecKeys(source: NodeJS.ProcessEnv): CodecKey[] {
+  const given = env('TEMPORAL_CODEC_KEYS', source);
+  const production = env('NODE_ENV', source) === 'production';
+  if (production && !given) throw new ConfigError('TEMPORAL_CODEC_KEYS is required when NODE_ENV=production: id:base64key with 32 random bytes (openssl rand -base64 32).');
+  try {
+    const keys = parseCodecKeys(given || DEVELOPMENT_CODEC_KEYS);
+    const development = parseCodecKeys(DEVELOPMENT_CODEC_KEYS)[0]!;
+    if (production && keys[0]!.key.equals(development.key)) {
+      throw new ConfigError('TEMPORAL_CODEC_KEYS: the public development key cannot encrypt in production; put a new key first.');
+    }
+    return keys;
+  } catch (err) {
+    if (err instanceof CodecKeyError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+function uiOrigins(source: NodeJS.ProcessEnv): string[] {
+  const given = env('TEMPORAL_UI_ORIGINS', source);
+  if (!given) {
+    if (env('NODE_ENV', source) === 'production') return [];
+    const uiPort = port('TEMPORAL_UI_PORT', source);
+    return [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
+  }
+  return given.split(',').map((origin) => {
+    const trimmed = origin.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(trimmed);
+    } catch {
+      throw new ConfigError(`TEMPORAL_UI_ORIGINS: ${trimmed} is not an origin (scheme://host[:port]).`);
+    }
+    if (parsed.origin !== trimmed.replace(/\/$/, '')) throw new ConfigError(`TEMPORAL_UI_ORIGINS: ${trimmed} is not an origin (scheme://host[:port], no path).`);
+    return parsed.origin;
+  });
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const oidc = oidcSettings(source);
   return {
     temporal: {
       address: env('TEMPORAL_ADDRESS', source),
@@ -139,6 +362,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       uiPort: port('TEMPORAL_UI_PORT', source),
     },
     databaseUrl: env('DATABASE_URL', source),
+    databaseAdminUrl: databaseAdminUrl(source),
     redisUrl: env('REDIS_URL', source),
     http: { host: env('HOST', source), port: port('PORT', source) },
     dataDir: path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source)),
@@ -146,7 +370,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     production: env('NODE_ENV', source) === 'production',
     logLevel: env('LOG_LEVEL', source),
     jwtSecret: jwtSecret(source),
+    tokens: {
+      maxLifetimeSeconds: positiveInteger('TOKEN_MAX_LIFETIME_SECONDS', source),
+      clockSkewSeconds: nonNegativeInteger('TOKEN_CLOCK_SKEW_SECONDS', source),
+    },
+    ...(oidc ? { oidc } : {}),
     worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
+    documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
+    rateLimits: {
+      authentication: parseRate('RATE_LIMIT_AUTHENTICATION', env('RATE_LIMIT_AUTHENTICATION', source)),
+      filing: parseRate('RATE_LIMIT_FILING', env('RATE_LIMIT_FILING', source)),
+      tracking: parseRate('RATE_LIMIT_TRACKING', env('RATE_LIMIT_TRACKING', source)),
+    },
+    audit: auditConfig(source),
+    codecKeys: codecKeys(source),
+    codec: { uiOrigins: uiOrigins(source), sessionMinutes: positiveInteger('CODEC_SESSION_MINUTES', source) },
   };
 }
 

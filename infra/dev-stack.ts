@@ -1,17 +1,26 @@
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { sdkLogLevel, WorkerLogger } from './worker-logger.js';
 import type { Config } from './config.js';
 import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from './services.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 import { startDevServer, waitForTemporal, type DevServer } from './temporal-server.js';
-import { migrate, openOrm } from '../db/orm.js';
+import { openOrm } from '../db/orm.js';
+import { migrateAsAdministrator } from '../db/roles.js';
 import { createWorker } from '../worker.js';
 import { startApi } from '../api/server.js';
 import { loadNotificationSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
+import { checkpointStore, scheduleCheckpoints } from '../audit/checkpoint.js';
 
 type Log = (line: string) => void;
+
+/** The API's codec endpoint as the browser of this machine reaches it (the UI calls it from the page). */
+export function codecEndpointUrl(config: Config): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/codec`;
+}
 
 async function ensureTemporal(config: Config, log: Log): Promise<DevServer | undefined> {
   try {
@@ -35,6 +44,7 @@ async function ensureTemporal(config: Config, log: Log): Promise<DevServer | und
     host,
     port: Number(port),
     uiPort: config.temporal.uiPort,
+    uiCodecEndpoint: codecEndpointUrl(config),
     dbFile: path.join(config.dataDir, 'temporal.db'),
     namespace: config.temporal.namespace,
   });
@@ -52,16 +62,20 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
   try {
     const temporal = await ensureTemporal(config, log);
     if (temporal) stops.push(temporal.stop);
-    const postgres: RunningService = await ensurePostgres(config.databaseUrl, { dataDir: config.dataDir, allowEmbedded: true, log });
+    const postgres: RunningService = await ensurePostgres(config.databaseAdminUrl, { dataDir: config.dataDir, allowEmbedded: true, log });
     if (postgres.stop) stops.push(postgres.stop);
+    const databaseUrl = new URL(config.databaseUrl);
+    // The embedded server asks everyone for a password: Mohla's role gets the administrator's unless DATABASE_URL gives one.
+    if (postgres.started && !databaseUrl.password) databaseUrl.password = new URL(postgres.url).password;
     const redis = await ensureRedis(config.redisUrl, { dataDir: config.dataDir, allowStart: true, log });
     if (redis.stop) stops.push(redis.stop);
-    const effective: Config = { ...config, databaseUrl: postgres.url, redisUrl: redis.url };
+    const effective: Config = { ...config, databaseUrl: databaseUrl.href, databaseAdminUrl: postgres.url, redisUrl: redis.url };
 
+    const { applied, login } = await migrateAsAdministrator(effective.databaseAdminUrl, effective.databaseUrl);
+    log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+    if (login.superuser) log(`Warning: DATABASE_URL logs in as ${login.role}, a superuser, who can rewrite the audit log.`);
     const orm = await openOrm(effective.databaseUrl);
     stops.push(() => orm.close());
-    const applied = await migrate(orm);
-    log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
 
     // Messages go to files under MOHLA_DATA_DIR/outbox unless NOTIFY_*_PROVIDER say otherwise.
     const notificationSettings = loadNotificationSettings(effective);
@@ -70,6 +84,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     const notifier = new NotificationWorker({ orm, settings: notificationSettings, queues: notifications, log }).start();
     stops.push(() => notifier.close());
 
+    Runtime.install({ logger: new WorkerLogger(sdkLogLevel(effective.logLevel)) });
     const connection = await NativeConnection.connect({ address: effective.temporal.address });
     stops.push(() => connection.close());
     const worker = await createWorker({
@@ -79,6 +94,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       namespace: effective.temporal.namespace,
       notifications,
       cachedApplications: effective.worker.cachedApplications,
+      codecKeys: effective.codecKeys,
     });
     const running = worker.run();
     stops.push(async () => {
@@ -87,6 +103,8 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       await running;
     });
 
+    stops.push(scheduleCheckpoints(orm, checkpointStore(effective), effective.audit.checkpointMinutes, log));
+
     const api = await startApi(effective, log);
     stops.push(() => api.close());
 
@@ -94,10 +112,14 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     log('Mohla is up:');
     log(`  Web            ${api.url}/   (kiosk: ${api.url}/#/kiosk; demonstration people under "Se connecter")`);
     log(`  API            ${api.url}   (health: ${api.url}/health, docs: ${api.url}/docs)`);
-    if (temporal?.uiUrl) log(`  Temporal UI    ${temporal.uiUrl}`);
+    if (temporal?.uiUrl) {
+      log(`  Temporal UI    ${temporal.uiUrl}   (payloads are encrypted: sign in on the web as an auditor or admin, then`);
+      log(`                 tick "Include cross-origin credentials" in the UI's codec server settings to read them)`);
+    }
     log(`  Temporal       ${effective.temporal.address} (task queue ${effective.temporal.taskQueue})`);
-    log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}`);
+    log(`  PostgreSQL     ${new URL(effective.databaseUrl).host}${postgres.started ? ' (embedded)' : ''}, as ${login.role}`);
     log(`  Redis          ${new URL(effective.redisUrl).host}${redis.started ? ' (started by mohla)' : ''}`);
+    log(`  Audit          checkpoints every ${effective.audit.checkpointMinutes} min into ${effective.audit.checkpointDir}`);
     log(`  Notifications  SMS: ${notificationSettings.providers.sms.name}, e-mail: ${notificationSettings.providers.email.name} (outbox: ${path.join(effective.dataDir, 'outbox')})`);
     log('Press Ctrl-C to stop.');
     return stopAll;

@@ -42,6 +42,8 @@ export interface DevServerOptions {
   /** SQLite pragmas for the server's database, as `name=value`. */
   sqlitePragmas?: string[];
   namespace?: string;
+  /** Where the UI asks for payloads to be decoded (Mohla's /codec); the UI only gets the address. */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -87,7 +89,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const host = options.host ?? '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', host, '--port', String(options.port), '--log-level', 'warn'];
   if (options.uiPort === undefined) args.push('--headless');
-  else args.push('--ui-port', String(options.uiPort));
+  else {
+    args.push('--ui-port', String(options.uiPort));
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  }
   if (options.dbFile) {
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);

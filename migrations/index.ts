@@ -8,6 +8,11 @@ import { Migration20261121072935 } from './Migration20261121072935.js';
 import { Migration20261121075606 } from './Migration20261121075606.js';
 import { Migration20261121100500 } from './Migration20261121100500.js';
 import { Migration20261121101500 } from './Migration20261121101500.js';
+import { Migration20261206010000 } from './Migration20261206010000.js';
+import { Migration20261206010100 } from './Migration20261206010100.js';
+import { Migration20261206060000 } from './Migration20261206060000.js';
+import { Migration20261206060100 } from './Migration20261206060100.js';
+import { Migration20261206060200 } from './Migration20261206060200.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121064621', class: Migration20261121064621 },
@@ -18,4 +23,9 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121075606', class: Migration20261121075606 },
   { name: 'Migration20261121100500', class: Migration20261121100500 },
   { name: 'Migration20261121101500', class: Migration20261121101500 },
+  { name: 'Migration20261206010000', class: Migration20261206010000 },
+  { name: 'Migration20261206010100', class: Migration20261206010100 },
+  { name: 'Migration20261206060000', class: Migration20261206060000 },
+  { name: 'Migration20261206060100', class: Migration20261206060100 },
+  { name: 'Migration20261206060200', class: Migration20261206060200 },
 ];

@@ -1,31 +1,17 @@
 import path from 'node:path';
-import { ConfigError, env, loadConfig, positiveInteger, type Config } from '../infra/config.js';
+import { ConfigError, env, loadConfig, parseRate, positiveInteger, type Config, type Rate } from '../infra/config.js';
 import { OutboxProvider } from './providers/outbox.js';
 import { SmsGatewayProvider } from './providers/sms-gateway.js';
 import { SmtpProvider } from './providers/smtp.js';
 import type { QueueSettings } from './queues.js';
 import { isLanguage, type Channel, type Language, type NotificationProvider } from './types.js';
 
-export interface RateLimit {
-  max: number;
-  durationMs: number;
-}
+export type RateLimit = Rate;
 
 export interface NotificationSettings extends QueueSettings {
   providers: Record<Channel, NotificationProvider>;
   rates: Record<Channel, RateLimit>;
   defaultLanguage: Language;
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
-
-/** "10/1s", "100/1m", "5/500ms": at most `max` messages in each period. */
-export function parseRate(name: string, raw: string): RateLimit {
-  const match = /^\s*(\d+)\s*\/\s*(\d*)\s*(ms|s|m)\s*$/.exec(raw);
-  const max = Number(match?.[1]);
-  const durationMs = Number(match?.[2] || 1) * (UNITS[match?.[3] ?? ''] ?? NaN);
-  if (!match || !(max > 0) || !(durationMs > 0)) throw new ConfigError(`${name}=${raw} is not a rate like 10/1s or 100/1m.`);
-  return { max, durationMs };
 }
 
 function smsProvider(config: Config, source: NodeJS.ProcessEnv): NotificationProvider {

@@ -13,6 +13,7 @@ import { channelQueueName, deliveryJobId, DISPATCH_QUEUE, NotificationQueues, re
 import { planDeliveries } from './recipients.js';
 import { NO_CHANNEL, NotificationStore } from './store.js';
 import { CHANNELS, isChannel, isLanguage, PermanentDeliveryError, type Channel, type DeliveryJob, type DispatchJob } from './types.js';
+import { loggableMessage } from '../infra/log-redaction.js';
 
 export interface NotificationWorkerOptions {
   orm: MikroORM;
@@ -84,7 +85,7 @@ export class NotificationWorker {
       });
       this.workers.push(worker);
     }
-    for (const worker of this.workers) worker.on('error', (err) => this.log(`queue error: ${err.message}`));
+    for (const worker of this.workers) worker.on('error', (err) => this.log(`queue error: ${loggableMessage(err.message)}`));
     this.relayTimer = setInterval(() => void this.relay(), this.options.relayIntervalMs ?? 5000);
     return this;
   }
@@ -93,7 +94,7 @@ export class NotificationWorker {
     try {
       if (await job.isFailed()) await record();
     } catch (err) {
-      this.log(`could not record the failure of ${job.id}: ${(err as Error).message}`);
+      this.log(`could not record the failure of ${job.id}: ${loggableMessage((err as Error).message)}`);
     }
   }
 
@@ -179,7 +180,7 @@ export class NotificationWorker {
         }
         this.lastRelayError = '';
       } catch (err) {
-        const message = (err as Error).message;
+        const message = loggableMessage((err as Error).message);
         // Say it once per outage, not every few seconds.
         if (message !== this.lastRelayError) this.log(`relay will try again: ${message}`);
         this.lastRelayError = message;

@@ -54,3 +54,15 @@ export function readOffices(proceduresDir: string): Office[] {
   }
   return [...offices];
 }
+
+/**
+ * Why an application of this procedure cannot be filed with this office, if it cannot: the office is not
+ * in the directory, or is not of a kind the procedure names. Accepting either would start an
+ * application whose task no agent's inbox shows.
+ */
+export function officeRefusal(offices: readonly Office[], officeId: string, definition: Pick<ProcedureDefinition, 'id' | 'offices'>): string | undefined {
+  const office = offices.find((o) => o.id === officeId);
+  if (!office) return 'is not an office of the directory (GET /offices)';
+  if (!definition.offices.includes(office.kind)) return `is a ${office.kind}; ${definition.id} is handled by: ${definition.offices.join(', ')}`;
+  return undefined;
+}

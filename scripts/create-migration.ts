@@ -5,7 +5,7 @@ import { migrate, MIGRATIONS_DIR, openOrm } from '../db/orm.js';
 import { writeMigrationsIndex } from './migrations-index.js';
 
 const config = loadConfig();
-const pg = await ensurePostgres(config.databaseUrl, { dataDir: config.dataDir, allowEmbedded: false });
+const pg = await ensurePostgres(config.databaseAdminUrl, { dataDir: config.dataDir, allowEmbedded: false });
 const orm = await openOrm(pg.url);
 try {
   await migrate(orm);

@@ -289,7 +289,7 @@ describe('logs', () => {
     const { buildApp } = await import('../api/app.js');
     const lines: string[] = [];
     const logged = await buildApp(
-      { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, offices: [], storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET },
+      { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, offices: stack.offices, storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET },
       { logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
     );
     const token = await tokenFor('citizen', officeA.citizenId);

@@ -55,12 +55,25 @@ describe('docker-compose.yml', () => {
       expect(services[temporal ?? ''], `${name} TEMPORAL_ADDRESS`).toBeDefined();
       const database = new URL(withDefaults(environment.DATABASE_URL ?? ''));
       const pg = services[database.hostname]?.environment ?? {};
-      expect(database.username).toBe(pg.POSTGRES_USER);
-      expect(database.password).toBe(withDefaults(pg.POSTGRES_PASSWORD ?? ''));
       expect(database.pathname).toBe(`/${pg.POSTGRES_DB}`);
+      // Mohla's own role, not the server's administrator, and with a password of its own.
+      expect(database.username).not.toBe(pg.POSTGRES_USER);
+      expect(database.password).not.toBe('');
+      if (environment.DATABASE_ADMIN_URL) {
+        const admin = new URL(withDefaults(environment.DATABASE_ADMIN_URL));
+        expect(admin.username).toBe(pg.POSTGRES_USER);
+        expect(admin.password).toBe(withDefaults(pg.POSTGRES_PASSWORD ?? ''));
+        expect(admin.pathname).toBe(database.pathname);
+      }
       const redis = new URL(environment.REDIS_URL ?? '');
       expect(services[redis.hostname]?.image, `${name} REDIS_URL`).toMatch(/^redis:/);
     }
+  });
+
+  it('migrates as the administrator, and runs the API and the worker as Mohla\'s role', () => {
+    expect(services.migrate?.environment?.DATABASE_ADMIN_URL).toBeDefined();
+    expect(services.api?.environment?.DATABASE_ADMIN_URL).toBeUndefined();
+    expect(services.worker?.environment?.DATABASE_ADMIN_URL).toBeUndefined();
   });
 
   it('registers the same search attributes as the dev server', () => {

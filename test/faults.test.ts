@@ -93,7 +93,7 @@ describe('faults', () => {
       fetch(`http://127.0.0.1:${port}/applications`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `restart-${stack.id}-000001` },
-        body: JSON.stringify({ procedureId: 'residence-certificate', officeId: `annex-restart-${stack.id}`, data: form }),
+        body: JSON.stringify({ procedureId: 'residence-certificate', officeId: 'annex-berkane-1', data: form }),
       });
     const interrupted = request().catch((err: Error) => err);
     await new Promise((r) => setTimeout(r, 30));

@@ -41,7 +41,8 @@ export async function provideServices(
 ): Promise<() => Promise<void>> {
   const config = loadConfig();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-test-'));
-  const databaseUrl = process.env.TEST_DATABASE_URL ?? config.databaseUrl.replace(/\/[^/]*$/, '/mohla_test');
+  // As an administrator: each test file creates and migrates its own database (the app then logs in as Mohla's role).
+  const databaseUrl = process.env.TEST_DATABASE_URL ?? config.databaseAdminUrl.replace(/\/[^/]*$/, '/mohla_test');
   const [temporal, postgres, redis, bundle] = await Promise.all([
     temporalStarting,
     ensurePostgres(databaseUrl, { dataDir: path.join(config.dataDir, 'test'), allowEmbedded: true, log }),

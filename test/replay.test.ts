@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleCurrentWorkflows, readHistoryFile, replayHistories, type RecordedHistory, type ReplayReport } from '../audit/replay.js';
-import { PROJECT_ROOT } from '../infra/config.js';
+import { loadConfig, PROJECT_ROOT } from '../infra/config.js';
+import { codecOf } from '../infra/data-converter.js';
+import { EncryptionCodec } from '../infra/payload-codec.js';
 import { createTestStack, people, type TestStack } from './helpers/stack.js';
 
 const form = { fullName: 'Omar Tazi', cin: 'FD998877', address: 'Quartier Al Andalous, Berkane' };
@@ -36,7 +38,7 @@ afterAll(async () => {
 
 async function collect(source: RecordedHistory[], bundle: Awaited<ReturnType<typeof bundleCurrentWorkflows>>): Promise<ReplayReport[]> {
   const reports: ReplayReport[] = [];
-  for await (const r of replayHistories(source, bundle)) reports.push(r);
+  for await (const r of replayHistories(source, bundle, codecOf(stack.client))) reports.push(r);
   return reports;
 }
 
@@ -73,13 +75,13 @@ describe('replay', () => {
 
 describe('histories recorded by earlier code', () => {
   it('still replay: a history from before the projection became a local activity', async () => {
-    const recorded = readHistoryFile(path.join(PROJECT_ROOT, 'test/fixtures/histories/residence-certificate-regular-projection.json'));
+    const recorded = await readHistoryFile(path.join(PROJECT_ROOT, 'test/fixtures/histories/residence-certificate-regular-projection.json'), new EncryptionCodec(loadConfig().codecKeys));
     const reports = await collect([recorded], { codePath: stack.workflowBundlePath });
     expect(reports).toEqual([expect.objectContaining({ workflowId: 'CAQG-NRTF-A', ok: true, recordedOutcome: 'approved', replayedOutcome: 'approved' })]);
   });
 
   it('still replay: a history from before workflow versions, whose local projection is behind a patch marker', async () => {
-    const recorded = readHistoryFile(path.join(PROJECT_ROOT, 'test/fixtures/histories/residence-certificate-local-projection-patched.json'));
+    const recorded = await readHistoryFile(path.join(PROJECT_ROOT, 'test/fixtures/histories/residence-certificate-local-projection-patched.json'), new EncryptionCodec(loadConfig().codecKeys));
     const reports = await collect([recorded], { codePath: stack.workflowBundlePath });
     expect(reports).toEqual([expect.objectContaining({ workflowId: 'J6YR-2HED-6', ok: true, recordedOutcome: 'approved', replayedOutcome: 'approved' })]);
   });

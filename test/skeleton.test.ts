@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
+import { loadConfig } from '../infra/config.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 
 const residenceForm = { fullName: 'Amina Idrissi', cin: 'FB123456', address: '12 rue Al Amal, Berkane' };
 
@@ -89,7 +91,7 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
     // The history replays cleanly against the current workflow code.
     const history = await stack.client.workflow.getHandle(filed.trackingNumber).fetchHistory();
     const replays = Worker.runReplayHistories(
-      { workflowBundle: { codePath: stack.workflowBundlePath }, replayName: 'skeleton' },
+      { workflowBundle: { codePath: stack.workflowBundlePath }, replayName: 'skeleton', dataConverter: temporalDataConverter(loadConfig().codecKeys) },
       [{ workflowId: filed.trackingNumber, history }],
     );
     for await (const replay of replays) expect(replay.error).toBeUndefined();
@@ -179,7 +181,7 @@ describe('bad input', () => {
 
 describe('GET /health', () => {
   it('reports Temporal, PostgreSQL and Redis', async () => {
-    const res = await stack.request({ method: 'GET', url: '/health' });
+    const res = await stack.app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       status: 'ok',

@@ -10,6 +10,7 @@ import {
   type ApplicationState,
 } from '../engine/application.js';
 import { DomainError } from '../engine/errors.js';
+import { checkActionSize } from '../engine/input-bounds.js';
 import { PrefetchedProjections } from '../engine/filing-projections.js';
 import { ApplicationMachine, type Effects } from '../engine/machine.js';
 import type { Activities } from '../activities/index.js';
@@ -133,7 +134,10 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
       {
         validator: (...args: A) => {
           try {
-            checkEvent(definition, machine.state, toEvent(...args));
+            const event = toEvent(...args);
+            // Before anything is projected: an action Temporal could not record must not get that far.
+            checkActionSize(definition, machine.state, event);
+            checkEvent(definition, machine.state, event);
           } catch (err) {
             throw asFailure(err);
           }

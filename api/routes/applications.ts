@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
+import { checkFormSize } from '../../engine/input-bounds.js';
 import { parseTrackingNumber } from '../../engine/tracking-number.js';
 import { Application, ApplicationDocument, TimelineEntry } from '../../db/entities.js';
 import { extendDeadline, provideComplement, withdraw } from '../../workflows/messages.js';
 import { maySeeApplication, principalOf, receiptPin, STAFF, worksFor, type Principal } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { fileApplication } from '../filing.js';
+import { officeRefusal } from '../../registry/offices.js';
 import { buildReceipt, receiptHtml, type ReceiptDocument } from '../receipt.js';
 import { documentIds, freeText } from '../schemas.js';
 import type { ApplicationView } from '../answers.js';
@@ -165,7 +167,9 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (!procedure.definition.channels.includes(channel) && !(channel === 'web' && procedure.definition.channels.includes('kiosk'))) {
         throw new DomainError('forbidden', `${procedure.id} cannot be filed through the ${channel}; it takes: ${procedure.definition.channels.join(', ')}.`);
       }
-      const formErrors = [...(body.officeId ? [] : [{ pointer: '/officeId', message: 'is required' }]), ...ctx.procedures.validateForm(procedure, body.data)];
+      checkFormSize(procedure.definition, body.data);
+      const officeError = body.officeId ? officeRefusal(ctx.offices, body.officeId, procedure.definition) : 'is required';
+      const formErrors = [...(officeError ? [{ pointer: '/officeId', message: officeError }] : []), ...ctx.procedures.validateForm(procedure, body.data)];
       if (formErrors.length || !body.officeId) {
         throw new DomainError('invalid_input', formErrors.map((e) => `${e.pointer} ${e.message}`).join('; '), formErrors);
       }

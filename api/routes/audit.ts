@@ -1,12 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { DomainError } from '../../engine/errors.js';
 import { bundleCurrentWorkflows, replayHistories } from '../../audit/replay.js';
+import { decodeHistory } from '../../audit/history-codec.js';
+import { codecOf } from '../../infra/data-converter.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { trackingParams, visibleApplication } from './applications.js';
 
 type Bundle = Awaited<ReturnType<typeof bundleCurrentWorkflows>>;
+
+const GRPC_NOT_FOUND = 5;
+
+/** The application's history, or a 404 when Temporal no longer holds it (erased by `mohla retention`, or gone with the namespace's retention). */
+async function historyOf(ctx: ApiContext, trackingNumber: string) {
+  try {
+    return await ctx.temporal.workflow.getHandle(trackingNumber).fetchHistory();
+  } catch (err) {
+    const code = (err as { code?: number }).code ?? (err as { cause?: { code?: number } }).cause?.code;
+    if (err instanceof WorkflowNotFoundError || code === GRPC_NOT_FOUND) {
+      throw new DomainError('application_not_found', "Temporal no longer holds this application's history: its retention period has ended.");
+    }
+    throw err;
+  }
+}
 
 export function auditRoutes(app: FastifyInstance, ctx: ApiContext): void {
   // Bundling the workflow code takes seconds: done once, on the first replay asked for.
@@ -16,11 +35,11 @@ export function auditRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/audit/applications/:trackingNumber/history',
     {
       config: { access: ['auditor', 'admin'] },
-      schema: { summary: "The application's full Temporal history, as Temporal exports it", tags: ['audit'], params: trackingParams },
+      schema: { summary: "The application's full Temporal history, as Temporal exports it, its payloads decrypted", tags: ['audit'], params: trackingParams },
     },
     async (request, reply) => {
       const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
-      const history = await ctx.temporal.workflow.getHandle(view.trackingNumber).fetchHistory();
+      const history = await decodeHistory(await historyOf(ctx, view.trackingNumber), codecOf(ctx.temporal));
       return reply.type('application/json').header('content-disposition', `attachment; filename="${view.trackingNumber}.history.json"`).send(historyToJSON(history));
     },
   );
@@ -33,9 +52,9 @@ export function auditRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
-      const history = await ctx.temporal.workflow.getHandle(view.trackingNumber).fetchHistory();
+      const history = await historyOf(ctx, view.trackingNumber);
       bundle ??= bundleCurrentWorkflows();
-      for await (const report of replayHistories([{ workflowId: view.trackingNumber, history }], await bundle)) return report;
+      for await (const report of replayHistories([{ workflowId: view.trackingNumber, history }], await bundle, codecOf(ctx.temporal))) return report;
       throw new Error('the replay reported nothing');
     },
   );

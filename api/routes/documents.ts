@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
+import { attachmentDisposition, normaliseFileName } from '../../documents/file-name.js';
 import { sniffFormat } from '../../documents/storage.js';
+import { positiveInteger } from '../../infra/config.js';
+import { receiveOneFile } from '../uploads.js';
 import { ApplicationDocument } from '../../db/entities.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -21,6 +23,18 @@ const storedDocumentParams = {
 } as const;
 
 const MB = 1024 * 1024;
+
+function slotFull(documentId: string, filesPerSlot: number): DomainError {
+  return new DomainError('too_many_files', `"${documentId}" already holds ${filesPerSlot} files, the most it may hold.`, [
+    { pointer: 'params:/documentId', message: `holds ${filesPerSlot} files already` },
+  ]);
+}
+
+/** Names stored before names were normalised are cleaned on the way out too. */
+function displayName(row: { fileName: string; documentId: string; mediaType: string }): string {
+  const checked = normaliseFileName(row.fileName, `${row.documentId}.${row.mediaType.split('/')[1] ?? 'bin'}`);
+  return checked.ok ? checked.name : `${row.documentId}.${row.mediaType.split('/')[1] ?? 'bin'}`;
+}
 
 export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Params: FromSchema<typeof documentParams> }>(
@@ -51,44 +65,52 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
           { pointer: 'params:/documentId', message: 'is fetched by the administration' },
         ]);
       }
-      if (!request.isMultipart()) throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.');
-      const limit = Math.round(spec.maxSizeMb * MB);
-      const part = await request.file({ limits: { fileSize: limit, files: 1 } });
-      if (!part) throw new DomainError('invalid_input', 'The request holds no file.', [{ pointer: 'body:/file', message: 'is required' }]);
-      const bytes = await part.toBuffer().catch((err: { code?: string }) => {
-        if (err.code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new DomainError('file_too_large', `"${spec.id}" may be at most ${spec.maxSizeMb} MB.`, [{ pointer: 'body:/file', message: `is larger than ${spec.maxSizeMb} MB` }]);
-        }
-        throw err;
-      });
-      const kind = sniffFormat(bytes);
-      if (!kind || !spec.formats.includes(kind.format)) {
-        throw new DomainError('unsupported_media_type', `"${spec.id}" must be ${spec.formats.join(' or ')}${kind ? `, not ${kind.format}` : ''}.`, [
-          { pointer: 'body:/file', message: `must be ${spec.formats.join(' or ')}` },
-        ]);
+      if (!request.isMultipart()) {
+        throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data.', [{ pointer: 'header:/content-type', message: 'must be multipart/form-data' }]);
       }
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const storageKey = `${view.trackingNumber}/${spec.id}-${sha256}.${kind.format === 'jpeg' ? 'jpg' : kind.format}`;
-      await ctx.storage.put(storageKey, bytes);
-      // The same bytes uploaded again are the same document: the row is kept, not duplicated.
-      await ctx.orm.em
-        .fork()
-        .createQueryBuilder(ApplicationDocument)
-        .insert({
-          trackingNumber: view.trackingNumber,
-          documentId: spec.id,
-          sha256,
-          fileName: (part.filename || `${spec.id}.${kind.format}`).slice(0, 255),
-          mediaType: kind.mediaType,
-          sizeBytes: bytes.length,
-          storageKey,
-          uploadedBy: principal.sub,
-          uploadedAt: new Date(),
-        })
-        .onConflict(['trackingNumber', 'documentId', 'sha256'])
-        .ignore()
-        .execute();
-      return reply.status(201).send({ documentId: spec.id, sha256, sizeBytes: bytes.length, mediaType: kind.mediaType });
+      const filesPerSlot = ctx.documentFilesPerSlot ?? positiveInteger('DOCUMENT_FILES_PER_SLOT', process.env);
+      const staged = await receiveOneFile(request, ctx.storage, spec, Math.round(spec.maxSizeMb * MB));
+      try {
+        const kind = sniffFormat(staged.file.head);
+        if (!kind || !spec.formats.includes(kind.format)) {
+          throw new DomainError('unsupported_media_type', `"${spec.id}" must be ${spec.formats.join(' or ')}${kind ? `, not ${kind.format}` : ''}.`, [
+            { pointer: 'body:/file', message: `must be ${spec.formats.join(' or ')}` },
+          ]);
+        }
+        const { sha256, sizeBytes } = staged.file;
+        const storageKey = `${view.trackingNumber}/${spec.id}-${sha256}.${kind.format === 'jpeg' ? 'jpg' : kind.format}`;
+        const fileName = staged.fileName ?? `${spec.id}.${kind.format}`;
+        await ctx.orm.em.fork().transactional(async (em) => {
+          // Checked once the bytes are known, since a retried upload of the same bytes must answer as the first
+          // did; one upload at a time per slot, so concurrent uploads cannot pass the bound together.
+          await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`document-slot:${view.trackingNumber}:${spec.id}`]);
+          const others = await em.count(ApplicationDocument, { trackingNumber: view.trackingNumber, documentId: spec.id, sha256: { $ne: sha256 } });
+          const again = await em.count(ApplicationDocument, { trackingNumber: view.trackingNumber, documentId: spec.id, sha256 });
+          if (!again && others >= filesPerSlot) throw slotFull(spec.id, filesPerSlot);
+          await staged.file.keep(storageKey);
+          // The same bytes uploaded again are the same document: the row is kept, not duplicated.
+          await em
+            .createQueryBuilder(ApplicationDocument)
+            .insert({
+              trackingNumber: view.trackingNumber,
+              documentId: spec.id,
+              sha256,
+              fileName,
+              mediaType: kind.mediaType,
+              sizeBytes,
+              storageKey,
+              uploadedBy: principal.sub,
+              uploadedAt: new Date(),
+            })
+            .onConflict(['trackingNumber', 'documentId', 'sha256'])
+            .ignore()
+            .execute();
+        });
+        return reply.status(201).send({ documentId: spec.id, sha256, sizeBytes, mediaType: kind.mediaType });
+      } finally {
+        // Nothing is left in staging: kept files were moved out, refused ones go.
+        await staged.file.discard();
+      }
     },
   );
 
@@ -105,11 +127,14 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (!row) throw new DomainError('document_not_found', `${view.trackingNumber} has no ${documentId} with this content.`);
       return reply
         .type(row.mediaType)
-        // Shown inline by the browser, never guessed as something else, and the same bytes for good.
-        .header('content-disposition', `inline; filename="${row.fileName.replace(/[^\w.-]/g, '_')}"`)
+        // Always downloaded, never rendered by Mohla's origin: a PDF's scripts or an image's tricks run in no
+        // page of ours. The sandbox policy holds even if a browser renders it anyway; the type is never guessed.
+        .header('content-disposition', attachmentDisposition(displayName(row)))
+        .header('content-security-policy', "sandbox; default-src 'none'")
         .header('x-content-type-options', 'nosniff')
+        .header('content-length', row.sizeBytes)
         .header('cache-control', 'private, max-age=31536000, immutable')
-        .send(await ctx.storage.get(row.storageKey));
+        .send(await ctx.storage.read(row.storageKey));
     },
   );
 

@@ -20,13 +20,32 @@ const periodQuery = {
 
 type PeriodQuery = FromSchema<typeof periodQuery>;
 
+/**
+ * Statistics cover days on which applications can exist: PostgreSQL's timestamps and the working-day
+ * calendar both go wrong far from today (year 0, year 9999), and a century of days is no report anyone
+ * reads. Bounded so that such a period is a 400 naming the field rather than a failed query.
+ */
+const EARLIEST_DAY = '1970-01-01';
+const LONGEST_PERIOD_DAYS = 3_660;
+
+function period(query: PeriodQuery): { from: Date; to: Date } {
+  const refuse = (field: 'from' | 'to', message: string) =>
+    new DomainError('invalid_input', `${field} ${message}.`, [{ pointer: `querystring:/${field}`, message }]);
+  if (query.from < EARLIEST_DAY) throw refuse('from', `must be ${EARLIEST_DAY} or later`);
+  const from = new Date(`${query.from}T00:00:00Z`);
+  const to = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
+  if (Number.isNaN(from.getTime())) throw refuse('from', 'is not a calendar day');
+  if (Number.isNaN(to.getTime())) throw refuse('to', 'is not a calendar day');
+  if (to <= from) throw refuse('to', 'must not be before from');
+  if (to.getTime() - from.getTime() > LONGEST_PERIOD_DAYS * 86_400_000) throw refuse('to', `must be at most ${LONGEST_PERIOD_DAYS} days after from`);
+  return { from, to };
+}
+
 export function statisticsRoutes(app: FastifyInstance, ctx: ApiContext): void {
   /** The figures for the period [from, to] (whole local days) within the offices the caller may see. */
   async function statistics(query: PeriodQuery, offices: string[] | 'all'): Promise<Statistics> {
+    const { from, to } = period(query);
     const calendar = await ctx.calendars.current();
-    const from = new Date(`${query.from}T00:00:00Z`);
-    const to = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
-    if (to <= from) throw new DomainError('invalid_input', '"to" comes before "from".', [{ pointer: 'querystring:/to', message: 'must not be before from' }]);
     const scope: Record<string, unknown> = offices === 'all' ? {} : { officeId: { $in: offices } };
     if (query.officeId) scope.officeId = query.officeId;
     if (query.procedureId) scope.procedureId = query.procedureId;

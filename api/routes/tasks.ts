@@ -4,6 +4,7 @@ import type { UserTaskStep } from '../../engine/definition.generated.js';
 import { atRisk } from '../../audit/statistics.js';
 import type { Calendar } from '../../engine/calendar.js';
 import { DomainError } from '../../engine/errors.js';
+import { checkTaskDataSize } from '../../engine/input-bounds.js';
 import { Task, type TaskRecord } from '../../db/entities.js';
 import { query } from '../../db/sql.js';
 import { claimTask, completeTask, reassignTask, releaseTask, requestComplement } from '../../workflows/messages.js';
@@ -79,7 +80,9 @@ function encodeCursor(row: TaskRecord): string {
 function decodeCursor(cursor: string): [string | null, string] {
   try {
     const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if ((due === null || typeof due === 'string') && typeof id === 'string') return [due, id];
+    // A date PostgreSQL cannot compare with would fail the query: only a real instant is a place in the order.
+    const dueIsInstant = due === null || (typeof due === 'string' && !Number.isNaN(Date.parse(due)) && /^\d{4}-/.test(due));
+    if (dueIsInstant && typeof id === 'string') return [due, id];
   } catch {
     // Reported below.
   }
@@ -193,6 +196,7 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { principal, task, trackingNumber } = await taskAction(request);
       const { outcome, data } = request.body;
       const pinned = await ctx.procedures.get(task.procedureId, task.procedureVersion);
+      if (pinned) checkTaskDataSize(pinned.definition, data);
       const step = pinned?.definition.steps[task.stepId] as UserTaskStep | undefined;
       if (step?.form) {
         const errors = ctx.procedures.validateSchema(step.form, data ?? {}, '/data', `${pinned!.id}@${pinned!.version}#${task.stepId}`);

@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
 import { pinMatches } from '../auth.js';
+import { PinAttempts } from '../pin-attempts.js';
 import type { ApiContext } from '../context.js';
 import { receiptHtml } from '../receipt.js';
 import { readApplication } from '../views.js';
@@ -14,30 +15,26 @@ const trackBody = {
   properties: { trackingNumber: { type: 'string', maxLength: 32 }, pin: { type: 'string', pattern: '^[0-9]{6}$' } },
 } as const;
 
-/** Wrong PINs allowed per tracking number and per caller address, within the window. */
-const ATTEMPTS = 5;
-const WINDOW_SECONDS = 15 * 60;
-
 export function trackingRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  /**
-   * A kiosk has no login: the tracking number and the receipt's PIN open a view without personal data.
-   * Wrong PINs are counted in Redis (shared by every API process) so a PIN cannot be guessed.
-   */
-  async function unlock(rawTrackingNumber: string, pin: string, ip: string) {
+  const attempts = new PinAttempts(ctx.redis);
+
+  /** A kiosk has no login: the tracking number and the receipt's PIN open a view without personal data. */
+  async function unlock(rawTrackingNumber: string, pin: string, request: FastifyRequest, reply: FastifyReply) {
     const trackingNumber = canonicalTrackingNumber(rawTrackingNumber, '/trackingNumber');
-    const counters = [`pin-failures:tn:${trackingNumber}`, `pin-failures:ip:${ip}`];
-    const failures = await Promise.all(counters.map((k) => ctx.redis.get(k)));
-    if (failures.some((f) => Number(f ?? 0) >= ATTEMPTS)) {
-      throw new DomainError('rate_limited', `Too many wrong PINs; try again in ${WINDOW_SECONDS / 60} minutes.`);
+    const waitMs = await attempts.take(trackingNumber, request.ip).catch(() => {
+      // Without the counters a PIN could be guessed: refuse to check it rather than check it unguarded.
+      throw new DomainError('service_unavailable', 'The kiosk cannot check PINs right now; try again shortly.');
+    });
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      reply.header('retry-after', String(seconds));
+      throw new DomainError('rate_limited', `Too many wrong PINs for this number from here; try again in ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`);
     }
     const view = await readApplication(ctx.orm, trackingNumber);
     if (!view || !pinMatches(ctx.secret, trackingNumber, pin)) {
-      await Promise.all(counters.map(async (k) => {
-        await ctx.redis.incr(k);
-        await ctx.redis.expire(k, WINDOW_SECONDS);
-      }));
       throw new DomainError('application_not_found', 'No application matches this tracking number and PIN.');
     }
+    await attempts.succeeded(trackingNumber, request.ip);
     return view;
   }
 
@@ -47,8 +44,8 @@ export function trackingRoutes(app: FastifyInstance, ctx: ApiContext): void {
       config: { access: 'public' },
       schema: { summary: 'Follow an application with its tracking number and the PIN of its receipt (kiosk)', tags: ['tracking'], body: trackBody },
     },
-    async (request) => {
-      const view = await unlock(request.body.trackingNumber, request.body.pin, request.ip);
+    async (request, reply) => {
+      const view = await unlock(request.body.trackingNumber, request.body.pin, request, reply);
       return {
         trackingNumber: view.trackingNumber,
         procedure: view.procedure,
@@ -71,7 +68,7 @@ export function trackingRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: { summary: 'Print the receipt again at a kiosk', tags: ['tracking'], body: trackBody },
     },
     async (request, reply) => {
-      const view = await unlock(request.body.trackingNumber, request.body.pin, request.ip);
+      const view = await unlock(request.body.trackingNumber, request.body.pin, request, reply);
       return reply.type('text/html; charset=utf-8').send(receiptHtml(await receiptOf(ctx, view)));
     },
   );

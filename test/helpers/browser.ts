@@ -42,13 +42,34 @@ export interface Violation {
 
 /** axe-core's serious and critical violations on the page as it is now (none is the goal). */
 export async function seriousViolations(page: Page): Promise<Violation[]> {
-  // Evaluated in the page (as text: the page's DOM types are not the test's).
-  if (!(await page.evaluate<boolean>("'axe' in window"))) await page.addScriptTag({ content: axe.source });
+  // Evaluated in the page (as text: the page's DOM types are not the test's). Not added as a script tag:
+  // Mohla's content security policy refuses inline scripts, and the browser's tooling is not subject to it.
+  if (!(await page.evaluate<boolean>("'axe' in window"))) await page.evaluate(axe.source);
   const options = { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } };
   const results = await page.evaluate<Violation[]>(
     `axe.run(document, ${JSON.stringify(options)}).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
   );
   return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export interface PolicyViolation {
+  page: string;
+  directive: string;
+  blocked: string;
+  sample: string;
+}
+
+/**
+ * Collects every Content-Security-Policy violation in the context's pages (the browser's own report, as
+ * the page sees it), so a test can require that Mohla's pages live within their policy.
+ */
+export async function watchSecurityPolicy(context: BrowserContext, into: PolicyViolation[]): Promise<void> {
+  await context.exposeBinding('mohlaPolicyViolation', (_source, violation: PolicyViolation) => {
+    into.push(violation);
+  });
+  await context.addInitScript(
+    "document.addEventListener('securitypolicyviolation', (e) => window.mohlaPolicyViolation({ page: location.href, directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample }));",
+  );
 }
 
 /** What a locator shows, for `expect.poll` (the page updates after the API answers). */

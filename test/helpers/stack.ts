@@ -9,7 +9,8 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Client, Connection } from '@temporalio/client';
 import { historiesFromServer, replayHistories, type RecordedHistory } from '../../audit/replay.js';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { WorkerLogger } from '../../infra/worker-logger.js';
 import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { stopChild } from '../../infra/temporal-server.js';
@@ -20,16 +21,20 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
-import { migrate, openOrm } from '../../db/orm.js';
+import { openOrm } from '../../db/orm.js';
+import { migrateAsAdministrator } from '../../db/roles.js';
 import { createDatabaseIfMissing } from '../../infra/services.js';
 import type { ProcedureRegistry } from '../../registry/published.js';
 import { loadReferenceData } from '../../registry/reference-data.js';
 import type { CalendarStore } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
+import { apiConnectionOptions } from '../../infra/temporal-connection.js';
+import { codecOf, temporalDataConverter } from '../../infra/data-converter.js';
 import { createWorker } from '../../worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
 import { issueToken, type Principal, type Role } from '../../api/auth.js';
+import type { Office } from '../../registry/offices.js';
 
 export const TEST_SECRET = 'mohla-test-secret-0123456789abcdef';
 
@@ -45,7 +50,7 @@ let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new WorkerLogger('WARN') });
 }
 
 export interface TestStack {
@@ -57,13 +62,21 @@ export interface TestStack {
    */
   request(options: InjectOptions): Promise<LightMyRequestResponse>;
   client: Client;
+  /** The administrator's connection, for the tests' own reads and for tampering as an insider would. */
   orm: MikroORM;
+  /** Mohla's own role (a member of mohla_app), as the API and the worker connect. */
+  appOrm: MikroORM;
   redis: Redis;
   procedures: ProcedureRegistry;
   calendars: CalendarStore;
+  /** The office directory the API files against: the shipped offices, and those a test adds (addOffice). */
+  offices: Office[];
   storage: FileSystemStorage;
   taskQueue: string;
+  /** As Mohla's role, what DATABASE_URL would be (child processes get it). */
   databaseUrl: string;
+  /** As the administrator, what DATABASE_ADMIN_URL would be. */
+  adminDatabaseUrl: string;
   temporalAddress: string;
   workflowBundlePath: string;
   /** The Redis of this file's notification queues. */
@@ -106,22 +119,28 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const id = randomBytes(4).toString('hex');
   const base = new URL(inject('databaseUrl'));
   base.pathname = `/mohla_t_${id}`;
+  const adminDatabaseUrl = base.href;
+  // Mohla's role for the tests, shared by every test database of the server (roles are server-wide).
+  base.username = 'mohla_test_app';
   const databaseUrl = base.href;
-  await createDatabaseIfMissing(databaseUrl);
-  const orm = await openOrm(databaseUrl, { pool: { min: 0, max: 5 } });
-  await migrate(orm);
+  await createDatabaseIfMissing(adminDatabaseUrl);
+  await migrateAsAdministrator(adminDatabaseUrl, databaseUrl);
+  const orm = await openOrm(adminDatabaseUrl, { pool: { min: 0, max: 5 } });
+  const appOrm = await openOrm(databaseUrl, { pool: { min: 0, max: 5 } });
   const temporalAddress = options.temporalAddress ?? inject('temporalAddress');
-  const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection });
+  const connection = await Connection.connect(apiConnectionOptions(temporalAddress));
+  // The development keys, as the tests' worker processes (which load the configuration) use.
+  const codecKeys = loadConfig().codecKeys;
+  const client = new Client({ connection, dataConverter: temporalDataConverter(codecKeys) });
   const redis = new Redis(inject('redisUrl'), { keyPrefix: `mohla-test:${id}:` });
   // Short retries: a test watches a message fail and come back in seconds, not in an hour.
   const notificationRedisUrl = options.notificationRedisUrl ?? inject('redisUrl');
   const notifications = new NotificationQueues({ redisUrl: notificationRedisUrl, prefix: `mohla-test-${id}`, attempts: 3, backoffMs: 200 });
-  const { procedures, calendars, offices, refused } = await loadReferenceData(orm, loadConfig().proceduresDir);
+  const { procedures, calendars, offices, refused } = await loadReferenceData(appOrm, loadConfig().proceduresDir);
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
   const taskQueue = `test-${id}`;
   const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
-  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
+  const app = await buildApp({ temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
   const workflowBundlePath = inject('workflowBundlePath');
 
   let nativeConnection: NativeConnection | undefined;
@@ -131,12 +150,15 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     app,
     client,
     orm,
+    appOrm,
     redis,
     procedures,
     calendars,
+    offices,
     storage,
     taskQueue,
     databaseUrl,
+    adminDatabaseUrl,
     temporalAddress,
     workflowBundlePath,
     redisUrl: notificationRedisUrl,
@@ -146,11 +168,12 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       nativeConnection ??= await NativeConnection.connect({ address: temporalAddress });
       const worker = await createWorker({
         connection: nativeConnection,
-        orm,
+        orm: appOrm,
         taskQueue,
         workflowBundle: { codePath: workflowBundlePath },
         notifications,
         cachedApplications,
+        codecKeys,
       });
       stack.worker = worker;
       running = worker.run();
@@ -169,10 +192,11 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       redis.disconnect();
       await notifications.obliterate().catch(() => undefined);
       await notifications.close();
+      await appOrm.close(true);
       await orm.close(true);
       await connection.close();
       await nativeConnection?.close();
-      await dropDatabase(databaseUrl);
+      await dropDatabase(adminDatabaseUrl);
       if (failures.length) throw new Error(`histories that no longer replay:\n${failures.join('\n')}`);
     },
   };
@@ -226,7 +250,7 @@ export async function replayTaskQueue(client: Client, taskQueue: string, workflo
   const histories: RecordedHistory[] = [];
   for await (const recorded of historiesFromServer(client, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
   const failures: string[] = [];
-  for await (const report of replayHistories(histories, { codePath: workflowBundlePath })) {
+  for await (const report of replayHistories(histories, { codePath: workflowBundlePath }, codecOf(client))) {
     if (report.ok) continue;
     // Kept for whoever investigates: `mohla replay --file` replays it offline.
     const saved = path.join(PROJECT_ROOT, 'test-results', `nondeterministic-${report.workflowId}.json`);
@@ -261,8 +285,17 @@ export function as(stack: TestStack, token: string) {
   return (options: InjectOptions) => stack.request({ ...options, headers: { ...bearer(token), ...(options.headers ?? {}) } });
 }
 
-/** A citizen, an agent and a supervisor of one office, ready to call the API. */
+/**
+ * Adds an office to this test file's directory (filings name an office of the directory), so that each
+ * test can have an inbox of its own.
+ */
+export function addOffice(stack: TestStack, id: string, kind: Office['kind'] = 'annex'): void {
+  if (!stack.offices.some((o) => o.id === id)) stack.offices.push({ id, kind, name: { ar: id, fr: id, en: id } });
+}
+
+/** A citizen, an agent and a supervisor of one office (added to the directory), ready to call the API. */
 export async function people(stack: TestStack, office: string) {
+  addOffice(stack, office);
   return {
     office,
     citizen: as(stack, await tokenFor('citizen', `citizen-${office}`)),

@@ -38,7 +38,7 @@ export async function apiBlob(path: string): Promise<Blob> {
 async function send(method: string, path: string, options: Options): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   const person = session.get();
-  if (person) headers.authorization = `Bearer ${person.token}`;
+  if (person && !headers.authorization) headers.authorization = `Bearer ${person.token}`;
   let body: BodyInit | undefined;
   if (options.form) body = options.form;
   else if (options.body !== undefined) {

@@ -31,9 +31,13 @@ function decode(token: string): Person | undefined {
   }
 }
 
+/** A person signed in through the identity provider: Mohla's reading of the token, kept with it. */
+const PROVIDER_KEY = 'mohla.session.provider';
+
 function restore(): Person | undefined {
   const token = sessionStorage.getItem(KEY);
-  const person = token ? decode(token) : undefined;
+  const saved = sessionStorage.getItem(PROVIDER_KEY);
+  const person = token ? decode(token) : saved ? (JSON.parse(saved) as Person) : undefined;
   return person && person.expiresAt > Date.now() ? person : undefined;
 }
 
@@ -44,12 +48,33 @@ export function signIn(token: string): boolean {
   const person = decode(token.trim());
   if (!person || person.expiresAt <= Date.now()) return false;
   // The tab's session only: a kiosk or a shared counter computer forgets the person when the tab closes.
+  sessionStorage.removeItem(PROVIDER_KEY);
   sessionStorage.setItem(KEY, person.token);
   session.set(person);
+  if (person.role === 'auditor' || person.role === 'admin') openCodecSession(person.token);
   return true;
 }
 
+/** A provider's token: its claims are the provider's, so the person is who the API said it makes them. */
+export function signInAs(person: Person): void {
+  sessionStorage.removeItem(KEY);
+  sessionStorage.setItem(PROVIDER_KEY, JSON.stringify(person));
+  session.set(person);
+  if (person.role === 'auditor' || person.role === 'admin') openCodecSession(person.token);
+}
+
+/**
+ * Auditors and admins read encrypted histories in the Temporal UI, which asks Mohla's /codec endpoint to
+ * decode them with a short-lived cookie (its dev server cannot send a bearer token). Best effort: without
+ * it only the Temporal UI stays unreadable.
+ */
+function openCodecSession(token: string): void {
+  void fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+}
+
 export function signOut(): void {
+  sessionStorage.removeItem(PROVIDER_KEY);
   sessionStorage.removeItem(KEY);
   session.set(undefined);
+  void fetch('/codec/session', { method: 'DELETE' }).catch(() => undefined);
 }

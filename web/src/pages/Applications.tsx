@@ -173,12 +173,17 @@ interface HandedIn {
 export function DocumentList({ trackingNumber, documents }: { trackingNumber: string; documents: HandedIn[] }) {
   const [error, setError] = useState<ApiError>();
   if (!documents.length) return <p>{t('none')}</p>;
-  // The file needs the bearer token, so it is fetched here and handed to the browser as a blob.
-  async function show(doc: HandedIn) {
+  // The file needs the bearer token, so it is fetched here; it is saved, never opened as a page of Mohla's
+  // origin, where a PDF's scripts or a crafted image would run with the agent's session.
+  async function download(doc: HandedIn) {
     setError(undefined);
     try {
       const blob = await apiBlob(`/applications/${trackingNumber}/documents/${doc.documentId}/${doc.sha256}`);
-      window.open(URL.createObjectURL(blob), '_blank', 'noopener');
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = doc.fileName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
     } catch (err) {
       setError(err as ApiError);
     }
@@ -190,8 +195,8 @@ export function DocumentList({ trackingNumber, documents }: { trackingNumber: st
         {documents.map((doc) => (
           <li key={doc.sha256}>
             {doc.label ? localized(doc.label) : doc.documentId}: <span dir="ltr">{doc.fileName}</span> <span class="meta">({dateTime(doc.uploadedAt)}, sha256 {doc.sha256.slice(0, 12)}…)</span>{' '}
-            <button type="button" class="link" onClick={() => void show(doc)}>
-              {t('open')} <span class="visually-hidden">{doc.fileName}</span>
+            <button type="button" class="link" onClick={() => void download(doc)}>
+              {t('download')} <span class="visually-hidden">{doc.fileName}</span>
             </button>
           </li>
         ))}

@@ -1,4 +1,7 @@
 import { useState } from 'preact/hooks';
+import { providerFailure, startProviderSignIn, type ProviderConfig } from '../provider-sign-in.js';
+import { useStore } from '../store.js';
+import { useData } from '../use-data.js';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage } from '../components/Problem.js';
 import { t } from '../i18n.js';
@@ -30,6 +33,19 @@ export function SignInPage({ next, kiosk = false }: { next?: string | null; kios
   const [token, setToken] = useState('');
   const [citizenId, setCitizenId] = useState('');
   const personas = kiosk ? PERSONAS.filter((p) => p.role === 'citizen') : PERSONAS;
+  const config = useData(() => api<{ provider: ProviderConfig | null }>('GET', '/auth/config'), []);
+  const provider = config.data?.provider;
+  const failure = useStore(providerFailure);
+
+  async function withProvider(config: ProviderConfig) {
+    setError(undefined);
+    providerFailure.set(undefined);
+    try {
+      await startProviderSignIn(config, next || '/');
+    } catch (err) {
+      setError(new ApiError(0, 'provider', `${t('providerFailed')} ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
 
   async function demo(persona: Persona) {
     setError(undefined);
@@ -57,7 +73,14 @@ export function SignInPage({ next, kiosk = false }: { next?: string | null; kios
     <section>
       <h1 tabIndex={-1}>{t('signIn')}</h1>
       <p>{t(kiosk ? 'kioskIdentify' : 'signInIntro')}</p>
-      <ProblemMessage error={error} />
+      <ProblemMessage error={error ?? (failure ? new ApiError(0, 'provider', `${t('providerFailed')} ${failure}`) : undefined)} />
+      {provider && (
+        <p>
+          <button type="button" class="big" onClick={() => void withProvider(provider)}>
+            {t('providerSignIn')}
+          </button>
+        </p>
+      )}
       <h2>{t('demoPeople')}</h2>
       <div class="field">
         <label for="citizen-id">{t('citizenId')}</label>

@@ -1,0 +1,87 @@
+/**
+ * How large what people send into an application may be. Everything a filing or an action carries
+ * enters the application's Temporal history (the start, the update's request) and its state (which
+ * every update answers with), and Temporal refuses a payload over 2 MiB and a workflow-task completion
+ * over 4 MiB. A refusal there comes after the projection, a local activity, has already run inside that
+ * workflow task; so sizes are checked before: by the API, with an answer naming the field, and again by
+ * the workflow's update validators, which run before anything is projected.
+ *
+ * Pure: the workflow's validators use it.
+ */
+import type { ApplicationEvent, ApplicationState } from './application.js';
+import type { ProcedureDefinition } from './definition.generated.js';
+import { DomainError } from './errors.js';
+
+export const DEFAULT_FORM_BYTES = 65_536;
+export const DEFAULT_TASK_DATA_BYTES = 16_384;
+/** An action without its task data: ids, reasons and notes (2,000 characters each), document lists. */
+export const ACTION_BYTES = 16_384;
+/** The state an action may leave behind: half of Temporal's payload limit, for the update's answer. */
+export const APPLICATION_STATE_BYTES = 1_048_576;
+
+/** Bytes of the value as the Temporal client sends it (JSON in UTF-8), without an encoder (workflow sandbox). */
+export function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value) ?? '';
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export interface InputBounds {
+  formBytes: number;
+  taskDataBytes: number;
+}
+
+export function inputBounds(definition: Pick<ProcedureDefinition, 'limits'>): InputBounds {
+  return {
+    formBytes: definition.limits?.formBytes ?? DEFAULT_FORM_BYTES,
+    taskDataBytes: definition.limits?.taskDataBytes ?? DEFAULT_TASK_DATA_BYTES,
+  };
+}
+
+function tooLarge(pointer: string, what: string, bytes: number, limit: number): DomainError {
+  return new DomainError('input_too_large', `${what} is ${bytes} bytes of JSON; at most ${limit} are allowed.`, [
+    { pointer, message: `is larger than ${limit} bytes` },
+  ]);
+}
+
+/** A citizen's form, as filed. */
+export function checkFormSize(definition: Pick<ProcedureDefinition, 'limits'>, data: unknown, pointer = '/data'): void {
+  const limit = inputBounds(definition).formBytes;
+  const bytes = jsonBytes(data);
+  if (bytes > limit) throw tooLarge(pointer, 'The form', bytes, limit);
+}
+
+/** An agent's task data. */
+export function checkTaskDataSize(definition: Pick<ProcedureDefinition, 'limits'>, data: unknown, pointer = '/data'): void {
+  if (data === undefined) return;
+  const limit = inputBounds(definition).taskDataBytes;
+  const bytes = jsonBytes(data);
+  if (bytes > limit) throw tooLarge(pointer, "The task's data", bytes, limit);
+}
+
+/**
+ * An action on an application: its task data, the rest of the request, and the state it would leave.
+ * For the update validators, not for the transition itself: histories recorded before these bounds
+ * must replay as they ran.
+ */
+export function checkActionSize(definition: Pick<ProcedureDefinition, 'limits'>, state: ApplicationState, event: ApplicationEvent): void {
+  const data = event.type === 'taskCompleted' ? event.data : undefined;
+  checkTaskDataSize(definition, data);
+  const rest = jsonBytes({ ...event, data: undefined });
+  if (rest > ACTION_BYTES) throw tooLarge('/', 'The request', rest, ACTION_BYTES);
+  const after = jsonBytes(state) + (data === undefined ? 0 : jsonBytes(data)) + rest;
+  if (after > APPLICATION_STATE_BYTES) {
+    throw new DomainError('input_too_large', `The application would hold ${after} bytes; at most ${APPLICATION_STATE_BYTES} are allowed.`, [
+      { pointer: data === undefined ? '/' : '/data', message: 'would make the application larger than allowed' },
+    ]);
+  }
+}

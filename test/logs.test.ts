@@ -1,0 +1,76 @@
+/**
+ * The README's promise — logs record requests by id, never form contents, tokens or PINs — on the paths
+ * where the API's request log is not the one writing: the worker's log when a projection keeps failing
+ * and is retried, the API's log of a failing query, and a rejected action. (The request log itself is
+ * checked in api.test.ts.)
+ */
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/app.js';
+import { bearer, createTestStack, eventually, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+import { killHard, startWorkerProcess } from './helpers/worker-process.js';
+import { query } from '../db/sql.js';
+
+const nadia = { fullName: 'Nadia Benjelloun', cin: 'FH334455', address: '9 impasse des Orangers, Berkane', phone: '0677889900' };
+const citizenId = 'cin-FH334455';
+const personal = [nadia.fullName, nadia.cin, nadia.address, nadia.phone, 'Benjelloun'];
+
+let stack: TestStack;
+let worker: ChildProcess;
+let app: FastifyInstance;
+const workerOutput: string[] = [];
+const apiLines: string[] = [];
+
+beforeAll(async () => {
+  stack = await createTestStack({ worker: false });
+  worker = await startWorkerProcess(stack);
+  const collect = (chunk: Buffer) => workerOutput.push(chunk.toString());
+  worker.stdout?.on('data', collect);
+  worker.stderr?.on('data', collect);
+  app = await buildApp(
+    { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, offices: [], storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET },
+    { logger: { level: 'info', stream: { write: (line: string) => apiLines.push(line) } } },
+  );
+});
+afterAll(async () => {
+  await app?.close();
+  if (worker) await killHard(worker);
+  await stack?.close();
+});
+
+describe('logs on error paths', () => {
+  it('never quote a form, whether the worker retries a projection PostgreSQL refuses, a query fails, or an action is rejected', async () => {
+    const office = `annex-logs-${stack.id}`;
+    const citizen = bearer(await tokenFor('citizen', citizenId));
+    // PostgreSQL refuses this citizen's row, and its error's detail quotes the whole row.
+    await query(stack.orm, `alter table application add constraint logs_probe check (data->>'fullName' is distinct from '${nadia.fullName}')`);
+    const filing = app.inject({ method: 'POST', url: '/applications', headers: citizen, payload: { procedureId: 'residence-certificate', officeId: office, data: nadia } });
+    await eventually(async () => (workerOutput.join('').includes('Activity failed') ? true : undefined), 30_000);
+    await query(stack.orm, 'alter table application drop constraint logs_probe');
+    const filed = await filing;
+    expect(filed.statusCode, filed.body).toBe(201);
+    expect(workerOutput.join('')).toContain('logs_probe');
+
+    // A query that fails: its SQL, with the caller's values inlined, is what the driver's error says first.
+    await query(stack.orm, 'alter table application rename column filed_at to filed_at_moved');
+    try {
+      const listed = await app.inject({ method: 'GET', url: '/applications', headers: citizen });
+      expect(listed.statusCode).toBe(500);
+    } finally {
+      await query(stack.orm, 'alter table application rename column filed_at_moved to filed_at');
+    }
+    expect(apiLines.join('\n')).toContain('filed_at');
+
+    // An action the workflow refuses, carrying the citizen's words.
+    const agent = bearer(await tokenFor('agent', 'agent-logs', [office]));
+    const refused = await app.inject({ method: 'POST', url: `/tasks/${filed.json().tasks[0].id}/complete`, headers: agent, payload: { outcome: `${nadia.fullName} ${nadia.cin}` } });
+    expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+    expect(refused.statusCode).toBeLessThan(500);
+    const withdrawn = await app.inject({ method: 'POST', url: `/applications/${filed.json().trackingNumber}/withdraw`, headers: citizen, payload: { reason: `${nadia.address}, ${nadia.phone}` } });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+
+    const logs = `${workerOutput.join('')}\n${apiLines.join('\n')}`;
+    for (const value of [...personal, citizenId]) expect(logs, value).not.toContain(value);
+  });
+});

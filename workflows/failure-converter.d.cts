@@ -1,0 +1,3 @@
+import type { FailureConverter } from '@temporalio/common';
+
+export declare const failureConverter: FailureConverter;
