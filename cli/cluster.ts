@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
 import { ConfigError, env, loadConfig, positiveInteger } from '../infra/config.js';
 import { OwnedPostgres } from '../infra/owned-postgres.js';
 import {
-  clusterConfig,
-  clusterDynamicConfig,
   DEFAULT_CLUSTER_PORTS,
+  renderClusterConfig,
+  renderDynamicConfig,
   type ClusterDatabase,
   type ClusterSettings,
 } from '../infra/temporal-cluster-config.js';
@@ -15,7 +14,7 @@ import { ensureServerTools, startCluster } from '../infra/temporal-cluster.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE =
-  'cluster: usage: mohla cluster [up] | mohla cluster config --out <dir> [--database-host <host>] [--dynamic-config <path>]';
+  'cluster: usage: mohla cluster [up] | mohla cluster config --out <dir> [--database-host <host>] [--password-env <variable>]';
 
 /** TEMPORAL_CLUSTER_DATABASE_URL as the server's datastore settings. */
 function databaseFromUrl(raw: string): ClusterDatabase {
@@ -35,14 +34,36 @@ function databaseFromUrl(raw: string): ClusterDatabase {
   };
 }
 
-function settingsFor(database: ClusterDatabase, dynamicConfigFile: string, frontendPort: number): ClusterSettings {
+function settingsFor(database: ClusterDatabase, dynamicConfigFile: string, frontendPort: number, source: NodeJS.ProcessEnv = process.env): ClusterSettings {
   return {
-    numHistoryShards: positiveInteger('TEMPORAL_HISTORY_SHARDS', process.env),
+    numHistoryShards: positiveInteger('TEMPORAL_HISTORY_SHARDS', source),
     database,
     bindAddress: '127.0.0.1',
     ports: { ...DEFAULT_CLUSTER_PORTS, frontend: frontendPort },
     dynamicConfigFile,
   };
+}
+
+/**
+ * The configuration of a deployed Temporal server (docker-compose.yml mounts the one written into
+ * deploy/temporal): all four services in one container that binds every address and announces
+ * 127.0.0.1 to itself, its dynamic configuration beside it.
+ */
+export function deploymentSettings(options: { databaseHost?: string; dynamicConfigFile: string }, source: NodeJS.ProcessEnv = process.env): ClusterSettings {
+  const database = databaseFromUrl(env('TEMPORAL_CLUSTER_DATABASE_URL', source) || 'postgres://postgres@127.0.0.1:5432');
+  if (options.databaseHost) database.host = options.databaseHost;
+  const settings = settingsFor(database, options.dynamicConfigFile, DEFAULT_CLUSTER_PORTS.frontend, source);
+  return { ...settings, bindAddress: '0.0.0.0', broadcastAddress: '127.0.0.1' };
+}
+
+/** Where the server finds the dynamic configuration inside the container that mounts deploy/temporal. */
+export const DEPLOYED_CONFIG_DIR = '/etc/mohla-temporal';
+
+export function writeDeploymentConfig(out: string, options: { databaseHost?: string; passwordEnv?: string }, source: NodeJS.ProcessEnv = process.env): void {
+  const settings = deploymentSettings({ databaseHost: options.databaseHost, dynamicConfigFile: `${DEPLOYED_CONFIG_DIR}/dynamicconfig.yaml` }, source);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'mohla.yaml'), renderClusterConfig(settings, { passwordEnv: options.passwordEnv }));
+  writeFileSync(path.join(out, 'dynamicconfig.yaml'), renderDynamicConfig());
 }
 
 /**
@@ -57,16 +78,10 @@ export async function clusterCommand(args: string[]): Promise<number> {
   if (sub === 'config') {
     const { values } = parseArgs({
       args: rest,
-      options: { out: { type: 'string' }, 'database-host': { type: 'string' }, 'dynamic-config': { type: 'string' } },
+      options: { out: { type: 'string' }, 'database-host': { type: 'string' }, 'password-env': { type: 'string' } },
     });
     if (!values.out) throw new UsageError(USAGE);
-    const database = databaseFromUrl(env('TEMPORAL_CLUSTER_DATABASE_URL') || 'postgres://temporal@127.0.0.1:5432');
-    if (values['database-host']) database.host = values['database-host'];
-    const dynamic = values['dynamic-config'] ?? path.join(values.out, 'dynamicconfig.yaml');
-    const settings = { ...settingsFor(database, dynamic, DEFAULT_CLUSTER_PORTS.frontend), bindAddress: '0.0.0.0' };
-    mkdirSync(values.out, { recursive: true });
-    writeFileSync(path.join(values.out, 'mohla.yaml'), stringify(clusterConfig(settings)));
-    writeFileSync(path.join(values.out, 'dynamicconfig.yaml'), stringify(clusterDynamicConfig()));
+    writeDeploymentConfig(values.out, { databaseHost: values['database-host'], passwordEnv: values['password-env'] });
     console.log(`wrote ${path.join(values.out, 'mohla.yaml')} and dynamicconfig.yaml`);
     return 0;
   }

@@ -79,7 +79,7 @@ export class OwnedPostgres {
     );
     this.child = child;
     child.stderr?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (/FATAL|PANIC/.test(line) && !/starting up|not yet accepting|shutting down/.test(line)) this.options.log?.(`postgres: ${line}`);
+      for (const line of chunk.toString().split('\n')) if (/FATAL|PANIC/.test(line) && !/starting up|not yet accepting|shutting down|terminating connection due to administrator command/.test(line)) this.options.log?.(`postgres: ${line}`);
     });
     await retryUntil(async () => {
       if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode}`);

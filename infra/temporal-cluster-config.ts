@@ -1,3 +1,5 @@
+import { stringify } from 'yaml';
+
 /**
  * The Temporal server's configuration, made from Mohla's settings: one function, so the stack that the
  * cluster tests start and the file that docker-compose.yml mounts say the same thing.
@@ -29,8 +31,14 @@ export interface ClusterSettings {
   /** Fixed when the cluster's database is created: changing it later needs a new database. */
   numHistoryShards: number;
   database: ClusterDatabase;
-  /** The address every service binds to and announces to the others. */
+  /** The address every service binds to. */
   bindAddress: string;
+  /**
+   * The address the services announce to each other (membership) and the frontend's own address for the
+   * worker service; the bind address when not given. A container that binds 0.0.0.0 announces 127.0.0.1
+   * when all four services run in it.
+   */
+  broadcastAddress?: string;
   ports: ClusterPorts;
   /** Where the dynamic configuration file is, as the server processes see it. */
   dynamicConfigFile: string;
@@ -74,6 +82,7 @@ function datastore(db: ClusterDatabase, databaseName: string, maxConns: number) 
 
 export function clusterConfig(settings: ClusterSettings): Record<string, unknown> {
   const { ports, bindAddress } = settings;
+  const broadcastAddress = settings.broadcastAddress ?? bindAddress;
   const service = (grpcPort: number, membershipPort: number, extra: Record<string, unknown> = {}) => ({
     rpc: { grpcPort, membershipPort, bindOnIP: bindAddress, ...extra },
   });
@@ -88,7 +97,7 @@ export function clusterConfig(settings: ClusterSettings): Record<string, unknown
         'mohla-visibility': datastore(settings.database, settings.database.visibilityDatabase, 10),
       },
     },
-    global: { membership: { maxJoinDuration: '30s', broadcastAddress: bindAddress } },
+    global: { membership: { maxJoinDuration: '30s', broadcastAddress } },
     services: {
       frontend: service(ports.frontend, ports.frontendMembership, { httpPort: ports.frontendHttp }),
       history: service(ports.history, ports.historyMembership),
@@ -101,12 +110,29 @@ export function clusterConfig(settings: ClusterSettings): Record<string, unknown
       masterClusterName: 'active',
       currentClusterName: 'active',
       clusterInformation: {
-        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `${bindAddress}:${ports.frontend}` },
+        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `${broadcastAddress}:${ports.frontend}` },
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     dynamicConfigClient: { filepath: settings.dynamicConfigFile, pollInterval: '10s' },
   };
+}
+
+/** Marks a configuration file for the server's template rendering (`{{ env "NAME" }}`). */
+const TEMPLATE_HEADER = '# enable-template\n';
+
+/**
+ * The configuration as the server reads it. With `passwordEnv`, the database password is not written
+ * into the file but read by the server from that environment variable when it starts.
+ */
+export function renderClusterConfig(settings: ClusterSettings, options: { passwordEnv?: string } = {}): string {
+  if (!options.passwordEnv) return stringify(clusterConfig(settings));
+  const withPlaceholder = { ...settings, database: { ...settings.database, password: `{{ env "${options.passwordEnv}" }}` } };
+  return `${TEMPLATE_HEADER}# Written by \`mohla cluster config\`: change Mohla's settings and write it again rather than editing it.\n${stringify(clusterConfig(withPlaceholder))}`;
+}
+
+export function renderDynamicConfig(): string {
+  return stringify(clusterDynamicConfig());
 }
 
 /**

@@ -2,15 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { stringify } from 'yaml';
 import { goInstall, runQuietly, userCacheDir } from './go-install.js';
 import { isExecutable, retryUntil } from './system.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 import { searchAttributeFlags, stopChild, waitForTemporal } from './temporal-server.js';
 import {
   CLUSTER_SERVICES,
-  clusterConfig,
-  clusterDynamicConfig,
+  renderClusterConfig,
+  renderDynamicConfig,
   type ClusterService,
   type ClusterSettings,
 } from './temporal-cluster-config.js';
@@ -129,8 +128,8 @@ export async function prepareClusterDatabases(tools: ServerTools, settings: Clus
 export function writeClusterConfig(rootDir: string, settings: ClusterSettings): { configDir: string; env: string } {
   const configDir = path.join(rootDir, 'config');
   mkdirSync(configDir, { recursive: true });
-  writeFileSync(path.join(configDir, 'mohla.yaml'), stringify(clusterConfig(settings)));
-  writeFileSync(settings.dynamicConfigFile, stringify(clusterDynamicConfig()));
+  writeFileSync(path.join(configDir, 'mohla.yaml'), renderClusterConfig(settings));
+  writeFileSync(settings.dynamicConfigFile, renderDynamicConfig());
   return { configDir, env: 'mohla' };
 }
 
