@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', '.data/**', 'web/**'],
+    exclude: ['node_modules/**', '.data/**', 'web/**', 'test/cluster/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     // Two cores: the Temporal dev server, PostgreSQL and Redis need their share.

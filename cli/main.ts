@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
       return 0;
     },
   },
+  cluster: {
+    summary: 'Run a Temporal cluster on PostgreSQL on this machine (four services), or write its configuration: mohla cluster [up] | config --out <dir>',
+    run: async (args) => (await import('./cluster.js')).clusterCommand(args),
+  },
   'temporal-cli': {
     summary: 'Find the Temporal CLI (or build it with Go into the shared cache) and print its path',
     run: async () => {

@@ -12,6 +12,18 @@ export const ENVIRONMENT = {
   TEMPORAL_TASK_QUEUE: { default: 'mohla-procedures', doc: 'Task queue the worker polls.' },
   TEMPORAL_UI_PORT: { default: '8233', doc: '`mohla dev` only: port of the Temporal Web UI.' },
   TEMPORAL_CLI: { default: '', doc: 'Path of a `temporal` CLI to use instead of looking one up.' },
+  TEMPORAL_HISTORY_SHARDS: {
+    default: '8',
+    doc: '`mohla cluster` and its generated configuration: history shards of the Temporal cluster, fixed when its database is created.',
+  },
+  TEMPORAL_RETENTION: {
+    default: '30d',
+    doc: '`mohla cluster`: how long Temporal keeps the history of a closed application (the namespace retention), e.g. 72h or 30d.',
+  },
+  TEMPORAL_CLUSTER_DATABASE_URL: {
+    default: '',
+    doc: "`mohla cluster`: the PostgreSQL server of Temporal's own two databases (temporal, temporal_visibility); empty: one the command starts under MOHLA_DATA_DIR/cluster on port 5433.",
+  },
   DATABASE_URL: {
     default: 'postgres://mohla@127.0.0.1:5432/mohla',
     doc: "PostgreSQL holding the projections (inbox, applications), as Mohla's own role: `mohla migrate` creates it and makes it a member of mohla_app, which may not alter the audit log.",

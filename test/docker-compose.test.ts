@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENT, PROJECT_ROOT } from '../infra/config.js';
 import { searchAttributeFlags } from '../infra/temporal-server.js';
+import { DEPLOYED_CONFIG_DIR, writeDeploymentConfig } from '../cli/cluster.js';
 
 interface Service {
   image?: string;
@@ -31,11 +33,33 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+describe('deploy/temporal', () => {
+  it('is what `mohla cluster config` writes today, for the compose file\'s PostgreSQL and password', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'mohla-deploy-'));
+    const temporal = services.temporal as Service & { volumes?: string[]; entrypoint?: string[] };
+    const passwordVariable = Object.keys(temporal.environment ?? {})[0]!;
+    writeDeploymentConfig(out, { databaseHost: 'postgres', passwordEnv: passwordVariable }, {});
+    for (const file of ['mohla.yaml', 'dynamicconfig.yaml']) {
+      expect(readFileSync(path.join(PROJECT_ROOT, 'deploy', 'temporal', file), 'utf8'), file).toBe(readFileSync(path.join(out, file), 'utf8'));
+    }
+    expect(temporal.volumes).toContain(`./deploy/temporal:${DEPLOYED_CONFIG_DIR}:ro`);
+    expect(temporal.entrypoint).toEqual(expect.arrayContaining(['--config', DEPLOYED_CONFIG_DIR, '--env', 'mohla']));
+    expect(withDefaults(temporal.environment?.[passwordVariable] ?? '')).toBe(withDefaults(services.postgres?.environment?.POSTGRES_PASSWORD ?? ''));
+    const config = parse(readFileSync(path.join(out, 'mohla.yaml'), 'utf8')) as { persistence: { numHistoryShards: number; datastores: Record<string, { sql: { user: string; connectAddr: string } }> } };
+    expect(config.persistence.numHistoryShards).toBeGreaterThanOrEqual(8);
+    for (const store of Object.values(config.persistence.datastores)) {
+      expect(store.sql).toMatchObject({ user: services.postgres?.environment?.POSTGRES_USER, connectAddr: 'postgres:5432' });
+    }
+  });
+});
+
 describe('docker-compose.yml', () => {
   it('has the production-like stack: PostgreSQL, Redis, Temporal with its UI, and Mohla built from the Dockerfile', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'temporal', 'temporal-ui', ...mohlaServices]));
-    expect(services.temporal?.image).toMatch(/^temporalio\/auto-setup:/);
-    expect(services.temporal?.environment?.DB).toMatch(/^postgres/);
+    // The official server image with the configuration `mohla cluster config` writes, not the deprecated
+    // auto-setup image; its databases are made by the SQL tool, as on this machine.
+    expect(services.temporal?.image).toMatch(/^temporalio\/server:/);
+    expect(JSON.stringify(services['temporal-schema'])).toMatch(/temporal-sql-tool .*update-schema/);
     expect(services['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
     for (const name of mohlaServices) expect(services[name]?.build, name).toBeDefined();
   });

@@ -21,18 +21,30 @@ declare module 'vitest' {
     databaseUrl: string;
     redisUrl: string;
     workflowBundlePath: string;
+    /** The cluster tier: Temporal is a cluster, and each test stack runs two worker and two API processes. */
+    cluster: boolean;
   }
 }
 
 export default async function setup(project: TestProject) {
-  const config = loadConfig();
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-test-'));
   const log = (line: string) => console.log(`[setup] ${line}`);
   const cli = await ensureTemporalCli({ log });
+  return provideServices(project, freePort().then((port) => startDevServer({ cli: cli.path, port })), log);
+}
+
+/** Mohla's services for a test run around the given Temporal; returns the teardown. */
+export async function provideServices(
+  project: TestProject,
+  temporalStarting: Promise<{ address: string; stop(): Promise<void> }>,
+  log: (line: string) => void,
+  cluster = false,
+): Promise<() => Promise<void>> {
+  const config = loadConfig();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-test-'));
   // As an administrator: each test file creates and migrates its own database (the app then logs in as Mohla's role).
   const databaseUrl = process.env.TEST_DATABASE_URL ?? config.databaseAdminUrl.replace(/\/[^/]*$/, '/mohla_test');
   const [temporal, postgres, redis, bundle] = await Promise.all([
-    freePort().then((port) => startDevServer({ cli: cli.path, port })),
+    temporalStarting,
     ensurePostgres(databaseUrl, { dataDir: path.join(config.dataDir, 'test'), allowEmbedded: true, log }),
     ensureRedis(process.env.TEST_REDIS_URL ?? config.redisUrl, { dataDir: path.join(config.dataDir, 'test'), allowStart: true, log }),
     bundleWorkflowCode(workflowBundleOptions()),
@@ -44,6 +56,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', postgres.url);
   project.provide('redisUrl', redis.url);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('cluster', cluster);
 
   return async () => {
     await temporal.stop();

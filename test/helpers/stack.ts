@@ -11,7 +11,11 @@ import { Client, Connection } from '@temporalio/client';
 import { historiesFromServer, replayHistories, type RecordedHistory } from '../../audit/replay.js';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { WorkerLogger } from '../../infra/worker-logger.js';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { ChildProcess } from 'node:child_process';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { stopChild } from '../../infra/temporal-server.js';
+import { freePort } from './ports.js';
+import { startApiProcess, startWorkerProcess } from './worker-process.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -52,6 +56,11 @@ function quietRuntime(): void {
 export interface TestStack {
   id: string;
   app: FastifyInstance;
+  /**
+   * Calls Mohla's API: the in-process app, or on the cluster tier the API processes taken in turn, so one
+   * person's successive calls land on different processes.
+   */
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
   client: Client;
   /** The administrator's connection, for the tests' own reads and for tampering as an insider would. */
   orm: MikroORM;
@@ -154,6 +163,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     workflowBundlePath,
     redisUrl: notificationRedisUrl,
     notifications,
+    request: (options) => app.inject(options),
     async startWorker(cachedApplications?: number) {
       nativeConnection ??= await NativeConnection.connect({ address: temporalAddress });
       const worker = await createWorker({
@@ -190,8 +200,49 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       if (failures.length) throw new Error(`histories that no longer replay:\n${failures.join('\n')}`);
     },
   };
+  if (inject('cluster')) {
+    // The production shape: two worker processes on the task queue and two API processes behind the calls.
+    const children: ChildProcess[] = [];
+    stack.startWorker = async () => {
+      children.push(await startWorkerProcess(stack), await startWorkerProcess(stack));
+      return undefined as unknown as Worker;
+    };
+    const ports = [await freePort(), await freePort()];
+    for (const port of ports) children.push(await startApiProcess(stack, port));
+    let turn = 0;
+    stack.request = (options) => requestOverHttp(`http://127.0.0.1:${ports[turn++ % ports.length]}`, options);
+    const close = stack.close;
+    stack.close = async () => {
+      await Promise.all(children.map((child) => stopChild(child)));
+      await close();
+    };
+  }
   if (options.worker !== false) await stack.startWorker();
   return stack;
+}
+
+/** fastify's inject, over real HTTP: the same options in, the same kind of answer out. */
+async function requestOverHttp(base: string, options: InjectOptions): Promise<LightMyRequestResponse> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+  let body: string | Buffer | undefined;
+  const payload = options.payload ?? options.body;
+  if (Buffer.isBuffer(payload) || typeof payload === 'string') body = payload;
+  else if (payload !== undefined) {
+    body = JSON.stringify(payload);
+    headers['content-type'] ??= 'application/json';
+  }
+  const url = typeof options.url === 'string' ? options.url : String(options.path ?? '/');
+  const res = await fetch(`${base}${url}`, { method: options.method ?? 'GET', headers, body });
+  const text = await res.text();
+  const answer = {
+    statusCode: res.status,
+    headers: Object.fromEntries(res.headers.entries()),
+    body: text,
+    payload: text,
+    json: () => JSON.parse(text),
+  };
+  return answer as unknown as LightMyRequestResponse;
 }
 
 /** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
@@ -231,7 +282,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 
 /** Calls the API as a given person: every request carries that person's bearer token. */
 export function as(stack: TestStack, token: string) {
-  return (options: InjectOptions) => stack.app.inject({ ...options, headers: { ...bearer(token), ...(options.headers ?? {}) } });
+  return (options: InjectOptions) => stack.request({ ...options, headers: { ...bearer(token), ...(options.headers ?? {}) } });
 }
 
 /**
