@@ -11,7 +11,7 @@ import { codecEndpointUrl } from '../infra/dev-stack.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer } from '../infra/temporal-server.js';
 import { freePort } from './helpers/ports.js';
-import { bearer, createTestStack, eventually, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+import { apiContext, bearer, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 
 const UI = 'http://127.0.0.1:8233';
 const form = { fullName: 'Hind Lahlou', cin: 'FK778899', address: '4 rue Ibn Sina, Berkane' };
@@ -22,11 +22,7 @@ let app: FastifyInstance;
 let storedInput: { metadata: Record<string, string>; data: string };
 
 async function appWith(secureCookie: boolean): Promise<FastifyInstance> {
-  return buildApp({
-    temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars,
-    offices: [], storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET,
-    codecEndpoint: { uiOrigins: [UI], sessionMinutes: 15, secureCookie },
-  });
+  return buildApp(apiContext(stack, { offices: [], codecEndpoint: { uiOrigins: [UI], sessionMinutes: 15, secureCookie } }));
 }
 
 beforeAll(async () => {

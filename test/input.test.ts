@@ -7,14 +7,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ApiContext } from '../api/context.js';
 import { fileApplication } from '../api/filing.js';
 import { Application, IdempotentFiling, TimelineEntry } from '../db/entities.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { trackingNumberFromBytes } from '../engine/tracking-number.js';
 import { completeTask } from '../workflows/messages.js';
 import { testProcedure } from './helpers/definitions.js';
-import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+import { apiContext, as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
 
 
 const residenceForm = { fullName: 'Amina Idrissi', cin: 'FB123456', address: '12 rue Al Amal, Berkane' };
@@ -49,20 +48,6 @@ async function timelineKinds(trackingNumber: string): Promise<string[]> {
   return rows.map((r) => r.kind);
 }
 
-function context(): ApiContext {
-  return {
-    temporal: stack.client,
-    taskQueue: stack.taskQueue,
-    orm: stack.orm,
-    redis: stack.redis,
-    procedures: stack.procedures,
-    calendars: stack.calendars,
-    offices: stack.offices,
-    storage: stack.storage,
-    notifications: stack.notifications,
-    secret: TEST_SECRET,
-  };
-}
 
 /** Everything written to the console (held back) or to stdout and stderr (still written) until stopped. */
 function captureLogs() {
@@ -222,7 +207,7 @@ describe('a projection PostgreSQL refuses for good', () => {
     it(`with ${what} past the edge: the filing answers, the application is reachable, an incident is listed, the history stays short`, async () => {
       const procedure = (await stack.procedures.get('residence-certificate'))!;
       const logged = captureLogs();
-      const { application } = await fileApplication(context(), {
+      const { application } = await fileApplication(apiContext(stack), {
         procedure,
         officeId: staff.office,
         data: { ...residenceForm, fullName },

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
-import { addOffice, bearer, createTestStack, eventually, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+import { apiContext, addOffice, bearer, createTestStack, eventually, tokenFor, type TestStack } from './helpers/stack.js';
 import { killHard, startWorkerProcess } from './helpers/worker-process.js';
 import { query } from '../db/sql.js';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   worker.stdout?.on('data', collect);
   worker.stderr?.on('data', collect);
   app = await buildApp(
-    { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, offices: stack.offices, storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET },
+    apiContext(stack),
     { logger: { level: 'info', stream: { write: (line: string) => apiLines.push(line) } } },
   );
 });

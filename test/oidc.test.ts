@@ -12,7 +12,7 @@ import { buildApp } from '../api/app.js';
 import { oidcVerifier } from '../api/oidc.js';
 import type { OidcSettings, TokenRules } from '../infra/config.js';
 import { signingKey, startIdentityProvider, type IdentityProvider } from './helpers/identity-provider.js';
-import { createTestStack, people, TEST_SECRET, type TestStack } from './helpers/stack.js';
+import { apiContext, createTestStack, people, TEST_SECRET, type TestStack } from './helpers/stack.js';
 
 const API_AUDIENCE = 'https://mohla.test/api';
 
@@ -110,22 +110,15 @@ beforeAll(async () => {
     roleMap: { 'mohla-agents': 'agent', 'mohla-auditors': 'auditor' },
     officesClaim: 'mohla.offices',
   };
-  app = await buildApp({
-    temporal: stack.client,
-    taskQueue: stack.taskQueue,
-    orm: stack.orm,
-    redis: stack.redis,
-    procedures: stack.procedures,
-    calendars: stack.calendars,
-    offices: [],
-    storage: stack.storage,
-    notifications: stack.notifications,
-    secret: TEST_SECRET,
-    tokens: rules,
-    oidc: settings,
-    // A rotation is picked up at once here; the cool-down itself is checked below.
-    oidcOptions: { jwksCooldownMs: 0 },
-  });
+  app = await buildApp(
+    apiContext(stack, {
+      offices: [],
+      tokens: rules,
+      oidc: settings,
+      // A rotation is picked up at once here; the cool-down itself is checked below.
+      oidcOptions: { jwksCooldownMs: 0 },
+    }),
+  );
 });
 afterAll(async () => {
   await app?.close();

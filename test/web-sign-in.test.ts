@@ -14,7 +14,7 @@ import { buildApp } from '../api/app.js';
 import { WEB_DIST } from '../api/web.js';
 import { launchBrowser, personContext, POLL, screenshot, textOf } from './helpers/browser.js';
 import { signingKey, startIdentityProvider, type IdentityProvider } from './helpers/identity-provider.js';
-import { createTestStack, TEST_SECRET, type TestStack } from './helpers/stack.js';
+import { apiContext, createTestStack, type TestStack } from './helpers/stack.js';
 
 const AUDIENCE = 'https://mohla.test/api';
 
@@ -62,19 +62,12 @@ beforeAll(async () => {
     extraTokenClaims: (_ctx: unknown, token: { accountId?: string }) => (token.accountId === 'agent-12' ? { roles: ['mohla-agents'], offices: [office] } : {}),
   }));
 
-  app = await buildApp({
-    temporal: stack.client,
-    taskQueue: stack.taskQueue,
-    orm: stack.orm,
-    redis: stack.redis,
-    procedures: stack.procedures,
-    calendars: stack.calendars,
-    offices: [],
-    storage: stack.storage,
-    notifications: stack.notifications,
-    secret: TEST_SECRET,
-    oidc: { issuer: provider.issuer, audience: AUDIENCE, clientId: 'mohla-web', scopes: 'openid profile api', roleClaim: 'roles', roleMap: { 'mohla-agents': 'agent' }, officesClaim: 'offices' },
-  });
+  app = await buildApp(
+    apiContext(stack, {
+      offices: [],
+      oidc: { issuer: provider.issuer, audience: AUDIENCE, clientId: 'mohla-web', scopes: 'openid profile api', roleClaim: 'roles', roleMap: { 'mohla-agents': 'agent' }, officesClaim: 'offices' },
+    }),
+  );
   baseURL = await app.listen({ host: '127.0.0.1', port: apiPort });
   browser = await launchBrowser();
 });

@@ -21,6 +21,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
+import type { ApiContext } from '../../api/context.js';
 import { openOrm } from '../../db/orm.js';
 import { migrateAsAdministrator } from '../../db/roles.js';
 import { createDatabaseIfMissing } from '../../infra/services.js';
@@ -243,6 +244,26 @@ async function requestOverHttp(base: string, options: InjectOptions): Promise<Li
     json: () => JSON.parse(text),
   };
   return answer as unknown as LightMyRequestResponse;
+}
+
+/**
+ * The API's dependencies on this stack, as `buildApp` takes them, for a test that builds an app of its own
+ * (another identity provider, another policy); `changes` replace what the test varies.
+ */
+export function apiContext(stack: TestStack, changes: Partial<ApiContext> = {}): ApiContext {
+  return {
+    temporal: stack.client,
+    taskQueue: stack.taskQueue,
+    orm: stack.orm,
+    redis: stack.redis,
+    procedures: stack.procedures,
+    calendars: stack.calendars,
+    offices: stack.offices,
+    storage: stack.storage,
+    notifications: stack.notifications,
+    secret: TEST_SECRET,
+    ...changes,
+  };
 }
 
 /** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
