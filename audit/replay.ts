@@ -4,7 +4,7 @@
  * outcome that differs means the code would now decide differently.
  */
 import { readFileSync } from 'node:fs';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
@@ -128,6 +128,21 @@ export async function* replayHistories(
 export async function* historiesFromServer(client: Client, query: string): AsyncGenerator<RecordedHistory> {
   for await (const execution of client.workflow.list({ query: `WorkflowType = '${PROCEDURE_WORKFLOW}' AND (${query})` })) {
     const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
-    yield { workflowId: execution.workflowId, history: await handle.fetchHistory() };
+    try {
+      yield { workflowId: execution.workflowId, history: await handle.fetchHistory() };
+    } catch (err) {
+      // Erased under the retention rule: Temporal deletes the history first and its entry in the list
+      // after, so for a while the list names an application that has nothing left to replay.
+      if (historyGone(err)) continue;
+      throw err;
+    }
   }
+}
+
+const GRPC_NOT_FOUND = 5;
+
+/** Whether Temporal answered that it holds no such history (deleted by retention, or never there). */
+export function historyGone(err: unknown): boolean {
+  const code = (err as { code?: number }).code ?? (err as { cause?: { code?: number } }).cause?.code;
+  return err instanceof WorkflowNotFoundError || code === GRPC_NOT_FOUND;
 }

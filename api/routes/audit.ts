@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { DomainError } from '../../engine/errors.js';
-import { bundleCurrentWorkflows, replayHistories } from '../../audit/replay.js';
+import { bundleCurrentWorkflows, historyGone, replayHistories } from '../../audit/replay.js';
 import { decodeHistory } from '../../audit/history-codec.js';
 import { codecOf } from '../../infra/data-converter.js';
 import { principalOf } from '../auth.js';
@@ -12,15 +11,12 @@ import { trackingParams, visibleApplication } from './applications.js';
 
 type Bundle = Awaited<ReturnType<typeof bundleCurrentWorkflows>>;
 
-const GRPC_NOT_FOUND = 5;
-
 /** The application's history, or a 404 when Temporal no longer holds it (erased by `mohla retention`, or gone with the namespace's retention). */
 async function historyOf(ctx: ApiContext, trackingNumber: string) {
   try {
     return await ctx.temporal.workflow.getHandle(trackingNumber).fetchHistory();
   } catch (err) {
-    const code = (err as { code?: number }).code ?? (err as { cause?: { code?: number } }).cause?.code;
-    if (err instanceof WorkflowNotFoundError || code === GRPC_NOT_FOUND) {
+    if (historyGone(err)) {
       throw new DomainError('application_not_found', "Temporal no longer holds this application's history: its retention period has ended.");
     }
     throw err;
