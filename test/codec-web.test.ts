@@ -33,7 +33,8 @@ async function signedIn(persona: RegExp) {
   const page = await context.newPage();
   await page.goto('/#/sign-in');
   await page.getByRole('button', { name: persona }).click();
-  await page.waitForFunction("!location.hash.startsWith('#/sign-in')");
+  // Read from outside the page: a waitForFunction string is evaluated inside it, which its policy refuses.
+  await expect.poll(() => new URL(page.url()).hash.startsWith('#/sign-in'), POLL).toBe(false);
   const codecCookie = async () => (await context.cookies(`${baseURL}/codec/decode`)).find((c: Cookie) => c.name === 'mohla_codec');
   return { context, page, codecCookie };
 }
