@@ -14,7 +14,7 @@ import { ensureServerTools, startCluster } from '../infra/temporal-cluster.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE =
-  'cluster: usage: mohla cluster [up] | mohla cluster config --out <dir> [--database-host <host>] [--password-env <variable>]';
+  'cluster: usage: mohla cluster [up] | mohla cluster tools | mohla cluster config --out <dir> [--database-host <host>] [--password-env <variable>]';
 
 /** TEMPORAL_CLUSTER_DATABASE_URL as the server's datastore settings. */
 function databaseFromUrl(raw: string): ClusterDatabase {
@@ -83,6 +83,11 @@ export async function clusterCommand(args: string[]): Promise<number> {
     if (!values.out) throw new UsageError(USAGE);
     writeDeploymentConfig(values.out, { databaseHost: values['database-host'], passwordEnv: values['password-env'] });
     console.log(`wrote ${path.join(values.out, 'mohla.yaml')} and dynamicconfig.yaml`);
+    return 0;
+  }
+  if (sub === 'tools' && !rest.length) {
+    const tools = await ensureServerTools({ log: (line) => console.error(line) });
+    console.log(`${tools.server}\n${tools.sqlTool}\n${tools.schemaDir}`);
     return 0;
   }
   if (sub !== 'up' || rest.length) throw new UsageError(USAGE);

@@ -8,4 +8,6 @@ cd "$(dirname "$0")/.."
 ensure_node
 ensure_dependencies
 ensure_temporal_cli
+# The server and its SQL tool, built once into the user cache before the tests start their clusters.
+node bin/mohla.js cluster tools >/dev/null
 exec npx vitest run --config vitest.cluster.config.ts "$@"
