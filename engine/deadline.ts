@@ -1,7 +1,7 @@
 /**
  * Legal deadlines as a ledger of what happened (started, paused, resumed, restarted, extended, …) and a
  * pure function that turns the ledger and a calendar into the due instant, with the explanation a citizen
- * reads. The convention is Mohla's product decision, written in shared/design/legal-deadlines.md:
+ * reads. The convention is Mohla's product decision, written in docs/legal-deadlines.md and docs/procedure-language.md:
  *
  * - N working days from an instant: day 1 is the first working day strictly after the local date of that
  *   instant; the deadline is the end (23:59:59.999 local) of day N.
