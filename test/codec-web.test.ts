@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Cookie } from 'playwright-core';
 import { PROJECT_ROOT } from '../infra/config.js';
-import { launchBrowser, personContext, POLL } from './helpers/browser.js';
+import { launchBrowser, personContext, POLL, signInAs } from './helpers/browser.js';
 import { createTestStack, type TestStack } from './helpers/stack.js';
 
 let stack: TestStack;
@@ -31,10 +31,7 @@ async function signedIn(persona: RegExp) {
   const context = await personContext(browser, baseURL);
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto('/#/sign-in');
-  await page.getByRole('button', { name: persona }).click();
-  // Read from outside the page: a waitForFunction string is evaluated inside it, which its policy refuses.
-  await expect.poll(() => new URL(page.url()).hash.startsWith('#/sign-in'), POLL).toBe(false);
+  await signInAs(page, persona);
   const codecCookie = async () => (await context.cookies(`${baseURL}/codec/decode`)).find((c: Cookie) => c.name === 'mohla_codec');
   return { context, page, codecCookie };
 }

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { buildApp } from '../api/app.js';
 import type { RateLimitSettings } from '../api/rate-limits.js';
 import { DisposableRedis } from './helpers/redis-server.js';
-import { bearer, createTestStack, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+import { apiContext, bearer, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
 const OFFICE = 'annex-berkane-1';
 const form = { fullName: 'Khadija Alaoui', cin: 'LM123456', address: '3 rue Al Wahda, Berkane' };
@@ -24,9 +24,7 @@ const limits: RateLimitSettings = {
 
 beforeAll(async () => {
   stack = await createTestStack();
-  const { client, orm, redis, procedures, calendars, storage, notifications, taskQueue } = stack;
-  const offices = (await stack.app.inject({ method: 'GET', url: '/offices' })).json().offices;
-  limited = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true, rateLimits: limits });
+  limited = await buildApp(apiContext(stack, { demoSignIn: true, rateLimits: limits }));
 });
 afterAll(async () => {
   await limited?.close();
@@ -82,9 +80,7 @@ describe('rate limits', () => {
     // As the server connects (api/server.ts): a command gives up after one reconnection attempt.
     const redis = new Redis(own.url, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
-    const { client, orm, procedures, calendars, storage, notifications, taskQueue } = stack;
-    const offices = (await stack.app.inject({ method: 'GET', url: '/offices' })).json().offices;
-    const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true, rateLimits: limits });
+    const app = await buildApp(apiContext(stack, { redis, demoSignIn: true, rateLimits: limits }));
     try {
       await own.kill();
       const signedIn = await app.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'citizen', sub: 'citizen-rate-outage' } });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.js';
-import { bearer, createTestStack, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
+import { apiContext, bearer, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
 let stack: TestStack;
 
@@ -28,15 +28,16 @@ function policy(header: string | string[] | number | undefined): Record<string, 
   );
 }
 
+/** A citizen's residence certificate, filed so that its printable receipt exists. */
+async function fileAs(citizen: string, data: { fullName: string; cin: string; address: string }) {
+  const token = bearer(await tokenFor('citizen', citizen));
+  const filed = await stack.app.inject({ method: 'POST', url: '/applications', headers: token, payload: { procedureId: 'residence-certificate', officeId: 'annex-berkane-1', data } });
+  return { token, filed };
+}
+
 describe('security headers', () => {
   it('come with every answer: JSON, problems, the printable receipt', async () => {
-    const token = bearer(await tokenFor('citizen', 'citizen-headers'));
-    const filed = await stack.app.inject({
-      method: 'POST',
-      url: '/applications',
-      headers: token,
-      payload: { procedureId: 'residence-certificate', officeId: 'annex-berkane-1', data: { fullName: 'Omar Berrada', cin: 'NP123456', address: '8 rue Al Massira, Berkane' } },
-    });
+    const { token, filed } = await fileAs('citizen-headers', { fullName: 'Omar Berrada', cin: 'NP123456', address: '8 rue Al Massira, Berkane' });
     expect(filed.statusCode, filed.body).toBe(201);
     const answers = [
       await stack.app.inject({ method: 'GET', url: '/health' }),
@@ -57,13 +58,7 @@ describe('security headers', () => {
   });
 
   it('leave the receipt page no inline script or style: its print button and style are files of their own', async () => {
-    const token = bearer(await tokenFor('citizen', 'citizen-receipt'));
-    const filed = await stack.app.inject({
-      method: 'POST',
-      url: '/applications',
-      headers: token,
-      payload: { procedureId: 'residence-certificate', officeId: 'annex-berkane-1', data: { fullName: 'Imane Chraibi', cin: 'QR123456', address: '2 rue Al Qods, Berkane' } },
-    });
+    const { token, filed } = await fileAs('citizen-receipt', { fullName: 'Imane Chraibi', cin: 'QR123456', address: '2 rue Al Qods, Berkane' });
     const page = (await stack.app.inject({ method: 'GET', url: `/applications/${filed.json().trackingNumber}/receipt.html`, headers: token })).body;
     expect(page).not.toMatch(/\son\w+=/i);
     expect(page).not.toMatch(/<style/i);
@@ -75,8 +70,8 @@ describe('security headers', () => {
   });
 
   it("let the pages call the configured identity provider's origin, and nothing else", async () => {
-    const { client, orm, redis, procedures, calendars, storage, notifications, taskQueue } = stack;
-    const withIssuer = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices: [], storage, notifications, secret: TEST_SECRET, oidc: { issuer: 'https://id.example.ma/realms/mohla', audience: 'mohla-web', clientId: 'mohla-web', scopes: 'openid', roleClaim: 'roles', roleMap: {}, officesClaim: 'offices' } });
+    const oidc = { issuer: 'https://id.example.ma/realms/mohla', audience: 'mohla-web', clientId: 'mohla-web', scopes: 'openid', roleClaim: 'roles', roleMap: {}, officesClaim: 'offices' };
+    const withIssuer = await buildApp(apiContext(stack, { offices: [], oidc }));
     const res = await withIssuer.inject({ method: 'GET', url: '/health' });
     expect(policy(res.headers['content-security-policy'])['connect-src']).toEqual(["'self'", 'https://id.example.ma']);
     await withIssuer.close();

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../api/web.js';
-import { launchBrowser, personContext, POLL, screenshot, seriousViolations, textOf, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
+import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
 import { bearer, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -56,15 +56,6 @@ async function look(page: Page, name: string): Promise<void> {
 function expectAccessible(names: string[]) {
   const found = Object.fromEntries(names.map((n) => [n, violations[n] ?? ['not visited']]).filter(([, v]) => (v as unknown[]).length));
   expect(found).toEqual({});
-}
-
-async function signInAs(page: Page, persona: RegExp, citizenId?: string) {
-  await page.goto('/#/sign-in');
-  if (citizenId) await page.fill('#citizen-id', citizenId);
-  await page.getByRole('button', { name: persona }).click();
-  // Signed in once the portal has moved on to the person's home page. Read from outside the page: a
-  // waitForFunction string is evaluated inside it, which the content security policy rightly refuses.
-  await expect.poll(() => page.evaluate<string>('location.hash'), POLL).not.toMatch(/^#\/sign-in/);
 }
 
 let trackingNumber = '';

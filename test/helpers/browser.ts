@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -76,3 +77,13 @@ export async function watchSecurityPolicy(context: BrowserContext, into: PolicyV
 export const textOf = (locator: Locator) => async () => ((await locator.first().textContent()) ?? '').trim();
 
 export const POLL = { timeout: 20_000, interval: 100 };
+
+/** Signs in as one of the development sign-in's people (a citizen with the given id, when asked). */
+export async function signInAs(page: Page, persona: RegExp, citizenId?: string): Promise<void> {
+  await page.goto('/#/sign-in');
+  if (citizenId) await page.fill('#citizen-id', citizenId);
+  await page.getByRole('button', { name: persona }).click();
+  // Signed in once the portal has moved on to the person's home page. Read from outside the page: a
+  // waitForFunction string is evaluated inside it, which the content security policy rightly refuses.
+  await expect.poll(() => page.evaluate<string>('location.hash'), POLL).not.toMatch(/^#\/sign-in/);
+}
