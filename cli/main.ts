@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, ENVIRONMENT, loadConfig, PROJECT_ROOT } from '../infra/config.js';
 import { ServiceUnavailableError } from '../infra/services.js';
+import { GoToolMissingError } from '../infra/go-install.js';
 import { ensureTemporalCli, TemporalCliMissingError } from '../infra/temporal-cli.js';
 
 import { UsageError } from './usage-error.js';
@@ -136,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-const expected = [UsageError, ConfigError, ServiceUnavailableError, TemporalCliMissingError];
+const expected = [UsageError, ConfigError, ServiceUnavailableError, TemporalCliMissingError, GoToolMissingError];
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

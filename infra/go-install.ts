@@ -58,7 +58,7 @@ export function runQuietly(command: string, args: string[], env: NodeJS.ProcessE
     child.on('close', (code) => {
       clearInterval(ticker);
       if (code === 0) resolve(out);
-      else reject(new GoToolMissingError(`${path.basename(command)} ${args.join(' ')} failed (exit ${code}):\n${tail.join('\n')}`));
+      else reject(new Error(`${path.basename(command)} ${args.join(' ')} failed (exit ${code}):\n${tail.join('\n')}`));
     });
   });
 }
@@ -86,7 +86,9 @@ export async function goInstall(tool: GoTool, options: GoInstallOptions = {}): P
   try {
     await runQuietly(go, ['install', `${tool.module}@${tool.version}`], { ...env, GOBIN: staging }, () =>
       log(`  … still building ${tool.label}`),
-    );
+    ).catch((err: Error) => {
+      throw new GoToolMissingError(`${tool.label} could not be built: ${err.message}`);
+    });
     await options.afterBuild?.(staging, go);
     mkdirSync(tool.target, { recursive: true });
     renameSync(path.join(staging, tool.binary), kept);

@@ -108,13 +108,16 @@ async function databaseExists(settings: ClusterSettings, name: string): Promise<
  */
 export async function prepareClusterDatabases(tools: ServerTools, settings: ClusterSettings, log: Log = () => undefined): Promise<void> {
   const { host, port, user, password } = settings.database;
-  const base = ['--plugin', 'postgres12', '--ep', host, '-p', String(port), '-u', user, '--pw', password];
+  // The password goes by the environment, which the tool also reads: not on a command line that `ps`
+  // shows, nor in the message of a failed run.
+  const base = ['--plugin', 'postgres12', '--ep', host, '-p', String(port), '-u', user];
+  const env = { ...process.env, SQL_PASSWORD: password };
   const parts: Array<[string, string]> = [
     [settings.database.database, 'temporal'],
     [settings.database.visibilityDatabase, 'visibility'],
   ];
   for (const [name, schema] of parts) {
-    const run = (args: string[]) => runQuietly(tools.sqlTool, [...base, '--db', name, ...args], process.env, () => log(`  … still migrating ${name}`));
+    const run = (args: string[]) => runQuietly(tools.sqlTool, [...base, '--db', name, ...args], env, () => log(`  … still migrating ${name}`));
     if (!(await databaseExists(settings, name))) {
       log(`Creating the Temporal database ${name}…`);
       await run(['create-database']);
@@ -233,14 +236,14 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   ) as Record<ClusterService, ClusterProcess>;
   // Every service writes the cluster's metadata on its first start, and only one of several racing
   // writers succeeds (the others exit): history goes first, the others once the row is there.
-  processes.history.start();
-  await retryUntil(() => clusterMetadataWritten(options.settings), 60_000, 250);
-  for (const service of ['matching', 'frontend', 'worker'] as const) processes[service].start();
   const address = `${options.settings.bindAddress}:${options.settings.ports.frontend}`;
   const stop = async () => {
     for (const service of ['worker', 'frontend', 'matching', 'history'] as const) await processes[service].stop();
   };
   try {
+    processes.history.start();
+    await retryUntil(() => clusterMetadataWritten(options.settings), 60_000, 250);
+    for (const service of ['matching', 'frontend', 'worker'] as const) processes[service].start();
     await waitForTemporal(address, 120_000);
     await registerNamespace(address, options.namespace, options.retention);
   } catch (err) {

@@ -43,7 +43,10 @@ describe('deploy/temporal', () => {
       expect(readFileSync(path.join(PROJECT_ROOT, 'deploy', 'temporal', file), 'utf8'), file).toBe(readFileSync(path.join(out, file), 'utf8'));
     }
     expect(temporal.volumes).toContain(`./deploy/temporal:${DEPLOYED_CONFIG_DIR}:ro`);
-    expect(temporal.entrypoint).toEqual(expect.arrayContaining(['--config', DEPLOYED_CONFIG_DIR, '--env', 'mohla']));
+    // `start` joins --root and --config: the configuration folder is the root itself.
+    const flag = (name: string) => temporal.entrypoint?.[temporal.entrypoint.indexOf(name) + 1];
+    expect(path.join(flag('--root') ?? '.', flag('--config') ?? 'config')).toBe(DEPLOYED_CONFIG_DIR);
+    expect(flag('--env')).toBe('mohla');
     expect(withDefaults(temporal.environment?.[passwordVariable] ?? '')).toBe(withDefaults(services.postgres?.environment?.POSTGRES_PASSWORD ?? ''));
     const config = parse(readFileSync(path.join(out, 'mohla.yaml'), 'utf8')) as { persistence: { numHistoryShards: number; datastores: Record<string, { sql: { user: string; connectAddr: string } }> } };
     expect(config.persistence.numHistoryShards).toBeGreaterThanOrEqual(8);

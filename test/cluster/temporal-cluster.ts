@@ -24,7 +24,14 @@ export async function startTestCluster(log: (line: string) => void): Promise<Tes
     'frontendMembership', 'historyMembership', 'matchingMembership', 'workerMembership',
   ];
   const ports = {} as ClusterPorts;
-  for (const name of names) ports[name] = await freeLowPort();
+  // Each port is free when drawn, not reserved: a port drawn twice would leave two services on one.
+  const drawn = new Set<number>();
+  for (const name of names) {
+    let port = await freeLowPort();
+    while (drawn.has(port)) port = await freeLowPort();
+    drawn.add(port);
+    ports[name] = port;
+  }
   const root = path.join(scratch, 'root');
   try {
     const cluster = await startCluster({
