@@ -1,8 +1,10 @@
 /**
  * The kiosk's PIN attempts, counted in Redis (shared by every API process) so that a six-digit PIN cannot
- * be guessed. Two counters: one per tracking number *and* caller address, and one per address over every
- * number. A stranger guessing from elsewhere therefore never locks the citizen out, and one address
- * cannot sweep many numbers. Past a few free attempts each further one must wait twice as long as the one
+ * be guessed. Three counters: one per tracking number *and* caller address, one per address over every
+ * number, and one per number over every address. A stranger guessing from elsewhere does not hold the
+ * citizen back before the number's own, generous allowance is spent; one address cannot sweep many
+ * numbers; and many addresses together (an IPv6 block), or a right PIN of one's own mixed in to win the
+ * address's attempts back, get no more than the number's allowance on one receipt. Past a few free attempts each further one must wait twice as long as the one
  * before (a backoff, not a lock). @fastify/rate-limit counts requests per route; it cannot reserve an
  * attempt before the PIN is checked, nor refund it after, which is what makes this limit hold under
  * concurrency, hence the small script of our own.
@@ -14,6 +16,8 @@ export interface PinAttemptRules {
   perNumber: number;
   /** Wrong PINs per address, over every number, before the backoff starts (a kiosk serves many people). */
   perAddress: number;
+  /** Wrong PINs on one number from every address together before the backoff starts. */
+  perNumberEverywhere: number;
   /** The first wait; each further attempt doubles it, up to `maxWaitMs`. */
   baseWaitMs: number;
   maxWaitMs: number;
@@ -24,6 +28,7 @@ export interface PinAttemptRules {
 export const PIN_ATTEMPT_RULES: PinAttemptRules = {
   perNumber: 5,
   perAddress: 20,
+  perNumberEverywhere: 50,
   baseWaitMs: 60_000,
   maxWaitMs: 24 * 3600_000,
   memoryMs: 24 * 3600_000,
@@ -59,12 +64,18 @@ end
 return 0
 `;
 
-/** A right PIN: the number's counter starts over, and the address gets its attempt back. */
+/**
+ * A right PIN: the number-and-address counter starts over, and the address and the number each get that
+ * attempt back (only the holder of the receipt can win back attempts on its number).
+ * KEYS: the three counters; ARGV: the free attempts of the second and third.
+ */
 const REFUND_ATTEMPT = `
 redis.call('DEL', KEYS[1])
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  local count = redis.call('HINCRBY', KEYS[2], 'count', -1)
-  if count < tonumber(ARGV[1]) then redis.call('HDEL', KEYS[2], 'until') end
+for i = 2, 3 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    local count = redis.call('HINCRBY', KEYS[i], 'count', -1)
+    if count < tonumber(ARGV[i - 1]) then redis.call('HDEL', KEYS[i], 'until') end
+  end
 end
 return 0
 `;
@@ -75,19 +86,19 @@ export class PinAttempts {
     private readonly rules: PinAttemptRules = PIN_ATTEMPT_RULES,
   ) {}
 
-  private keys(trackingNumber: string, address: string): [string, string] {
+  private keys(trackingNumber: string, address: string): [string, string, string] {
     // The client's Redis key prefix (one per deployment) is added by ioredis to every key.
-    return [`pin-attempts:number:${trackingNumber}:address:${address}`, `pin-attempts:address:${address}`];
+    return [`pin-attempts:number:${trackingNumber}:address:${address}`, `pin-attempts:address:${address}`, `pin-attempts:number:${trackingNumber}`];
   }
 
   /** Takes one attempt; answers how many milliseconds to wait instead when the caller must wait. */
   async take(trackingNumber: string, address: string, nowMs = Date.now()): Promise<number> {
     const r = this.rules;
-    const wait = await this.redis.eval(TAKE_ATTEMPT, 2, ...this.keys(trackingNumber, address), nowMs, r.perNumber, r.perAddress, r.baseWaitMs, r.maxWaitMs, r.memoryMs);
+    const wait = await this.redis.eval(TAKE_ATTEMPT, 3, ...this.keys(trackingNumber, address), nowMs, r.perNumber, r.perAddress, r.perNumberEverywhere, r.baseWaitMs, r.maxWaitMs, r.memoryMs);
     return Number(wait);
   }
 
   async succeeded(trackingNumber: string, address: string): Promise<void> {
-    await this.redis.eval(REFUND_ATTEMPT, 2, ...this.keys(trackingNumber, address), this.rules.perAddress);
+    await this.redis.eval(REFUND_ATTEMPT, 3, ...this.keys(trackingNumber, address), this.rules.perAddress, this.rules.perNumberEverywhere);
   }
 }

@@ -12,6 +12,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROLES, type Role } from '../api/auth.js';
 import { startApi } from '../api/server.js';
+import { PIN_ATTEMPT_RULES, PinAttempts } from '../api/pin-attempts.js';
 import { loadConfig } from '../infra/config.js';
 import { multipartFile } from './helpers/multipart.js';
 import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
@@ -219,6 +220,23 @@ describe("the kiosk's PIN limit", () => {
     expect(refused).toHaveLength(35);
     expect(Number(refused[0]!.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused[0]!.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('holds many addresses together to the number\'s allowance, even with a right PIN of their own mixed in', async () => {
+    const rules = { ...PIN_ATTEMPT_RULES, perNumberEverywhere: 10 };
+    const attempts = new PinAttempts(stack.redis, rules);
+    const victim = `VICT-${stack.id.slice(0, 4).toUpperCase()}-1`;
+    const own = `OWNN-${stack.id.slice(0, 4).toUpperCase()}-2`;
+    const waits: number[] = [];
+    // One guess from each of many addresses (an IPv6 block), each followed by the guesser's own right PIN.
+    for (let i = 0; i < 12; i++) {
+      const address = `2001:db8::${i.toString(16)}`;
+      waits.push(await attempts.take(victim, address));
+      await attempts.take(own, address);
+      await attempts.succeeded(own, address);
+    }
+    expect(waits.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(waits.slice(10).every((w) => w > 0)).toBe(true);
   });
 
   it("does not let a stranger elsewhere lock the citizen out", async () => {
