@@ -50,6 +50,8 @@ export interface OidcVerifierOptions {
    * forged key ids must not make us hammer the provider. jose's remote key set enforces it.
    */
   jwksCooldownMs?: number;
+  /** How long a failed discovery is kept before the provider is asked again. */
+  discoveryRetryMs?: number;
 }
 
 /** Whether the provider could not be asked (down, slow), as opposed to a token it did not sign. */
@@ -79,8 +81,13 @@ export function oidcVerifier(settings: OidcSettings, rules: TokenRules, options:
     let payload: JWTPayload;
     try {
       keys ??= discover();
-      const jwks = await keys.catch((err: unknown) => {
-        keys = undefined;
+      const asked = keys;
+      const jwks = await asked.catch((err: unknown) => {
+        // Asked again after a pause, not at every request: forged tokens naming the issuer must not turn
+        // each request into a fetch from a provider that is down.
+        setTimeout(() => {
+          if (keys === asked) keys = undefined;
+        }, options.discoveryRetryMs ?? 30_000).unref();
         throw err;
       });
       ({ payload } = await jwtVerify(token, jwks, {

@@ -32,10 +32,5 @@ export function auditedDetail(detail: Record<string, unknown>, salt: string): Re
   return Object.fromEntries(Object.entries(detail).map(([field, value]) => [field, personal(field) && value !== undefined ? { committed: commitment(salt, value) } : value]));
 }
 
-/** The detail once erased: the personal fields gone, the rest (outcome, deadline, units…) kept. */
-export function erasedDetail(detail: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(detail).filter(([field]) => !personal(field)));
-}
-
 export const isCommitment = (value: unknown): value is Commitment =>
   typeof value === 'object' && value !== null && typeof (value as Commitment).committed === 'string' && Object.keys(value).length === 1;

@@ -4,7 +4,8 @@
  * outcome that differs means the code would now decide differently.
  */
 import { readFileSync } from 'node:fs';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { historyGone } from '../infra/temporal-errors.js';
 import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
@@ -139,10 +140,4 @@ export async function* historiesFromServer(client: Client, query: string): Async
   }
 }
 
-const GRPC_NOT_FOUND = 5;
 
-/** Whether Temporal answered that it holds no such history (deleted by retention, or never there). */
-export function historyGone(err: unknown): boolean {
-  const code = (err as { code?: number }).code ?? (err as { cause?: { code?: number } }).cause?.code;
-  return err instanceof WorkflowNotFoundError || code === GRPC_NOT_FOUND;
-}

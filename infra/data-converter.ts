@@ -6,9 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import type { DataConverter, LoadedDataConverter, PayloadCodec } from '@temporalio/common';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { failureConverter } from '../workflows/failure-converter.cjs';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { EncryptionCodec, type CodecKey } from './payload-codec.js';
 
 /** The failure converter's module, for the workflow bundle and the worker (they load it by path). */
@@ -17,11 +15,6 @@ export const FAILURE_CONVERTER_PATH = path.join(path.dirname(fileURLToPath(impor
 /** For `new Client({ dataConverter })`, `Worker.create({ dataConverter })` and replay workers. */
 export function temporalDataConverter(keys: readonly CodecKey[]): DataConverter {
   return { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [new EncryptionCodec(keys)] };
-}
-
-/** The same, already loaded: for code that decodes payloads itself (history export, recorded outcomes). */
-export function loadedDataConverter(keys: readonly CodecKey[]): LoadedDataConverter {
-  return { payloadConverter: defaultPayloadConverter, failureConverter, payloadCodecs: [new EncryptionCodec(keys)] };
 }
 
 /**

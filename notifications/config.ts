@@ -6,11 +6,10 @@ import { SmtpProvider } from './providers/smtp.js';
 import type { QueueSettings } from './queues.js';
 import { isLanguage, type Channel, type Language, type NotificationProvider } from './types.js';
 
-export type RateLimit = Rate;
 
 export interface NotificationSettings extends QueueSettings {
   providers: Record<Channel, NotificationProvider>;
-  rates: Record<Channel, RateLimit>;
+  rates: Record<Channel, Rate>;
   defaultLanguage: Language;
 }
 

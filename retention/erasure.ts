@@ -11,6 +11,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { PERSONAL_DETAIL_FIELDS } from '../audit/commitment.js';
 import { query, withSql } from '../db/sql.js';
 import type { DocumentStorage } from '../documents/storage.js';
+import { historyGone } from '../infra/temporal-errors.js';
+import { loggableMessage } from '../infra/log-redaction.js';
 
 export const DEFAULT_RETENTION_DAYS = 1826;
 
@@ -39,8 +41,6 @@ export async function expiredApplications(orm: MikroORM, now: Date): Promise<Exp
   return rows.map((r) => ({ trackingNumber: r.tracking_number, procedureId: r.procedure_id, closedAt: r.closed_at, expiredAt: r.expired_at, documents: Number(r.documents) }));
 }
 
-/** gRPC's NOT_FOUND: Temporal had already let the history go (namespace retention) or a run before this one deleted it. */
-const NOT_FOUND = 5;
 
 /**
  * Erases one application. Each step can be repeated: Temporal's history and the documents' files go
@@ -55,7 +55,7 @@ export async function eraseApplication(
   try {
     await deps.temporal.workflowService.deleteWorkflowExecution({ namespace: deps.namespace, workflowExecution: { workflowId: trackingNumber } });
   } catch (err) {
-    if ((err as { code?: number }).code !== NOT_FOUND) throw err;
+    if (!historyGone(err)) throw err;
   }
   const documents = await query<{ storage_key: string }>(deps.orm, 'select storage_key from application_document where tracking_number = $1', [trackingNumber]);
   for (const { storage_key } of documents) await deps.storage.remove(storage_key);
@@ -100,8 +100,8 @@ export async function applyRetention(
       await eraseApplication(deps, application.trackingNumber, now);
       report.erased.push(application.trackingNumber);
     } catch (err) {
-      // The next run takes it up again; the message names no personal data (statements and gRPC errors).
-      report.failed.push({ trackingNumber: application.trackingNumber, message: (err as Error).message });
+      // The next run takes it up again; quoted values (a statement's, a row's) are masked like every log line.
+      report.failed.push({ trackingNumber: application.trackingNumber, message: loggableMessage((err as Error).message) });
     }
   }
   return report;

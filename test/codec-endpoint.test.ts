@@ -63,8 +63,13 @@ describe('the codec endpoint', () => {
     expect(Buffer.from(payload.metadata.encoding, 'base64').toString()).toBe('json/plain');
     expect(JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'))).toMatchObject({ data: form });
 
-    // What the UI sends back (a signal's input, say) is encrypted the same way.
-    const encoded = await app.inject({ method: 'POST', url: '/codec/encode', headers: { origin: UI, cookie: cookieOf(setCookie) }, payload: { payloads: [payload] } });
+    // Encoding (what the UI sends back, a signal's input say) makes payloads under the server's keys: an
+    // auditor only reads; an administrator may.
+    const encode = (cookie: string) => app.inject({ method: 'POST', url: '/codec/encode', headers: { origin: UI, cookie }, payload: { payloads: [payload] } });
+    expect((await encode(cookieOf(setCookie))).statusCode).toBe(403);
+    const adminSession = await app.inject({ method: 'POST', url: '/codec/session', headers: bearer(await tokenFor('admin', 'admin-codec-encode')) });
+    const encoded = await encode(cookieOf(adminSession.headers['set-cookie']));
+    expect(encoded.statusCode, encoded.body).toBe(200);
     expect(Buffer.from(encoded.json().payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
   });
 

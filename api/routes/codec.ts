@@ -19,6 +19,8 @@ import type { ApiContext } from '../context.js';
 export const CODEC_COOKIE = 'mohla_codec';
 const CODEC_PATH = '/codec';
 const CODEC_READERS: readonly Role[] = ['auditor', 'admin'];
+/** Encoding makes payloads under the server's keys: nothing an auditor, who only reads, needs. */
+const CODEC_WRITERS: readonly Role[] = ['admin'];
 /** The routes the Temporal UI calls from its own origin. */
 const UI_ROUTES = new Set([`${CODEC_PATH}/decode`, `${CODEC_PATH}/encode`]);
 
@@ -184,8 +186,8 @@ export function codecRoutes(app: FastifyInstance, ctx: ApiContext): void {
     app.post<{ Body: FromSchema<typeof payloadsBody> }>(
       url,
       {
-        config: { access: CODEC_READERS },
-        schema: { summary: `Temporal UI codec: ${direction}s payloads (auditors and admins)`, tags: ['audit'], body: payloadsBody },
+        config: { access: direction === 'decode' ? CODEC_READERS : CODEC_WRITERS },
+        schema: { summary: `Temporal UI codec: ${direction}s payloads (${direction === 'decode' ? 'auditors and admins' : 'admins'})`, tags: ['audit'], body: payloadsBody },
       },
       async (request) => {
         const converted: Payload[] = [];

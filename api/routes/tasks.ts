@@ -15,6 +15,7 @@ import type { InboxTaskView, TimeLeftView } from '../answers.js';
 import { taskViewFromRecord } from '../views.js';
 import { sendAction, taskRetry } from '../workflow-actions.js';
 import { canonicalTrackingNumber } from './applications.js';
+import { firstRefusedField } from '../edge.js';
 
 const inboxQuery = {
   type: 'object',
@@ -82,7 +83,8 @@ function decodeCursor(cursor: string): [string | null, string] {
     const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     // A date PostgreSQL cannot compare with would fail the query: only a real instant is a place in the order.
     const dueIsInstant = due === null || (typeof due === 'string' && !Number.isNaN(Date.parse(due)) && /^\d{4}-/.test(due));
-    if (dueIsInstant && typeof id === 'string') return [due, id];
+    // The cursor is JSON inside base64, so the edge's check for text PostgreSQL cannot store never saw it.
+    if (dueIsInstant && typeof id === 'string' && !firstRefusedField(id)) return [due, id];
   } catch {
     // Reported below.
   }
