@@ -185,14 +185,20 @@ export async function verifyCheckpoints(
 /** Signs a checkpoint every `minutes` while the process runs; answers a function that stops it. */
 export function scheduleCheckpoints(orm: MikroORM, store: CheckpointStore, minutes: number, log: (line: string) => void): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
+  let busy = false;
   const tick = () => {
+    // A slow walk or time-stamp authority must not have two ticks walking the chain at once.
+    if (busy) return;
+    busy = true;
     running = writeCheckpoint(orm, store).then(
       (done) => {
         if (done?.written) log(`audit checkpoint at row ${done.checkpoint.seq}: ${done.file}`);
       },
       // Only row numbers and file names in the message: never an entry's content.
       (err: unknown) => log(`audit checkpoint not written: ${(err as Error).message}`),
-    );
+    ).finally(() => {
+      busy = false;
+    });
   };
   const timer = setInterval(tick, minutes * 60_000);
   timer.unref();
