@@ -89,11 +89,24 @@ export function canonicalTrackingNumber(input: string, pointer = 'params:/tracki
  * The application, if the caller may see it. Anyone else is told it does not exist: a tracking number
  * reveals nothing about an application one has no right to.
  */
-export async function visibleApplication(ctx: ApiContext, principal: Principal, rawTrackingNumber: string): Promise<ApplicationView> {
-  const trackingNumber = canonicalTrackingNumber(rawTrackingNumber);
+/**
+ * The application, for someone allowed to see it; anyone else is told it does not exist. `pointer` names
+ * where the tracking number came from when it is not the path (a query filter).
+ */
+export async function visibleApplication(
+  ctx: Pick<ApiContext, 'orm'>,
+  principal: Principal,
+  rawTrackingNumber: string,
+  pointer?: string,
+): Promise<ApplicationView> {
+  const trackingNumber = canonicalTrackingNumber(rawTrackingNumber, pointer);
   const view = await readApplication(ctx.orm, trackingNumber);
   if (!view || !maySeeApplication(principal, view)) {
-    throw new DomainError('application_not_found', `No application you can see has tracking number ${trackingNumber}.`);
+    throw new DomainError(
+      'application_not_found',
+      `No application you can see has tracking number ${trackingNumber}.`,
+      pointer ? [{ pointer, message: 'names no application of your offices' }] : undefined,
+    );
   }
   return view;
 }

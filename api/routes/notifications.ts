@@ -9,9 +9,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { NotificationQueues, QueueTimeoutError } from '../../notifications/queues.js';
 import { NotificationStore } from '../../notifications/store.js';
 import { isChannel } from '../../notifications/types.js';
-import { canonicalTrackingNumber } from './applications.js';
-import { maySeeApplication, principalOf } from '../auth.js';
-import { readApplication } from '../views.js';
+import { visibleApplication } from './applications.js';
+import { principalOf } from '../auth.js';
 import { PROBLEM_TYPE_BASE, sendProblem } from '../problem.js';
 import { DomainError } from '../../engine/errors.js';
 
@@ -92,15 +91,8 @@ export function notificationRoutes(app: FastifyInstance, ctx: NotificationRouteC
       schema: { summary: "An application's notifications: who was told what, over which channel, and when", tags: ['notifications'], querystring: applicationQuery },
     },
     async (request) => {
-      const trackingNumber = canonicalTrackingNumber(request.query.trackingNumber, 'querystring:/trackingNumber');
       // Phone numbers and message texts: only for the application's office (an admin sees every office).
-      // Anyone else is told it does not exist, as for the application itself.
-      const view = await readApplication(ctx.orm, trackingNumber);
-      if (!view || !maySeeApplication(principalOf(request), view)) {
-        throw new DomainError('application_not_found', `No application you can see has tracking number ${trackingNumber}.`, [
-          { pointer: 'querystring:/trackingNumber', message: 'names no application of your offices' },
-        ]);
-      }
+      const { trackingNumber } = await visibleApplication(ctx, principalOf(request), request.query.trackingNumber, 'querystring:/trackingNumber');
       const rows = await store.forApplication(trackingNumber);
       return {
         trackingNumber,
