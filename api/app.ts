@@ -85,7 +85,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   await registerCodecSession(app, ctx);
   registerAuth(app, tokenVerifier({ secret: ctx.secret, tokens: ctx.tokens, oidc: ctx.oidc, oidcOptions: ctx.oidcOptions }));
   registerEdge(app);
-  if (ctx.rateLimits) await registerRateLimits(app, ctx.redis, ctx.rateLimits);
+  if (ctx.rateLimits) await registerRateLimits(app, ctx.redis, ctx.rateLimits, ctx.secret);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);

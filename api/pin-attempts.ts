@@ -10,6 +10,7 @@
  * concurrency, hence the small script of our own.
  */
 import type { Redis } from 'ioredis';
+import { counterKeys, type CounterKey } from './counter-keys.js';
 
 export interface PinAttemptRules {
   /** Attempts per tracking number and address before the backoff starts. */
@@ -81,14 +82,20 @@ return 0
 `;
 
 export class PinAttempts {
+  private readonly key: CounterKey;
+
   constructor(
     private readonly redis: Redis,
+    secret: string,
     private readonly rules: PinAttemptRules = PIN_ATTEMPT_RULES,
-  ) {}
+  ) {
+    this.key = counterKeys(secret);
+  }
 
   private keys(trackingNumber: string, address: string): [string, string, string] {
     // The client's Redis key prefix (one per deployment) is added by ioredis to every key.
-    return [`pin-attempts:number:${trackingNumber}:address:${address}`, `pin-attempts:address:${address}`, `pin-attempts:number:${trackingNumber}`];
+    const number = this.key('number', trackingNumber);
+    return [`pin-attempts:${number}:${this.key('address', address)}`, `pin-attempts:${this.key('address', address)}`, `pin-attempts:${number}`];
   }
 
   /** Takes one attempt; answers how many milliseconds to wait instead when the caller must wait. */

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../engine/errors.js';
 import type { Rate } from '../infra/config.js';
+import { counterKeys } from './counter-keys.js';
 
 /** How often a caller may sign in, file and follow an application at a kiosk; counted in Redis, across API processes. */
 export interface RateLimitSettings {
@@ -29,14 +29,6 @@ function kindOf(route: RouteOptions): Kind | undefined {
   return undefined;
 }
 
-/**
- * Counter keys carry a digest, not the caller: a person's id may be their CIN, and an address is personal
- * data too (Law 09-08), and Redis is outside PostgreSQL's access control.
- */
-const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
-const byAddress = (request: FastifyRequest) => `address:${digest(request.ip)}`;
-const byPerson = (request: FastifyRequest) => (request.principal ? `person:${digest(request.principal.sub)}` : byAddress(request));
-
 function seconds(ms: number): string {
   const s = Math.max(1, Math.ceil(ms / 1000));
   return s === 1 ? '1 second' : `${s} seconds`;
@@ -47,7 +39,10 @@ function seconds(ms: number): string {
  * caller has used up the period's allowance. If Redis does not answer, requests go through: a limit must
  * not take filing down with it.
  */
-export async function registerRateLimits(app: FastifyInstance, redis: Redis, settings: RateLimitSettings): Promise<void> {
+export async function registerRateLimits(app: FastifyInstance, redis: Redis, settings: RateLimitSettings, secret: string): Promise<void> {
+  const key = counterKeys(secret);
+  const byAddress = (request: FastifyRequest) => key('address', request.ip);
+  const byPerson = (request: FastifyRequest) => (request.principal ? key('person', request.principal.sub) : byAddress(request));
   // Runs before the plugin's own route hook (hooks run in the order added), which reads this config.
   app.addHook('onRoute', (route) => {
     const kind = kindOf(route);

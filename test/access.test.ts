@@ -224,7 +224,7 @@ describe("the kiosk's PIN limit", () => {
 
   it('holds many addresses together to the number\'s allowance, even with a right PIN of their own mixed in', async () => {
     const rules = { ...PIN_ATTEMPT_RULES, perNumberEverywhere: 10 };
-    const attempts = new PinAttempts(stack.redis, rules);
+    const attempts = new PinAttempts(stack.redis, 'access-test-secret', rules);
     const victim = `VICT-${stack.id.slice(0, 4).toUpperCase()}-1`;
     const own = `OWNN-${stack.id.slice(0, 4).toUpperCase()}-2`;
     const waits: number[] = [];
@@ -248,7 +248,7 @@ describe("the kiosk's PIN limit", () => {
     expect(citizen.statusCode).toBe(200);
   });
 
-  it("keeps its counters under the deployment's Redis prefix", async () => {
+  it("keeps its counters under the deployment's Redis prefix, naming neither the receipt nor the address", async () => {
     const filed = await fileInA();
     const prefix = `mohla-deploy-${stack.id}`;
     const dataDir = mkdtempSync(path.join(os.tmpdir(), `mohla-access-${stack.id}-`));
@@ -282,6 +282,7 @@ describe("the kiosk's PIN limit", () => {
       const keys = await plain.keys(`*pin-attempts*`);
       const deployment = keys.filter((k) => k.startsWith(`${prefix}:`));
       expect(deployment.length).toBeGreaterThan(0);
+      for (const key of deployment) expect(key).not.toMatch(new RegExp(`${filed.trackingNumber}|127\\.0\\.0\\.1|::1`));
       // Other test files run beside this one on the same Redis: only this application's keys are looked at.
       expect(keys.filter((k) => k.startsWith('pin-attempts') && k.includes(filed.trackingNumber))).toEqual([]);
       if (deployment.length) await plain.del(...deployment);

@@ -16,7 +16,7 @@ const trackBody = {
 } as const;
 
 export function trackingRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const attempts = new PinAttempts(ctx.redis);
+  const attempts = new PinAttempts(ctx.redis, ctx.secret);
 
   /** A kiosk has no login: the tracking number and the receipt's PIN open a view without personal data. */
   async function unlock(rawTrackingNumber: string, pin: string, request: FastifyRequest, reply: FastifyReply) {
