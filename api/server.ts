@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../infra/config.js';
 import { apiConnectionOptions } from '../infra/temporal-connection.js';
@@ -19,6 +19,12 @@ export interface RunningApi {
   app: FastifyInstance;
   url: string;
   close(): Promise<void>;
+}
+
+/** Fastify counts hops with a function (its types take no number): the n addresses nearest the API are proxies. */
+function trustedProxies(trust: string | number | undefined): Pick<FastifyServerOptions, 'trustProxy'> {
+  if (trust === undefined) return {};
+  return { trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust };
 }
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
@@ -42,7 +48,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
     const app = await buildApp(
       { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
         codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
-      { logger: { level: config.logLevel } },
+      { logger: { level: config.logLevel }, ...trustedProxies(config.http.trustProxy) },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     const [ormRef, redisRef, queues] = [orm, redis, notifications];

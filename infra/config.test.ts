@@ -39,6 +39,20 @@ describe('rate limits and uploads', () => {
   });
 });
 
+describe('TRUST_PROXY', () => {
+  it('believes no proxy unless told, then the named addresses and ranges or a number of hops', () => {
+    expect(loadConfig({}).http.trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.5, 10.1.0.0/16 ,fd00::/8' }).http.trustProxy).toBe('10.0.0.5,10.1.0.0/16,fd00::/8');
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+  });
+
+  it('refuses to believe every caller, and what is not an address, naming the variable', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY: true is not an address or CIDR range');
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow('TRUST_PROXY: 10.0.0.0/33 is not an address or CIDR range');
+    expect(() => loadConfig({ TRUST_PROXY: '0' })).toThrow('TRUST_PROXY: 0 hops');
+  });
+});
+
 describe('JWT_SECRET in production', () => {
   it('refuses the public development secret, naming the variable', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET, TEMPORAL_CODEC_KEYS: PRODUCTION_CODEC_KEYS };

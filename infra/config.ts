@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CodecKeyError, parseCodecKeys, type CodecKey } from './payload-codec.js';
 
@@ -51,6 +52,10 @@ export const ENVIRONMENT = {
   },
   HOST: { default: '127.0.0.1', doc: 'Address the HTTP API listens on.' },
   PORT: { default: '3000', doc: 'Port of the HTTP API.' },
+  TRUST_PROXY: {
+    default: '',
+    doc: "The reverse proxies in front of the API, whose X-Forwarded-For names the caller's address for the rate limits and the kiosk's PIN attempts: their addresses or CIDR ranges, comma-separated, or a number of proxy hops. Empty: the connecting address is the caller's.",
+  },
   MOHLA_API_URL: { default: '', doc: 'Where CLI commands that act on a running Mohla find its API; empty: http://HOST:PORT.' },
   MOHLA_DATA_DIR: { default: '.data', doc: 'Local state for `mohla dev` (Temporal database, embedded services).' },
   MOHLA_PROCEDURES_DIR: { default: 'procedures', doc: 'Folder of the shipped procedure definitions.' },
@@ -149,7 +154,8 @@ export interface Config {
   /** Creates the database, migrates, and creates Mohla's role; the API and the worker never use it. */
   databaseAdminUrl: string;
   redisUrl: string;
-  http: { host: string; port: number };
+  /** `trustProxy`: which connecting addresses are proxies whose X-Forwarded-For is believed (fastify's option). */
+  http: { host: string; port: number; trustProxy?: string | number };
   dataDir: string;
   proceduresDir: string;
   production: boolean;
@@ -332,6 +338,31 @@ function codecKeys(source: NodeJS.ProcessEnv): CodecKey[] {
   }
 }
 
+/**
+ * Believing every X-Forwarded-For would let any caller name a new address at each request and so escape
+ * every per-address limit: only named proxies, or a fixed number of hops in front, are trusted.
+ */
+function trustProxy(source: NodeJS.ProcessEnv): { trustProxy?: string | number } {
+  const given = env('TRUST_PROXY', source).trim();
+  if (!given) return {};
+  if (/^\d+$/.test(given)) {
+    const hops = Number(given);
+    if (hops < 1 || hops > 10) throw new ConfigError(`TRUST_PROXY: ${given} hops; give between 1 and 10 proxies in front of the API.`);
+    return { trustProxy: hops };
+  }
+  const entries = given.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 6 ? 128 : 32;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (!family || !prefixOk || rest.length) {
+      throw new ConfigError(`TRUST_PROXY: ${entry} is not an address or CIDR range (e.g. 10.0.0.5 or 10.0.0.0/24); name the proxies, or give a number of hops.`);
+    }
+  }
+  return { trustProxy: entries.join(',') };
+}
+
 function uiOrigins(source: NodeJS.ProcessEnv): string[] {
   const given = env('TEMPORAL_UI_ORIGINS', source);
   if (!given) {
@@ -364,7 +395,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env('DATABASE_URL', source),
     databaseAdminUrl: databaseAdminUrl(source),
     redisUrl: env('REDIS_URL', source),
-    http: { host: env('HOST', source), port: port('PORT', source) },
+    http: { host: env('HOST', source), port: port('PORT', source), ...trustProxy(source) },
     dataDir: path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source)),
     proceduresDir: path.resolve(PROJECT_ROOT, env('MOHLA_PROCEDURES_DIR', source)),
     production: env('NODE_ENV', source) === 'production',

@@ -53,6 +53,23 @@ describe('rate limits', () => {
     expect((await signIn('203.0.113.8')).statusCode).toBe(200);
   });
 
+  it('count each caller behind a trusted proxy on its own, and a forged X-Forwarded-For from elsewhere not at all', async () => {
+    const proxied = await buildApp(apiContext(stack, { demoSignIn: true, rateLimits: limits }), { trustProxy: '192.0.2.10' });
+    try {
+      const via = (remoteAddress: string, caller: string) =>
+        proxied.inject({ method: 'GET', url: '/auth/config', remoteAddress, headers: { 'x-forwarded-for': caller } });
+      for (let i = 0; i < 3; i++) expect((await via('192.0.2.10', '203.0.113.40')).statusCode).toBe(200);
+      expectLimited(await via('192.0.2.10', '203.0.113.40'), minute);
+      // Another citizen behind the same proxy is not held back by the first.
+      expect((await via('192.0.2.10', '203.0.113.41')).statusCode).toBe(200);
+      // A caller that is not the proxy cannot make itself a new address with the header.
+      for (let i = 0; i < 3; i++) expect((await via('203.0.113.50', `198.51.100.${i}`)).statusCode).toBe(200);
+      expectLimited(await via('203.0.113.50', '198.51.100.99'), minute);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('let a person file a few applications a minute, then answer 429 without filing; another person still files', async () => {
     const amina = bearer(await tokenFor('citizen', 'citizen-rate-amina'));
     const file = (headers: Record<string, string>) =>
