@@ -2,18 +2,21 @@ import { loadConfig } from '../infra/config.js';
 import { openOrm } from '../db/orm.js';
 import { checkpointStore, writeCheckpoint } from '../audit/checkpoint.js';
 import { verifyAuditLog } from '../audit/verify.js';
+import { setAsideCheckpointsPastHead } from '../audit/after-restore.js';
 import { UsageError } from './usage-error.js';
 
-const USAGE = 'audit: usage: mohla audit verify | mohla audit checkpoint';
+const USAGE = 'audit: usage: mohla audit verify | mohla audit checkpoint | mohla audit after-restore';
 
 /**
  * `mohla audit verify`: the hash chain, the signed checkpoints and the timelines; names the first
  * problem. `mohla audit checkpoint`: signs the chain's head now, into AUDIT_CHECKPOINT_DIR.
+ * `mohla audit after-restore`: sets aside the checkpoints signed after the backup that was restored.
  */
 export async function auditCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
-  if ((action !== 'verify' && action !== 'checkpoint') || rest.length) throw new UsageError(USAGE);
+  if (!['verify', 'checkpoint', 'after-restore'].includes(action ?? '') || rest.length) throw new UsageError(USAGE);
   const config = loadConfig();
+  if (action === 'after-restore') return afterRestore(config.databaseUrl, config.audit.checkpointDir);
   const store = checkpointStore(config);
   const orm = await openOrm(config.databaseUrl);
   try {
@@ -40,6 +43,22 @@ export async function auditCommand(args: string[]): Promise<number> {
       console.log(result.unverifiedTimestamps ? `${result.unverifiedTimestamps} time-stamps not checked: set AUDIT_TSA_CA_FILE` : `${result.timestamped} time-stamps verified`);
     }
     if (!result.checkpoints) console.log(`no checkpoint in ${config.audit.checkpointDir} yet: the newest rows are only as safe as the database (run \`mohla audit checkpoint\`)`);
+    return 0;
+  } finally {
+    await orm.close();
+  }
+}
+
+/** Needs no signing key: it moves files, and `mohla audit verify` then checks what is left. */
+async function afterRestore(databaseUrl: string, checkpointDir: string): Promise<number> {
+  const orm = await openOrm(databaseUrl);
+  try {
+    const done = await setAsideCheckpointsPastHead(orm, checkpointDir);
+    if (!done.folder) {
+      console.log(`the audit log ends at row ${done.head}; no checkpoint in ${checkpointDir} is past it: nothing to set aside`);
+      return 0;
+    }
+    console.log(`the audit log ends at row ${done.head}; ${done.files.length} checkpoint(s) signed after it moved to ${done.folder}: ${done.files.join(', ')}`);
     return 0;
   } finally {
     await orm.close();

@@ -70,7 +70,8 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     run: async (args) => (await import('./replay.js')).replayCommand(args),
   },
   audit: {
-    summary: 'Check the tamper-evident audit log against its signed checkpoints and the timelines, or sign one now: mohla audit verify | checkpoint',
+    summary:
+      'Check the tamper-evident audit log against its signed checkpoints and the timelines, sign one now, or set aside those signed after a restored backup: mohla audit verify | checkpoint | after-restore',
     run: async (args) => (await import('./audit.js')).auditCommand(args),
   },
   retention: {

@@ -43,12 +43,13 @@ export async function provideServices(
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-test-'));
   // As an administrator: each test file creates and migrates its own database (the app then logs in as Mohla's role).
   const databaseUrl = process.env.TEST_DATABASE_URL ?? config.databaseAdminUrl.replace(/\/[^/]*$/, '/mohla_test');
-  const [temporal, postgres, redis, bundle] = await Promise.all([
-    temporalStarting,
+  // The services are reached before the workflow code is bundled: bundling holds this process's event
+  // loop for seconds on a busy machine, longer than a connection attempt waits for its answer.
+  const [postgres, redis] = await Promise.all([
     ensurePostgres(databaseUrl, { dataDir: path.join(config.dataDir, 'test'), allowEmbedded: true, log }),
     ensureRedis(process.env.TEST_REDIS_URL ?? config.redisUrl, { dataDir: path.join(config.dataDir, 'test'), allowStart: true, log }),
-    bundleWorkflowCode(workflowBundleOptions()),
   ]);
+  const [temporal, bundle] = await Promise.all([temporalStarting, bundleWorkflowCode(workflowBundleOptions())]);
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
 

@@ -11,8 +11,16 @@ export interface TestCluster extends RunningCluster {
   postgres: OwnedPostgres;
 }
 
+export interface TestClusterOptions {
+  /**
+   * Runs once the cluster's PostgreSQL answers and before any Temporal service starts: a restore puts
+   * Temporal's databases back there first.
+   */
+  beforeStart?: (postgres: OwnedPostgres) => Promise<void>;
+}
+
 /** A Temporal cluster on a PostgreSQL of its own, every port drawn free, gone without a trace when stopped. */
-export async function startTestCluster(log: (line: string) => void): Promise<TestCluster> {
+export async function startTestCluster(log: (line: string) => void, options: TestClusterOptions = {}): Promise<TestCluster> {
   const tools = await ensureServerTools({ log });
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-cluster-'));
   // As root, PostgreSQL runs as the postgres user, who must be able to reach its data folder.
@@ -34,6 +42,7 @@ export async function startTestCluster(log: (line: string) => void): Promise<Tes
   }
   const root = path.join(scratch, 'root');
   try {
+    await options.beforeStart?.(postgres);
     const cluster = await startCluster({
       tools,
       rootDir: root,

@@ -91,6 +91,11 @@ export interface TestStack {
    */
   startWorker(cachedApplications?: number): Promise<Worker>;
   stopWorker(): Promise<void>;
+  /**
+   * The cluster tier's API and worker processes: stopped as an operator stops them (before a backup),
+   * and started again as they were; `apiUrls` are where the API processes listen.
+   */
+  processes?: { apiUrls: string[]; stop(): Promise<void>; start(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -113,13 +118,20 @@ export interface TestStackOptions {
   notificationRedisUrl?: string;
   /** Another Temporal server (a test that restarts its own). */
   temporalAddress?: string;
+  /**
+   * The id of a stack whose deployment this one takes over after a restore: the same task queue, queue
+   * prefix and processes' data folder, as a restored installation keeps its configuration.
+   */
+  id?: string;
+  /** As the administrator, an existing database (a restored one) to run on instead of a new one. */
+  adminDatabaseUrl?: string;
 }
 
 export async function createTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   quietRuntime();
-  const id = randomBytes(4).toString('hex');
-  const base = new URL(inject('databaseUrl'));
-  base.pathname = `/mohla_t_${id}`;
+  const id = options.id ?? randomBytes(4).toString('hex');
+  const base = new URL(options.adminDatabaseUrl ?? inject('databaseUrl'));
+  if (!options.adminDatabaseUrl) base.pathname = `/mohla_t_${id}`;
   const adminDatabaseUrl = base.href;
   // Mohla's role for the tests, shared by every test database of the server (roles are server-wide).
   base.username = 'mohla_test_app';
@@ -203,18 +215,35 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   };
   if (inject('cluster')) {
     // The production shape: two worker processes on the task queue and two API processes behind the calls.
-    const children: ChildProcess[] = [];
+    const workers: ChildProcess[] = [];
+    const apis: ChildProcess[] = [];
     stack.startWorker = async () => {
-      children.push(await startWorkerProcess(stack), await startWorkerProcess(stack));
+      workers.push(await startWorkerProcess(stack), await startWorkerProcess(stack));
       return undefined as unknown as Worker;
     };
     const ports = [await freePort(), await freePort()];
-    for (const port of ports) children.push(await startApiProcess(stack, port));
+    const startApis = async () => {
+      for (const port of ports) apis.push(await startApiProcess(stack, port));
+    };
+    await startApis();
     let turn = 0;
     stack.request = (options) => requestOverHttp(`http://127.0.0.1:${ports[turn++ % ports.length]}`, options);
+    const stopAll = () => Promise.all([...apis.splice(0), ...workers.splice(0)].map((child) => stopChild(child)));
+    let workersStopped = false;
+    stack.processes = {
+      apiUrls: ports.map((port) => `http://127.0.0.1:${port}`),
+      stop: async () => {
+        workersStopped = workers.length > 0;
+        await stopAll();
+      },
+      start: async () => {
+        if (workersStopped) await stack.startWorker();
+        await startApis();
+      },
+    };
     const close = stack.close;
     stack.close = async () => {
-      await Promise.all(children.map((child) => stopChild(child)));
+      await stopAll();
       await close();
     };
   }

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import { TEST_SECRET, type TestStack } from './stack.js';
 
-/** The environment that points a Mohla process at a test stack's Temporal, database and queues. */
-function stackEnvironment(stack: TestStack): NodeJS.ProcessEnv {
+/** The environment that points a Mohla process (or command) at a test stack's Temporal, database and queues. */
+export function stackEnvironment(stack: TestStack): NodeJS.ProcessEnv {
   return {
     ...process.env,
     TEMPORAL_ADDRESS: stack.temporalAddress,
