@@ -45,11 +45,21 @@ export async function provideServices(
   const databaseUrl = process.env.TEST_DATABASE_URL ?? config.databaseAdminUrl.replace(/\/[^/]*$/, '/mohla_test');
   // The services are reached before the workflow code is bundled: bundling holds this process's event
   // loop for seconds on a busy machine, longer than a connection attempt waits for its answer.
-  const [postgres, redis] = await Promise.all([
-    ensurePostgres(databaseUrl, { dataDir: path.join(config.dataDir, 'test'), allowEmbedded: true, log }),
-    ensureRedis(process.env.TEST_REDIS_URL ?? config.redisUrl, { dataDir: path.join(config.dataDir, 'test'), allowStart: true, log }),
-  ]);
-  const [temporal, bundle] = await Promise.all([temporalStarting, bundleWorkflowCode(workflowBundleOptions())]);
+  let services;
+  try {
+    const [postgres, redis] = await Promise.all([
+      ensurePostgres(databaseUrl, { dataDir: path.join(config.dataDir, 'test'), allowEmbedded: true, log }),
+      ensureRedis(process.env.TEST_REDIS_URL ?? config.redisUrl, { dataDir: path.join(config.dataDir, 'test'), allowStart: true, log }),
+    ]);
+    const [temporal, bundle] = await Promise.all([temporalStarting, bundleWorkflowCode(workflowBundleOptions())]);
+    services = { postgres, redis, temporal, bundle };
+  } catch (err) {
+    // Vitest runs no teardown for a setup that failed: a Temporal already started would outlive the run.
+    await temporalStarting.then((t) => t.stop()).catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  }
+  const { postgres, redis, temporal, bundle } = services;
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
 
