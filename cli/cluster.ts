@@ -11,10 +11,11 @@ import {
   type ClusterSettings,
 } from '../infra/temporal-cluster-config.js';
 import { ensureServerTools, startCluster } from '../infra/temporal-cluster.js';
+import { ensureUiServer, startTemporalUi } from '../infra/temporal-ui.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE =
-  'cluster: usage: mohla cluster [up] | mohla cluster tools | mohla cluster config --out <dir> [--database-host <host>] [--password-env <variable>]';
+  'cluster: usage: mohla cluster [up] [--no-ui] | mohla cluster tools | mohla cluster config --out <dir> [--database-host <host>] [--password-env <variable>]';
 
 /** TEMPORAL_CLUSTER_DATABASE_URL as the server's datastore settings. */
 function databaseFromUrl(raw: string): ClusterDatabase {
@@ -73,7 +74,10 @@ export function writeDeploymentConfig(out: string, options: { databaseHost?: str
  * deployment (docker-compose.yml mounts it).
  */
 export async function clusterCommand(args: string[]): Promise<number> {
-  const [sub = 'up', ...rest] = args;
+  // `mohla cluster --no-ui` is `mohla cluster up --no-ui`.
+  const [first, ...others] = args;
+  const sub = first === undefined || first.startsWith('-') ? 'up' : first;
+  const rest = sub === first ? others : args;
   const config = loadConfig();
   if (sub === 'config') {
     const { values } = parseArgs({
@@ -86,11 +90,19 @@ export async function clusterCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'tools' && !rest.length) {
-    const tools = await ensureServerTools({ log: (line) => console.error(line) });
-    console.log(`${tools.server}\n${tools.sqlTool}\n${tools.schemaDir}`);
+    const log = (line: string) => console.error(line);
+    const tools = await ensureServerTools({ log });
+    const uiServer = await ensureUiServer({ log });
+    console.log(`${tools.server}\n${tools.sqlTool}\n${tools.schemaDir}\n${uiServer}`);
     return 0;
   }
-  if (sub !== 'up' || rest.length) throw new UsageError(USAGE);
+  if (sub !== 'up') throw new UsageError(USAGE);
+  let withUi: boolean;
+  try {
+    withUi = !parseArgs({ args: rest, options: { 'no-ui': { type: 'boolean' } } }).values['no-ui'];
+  } catch {
+    throw new UsageError(USAGE);
+  }
 
   const [host, port] = config.temporal.address.split(':');
   if (!['127.0.0.1', 'localhost'].includes(host ?? '')) {
@@ -111,6 +123,7 @@ export async function clusterCommand(args: string[]): Promise<number> {
   }
   try {
     const tools = await ensureServerTools({ log: console.log });
+    const uiServer = withUi ? await ensureUiServer({ log: console.log }) : undefined;
     const settings = settingsFor(database, path.join(root, 'dynamicconfig.yaml'), Number(port));
     console.log(`Starting the Temporal cluster (${settings.numHistoryShards} history shards)…`);
     const cluster = await startCluster({
@@ -123,6 +136,18 @@ export async function clusterCommand(args: string[]): Promise<number> {
     });
     stops.unshift(() => cluster.stop());
     console.log(`Temporal cluster at ${cluster.address}: frontend, history, matching and worker services as processes ${Object.values(cluster.processes).map((p) => `${p.service}=${p.pid}`).join(', ')}.`);
+    if (uiServer) {
+      // On TEMPORAL_UI_PORT, like the dev server's UI: the API's development default lets that origin decode.
+      const { codecEndpointUrl } = await import('../infra/dev-stack.js');
+      const codecEndpoint = codecEndpointUrl(config);
+      const ui = await startTemporalUi({
+        binary: uiServer,
+        rootDir: path.join(root, 'ui'),
+        settings: { temporalAddress: cluster.address, host: '127.0.0.1', port: config.temporal.uiPort, namespace: config.temporal.namespace, codecEndpoint },
+      });
+      stops.unshift(() => ui.stop());
+      console.log(`Temporal UI at ${ui.url}: payloads are encrypted; auditors and admins signed in on Mohla's web pages read them through ${codecEndpoint}.`);
+    }
     console.log('Start Mohla against it with `npm run dev` in another terminal. Ctrl-C stops the cluster.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());

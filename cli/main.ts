@@ -29,7 +29,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     },
   },
   cluster: {
-    summary: 'Run a Temporal cluster on PostgreSQL on this machine (four services), build its server, or write its configuration: mohla cluster [up] | tools | config --out <dir>',
+    summary: 'Run a Temporal cluster on PostgreSQL on this machine (four services) with its UI, build its server and UI, or write its configuration: mohla cluster [up] [--no-ui] | tools | config --out <dir>',
     run: async (args) => (await import('./cluster.js')).clusterCommand(args),
   },
   'temporal-cli': {

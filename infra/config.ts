@@ -11,7 +11,7 @@ export const ENVIRONMENT = {
   TEMPORAL_ADDRESS: { default: '127.0.0.1:7233', doc: 'Temporal frontend (host:port).' },
   TEMPORAL_NAMESPACE: { default: 'default', doc: 'Temporal namespace of the applications.' },
   TEMPORAL_TASK_QUEUE: { default: 'mohla-procedures', doc: 'Task queue the worker polls.' },
-  TEMPORAL_UI_PORT: { default: '8233', doc: '`mohla dev` only: port of the Temporal Web UI.' },
+  TEMPORAL_UI_PORT: { default: '8233', doc: '`mohla dev` and `mohla cluster`: port of the Temporal Web UI.' },
   TEMPORAL_CLI: { default: '', doc: 'Path of a `temporal` CLI to use instead of looking one up.' },
   TEMPORAL_HISTORY_SHARDS: {
     default: '8',

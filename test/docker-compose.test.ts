@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENT, PROJECT_ROOT } from '../infra/config.js';
 import { searchAttributeFlags } from '../infra/temporal-server.js';
+import { DEFAULT_CLUSTER_PORTS } from '../infra/temporal-cluster-config.js';
+import { TEMPORAL_SERVER_VERSION } from '../infra/temporal-cluster.js';
+import { TEMPORAL_UI_VERSION, UI_CODEC_INCLUDES_CREDENTIALS } from '../infra/temporal-ui.js';
 import { DEPLOYED_CONFIG_DIR, writeDeploymentConfig } from '../cli/cluster.js';
 
 interface Service {
@@ -13,6 +16,7 @@ interface Service {
   command?: string[] | string;
   environment?: Record<string, string>;
   depends_on?: Record<string, unknown> | string[];
+  ports?: string[];
 }
 
 const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -23,6 +27,12 @@ const mohlaServices = ['api', 'worker', 'migrate'];
 
 /** Resolves `${VAR:-default}` the way Compose does when VAR is unset. */
 const withDefaults = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+
+/** The host's port that a service publishes for one of its container's ports ("host:container"). */
+function publishedPort(service: Service | undefined, containerPort: number): number | undefined {
+  const mapping = service?.ports?.find((p) => p.split(':').at(-1) === String(containerPort));
+  return mapping ? Number(mapping.split(':').at(-2)) : undefined;
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -65,6 +75,32 @@ describe('docker-compose.yml', () => {
     expect(JSON.stringify(services['temporal-schema'])).toMatch(/temporal-sql-tool .*update-schema/);
     expect(services['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
     for (const name of mohlaServices) expect(services[name]?.build, name).toBeDefined();
+  });
+
+  it('runs the Temporal releases that `mohla cluster` builds', () => {
+    const release = (version: string) => version.replace(/^v/, '');
+    expect(services.temporal?.image).toBe(`temporalio/server:${release(TEMPORAL_SERVER_VERSION)}`);
+    expect(services['temporal-schema']?.image).toBe(`temporalio/admin-tools:${release(TEMPORAL_SERVER_VERSION)}`);
+    expect(services['temporal-setup']?.image).toBe(`temporalio/admin-tools:${release(TEMPORAL_SERVER_VERSION)}`);
+    expect(services['temporal-ui']?.image).toBe(`temporalio/ui:${release(TEMPORAL_UI_VERSION)}`);
+  });
+
+  it("wires the Temporal UI as `mohla cluster` does: the cluster's frontend, and Mohla's codec endpoint with the session cookie", () => {
+    const ui = services['temporal-ui']?.environment ?? {};
+    const mohla = services.api?.environment ?? {};
+    const [frontendHost, frontendPort] = (ui.TEMPORAL_ADDRESS ?? '').split(':');
+    expect(services[frontendHost ?? '']?.image, 'TEMPORAL_ADDRESS').toMatch(/^temporalio\/server:/);
+    expect(Number(frontendPort)).toBe(DEFAULT_CLUSTER_PORTS.frontend);
+    expect(ui.TEMPORAL_DEFAULT_NAMESPACE ?? 'default').toBe(mohla.TEMPORAL_NAMESPACE);
+    // The browser calls the codec endpoint: the API as the host publishes it.
+    const apiPort = publishedPort(services.api, Number(mohla.PORT));
+    expect(apiPort).toBeDefined();
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${apiPort}/codec`);
+    expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe(String(UI_CODEC_INCLUDES_CREDENTIALS));
+    // …from the UI's page, whose origin Mohla must let send that cookie (the image serves on 8080).
+    const uiPort = publishedPort(services['temporal-ui'], 8080);
+    expect(uiPort).toBeDefined();
+    expect((mohla.TEMPORAL_UI_ORIGINS ?? '').split(',')).toContain(`http://localhost:${uiPort}`);
   });
 
   it('gives Mohla only variables the code reads', () => {
