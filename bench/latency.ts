@@ -4,7 +4,7 @@
  * each in an office of its own so that each poll reads a one-row inbox.
  */
 import { performance } from 'node:perf_hooks';
-import { bar, distribution, ms, table, writeResult } from './lib.js';
+import { bar, distribution, ms, table } from './lib.js';
 import { twoTasks } from './definitions.js';
 import type { BenchStack } from './stack.js';
 
@@ -56,7 +56,7 @@ export async function runLatency(stack: BenchStack, options: { samples: number }
   };
   console.log(`\nLatency, ${options.samples} applications one at a time (two-task procedure), through the API:`);
   console.log(table(['', 'p50 ms', 'p99 ms', 'max ms'], Object.entries(results).map(([k, d]) => [k, ms(d.p50), ms(d.p99), ms(d.max)])));
-  const file = writeResult('latency', { samples: options.samples, results });
+  const file = stack.writeResult('latency', { samples: options.samples, results });
   console.log(`\nwritten to ${file}`);
   return results;
 }

@@ -68,4 +68,4 @@ export async function pool(total: number, concurrency: number, work: (i: number)
   );
 }
 
-export const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
+export const sleep = (millis: number) => new Promise((r) => setTimeout(r, Math.max(0, millis)));

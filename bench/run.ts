@@ -1,7 +1,8 @@
 /**
  * The whole benchmark suite behind `npm run bench`: starts its own stack, then runs throughput against
  * the bare-Temporal baseline, latency, timers at scale, the inbox query and notifications, each printing
- * its table (stdout) and appending its JSON result to bench/results/. Progress goes to stderr.
+ * its table (stdout) and appending its JSON result to bench/results/. Progress goes to stderr. It runs
+ * on the dev server unless BENCH_TEMPORAL=cluster; `bench:cluster` is its Temporal-bound part on a cluster.
  */
 import { performance } from 'node:perf_hooks';
 import { env } from '../infra/config.js';
@@ -9,6 +10,7 @@ import { runInbox } from './inbox.js';
 import { runLatency } from './latency.js';
 import { runNotifications } from './notifications.js';
 import { startBenchStack } from './stack.js';
+import { describeProcesses } from './temporal.js';
 import { runThroughput } from './throughput.js';
 import { runTimers, timersOptions } from './timers.js';
 import { machine } from './lib.js';
@@ -19,6 +21,7 @@ const stage = (name: string) => log(`${name} (${((performance.now() - started) /
 
 console.log(`# Mohla benchmarks, ${new Date().toISOString()}\n\nMachine: ${JSON.stringify(machine())}`);
 const stack = await startBenchStack(log);
+log(describeProcesses(stack.temporal));
 try {
   stage('throughput: Mohla and the baselines, taking turns');
   await runThroughput(stack, { seconds: Number(env('BENCH_THROUGHPUT_SECONDS')), concurrency: Number(env('BENCH_CLIENTS')) });

@@ -1,8 +1,7 @@
 /**
- * The stack the benchmark suite needs, started by itself: a headless Temporal dev server on a free port
- * and a scratch database file, a scratch PostgreSQL database, a Redis key prefix of its own, the
- * workflow bundles, the API in this process (called with fastify's inject) and the workers in child
- * processes.
+ * The stack the benchmark suite needs, started by itself: a Temporal of its own (the dev server or a
+ * cluster, `temporal.ts`), a scratch PostgreSQL database, a Redis key prefix of its own, the workflow
+ * bundles, the API in this process (called with fastify's inject) and the workers in child processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,26 +18,18 @@ import { migrate, openOrm } from '../db/orm.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { env, loadConfig, PROJECT_ROOT } from '../infra/config.js';
 import { ensurePostgres, ensureRedis } from '../infra/services.js';
-import { ensureTemporalCli } from '../infra/temporal-cli.js';
-import { startDevServer, stopChild, type DevServer } from '../infra/temporal-server.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import type { ProcedureRegistry } from '../registry/published.js';
 import { loadReferenceData } from '../registry/reference-data.js';
-import { freePort } from '../test/helpers/ports.js';
 import { dropDatabase } from '../test/helpers/stack.js';
 import { workflowBundleOptions } from '../worker.js';
-import { temporalDataConverter } from '../infra/data-converter.js';
+import { FAILURE_CONVERTER_PATH, temporalDataConverter } from '../infra/data-converter.js';
 import type { WorkerProcessOptions } from './worker-process.js';
 import { BENCH_OFFICE } from './definitions.js';
+import { writeResult } from './lib.js';
+import { benchTemporalKind, startBenchTemporal, type BenchTemporal, type BenchTemporalKind } from './temporal.js';
 
 export const BENCH_SECRET = 'mohla-bench-secret-0123456789abcdef';
-/**
- * The bench's Temporal keeps its state in a file, not in memory: SQLite's in-memory page cache holds the
- * whole database, and some of its operations scan that cache, so an in-memory server slows down as it
- * fills (its CPU went to SQLite's cache truncation with 17,000 open applications). Nothing needs to
- * survive the run, so the file is not synced.
- */
-const BENCH_TEMPORAL_PRAGMAS = ['journal_mode=wal', 'synchronous=off'];
 const BASELINE_PATH = path.join(PROJECT_ROOT, 'bench', 'baseline', 'workflow.ts');
 
 export interface WorkerHandle {
@@ -49,7 +40,8 @@ export interface WorkerHandle {
 
 export interface BenchStack {
   id: string;
-  temporal: DevServer;
+  temporal: BenchTemporal;
+  /** With Mohla's data converter: the baseline's payloads are encrypted as Mohla's are. */
   client: Client;
   orm: MikroORM;
   redis: Redis;
@@ -68,6 +60,8 @@ export interface BenchStack {
   /** Mohla's worker keeps as many applications in memory as WORKER_CACHED_APPLICATIONS says, as in production. */
   startMohlaWorker(taskQueue?: string): Promise<WorkerHandle>;
   startBaselineWorker(taskQueue: string): Promise<WorkerHandle>;
+  /** Appends a result file named for the benchmark and the kind of Temporal, recording which ran. */
+  writeResult(benchmark: string, result: Record<string, unknown>): string;
   close(): Promise<void>;
 }
 
@@ -110,22 +104,33 @@ function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerHandle
   });
 }
 
-export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(log: (line: string) => void, options: { temporal?: BenchTemporalKind } = {}): Promise<BenchStack> {
   const config = loadConfig();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const id = `${process.pid}`;
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-bench-'));
-  const cli = await ensureTemporalCli({ log });
+  const kind = options.temporal ?? benchTemporalKind();
   const base = new URL(config.databaseAdminUrl);
   base.pathname = `/mohla_bench_${id}`;
-  log('starting Temporal (headless, on a scratch file), checking PostgreSQL and Redis, bundling the workflows…');
-  const [temporal, postgres, redisService, mohla, baseline] = await Promise.all([
-    freePort().then((port) => startDevServer({ cli: cli.path, port, dbFile: path.join(scratch, 'temporal.db'), sqlitePragmas: BENCH_TEMPORAL_PRAGMAS })),
+  log(`starting Temporal (${kind === 'cluster' ? 'a cluster of four processes on a PostgreSQL of its own' : 'the dev server, headless, on a scratch file'}), checking PostgreSQL and Redis, bundling the workflows…`);
+  // PostgreSQL and Redis first: their checks time out after 3 s, which bundling on two busy cores can
+  // outlast when they run alongside it.
+  const [postgres, redisService] = await Promise.all([
     ensurePostgres(base.href, { dataDir: path.join(config.dataDir, 'bench'), allowEmbedded: true, log }),
     ensureRedis(config.redisUrl, { dataDir: path.join(config.dataDir, 'bench'), allowStart: true, log }),
-    bundleWorkflowCode(workflowBundleOptions()),
-    bundleWorkflowCode({ workflowsPath: BASELINE_PATH, logger: new DefaultLogger('WARN') }),
   ]);
+  const starting = startBenchTemporal(kind, scratch, log);
+  const [temporal, mohla, baseline] = await Promise.all([
+    starting,
+    bundleWorkflowCode(workflowBundleOptions()),
+    // The same failure converter as Mohla's bundle, to go with the same data converter in its worker.
+    bundleWorkflowCode({ workflowsPath: BASELINE_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') }),
+  ]).catch(async (err: unknown) => {
+    // A cluster is five processes that would outlive this one.
+    await starting.then((t) => t.stop(), () => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  });
   const mohlaBundle = path.join(scratch, 'mohla-bundle.js');
   const baselineBundle = path.join(scratch, 'baseline-bundle.js');
   writeFileSync(mohlaBundle, mohla.code);
@@ -142,16 +147,16 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   addOffice(BENCH_OFFICE);
 
   const connection = await Connection.connect({ address: temporal.address });
-  // no codec: the baseline's workflows are bare Temporal; Mohla's API encrypts, as in production.
-  const client = new Client({ connection });
-  const mohlaClient = new Client({ connection, dataConverter: temporalDataConverter(config.codecKeys) });
+  // One client for Mohla's API and the baseline: both encrypt their payloads with the same keys, so the
+  // codec's cost falls on both sides of the comparison.
+  const client = new Client({ connection, dataConverter: temporalDataConverter(config.codecKeys) });
   const redisUrl = redisService.url;
   const redis = new Redis(redisUrl, { keyPrefix: `mohla-bench:${id}:` });
   const queuePrefix = `mohla-bench-${id}`;
   const notifications = new NotificationQueues({ redisUrl, prefix: queuePrefix, attempts: 3, backoffMs: 1000 });
   const storage = new FileSystemStorage(path.join(scratch, 'documents'));
   const taskQueue = `bench-mohla-${id}`;
-  const app = await buildApp({ temporal: mohlaClient, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: BENCH_SECRET });
+  const app = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: BENCH_SECRET });
   const workers: WorkerHandle[] = [];
 
   return {
@@ -170,6 +175,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     baselineBundle,
     token: (role, sub, offices = []) => issueToken(BENCH_SECRET, { sub, role, offices }),
     addOffice,
+    writeResult: (benchmark, result) => writeResult(kind === 'cluster' ? `${benchmark}-cluster` : benchmark, { ...result, temporal: temporal.description }),
     async startMohlaWorker(queue = taskQueue) {
       const { cachedApplications } = config.worker;
       const worker = await startWorkerProcess({ kind: 'mohla', address: temporal.address, taskQueue: queue, bundlePath: mohlaBundle, databaseUrl, redisUrl, queuePrefix, cachedApplications });
@@ -189,7 +195,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
       await notifications.close();
       await orm.close(true);
       await connection.close();
-      await stopChild(temporal.process);
+      await temporal.stop();
       await dropDatabase(databaseUrl);
       await postgres.stop?.();
       await redisService.stop?.();

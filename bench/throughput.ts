@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { bar, distribution, ms, sleep, table, writeResult, type Distribution } from './lib.js';
+import { bar, distribution, ms, sleep, table, type Distribution } from './lib.js';
 import { cpuSnapshot, cpuSpent, type CpuSnapshot } from './cpu.js';
 import { BENCH_OFFICE, oneTask } from './definitions.js';
 import type { BenchStack, WorkerHandle } from './stack.js';
@@ -34,6 +34,8 @@ interface Load {
   label: string;
   /** The processes whose CPU it is charged: its client (the API), its worker, the Temporal server. */
   pids: Record<string, number | undefined>;
+  /** Charged with their children: the Temporal cluster's PostgreSQL. */
+  trees: Record<string, number | undefined>;
   one: (client: number, i: number) => Promise<void>;
   completed: number;
   seconds: number;
@@ -42,15 +44,15 @@ interface Load {
   counter: number;
 }
 
-function load(label: string, pids: Load['pids'], one: Load['one']): Load {
-  return { label, pids, one, completed: 0, seconds: 0, times: [], cpu: {}, counter: 0 };
+function load(label: string, pids: Load['pids'], trees: Load['trees'], one: Load['one']): Load {
+  return { label, pids, trees, one, completed: 0, seconds: 0, times: [], cpu: {}, counter: 0 };
 }
 
 /** Runs `load` from `concurrency` clients for `seconds`, adding what it measured to its totals. */
 async function slice(load: Load, seconds: number, concurrency: number, progress: () => void): Promise<void> {
   const started = performance.now();
   const ends = started + seconds * 1000;
-  const cpuBefore = cpuSnapshot(load.pids);
+  const cpuBefore = cpuSnapshot(load.pids, load.trees);
   const ticker = setInterval(progress, 500);
   await Promise.all(
     Array.from({ length: concurrency }, async (_, client) => {
@@ -64,7 +66,7 @@ async function slice(load: Load, seconds: number, concurrency: number, progress:
   );
   clearInterval(ticker);
   load.seconds += (performance.now() - started) / 1000;
-  for (const [family, value] of Object.entries(cpuSpent(cpuBefore, cpuSnapshot(load.pids)))) load.cpu[family] = (load.cpu[family] ?? 0) + value;
+  for (const [family, value] of Object.entries(cpuSpent(cpuBefore, cpuSnapshot(load.pids, load.trees)))) load.cpu[family] = (load.cpu[family] ?? 0) + value;
 }
 
 /** How many turns each side takes: about ten seconds each. */
@@ -131,20 +133,20 @@ export async function runThroughput(stack: BenchStack, options: ThroughputOption
   await stack.procedures.publish(oneTask(), 'bench', 'api');
   const citizen = await stack.token('citizen', 'citizen-bench');
   const agent = await stack.token('agent', 'agent-bench', [BENCH_OFFICE]);
-  const temporalPid = stack.temporal.process.pid;
+  const { processes: temporal, processTrees: trees } = stack.temporal;
 
   // Both workers run throughout, each in its own process; only one side is driven at a time, so each
   // side has the machine to itself while it is measured (the other's worker only waits on its polls).
   const mohlaWorker: WorkerHandle = await stack.startMohlaWorker();
   const baselineQueue = `bench-baseline-${stack.id}`;
   const baselineWorker = await stack.startBaselineWorker(baselineQueue);
-  const mohlaPids = { api: process.pid, worker: mohlaWorker.child.pid, temporal: temporalPid };
-  const baselinePids = { api: process.pid, worker: baselineWorker.child.pid, temporal: temporalPid };
+  const mohlaPids = { api: process.pid, worker: mohlaWorker.child.pid, ...temporal };
+  const baselinePids = { api: process.pid, worker: baselineWorker.child.pid, ...temporal };
   const mohlaIds: string[] = [];
   const baselineIds: string[] = [];
   const [mohla, baseline, atOnce] = await interleave(
     [
-      load('Mohla', mohlaPids, async (client, i) => {
+      load('Mohla', mohlaPids, trees, async (client, i) => {
         const filed = await stack.app.inject({
           method: 'POST',
           url: '/applications',
@@ -164,7 +166,7 @@ export async function runThroughput(stack: BenchStack, options: ThroughputOption
       }),
       // The baseline files with an update-with-start answered once the workflow holds its task, then
       // signals the decision: two workflow tasks, as an application has.
-      load('baseline', baselinePids, async (client, i) => {
+      load('baseline', baselinePids, trees, async (client, i) => {
         const workflowId = `baseline-${stack.id}-${client}-${i}`;
         const filing = new WithStartWorkflowOperation('baselineWorkflow', { taskQueue: baselineQueue, workflowId, workflowIdConflictPolicy: 'FAIL' });
         await stack.client.workflow.executeUpdateWithStart('file', { startWorkflowOperation: filing });
@@ -175,7 +177,7 @@ export async function runThroughput(stack: BenchStack, options: ThroughputOption
       }),
       // For reference, the same workflow signalled before its first workflow task runs: Temporal then
       // hands the start and the decision over in one workflow task, a shape no agent can produce.
-      load('at once', baselinePids, async (client, i) => {
+      load('at once', baselinePids, trees, async (client, i) => {
         const handle = await stack.client.workflow.start('baselineWorkflow', { taskQueue: baselineQueue, workflowId: `at-once-${stack.id}-${client}-${i}` });
         await handle.signal('decide', 'approve');
         await handle.result();
@@ -191,7 +193,10 @@ export async function runThroughput(stack: BenchStack, options: ThroughputOption
   const ratio = mohla.perSecond / baseline.perSecond;
   const ratioAtOnce = mohla.perSecond / atOnce.perSecond;
 
-  console.log(`\nThroughput: complete applications (file → one agent task → decision), ${options.concurrency} concurrent clients, ${options.seconds} s each in turns of ${(options.seconds / turnsIn(options.seconds)).toFixed(0)} s:`);
+  console.log(
+    `\nThroughput on the Temporal ${stack.temporal.label}: complete applications (file → one agent task → decision), ${options.concurrency} concurrent clients, ` +
+      `${options.seconds} s each in turns of ${(options.seconds / turnsIn(options.seconds)).toFixed(0)} s:`,
+  );
   console.log(
     table(
       ['', 'applications/s', 'completed', 'p50 ms', 'p99 ms'],
@@ -225,7 +230,7 @@ export async function runThroughput(stack: BenchStack, options: ThroughputOption
       rows.map(([label, key]) => [label, key === 'updates' ? `${breakdown.mohla.updates} / ${breakdown.mohla.signals}` : breakdown.mohla[key], key === 'updates' ? `${breakdown.baseline.updates} / ${breakdown.baseline.signals}` : breakdown.baseline[key]]),
     ),
   );
-  const file = writeResult('throughput', { options, mohla, baseline, ratio, atOnce, ratioAtOnce, breakdown });
+  const file = stack.writeResult('throughput', { options, mohla, baseline, ratio, atOnce, ratioAtOnce, breakdown });
   console.log(`\nwritten to ${file}`);
   return { mohla, baseline, ratio, atOnce, ratioAtOnce, breakdown };
 }

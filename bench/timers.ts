@@ -11,7 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { env } from '../infra/config.js';
-import { bar, distribution, ms, pool, sleep, table, writeResult } from './lib.js';
+import { bar, distribution, ms, pool, sleep, table } from './lib.js';
 import { BENCH_OFFICE, expiring } from './definitions.js';
 import type { BenchStack } from './stack.js';
 
@@ -113,7 +113,7 @@ export async function runTimers(stack: BenchStack, options: TimersOptions) {
   // The first deadline falls due a budget after the first filing: past the last one only if filing kept up.
   const phases = filingSeconds < budgetSeconds ? 'all open at once, then falling due' : 'the first falling due before the last was filed, then all';
   console.log(
-    `\nTimers at scale: ${options.applications} applications filed through the API at ${perSecond.toFixed(1)}/s for ${options.windowSeconds} s ` +
+    `\nTimers at scale on the Temporal ${stack.temporal.label}: ${options.applications} applications filed through the API at ${perSecond.toFixed(1)}/s for ${options.windowSeconds} s ` +
       `(done after ${filingSeconds.toFixed(0)} s; answered p50 ${ms(pace.p50)} ms, p99 ${ms(pace.p99)} ms after their turn), ` +
       `each with a deadline of ${duration(budgetSeconds)}, action autoApprove: ${phases} at ${perSecond.toFixed(1)}/s. ` +
       `${closed} of ${options.applications} expired${closed < options.applications ? ' before the benchmark gave up' : ''}:`,
@@ -132,7 +132,7 @@ export async function runTimers(stack: BenchStack, options: TimersOptions) {
       ],
     ),
   );
-  const file = writeResult('timers', { options, perSecond, filingSeconds, filingBehindPace: pace, expired: closed, lateness, memory: memoryReport });
+  const file = stack.writeResult('timers', { options, perSecond, filingSeconds, filingBehindPace: pace, expired: closed, lateness, memory: memoryReport });
   console.log(`\nwritten to ${file}`);
   return { filingSeconds, expired: closed, lateness, memory: memoryReport };
 }

@@ -9,6 +9,7 @@ import { NotificationQueues } from '../notifications/queues.js';
 import { createWorker } from '../worker.js';
 import { WorkerLogger } from '../infra/worker-logger.js';
 import { loadConfig } from '../infra/config.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
 
 export interface WorkerProcessOptions {
   kind: 'mohla' | 'baseline';
@@ -24,19 +25,21 @@ export interface WorkerProcessOptions {
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkerProcessOptions;
 Runtime.install({ logger: new WorkerLogger('WARN') });
 const connection = await NativeConnection.connect({ address: options.address });
+const { codecKeys } = loadConfig();
 let worker: Worker;
 let close = async () => undefined as void;
 if (options.kind === 'mohla') {
   const orm = await openOrm(options.databaseUrl ?? '', { pool: { min: 0, max: 20 } });
   const notifications = new NotificationQueues({ redisUrl: options.redisUrl ?? '', prefix: options.queuePrefix ?? 'mohla-bench', attempts: 3, backoffMs: 1000 });
-  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, cachedApplications: options.cachedApplications, codecKeys: loadConfig().codecKeys });
+  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, cachedApplications: options.cachedApplications, codecKeys });
   close = async () => {
     await notifications.close();
     await orm.close(true);
   };
 } else {
-  // no codec: the baseline is bare Temporal, and its workflows carry no personal data.
-  worker = await Worker.create({ connection, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath } });
+  // Bare Temporal, but its payloads go through Mohla's data converter: encrypting is part of what an
+  // application costs, and the comparison is of the rest.
+  worker = await Worker.create({ connection, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, dataConverter: temporalDataConverter(codecKeys) });
 }
 
 process.on('message', (message: unknown) => {

@@ -131,6 +131,10 @@ export const ENVIRONMENT = {
     default: '400',
     doc: '`npm run bench` and `bench:timers` only: seconds over which the timers benchmark files its applications, and over which their deadlines then fall due.',
   },
+  BENCH_TEMPORAL: {
+    default: 'dev-server',
+    doc: "`npm run bench`, `bench:throughput` and `bench:timers` only: the Temporal they start, `dev-server` (the CLI's, one process on SQLite) or `cluster` (four service processes on a PostgreSQL of their own); `npm run bench:cluster` always runs on a cluster.",
+  },
   BENCH_THROUGHPUT_SECONDS: { default: '60', doc: '`npm run bench` only: how long each side of the throughput comparison runs.' },
   BENCH_CLIENTS: { default: '16', doc: '`npm run bench` only: concurrent clients in the throughput comparison.' },
   BENCH_PROFILE: { default: '', doc: '`npm run bench` only: `1` writes V8 CPU profiles of the worker processes to bench/results/profiles/.' },

@@ -29,7 +29,7 @@ export function searchAttributeFlags(): string[] {
  * finds no poller waiting on its partition sit in that partition's backlog until a poller happens to
  * come by: stalls of about two seconds every few seconds under load (measured by the throughput bench).
  */
-const SINGLE_NODE_DYNAMIC_CONFIG = ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'];
+export const SINGLE_NODE_DYNAMIC_CONFIG = ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'];
 
 export interface DevServerOptions {
   cli: string;

@@ -18,7 +18,7 @@ import { testProcedure } from '../helpers/definitions.js';
 import { multipartFile } from '../helpers/multipart.js';
 import { as, createTestStack, eventually, tokenFor, type TestStack } from '../helpers/stack.js';
 import { stackEnvironment } from '../helpers/worker-process.js';
-import { startTestCluster, type TestCluster } from './temporal-cluster.js';
+import { startScratchCluster, type ScratchCluster } from '../../infra/scratch-cluster.js';
 
 const OFFICE = 'annex-berkane-1';
 const RUNBOOK = path.join(PROJECT_ROOT, 'docs', 'operations.md');
@@ -62,8 +62,8 @@ const backupDir = path.join(scratch, 'backup');
 const checkpointDir = path.join(scratch, 'audit-checkpoints');
 const saved = { AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY, AUDIT_CHECKPOINT_DIR: process.env.AUDIT_CHECKPOINT_DIR };
 
-let before: { cluster: TestCluster; stack: TestStack } | undefined;
-let after: { cluster: TestCluster; stack: TestStack } | undefined;
+let before: { cluster: ScratchCluster; stack: TestStack } | undefined;
+let after: { cluster: ScratchCluster; stack: TestStack } | undefined;
 
 beforeAll(() => {
   // One signing key and one checkpoint folder for the installation, before and after the restore: the
@@ -101,7 +101,7 @@ let reviewProcedure = '';
 
 describe('backup and restore, as docs/operations.md says', () => {
   it('backs up while applications are open and a deadline runs, with Mohla stopped for it', async () => {
-    const cluster = await startTestCluster(() => undefined);
+    const cluster = await startScratchCluster(() => undefined);
     before = { cluster, stack: await createTestStack({ temporalAddress: cluster.address }) };
     const { stack } = before;
     const { citizen, agent } = await actorsOf(stack);
@@ -168,7 +168,7 @@ describe('backup and restore, as docs/operations.md says', () => {
     before = undefined;
     let restored = '';
     let adminDatabaseUrl = '';
-    const cluster = await startTestCluster(() => undefined, {
+    const cluster = await startScratchCluster(() => undefined, {
       beforeStart: async (postgres) => {
         // One new server for all three databases, as docker-compose.yml has it.
         const server = serverOf(postgres.url);

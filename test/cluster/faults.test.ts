@@ -17,20 +17,20 @@ import { query } from '../../db/sql.js';
 import type { ApplicationState } from '../../engine/application.js';
 import { bearer, createTestStack, tokenFor, type TestStack } from '../helpers/stack.js';
 import { killHard, startWorkerProcess } from '../helpers/worker-process.js';
-import { startTestCluster, type TestCluster } from './temporal-cluster.js';
+import { startScratchCluster, type ScratchCluster } from '../../infra/scratch-cluster.js';
 
 const OFFICE = 'annex-berkane-1';
 const BURST = 100;
 const LANES = 10;
 const form = { fullName: 'Rachid Bennani', cin: 'FG102030', address: 'Hay Nasr, Berkane' };
 
-let cluster: TestCluster;
+let cluster: ScratchCluster;
 let stack: TestStack;
 const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   // A cluster of this file's own: its processes are the ones killed here.
-  cluster = await startTestCluster(() => undefined);
+  cluster = await startScratchCluster(() => undefined);
   stack = await createTestStack({ worker: false, temporalAddress: cluster.address });
   workers.push(await startWorkerProcess(stack), await startWorkerProcess(stack));
 });
