@@ -13,7 +13,10 @@ export function applicationView(state: ApplicationState): ApplicationView {
   );
 }
 
-export function taskViewFromRecord(row: TaskRecord): TaskView {
+/** The fields of a task that its view shows. */
+export type TaskViewSource = Pick<TaskRecord, 'id' | 'stepId' | 'role' | 'officeId' | 'status' | 'assignee' | 'outcome' | 'escalated' | 'createdAt' | 'completedAt'>;
+
+export function taskViewFromRecord(row: TaskViewSource): TaskView {
   return {
     id: row.id,
     stepId: row.stepId,

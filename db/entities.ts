@@ -102,8 +102,18 @@ export const Task = new EntitySchema<TaskRecord>({
     revision: { type: 'integer' },
     updatedAt: { type: 'datetime' },
   },
-  // The inbox: an office's open tasks, by legal due date.
-  indexes: [{ properties: ['officeId', 'status', 'createdAt'] }, { properties: ['officeId', 'status', 'dueAt'] }],
+  indexes: [
+    { properties: ['officeId', 'status', 'createdAt'] },
+    { properties: ['officeId', 'status', 'dueAt'] },
+    /**
+     * The inbox: an office's open and claimed tasks in the order it shows them (legal due date, no date
+     * last, then id), so that a page is read straight off the index, the cursor being where to start.
+     */
+    {
+      name: 'task_inbox_index',
+      expression: `create index "task_inbox_index" on "task" ("office_id", (coalesce("due_at", 'infinity'::timestamptz)), "id") where "status" in ('open', 'claimed')`,
+    },
+  ],
 });
 
 export interface ProcedureVersionRecord {

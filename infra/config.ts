@@ -121,7 +121,7 @@ export const ENVIRONMENT = {
     doc: 'Origins of the Temporal UI allowed to call the codec endpoint (/codec) with credentials, comma-separated; empty: none in production, the local UI (http://127.0.0.1 and http://localhost on TEMPORAL_UI_PORT) in development.',
   },
   CODEC_SESSION_MINUTES: { default: '15', doc: 'How long the codec session cookie (POST /codec/session) lets the Temporal UI decode payloads.' },
-  BENCH_TASKS: { default: '100000', doc: '`npm run bench:inbox` only: how many tasks to seed.' },
+  BENCH_TASKS: { default: '1000000', doc: '`npm run bench:inbox` only: how many open tasks to load.' },
   BENCH_QUERIES: { default: '300', doc: '`npm run bench:inbox` only: how many queries of each kind.' },
   BENCH_TIMERS: {
     default: '20000',

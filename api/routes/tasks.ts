@@ -5,7 +5,8 @@ import { atRisk } from '../../audit/statistics.js';
 import type { Calendar } from '../../engine/calendar.js';
 import { DomainError } from '../../engine/errors.js';
 import { checkTaskDataSize } from '../../engine/input-bounds.js';
-import { Task, type TaskRecord } from '../../db/entities.js';
+import type { TaskRecord } from '../../db/entities.js';
+import { inboxPage, type InboxFilter } from '../../db/inbox.js';
 import { query } from '../../db/sql.js';
 import { claimTask, completeTask, reassignTask, releaseTask, requestComplement } from '../../workflows/messages.js';
 import { principalOf, worksFor, type Principal } from '../auth.js';
@@ -74,7 +75,7 @@ function trackingNumberOfTask(taskId: string): string {
 }
 
 /** The inbox is sorted by legal due date then id; the cursor is the last row's place in that order. */
-function encodeCursor(row: TaskRecord): string {
+function encodeCursor(row: Pick<TaskRecord, 'dueAt' | 'id'>): string {
   return Buffer.from(JSON.stringify([row.dueAt?.toISOString() ?? null, row.id])).toString('base64url');
 }
 
@@ -111,38 +112,31 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
         throw new DomainError('forbidden', `You do not work for office ${q.officeId}.`, [{ pointer: 'querystring:/officeId', message: 'is not one of your offices' }]);
       }
       const limit = q.limit ?? 50;
-      const knex = ctx.orm.em.getKnex();
-      const query = knex('task as t')
-        .join('application as a', 'a.tracking_number', 't.tracking_number')
-        .select('t.*', knex.raw("coalesce((a.deadline->>'paused')::boolean, false) as paused"))
-        .whereIn('t.status', q.status ? [q.status] : ['open', 'claimed'])
-        .orderByRaw('t.due_at asc nulls last, t.id asc')
-        .limit(limit + 1);
-      if (q.officeId) query.where('t.office_id', q.officeId);
-      else if (principal.role !== 'admin') query.whereIn('t.office_id', principal.offices);
-      if (q.role) query.where('t.role', q.role);
-      if (q.procedureId) query.where('t.procedure_id', q.procedureId);
-      if (q.assignee) query.where('t.assignee', q.assignee === 'me' ? principal.sub : q.assignee);
-      if (q.dueBefore) query.where('t.due_at', '<', new Date(q.dueBefore));
-      if (q.cursor) {
-        const [due, id] = decodeCursor(q.cursor);
-        // Rows after the cursor in (due_at nulls last, id) order.
-        if (due === null) query.whereNull('t.due_at').andWhere('t.id', '>', id);
-        else query.where((w) => w.where('t.due_at', '>', new Date(due)).orWhere((x) => x.where('t.due_at', new Date(due)).andWhere('t.id', '>', id)).orWhereNull('t.due_at'));
-      }
-      const raw = (await query) as Array<Record<string, unknown>>;
-      const rows = raw.slice(0, limit).map((r) => ({ record: ctx.orm.em.fork().map(Task, r) as TaskRecord, paused: Boolean(r.paused) }));
+      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+      const filter: InboxFilter = {
+        offices: q.officeId ? [q.officeId] : principal.role === 'admin' ? 'all' : principal.offices,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.role ? { role: q.role } : {}),
+        ...(q.procedureId ? { procedureId: q.procedureId } : {}),
+        ...(q.assignee ? { assignee: q.assignee === 'me' ? principal.sub : q.assignee } : {}),
+        ...(q.dueBefore ? { dueBefore: new Date(q.dueBefore) } : {}),
+        ...(after ? { after: { dueAt: after[0] === null ? null : new Date(after[0]), id: after[1] } } : {}),
+        // One row more than the page tells whether there is a next page.
+        limit: limit + 1,
+      };
+      // The calendar (for the at-risk flags) is read meanwhile, on another connection.
+      const [rows, calendar] = await Promise.all([inboxPage(ctx.orm, filter), ctx.calendars.current()]);
+      const page = rows.slice(0, limit);
       const now = new Date();
-      const calendar = await ctx.calendars.current();
       return {
-        tasks: rows.map(({ record, paused }): InboxTaskView => ({
+        tasks: page.map(({ task: record, paused }): InboxTaskView => ({
           ...taskViewFromRecord(record),
           trackingNumber: record.trackingNumber,
           procedureId: record.procedureId,
           legalDeadline: record.dueAt ? { ...timeLeft(record.dueAt, now, calendar), paused } : null,
           serviceLevel: record.serviceLevelDueAt ? timeLeft(record.serviceLevelDueAt, now, calendar) : null,
         })),
-        nextCursor: raw.length > limit && rows.length ? encodeCursor(rows[rows.length - 1]!.record) : null,
+        nextCursor: rows.length > limit && page.length ? encodeCursor(page[page.length - 1]!.task) : null,
       };
     },
   );
