@@ -3,13 +3,12 @@
  * pauses, extensions and calendar changes, each checked through the API a person would use.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWorkingDays, localDateOf } from '../engine/calendar.js';
-import type { ApplicationState } from '../engine/application.js';
-import { applicationStatus } from '../workflows/messages.js';
+import { addWorkingDays } from '../engine/calendar.js';
 import { Notification } from '../db/entities.js';
 import { testProcedure, text } from './helpers/definitions.js';
 import { multipartFile } from './helpers/multipart.js';
-import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
+import { applicationState, closeNextWorkingDay, reprojectedDeadline } from './helpers/calendar-closure.js';
 
 /** A one-task procedure whose legal deadline is given by the test; the task may ask for plans once. */
 function procedure(id: string, deadline: Record<string, unknown>) {
@@ -48,7 +47,7 @@ async function publishAndFile(definition: ReturnType<typeof procedure>) {
 }
 
 const follow = async (trackingNumber: string) => (await actors.citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
-const workflowState = (trackingNumber: string) => stack.client.workflow.getHandle(trackingNumber).query(applicationStatus) as Promise<ApplicationState>;
+const workflowState = (trackingNumber: string) => applicationState(stack, trackingNumber);
 const timelineKinds = async (trackingNumber: string) =>
   ((await actors.agent({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string }>).map((e) => e.kind);
 
@@ -149,26 +148,10 @@ describe('legal deadlines on the real Temporal server', () => {
 
   it('a closure added to the calendar re-projects a running deadline, and its ledger says why', async () => {
     const filed = await publishAndFile(procedure('calendar-change', { budget: { workingDays: 3 }, onExpiry: { action: 'notify', notify: ['supervisor'] } }));
-    const before = (await workflowState(filed.trackingNumber)).deadlines.legal!.projection!;
-    const calendar = await stack.calendars.current();
-    const closedDay = addWorkingDays(localDateOf(Date.now(), calendar.zone), 1, calendar);
-    // Visibility is eventually consistent: wait until the application is findable by its due date.
-    await eventually(async () => {
-      for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${filed.trackingNumber}' AND MohlaDueAt >= '${closedDay}T00:00:00Z'` })) return wf;
-      return undefined;
-    });
-    const admin = as(stack, await tokenFor('admin'));
-    const res = await admin({
-      method: 'POST',
-      url: '/calendars/ma/closures',
-      payload: { date: closedDay, reason: { ar: 'إغلاق استثنائي', fr: 'Fermeture exceptionnelle', en: 'Exceptional closure' } },
-    });
+    const { before, res } = await closeNextWorkingDay(stack, filed.trackingNumber);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().signalledApplications).toBeGreaterThanOrEqual(1);
-    const moved = await eventually(async () => {
-      const legal = (await workflowState(filed.trackingNumber)).deadlines.legal!;
-      return legal.ledger.find((e) => e.type === 'reprojected') ? legal : undefined;
-    });
+    const moved = await reprojectedDeadline(stack, filed.trackingNumber);
     expect(moved.projection!.dueDate).toBe(addWorkingDays(before.dueDate, 1, await stack.calendars.current()));
     const entry = moved.ledger.find((e) => e.type === 'reprojected') as { movedBy: string[]; previousDueAt: string };
     expect(entry.previousDueAt).toBe(before.dueAt);

@@ -4,12 +4,11 @@
  * queue, and two API processes that a person's successive calls alternate between.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWorkingDays, localDateOf } from '../../engine/calendar.js';
-import type { ApplicationState } from '../../engine/application.js';
-import { applicationStatus } from '../../workflows/messages.js';
+import { addWorkingDays } from '../../engine/calendar.js';
 import { testProcedure, text } from '../helpers/definitions.js';
 import { multipartFile } from '../helpers/multipart.js';
-import { as, createTestStack, eventually, people, tokenFor, type TestStack } from '../helpers/stack.js';
+import { createTestStack, eventually, people, type TestStack } from '../helpers/stack.js';
+import { applicationState, closeNextWorkingDay, reprojectedDeadline } from '../helpers/calendar-closure.js';
 
 // An office of the shipped directory: the API processes know only those.
 const OFFICE = 'annex-berkane-1';
@@ -48,7 +47,7 @@ async function publishAndFile(definition: ReturnType<typeof procedure>): Promise
 }
 
 const follow = async (trackingNumber: string) => (await actors.citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
-const workflowState = (trackingNumber: string) => stack.client.workflow.getHandle(trackingNumber).query(applicationStatus) as Promise<ApplicationState>;
+const workflowState = (trackingNumber: string) => applicationState(stack, trackingNumber);
 const closed = (trackingNumber: string) =>
   eventually(async () => {
     const view = await follow(trackingNumber);
@@ -100,24 +99,9 @@ describe('Mohla on a Temporal cluster, two workers and two APIs', () => {
 
   it('re-projects a running deadline when a closure is added to the calendar', async () => {
     const filed = await publishAndFile(procedure('calendar', { budget: { workingDays: 3 }, onExpiry: { action: 'notify', notify: ['supervisor'] } }));
-    const before = (await workflowState(filed.trackingNumber)).deadlines.legal!.projection!;
-    const calendar = await stack.calendars.current();
-    const closedDay = addWorkingDays(localDateOf(Date.now(), calendar.zone), 1, calendar);
-    await eventually(async () => {
-      for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${filed.trackingNumber}' AND MohlaDueAt >= '${closedDay}T00:00:00Z'` })) return wf;
-      return undefined;
-    });
-    const admin = as(stack, await tokenFor('admin'));
-    const res = await admin({
-      method: 'POST',
-      url: '/calendars/ma/closures',
-      payload: { date: closedDay, reason: { ar: 'إغلاق استثنائي', fr: 'Fermeture exceptionnelle', en: 'Exceptional closure' } },
-    });
+    const { before, res } = await closeNextWorkingDay(stack, filed.trackingNumber);
     expect(res.statusCode, res.body).toBe(201);
-    const moved = await eventually(async () => {
-      const legal = (await workflowState(filed.trackingNumber)).deadlines.legal!;
-      return legal.ledger.find((e) => e.type === 'reprojected') ? legal : undefined;
-    });
+    const moved = await reprojectedDeadline(stack, filed.trackingNumber);
     expect(moved.projection!.dueDate).toBe(addWorkingDays(before.dueDate, 1, await stack.calendars.current()));
   });
 });
