@@ -1,0 +1,470 @@
+/**
+ * Records a named set of real workflow histories: every shipped procedure filed through the API as a
+ * citizen would and worked by its office, and short test procedures whose deadlines fall due in seconds
+ * (silence means consent, implicit refusal, a warning rung, an escalation, an unanswered complement, a
+ * calendar change). Each history is saved decoded, as the older fixtures are, to
+ * test/fixtures/histories/<set>/<procedure>-<scenario>.json, with a manifest.json naming its workflow id
+ * and the outcome it recorded; test/recorded-histories.test.ts replays every set against today's code.
+ *
+ * A set is evidence about the code that recorded it: that applications started by that code, closed or
+ * still running, replay with today's. Recording a set again with newer code would erase that evidence —
+ * a change that breaks running applications would be recorded into the new set and pass. So a set is
+ * never re-recorded: when a change needs new evidence, record a new set, under a new name, from the
+ * commit just before the change, and keep the old ones. This script refuses a set that already exists.
+ *
+ *   git worktree add /tmp/record <the commit before the change>   # the code whose histories you want
+ *   cd /tmp/record && npm ci
+ *   MOHLA_HISTORY_SET=before-<the change> npx vitest run --config vitest.record.config.ts
+ *   # then copy test/fixtures/histories/before-<the change>/ to your branch, and commit it as recorded.
+ *
+ * `before-architecture-pass` was recorded this way from be707e7 (issue 17). Never part of `npm test`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeHistory } from '../audit/history-codec.js';
+import { recordedOutcome } from '../audit/replay.js';
+import { PROJECT_ROOT } from '../infra/config.js';
+import { codecOf } from '../infra/data-converter.js';
+import { closeNextWorkingDay, reprojectedDeadline } from './helpers/calendar-closure.js';
+import { testProcedure, text } from './helpers/definitions.js';
+import { multipartFile } from './helpers/multipart.js';
+import { as, createTestStack, eventually, tokenFor, type TestStack } from './helpers/stack.js';
+
+const SET = process.env.MOHLA_HISTORY_SET;
+if (!SET || !/^[a-z0-9-]+$/.test(SET)) throw new Error('Name the set to record: MOHLA_HISTORY_SET=before-<change> (lower case, digits, dashes).');
+const SET_DIR = path.join(PROJECT_ROOT, 'test/fixtures/histories', SET);
+
+/** One recorded history, as the manifest lists it. */
+interface ManifestEntry {
+  file: string;
+  workflowId: string;
+  procedureId: string;
+  procedureVersion: number;
+  /** What recordedOutcome() read from the history: an outcome, `withdrawn`, or `running`. */
+  outcome: string;
+  /** What the history goes through, for whoever wonders why it is here. */
+  exercises: string[];
+}
+
+// The shipped directory's offices: applications are filed where a citizen of Berkane would file them.
+const ANNEX = 'annex-berkane-1';
+const COMMUNE = 'commune-berkane';
+const MINISTRY = 'ministry-interior';
+const OFFICES = [ANNEX, COMMUNE, MINISTRY];
+
+type Caller = ReturnType<typeof as>;
+interface View {
+  trackingNumber: string;
+  status: string;
+  outcome?: string;
+  tasks: Array<{ id: string; stepId: string; status: string; escalated?: boolean }>;
+}
+
+let stack: TestStack;
+let citizen: Caller;
+let agent: Caller;
+let supervisor: Caller;
+const manifest: ManifestEntry[] = [];
+let failed = false;
+
+beforeAll(async () => {
+  if (existsSync(SET_DIR)) throw new Error(`${path.relative(PROJECT_ROOT, SET_DIR)} exists: a recorded set is never recorded again (see the top of this file).`);
+  stack = await createTestStack();
+  citizen = as(stack, await tokenFor('citizen', 'citizen-recording'));
+  agent = as(stack, await tokenFor('agent', 'agent-recording-1', OFFICES));
+  supervisor = as(stack, await tokenFor('supervisor', 'supervisor-recording', OFFICES));
+  mkdirSync(SET_DIR, { recursive: true });
+});
+
+afterAll(async () => {
+  if (!failed && manifest.length) {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const body = { set: SET, recordedFrom: commit, recordedAt: new Date().toISOString(), histories: manifest };
+    writeFileSync(path.join(SET_DIR, 'manifest.json'), `${JSON.stringify(body, null, 2)}\n`);
+  }
+  await stack?.close();
+});
+
+/** Runs a scenario; a set with a failed scenario gets no manifest, so it cannot pass for complete. */
+function scenario(name: string, body: () => Promise<void>) {
+  it(name, async () => {
+    try {
+      await body();
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
+  });
+}
+
+// The API, as each person uses it.
+
+async function file(procedureId: string, officeId: string, data: Record<string, unknown>, procedureVersion?: number): Promise<View> {
+  const res = await citizen({ method: 'POST', url: '/applications', payload: { procedureId, officeId, data, ...(procedureVersion ? { procedureVersion } : {}) } });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+function taskOf(view: View, stepId: string): string {
+  const task = view.tasks.find((t) => t.stepId === stepId && (t.status === 'open' || t.status === 'claimed'));
+  if (!task) throw new Error(`no open ${stepId} task in ${view.trackingNumber}: ${JSON.stringify(view.tasks)}`);
+  return task.id;
+}
+
+async function post(caller: Caller, url: string, payload?: Record<string, unknown>): Promise<View> {
+  const res = await caller({ method: 'POST', url, ...(payload === undefined ? {} : { payload }) });
+  expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+  return res.json();
+}
+
+const complete = (view: View, stepId: string, outcome: string, data?: Record<string, unknown>, caller = agent) =>
+  post(caller, `/tasks/${taskOf(view, stepId)}/complete`, { outcome, ...(data ? { data } : {}) });
+
+async function provide(view: View, documents: string[]): Promise<View> {
+  for (const document of documents) {
+    const upload = await citizen({ method: 'POST', url: `/applications/${view.trackingNumber}/documents/${document}`, ...multipartFile(`${document}.pdf`, Buffer.from(`%PDF-1.7\n${document}\n%%EOF`)) });
+    expect(upload.statusCode, upload.body).toBe(201);
+  }
+  return post(citizen, `/applications/${view.trackingNumber}/complement`, { documents });
+}
+
+const handleOf = (trackingNumber: string): WorkflowHandle => stack.client.workflow.getHandle(trackingNumber);
+
+const until = <T>(probe: () => Promise<T | undefined>) => eventually(probe, 60_000);
+
+/** Waits until the workflow has nothing left to do for now: no workflow task and no activity pending. */
+async function quiet(handle: WorkflowHandle): Promise<void> {
+  await eventually(async () => {
+    const { raw } = await handle.describe();
+    return raw.pendingWorkflowTask || raw.pendingActivities?.length ? undefined : true;
+  });
+}
+
+/** Saves the application's history, decoded, once it is quiet, and checks the outcome it recorded. */
+async function record(procedureId: string, scenarioName: string, trackingNumber: string, outcome: string, exercises: string[]): Promise<void> {
+  const handle = handleOf(trackingNumber);
+  if (outcome !== 'running') await handle.result();
+  await quiet(handle);
+  const history = await decodeHistory(await handle.fetchHistory(), codecOf(stack.client));
+  expect(recordedOutcome(history)).toBe(outcome);
+  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const { procedure } = defaultPayloadConverter.fromPayload(input!) as { procedure: { id: string; version: number } };
+  expect(procedure.id).toBe(procedureId);
+  const fileName = `${procedureId}-${scenarioName}.json`;
+  writeFileSync(path.join(SET_DIR, fileName), historyToJSON(history));
+  manifest.push({ file: fileName, workflowId: trackingNumber, procedureId, procedureVersion: procedure.version, outcome, exercises });
+}
+
+const viewOf = async (trackingNumber: string): Promise<View> => (await agent({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
+
+// Test procedures whose deadlines fall due in seconds: one agent task (review: approve, reject, or
+// incomplete, which asks the citizen for plans once), after a short wait step when asked.
+
+interface ShortChanges {
+  review?: Record<string, unknown>;
+  ask?: Record<string, unknown>;
+  waitFirst?: Record<string, unknown>;
+}
+
+async function publishShort(id: string, deadline: Record<string, unknown>, { review = {}, ask = {}, waitFirst }: ShortChanges = {}) {
+  const definition = testProcedure(id, {
+    deadline,
+    ...(waitFirst ? { start: 'cooling' } : {}),
+    steps: {
+      ...(waitFirst ? { cooling: { type: 'wait', for: waitFirst, next: 'review' } } : {}),
+      review: {
+        type: 'userTask',
+        role: 'agent',
+        title: text('Review'),
+        outcomes: { approve: { next: 'granted' }, reject: { next: 'refused' }, incomplete: { next: 'ask' } },
+        ...review,
+      },
+      ask: { type: 'requestComplement', documents: ['plans'], onlyOnce: true, ifAlreadyRequested: 'refused', answerWithin: { duration: 'PT1H' }, next: 'review', onTimeout: 'refused', ...ask },
+    },
+  });
+  await stack.procedures.publish(definition, 'recording', 'api');
+  return definition.id;
+}
+
+// Personal data below is invented.
+const residence = { fullName: 'Youssef Alaoui', cin: 'FB123456', address: '12 rue Al Massira, Berkane', phone: '+212 600 000 001', language: 'fr' };
+
+describe(`recording the history set ${SET}`, () => {
+  // First, while nothing else runs: the closure signals every application whose deadline it may move.
+  scenario('a calendar closure re-projects a running legal deadline', async () => {
+    const id = await publishShort('recording-calendar-change', { budget: { workingDays: 3 }, onExpiry: { action: 'notify', notify: ['supervisor'] } });
+    const filed = await file(id, ANNEX, {});
+    const { res } = await closeNextWorkingDay(stack, filed.trackingNumber);
+    expect(res.statusCode, res.body).toBe(201);
+    await reprojectedDeadline(stack, filed.trackingNumber);
+    await record(id, 'reprojected-running', filed.trackingNumber, 'running', ['calendarChanged signal', 'legal deadline re-projected (working days)', 'open task']);
+  });
+
+  scenario('residence certificate: claimed, released, reassigned to another agent', async () => {
+    const filed = await file('residence-certificate', ANNEX, residence);
+    const task = taskOf(filed, 'review');
+    await post(agent, `/tasks/${task}/claim`);
+    await post(agent, `/tasks/${task}/release`);
+    await post(supervisor, `/tasks/${task}/reassign`, { toAgent: 'agent-recording-2' });
+    await record('residence-certificate', 'claimed-released-reassigned-running', filed.trackingNumber, 'running', ['claimTask', 'releaseTask', 'reassignTask to an agent', 'open task', 'legal deadline and warning armed']);
+  });
+
+  scenario('residence certificate under its older version 1: rejected', async () => {
+    const filed = await file('residence-certificate', ANNEX, { fullName: 'Khadija Amrani', cin: 'FA45678', address: 'Hay Al Qods, Berkane' }, 1);
+    await complete(filed, 'review', 'reject');
+    await record('residence-certificate', 'v1-rejected', filed.trackingNumber, 'rejected', ['an older shipped version', 'completeTask', 'end rejected']);
+  });
+
+  scenario('administrative certificate: a complement awaited from the citizen, clock paused', async () => {
+    const data = { fullName: 'Omar Idrissi', cin: 'FC99881', certificateType: 'income', purpose: 'Social housing file', address: 'Douar Laaouinat, Berkane' };
+    const filed = await file('administrative-certificate', ANNEX, data);
+    const asked = await post(agent, `/tasks/${taskOf(filed, 'checkFile')}/request-complement`, { documents: ['cinCopy'], note: 'The copy of the card is unreadable' });
+    expect((asked as unknown as { deadline: { paused: boolean } }).deadline.paused).toBe(true);
+    await record('administrative-certificate', 'complement-awaited-running', filed.trackingNumber, 'running', [
+      'requestComplement update (documents chosen by the agent)',
+      'complement answer deadline armed',
+      'legal deadline paused',
+    ]);
+  });
+
+  scenario('large building permit: the commission reviews in parallel, one review in', async () => {
+    const data = {
+      ownerName: 'Oriental Immobilier SARL',
+      ownerKind: 'company',
+      ice: '001234567000089',
+      landTitle: '12345/18',
+      plotAddress: 'Route de Saidia, Berkane',
+      projectKind: 'apartment-building',
+      plotAreaM2: 1200,
+      builtAreaM2: 3400,
+      floors: 5,
+      receivesPublic: false,
+      architect: 'Cabinet Idrissi',
+      engineeringFirm: 'BET Atlas',
+      phone: '0536000002',
+    };
+    const filed = await file('building-permit-large', COMMUNE, data);
+    const view = await complete(filed, 'checkCompleteness', 'complete');
+    await complete(view, 'urbanAgencyReview', 'favourableWithConditions', { opinion: 'Complies with the zoning plan.', conditions: 'Set back the top floor by 3 m.' });
+    await record('building-permit-large', 'commission-partly-reviewed-running', filed.trackingNumber, 'running', ['parallel step of three branches, one completed', 'task form', 'per-branch service levels armed']);
+  });
+
+  scenario('small building permit: unfavourable opinion, refusal drafted', async () => {
+    const data = { ownerName: 'Hamid Berkani', cin: 'F445566', landTitle: '56789', plotAddress: 'Lotissement Al Amal, Berkane', projectKind: 'new-house', plotAreaM2: 180, builtAreaM2: 240, floors: 2, architect: 'Atelier Benjelloun', phone: '0661000003' };
+    const filed = await file('building-permit-small', COMMUNE, data);
+    let view = await complete(filed, 'checkCompleteness', 'complete');
+    view = await complete(view, 'technicalReview', 'unfavourable', { opinion: 'The plans exceed the permitted height.' });
+    await complete(view, 'draftRefusal', 'refuse', { motivation: 'The plot lies in a zone frozen by the new development plan.' });
+    await record('building-permit-small', 'refused', filed.trackingNumber, 'rejected', ['task forms', 'end rejected']);
+  });
+
+  scenario('civil-status extract: its retried service tasks fail over to agents; delivery cancelled', async () => {
+    const data = { fullName: 'Samira Chaoui', birthDate: '1990-04-12', birthPlace: 'Berkane', registryOffice: 'Berkane', recordNumber: '1234/1990', copies: 2, deliveryAddress: '5 rue Ibn Khaldoun', city: 'Berkane', postalCode: '63300', phone: '0662000004' };
+    const filed = await file('civil-status-extract', COMMUNE, data);
+    // As the code stands, a service task with a retry policy fails at once: its intervals are ISO-8601
+    // ("PT1M"), which Temporal's retry policy refuses when the activity is scheduled. Recorded as it is.
+    const searching = await until(async () => {
+      const view = await viewOf(filed.trackingNumber);
+      return view.tasks.some((t) => t.stepId === 'manualSearch') ? view : undefined;
+    });
+    const view = await complete(searching, 'manualSearch', 'found', { recordReference: '1234/1990' });
+    await complete(view, 'deliveryProblem', 'cancel');
+    await record('civil-status-extract', 'service-failures-undelivered', filed.trackingNumber, 'closed', [
+      'service tasks failing over to their onFailure step',
+      'service task issueDocument',
+      'end closed by an agent',
+    ]);
+  });
+
+  scenario('commune petition: admissible, scheduled, adopted by the council', async () => {
+    const data = {
+      subject: 'A public garden in Hay Al Qods',
+      petitionText: 'We, residents of Hay Al Qods, ask the council to turn the vacant plot next to the school into a public garden.',
+      representativeName: 'Rachid Ennaji',
+      representativeCin: 'FD556677',
+      representativeAddress: 'Hay Al Qods, Berkane',
+      signatoryCount: 420,
+      phone: '0663000005',
+    };
+    const filed = await file('commune-petition', COMMUNE, data);
+    const view = await complete(filed, 'admissibility', 'admissible');
+    await complete(view, 'councilDeliberation', 'adopted', { sessionDate: '2027-02-03', deliberationNumber: '17/2027', summary: 'Adopted unanimously.' });
+    await record('commune-petition', 'adopted', filed.trackingNumber, 'approved', ['service task scheduleCouncilSession', 'notify steps', 'end approved']);
+  });
+
+  scenario('complaint: information asked for and given, then found not to be a complaint', async () => {
+    const data = {
+      fullName: 'Karim Zerouali',
+      cin: 'FE778899',
+      administrationConcerned: 'Berkane commune, urban planning office',
+      subject: 'delay',
+      description: 'My building permit file has waited three months without an answer.',
+      phone: '0664000006',
+    };
+    const filed = await file('complaint', COMMUNE, data);
+    await complete(filed, 'triage', 'needInformation', { department: 'Urban planning', priority: 'normal' });
+    const view = await provide(filed, ['evidence']);
+    await complete(view, 'triage', 'notAComplaint');
+    await record('complaint', 'information-given-closed', filed.trackingNumber, 'closed', [
+      'complement through a task outcome (requestComplement step)',
+      'provideComplement',
+      'legal deadline paused and resumed',
+      'a step entered again',
+      'end closed by an agent',
+    ]);
+  });
+
+  scenario('economic licence: two visits in parallel, joined, signed, issued', async () => {
+    const data = { applicantKind: 'person', applicantName: 'Latifa Haddou', cin: 'FG990011', licenceType: 'commercial', activity: 'Grocery shop', premisesAddress: '8 boulevard Hassan II, Berkane', premisesAreaM2: 45, classifiedEstablishment: false, phone: '0665000007' };
+    const filed = await file('economic-licence', COMMUNE, data);
+    let view = await complete(filed, 'checkCompleteness', 'complete');
+    view = await complete(view, 'civilProtectionVisit', 'favourable');
+    view = await complete(view, 'hygieneVisit', 'favourable');
+    await complete(view, 'presidentSignature', 'sign');
+    await record('economic-licence', 'visits-joined-granted', filed.trackingNumber, 'approved', [
+      'decision step',
+      'parallel step, branches completed out of order',
+      'join and a decision on the branches’ outcomes',
+      'service task issueDocument',
+      'end approved',
+    ]);
+  });
+
+  scenario('employee promotion: the legal deadline starts on entering a later step', async () => {
+    const data = {
+      ppr: '1234567',
+      fullName: 'Mourad Bennani',
+      cin: 'FH112200',
+      department: 'Directorate of local communities',
+      currentGrade: 'Administrator, 3rd grade',
+      currentStep: 4,
+      targetGrade: 'Administrator, 2nd grade',
+      promotionRoute: 'seniority',
+      yearsInGrade: 6,
+      email: 'mourad.bennani@example.ma',
+    };
+    const filed = await file('employee-promotion', MINISTRY, data);
+    let view = await complete(filed, 'managerEndorsement', 'forward', { opinion: 'A reliable and committed administrator.' });
+    view = await complete(view, 'hrCheck', 'eligible');
+    await complete(view, 'capReview', 'favourable', { sessionDate: '2026-12-10', rank: 3 });
+    await record('employee-promotion', 'deadline-from-step-running', filed.trackingNumber, 'running', [
+      'no legal deadline at filing',
+      'legal deadline starting on entering a step (stepEntry)',
+      'service levels with warnings',
+      'task forms',
+    ]);
+  });
+
+  scenario('public-domain occupation: file completed (the clock starts from it), fees computed', async () => {
+    const data = { applicantKind: 'company', applicantName: 'Cafe Al Bahr SARL', ice: '002345678000091', purpose: 'terrace', location: 'Place du 20 Aout, Berkane', areaM2: 24, durationMonths: 6, startDate: '2027-01-01', phone: '0666000008' };
+    const filed = await file('public-domain-occupation', COMMUNE, data);
+    await complete(filed, 'checkCompleteness', 'incomplete');
+    let view = await provide(filed, ['identityDocument', 'layoutPlan', 'sitePhotos']);
+    view = await complete(view, 'checkCompleteness', 'complete');
+    await complete(view, 'siteVisit', 'feasible', { measuredAreaM2: 20, remarks: 'Leaves 2 m for pedestrians.' });
+    await record('public-domain-occupation', 'completed-file-fees-computed-running', filed.trackingNumber, 'running', [
+      'legal deadline starting on the complete file (completeFile, onComplement restart)',
+      'complement through a task outcome, answered',
+      'service task computeFees on an expression of the data and an earlier step',
+      'open task',
+    ]);
+  });
+
+  const information = {
+    fullName: 'Imane Tahiri',
+    idType: 'cin',
+    idNumber: 'FJ334455',
+    informationRequested: 'The commune’s 2025 budget as voted by the council.',
+    deliveryFormat: 'paper',
+    lifeSafetyOrFreedomAtStake: false,
+    postalAddress: '14 rue Oued Moulouya, Berkane',
+  };
+  let informationRequest = '';
+
+  scenario('access to information: extended, partly provided, sent by post', async () => {
+    const filed = await file('access-to-information', COMMUNE, information);
+    informationRequest = filed.trackingNumber;
+    await post(agent, `/applications/${filed.trackingNumber}/extension`, { units: 20, reason: 'The budget annexes are archived off site.', noticeGivenAt: new Date().toISOString() });
+    await complete(filed, 'examine', 'providePartially');
+    await record('access-to-information', 'extended-partly-provided', filed.trackingNumber, 'approved', [
+      'extendDeadline with notice (working days)',
+      'service tasks issueDocument and dispatchByPost',
+      'decisions on the data and on an earlier outcome',
+      'end approved',
+    ]);
+  });
+
+  scenario('access to information: an urgent request (shorter budget variant), withdrawn by the citizen', async () => {
+    const urgent = { ...information, fullName: 'Ali Bouzid', idNumber: 'FL556677', deliveryFormat: 'on-site', lifeSafetyOrFreedomAtStake: true, urgencyReason: 'A detained relative’s hearing is next week.' };
+    const filed = await file('access-to-information', COMMUNE, urgent);
+    await post(citizen, `/applications/${filed.trackingNumber}/withdraw`, { reason: 'Obtained elsewhere' });
+    await record('access-to-information', 'urgent-withdrawn', filed.trackingNumber, 'withdrawn', ['budget variant chosen at filing', 'withdraw update', 'open task cancelled']);
+  });
+
+  scenario('access-to-information complaint: admissible, dismissed by the head of the body', async () => {
+    const data = {
+      fullName: 'Imane Tahiri',
+      idNumber: 'FJ334455',
+      originalTrackingNumber: informationRequest,
+      ground: 'partial-answer',
+      decisionDate: new Date().toISOString().slice(0, 10),
+      statement: 'Only part of the budget was given; the annexes were left out.',
+    };
+    const filed = await file('access-to-information-complaint', COMMUNE, data);
+    const view = await complete(filed, 'admissibility', 'admissible');
+    await complete(view, 'headDecision', 'dismissed', { reasons: 'The annexes hold personal data of the commune’s staff.' });
+    await record('access-to-information-complaint', 'dismissed', filed.trackingNumber, 'rejected', ['task form', 'notify step', 'end rejected']);
+  });
+
+  scenario('a wait step runs out, then silence means consent: approved when the deadline expires', async () => {
+    const id = await publishShort(
+      'recording-silence-consent',
+      { budget: { duration: 'PT4S' }, onExpiry: { action: 'autoApprove', end: 'granted', attestation: 'silence-attestation' } },
+      { waitFirst: { duration: 'PT1S' } },
+    );
+    const filed = await file(id, ANNEX, {});
+    await record(id, 'waited-granted-by-silence', filed.trackingNumber, 'approved', ['wait step (timer fired)', 'legal deadline expiry (autoApprove)', 'open task cancelled', 'attestation']);
+  });
+
+  scenario('implicit refusal: extended once, then rejected when the new deadline expires', async () => {
+    const id = await publishShort('recording-implicit-refusal', {
+      budget: { duration: 'PT3S' },
+      extension: { maxCount: 1, units: 1, noticeRequired: true },
+      onExpiry: { action: 'autoReject', end: 'refused', motivation: text('implicit refusal') },
+    });
+    const filed = await file(id, ANNEX, {});
+    await post(supervisor, `/applications/${filed.trackingNumber}/extension`, { units: 1, reason: 'a technical expertise is needed' });
+    await record(id, 'extended-auto-rejected', filed.trackingNumber, 'rejected', ['extendDeadline (duration)', 'stale timer ignored', 'legal deadline expiry (autoReject)']);
+  });
+
+  scenario('a warning rung fires, the deadline escalates the task to the supervisor, who decides', async () => {
+    const id = await publishShort(
+      'recording-warning-escalation',
+      {
+        budget: { duration: 'PT4S' },
+        warnings: [{ before: { duration: 'PT2S' }, notify: ['assignee'] }],
+        onExpiry: { action: 'escalate', toRole: 'supervisor', notify: ['supervisor'], next: { duration: 'PT1H' } },
+      },
+      { review: { serviceLevel: { budget: { duration: 'PT1S' }, onExpiry: { action: 'notify', notify: ['supervisor'] } } } },
+    );
+    const filed = await file(id, ANNEX, {});
+    const escalated = await until(async () => {
+      const view = await viewOf(filed.trackingNumber);
+      return view.tasks.some((t) => t.escalated) ? view : undefined;
+    });
+    await complete(escalated, 'review', 'approve', undefined, supervisor);
+    await record(id, 'warned-escalated-decided', filed.trackingNumber, 'approved', ['service level expiry (notify)', 'warning rung', 'legal deadline expiry (escalate, with a next deadline)', 'the supervisor completes the escalated task']);
+  });
+
+  scenario('a complement the citizen never answers closes the application', async () => {
+    const id = await publishShort('recording-complement-timeout', { budget: { duration: 'PT1H' }, onExpiry: { action: 'notify', notify: ['supervisor'] } }, { ask: { answerWithin: { duration: 'PT2S' } } });
+    const filed = await file(id, ANNEX, {});
+    await post(agent, `/tasks/${taskOf(filed, 'review')}/request-complement`, { documents: ['plans'], note: 'The plans are missing' });
+    await record(id, 'unanswered-refused', filed.trackingNumber, 'rejected', ['requestComplement update', 'complement answer deadline expiry (onTimeout)', 'legal deadline paused then resumed']);
+  });
+});
