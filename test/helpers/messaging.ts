@@ -36,7 +36,7 @@ function decodeQuoted(value: string): string {
 }
 
 /** Enough MIME for nodemailer's single-part text messages. */
-export function parseMail(raw: string): Omit<ReceivedMail, 'at'> {
+function parseMail(raw: string): Omit<ReceivedMail, 'at'> {
   const split = raw.indexOf('\r\n\r\n');
   const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
   const body = raw.slice(split + 4);
