@@ -44,6 +44,18 @@ export default tseslint.config(
     },
   },
   {
+    // A promise nobody awaits or catches ends a server process when it rejects. Needs the types: each
+    // file is checked against its nearest tsconfig.json (the root one; web/'s for the front end).
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // A DOM event handler's return is ignored, and the browser only logs a rejection; the async
+      // handlers given to JSX attributes show their own failures.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
+  },
+  {
     // The failure converter: CommonJS because the SDK require()s it by path (see the file).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable', module: 'writable' } },

@@ -22,7 +22,7 @@ export const MAX_JSON_DEPTH = 64;
  * Longest path parameter the router passes on. Routes' schemas bound their parameters more tightly and
  * name the field when they are exceeded; this only stops absurd URLs before routing.
  */
-export const MAX_PARAM_LENGTH = 1000;
+const MAX_PARAM_LENGTH = 1000;
 
 /** Headers whose value Mohla stores (the Idempotency-Key is kept with the filing). */
 const STORED_HEADERS = ['idempotency-key'];

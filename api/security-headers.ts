@@ -14,7 +14,7 @@ const DOCS_PREFIX = '/docs';
  * the identity provider's, for the sign-in's token exchange), never an inline script or style, never in a
  * frame. A script injected into a page therefore cannot run, and a page cannot be framed for clickjacking.
  */
-export function contentSecurityPolicy(options: SecurityHeaderOptions): Record<string, string[]> {
+function contentSecurityPolicy(options: SecurityHeaderOptions): Record<string, string[]> {
   const issuer = issuerOrigin(options.oidcIssuer);
   return {
     'default-src': ["'self'"],

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig, type Config } from '../infra/config.js';
+import { loggableMessage } from '../infra/log-redaction.js';
 import { apiConnectionOptions } from '../infra/temporal-connection.js';
 import { openOrm } from '../db/orm.js';
 import { loadReferenceData } from '../registry/reference-data.js';
@@ -75,7 +76,15 @@ export async function startApi(config: Config, log: (line: string) => void = con
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const api = await startApi(loadConfig());
   console.log(`API listening on ${api.url}`);
-  const stop = () => void api.close().then(() => process.exit(0));
+  // A stop that fails still ends the process, with a non-zero status and the reason, not an unhandled rejection.
+  const stop = () =>
+    void api.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(loggableMessage(err instanceof Error ? err.message : String(err)));
+        process.exit(1);
+      },
+    );
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

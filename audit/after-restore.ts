@@ -22,7 +22,7 @@ export interface SetAside {
 }
 
 /** The folder's name says when the restore was recorded, so two restores never mix their records. */
-export function setAsideFolderName(now: Date): string {
+function setAsideFolderName(now: Date): string {
   return `after-restore-${now.toISOString().replace(/[:.]/g, '-')}`;
 }
 

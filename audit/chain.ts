@@ -87,7 +87,7 @@ export interface ChainPoint {
   hash: string;
 }
 
-export const CHAIN_START: ChainPoint = { seq: 0, hash: GENESIS };
+const CHAIN_START: ChainPoint = { seq: 0, hash: GENESIS };
 
 /**
  * Walks the chain after `from`; stops at the first row that is altered, missing or out of place.

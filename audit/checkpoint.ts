@@ -50,7 +50,7 @@ function signedText(checkpoint: Omit<Checkpoint, 'signature'>): Buffer {
   return Buffer.from(canonicalJson({ version, seq, hash, at, keyId }));
 }
 
-export function signatureValid(checkpoint: Checkpoint, keys: CheckpointKeys): boolean {
+function signatureValid(checkpoint: Checkpoint, keys: CheckpointKeys): boolean {
   const publicKey = keys.trusted.get(checkpoint.keyId);
   if (!publicKey) return false;
   return verify(null, signedText(checkpoint), publicKey, Buffer.from(checkpoint.signature, 'base64'));
@@ -77,7 +77,7 @@ export function readCheckpoints(dir: string): Array<StoredCheckpoint | { file: s
     });
 }
 
-export class CheckpointRefusedError extends Error {}
+class CheckpointRefusedError extends Error {}
 
 /**
  * Signs the chain's current head into a new file, unless the last checkpoint already signed it.

@@ -17,7 +17,7 @@ export interface Commitment {
 
 export const newSalt = () => randomBytes(32).toString('hex');
 
-export function commitment(salt: string, value: unknown): string {
+function commitment(salt: string, value: unknown): string {
   return createHash('sha256').update(`${salt}\n${canonicalJson(value)}`).digest('hex');
 }
 

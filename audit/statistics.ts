@@ -140,7 +140,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 /** Working days before its due date from which an open application counts as at risk. */
-export const AT_RISK_WORKING_DAYS = 2;
+const AT_RISK_WORKING_DAYS = 2;
 
 /**
  * Whether a deadline not yet passed falls due within the next `workingDays` working days (local dates):

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
  * Written by hand rather than with an ASN.1 library: with one algorithm, no nonce and no policy the
  * request is a fixed DER template around the 32-byte digest.
  */
-export function timestampQuery(data: Buffer): Buffer {
+function timestampQuery(data: Buffer): Buffer {
   const digest = createHash('sha256').update(data).digest();
   return Buffer.concat([
     Buffer.from('30390201013031300d060960864801650304020105000420', 'hex'),
@@ -17,7 +17,7 @@ export function timestampQuery(data: Buffer): Buffer {
 }
 
 /** The PKIStatus of a TimeStampResp: 0 granted, 1 granted with modifications, 2 and above refused. */
-export function timestampStatus(reply: Buffer): number {
+function timestampStatus(reply: Buffer): number {
   let at = 1;
   const lengthOctet = reply[at] ?? 0;
   at += lengthOctet & 0x80 ? 1 + (lengthOctet & 0x7f) : 1; // the outer SEQUENCE's header
@@ -26,7 +26,7 @@ export function timestampStatus(reply: Buffer): number {
   return reply[at + 4] ?? -1;
 }
 
-export class TimestampError extends Error {}
+class TimestampError extends Error {}
 
 /** Asks the time-stamp authority at `url` to time-stamp `data`; answers its TimeStampResp (DER). */
 export async function requestTimestamp(url: string, data: Buffer, timeoutMs = 10_000): Promise<Buffer> {

@@ -33,7 +33,7 @@ export interface AuditVerification {
  * same statement (activities/projection.ts), with its step and task folded into the detail and its
  * free text committed to (audit/commitment.ts).
  */
-export async function compareWithTimeline(orm: MikroORM, nextSeq: number): Promise<TimelineProblem | undefined> {
+async function compareWithTimeline(orm: MikroORM, nextSeq: number): Promise<TimelineProblem | undefined> {
   const [row] = await query<{ t_tn: string | null; t_seq: number | null; a_tn: string | null; a_entry_seq: number | null; a_seq: string | null }>(
     orm,
     `select t.tracking_number as t_tn, t.seq as t_seq, a.tracking_number as a_tn, a.entry_seq as a_entry_seq, a.seq as a_seq

@@ -46,6 +46,7 @@ export async function runTimers(stack: BenchStack, options: TimersOptions) {
   const memory: Array<Awaited<ReturnType<typeof worker.memory>> & { at: number }> = [];
   const started = performance.now();
   const sampling = setInterval(() => {
+    // Samples are not awaited: the run goes on at its pace, and memory() only resolves (or, with the child gone, never).
     void worker.memory().then((m) => memory.push({ ...m, at: (performance.now() - started) / 1000 }));
   }, 2000);
 

@@ -7,7 +7,7 @@ import { migrationsList } from '../migrations/index.js';
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 
-export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
   return {
     clientUrl: databaseUrl,
     entities,

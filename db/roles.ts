@@ -6,7 +6,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { migrate, openOrm } from './orm.js';
 
-export const APP_ROLE = 'mohla_app';
+const APP_ROLE = 'mohla_app';
 
 export interface AppLogin {
   role: string;
@@ -31,7 +31,7 @@ async function tolerant(statement: () => Promise<unknown>): Promise<void> {
 }
 
 /** Creates DATABASE_URL's login role when missing, keeps its password in step, and makes it a member of mohla_app. */
-export async function grantAppLogin(admin: MikroORM, databaseUrl: string): Promise<AppLogin> {
+async function grantAppLogin(admin: MikroORM, databaseUrl: string): Promise<AppLogin> {
   const url = new URL(databaseUrl);
   const role = decodeURIComponent(url.username || 'postgres');
   const password = url.password ? decodeURIComponent(url.password) : undefined;

@@ -5,7 +5,7 @@
  */
 
 /** Longest name kept, in characters; the stored column holds 255, and a name longer than this is noise. */
-export const MAX_FILE_NAME_LENGTH = 120;
+const MAX_FILE_NAME_LENGTH = 120;
 
 /**
  * Characters that reorder what is displayed (a right-to-left override before "fdp.exe" shows "cv" + "fdp.exe" as "cvexe.pdf")

@@ -7,7 +7,7 @@
  */
 import type { Calendar, FixedHoliday, LocalizedText } from './calendar.generated.js';
 
-export type { Calendar, Closure, DatedHoliday, FixedHoliday, LocalizedText } from './calendar.generated.js';
+export type { Calendar, Closure, DatedHoliday } from './calendar.generated.js';
 
 /** A date on the wall calendar of the calendar's zone: `YYYY-MM-DD`. */
 export type LocalDate = string;
@@ -60,11 +60,6 @@ export function addCalendarDays(date: LocalDate, days: number): LocalDate {
   return fromDayNumber(dayNumber(date) + days);
 }
 
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: LocalDate, to: LocalDate): number {
-  return dayNumber(to) - dayNumber(from);
-}
-
 export function isoWeekday(date: LocalDate): IsoWeekday {
   // Day 0, 1970-01-01, was a Thursday (ISO 4).
   return (((((dayNumber(date) + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
@@ -94,7 +89,7 @@ function wallClock(zone: string): Intl.DateTimeFormat {
 }
 
 /** Whether the runtime knows this IANA zone. */
-export function isKnownZone(zone: string): boolean {
+function isKnownZone(zone: string): boolean {
   try {
     wallClock(zone);
     return true;
@@ -138,7 +133,7 @@ export function localTimeOf(instantMs: number, zone: string): string {
  * The instant at which the zone's wall clock reads `date` + `msIntoDay`. The offset is looked up at the
  * instant it produces, so a wall time on either side of a change of offset lands on the right instant.
  */
-export function instantOfLocalTime(date: LocalDate, msIntoDay: number, zone: string): number {
+function instantOfLocalTime(date: LocalDate, msIntoDay: number, zone: string): number {
   const wall = dayNumber(date) * DAY_MS + msIntoDay;
   const guess = wall - zoneOffsetMs(wall, zone);
   return wall - zoneOffsetMs(guess, zone);
@@ -359,7 +354,7 @@ const MONTHS = [
   'December',
 ];
 
-export function weekdayName(weekday: IsoWeekday): string {
+function weekdayName(weekday: IsoWeekday): string {
   return WEEKDAYS[weekday - 1] as string;
 }
 

@@ -323,7 +323,7 @@ function auditConfig(source: NodeJS.ProcessEnv): AuditConfig {
  * Development only, like the JWT secret: anyone can read it here, so what it encrypts is not protected.
  * Production refuses it as the encrypting key, but may keep it to read histories recorded with it.
  */
-export const DEVELOPMENT_CODEC_KEYS = 'dev:bW9obGEtZGV2ZWxvcG1lbnQta2V5LXB1YmxpYy0zMmI=';
+const DEVELOPMENT_CODEC_KEYS = 'dev:bW9obGEtZGV2ZWxvcG1lbnQta2V5LXB1YmxpYy0zMmI=';
 
 function codecKeys(source: NodeJS.ProcessEnv): CodecKey[] {
   const given = env('TEMPORAL_CODEC_KEYS', source);

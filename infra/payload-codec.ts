@@ -14,9 +14,9 @@ import proto from '@temporalio/proto';
 const { temporal } = proto;
 
 /** The `encoding` of an encrypted payload; anything else is passed through as it is. */
-export const ENCRYPTED_ENCODING = 'binary/encrypted';
+const ENCRYPTED_ENCODING = 'binary/encrypted';
 /** Metadata naming the key that encrypted a payload, so old keys keep decrypting after a rotation. */
-export const KEY_ID_METADATA = 'encryption-key-id';
+const KEY_ID_METADATA = 'encryption-key-id';
 
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -52,7 +52,7 @@ export function parseCodecKeys(text: string, variable = 'TEMPORAL_CODEC_KEYS'): 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 
-export function isEncrypted(payload: Payload): boolean {
+function isEncrypted(payload: Payload): boolean {
   return text(payload.metadata?.encoding) === ENCRYPTED_ENCODING;
 }
 

@@ -132,7 +132,7 @@ export async function ensurePostgres(
   return service;
 }
 
-export async function pingRedis(url: string, timeoutMs = 3000): Promise<void> {
+async function pingRedis(url: string, timeoutMs = 3000): Promise<void> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,

@@ -3,7 +3,7 @@ import { findGo, goInstall, userCacheDir } from './go-install.js';
 import { findOnPath, isExecutable } from './system.js';
 
 /** Later tags carry a `replace` directive in go.mod and cannot be `go install`ed. */
-export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
+const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
 export type TemporalCliSource = 'TEMPORAL_CLI' | 'PATH' | 'cache' | 'built';

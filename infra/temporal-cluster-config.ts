@@ -80,7 +80,7 @@ function datastore(db: ClusterDatabase, databaseName: string, maxConns: number) 
   };
 }
 
-export function clusterConfig(settings: ClusterSettings): Record<string, unknown> {
+function clusterConfig(settings: ClusterSettings): Record<string, unknown> {
   const { ports, bindAddress } = settings;
   const broadcastAddress = settings.broadcastAddress ?? bindAddress;
   const service = (grpcPort: number, membershipPort: number, extra: Record<string, unknown> = {}) => ({

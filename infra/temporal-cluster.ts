@@ -15,7 +15,7 @@ import {
 } from './temporal-cluster-config.js';
 
 /** The server release that the CLI v1.5.1's dev server embeds: the cluster and the dev server agree. */
-export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
+const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 
 export interface ServerTools {
@@ -27,7 +27,7 @@ export interface ServerTools {
 
 type Log = (line: string) => void;
 
-export function temporalServerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function temporalServerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(userCacheDir(env), `temporal-server-${TEMPORAL_SERVER_VERSION}`);
 }
 
@@ -106,7 +106,7 @@ async function databaseExists(settings: ClusterSettings, name: string): Promise<
  * Creates Temporal's two databases when missing and brings their schemas to the server's version with the
  * SQL tool's versioned migrations: safe to run at every start, as an upgrade of the server would need.
  */
-export async function prepareClusterDatabases(tools: ServerTools, settings: ClusterSettings, log: Log = () => undefined): Promise<void> {
+async function prepareClusterDatabases(tools: ServerTools, settings: ClusterSettings, log: Log = () => undefined): Promise<void> {
   const { host, port, user, password } = settings.database;
   // The password goes by the environment, which the tool also reads: not on a command line that `ps`
   // shows, nor in the message of a failed run.
@@ -128,7 +128,7 @@ export async function prepareClusterDatabases(tools: ServerTools, settings: Clus
 }
 
 /** Writes the generated configuration where `temporal-server --root <dir>` finds it. */
-export function writeClusterConfig(rootDir: string, settings: ClusterSettings): { configDir: string; env: string } {
+function writeClusterConfig(rootDir: string, settings: ClusterSettings): { configDir: string; env: string } {
   const configDir = path.join(rootDir, 'config');
   mkdirSync(configDir, { recursive: true });
   writeFileSync(path.join(configDir, 'mohla.yaml'), renderClusterConfig(settings));

@@ -6,7 +6,7 @@ import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptio
  * instead (about a second) and answers 503 with Retry-After, so the caller's own retry takes over. Long
  * polls (an update waiting for the workflow) are unaffected: only failed calls are retried.
  */
-export const API_TEMPORAL_ATTEMPTS = 4;
+const API_TEMPORAL_ATTEMPTS = 4;
 
 export function apiConnectionOptions(address: string): ConnectionOptions {
   return {

@@ -11,10 +11,10 @@ import { stopChild } from './temporal-server.js';
  * passes on to the frontend over gRPC) built from source like the server itself. The dev server embeds
  * one; a cluster has none of its own. docker-compose.yml runs the same release from the temporalio/ui image.
  */
-export const TEMPORAL_UI_MODULE = 'github.com/temporalio/ui-server/v2';
+const TEMPORAL_UI_MODULE = 'github.com/temporalio/ui-server/v2';
 export const TEMPORAL_UI_VERSION = 'v2.42.1';
 
-export function temporalUiCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function temporalUiCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(userCacheDir(env), `temporal-ui-server-${TEMPORAL_UI_VERSION}`);
 }
 
@@ -51,7 +51,7 @@ export interface UiSettings {
 export const UI_CODEC_INCLUDES_CREDENTIALS = true;
 
 /** The UI server's configuration, in the keys of its YAML file. */
-export function uiServerConfig(settings: UiSettings): Record<string, unknown> {
+function uiServerConfig(settings: UiSettings): Record<string, unknown> {
   return {
     temporalGrpcAddress: settings.temporalAddress,
     host: settings.host,
@@ -72,7 +72,7 @@ export function uiServerConfig(settings: UiSettings): Record<string, unknown> {
   };
 }
 
-export function renderUiConfig(settings: UiSettings): string {
+function renderUiConfig(settings: UiSettings): string {
   return `# Written by Mohla from its settings at every start of the UI.\n${stringify(uiServerConfig(settings))}`;
 }
 

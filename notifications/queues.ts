@@ -32,7 +32,7 @@ export function redisOptions(redisUrl: string, extra: RedisOptions = {}): RedisO
   };
 }
 
-export function jobOptions(settings: Pick<QueueSettings, 'attempts' | 'backoffMs'>): JobsOptions {
+function jobOptions(settings: Pick<QueueSettings, 'attempts' | 'backoffMs'>): JobsOptions {
   return {
     attempts: settings.attempts,
     backoff: { type: 'exponential', delay: settings.backoffMs },

@@ -8,8 +8,8 @@ import { renderMessage, type Audience, type MessageContext } from './templates.j
 import { CHANNELS, isLanguage, type Channel, type Language } from './types.js';
 import { internationalPhone } from './wording.js';
 
-export const CITIZEN = 'citizen';
-export const ASSIGNEE = 'assignee';
+const CITIZEN = 'citizen';
+const ASSIGNEE = 'assignee';
 
 /**
  * The form fields a citizen's contact is read from. A procedure's form opts in by declaring them:

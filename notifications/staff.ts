@@ -9,9 +9,9 @@ import addFormats from 'ajv-formats';
 import { StaffMember, type StaffMemberRecord } from '../db/entities.js';
 
 /** Ids end up in queue job ids, which may not hold ':' (nor the '~' that separates their parts). */
-export const STAFF_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$';
+const STAFF_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$';
 
-export const staffFileSchema = {
+const staffFileSchema = {
   type: 'object',
   required: ['staff'],
   additionalProperties: false,
@@ -52,7 +52,7 @@ export class StaffFileError extends Error {}
 const ajv = addFormats.default(new Ajv({ allErrors: true, strict: false }));
 const validateFile = ajv.compile(staffFileSchema);
 
-export function parseStaffFile(content: string, source = 'staff file'): StaffEntry[] {
+function parseStaffFile(content: string, source = 'staff file'): StaffEntry[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(content);

@@ -20,8 +20,6 @@ import type { Channel } from './types.js';
 /** The channel of a gap row: a recipient nobody could be found for. */
 export const NO_CHANNEL = 'none';
 
-export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'unreachable';
-
 export interface DispatchInputs {
   notification: NotificationRecord;
   application: Pick<ApplicationRecord, 'trackingNumber' | 'officeId' | 'procedureId' | 'procedureVersion' | 'data' | 'dueAt' | 'deadline' | 'outcome' | 'motivation'>;

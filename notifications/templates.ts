@@ -356,7 +356,7 @@ function capitalise(s: string): string {
   return s ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
-export function templateOf(name: string): Template | undefined {
+function templateOf(name: string): Template | undefined {
   return (EVENT_TEMPLATES as Record<string, Template>)[name] ?? PROCEDURE_TEMPLATES[name];
 }
 

@@ -1,7 +1,7 @@
 import type { Language } from './types.js';
 
 /** Every instant a citizen or an agent reads is Moroccan local time, whatever the server's zone. */
-export const MOROCCO_TIME_ZONE = 'Africa/Casablanca';
+const MOROCCO_TIME_ZONE = 'Africa/Casablanca';
 
 const LOCALES: Record<Language, string> = { ar: 'ar-MA', fr: 'fr-MA', en: 'en-GB' };
 

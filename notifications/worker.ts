@@ -66,6 +66,7 @@ export class NotificationWorker {
       ...base,
       concurrency: this.options.concurrency ?? 4,
     } as WorkerOptions);
+    // afterFailure logs what it could not record, so the event handlers need not wait for it.
     dispatch.on('failed', (job) => {
       if (job) void this.afterFailure(job, () => this.store.markDispatchFailed(job.data.key));
     });
@@ -86,6 +87,7 @@ export class NotificationWorker {
       this.workers.push(worker);
     }
     for (const worker of this.workers) worker.on('error', (err) => this.log(`queue error: ${loggableMessage(err.message)}`));
+    // relay() catches and logs its own failures, and the next tick tries again.
     this.relayTimer = setInterval(() => void this.relay(), this.options.relayIntervalMs ?? 5000);
     return this;
   }

@@ -33,7 +33,7 @@ function describeChange(change: CalendarChange): string {
 }
 
 /** Applies a change: a holiday replaces one of the same name in the same year (a date confirmed or moved). */
-export function applyCalendarChange(calendar: Calendar, change: CalendarChange): Calendar {
+function applyCalendarChange(calendar: Calendar, change: CalendarChange): Calendar {
   const next: Calendar = structuredClone(calendar);
   next.version = calendar.version + 1;
   if (change.kind === 'holiday') {

@@ -96,7 +96,7 @@ export function readDefinitionFile(file: string): { definition?: ProcedureDefini
 }
 
 /** Shipped files are named after what they hold, so a reader finds a version by its file name. */
-export function fileNameProblem(file: string, definition: ProcedureDefinition): DefinitionFileError | undefined {
+function fileNameProblem(file: string, definition: ProcedureDefinition): DefinitionFileError | undefined {
   const expected = `${definition.id}.v${definition.version}.json`;
   return path.basename(file) === expected
     ? undefined

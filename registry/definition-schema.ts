@@ -4,7 +4,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormats from 'ajv-formats';
 import { PROJECT_ROOT } from '../infra/config.js';
 
-export const DEFINITION_SCHEMA_PATH = path.join(PROJECT_ROOT, 'procedures/schema/procedure.schema.json');
+const DEFINITION_SCHEMA_PATH = path.join(PROJECT_ROOT, 'procedures/schema/procedure.schema.json');
 
 let definitionSchema: { $id: string } | undefined;
 function readDefinitionSchema(): { $id: string } {

@@ -26,7 +26,7 @@ export interface ExpiredApplication {
 }
 
 /** Closed applications whose retention period ended by `now`, not erased yet, oldest first. */
-export async function expiredApplications(orm: MikroORM, now: Date): Promise<ExpiredApplication[]> {
+async function expiredApplications(orm: MikroORM, now: Date): Promise<ExpiredApplication[]> {
   const rows = await query<{ tracking_number: string; procedure_id: string; closed_at: Date; expired_at: Date; documents: string }>(
     orm,
     `select a.tracking_number, a.procedure_id, a.closed_at, e.expired_at,
@@ -47,7 +47,7 @@ export async function expiredApplications(orm: MikroORM, now: Date): Promise<Exp
  * first, then one transaction clears the read model and marks the application erased. A run stopped
  * half-way finds the application again the next time and finishes it.
  */
-export async function eraseApplication(
+async function eraseApplication(
   deps: { orm: MikroORM; temporal: Client; namespace: string; storage: DocumentStorage },
   trackingNumber: string,
   now: Date,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, lint (including the purity rule of workflows/ and engine/), then every test
-# against a Temporal dev server started for the run and the local PostgreSQL and Redis.
+# `npm test`: type-check, lint (including the purity rule of workflows/ and engine/), look for dead code
+# (`npm run deadcode`), then every test against a Temporal dev server started for the run and the local
+# PostgreSQL and Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -14,4 +15,6 @@ npx tsc --noEmit
 npx tsc --noEmit -p web
 echo "Linting…"
 npx eslint .
+echo "Looking for dead code…"
+npx knip
 exec npx vitest run "$@"

@@ -157,6 +157,8 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
   action(extendDeadline, (r) => ({ type: 'extensionGranted', ...r, at: nowIso() }));
   action(withdraw, (r) => ({ type: 'withdrawn', ...r, at: nowIso() }));
   wf.setHandler(calendarChanged, () => {
+    // Not returned, so as to keep how the SDK treats this signal as it was: a rejection here fails the
+    // workflow task (the sandbox catches it), which is retried.
     void machine.dispatch({ type: 'calendarChanged', at: nowIso() });
   });
 

@@ -9,7 +9,7 @@ export interface SmsGatewaySettings {
   timeoutMs?: number;
 }
 
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 function fill(template: unknown, values: Record<string, string>): unknown {
   if (typeof template === 'string') return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole);

@@ -9,8 +9,8 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { expect } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results', 'screenshots');
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: npm test installs Debian's chromium package (scripts/lib.sh ensure_chromium).`);

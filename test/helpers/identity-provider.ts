@@ -30,6 +30,7 @@ export async function startIdentityProvider(configuration: (issuer: string) => R
   const built: { provider?: Provider } = {};
   const server: Server = createServer((req, res) => {
     requests.push(new URL(req.url ?? '/', 'http://x').pathname);
+    // Koa answers its own errors (ctx.onerror), so the promise its handler returns does not reject.
     void built.provider!.callback()(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,2 +1,2 @@
 // The tests draw their ports as the bench and the scratch cluster do.
-export { freeLowPort, freePort } from '../../infra/ports.js';
+export { freePort } from '../../infra/ports.js';

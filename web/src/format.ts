@@ -1,11 +1,11 @@
 import { language, type Language } from './i18n.js';
 
 /** Legal dates are Moroccan local dates, whatever the device's own time zone. */
-export const ZONE = 'Africa/Casablanca';
+const ZONE = 'Africa/Casablanca';
 
 const LOCALES: Record<Language, string> = { ar: 'ar-MA', fr: 'fr-MA', en: 'en-GB' };
 
-export function locale(): string {
+function locale(): string {
   return LOCALES[language.get()];
 }
 

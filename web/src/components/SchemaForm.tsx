@@ -28,7 +28,7 @@ function humanize(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function fieldLabel(key: string, schema: FieldSchema): string {
+function fieldLabel(key: string, schema: FieldSchema): string {
   return (schema.label && localized(schema.label)) || schema.title || humanize(key);
 }
 

@@ -74,7 +74,7 @@ export function useProcedureTitles(): Map<string, string> {
 }
 
 /** The documents the office awaits: the last complement request not answered yet. */
-export function awaitedDocuments(entries: TimelineEntry[]): string[] {
+function awaitedDocuments(entries: TimelineEntry[]): string[] {
   let awaited: string[] = [];
   for (const e of entries) {
     if (e.kind === 'complementRequested') awaited = (e.detail?.documents as string[] | undefined) ?? [];

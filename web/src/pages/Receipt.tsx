@@ -9,7 +9,7 @@ import { useData } from '../use-data.js';
 import { useOffices } from './Apply.js';
 
 /** The receipt (récépissé): what the citizen keeps, printable on one page. */
-export function ReceiptView({ receipt }: { receipt: Receipt }) {
+function ReceiptView({ receipt }: { receipt: Receipt }) {
   const offices = useOffices();
   const office = offices.data?.find((o) => o.id === receipt.officeId);
   return (

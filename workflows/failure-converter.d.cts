@@ -1,3 +1,0 @@
-import type { FailureConverter } from '@temporalio/common';
-
-export declare const failureConverter: FailureConverter;
