@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
-import type { AuditSinks, ClosedApplication } from './workflows/sinks.js';
+import type { AuditSinks, ClosedApplication } from './infra/workflow-sinks.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
 import { env, loadConfig } from './infra/config.js';

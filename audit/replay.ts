@@ -15,7 +15,7 @@ import type { ApplicationState } from '../engine/application.js';
 import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../worker.js';
 import { decodeHistory } from './history-codec.js';
 import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';
-import type { ClosedApplication } from '../workflows/sinks.js';
+import type { ClosedApplication } from '../infra/workflow-sinks.js';
 
 export type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 
