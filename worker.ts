@@ -4,12 +4,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
-import type { AuditSinks, ClosedApplication } from './infra/workflow-sinks.js';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createActivities } from './activities/index.js';
 import { env, loadConfig } from './infra/config.js';
-import { FAILURE_CONVERTER_PATH, temporalDataConverter } from './infra/data-converter.js';
+import { temporalDataConverter } from './infra/data-converter.js';
+import { auditSinks, workflowSource } from './infra/workflow-sandbox.js';
 import type { CodecKey } from './infra/payload-codec.js';
 import { sdkLogLevel, WorkerLogger } from './infra/worker-logger.js';
 import { CalendarStore, SHIPPED_CALENDAR } from './registry/calendars.js';
@@ -18,16 +18,6 @@ import { loadNotificationSettings } from './notifications/config.js';
 import { NotificationQueues } from './notifications/queues.js';
 import { NotificationWorker } from './notifications/worker.js';
 import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const WORKFLOWS_PATH = path.join(HERE, 'workflows', 'index.ts');
-/** Run once in the sandbox before its globals are frozen; shared by every workflow of the worker. */
-const PRELOADED_MODULES = [path.join(HERE, 'workflows', 'stack-trace-depth.ts')];
-
-/** How the workflows are bundled: by the worker at start, and ahead of time by the tests, the bench and replays. */
-export function workflowBundleOptions(workflowsPath = WORKFLOWS_PATH): BundleOptions {
-  return { workflowsPath, preloadModules: PRELOADED_MODULES, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') };
-}
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -43,15 +33,6 @@ export interface WorkerSetup {
   notifications?: NotificationQueues;
   /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
   cachedApplications?: number;
-}
-
-/** A live worker has nothing to do when an application closes; replays (audit/replay.ts) listen instead. */
-export function auditSinks(onClosed: (summary: ClosedApplication) => void = () => undefined): InjectedSinks<AuditSinks> {
-  return { audit: { applicationClosed: { fn: (_info, summary) => onClosed(summary), callDuringReplay: true } } };
-}
-
-export function workflowSource(bundle?: WorkerOptions['workflowBundle']): Partial<WorkerOptions> {
-  return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } };
 }
 
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {

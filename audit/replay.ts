@@ -12,7 +12,7 @@ import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporali
 
 type WorkflowBundle = NonNullable<ReplayWorkerOptions['workflowBundle']>;
 import type { ApplicationState } from '../engine/application.js';
-import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../worker.js';
+import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../infra/workflow-sandbox.js';
 import { decodeHistory } from './history-codec.js';
 import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';
 import type { ClosedApplication } from '../infra/workflow-sinks.js';

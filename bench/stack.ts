@@ -22,7 +22,7 @@ import { NotificationQueues } from '../notifications/queues.js';
 import type { ProcedureRegistry } from '../registry/published.js';
 import { loadReferenceData } from '../registry/reference-data.js';
 import { dropDatabase } from '../test/helpers/stack.js';
-import { workflowBundleOptions } from '../worker.js';
+import { workflowBundleOptions } from '../infra/workflow-sandbox.js';
 import { FAILURE_CONVERTER_PATH, temporalDataConverter } from '../infra/data-converter.js';
 import type { WorkerProcessOptions } from './worker-process.js';
 import { BENCH_OFFICE } from './definitions.js';

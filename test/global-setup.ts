@@ -11,7 +11,7 @@ import { loadConfig } from '../infra/config.js';
 import { ensurePostgres, ensureRedis } from '../infra/services.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer } from '../infra/temporal-server.js';
-import { workflowBundleOptions } from '../worker.js';
+import { workflowBundleOptions } from '../infra/workflow-sandbox.js';
 import { freePort } from './helpers/ports.js';
 
 declare module 'vitest' {
