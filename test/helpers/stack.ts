@@ -9,6 +9,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Client, Connection } from '@temporalio/client';
 import { historiesFromServer, replayHistories, type RecordedHistory } from '../../audit/replay.js';
+import { PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { WorkerLogger } from '../../infra/worker-logger.js';
 import type { ChildProcess } from 'node:child_process';
@@ -298,7 +299,7 @@ export function apiContext(stack: TestStack, changes: Partial<ApiContext> = {}):
 /** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
 export async function replayTaskQueue(client: Client, taskQueue: string, workflowBundlePath: string): Promise<string[]> {
   const histories: RecordedHistory[] = [];
-  for await (const recorded of historiesFromServer(client, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
+  for await (const recorded of historiesFromServer(client, PROCEDURE_WORKFLOW, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
   const failures: string[] = [];
   for await (const report of replayHistories(histories, { codePath: workflowBundlePath }, codecOf(client))) {
     if (report.ok) continue;
