@@ -13,6 +13,7 @@ import {
 import { ensureServerTools, startCluster } from '../infra/temporal-cluster.js';
 import { ensureUiServer, startTemporalUi } from '../infra/temporal-ui.js';
 import { UsageError } from './usage-error.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 
 const USAGE =
   'cluster: usage: mohla cluster [up] [--no-ui] | mohla cluster tools | mohla cluster config --out <dir> [--database-host <host>] [--password-env <variable>]';
@@ -132,6 +133,7 @@ export async function clusterCommand(args: string[]): Promise<number> {
       rootDir: root,
       namespace: config.temporal.namespace,
       retention: env('TEMPORAL_RETENTION'),
+      searchAttributes,
       log: console.log,
     });
     stops.unshift(() => cluster.stop());

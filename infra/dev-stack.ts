@@ -13,6 +13,7 @@ import { loadNotificationSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { checkpointStore, scheduleCheckpoints } from '../audit/checkpoint.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 
 type Log = (line: string) => void;
 
@@ -47,6 +48,7 @@ async function ensureTemporal(config: Config, log: Log): Promise<DevServer | und
     uiCodecEndpoint: codecEndpointUrl(config),
     dbFile: path.join(config.dataDir, 'temporal.db'),
     namespace: config.temporal.namespace,
+    searchAttributes,
   });
 }
 
