@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { readOffices } from '../registry/offices.js';
 import { buildApp } from '../api/app.js';
-import { issueToken } from '../api/auth.js';
+import { issueToken } from '../identity/tokens.js';
 import { migrate, openOrm } from '../db/orm.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { loadQueueSettings } from '../notifications/config.js';

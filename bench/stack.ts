@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import { buildApp } from '../api/app.js';
-import { issueToken, type Role } from '../api/auth.js';
+import { issueToken, type Role } from '../identity/tokens.js';
 import { migrate, openOrm } from '../db/orm.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { env, loadConfig, PROJECT_ROOT } from '../infra/config.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ROLES, type Role } from '../api/auth.js';
+import { ROLES, type Role } from '../identity/tokens.js';
 import { startApi } from '../api/server.js';
 import { PIN_ATTEMPT_RULES, PinAttempts } from '../api/pin-attempts.js';
 import { loadConfig } from '../infra/config.js';

@@ -13,7 +13,8 @@ import cookie from '@fastify/cookie';
 import type { Payload } from '@temporalio/common';
 import { DomainError } from '../../engine/errors.js';
 import { codecOf } from '../../infra/data-converter.js';
-import { ROLES, principalOf, type Principal, type Role } from '../auth.js';
+import { principalOf } from '../auth.js';
+import { ROLES, type Principal, type Role } from '../../identity/tokens.js';
 import type { ApiContext } from '../context.js';
 
 export const CODEC_COOKIE = 'mohla_codec';

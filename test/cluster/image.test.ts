@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
-import { issueToken } from '../../api/auth.js';
+import { issueToken } from '../../identity/tokens.js';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import { multipartFile } from '../helpers/multipart.js';
 import { freePort } from '../helpers/ports.js';

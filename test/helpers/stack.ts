@@ -35,7 +35,7 @@ import { codecOf, temporalDataConverter } from '../../infra/data-converter.js';
 import { createWorker } from '../../worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
-import { issueToken, type Principal, type Role } from '../../api/auth.js';
+import { issueToken, type Principal, type Role } from '../../identity/tokens.js';
 import type { Office } from '../../registry/offices.js';
 
 export const TEST_SECRET = 'mohla-test-secret-0123456789abcdef';
