@@ -17,6 +17,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { stopChild } from '../../infra/temporal-server.js';
 import { freePort } from './ports.js';
 import { startApiProcess, startWorkerProcess } from './worker-process.js';
+import { TEST_SECRET } from './secret.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -38,7 +39,7 @@ import { FileSystemStorage } from '../../documents/storage.js';
 import { issueToken, type Principal, type Role } from '../../identity/tokens.js';
 import type { Office } from '../../registry/offices.js';
 
-export const TEST_SECRET = 'mohla-test-secret-0123456789abcdef';
+export { TEST_SECRET };
 
 /** A bearer token for a caller of the given role (staff belong to the given offices). */
 export async function tokenFor(role: Role, sub: string = `${role}-1`, offices: string[] = []): Promise<string> {
