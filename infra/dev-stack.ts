@@ -8,7 +8,7 @@ import { startDevServer, waitForTemporal, type DevServer } from './temporal-serv
 import { openOrm } from '../db/orm.js';
 import { migrateAsAdministrator } from '../db/roles.js';
 import { createWorker } from '../worker.js';
-import { startApi } from '../api/server.js';
+import { startApi } from '../api/start.js';
 import { loadNotificationSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';

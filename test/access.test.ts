@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROLES, type Role } from '../identity/tokens.js';
-import { startApi } from '../api/server.js';
+import { startApi } from '../api/start.js';
 import { PIN_ATTEMPT_RULES, PinAttempts } from '../api/pin-attempts.js';
 import { loadConfig } from '../infra/config.js';
 import { multipartFile } from './helpers/multipart.js';
