@@ -1,11 +1,13 @@
-/** Runs the HTTP API on its own (production: one process per role; `mohla dev` runs it in-process). */
+/**
+ * The HTTP API opened from the configuration and listening: its own process in production
+ * (api/server.ts), in-process under `mohla dev`.
+ */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { loadConfig, type Config } from '../infra/config.js';
+import type { Config } from '../infra/config.js';
 import { apiConnectionOptions } from '../infra/temporal-connection.js';
 import { openOrm } from '../db/orm.js';
 import { loadReferenceData } from '../registry/reference-data.js';
@@ -70,12 +72,4 @@ export async function startApi(config: Config, log: (line: string) => void = con
     await connection.close();
     throw err;
   }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const api = await startApi(loadConfig());
-  console.log(`API listening on ${api.url}`);
-  const stop = () => void api.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
