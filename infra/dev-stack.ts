@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { sdkLogLevel, WorkerLogger } from './worker-logger.js';
 import type { Config } from './config.js';
 import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from './services.js';
@@ -7,11 +7,9 @@ import { ensureTemporalCli } from './temporal-cli.js';
 import { startDevServer, waitForTemporal, type DevServer } from './temporal-server.js';
 import { openOrm } from '../db/orm.js';
 import { migrateAsAdministrator } from '../db/roles.js';
-import { createWorker } from '../worker.js';
+import { startProcedureWorker } from '../worker/procedure-worker.js';
 import { startApi } from '../api/start.js';
 import { loadNotificationSettings } from '../notifications/config.js';
-import { NotificationQueues } from '../notifications/queues.js';
-import { NotificationWorker } from '../notifications/worker.js';
 import { checkpointStore, scheduleCheckpoints } from '../audit/checkpoint.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 
@@ -81,29 +79,18 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
 
     // Messages go to files under MOHLA_DATA_DIR/outbox unless NOTIFY_*_PROVIDER say otherwise.
     const notificationSettings = loadNotificationSettings(effective);
-    const notifications = new NotificationQueues(notificationSettings);
-    stops.push(() => notifications.close());
-    const notifier = new NotificationWorker({ orm, settings: notificationSettings, queues: notifications, log }).start();
-    stops.push(() => notifier.close());
-
     Runtime.install({ logger: new WorkerLogger(sdkLogLevel(effective.logLevel)) });
-    const connection = await NativeConnection.connect({ address: effective.temporal.address });
-    stops.push(() => connection.close());
-    const worker = await createWorker({
-      connection,
-      orm,
-      taskQueue: effective.temporal.taskQueue,
+    const procedures = await startProcedureWorker({
+      address: effective.temporal.address,
       namespace: effective.temporal.namespace,
-      notifications,
-      cachedApplications: effective.worker.cachedApplications,
+      taskQueue: effective.temporal.taskQueue,
+      orm,
       codecKeys: effective.codecKeys,
+      notifications: notificationSettings,
+      delivery: { settings: notificationSettings, log },
+      cachedApplications: effective.worker.cachedApplications,
     });
-    const running = worker.run();
-    stops.push(async () => {
-      // The SDK's runtime may already have begun the shutdown on Ctrl-C.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
+    stops.push(() => procedures.stop());
 
     stops.push(scheduleCheckpoints(orm, checkpointStore(effective), effective.audit.checkpointMinutes, log));
 

@@ -10,7 +10,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Client, Connection } from '@temporalio/client';
 import { historiesFromServer, replayHistories, type RecordedHistory } from '../../audit/replay.js';
 import { PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { Runtime, type Worker } from '@temporalio/worker';
 import { WorkerLogger } from '../../infra/worker-logger.js';
 import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -33,7 +33,7 @@ import type { CalendarStore } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
 import { apiConnectionOptions } from '../../infra/temporal-connection.js';
 import { codecOf, temporalDataConverter } from '../../infra/data-converter.js';
-import { createWorker } from '../../worker.js';
+import { startProcedureWorker, type ProcedureWorker } from '../../worker/procedure-worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
 import { issueToken, type Principal, type Role } from '../../identity/tokens.js';
@@ -158,8 +158,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const app = await buildApp({ temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
   const workflowBundlePath = inject('workflowBundlePath');
 
-  let nativeConnection: NativeConnection | undefined;
-  let running: Promise<void> | undefined;
+  let running: ProcedureWorker | undefined;
   const stack: TestStack = {
     id,
     app,
@@ -180,23 +179,22 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     notifications,
     request: (options) => app.inject(options),
     async startWorker(cachedApplications?: number) {
-      nativeConnection ??= await NativeConnection.connect({ address: temporalAddress });
-      const worker = await createWorker({
-        connection: nativeConnection,
-        orm: appOrm,
+      // The file's own queues: its API hands messages over to the same ones, and the stack closes them.
+      running = await startProcedureWorker({
+        address: temporalAddress,
         taskQueue,
-        workflowBundle: { codePath: workflowBundlePath },
-        notifications,
-        cachedApplications,
+        orm: appOrm,
         codecKeys,
+        notifications,
+        workflowBundle: { codePath: workflowBundlePath },
+        cachedApplications,
       });
-      stack.worker = worker;
-      running = worker.run();
-      return worker;
+      stack.worker = running.worker;
+      return running.worker;
     },
     async stopWorker() {
-      if (stack.worker && stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
-      await running;
+      await running?.stop();
+      running = undefined;
       stack.worker = undefined;
     },
     async close() {
@@ -210,7 +208,6 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       await appOrm.close(true);
       await orm.close(true);
       await connection.close();
-      await nativeConnection?.close();
       await dropDatabase(adminDatabaseUrl);
       if (failures.length) throw new Error(`histories that no longer replay:\n${failures.join('\n')}`);
     },
