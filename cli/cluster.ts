@@ -11,7 +11,7 @@ import {
   type ClusterSettings,
 } from '../infra/temporal-cluster-config.js';
 import { ensureServerTools, startCluster } from '../infra/temporal-cluster.js';
-import { ensureUiServer, startTemporalUi } from '../infra/temporal-ui.js';
+import { codecEndpointUrl, ensureUiServer, startTemporalUi } from '../infra/temporal-ui.js';
 import { UsageError } from './usage-error.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 
@@ -140,7 +140,6 @@ export async function clusterCommand(args: string[]): Promise<number> {
     console.log(`Temporal cluster at ${cluster.address}: frontend, history, matching and worker services as processes ${Object.values(cluster.processes).map((p) => `${p.service}=${p.pid}`).join(', ')}.`);
     if (uiServer) {
       // On TEMPORAL_UI_PORT, like the dev server's UI: the API's development default lets that origin decode.
-      const { codecEndpointUrl } = await import('../infra/dev-stack.js');
       const codecEndpoint = codecEndpointUrl(config);
       const ui = await startTemporalUi({
         binary: uiServer,

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { Runtime } from '@temporalio/worker';
-import { sdkLogLevel, WorkerLogger } from './worker-logger.js';
-import type { Config } from './config.js';
-import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from './services.js';
-import { ensureTemporalCli } from './temporal-cli.js';
-import { startDevServer, waitForTemporal, type DevServer } from './temporal-server.js';
+import { sdkLogLevel, WorkerLogger } from '../infra/worker-logger.js';
+import type { Config } from '../infra/config.js';
+import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from '../infra/services.js';
+import { ensureTemporalCli } from '../infra/temporal-cli.js';
+import { startDevServer, waitForTemporal, type DevServer } from '../infra/temporal-server.js';
+import { codecEndpointUrl } from '../infra/temporal-ui.js';
 import { openOrm } from '../db/orm.js';
 import { migrateAsAdministrator } from '../db/roles.js';
 import { startProcedureWorker } from '../worker/procedure-worker.js';
@@ -14,12 +15,6 @@ import { checkpointStore, scheduleCheckpoints } from '../audit/checkpoint.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 
 type Log = (line: string) => void;
-
-/** The API's codec endpoint as the browser of this machine reaches it (the UI calls it from the page). */
-export function codecEndpointUrl(config: Config): string {
-  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/codec`;
-}
 
 async function ensureTemporal(config: Config, log: Log): Promise<DevServer | undefined> {
   try {
