@@ -20,10 +20,9 @@ import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { env, loadConfig } from '../infra/config.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
-import { createDatabaseIfMissing } from '../infra/services.js';
+import { createDatabaseIfMissing, dropDatabase } from '../infra/services.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { ProcedureRegistry } from '../registry/published.js';
-import { dropDatabase } from '../test/helpers/stack.js';
 import { bar, percentile, writeResult } from './lib.js';
 import { seedInbox } from './inbox-seed.js';
 

@@ -20,13 +20,12 @@ import { startApiProcess, startWorkerProcess } from './worker-process.js';
 import { TEST_SECRET } from './secret.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import type { ApiContext } from '../../api/context.js';
 import { openOrm } from '../../db/orm.js';
 import { migrateAsAdministrator } from '../../db/roles.js';
-import { createDatabaseIfMissing } from '../../infra/services.js';
+import { createDatabaseIfMissing, dropDatabase } from '../../infra/services.js';
 import type { ProcedureRegistry } from '../../registry/published.js';
 import { loadReferenceData } from '../../registry/reference-data.js';
 import type { CalendarStore } from '../../registry/calendars.js';
@@ -99,19 +98,6 @@ export interface TestStack {
    */
   processes?: { apiUrls: string[]; stop(): Promise<void>; start(): Promise<void> };
   close(): Promise<void>;
-}
-
-export async function dropDatabase(url: string): Promise<void> {
-  const parsed = new URL(url);
-  const name = parsed.pathname.slice(1);
-  parsed.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: parsed.href });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await admin.end();
-  }
 }
 
 export interface TestStackOptions {
