@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, lint (including the purity rule of workflows/ and engine/), then every test
+# `npm test`: type-check, lint (including the purity rule of workflows/ and engine/), check the import
+# directions (.dependency-cruiser.js, docs/architecture.md), then every test
 # against a Temporal dev server started for the run and the local PostgreSQL and Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +15,6 @@ npx tsc --noEmit
 npx tsc --noEmit -p web
 echo "Linting…"
 npx eslint .
+echo "Checking that every layer imports only downward…"
+npx depcruise --config .dependency-cruiser.js --output-type err-long .
 exec npx vitest run "$@"
