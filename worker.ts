@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');
   const notificationSettings = loadNotificationSettings(config);
   try {
-    const procedures = await startProcedureWorker({
+    const procedureWorker = await startProcedureWorker({
       address: config.temporal.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
@@ -33,10 +33,10 @@ async function main(): Promise<void> {
     const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
     console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
     try {
-      await procedures.running;
+      await procedureWorker.running;
     } finally {
       await stopCheckpoints();
-      await procedures.stop();
+      await procedureWorker.stop();
     }
   } finally {
     await orm.close();

@@ -29,7 +29,7 @@ let running: Promise<void>;
 let close: () => Promise<void>;
 if (options.kind === 'mohla') {
   const orm = await openOrm(options.databaseUrl ?? '', { pool: { min: 0, max: 20 } });
-  const procedures = await startProcedureWorker({
+  const procedureWorker = await startProcedureWorker({
     address: options.address,
     taskQueue: options.taskQueue,
     orm,
@@ -38,9 +38,9 @@ if (options.kind === 'mohla') {
     workflowBundle: { codePath: options.bundlePath },
     cachedApplications: options.cachedApplications,
   });
-  ({ worker, running } = procedures);
+  ({ worker, running } = procedureWorker);
   close = async () => {
-    await procedures.stop();
+    await procedureWorker.stop();
     await orm.close(true);
   };
 } else {

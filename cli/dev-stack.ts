@@ -75,7 +75,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     // Messages go to files under MOHLA_DATA_DIR/outbox unless NOTIFY_*_PROVIDER say otherwise.
     const notificationSettings = loadNotificationSettings(effective);
     Runtime.install({ logger: new WorkerLogger(sdkLogLevel(effective.logLevel)) });
-    const procedures = await startProcedureWorker({
+    const procedureWorker = await startProcedureWorker({
       address: effective.temporal.address,
       namespace: effective.temporal.namespace,
       taskQueue: effective.temporal.taskQueue,
@@ -85,7 +85,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       delivery: { settings: notificationSettings, log },
       cachedApplications: effective.worker.cachedApplications,
     });
-    stops.push(() => procedures.stop());
+    stops.push(() => procedureWorker.stop());
 
     stops.push(scheduleCheckpoints(orm, checkpointStore(effective), effective.audit.checkpointMinutes, log));
 

@@ -52,7 +52,8 @@ export interface ProcedureWorker {
 export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise<ProcedureWorker> {
   const closes: Array<() => Promise<void>> = [];
   const closeAll = async () => {
-    for (const close of closes.reverse()) await close();
+    // Emptied as it goes: a second stop() has nothing left to close.
+    for (const close of closes.splice(0).reverse()) await close();
   };
   try {
     const queues = setup.notifications instanceof NotificationQueues ? setup.notifications : new NotificationQueues(setup.notifications);

@@ -144,7 +144,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const app = await buildApp({ temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
   const workflowBundlePath = inject('workflowBundlePath');
 
-  let running: ProcedureWorker | undefined;
+  let procedureWorker: ProcedureWorker | undefined;
   const stack: TestStack = {
     id,
     app,
@@ -166,7 +166,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     request: (options) => app.inject(options),
     async startWorker(cachedApplications?: number) {
       // The file's own queues: its API hands messages over to the same ones, and the stack closes them.
-      running = await startProcedureWorker({
+      procedureWorker = await startProcedureWorker({
         address: temporalAddress,
         taskQueue,
         orm: appOrm,
@@ -175,12 +175,12 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
         workflowBundle: { codePath: workflowBundlePath },
         cachedApplications,
       });
-      stack.worker = running.worker;
-      return running.worker;
+      stack.worker = procedureWorker.worker;
+      return procedureWorker.worker;
     },
     async stopWorker() {
-      await running?.stop();
-      running = undefined;
+      await procedureWorker?.stop();
+      procedureWorker = undefined;
       stack.worker = undefined;
     },
     async close() {
