@@ -1,112 +1,49 @@
 /**
- * The composition root of the Temporal worker process: connects to Temporal and PostgreSQL, builds the
- * activities and runs the procedure workflow. `mohla dev` and the tests build theirs with `createWorker`.
+ * The composition root of the Temporal worker process: connects to PostgreSQL, runs the procedure worker
+ * (worker/procedure-worker.ts) with the notification worker beside it, and signs audit checkpoints.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type BundleOptions, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
-import type { AuditSinks, ClosedApplication } from './workflows/sinks.js';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { createActivities } from './activities/index.js';
+import { Runtime } from '@temporalio/worker';
 import { env, loadConfig } from './infra/config.js';
-import { FAILURE_CONVERTER_PATH, temporalDataConverter } from './infra/data-converter.js';
-import type { CodecKey } from './infra/payload-codec.js';
 import { sdkLogLevel, WorkerLogger } from './infra/worker-logger.js';
-import { CalendarStore, SHIPPED_CALENDAR } from './registry/calendars.js';
 import { openOrm } from './db/orm.js';
 import { loadNotificationSettings } from './notifications/config.js';
-import { NotificationQueues } from './notifications/queues.js';
-import { NotificationWorker } from './notifications/worker.js';
 import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const WORKFLOWS_PATH = path.join(HERE, 'workflows', 'index.ts');
-/** Run once in the sandbox before its globals are frozen; shared by every workflow of the worker. */
-const PRELOADED_MODULES = [path.join(HERE, 'workflows', 'stack-trace-depth.ts')];
-
-/** How the workflows are bundled: by the worker at start, and ahead of time by the tests, the bench and replays. */
-export function workflowBundleOptions(workflowsPath = WORKFLOWS_PATH): BundleOptions {
-  return { workflowsPath, preloadModules: PRELOADED_MODULES, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') };
-}
-
-export interface WorkerSetup {
-  connection: NativeConnection;
-  orm: MikroORM;
-  taskQueue: string;
-  namespace?: string;
-  /** The payload codec's keys (TEMPORAL_CODEC_KEYS): what the worker writes to Temporal is encrypted. */
-  codecKeys: readonly CodecKey[];
-  /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at start. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
-  options?: Partial<WorkerOptions>;
-  /** Where the projection activity hands notify commands over (otherwise the relay does). */
-  notifications?: NotificationQueues;
-  /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
-  cachedApplications?: number;
-}
-
-/** A live worker has nothing to do when an application closes; replays (audit/replay.ts) listen instead. */
-export function auditSinks(onClosed: (summary: ClosedApplication) => void = () => undefined): InjectedSinks<AuditSinks> {
-  return { audit: { applicationClosed: { fn: (_info, summary) => onClosed(summary), callDuringReplay: true } } };
-}
-
-export function workflowSource(bundle?: WorkerOptions['workflowBundle']): Partial<WorkerOptions> {
-  return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } };
-}
-
-export async function createWorker(setup: WorkerSetup): Promise<Worker> {
-  const calendars = new CalendarStore(setup.orm);
-  await calendars.loadShipped(SHIPPED_CALENDAR);
-  return Worker.create({
-    connection: setup.connection,
-    namespace: setup.namespace ?? 'default',
-    taskQueue: setup.taskQueue,
-    activities: createActivities({ orm: setup.orm, calendars, notifications: setup.notifications }),
-    sinks: auditSinks(),
-    dataConverter: temporalDataConverter(setup.codecKeys),
-    ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
-    ...workflowSource(setup.workflowBundle),
-    ...setup.options,
-  });
-}
+import { startProcedureWorker } from './worker/procedure-worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   Runtime.install({ logger: new WorkerLogger(sdkLogLevel(config.logLevel)) });
   // Before connecting: production without a signing key stops here, with the variable named.
   const checkpoints = checkpointStore(config);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
   const orm = await openOrm(config.databaseUrl);
   const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');
   const notificationSettings = loadNotificationSettings(config);
-  const notifications = new NotificationQueues(notificationSettings);
-  const notifier = new NotificationWorker({ orm, settings: notificationSettings, queues: notifications }).start();
-  const worker = await createWorker({
-    connection,
-    orm,
-    taskQueue: config.temporal.taskQueue,
-    namespace: config.temporal.namespace,
-    workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
-    notifications,
-    cachedApplications: config.worker.cachedApplications,
-    codecKeys: config.codecKeys,
-  });
-  const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
-  console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   try {
-    await worker.run();
+    const procedureWorker = await startProcedureWorker({
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      orm,
+      codecKeys: config.codecKeys,
+      notifications: notificationSettings,
+      delivery: { settings: notificationSettings },
+      workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
+      cachedApplications: config.worker.cachedApplications,
+    });
+    const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
+    console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
+    try {
+      await procedureWorker.running;
+    } finally {
+      await stopCheckpoints();
+      await procedureWorker.stop();
+    }
   } finally {
-    await stopCheckpoints();
-    await notifier.close();
-    await notifications.close();
     await orm.close();
-    await connection.close();
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -3,7 +3,7 @@ import type { ApplicationState, Command, TaskState } from '../engine/application
 import type { ApplicationRecord, TaskRecord } from '../db/entities.js';
 import { applicationRow, taskRow } from '../db/rows.js';
 import { query } from '../db/sql.js';
-import { chainEntries } from '../audit/chain.js';
+import { chainEntries } from '../audit/chain-format.js';
 import { hasPersonalFields, newSalt } from '../audit/commitment.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 import { permanentRefusal, storableText, withoutClientData, type PermanentRefusal } from './unstorable.js';

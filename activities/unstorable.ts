@@ -1,10 +1,10 @@
 /**
  * Projection writes that no retry can fix: PostgreSQL refusing the data itself rather than being away.
  * Kept apart from the projection so the rule (which errors are final) and the fallbacks (what is
- * stored instead) can be read and tested on their own.
+ * stored instead) can be read and tested on their own. The change is a type parameter here, not the
+ * projection's type: the projection imports this module.
  */
-import type { Command } from '../engine/application.js';
-import type { ProjectionChange } from './projection.js';
+import type { ApplicationState, Command } from '../engine/application.js';
 
 export interface PermanentRefusal {
   /** PostgreSQL's SQLSTATE. */
@@ -49,7 +49,7 @@ function storableString(text: string): string {
 }
 
 /** The change with NUL characters and unpaired surrogates replaced by U+FFFD, in keys and in values. */
-export function storableText(change: ProjectionChange): ProjectionChange {
+export function storableText<Change>(change: Change): Change {
   const text = JSON.stringify(change, (_key, value: unknown) => {
     if (typeof value === 'string') return storableString(value);
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -57,7 +57,7 @@ export function storableText(change: ProjectionChange): ProjectionChange {
     }
     return value;
   });
-  return JSON.parse(text) as ProjectionChange;
+  return JSON.parse(text) as Change;
 }
 
 /**
@@ -65,7 +65,7 @@ export function storableText(change: ProjectionChange): ProjectionChange {
  * timeline entries, and the notifications (whose texts quote the form). What remains — the application's
  * status, its tasks and deadlines, the timeline's kinds and actors — lets everyone find it and act on it.
  */
-export function withoutClientData(change: ProjectionChange): ProjectionChange {
+export function withoutClientData<Change extends { state: ApplicationState; commands: Command[] }>(change: Change): Change {
   return {
     ...change,
     state: { ...change.state, data: {} },

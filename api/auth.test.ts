@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VerifiedTokens, type Principal } from './auth.js';
+import { VerifiedTokens } from './auth.js';
+import type { Principal } from '../identity/tokens.js';
 
 const agent: Principal = { sub: 'agent-1', role: 'agent', offices: ['annex'] };
 

@@ -1,23 +1,12 @@
-import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SignJWT, decodeJwt, jwtVerify } from 'jose';
+import { decodeJwt } from 'jose';
 import { DomainError } from '../engine/errors.js';
 import type { OidcSettings, TokenRules } from '../infra/config.js';
+import { mohlaTokenVerifier, type Principal, type Role, type VerifiedToken } from '../identity/tokens.js';
+import { TokenTimeError } from '../identity/token-rules.js';
 import { oidcVerifier, UnmappedClaimsError, type OidcVerifierOptions } from './oidc.js';
-import { checkTokenTimes, TokenTimeError, type VerifiedToken } from './token-rules.js';
 import { WEB_PREFIXES } from './web.js';
-
-export const ROLES = ['citizen', 'agent', 'supervisor', 'designer', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is calling: the subject of a valid token. */
-export interface Principal {
-  sub: string;
-  role: Role;
-  /** The offices (commune, annex) an agent, supervisor or auditor works for. */
-  offices: string[];
-  name?: string;
-}
 
 /** Every route says who may call it; a route without a policy is refused at start-up. */
 export type Access = 'public' | readonly Role[];
@@ -43,53 +32,6 @@ declare module 'fastify' {
 
 export const STAFF: readonly Role[] = ['agent', 'supervisor'];
 
-const encode = (secret: string) => new TextEncoder().encode(secret);
-
-export async function issueToken(
-  secret: string,
-  principal: Principal,
-  expiresIn: string | number = '12h',
-): Promise<string> {
-  return new SignJWT({ role: principal.role, offices: principal.offices, ...(principal.name ? { name: principal.name } : {}) })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(principal.sub)
-    .setIssuedAt()
-    .setIssuer('mohla')
-    .setExpirationTime(expiresIn)
-    .sign(encode(secret));
-}
-
-/** The verification key, imported once per secret: importing it is most of what a verification costs. */
-const verificationKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
-
-function verificationKey(secret: string): Promise<webcrypto.CryptoKey> {
-  let key = verificationKeys.get(secret);
-  if (!key) {
-    key = webcrypto.subtle.importKey('raw', encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-    verificationKeys.set(secret, key);
-  }
-  return key;
-}
-
-/** Mohla's own tokens (development, `mohla token`): HS256 with JWT_SECRET, issuer "mohla". */
-function mohlaVerifier(secret: string, rules: TokenRules) {
-  return async function verifyMohlaToken(token: string): Promise<VerifiedToken> {
-    const { payload } = await jwtVerify(token, await verificationKey(secret), {
-      issuer: 'mohla',
-      algorithms: ['HS256'],
-      clockTolerance: rules.clockSkewSeconds,
-    });
-    const expiresAtMs = checkTokenTimes(payload, rules, Date.now());
-    const role = payload.role as Role;
-    if (!payload.sub || !ROLES.includes(role)) throw new Error('token without a subject or a known role');
-    const offices = Array.isArray(payload.offices) ? payload.offices.filter((o): o is string => typeof o === 'string') : [];
-    return {
-      principal: { sub: payload.sub, role, offices, ...(typeof payload.name === 'string' ? { name: payload.name } : {}) },
-      expiresAtMs,
-    };
-  };
-}
-
 export const DEFAULT_TOKEN_RULES: TokenRules = { maxLifetimeSeconds: 12 * 3600, clockSkewSeconds: 60 };
 
 export interface TokenSources {
@@ -107,7 +49,7 @@ export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
  */
 export function tokenVerifier(sources: TokenSources): TokenVerifier {
   const rules = sources.tokens ?? DEFAULT_TOKEN_RULES;
-  const mohla = mohlaVerifier(sources.secret, rules);
+  const mohla = mohlaTokenVerifier(sources.secret, rules);
   const provider = sources.oidc ? oidcVerifier(sources.oidc, rules, sources.oidcOptions) : undefined;
   return async (token) => {
     const issuer = decodeJwt(token).iss;

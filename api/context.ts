@@ -8,8 +8,17 @@ import type { NotificationQueues } from '../notifications/queues.js';
 import type { OidcSettings, TokenRules } from '../infra/config.js';
 import type { OidcVerifierOptions } from './oidc.js';
 import type { Office } from '../registry/offices.js';
-import type { CodecEndpointSettings } from './routes/codec.js';
 import type { ProcedureRegistry } from '../registry/published.js';
+
+/** The Temporal UI's codec endpoint (api/routes/codec.ts), as the configuration sets it. */
+export interface CodecEndpointSettings {
+  /** Origins of the Temporal UI allowed to call with credentials (TEMPORAL_UI_ORIGINS). */
+  uiOrigins: readonly string[];
+  /** Lifetime of the session cookie (CODEC_SESSION_MINUTES). */
+  sessionMinutes: number;
+  /** Production: the cookie only travels over HTTPS. */
+  secureCookie: boolean;
+}
 
 /** What the routes need from the outside world; built once by the server or a test. */
 export interface ApiContext {

@@ -5,8 +5,8 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { DomainError } from '../engine/errors.js';
 import type { OidcSettings, TokenRules } from '../infra/config.js';
-import { ROLES, type Principal, type Role } from './auth.js';
-import { checkTokenTimes, type VerifiedToken } from './token-rules.js';
+import { ROLES, type Principal, type Role, type VerifiedToken } from '../identity/tokens.js';
+import { checkTokenTimes } from '../identity/token-rules.js';
 
 /** Asymmetric algorithms only: a provider's token signed with a shared secret is refused. */
 const PROVIDER_ALGORITHMS = ['RS256', 'ES256'];

@@ -5,11 +5,3 @@ export const actor = { type: 'string', minLength: 1, maxLength: 128 } as const;
 export const documentIds = { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 64 } } as const;
 
 export const freeText = { type: 'string', maxLength: 2000 } as const;
-
-/** A text in the three languages of the portal (a holiday's name, an office's). */
-export const localizedText = {
-  type: 'object',
-  required: ['ar', 'fr', 'en'],
-  additionalProperties: false,
-  properties: { ar: { type: 'string', minLength: 1 }, fr: { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
-} as const;

@@ -5,10 +5,13 @@
  */
 import type { Payload, PayloadCodec } from '@temporalio/common';
 // A CommonJS package whose named exports Node's ES module loader cannot see.
+import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
 const { temporal } = proto;
-import type { History } from './replay.js';
+
+/** A workflow's history, as the client fetches it and the replay takes it. */
+export type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 
 type Node = Record<string, unknown>;
 

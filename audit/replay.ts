@@ -4,7 +4,7 @@
  * outcome that differs means the code would now decide differently.
  */
 import { readFileSync } from 'node:fs';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { historyGone } from '../infra/temporal-errors.js';
 import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -12,12 +12,9 @@ import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporali
 
 type WorkflowBundle = NonNullable<ReplayWorkerOptions['workflowBundle']>;
 import type { ApplicationState } from '../engine/application.js';
-import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../worker.js';
-import { decodeHistory } from './history-codec.js';
-import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';
-import type { ClosedApplication } from '../workflows/sinks.js';
-
-export type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../infra/workflow-sandbox.js';
+import { decodeHistory, type History } from './history-codec.js';
+import type { ClosedApplication } from '../infra/workflow-sinks.js';
 
 export interface RecordedHistory {
   workflowId: string;
@@ -125,9 +122,12 @@ export async function* replayHistories(
   }
 }
 
-/** The histories of the applications a query selects (visibility), fetched one at a time. */
-export async function* historiesFromServer(client: Client, query: string): AsyncGenerator<RecordedHistory> {
-  for await (const execution of client.workflow.list({ query: `WorkflowType = '${PROCEDURE_WORKFLOW}' AND (${query})` })) {
+/**
+ * The histories of the workflows of a type (the caller names it: audit/ stays below workflows/) that a
+ * query selects (visibility), fetched one at a time.
+ */
+export async function* historiesFromServer(client: Client, workflowType: string, query: string): AsyncGenerator<RecordedHistory> {
+  for await (const execution of client.workflow.list({ query: `WorkflowType = '${workflowType}' AND (${query})` })) {
     const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
     try {
       yield { workflowId: execution.workflowId, history: await handle.fetchHistory() };

@@ -7,7 +7,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { query } from '../db/sql.js';
 import { canonicalJson } from '../engine/canonical-json.js';
-import { timelineDetail, walkAuditChain, type ChainProblem } from './chain.js';
+import { walkAuditChain, type ChainProblem } from './chain.js';
+import { timelineDetail } from './chain-format.js';
 import { auditedDetail, isCommitment, PERSONAL_DETAIL_FIELDS } from './commitment.js';
 import { verifyCheckpoints, type CheckpointProblem } from './checkpoint.js';
 import type { CheckpointKeys } from './signing-key.js';

@@ -15,12 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { migrate, openOrm } from '../db/orm.js';
 import { loadConfig } from '../infra/config.js';
-import { createDatabaseIfMissing } from '../infra/services.js';
+import { createDatabaseIfMissing, dropDatabase } from '../infra/services.js';
 import { OutboxProvider } from '../notifications/providers/outbox.js';
 import { NotificationQueues } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
-import { dropDatabase } from '../test/helpers/stack.js';
 import { writeResult } from './lib.js';
 
 export interface NotificationsOptions {

@@ -13,6 +13,7 @@ import { ensureTemporalCli, TEMPORAL_CLI_VERSION } from '../infra/temporal-cli.j
 import { TEMPORAL_SERVER_VERSION } from '../infra/temporal-cluster.js';
 import { clusterDynamicConfig } from '../infra/temporal-cluster-config.js';
 import { SINGLE_NODE_DYNAMIC_CONFIG, startDevServer } from '../infra/temporal-server.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 
 export const BENCH_TEMPORAL_KINDS = ['dev-server', 'cluster'] as const;
 export type BenchTemporalKind = (typeof BENCH_TEMPORAL_KINDS)[number];
@@ -49,7 +50,7 @@ const DEV_SERVER_PRAGMAS = ['journal_mode=wal', 'synchronous=off'];
 
 async function startBenchDevServer(scratch: string, log: (line: string) => void): Promise<BenchTemporal> {
   const cli = await ensureTemporalCli({ log });
-  const server = await startDevServer({ cli: cli.path, port: await freePort(), dbFile: path.join(scratch, 'temporal.db'), sqlitePragmas: DEV_SERVER_PRAGMAS });
+  const server = await startDevServer({ cli: cli.path, port: await freePort(), dbFile: path.join(scratch, 'temporal.db'), sqlitePragmas: DEV_SERVER_PRAGMAS, searchAttributes });
   return {
     kind: 'dev-server',
     label: 'dev server',
@@ -68,7 +69,7 @@ async function startBenchDevServer(scratch: string, log: (line: string) => void)
 }
 
 async function startBenchCluster(log: (line: string) => void): Promise<BenchTemporal> {
-  const cluster = await startScratchCluster(log);
+  const cluster = await startScratchCluster(log, { searchAttributes });
   const services = Object.values(cluster.processes);
   return {
     kind: 'cluster',

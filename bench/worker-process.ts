@@ -5,8 +5,7 @@
  */
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { openOrm } from '../db/orm.js';
-import { NotificationQueues } from '../notifications/queues.js';
-import { createWorker } from '../worker.js';
+import { startProcedureWorker } from '../worker/procedure-worker.js';
 import { WorkerLogger } from '../infra/worker-logger.js';
 import { loadConfig } from '../infra/config.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
@@ -24,22 +23,33 @@ export interface WorkerProcessOptions {
 
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkerProcessOptions;
 Runtime.install({ logger: new WorkerLogger('WARN') });
-const connection = await NativeConnection.connect({ address: options.address });
 const { codecKeys } = loadConfig();
 let worker: Worker;
-let close = async () => undefined as void;
+let running: Promise<void>;
+let close: () => Promise<void>;
 if (options.kind === 'mohla') {
   const orm = await openOrm(options.databaseUrl ?? '', { pool: { min: 0, max: 20 } });
-  const notifications = new NotificationQueues({ redisUrl: options.redisUrl ?? '', prefix: options.queuePrefix ?? 'mohla-bench', attempts: 3, backoffMs: 1000 });
-  worker = await createWorker({ connection, orm, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, notifications, cachedApplications: options.cachedApplications, codecKeys });
+  const procedureWorker = await startProcedureWorker({
+    address: options.address,
+    taskQueue: options.taskQueue,
+    orm,
+    codecKeys,
+    notifications: { redisUrl: options.redisUrl ?? '', prefix: options.queuePrefix ?? 'mohla-bench', attempts: 3, backoffMs: 1000 },
+    workflowBundle: { codePath: options.bundlePath },
+    cachedApplications: options.cachedApplications,
+  });
+  ({ worker, running } = procedureWorker);
   close = async () => {
-    await notifications.close();
+    await procedureWorker.stop();
     await orm.close(true);
   };
 } else {
   // Bare Temporal, but its payloads go through Mohla's data converter: encrypting is part of what an
   // application costs, and the comparison is of the rest.
+  const connection = await NativeConnection.connect({ address: options.address });
   worker = await Worker.create({ connection, taskQueue: options.taskQueue, workflowBundle: { codePath: options.bundlePath }, dataConverter: temporalDataConverter(codecKeys) });
+  running = worker.run();
+  close = () => connection.close();
 }
 
 process.on('message', (message: unknown) => {
@@ -51,9 +61,7 @@ process.on('message', (message: unknown) => {
   }
 });
 
-const running = worker.run();
 process.send?.({ ready: true });
 await running;
 await close();
-await connection.close();
 process.exit(0);

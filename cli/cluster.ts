@@ -11,8 +11,9 @@ import {
   type ClusterSettings,
 } from '../infra/temporal-cluster-config.js';
 import { ensureServerTools, startCluster } from '../infra/temporal-cluster.js';
-import { ensureUiServer, startTemporalUi } from '../infra/temporal-ui.js';
+import { codecEndpointUrl, ensureUiServer, startTemporalUi } from '../infra/temporal-ui.js';
 import { UsageError } from './usage-error.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 
 const USAGE =
   'cluster: usage: mohla cluster [up] [--no-ui] | mohla cluster tools | mohla cluster config --out <dir> [--database-host <host>] [--password-env <variable>]';
@@ -132,13 +133,13 @@ export async function clusterCommand(args: string[]): Promise<number> {
       rootDir: root,
       namespace: config.temporal.namespace,
       retention: env('TEMPORAL_RETENTION'),
+      searchAttributes,
       log: console.log,
     });
     stops.unshift(() => cluster.stop());
     console.log(`Temporal cluster at ${cluster.address}: frontend, history, matching and worker services as processes ${Object.values(cluster.processes).map((p) => `${p.service}=${p.pid}`).join(', ')}.`);
     if (uiServer) {
       // On TEMPORAL_UI_PORT, like the dev server's UI: the API's development default lets that origin decode.
-      const { codecEndpointUrl } = await import('../infra/dev-stack.js');
       const codecEndpoint = codecEndpointUrl(config);
       const ui = await startTemporalUi({
         binary: uiServer,

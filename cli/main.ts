@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   dev: {
     summary: 'Bring the whole system up on this machine (Temporal, PostgreSQL, Redis, worker, API)',
     run: async () => {
-      const { startDevStack } = await import('../infra/dev-stack.js');
+      const { startDevStack } = await import('./dev-stack.js');
       const stop = await startDevStack(loadConfig());
       await new Promise<void>((resolve) => {
         const onSignal = () => {

@@ -7,6 +7,7 @@ import { EncryptionCodec } from '../infra/payload-codec.js';
 import { parseLocalDate } from '../engine/calendar.js';
 import { parseTrackingNumber } from '../engine/tracking-number.js';
 import { bundleCurrentWorkflows, historiesFromServer, readHistoryFile, replayHistories, type RecordedHistory, type ReplayReport } from '../audit/replay.js';
+import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';
 import { UsageError } from './usage-error.js';
 
 function progress(done: number, total: number | undefined, problems: number): void {
@@ -81,8 +82,8 @@ export async function replayCommand(args: string[]): Promise<number> {
     }
     connection = await Connection.connect({ address: config.temporal.address });
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
-    total = (await client.workflow.count(`WorkflowType = 'procedureWorkflow' AND (${query})`)).count;
-    histories = historiesFromServer(client, query);
+    total = (await client.workflow.count(`WorkflowType = '${PROCEDURE_WORKFLOW}' AND (${query})`)).count;
+    histories = historiesFromServer(client, PROCEDURE_WORKFLOW, query);
   }
   const reports: ReplayReport[] = [];
   // The replay worker's chatter would mix with the report (and break --json).

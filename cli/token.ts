@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { issueToken, ROLES, type Role } from '../api/auth.js';
+import { issueToken, ROLES, type Role } from '../identity/tokens.js';
 import { loadConfig } from '../infra/config.js';
 import { UsageError } from './usage-error.js';
 

@@ -5,6 +5,7 @@ import { OwnedPostgres } from './owned-postgres.js';
 import { freeLowPort, freePort } from './ports.js';
 import { DEFAULT_HISTORY_SHARDS, type ClusterPorts } from './temporal-cluster-config.js';
 import { ensureServerTools, startCluster, type RunningCluster } from './temporal-cluster.js';
+import type { SearchAttributeKeys } from './temporal-server.js';
 
 /**
  * A throwaway Temporal cluster, as the cluster tests and the cluster benchmark run it: the four services
@@ -17,6 +18,8 @@ export interface ScratchCluster extends RunningCluster {
 }
 
 export interface ScratchClusterOptions {
+  /** Registered with the namespace: the workflow's (workflows/search-attributes.ts). */
+  searchAttributes: SearchAttributeKeys;
   /**
    * Runs once the cluster's PostgreSQL answers and before any Temporal service starts: a restore puts
    * Temporal's databases back there first.
@@ -43,7 +46,7 @@ async function drawPorts(): Promise<ClusterPorts> {
   return ports;
 }
 
-export async function startScratchCluster(log: (line: string) => void, options: ScratchClusterOptions = {}): Promise<ScratchCluster> {
+export async function startScratchCluster(log: (line: string) => void, options: ScratchClusterOptions): Promise<ScratchCluster> {
   const tools = await ensureServerTools({ log });
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-cluster-'));
   // As root, PostgreSQL runs as the postgres user, who must be able to reach its data folder.
@@ -58,6 +61,7 @@ export async function startScratchCluster(log: (line: string) => void, options: 
       rootDir: root,
       namespace: 'default',
       retention: '24h',
+      searchAttributes: options.searchAttributes,
       log,
       settings: {
         numHistoryShards: DEFAULT_HISTORY_SHARDS,

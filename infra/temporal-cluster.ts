@@ -5,7 +5,7 @@ import pg from 'pg';
 import { goInstall, runQuietly, userCacheDir } from './go-install.js';
 import { isExecutable, retryUntil } from './system.js';
 import { ensureTemporalCli } from './temporal-cli.js';
-import { searchAttributeFlags, stopChild, waitForTemporal } from './temporal-server.js';
+import { searchAttributeFlags, stopChild, waitForTemporal, type SearchAttributeKeys } from './temporal-server.js';
 import {
   CLUSTER_SERVICES,
   renderClusterConfig,
@@ -144,6 +144,8 @@ export interface ClusterOptions {
   namespace: string;
   /** How long Temporal keeps a closed application's history (`72h`, `30d`). */
   retention: string;
+  /** Registered with the namespace (the workflow's, as the dev server's). */
+  searchAttributes: SearchAttributeKeys;
   log?: Log;
 }
 
@@ -207,13 +209,13 @@ async function temporalCli(args: string[]): Promise<void> {
 }
 
 /** The namespace with its retention, and Mohla's search attributes (the dev server's list). */
-export async function registerNamespace(address: string, namespace: string, retention: string): Promise<void> {
+export async function registerNamespace(address: string, namespace: string, retention: string, searchAttributes: SearchAttributeKeys): Promise<void> {
   const common = ['--address', address, '--namespace', namespace];
   await temporalCli(['operator', 'namespace', 'create', ...common, '--retention', retention]).catch(async (err: Error) => {
     if (!/already exists|AlreadyExists/i.test(err.message)) throw err;
     await temporalCli(['operator', 'namespace', 'update', ...common, '--retention', retention]);
   });
-  const flags = searchAttributeFlags();
+  const flags = searchAttributeFlags(searchAttributes);
   for (let i = 0; i < flags.length; i += 2) {
     const [name, type] = (flags[i + 1] as string).split('=');
     await temporalCli(['operator', 'search-attribute', 'create', ...common, '--name', name as string, '--type', type as string]).catch((err: Error) => {
@@ -245,7 +247,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     await retryUntil(() => clusterMetadataWritten(options.settings), 60_000, 250);
     for (const service of ['matching', 'frontend', 'worker'] as const) processes[service].start();
     await waitForTemporal(address, 120_000);
-    await registerNamespace(address, options.namespace, options.retention);
+    await registerNamespace(address, options.namespace, options.retention, options.searchAttributes);
   } catch (err) {
     await stop();
     throw err;

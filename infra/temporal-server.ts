@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { searchAttributes } from '../workflows/search-attributes.js';
 import { retryUntil } from './system.js';
 
 /** The CLI spells search attribute types in PascalCase (`Keyword`), the SDK in capitals (`KEYWORD`). */
@@ -16,8 +15,14 @@ const cliTypeName: Record<string, string> = {
   KEYWORD_LIST: 'KeywordList',
 };
 
-export function searchAttributeFlags(): string[] {
-  return Object.values(searchAttributes).flatMap((key) => [
+/**
+ * The search attributes a server registers. The caller passes the workflow's own
+ * (workflows/search-attributes.ts): infra/ stays below the workflow code.
+ */
+export type SearchAttributeKeys = Readonly<Record<string, { name: string; type: string }>>;
+
+export function searchAttributeFlags(keys: SearchAttributeKeys): string[] {
+  return Object.values(keys).flatMap((key) => [
     '--search-attribute',
     `${key.name}=${cliTypeName[key.type]}`,
   ]);
@@ -42,6 +47,8 @@ export interface DevServerOptions {
   /** SQLite pragmas for the server's database, as `name=value`. */
   sqlitePragmas?: string[];
   namespace?: string;
+  /** Registered at start, so workflows can set them and visibility can list by them. */
+  searchAttributes: SearchAttributeKeys;
   /** Where the UI asks for payloads to be decoded (Mohla's /codec); the UI only gets the address. */
   uiCodecEndpoint?: string;
   log?: (line: string) => void;
@@ -99,7 +106,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   for (const pragma of options.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
-  args.push(...searchAttributeFlags());
+  args.push(...searchAttributeFlags(options.searchAttributes));
   for (const value of SINGLE_NODE_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
 
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { goInstall, userCacheDir, type GoInstallOptions } from './go-install.js';
 import { isExecutable, retryUntil } from './system.js';
+import type { Config } from './config.js';
 import { stopChild } from './temporal-server.js';
 
 /**
@@ -45,6 +46,12 @@ export interface UiSettings {
    * Temporal holds them, encrypted.
    */
   codecEndpoint?: string;
+}
+
+/** The API's codec endpoint as the browser of this machine reaches it (the UI calls it from the page). */
+export function codecEndpointUrl(config: Config): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/codec`;
 }
 
 /** Whether the UI's page sends the browser's cookies to the codec endpoint: Mohla's codec session is one. */

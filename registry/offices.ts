@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
-import { localizedText } from '../api/schemas.js';
+import { localizedText } from './localized-text.js';
 
 export const officesFileSchema = {
   type: 'object',

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions } from '../worker.js';
+import { workflowBundleOptions } from '../infra/workflow-sandbox.js';
 
 const out = process.argv[2];
 if (!out) {

@@ -4,7 +4,7 @@
  * idempotent filing, the inbox, and bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../api/auth.js';
+import { ROLES, type Role } from '../identity/tokens.js';
 import { Application, ApplicationDocument } from '../db/entities.js';
 import { multipartFile } from './helpers/multipart.js';
 import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GENESIS, rowHash } from '../audit/chain.js';
+import { GENESIS, rowHash } from '../audit/chain-format.js';
 import { scheduleCheckpoints, timestampFile, writeCheckpoint, type Checkpoint, type CheckpointStore } from '../audit/checkpoint.js';
 import { keyId, type CheckpointKeys } from '../audit/signing-key.js';
 import { verifyAuditLog } from '../audit/verify.js';

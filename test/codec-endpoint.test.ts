@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { loadConfig } from '../infra/config.js';
-import { codecEndpointUrl } from '../infra/dev-stack.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer } from '../infra/temporal-server.js';
+import { codecEndpointUrl } from '../infra/temporal-ui.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 import { freePort } from './helpers/ports.js';
 import { apiContext, bearer, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 
@@ -130,7 +131,7 @@ describe('the codec endpoint', () => {
     const config = loadConfig({ PORT: '3999' });
     const cli = await ensureTemporalCli({ log: () => undefined });
     const uiPort = await freePort();
-    const server = await startDevServer({ cli: cli.path, port: await freePort(), uiPort, uiCodecEndpoint: codecEndpointUrl(config) });
+    const server = await startDevServer({ cli: cli.path, port: await freePort(), uiPort, uiCodecEndpoint: codecEndpointUrl(config), searchAttributes });
     try {
       // The UI's server may come up a moment after Temporal's frontend.
       const settings = await eventually(() => fetch(`${server.uiUrl}/api/v1/settings`).then((res) => res.json() as Promise<{ Codec: { Endpoint: string } }>));

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENT, PROJECT_ROOT } from '../infra/config.js';
 import { searchAttributeFlags } from '../infra/temporal-server.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 import { DEFAULT_CLUSTER_PORTS } from '../infra/temporal-cluster-config.js';
 import { TEMPORAL_SERVER_VERSION } from '../infra/temporal-cluster.js';
 import { TEMPORAL_UI_VERSION, UI_CODEC_INCLUDES_CREDENTIALS } from '../infra/temporal-ui.js';
@@ -142,7 +143,7 @@ describe('docker-compose.yml', () => {
   it('registers the same search attributes as the dev server', () => {
     const command = ([] as string[]).concat(services['temporal-setup']?.command ?? []).join(' ');
     const registered = [...command.matchAll(/(Mohla\w+)=(\w+)/g)].map((m) => `${m[1]}=${m[2]}`).sort();
-    const expected = searchAttributeFlags().filter((f) => f !== '--search-attribute').sort();
+    const expected = searchAttributeFlags(searchAttributes).filter((f) => f !== '--search-attribute').sort();
     expect(registered).toEqual(expected);
   });
 });

@@ -12,6 +12,7 @@ import { Application, Notification, Task } from '../db/entities.js';
 import type { ApplicationState } from '../engine/application.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer } from '../infra/temporal-server.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 import { applicationStatus } from '../workflows/messages.js';
 import { freePort } from './helpers/ports.js';
 import { createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
@@ -163,13 +164,13 @@ describe('faults', () => {
     const cli = await ensureTemporalCli({ log: () => undefined });
     const port = await freePort();
     const dbFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'mohla-temporal-')), 'temporal.db');
-    let server = await startDevServer({ cli: cli.path, port, dbFile });
+    let server = await startDevServer({ cli: cli.path, port, dbFile, searchAttributes });
     const stack = await newStack({ worker: false, temporalAddress: server.address });
     const { citizen, agent, office } = await people(stack, `annex-restart-temporal-${stack.id}`);
     await track(startWorkerProcess(stack));
     const filed = (await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: office, data: form } })).json();
     await server.stop();
-    server = await startDevServer({ cli: cli.path, port, dbFile });
+    server = await startDevServer({ cli: cli.path, port, dbFile, searchAttributes });
     try {
       const done = await persist(() => agent({ method: 'POST', url: `/tasks/${filed.tasks[0].id}/complete`, payload: { outcome: 'approve' } }));
       expect(done).toMatchObject({ status: 'closed', outcome: 'approved' });

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { ROLES } from '../api/auth.js';
+import { ROLES } from '../identity/tokens.js';
 import { createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
 
 const SEED = 15_2026;

@@ -11,7 +11,8 @@ import { loadConfig } from '../infra/config.js';
 import { ensurePostgres, ensureRedis } from '../infra/services.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer } from '../infra/temporal-server.js';
-import { workflowBundleOptions } from '../worker.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
+import { workflowBundleOptions } from '../infra/workflow-sandbox.js';
 import { freePort } from './helpers/ports.js';
 
 declare module 'vitest' {
@@ -29,7 +30,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const log = (line: string) => console.log(`[setup] ${line}`);
   const cli = await ensureTemporalCli({ log });
-  return provideServices(project, freePort().then((port) => startDevServer({ cli: cli.path, port })), log);
+  return provideServices(project, freePort().then((port) => startDevServer({ cli: cli.path, port, searchAttributes })), log);
 }
 
 /** Mohla's services for a test run around the given Temporal; returns the teardown. */

@@ -5,7 +5,7 @@
  * one last, ties by id, whatever the page size and however many offices they work for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../api/auth.js';
+import type { Role } from '../identity/tokens.js';
 import { as, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
 let stack: TestStack;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer, type DevServer } from '../infra/temporal-server.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 import { freePort } from './helpers/ports.js';
 import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
 
@@ -24,7 +25,7 @@ let dbFile: string;
 beforeAll(async () => {
   const cli = await ensureTemporalCli({ log: () => undefined });
   dbFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'mohla-temporal-file-')), 'temporal.db');
-  server = await startDevServer({ cli: cli.path, port: await freePort(), dbFile });
+  server = await startDevServer({ cli: cli.path, port: await freePort(), dbFile, searchAttributes });
   stack = await createTestStack({ temporalAddress: server.address });
 });
 afterAll(async () => {

@@ -11,6 +11,7 @@ import { afterAll, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer, type DevServer } from '../infra/temporal-server.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 import { freePort } from './helpers/ports.js';
 import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
 import { killHard, startWorkerProcess } from './helpers/worker-process.js';
@@ -39,7 +40,7 @@ it('with Temporal down, writes answer 503 with Retry-After and reads still answe
   const cli = await ensureTemporalCli({ log: () => undefined });
   const port = await freePort();
   const dbFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'mohla-temporal-down-')), 'temporal.db');
-  server = await startDevServer({ cli: cli.path, port, dbFile });
+  server = await startDevServer({ cli: cli.path, port, dbFile, searchAttributes });
   stack = await createTestStack({ worker: false, temporalAddress: server.address });
   worker = await startWorkerProcess(stack);
   const { citizen, agent, office } = await people(stack, `annex-down-${stack.id}`);
@@ -54,7 +55,7 @@ it('with Temporal down, writes answer 503 with Retry-After and reads still answe
   expect((await citizen({ method: 'GET', url: `/applications/${filed.trackingNumber}` })).json()).toMatchObject({ status: 'open' });
   expect((await agent({ method: 'GET', url: '/tasks' })).json().tasks).toHaveLength(1);
 
-  server = await startDevServer({ cli: cli.path, port, dbFile });
+  server = await startDevServer({ cli: cli.path, port, dbFile, searchAttributes });
   const claimed = await eventually(async () => {
     const res = await agent({ method: 'POST', url: `/tasks/${filed.tasks[0]!.id}/claim` });
     return res.statusCode === 200 ? (res.json() as { tasks: Array<{ status: string }> }) : undefined;

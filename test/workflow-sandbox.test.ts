@@ -5,7 +5,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig, PROJECT_ROOT } from '../infra/config.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
-import { workflowBundleOptions } from '../worker.js';
+import { workflowBundleOptions } from '../infra/workflow-sandbox.js';
 
 let connection: Connection;
 let nativeConnection: NativeConnection;

@@ -29,7 +29,7 @@ import {
   withdraw,
 } from './messages.js';
 import { searchAttributes } from './search-attributes.js';
-import type { AuditSinks } from './sinks.js';
+import type { AuditSinks } from '../infra/workflow-sinks.js';
 
 const { recordProjection, runService } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -5,7 +5,7 @@ import type { CalendarChange } from '../../registry/calendars.js';
 import { calendarChanged, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { localizedText } from '../schemas.js';
+import { localizedText } from '../../registry/localized-text.js';
 
 /** A real calendar date (ajv-formats refuses 2026-02-30), as YYYY-MM-DD. */
 const date = { type: 'string', format: 'date' } as const;

@@ -13,8 +13,9 @@ import cookie from '@fastify/cookie';
 import type { Payload } from '@temporalio/common';
 import { DomainError } from '../../engine/errors.js';
 import { codecOf } from '../../infra/data-converter.js';
-import { ROLES, principalOf, type Principal, type Role } from '../auth.js';
-import type { ApiContext } from '../context.js';
+import { principalOf } from '../auth.js';
+import { ROLES, type Principal, type Role } from '../../identity/tokens.js';
+import type { ApiContext, CodecEndpointSettings } from '../context.js';
 
 export const CODEC_COOKIE = 'mohla_codec';
 const CODEC_PATH = '/codec';
@@ -23,15 +24,6 @@ const CODEC_READERS: readonly Role[] = ['auditor', 'admin'];
 const CODEC_WRITERS: readonly Role[] = ['admin'];
 /** The routes the Temporal UI calls from its own origin. */
 const UI_ROUTES = new Set([`${CODEC_PATH}/decode`, `${CODEC_PATH}/encode`]);
-
-export interface CodecEndpointSettings {
-  /** Origins of the Temporal UI allowed to call with credentials (TEMPORAL_UI_ORIGINS). */
-  uiOrigins: readonly string[];
-  /** Lifetime of the session cookie (CODEC_SESSION_MINUTES). */
-  sessionMinutes: number;
-  /** Production: the cookie only travels over HTTPS. */
-  secureCookie: boolean;
-}
 
 const DEFAULT_SETTINGS: CodecEndpointSettings = { uiOrigins: [], sessionMinutes: 15, secureCookie: false };
 

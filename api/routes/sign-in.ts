@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
-import { issueToken, principalOf, ROLES, STAFF } from '../auth.js';
+import { principalOf, STAFF } from '../auth.js';
+import { issueToken, ROLES } from '../../identity/tokens.js';
 import type { ApiContext } from '../context.js';
 
 const demoTokenBody = {

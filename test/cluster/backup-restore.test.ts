@@ -19,6 +19,7 @@ import { multipartFile } from '../helpers/multipart.js';
 import { as, createTestStack, eventually, tokenFor, type TestStack } from '../helpers/stack.js';
 import { stackEnvironment } from '../helpers/worker-process.js';
 import { startScratchCluster, type ScratchCluster } from '../../infra/scratch-cluster.js';
+import { searchAttributes } from '../../workflows/search-attributes.js';
 
 const OFFICE = 'annex-berkane-1';
 const RUNBOOK = path.join(PROJECT_ROOT, 'docs', 'operations.md');
@@ -101,7 +102,7 @@ let reviewProcedure = '';
 
 describe('backup and restore, as docs/operations.md says', () => {
   it('backs up while applications are open and a deadline runs, with Mohla stopped for it', async () => {
-    const cluster = await startScratchCluster(() => undefined);
+    const cluster = await startScratchCluster(() => undefined, { searchAttributes });
     before = { cluster, stack: await createTestStack({ temporalAddress: cluster.address }) };
     const { stack } = before;
     const { citizen, agent } = await actorsOf(stack);
@@ -169,6 +170,7 @@ describe('backup and restore, as docs/operations.md says', () => {
     let restored = '';
     let adminDatabaseUrl = '';
     const cluster = await startScratchCluster(() => undefined, {
+      searchAttributes,
       beforeStart: async (postgres) => {
         // One new server for all three databases, as docker-compose.yml has it.
         const server = serverOf(postgres.url);

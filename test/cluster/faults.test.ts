@@ -18,6 +18,7 @@ import type { ApplicationState } from '../../engine/application.js';
 import { bearer, createTestStack, tokenFor, type TestStack } from '../helpers/stack.js';
 import { killHard, startWorkerProcess } from '../helpers/worker-process.js';
 import { startScratchCluster, type ScratchCluster } from '../../infra/scratch-cluster.js';
+import { searchAttributes } from '../../workflows/search-attributes.js';
 
 const OFFICE = 'annex-berkane-1';
 const BURST = 100;
@@ -30,7 +31,7 @@ const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   // A cluster of this file's own: its processes are the ones killed here.
-  cluster = await startScratchCluster(() => undefined);
+  cluster = await startScratchCluster(() => undefined, { searchAttributes });
   stack = await createTestStack({ worker: false, temporalAddress: cluster.address });
   workers.push(await startWorkerProcess(stack), await startWorkerProcess(stack));
 });

@@ -12,11 +12,11 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
-import { issueToken } from '../../api/auth.js';
+import { issueToken } from '../../identity/tokens.js';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import { multipartFile } from '../helpers/multipart.js';
 import { freePort } from '../helpers/ports.js';
-import { dropDatabase } from '../helpers/stack.js';
+import { dropDatabase } from '../../infra/services.js';
 import { imageUser, makeRemovable, rehearseBuild, runAs, startAs, stopGroup, type ImageUser, type RehearsedImage } from '../helpers/image-rehearsal.js';
 
 const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {

@@ -9,35 +9,36 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Client, Connection } from '@temporalio/client';
 import { historiesFromServer, replayHistories, type RecordedHistory } from '../../audit/replay.js';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
+import { Runtime, type Worker } from '@temporalio/worker';
 import { WorkerLogger } from '../../infra/worker-logger.js';
 import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { stopChild } from '../../infra/temporal-server.js';
 import { freePort } from './ports.js';
 import { startApiProcess, startWorkerProcess } from './worker-process.js';
+import { TEST_SECRET } from './secret.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import type { ApiContext } from '../../api/context.js';
 import { openOrm } from '../../db/orm.js';
 import { migrateAsAdministrator } from '../../db/roles.js';
-import { createDatabaseIfMissing } from '../../infra/services.js';
+import { createDatabaseIfMissing, dropDatabase } from '../../infra/services.js';
 import type { ProcedureRegistry } from '../../registry/published.js';
 import { loadReferenceData } from '../../registry/reference-data.js';
 import type { CalendarStore } from '../../registry/calendars.js';
 import { loadConfig, PROJECT_ROOT } from '../../infra/config.js';
 import { apiConnectionOptions } from '../../infra/temporal-connection.js';
 import { codecOf, temporalDataConverter } from '../../infra/data-converter.js';
-import { createWorker } from '../../worker.js';
+import { startProcedureWorker, type ProcedureWorker } from '../../worker/procedure-worker.js';
 import { NotificationQueues } from '../../notifications/queues.js';
 import { FileSystemStorage } from '../../documents/storage.js';
-import { issueToken, type Principal, type Role } from '../../api/auth.js';
+import { issueToken, type Principal, type Role } from '../../identity/tokens.js';
 import type { Office } from '../../registry/offices.js';
 
-export const TEST_SECRET = 'mohla-test-secret-0123456789abcdef';
+export { TEST_SECRET };
 
 /** A bearer token for a caller of the given role (staff belong to the given offices). */
 export async function tokenFor(role: Role, sub: string = `${role}-1`, offices: string[] = []): Promise<string> {
@@ -99,19 +100,6 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function dropDatabase(url: string): Promise<void> {
-  const parsed = new URL(url);
-  const name = parsed.pathname.slice(1);
-  parsed.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: parsed.href });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await admin.end();
-  }
-}
-
 export interface TestStackOptions {
   worker?: boolean;
   /** Another Redis for the notification queues (a test that stops and restarts its own). */
@@ -156,8 +144,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const app = await buildApp({ temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
   const workflowBundlePath = inject('workflowBundlePath');
 
-  let nativeConnection: NativeConnection | undefined;
-  let running: Promise<void> | undefined;
+  let procedureWorker: ProcedureWorker | undefined;
   const stack: TestStack = {
     id,
     app,
@@ -178,23 +165,22 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     notifications,
     request: (options) => app.inject(options),
     async startWorker(cachedApplications?: number) {
-      nativeConnection ??= await NativeConnection.connect({ address: temporalAddress });
-      const worker = await createWorker({
-        connection: nativeConnection,
-        orm: appOrm,
+      // The file's own queues: its API hands messages over to the same ones, and the stack closes them.
+      procedureWorker = await startProcedureWorker({
+        address: temporalAddress,
         taskQueue,
-        workflowBundle: { codePath: workflowBundlePath },
-        notifications,
-        cachedApplications,
+        orm: appOrm,
         codecKeys,
+        notifications,
+        workflowBundle: { codePath: workflowBundlePath },
+        cachedApplications,
       });
-      stack.worker = worker;
-      running = worker.run();
-      return worker;
+      stack.worker = procedureWorker.worker;
+      return procedureWorker.worker;
     },
     async stopWorker() {
-      if (stack.worker && stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
-      await running;
+      await procedureWorker?.stop();
+      procedureWorker = undefined;
       stack.worker = undefined;
     },
     async close() {
@@ -208,7 +194,6 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       await appOrm.close(true);
       await orm.close(true);
       await connection.close();
-      await nativeConnection?.close();
       await dropDatabase(adminDatabaseUrl);
       if (failures.length) throw new Error(`histories that no longer replay:\n${failures.join('\n')}`);
     },
@@ -298,7 +283,7 @@ export function apiContext(stack: TestStack, changes: Partial<ApiContext> = {}):
 /** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
 export async function replayTaskQueue(client: Client, taskQueue: string, workflowBundlePath: string): Promise<string[]> {
   const histories: RecordedHistory[] = [];
-  for await (const recorded of historiesFromServer(client, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
+  for await (const recorded of historiesFromServer(client, PROCEDURE_WORKFLOW, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
   const failures: string[] = [];
   for await (const report of replayHistories(histories, { codePath: workflowBundlePath }, codecOf(client))) {
     if (report.ok) continue;

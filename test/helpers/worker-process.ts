@@ -2,10 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../infra/config.js';
-import { TEST_SECRET, type TestStack } from './stack.js';
+import { TEST_SECRET } from './secret.js';
+
+/**
+ * What a process needs of a test stack to join it; a TestStack has it all. Named here rather than imported:
+ * the stack starts its processes with this module.
+ */
+export interface StackPlace {
+  id: string;
+  temporalAddress: string;
+  taskQueue: string;
+  databaseUrl: string;
+  workflowBundlePath: string;
+  redisUrl: string;
+  notifications: { settings: { prefix: string } };
+}
 
 /** The environment that points a Mohla process (or command) at a test stack's Temporal, database and queues. */
-export function stackEnvironment(stack: TestStack): NodeJS.ProcessEnv {
+export function stackEnvironment(stack: StackPlace): NodeJS.ProcessEnv {
   return {
     ...process.env,
     TEMPORAL_ADDRESS: stack.temporalAddress,
@@ -49,12 +63,12 @@ async function startProcess(script: string, env: NodeJS.ProcessEnv, ready: strin
 }
 
 /** Runs worker.ts in a child process on the test stack's task queue. */
-export function startWorkerProcess(stack: TestStack): Promise<ChildProcess> {
+export function startWorkerProcess(stack: StackPlace): Promise<ChildProcess> {
   return startProcess('worker.ts', stackEnvironment(stack), 'worker polling');
 }
 
 /** Runs the HTTP API (api/server.ts) in a child process on the given port. */
-export function startApiProcess(stack: TestStack, port: number): Promise<ChildProcess> {
+export function startApiProcess(stack: StackPlace, port: number): Promise<ChildProcess> {
   return startProcess('api/server.ts', { ...stackEnvironment(stack), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'API listening');
 }
 

@@ -4,12 +4,6 @@
  */
 import type { JWTPayload } from 'jose';
 import type { TokenRules } from '../infra/config.js';
-import type { Principal } from './auth.js';
-
-export interface VerifiedToken {
-  principal: Principal;
-  expiresAtMs: number;
-}
 
 export class TokenTimeError extends Error {}
 

@@ -1,26 +1,20 @@
 import path from 'node:path';
-import { NativeConnection, Runtime } from '@temporalio/worker';
-import { sdkLogLevel, WorkerLogger } from './worker-logger.js';
-import type { Config } from './config.js';
-import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from './services.js';
-import { ensureTemporalCli } from './temporal-cli.js';
-import { startDevServer, waitForTemporal, type DevServer } from './temporal-server.js';
+import { Runtime } from '@temporalio/worker';
+import { sdkLogLevel, WorkerLogger } from '../infra/worker-logger.js';
+import type { Config } from '../infra/config.js';
+import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from '../infra/services.js';
+import { ensureTemporalCli } from '../infra/temporal-cli.js';
+import { startDevServer, waitForTemporal, type DevServer } from '../infra/temporal-server.js';
+import { codecEndpointUrl } from '../infra/temporal-ui.js';
 import { openOrm } from '../db/orm.js';
 import { migrateAsAdministrator } from '../db/roles.js';
-import { createWorker } from '../worker.js';
-import { startApi } from '../api/server.js';
+import { startProcedureWorker } from '../worker/procedure-worker.js';
+import { startApi } from '../api/start.js';
 import { loadNotificationSettings } from '../notifications/config.js';
-import { NotificationQueues } from '../notifications/queues.js';
-import { NotificationWorker } from '../notifications/worker.js';
 import { checkpointStore, scheduleCheckpoints } from '../audit/checkpoint.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 
 type Log = (line: string) => void;
-
-/** The API's codec endpoint as the browser of this machine reaches it (the UI calls it from the page). */
-export function codecEndpointUrl(config: Config): string {
-  const host = ['0.0.0.0', '::', ''].includes(config.http.host) ? '127.0.0.1' : config.http.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http.port}/codec`;
-}
 
 async function ensureTemporal(config: Config, log: Log): Promise<DevServer | undefined> {
   try {
@@ -47,6 +41,7 @@ async function ensureTemporal(config: Config, log: Log): Promise<DevServer | und
     uiCodecEndpoint: codecEndpointUrl(config),
     dbFile: path.join(config.dataDir, 'temporal.db'),
     namespace: config.temporal.namespace,
+    searchAttributes,
   });
 }
 
@@ -79,29 +74,18 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
 
     // Messages go to files under MOHLA_DATA_DIR/outbox unless NOTIFY_*_PROVIDER say otherwise.
     const notificationSettings = loadNotificationSettings(effective);
-    const notifications = new NotificationQueues(notificationSettings);
-    stops.push(() => notifications.close());
-    const notifier = new NotificationWorker({ orm, settings: notificationSettings, queues: notifications, log }).start();
-    stops.push(() => notifier.close());
-
     Runtime.install({ logger: new WorkerLogger(sdkLogLevel(effective.logLevel)) });
-    const connection = await NativeConnection.connect({ address: effective.temporal.address });
-    stops.push(() => connection.close());
-    const worker = await createWorker({
-      connection,
-      orm,
-      taskQueue: effective.temporal.taskQueue,
+    const procedureWorker = await startProcedureWorker({
+      address: effective.temporal.address,
       namespace: effective.temporal.namespace,
-      notifications,
-      cachedApplications: effective.worker.cachedApplications,
+      taskQueue: effective.temporal.taskQueue,
+      orm,
       codecKeys: effective.codecKeys,
+      notifications: notificationSettings,
+      delivery: { settings: notificationSettings, log },
+      cachedApplications: effective.worker.cachedApplications,
     });
-    const running = worker.run();
-    stops.push(async () => {
-      // The SDK's runtime may already have begun the shutdown on Ctrl-C.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
+    stops.push(() => procedureWorker.stop());
 
     stops.push(scheduleCheckpoints(orm, checkpointStore(effective), effective.audit.checkpointMinutes, log));
 

@@ -1,0 +1,75 @@
+/**
+ * The HTTP API opened from the configuration and listening: its own process in production
+ * (api/server.ts), in-process under `mohla dev`.
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../infra/config.js';
+import { apiConnectionOptions } from '../infra/temporal-connection.js';
+import { openOrm } from '../db/orm.js';
+import { loadReferenceData } from '../registry/reference-data.js';
+import { buildApp } from './app.js';
+import { temporalDataConverter } from '../infra/data-converter.js';
+import { FileSystemStorage } from '../documents/storage.js';
+import { loadQueueSettings } from '../notifications/config.js';
+import { NotificationQueues } from '../notifications/queues.js';
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Fastify counts hops with a function (its types take no number): the n addresses nearest the API are proxies. */
+function trustedProxies(trust: string | number | undefined): Pick<FastifyServerOptions, 'trustProxy'> {
+  if (trust === undefined) return {};
+  return { trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust };
+}
+
+export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
+  const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
+  let orm: MikroORM | undefined;
+  let redis: Redis | undefined;
+  let notifications: NotificationQueues | undefined;
+  try {
+    orm = await openOrm(config.databaseUrl);
+    const queueSettings = loadQueueSettings(config);
+    // Deployments sharing a Redis keep apart: the kiosk's PIN counters live under the same prefix as the queues.
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false, keyPrefix: `${queueSettings.prefix}:` });
+    redis.on('error', () => undefined);
+    const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
+    for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
+    const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
+    const leftOver = await storage.sweepStaging();
+    if (leftOver) log(`removed ${leftOver} upload(s) left half-received by an earlier run`);
+    notifications = new NotificationQueues(queueSettings);
+    const app = await buildApp(
+      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
+        codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
+      { logger: { level: config.logLevel }, ...trustedProxies(config.http.trustProxy) },
+    );
+    const url = await app.listen({ host: config.http.host, port: config.http.port });
+    const [ormRef, redisRef, queues] = [orm, redis, notifications];
+    return {
+      app,
+      url,
+      async close() {
+        await app.close();
+        await queues.close();
+        redisRef.disconnect();
+        await ormRef.close();
+        await connection.close();
+      },
+    };
+  } catch (err) {
+    await notifications?.close();
+    redis?.disconnect();
+    await orm?.close();
+    await connection.close();
+    throw err;
+  }
+}
