@@ -8,6 +8,7 @@ import { DEFAULT_CALENDAR } from '../registry/calendars.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import { trackingNumberFromBytes } from '../engine/tracking-number.js';
+import { FILING_UPDATE_ID } from '../engine/ids.js';
 import { IdempotentFiling } from '../db/entities.js';
 import { confirmFiling, PROCEDURE_WORKFLOW, WORKFLOW_VERSION } from '../workflows/messages.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
@@ -156,7 +157,7 @@ export async function fileApplication(ctx: ApiContext, request: FilingRequest): 
   const state = await ctx.temporal.workflow.executeUpdateWithStart(confirmFiling, {
     args: [],
     startWorkflowOperation: start,
-    updateId: 'confirm-filing',
+    updateId: FILING_UPDATE_ID,
   });
   return { application: notAnothers(applicationView(state), request), replayed: false };
 }

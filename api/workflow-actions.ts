@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/client
 import type { ApplicationState } from '../engine/application.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
+import { updateId } from '../engine/ids.js';
 import { Task, type TaskRecord } from '../db/entities.js';
 import type { ApiContext } from './context.js';
 import type { ApplicationView } from './answers.js';
@@ -16,7 +17,7 @@ import { applicationView, readApplication } from './views.js';
  */
 export function actionUpdateId(secret: string, action: string, subject: string, request: unknown): string {
   const digest = createHmac('sha256', secret).update(`update-id:${canonicalJson(request)}`).digest('hex').slice(0, 16);
-  return `${action}:${subject}:${digest}`;
+  return updateId(action, subject, digest);
 }
 
 /** What to answer when the workflow has closed: the earlier answer, if this very request closed it. */

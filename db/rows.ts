@@ -2,7 +2,8 @@
  * The projection rows of an application's state: what the projection activity writes and what the API
  * reads back, so both show an application the same way.
  */
-import { LEGAL_DEADLINE, legalDeadlineView, type ApplicationState, type TaskState } from '../engine/application.js';
+import { legalDeadlineView, type ApplicationState, type TaskState } from '../engine/application.js';
+import { LEGAL_DEADLINE, serviceLevelDeadlineId } from '../engine/ids.js';
 import type { ApplicationRecord, TaskRecord } from './entities.js';
 
 const date = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
@@ -37,7 +38,7 @@ export function applicationRow(app: ApplicationState, procedureHash: string, now
 }
 
 export function taskRow(app: ApplicationState, task: TaskState, now: Date): TaskRecord {
-  const serviceLevel = app.deadlines[`sla:${task.id}`]?.projection;
+  const serviceLevel = app.deadlines[serviceLevelDeadlineId(task.id)]?.projection;
   return {
     id: task.id,
     trackingNumber: app.trackingNumber,

@@ -4,6 +4,7 @@ import type { UserTaskStep } from '../../engine/definition.generated.js';
 import { atRisk } from '../../audit/statistics.js';
 import type { Calendar } from '../../engine/calendar.js';
 import { DomainError } from '../../engine/errors.js';
+import { parseTaskId } from '../../engine/ids.js';
 import { checkTaskDataSize } from '../../engine/input-bounds.js';
 import type { TaskRecord } from '../../db/entities.js';
 import { inboxPage, type InboxFilter } from '../../db/inbox.js';
@@ -71,7 +72,7 @@ interface OfficeTask {
 
 /** Task ids start with the tracking number, which is the workflow id. */
 function trackingNumberOfTask(taskId: string): string {
-  return canonicalTrackingNumber(taskId.split('.')[0] ?? '', 'params:/taskId');
+  return canonicalTrackingNumber(parseTaskId(taskId)?.trackingNumber ?? '', 'params:/taskId');
 }
 
 /** The inbox is sorted by legal due date then id; the cursor is the last row's place in that order. */
