@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ApplicationState } from '../engine/application.js';
-import { applicationRow, taskRow } from '../db/rows.js';
-import { Application, Task, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
+import { applicationRow, taskRow, type ProjectedApplication } from '../db/rows.js';
+import { Application, Task, type TaskRecord } from '../db/entities.js';
 import type { ApplicationView, LegalDeadlineView, TaskView } from './answers.js';
 
 /** A workflow's state, shown exactly as its projection will show it. */
@@ -31,7 +31,7 @@ export function taskViewFromRecord(row: TaskViewSource): TaskView {
   };
 }
 
-export function applicationViewFromRecords(app: ApplicationRecord, tasks: TaskRecord[]): ApplicationView {
+export function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[]): ApplicationView {
   return {
     trackingNumber: app.trackingNumber,
     procedure: { id: app.procedureId, version: app.procedureVersion },
