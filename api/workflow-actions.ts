@@ -4,7 +4,8 @@ import type { ApplicationState } from '../engine/application.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import { updateId } from '../engine/ids.js';
-import { Task, type TaskRecord } from '../db/entities.js';
+import type { TaskRecord } from '../db/entities.js';
+import { findTask } from '../db/tasks.js';
 import type { ApiContext } from './context.js';
 import type { ApplicationView } from './answers.js';
 import { applicationView, readApplication } from './views.js';
@@ -53,7 +54,7 @@ export async function sendAction<R extends object>(
  */
 export function taskRetry(ctx: ApiContext, taskId: string, wasThisRequest: (task: TaskRecord) => boolean): AfterClose {
   return async () => {
-    const task = await ctx.orm.em.fork().findOne(Task, { id: taskId });
+    const task = await findTask(ctx.orm, taskId);
     if (!task) throw new DomainError('task_not_found', `No task ${taskId}.`);
     const view = wasThisRequest(task) ? await readApplication(ctx.orm, task.trackingNumber) : undefined;
     if (view) return view;

@@ -8,7 +8,7 @@ import { parseTaskId } from '../../engine/ids.js';
 import { checkTaskDataSize } from '../../engine/input-bounds.js';
 import type { TaskRecord } from '../../db/entities.js';
 import { inboxPage, type InboxFilter } from '../../db/inbox.js';
-import { query } from '../../db/sql.js';
+import { findTaskForAction, type TaskForAction } from '../../db/tasks.js';
 import { claimTask, completeTask, reassignTask, releaseTask, requestComplement } from '../../workflows/messages.js';
 import { principalOf, worksFor, type Principal } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -60,15 +60,6 @@ const complementBody = {
   additionalProperties: false,
   properties: { documents: documentIds, note: freeText },
 } as const;
-
-/** What an action on a task needs to know of it. */
-interface OfficeTask {
-  id: string;
-  stepId: string;
-  officeId: string;
-  procedureId: string;
-  procedureVersion: number;
-}
 
 /** Task ids start with the tracking number, which is the workflow id. */
 function trackingNumberOfTask(taskId: string): string {
@@ -144,16 +135,10 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   /**
    * The task, if it belongs to one of the caller's offices, with the procedure version its application
-   * runs; anyone else is told it does not exist. Plain SQL: every action of an agent starts here.
+   * runs; anyone else is told it does not exist.
    */
-  async function officeTask(principal: Principal, taskId: string): Promise<OfficeTask> {
-    const [task] = await query<OfficeTask>(
-      ctx.orm,
-      `select t.id, t.step_id as "stepId", t.office_id as "officeId", a.procedure_id as "procedureId", a.procedure_version as "procedureVersion"
-         from task t join application a on a.tracking_number = t.tracking_number
-        where t.id = $1`,
-      [taskId],
-    );
+  async function officeTask(principal: Principal, taskId: string): Promise<TaskForAction> {
+    const task = await findTaskForAction(ctx.orm, taskId);
     if (!task || !worksFor(principal, task.officeId)) throw new DomainError('task_not_found', `No task ${taskId} in your offices.`);
     return task;
   }
