@@ -106,7 +106,7 @@ export async function walkAuditChain(
   for (;;) {
     const rows = await auditRowsFrom(orm, expectedSeq);
     for (const r of rows) {
-      const seq = r.seq;
+      const { seq } = r;
       if (seq !== expectedSeq) return { checked, head: head(), problem: { kind: 'missing', seq: expectedSeq, message: `row ${expectedSeq} is missing (the next row is ${seq})` } };
       if (r.prevHash !== prevHash) {
         return { checked, head: head(), problem: { kind: 'relinked', seq, trackingNumber: r.trackingNumber, message: `row ${seq} (${r.trackingNumber}) does not follow row ${seq - 1}: rows were removed or reordered` } };

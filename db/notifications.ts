@@ -76,7 +76,13 @@ export class NotificationStore {
     );
     if (!row) return undefined;
     const trackingNumber = row.tracking_number as string;
-    const tasks = (await query(this.orm, 'select id, step_id, role, status, assignee from task where tracking_number = $1', [trackingNumber])).map((t) => ({ id: t.id as string, stepId: t.step_id as string, role: t.role as string, status: t.status as string, assignee: (t.assignee as string | null) ?? null }));
+    const tasks = (await query(this.orm, 'select id, step_id, role, status, assignee from task where tracking_number = $1', [trackingNumber])).map((t) => ({
+      id: t.id as string,
+      stepId: t.step_id as string,
+      role: t.role as string,
+      status: t.status as string,
+      assignee: (t.assignee as string | null) ?? null,
+    }));
     const assignees = tasks.map((t) => t.assignee).filter((a): a is string => Boolean(a));
     const staff = (await query(
       this.orm,
