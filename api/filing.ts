@@ -8,13 +8,13 @@ import { DEFAULT_CALENDAR } from '../registry/calendars.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import { trackingNumberFromBytes } from '../engine/tracking-number.js';
-import { IdempotentFiling } from '../db/entities.js';
+import { FILING_UPDATE_ID } from '../engine/ids.js';
+import { claimTrackingNumber, findKeyedFiling, recordKeyedFiling } from '../db/filings.js';
 import { confirmFiling, PROCEDURE_WORKFLOW, WORKFLOW_VERSION } from '../workflows/messages.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import type { ApiContext } from './context.js';
 import type { ApplicationView } from './answers.js';
 import { applicationView, readApplication } from './views.js';
-import { query } from '../db/sql.js';
 
 export interface FilingRequest {
   procedure: PinnedProcedure;
@@ -58,12 +58,7 @@ const TRACKING_NUMBER_DRAWS = 8;
 export async function reserveTrackingNumber(ctx: ApiContext): Promise<string> {
   for (let draw = 0; draw < TRACKING_NUMBER_DRAWS; draw++) {
     const trackingNumber = trackingNumberFromBytes(randomBytes(8));
-    const [reserved] = await query(
-      ctx.orm,
-      'insert into tracking_number_reservation (tracking_number, reserved_at) values ($1, $2) on conflict do nothing returning 1',
-      [trackingNumber, new Date()],
-    );
-    if (reserved) return trackingNumber;
+    if (await claimTrackingNumber(ctx.orm, trackingNumber, new Date())) return trackingNumber;
   }
   throw new Error(`no free tracking number after ${TRACKING_NUMBER_DRAWS} draws`);
 }
@@ -74,18 +69,11 @@ export async function reserveTrackingNumber(ctx: ApiContext): Promise<string> {
  * find the same application, and one caller's key never leads to another caller's application.
  */
 async function keyedTrackingNumber(ctx: ApiContext, scope: string, key: string, requestHash: string): Promise<string> {
-  const em = ctx.orm.em.fork();
-  let record = await em.findOne(IdempotentFiling, { scope, key });
+  let record = await findKeyedFiling(ctx.orm, scope, key);
   if (!record) {
     const trackingNumber = await reserveTrackingNumber(ctx);
-    await em
-      .createQueryBuilder(IdempotentFiling)
-      .insert({ scope, key, requestHash, trackingNumber, createdAt: new Date() })
-      .onConflict(['scope', 'key'])
-      .ignore()
-      .execute();
     // A concurrent retry may have recorded its own number first: everyone uses the one recorded.
-    record = await em.fork().findOneOrFail(IdempotentFiling, { scope, key });
+    record = await recordKeyedFiling(ctx.orm, { scope, key, requestHash, trackingNumber, createdAt: new Date() });
   }
   if (record.requestHash !== requestHash) {
     throw new DomainError('idempotency_conflict', 'This Idempotency-Key was already used to file a different application; use a new key.', [
@@ -156,7 +144,7 @@ export async function fileApplication(ctx: ApiContext, request: FilingRequest): 
   const state = await ctx.temporal.workflow.executeUpdateWithStart(confirmFiling, {
     args: [],
     startWorkflowOperation: start,
-    updateId: 'confirm-filing',
+    updateId: FILING_UPDATE_ID,
   });
   return { application: notAnothers(applicationView(state), request), replayed: false };
 }

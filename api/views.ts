@@ -1,8 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ApplicationState } from '../engine/application.js';
-import { applicationRow, taskRow } from '../db/rows.js';
-import { Application, Task, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
+import { findApplication } from '../db/applications.js';
+import { applicationRow, taskRow, type ProjectedApplication } from '../db/rows.js';
+import type { ApplicationRecord, DocumentRecord, ProjectionIncidentRecord, TaskRecord, TimelineRecord } from '../db/entities.js';
 import type { ApplicationView, LegalDeadlineView, TaskView } from './answers.js';
+import type { ReceiptDocument } from './receipt.js';
 
 /** A workflow's state, shown exactly as its projection will show it. */
 export function applicationView(state: ApplicationState): ApplicationView {
@@ -31,7 +33,7 @@ export function taskViewFromRecord(row: TaskViewSource): TaskView {
   };
 }
 
-export function applicationViewFromRecords(app: ApplicationRecord, tasks: TaskRecord[]): ApplicationView {
+export function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[]): ApplicationView {
   return {
     trackingNumber: app.trackingNumber,
     procedure: { id: app.procedureId, version: app.procedureVersion },
@@ -52,9 +54,48 @@ export function applicationViewFromRecords(app: ApplicationRecord, tasks: TaskRe
 
 /** An application as its projection holds it, or undefined when none has this tracking number. */
 export async function readApplication(orm: MikroORM, trackingNumber: string): Promise<ApplicationView | undefined> {
-  const em = orm.em.fork();
-  const application = await em.findOne(Application, { trackingNumber });
-  if (!application) return undefined;
-  const tasks = await em.find(Task, { trackingNumber }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  return applicationViewFromRecords(application, tasks);
+  const found = await findApplication(orm, trackingNumber);
+  return found && applicationViewFromRecords(found.application, found.tasks);
+}
+
+/** An application in a list, with the steps of its history. */
+export function applicationSummaryView(app: ApplicationRecord, history: TimelineRecord[]) {
+  return {
+    trackingNumber: app.trackingNumber,
+    procedure: { id: app.procedureId, version: app.procedureVersion },
+    officeId: app.officeId,
+    status: app.status,
+    outcome: app.outcome ?? null,
+    filedAt: app.filedAt.toISOString(),
+    closedAt: app.closedAt?.toISOString() ?? null,
+    dueAt: app.dueAt?.toISOString() ?? null,
+    history: history.map((h) => ({ at: h.at.toISOString(), kind: h.kind, stepId: h.stepId ?? null })),
+  };
+}
+
+export function timelineEntryView(row: TimelineRecord) {
+  return {
+    seq: row.seq,
+    at: row.at.toISOString(),
+    kind: row.kind,
+    actor: row.actor ?? null,
+    stepId: row.stepId ?? null,
+    taskId: row.taskId ?? null,
+    detail: row.detail,
+  };
+}
+
+export function incidentView(row: ProjectionIncidentRecord) {
+  return { trackingNumber: row.trackingNumber, revision: row.revision, code: row.code, reason: row.reason, occurredAt: row.occurredAt.toISOString() };
+}
+
+/** A handed-in document as the receipt and the document list show it; `label` from the procedure's guide. */
+export function documentView(row: DocumentRecord, label: ReceiptDocument['label']): ReceiptDocument {
+  return {
+    documentId: row.documentId,
+    label,
+    fileName: row.fileName,
+    sha256: row.sha256,
+    uploadedAt: row.uploadedAt.toISOString(),
+  };
 }

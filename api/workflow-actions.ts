@@ -3,7 +3,9 @@ import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/client
 import type { ApplicationState } from '../engine/application.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
-import { Task, type TaskRecord } from '../db/entities.js';
+import { updateId } from '../engine/ids.js';
+import type { TaskRecord } from '../db/entities.js';
+import { findTask } from '../db/tasks.js';
 import type { ApiContext } from './context.js';
 import type { ApplicationView } from './answers.js';
 import { applicationView, readApplication } from './views.js';
@@ -16,7 +18,7 @@ import { applicationView, readApplication } from './views.js';
  */
 export function actionUpdateId(secret: string, action: string, subject: string, request: unknown): string {
   const digest = createHmac('sha256', secret).update(`update-id:${canonicalJson(request)}`).digest('hex').slice(0, 16);
-  return `${action}:${subject}:${digest}`;
+  return updateId(action, subject, digest);
 }
 
 /** What to answer when the workflow has closed: the earlier answer, if this very request closed it. */
@@ -52,7 +54,7 @@ export async function sendAction<R extends object>(
  */
 export function taskRetry(ctx: ApiContext, taskId: string, wasThisRequest: (task: TaskRecord) => boolean): AfterClose {
   return async () => {
-    const task = await ctx.orm.em.fork().findOne(Task, { id: taskId });
+    const task = await findTask(ctx.orm, taskId);
     if (!task) throw new DomainError('task_not_found', `No task ${taskId}.`);
     const view = wasThisRequest(task) ? await readApplication(ctx.orm, task.trackingNumber) : undefined;
     if (view) return view;

@@ -9,7 +9,7 @@
 import { mkdirSync, renameSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.js';
+import { auditHead } from '../db/audit-log.js';
 import { readCheckpoints, timestampFile } from './checkpoint.js';
 
 export interface SetAside {
@@ -27,8 +27,7 @@ function setAsideFolderName(now: Date): string {
 }
 
 export async function setAsideCheckpointsPastHead(orm: MikroORM, checkpointDir: string, now = new Date()): Promise<SetAside> {
-  const [row] = await query<{ head: string | null }>(orm, 'select max(seq) as head from audit_entry');
-  const head = Number(row?.head ?? 0);
+  const head = await auditHead(orm);
   // An unreadable file is left where it is: `mohla audit verify` names it.
   const past = readCheckpoints(checkpointDir).filter((c) => 'checkpoint' in c && c.checkpoint.seq > head);
   if (!past.length) return { head, files: [] };

@@ -4,6 +4,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GENESIS, rowHash, type ChainedRow } from './chain-format.js';
+import { AUDIT_BATCH, auditRowsFrom } from '../db/audit-log.js';
 
 export type ChainProblem =
   | { kind: 'altered'; seq: number; trackingNumber: string; message: string }
@@ -27,33 +28,28 @@ export async function walkAuditChain(
   from: ChainPoint = CHAIN_START,
   onProgress?: (checked: number) => void,
 ): Promise<{ checked: number; head: ChainPoint; problem?: ChainProblem }> {
-  const connection = orm.em.fork().getConnection();
   let prevHash = from.hash;
   let expectedSeq = from.seq + 1;
   let checked = 0;
-  const batch = 1000;
   const head = () => ({ seq: expectedSeq - 1, hash: prevHash });
   for (;;) {
-    const rows = await connection.execute<Array<{ seq: string; tracking_number: string; entry_seq: number; at: Date; kind: string; actor: string | null; detail: Record<string, unknown>; prev_hash: string; hash: string }>>(
-      'select * from audit_entry where seq >= ? order by seq limit ?',
-      [expectedSeq, batch],
-    );
+    const rows = await auditRowsFrom(orm, expectedSeq);
     for (const r of rows) {
-      const seq = Number(r.seq);
+      const { seq } = r;
       if (seq !== expectedSeq) return { checked, head: head(), problem: { kind: 'missing', seq: expectedSeq, message: `row ${expectedSeq} is missing (the next row is ${seq})` } };
-      if (r.prev_hash !== prevHash) {
-        return { checked, head: head(), problem: { kind: 'relinked', seq, trackingNumber: r.tracking_number, message: `row ${seq} (${r.tracking_number}) does not follow row ${seq - 1}: rows were removed or reordered` } };
+      if (r.prevHash !== prevHash) {
+        return { checked, head: head(), problem: { kind: 'relinked', seq, trackingNumber: r.trackingNumber, message: `row ${seq} (${r.trackingNumber}) does not follow row ${seq - 1}: rows were removed or reordered` } };
       }
-      const row: ChainedRow = { seq, trackingNumber: r.tracking_number, entrySeq: r.entry_seq, at: new Date(r.at).toISOString(), kind: r.kind, actor: r.actor, detail: r.detail };
+      const row: ChainedRow = { seq, trackingNumber: r.trackingNumber, entrySeq: r.entrySeq, at: new Date(r.at).toISOString(), kind: r.kind, actor: r.actor, detail: r.detail };
       if (rowHash(prevHash, row) !== r.hash) {
-        return { checked, head: head(), problem: { kind: 'altered', seq, trackingNumber: r.tracking_number, message: `row ${seq} (${r.tracking_number}, ${r.kind}) was altered after it was written` } };
+        return { checked, head: head(), problem: { kind: 'altered', seq, trackingNumber: r.trackingNumber, message: `row ${seq} (${r.trackingNumber}, ${r.kind}) was altered after it was written` } };
       }
       prevHash = r.hash;
       expectedSeq += 1;
       checked += 1;
     }
     onProgress?.(checked);
-    if (rows.length < batch) break;
+    if (rows.length < AUDIT_BATCH) break;
   }
   return { checked, head: head() };
 }

@@ -9,7 +9,7 @@ import { sign, verify } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.js';
+import { auditHashAt, auditHashesAt } from '../db/audit-log.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { walkAuditChain, type ChainPoint } from './chain.js';
 import type { Config } from '../infra/config.js';
@@ -89,9 +89,9 @@ export async function writeCheckpoint(orm: MikroORM, store: CheckpointStore, now
   let from: ChainPoint | undefined;
   if (last) {
     if (!signatureValid(last.checkpoint, store.keys)) throw new CheckpointRefusedError(`${last.file} carries no valid signature: run \`mohla audit verify\``);
-    const [row] = await orm.em.fork().getConnection().execute<Array<{ hash: string }>>('select hash from audit_entry where seq = ?', [last.checkpoint.seq]);
-    if (row?.hash !== last.checkpoint.hash) {
-      throw new CheckpointRefusedError(`row ${last.checkpoint.seq}, signed by ${path.basename(last.file)}, ${row ? 'was rewritten' : 'is gone'}: run \`mohla audit verify\``);
+    const hash = await auditHashAt(orm, last.checkpoint.seq);
+    if (hash !== last.checkpoint.hash) {
+      throw new CheckpointRefusedError(`row ${last.checkpoint.seq}, signed by ${path.basename(last.file)}, ${hash !== undefined ? 'was rewritten' : 'is gone'}: run \`mohla audit verify\``);
     }
     from = { seq: last.checkpoint.seq, hash: last.checkpoint.hash };
   }
@@ -167,8 +167,7 @@ export async function verifyCheckpoints(
     valid.push(entry);
   }
   if (!valid.length) return result();
-  const rows = await query<{ seq: string; hash: string }>(orm, 'select seq, hash from audit_entry where seq = any($1::bigint[])', [valid.map((c) => c.checkpoint.seq)]);
-  const hashes = new Map(rows.map((r) => [Number(r.seq), r.hash]));
+  const hashes = await auditHashesAt(orm, valid.map((c) => c.checkpoint.seq));
   for (const { file, checkpoint } of valid) {
     const found = hashes.get(checkpoint.seq);
     const signed = `row ${checkpoint.seq}, signed at ${checkpoint.at} (${path.basename(file)})`;

@@ -5,7 +5,7 @@
  * never received (or one it holds that no application recorded).
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.js';
+import { AUDIT_BATCH, auditedEntriesAfter, firstTimelineDisagreement } from '../db/audit-log.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { walkAuditChain, type ChainProblem } from './chain.js';
 import { timelineDetail } from './chain-format.js';
@@ -35,19 +35,14 @@ export interface AuditVerification {
  * free text committed to (audit/commitment.ts).
  */
 async function compareWithTimeline(orm: MikroORM, nextSeq: number): Promise<TimelineProblem | undefined> {
-  const [row] = await query<{ t_tn: string | null; t_seq: number | null; a_tn: string | null; a_entry_seq: number | null; a_seq: string | null }>(
-    orm,
-    `select t.tracking_number as t_tn, t.seq as t_seq, a.tracking_number as a_tn, a.entry_seq as a_entry_seq, a.seq as a_seq
-       from timeline_entry t full join audit_entry a on a.tracking_number = t.tracking_number and a.entry_seq = t.seq
-      where a.seq is null or t.seq is null or a.kind <> t.kind or a.at <> t.at or a.actor is distinct from t.actor
-      order by a.seq nulls first, t.tracking_number, t.seq
-      limit 1`,
-  );
-  if (row?.a_seq === null) {
-    return { kind: 'missing', seq: nextSeq, trackingNumber: row.t_tn!, message: `event ${row.t_seq} of ${row.t_tn} is in its timeline but not in the audit log: rows were removed` };
+  const disagreement = await firstTimelineDisagreement(orm);
+  if (disagreement?.timeline && !disagreement.audit) {
+    const { trackingNumber, seq } = disagreement.timeline;
+    return { kind: 'missing', seq: nextSeq, trackingNumber, message: `event ${seq} of ${trackingNumber} is in its timeline but not in the audit log: rows were removed` };
   }
-  if (row?.t_seq === null) {
-    return { kind: 'unrecorded', seq: Number(row.a_seq), trackingNumber: row.a_tn!, message: `row ${row.a_seq} audits event ${row.a_entry_seq} of ${row.a_tn}, which its timeline does not hold` };
+  if (disagreement?.audit && !disagreement.timeline) {
+    const { trackingNumber, entrySeq, seq } = disagreement.audit;
+    return { kind: 'unrecorded', seq, trackingNumber, message: `row ${seq} audits event ${entrySeq} of ${trackingNumber}, which its timeline does not hold` };
   }
   const differs = (seq: number, tn: string, entrySeq: number): TimelineProblem => ({
     kind: 'differs',
@@ -55,28 +50,22 @@ async function compareWithTimeline(orm: MikroORM, nextSeq: number): Promise<Time
     trackingNumber: tn,
     message: `row ${seq} does not say what event ${entrySeq} of ${tn} says in its timeline`,
   });
-  if (row) return differs(Number(row.a_seq), row.a_tn!, row.t_seq!);
+  if (disagreement?.audit && disagreement.timeline) return differs(disagreement.audit.seq, disagreement.audit.trackingNumber, disagreement.timeline.seq);
   let after = 0;
   for (;;) {
-    const rows = await query<{ seq: string; tn: string; entry_seq: number; audited: Record<string, unknown>; detail: Record<string, unknown>; step_id: string | null; task_id: string | null; salt: string | null }>(
-      orm,
-      `select a.seq, a.tracking_number as tn, a.entry_seq, a.detail as audited, t.detail, t.step_id, t.task_id, t.salt
-         from audit_entry a join timeline_entry t on t.tracking_number = a.tracking_number and t.seq = a.entry_seq
-        where a.seq > $1 order by a.seq limit 1000`,
-      [after],
-    );
+    const rows = await auditedEntriesAfter(orm, after);
     for (const r of rows) {
-      const detail = timelineDetail({ stepId: r.step_id ?? undefined, taskId: r.task_id ?? undefined, detail: r.detail });
+      const detail = timelineDetail({ stepId: r.stepId ?? undefined, taskId: r.taskId ?? undefined, detail: r.detail });
       let expected = r.salt ? auditedDetail(detail, r.salt) : detail;
       // Erased: the words and the salt are gone, the commitment stays and can no longer be opened.
       if (!r.salt) {
         const erased = Object.entries(r.audited).filter(([field, value]) => PERSONAL_DETAIL_FIELDS.includes(field as never) && isCommitment(value) && !(field in detail));
         expected = { ...expected, ...Object.fromEntries(erased) };
       }
-      if (canonicalJson(expected) !== canonicalJson(r.audited)) return differs(Number(r.seq), r.tn, r.entry_seq);
-      after = Number(r.seq);
+      if (canonicalJson(expected) !== canonicalJson(r.audited)) return differs(r.seq, r.trackingNumber, r.entrySeq);
+      after = r.seq;
     }
-    if (rows.length < 1000) return undefined;
+    if (rows.length < AUDIT_BATCH) return undefined;
   }
 }
 

@@ -1,106 +1,79 @@
-import { EntitySchema } from '@mikro-orm/core';
+/**
+ * Every table, defined once: the entity MikroORM maps (and the migrations were generated from), the
+ * row's TypeScript type (`…Record`, inferred from the entity) and, for the statements written by hand,
+ * the column names (`columnsOf`). A column added here is added to all three.
+ *
+ * PostgreSQL holds projections, not truth: Temporal's history is the source of truth and every row of
+ * the read model (applications, tasks, the timeline) can be rebuilt from it.
+ */
+import { defineEntity, p, UnderscoreNamingStrategy, type EntityProperty, type EntitySchema, type InferEntity, type PrimaryKeyProp } from '@mikro-orm/core';
+
+type NullableKeys<E> = { [K in keyof E]-?: null extends E[K] ? K : never }[keyof E];
+type Flat<T> = { [K in keyof T]: T[K] };
+
+/** A table's row as plain data, typed by its entity: a nullable column may be left out. */
+export type Row<Schema> = Flat<
+  Omit<InferEntity<Schema>, NullableKeys<InferEntity<Schema>> | typeof PrimaryKeyProp> & Partial<Pick<InferEntity<Schema>, NullableKeys<InferEntity<Schema>>>>
+>;
 
 /**
- * PostgreSQL holds projections, not truth: Temporal's history is the source of truth and every row here
- * can be rebuilt from it. `revision` is the application's revision at the time of the write, so a late,
- * retried write never overwrites a newer one.
+ * `revision` is the application's revision at the time of the write, so a late, retried write never
+ * overwrites a newer one.
  */
-export interface ApplicationRecord {
-  trackingNumber: string;
-  procedureId: string;
-  procedureVersion: number;
-  procedureHash: string;
-  officeId: string;
-  status: string;
-  outcome?: string | null;
-  document?: string | null;
-  data: Record<string, unknown>;
-  filedBy: string;
-  filedAt: Date;
-  closedAt?: Date | null;
-  grantedBySilence: boolean;
-  motivation?: string | null;
-  /** The legal deadline: due instant, whether paused, its explanation and ledger. */
-  dueAt?: Date | null;
-  deadline?: Record<string, unknown> | null;
-  citizen: string;
-  revision: number;
-  updatedAt: Date;
-  /** When `mohla retention` erased its personal data (retention/erasure.ts). */
-  erasedAt?: Date | null;
-}
-
-export interface TaskRecord {
-  id: string;
-  trackingNumber: string;
-  procedureId: string;
-  stepId: string;
-  role: string;
-  officeId: string;
-  status: string;
-  assignee?: string | null;
-  outcome?: string | null;
-  createdAt: Date;
-  completedAt?: Date | null;
-  completedBy?: string | null;
-  escalated: boolean;
-  /** The application's legal due instant, so the inbox sorts by it. */
-  dueAt?: Date | null;
-  /** The task's own service level, when its step has one. */
-  serviceLevelDueAt?: Date | null;
-  revision: number;
-  updatedAt: Date;
-}
-
-export const Application = new EntitySchema<ApplicationRecord>({
+export const Application = defineEntity({
   name: 'Application',
   tableName: 'application',
   properties: {
-    trackingNumber: { type: 'string', length: 16, primary: true },
-    procedureId: { type: 'string', length: 64, index: true },
-    procedureVersion: { type: 'integer' },
-    procedureHash: { type: 'string', length: 64 },
-    officeId: { type: 'string', length: 64 },
-    status: { type: 'string', length: 16 },
-    outcome: { type: 'string', length: 16, nullable: true },
-    document: { type: 'string', length: 128, nullable: true },
-    data: { type: 'json' },
-    filedBy: { type: 'string', length: 128 },
-    filedAt: { type: 'datetime' },
-    closedAt: { type: 'datetime', nullable: true },
-    grantedBySilence: { type: 'boolean', default: false },
-    motivation: { type: 'text', nullable: true },
-    dueAt: { type: 'datetime', nullable: true },
-    deadline: { type: 'json', nullable: true },
-    citizen: { type: 'string', length: 128, default: '' },
-    revision: { type: 'integer' },
-    updatedAt: { type: 'datetime' },
-    erasedAt: { type: 'datetime', nullable: true },
+    trackingNumber: p.string().length(16).primary(),
+    procedureId: p.string().length(64).index(),
+    procedureVersion: p.integer(),
+    procedureHash: p.string().length(64),
+    officeId: p.string().length(64),
+    status: p.string().length(16),
+    outcome: p.string().length(16).nullable(),
+    document: p.string().length(128).nullable(),
+    data: p.json<Record<string, unknown>>(),
+    filedBy: p.string().length(128),
+    filedAt: p.datetime(),
+    closedAt: p.datetime().nullable(),
+    grantedBySilence: p.boolean().default(false),
+    motivation: p.text().nullable(),
+    /** The legal deadline: due instant, whether paused, its explanation and ledger. */
+    dueAt: p.datetime().nullable(),
+    deadline: p.json<Record<string, unknown>>().nullable(),
+    citizen: p.string().length(128).default(''),
+    revision: p.integer(),
+    updatedAt: p.datetime(),
+    /** When `mohla retention` erased its personal data (retention/erasure.ts). */
+    erasedAt: p.datetime().nullable(),
   },
   indexes: [{ properties: ['officeId', 'status', 'filedAt'] }, { properties: ['citizen', 'filedAt'] }],
 });
+export type ApplicationRecord = Row<typeof Application>;
 
-export const Task = new EntitySchema<TaskRecord>({
+export const Task = defineEntity({
   name: 'Task',
   tableName: 'task',
   properties: {
-    id: { type: 'string', length: 128, primary: true },
-    trackingNumber: { type: 'string', length: 16, index: true },
-    procedureId: { type: 'string', length: 64 },
-    stepId: { type: 'string', length: 64 },
-    role: { type: 'string', length: 64 },
-    officeId: { type: 'string', length: 64 },
-    status: { type: 'string', length: 16 },
-    assignee: { type: 'string', length: 128, nullable: true },
-    outcome: { type: 'string', length: 64, nullable: true },
-    createdAt: { type: 'datetime' },
-    completedAt: { type: 'datetime', nullable: true },
-    completedBy: { type: 'string', length: 128, nullable: true },
-    escalated: { type: 'boolean', default: false },
-    dueAt: { type: 'datetime', nullable: true },
-    serviceLevelDueAt: { type: 'datetime', nullable: true },
-    revision: { type: 'integer' },
-    updatedAt: { type: 'datetime' },
+    id: p.string().length(128).primary(),
+    trackingNumber: p.string().length(16).index(),
+    procedureId: p.string().length(64),
+    stepId: p.string().length(64),
+    role: p.string().length(64),
+    officeId: p.string().length(64),
+    status: p.string().length(16),
+    assignee: p.string().length(128).nullable(),
+    outcome: p.string().length(64).nullable(),
+    createdAt: p.datetime(),
+    completedAt: p.datetime().nullable(),
+    completedBy: p.string().length(128).nullable(),
+    escalated: p.boolean().default(false),
+    /** The application's legal due instant, so the inbox sorts by it. */
+    dueAt: p.datetime().nullable(),
+    /** The task's own service level, when its step has one. */
+    serviceLevelDueAt: p.datetime().nullable(),
+    revision: p.integer(),
+    updatedAt: p.datetime(),
   },
   indexes: [
     { properties: ['officeId', 'status', 'createdAt'] },
@@ -115,91 +88,61 @@ export const Task = new EntitySchema<TaskRecord>({
     },
   ],
 });
-
-export interface ProcedureVersionRecord {
-  procedureId: string;
-  version: number;
-  hash: string;
-  definition: Record<string, unknown>;
-  source: string;
-  publishedBy: string;
-  publishedAt: Date;
-}
+export type TaskRecord = Row<typeof Task>;
 
 /** The registry of published versions: rows are inserted once and never updated. */
-export const ProcedureVersion = new EntitySchema<ProcedureVersionRecord>({
+export const ProcedureVersion = defineEntity({
   name: 'ProcedureVersion',
   tableName: 'procedure_version',
   properties: {
-    procedureId: { type: 'string', length: 64, primary: true },
-    version: { type: 'integer', primary: true },
-    hash: { type: 'string', length: 64 },
+    procedureId: p.string().length(64).primary(),
+    version: p.integer().primary(),
+    hash: p.string().length(64),
     // json, not jsonb: jsonb reorders keys, and a form's fields must keep the order the designer gave them.
-    definition: { type: 'json', columnType: 'json' },
-    source: { type: 'string', length: 16 },
-    publishedBy: { type: 'string', length: 128 },
-    publishedAt: { type: 'datetime' },
+    definition: p.json<Record<string, unknown>>().columnType('json'),
+    source: p.string().length(16),
+    publishedBy: p.string().length(128),
+    publishedAt: p.datetime(),
   },
 });
+export type ProcedureVersionRecord = Row<typeof ProcedureVersion>;
 
 /** The readable history of an application: who did what when, every deadline event. Append-only. */
-export interface TimelineRecord {
-  trackingNumber: string;
-  seq: number;
-  at: Date;
-  kind: string;
-  actor?: string | null;
-  stepId?: string | null;
-  taskId?: string | null;
-  detail: Record<string, unknown>;
-  /** The salt of the audit log's commitments to this entry's free text (audit/commitment.ts); erased with it. */
-  salt?: string | null;
-}
-
-export const TimelineEntry = new EntitySchema<TimelineRecord>({
+export const TimelineEntry = defineEntity({
   name: 'TimelineEntry',
   tableName: 'timeline_entry',
   properties: {
-    trackingNumber: { type: 'string', length: 16, primary: true },
-    seq: { type: 'integer', primary: true },
-    at: { type: 'datetime' },
-    kind: { type: 'string', length: 32 },
-    actor: { type: 'string', length: 128, nullable: true },
-    stepId: { type: 'string', length: 64, nullable: true },
-    taskId: { type: 'string', length: 128, nullable: true },
-    detail: { type: 'json' },
-    salt: { type: 'string', length: 64, nullable: true },
+    trackingNumber: p.string().length(16).primary(),
+    seq: p.integer().primary(),
+    at: p.datetime(),
+    kind: p.string().length(32),
+    actor: p.string().length(128).nullable(),
+    stepId: p.string().length(64).nullable(),
+    taskId: p.string().length(128).nullable(),
+    detail: p.json<Record<string, unknown>>(),
+    /** The salt of the audit log's commitments to this entry's free text (audit/commitment.ts); erased with it. */
+    salt: p.string().length(64).nullable(),
   },
 });
+export type TimelineRecord = Row<typeof TimelineEntry>;
 
 /**
  * Messages the workflow asked to send, keyed by a business key (application + event): a retried
  * activity finds its row and sends nothing twice. The notification worker delivers them.
  */
-export interface NotificationRecord {
-  key: string;
-  trackingNumber: string;
-  template: string;
-  recipients: string[];
-  context: Record<string, unknown>;
-  status: string;
-  createdAt: Date;
-  /** When the message was handed to the notification queue; null until then, so a relay can finish the job. */
-  queuedAt?: Date | null;
-}
-
-export const Notification = new EntitySchema<NotificationRecord>({
+export const Notification = defineEntity({
   name: 'Notification',
   tableName: 'notification',
   properties: {
-    key: { type: 'string', length: 200, primary: true },
-    trackingNumber: { type: 'string', length: 16, index: true },
-    template: { type: 'string', length: 64 },
-    recipients: { type: 'json' },
-    context: { type: 'json' },
-    status: { type: 'string', length: 16 },
-    createdAt: { type: 'datetime' },
-    queuedAt: { type: 'datetime', nullable: true },
+    key: p.string().length(200).primary(),
+    trackingNumber: p.string().length(16).index(),
+    template: p.string().length(64),
+    recipients: p.json<string[]>(),
+    context: p.json<Record<string, unknown>>(),
+    status: p.string().length(16),
+    createdAt: p.datetime(),
+    /** When the message was handed to the notification queue; null until then, so a relay can finish the job. */
+    queuedAt: p.datetime().nullable(),
   },
   indexes: [
     {
@@ -208,234 +151,160 @@ export const Notification = new EntitySchema<NotificationRecord>({
     },
   ],
 });
+export type NotificationRecord = Row<typeof Notification>;
 
 /** Calendar versions: a correction (a confirmed Eid, a closure) is a new version, never an edit. */
-export interface CalendarVersionRecord {
-  calendarId: string;
-  version: number;
-  content: Record<string, unknown>;
-  change: string;
-  changedBy: string;
-  createdAt: Date;
-}
-
-export const CalendarVersion = new EntitySchema<CalendarVersionRecord>({
+export const CalendarVersion = defineEntity({
   name: 'CalendarVersion',
   tableName: 'calendar_version',
   properties: {
-    calendarId: { type: 'string', length: 32, primary: true },
-    version: { type: 'integer', primary: true },
-    content: { type: 'json' },
-    change: { type: 'text' },
-    changedBy: { type: 'string', length: 128 },
-    createdAt: { type: 'datetime' },
+    calendarId: p.string().length(32).primary(),
+    version: p.integer().primary(),
+    content: p.json<Record<string, unknown>>(),
+    change: p.text(),
+    changedBy: p.string().length(128),
+    createdAt: p.datetime(),
   },
 });
+export type CalendarVersionRecord = Row<typeof CalendarVersion>;
 
 /** A document a citizen (or an agent for them) handed in; the bytes live in the document storage. */
-export interface DocumentRecord {
-  trackingNumber: string;
-  documentId: string;
-  sha256: string;
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  storageKey: string;
-  uploadedBy: string;
-  uploadedAt: Date;
-}
-
-export const ApplicationDocument = new EntitySchema<DocumentRecord>({
+export const ApplicationDocument = defineEntity({
   name: 'ApplicationDocument',
   tableName: 'application_document',
   properties: {
-    trackingNumber: { type: 'string', length: 16, primary: true },
-    documentId: { type: 'string', length: 64, primary: true },
-    sha256: { type: 'string', length: 64, primary: true },
-    fileName: { type: 'string', length: 255 },
-    mediaType: { type: 'string', length: 64 },
-    sizeBytes: { type: 'integer' },
-    storageKey: { type: 'string', length: 300 },
-    uploadedBy: { type: 'string', length: 128 },
-    uploadedAt: { type: 'datetime' },
+    trackingNumber: p.string().length(16).primary(),
+    documentId: p.string().length(64).primary(),
+    sha256: p.string().length(64).primary(),
+    fileName: p.string().length(255),
+    mediaType: p.string().length(64),
+    sizeBytes: p.integer(),
+    storageKey: p.string().length(300),
+    uploadedBy: p.string().length(128),
+    uploadedAt: p.datetime(),
   },
 });
+export type DocumentRecord = Row<typeof ApplicationDocument>;
 
 /** A filing made with an Idempotency-Key: the same key from the same caller finds the same application. */
-export interface IdempotencyRecord {
-  scope: string;
-  key: string;
-  requestHash: string;
-  trackingNumber: string;
-  createdAt: Date;
-}
-
-export const IdempotentFiling = new EntitySchema<IdempotencyRecord>({
+export const IdempotentFiling = defineEntity({
   name: 'IdempotentFiling',
   tableName: 'idempotent_filing',
   properties: {
-    scope: { type: 'string', length: 128, primary: true },
-    key: { type: 'string', length: 128, primary: true },
-    requestHash: { type: 'string', length: 64 },
-    trackingNumber: { type: 'string', length: 16 },
-    createdAt: { type: 'datetime' },
+    scope: p.string().length(128).primary(),
+    key: p.string().length(128).primary(),
+    requestHash: p.string().length(64),
+    trackingNumber: p.string().length(16),
+    createdAt: p.datetime(),
   },
 });
+export type IdempotencyRecord = Row<typeof IdempotentFiling>;
 
 /**
  * Every tracking number handed out, so that a number drawn at random is never handed out twice: a
  * collision is found here, before any workflow starts, and a new number is drawn.
  */
-export interface TrackingNumberReservationRecord {
-  trackingNumber: string;
-  reservedAt: Date;
-}
-
-export const TrackingNumberReservation = new EntitySchema<TrackingNumberReservationRecord>({
+export const TrackingNumberReservation = defineEntity({
   name: 'TrackingNumberReservation',
   tableName: 'tracking_number_reservation',
   properties: {
-    trackingNumber: { type: 'string', length: 16, primary: true },
-    reservedAt: { type: 'datetime' },
+    trackingNumber: p.string().length(16).primary(),
+    reservedAt: p.datetime(),
   },
 });
+export type TrackingNumberReservationRecord = Row<typeof TrackingNumberReservation>;
 
 /**
  * A transition of an application that PostgreSQL refused for good (text it cannot store, a value out of
  * range): retrying would never succeed, so the projection kept what it could and recorded this for an
  * administrator. `reason` names the rule broken, never the data.
  */
-export interface ProjectionIncidentRecord {
-  trackingNumber: string;
-  revision: number;
-  code: string;
-  reason: string;
-  occurredAt: Date;
-}
-
-export const ProjectionIncident = new EntitySchema<ProjectionIncidentRecord>({
+export const ProjectionIncident = defineEntity({
   name: 'ProjectionIncident',
   tableName: 'projection_incident',
   properties: {
-    trackingNumber: { type: 'string', length: 16, primary: true },
-    revision: { type: 'integer', primary: true },
-    code: { type: 'string', length: 5 },
-    reason: { type: 'string', length: 300 },
-    occurredAt: { type: 'datetime' },
+    trackingNumber: p.string().length(16).primary(),
+    revision: p.integer().primary(),
+    code: p.string().length(5),
+    reason: p.string().length(300),
+    occurredAt: p.datetime(),
   },
 });
+export type ProjectionIncidentRecord = Row<typeof ProjectionIncident>;
 
 /**
  * The staff directory: who holds which role in which office, and how to reach them. `id` is the
  * person's identity in Mohla (the subject of their token, the assignee of their tasks).
  */
-export interface StaffMemberRecord {
-  id: string;
-  officeId: string;
-  role: string;
-  name: string;
-  email?: string | null;
-  phone?: string | null;
-  language: string;
-  updatedAt: Date;
-}
-
-export const StaffMember = new EntitySchema<StaffMemberRecord>({
+export const StaffMember = defineEntity({
   name: 'StaffMember',
   tableName: 'staff_member',
   properties: {
-    id: { type: 'string', length: 128, primary: true },
-    officeId: { type: 'string', length: 64 },
-    role: { type: 'string', length: 64 },
-    name: { type: 'string', length: 200 },
-    email: { type: 'string', length: 254, nullable: true },
-    phone: { type: 'string', length: 32, nullable: true },
-    language: { type: 'string', length: 2 },
-    updatedAt: { type: 'datetime' },
+    id: p.string().length(128).primary(),
+    officeId: p.string().length(64),
+    role: p.string().length(64),
+    name: p.string().length(200),
+    email: p.string().length(254).nullable(),
+    phone: p.string().length(32).nullable(),
+    language: p.string().length(2),
+    updatedAt: p.datetime(),
   },
   indexes: [{ properties: ['officeId', 'role'] }],
 });
+export type StaffMemberRecord = Row<typeof StaffMember>;
 
 /**
  * One message of a notification to one person over one channel: what was said, to which address, and
  * whether it left. The record of proof that a citizen was told, and what keeps a retry from sending
  * twice. A recipient nobody could be found for is kept too, as a failed delivery on channel `none`.
  */
-export interface NotificationDeliveryRecord {
-  notificationKey: string;
-  channel: string;
-  /** `citizen`, or a staff member's id; for a gap, the role or `assignee` that nobody holds. */
-  recipient: string;
-  address?: string | null;
-  language: string;
-  subject: string;
-  body: string;
-  /** pending → sending → sent; or failed (retries exhausted, refused, or interrupted mid-send). */
-  status: string;
-  attempts: number;
-  error?: string | null;
-  provider?: string | null;
-  providerMessageId?: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  sentAt?: Date | null;
-}
-
-export const NotificationDelivery = new EntitySchema<NotificationDeliveryRecord>({
+export const NotificationDelivery = defineEntity({
   name: 'NotificationDelivery',
   tableName: 'notification_delivery',
   properties: {
-    notificationKey: { type: 'string', length: 200, primary: true },
-    channel: { type: 'string', length: 16, primary: true },
-    recipient: { type: 'string', length: 128, primary: true },
-    address: { type: 'string', length: 254, nullable: true },
-    language: { type: 'string', length: 2 },
-    subject: { type: 'text' },
-    body: { type: 'text' },
-    status: { type: 'string', length: 16 },
-    attempts: { type: 'integer', default: 0 },
-    error: { type: 'text', nullable: true },
-    provider: { type: 'string', length: 32, nullable: true },
-    providerMessageId: { type: 'string', length: 200, nullable: true },
-    createdAt: { type: 'datetime' },
-    updatedAt: { type: 'datetime' },
-    sentAt: { type: 'datetime', nullable: true },
+    notificationKey: p.string().length(200).primary(),
+    channel: p.string().length(16).primary(),
+    /** `citizen`, or a staff member's id; for a gap, the role or `assignee` that nobody holds. */
+    recipient: p.string().length(128).primary(),
+    address: p.string().length(254).nullable(),
+    language: p.string().length(2),
+    subject: p.text(),
+    body: p.text(),
+    /** pending → sending → sent; or failed (retries exhausted, refused, or interrupted mid-send). */
+    status: p.string().length(16),
+    attempts: p.integer().default(0),
+    error: p.text().nullable(),
+    provider: p.string().length(32).nullable(),
+    providerMessageId: p.string().length(200).nullable(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+    sentAt: p.datetime().nullable(),
   },
 });
+export type NotificationDeliveryRecord = Row<typeof NotificationDelivery>;
 
 /**
  * The tamper-evident audit log: every human action and deadline event, in one hash chain. Each row's
  * hash covers the previous row's hash and a canonical form of the row; the database refuses updates and
  * deletes (a trigger), and `mohla audit verify` names the first row that was altered or removed anyway.
  */
-export interface AuditRecord {
-  seq: number;
-  trackingNumber: string;
-  entrySeq: number;
-  at: Date;
-  kind: string;
-  actor?: string | null;
-  detail: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
-
-export const AuditEntry = new EntitySchema<AuditRecord>({
+export const AuditEntry = defineEntity({
   name: 'AuditEntry',
   tableName: 'audit_entry',
   properties: {
-    seq: { type: 'bigint', primary: true, autoincrement: false },
-    trackingNumber: { type: 'string', length: 16 },
-    entrySeq: { type: 'integer' },
-    at: { type: 'datetime' },
-    kind: { type: 'string', length: 32 },
-    actor: { type: 'string', length: 128, nullable: true },
-    detail: { type: 'json' },
-    prevHash: { type: 'string', length: 64 },
-    hash: { type: 'string', length: 64 },
+    seq: p.type('bigint').$type<number>().primary().autoincrement(false),
+    trackingNumber: p.string().length(16),
+    entrySeq: p.integer(),
+    at: p.datetime(),
+    kind: p.string().length(32),
+    actor: p.string().length(128).nullable(),
+    detail: p.json<Record<string, unknown>>(),
+    prevHash: p.string().length(64),
+    hash: p.string().length(64),
   },
   uniques: [{ properties: ['trackingNumber', 'entrySeq'] }],
 });
+export type AuditRecord = Row<typeof AuditEntry>;
 
 export const entities = [
   Application,
@@ -452,3 +321,22 @@ export const entities = [
   NotificationDelivery,
   AuditEntry,
 ];
+
+const naming = new UnderscoreNamingStrategy();
+
+/**
+ * A table's columns for the statements written by hand, as column name → property, in the entity's
+ * order and named as MikroORM names them (db/entities.test.ts holds the two equal); `except` leaves
+ * out the columns a statement must not touch.
+ */
+export function columnsOf<Entity, Property extends keyof Row<EntitySchema<Entity>> & string>(
+  entity: EntitySchema<Entity>,
+  except: readonly Property[] = [],
+): Record<string, Exclude<keyof Row<EntitySchema<Entity>> & string, Property>> {
+  const properties = Object.entries(entity.meta.properties) as Array<[Property, EntityProperty<Entity>]>;
+  return Object.fromEntries(
+    properties
+      .filter(([name]) => !except.includes(name))
+      .map(([name, property]) => [property.fieldNames?.[0] ?? naming.propertyToColumnName(name), name]),
+  ) as Record<string, Exclude<keyof Row<EntitySchema<Entity>> & string, Property>>;
+}

@@ -5,6 +5,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { migrate, openOrm } from './orm.js';
+import { query, runOnce } from './sql.js';
 
 const APP_ROLE = 'mohla_app';
 
@@ -35,14 +36,12 @@ async function grantAppLogin(admin: MikroORM, databaseUrl: string): Promise<AppL
   const url = new URL(databaseUrl);
   const role = decodeURIComponent(url.username || 'postgres');
   const password = url.password ? decodeURIComponent(url.password) : undefined;
-  const connection = admin.em.fork().getConnection();
-  const sql = async (text: string, params: unknown[] = []) => connection.execute<Array<Record<string, unknown>>>(text, params);
-  const [existing] = await sql('select rolsuper from pg_roles where rolname = ?', [role]);
+  const [existing] = await query<{ rolsuper: boolean }>(admin, 'select rolsuper from pg_roles where rolname = $1', [role]);
   if (existing?.rolsuper) return { role, superuser: true };
   // Identifiers and the password go through format()'s quoting: DDL takes no parameters.
   const ddl = async (template: string, ...args: string[]) => {
-    const [row] = await sql(`select format(?, ${args.map(() => '?::text').join(', ')}) as text`, [template, ...args]);
-    await sql(String(row?.text));
+    const [row] = await query<{ text: string }>(admin, `select format($1, ${args.map((_, i) => `$${i + 2}::text`).join(', ')}) as text`, [template, ...args]);
+    await runOnce(admin, String(row?.text));
   };
   if (!existing) await tolerant(() => ddl(password ? 'create role %I login password %L' : 'create role %I login', role, ...(password ? [password] : [])));
   else if (password) await tolerant(() => ddl('alter role %I password %L', role, password));

@@ -2,8 +2,9 @@
  * The projection rows of an application's state: what the projection activity writes and what the API
  * reads back, so both show an application the same way.
  */
-import { LEGAL_DEADLINE, legalDeadlineView, type ApplicationState, type TaskState } from '../engine/application.js';
-import type { ApplicationRecord, TaskRecord } from './entities.js';
+import { legalDeadlineView, type ApplicationState, type Command, type TaskState, type TimelineEntry } from '../engine/application.js';
+import { LEGAL_DEADLINE, serviceLevelDeadlineId } from '../engine/ids.js';
+import type { ApplicationRecord, NotificationRecord, TaskRecord, TimelineRecord } from './entities.js';
 
 const date = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
 
@@ -12,7 +13,10 @@ function legalDue(state: ApplicationState): Date | null {
   return projection ? new Date(projection.dueInstantMs) : null;
 }
 
-export function applicationRow(app: ApplicationState, procedureHash: string, now: Date): ApplicationRecord {
+/** The application's row; `erasedAt` is the retention's to set (retention/erasure.ts), never the projection's. */
+export type ProjectedApplication = Omit<ApplicationRecord, 'erasedAt'>;
+
+export function applicationRow(app: ApplicationState, procedureHash: string, now: Date): ProjectedApplication {
   return {
     trackingNumber: app.trackingNumber,
     procedureId: app.procedureId,
@@ -37,7 +41,7 @@ export function applicationRow(app: ApplicationState, procedureHash: string, now
 }
 
 export function taskRow(app: ApplicationState, task: TaskState, now: Date): TaskRecord {
-  const serviceLevel = app.deadlines[`sla:${task.id}`]?.projection;
+  const serviceLevel = app.deadlines[serviceLevelDeadlineId(task.id)]?.projection;
   return {
     id: task.id,
     trackingNumber: app.trackingNumber,
@@ -59,3 +63,33 @@ export function taskRow(app: ApplicationState, task: TaskState, now: Date): Task
   };
 }
 
+/** A timeline entry's row; `salt` when the audit log commits to its free text (audit/commitment.ts). */
+export function timelineRow(trackingNumber: string, seq: number, entry: TimelineEntry, salt: string | null): TimelineRecord {
+  return {
+    trackingNumber,
+    seq,
+    at: new Date(entry.at),
+    kind: entry.kind,
+    actor: entry.actor ?? null,
+    stepId: entry.stepId ?? null,
+    taskId: entry.taskId ?? null,
+    detail: entry.detail ?? {},
+    salt,
+  };
+}
+
+/** An outbox row as the projection writes it: not handed to the queue yet. */
+export type OutboxRow = Omit<NotificationRecord, 'queuedAt'>;
+
+/** The outbox row of a notify command: pending, for the notification worker to deliver. */
+export function notificationRow(trackingNumber: string, command: Extract<Command, { type: 'notify' }>, now: Date): OutboxRow {
+  return {
+    key: command.key,
+    trackingNumber,
+    template: command.template,
+    recipients: command.recipients,
+    context: command.context,
+    status: 'pending',
+    createdAt: now,
+  };
+}

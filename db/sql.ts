@@ -54,3 +54,37 @@ export async function withSql<T>(orm: MikroORM, work: (sql: Sql) => Promise<T>):
 export function query<R extends QueryResultRow = Record<string, unknown>>(orm: MikroORM, text: string, values?: unknown[]): Promise<R[]> {
   return withSql(orm, (sql) => sql<R>(text, values));
 }
+
+/**
+ * One statement sent as it is, not prepared: for texts built at run time that are run once (DDL, whose
+ * identifiers cannot be parameters), which would otherwise each keep a prepared statement and a name.
+ */
+export async function runOnce(orm: MikroORM, text: string): Promise<void> {
+  const pool = poolOf(orm);
+  const connection = await pool.acquireConnection();
+  try {
+    await connection.query(text);
+  } finally {
+    await pool.releaseConnection(connection);
+  }
+}
+
+/** Whether PostgreSQL answers: a trivial query on a pooled connection. */
+export async function databaseAnswers(orm: MikroORM): Promise<void> {
+  await query(orm, 'select 1');
+}
+
+/** Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when it throws. */
+export function transaction<T>(orm: MikroORM, work: (sql: Sql) => Promise<T>): Promise<T> {
+  return withSql(orm, async (sql) => {
+    await sql('begin');
+    try {
+      const result = await work(sql);
+      await sql('commit');
+      return result;
+    } catch (err) {
+      await sql('rollback');
+      throw err;
+    }
+  });
+}

@@ -17,6 +17,26 @@ import { DomainError } from './errors.js';
 import type { LedgerEntry } from './deadline.js';
 import type { PrefetchedProjection } from './filing-projections.js';
 import { evaluate, isTrue, type Expression } from './expression.js';
+import {
+  complementDeadlineId,
+  complementNotification,
+  DECISION_NOTIFICATION,
+  escalationDeadlineId,
+  expiryNotification,
+  expiryTimerId,
+  extensionNotification,
+  FILED_NOTIFICATION,
+  LEGAL_DEADLINE,
+  notificationKey,
+  parseTimerId,
+  serviceLevelDeadlineId,
+  stepNotification,
+  taskId,
+  tokenId,
+  waitDeadlineId,
+  warningNotification,
+  warningTimerId,
+} from './ids.js';
 
 export type Outcome = EndStep['outcome'];
 
@@ -201,7 +221,7 @@ export interface Transition {
   commands: Command[];
 }
 
-export const LEGAL_DEADLINE = 'legal';
+export { LEGAL_DEADLINE };
 
 export function initialState(input: ApplicationInput): ApplicationState {
   return {
@@ -269,7 +289,7 @@ class Interpretation {
     if (!recipients.length) return;
     this.commands.push({
       type: 'notify',
-      key: `${this.state.trackingNumber}:${key}`,
+      key: notificationKey(this.state.trackingNumber, key),
       recipients,
       template,
       context: { trackingNumber: this.state.trackingNumber, procedureId: this.state.procedureId, ...context },
@@ -278,7 +298,7 @@ class Interpretation {
 
   private newToken(stepId: string, branch?: Token['branch']): Token {
     this.state.counters.tokens += 1;
-    const token: Token = { id: `t${this.state.counters.tokens}`, stepId, ...(branch ? { branch } : {}) };
+    const token: Token = { id: tokenId(this.state.counters.tokens), stepId, ...(branch ? { branch } : {}) };
     this.state.tokens[token.id] = token;
     return token;
   }
@@ -370,10 +390,10 @@ class Interpretation {
       case 'requestComplement':
         return this.askComplement(token, stepId, step, at);
       case 'wait':
-        this.startDeadline(`wait:${token.id}:${visits}`, 'wait', step.for, [], at, { token: token.id });
+        this.startDeadline(waitDeadlineId(token.id, visits), 'wait', step.for, [], at, { token: token.id });
         return;
       case 'notify':
-        this.notify(`notify:${stepId}:${visits}`, step.notify, step.template, { stepId });
+        this.notify(stepNotification(stepId, visits), step.notify, step.template, { stepId });
         return this.enter(token, step.next, at);
       case 'end':
         return this.close(step.outcome, at, { document: step.document, motivation: step.motivation?.en });
@@ -383,7 +403,7 @@ class Interpretation {
   private createTask(token: Token, stepId: string, step: UserTaskStep, at: string): void {
     this.state.counters.tasks += 1;
     const task: TaskState = {
-      id: `${this.state.trackingNumber}.${stepId}.${this.state.counters.tasks}`,
+      id: taskId(this.state.trackingNumber, stepId, this.state.counters.tasks),
       stepId,
       role: step.role,
       officeId: this.state.officeId,
@@ -394,7 +414,7 @@ class Interpretation {
     this.state.tasks[task.id] = task;
     this.commands.push({ type: 'createTask', task: { ...task } });
     if (step.serviceLevel) {
-      this.startDeadline(`sla:${task.id}`, 'serviceLevel', step.serviceLevel.budget, step.serviceLevel.warnings ?? [], at, {
+      this.startDeadline(serviceLevelDeadlineId(task.id), 'serviceLevel', step.serviceLevel.budget, step.serviceLevel.warnings ?? [], at, {
         token: token.id,
         taskId: task.id,
       });
@@ -464,9 +484,9 @@ class Interpretation {
       legal.ledger.push({ type: 'paused', at, reason: 'waiting for the citizen’s documents' });
       this.reproject(LEGAL_DEADLINE);
     }
-    this.startDeadline(`complement:${this.state.complement.count}`, 'complementAnswer', step.answerWithin, [], at, { token: token.id });
+    this.startDeadline(complementDeadlineId(this.state.complement.count), 'complementAnswer', step.answerWithin, [], at, { token: token.id });
     this.log(at, 'complementRequested', { stepId, actor, detail: { documents: this.state.complement.open.documents } });
-    this.notify(`complement:${this.state.complement.count}`, ['citizen'], 'complementRequested', {
+    this.notify(complementNotification(this.state.complement.count), ['citizen'], 'complementRequested', {
       documents: this.state.complement.open.documents,
     });
   }
@@ -493,7 +513,7 @@ class Interpretation {
     if (data) record.data = data;
     const token = this.state.tokens[task.token];
     if (token) token.lastOutcome = outcome;
-    this.finishDeadline(`sla:${task.id}`);
+    this.finishDeadline(serviceLevelDeadlineId(task.id));
     this.log(at, 'taskCompleted', { stepId: task.stepId, taskId: task.id, actor, detail: { outcome } });
   }
 
@@ -515,13 +535,13 @@ class Interpretation {
       ...(extra.document ? { document: extra.document } : {}),
       ...(extra.grantedBySilence ? { grantedBySilence: true } : {}),
     });
-    this.notify('decision', ['citizen'], extra.grantedBySilence ? 'grantedBySilence' : 'decision', { outcome, document: extra.document });
+    this.notify(DECISION_NOTIFICATION, ['citizen'], extra.grantedBySilence ? 'grantedBySilence' : 'decision', { outcome, document: extra.document });
   }
 
   /** What a deadline's expiry does, as the definition says. */
   expire(deadline: DeadlineState, expiry: Expiry | undefined, at: string): void {
     if (!expiry) return;
-    const key = `expired:${deadline.id}`;
+    const key = expiryNotification(deadline.id);
     switch (expiry.action) {
       case 'notify':
         return this.notify(key, expiry.notify, 'deadlineExpired', { deadline: deadline.id, dueAt: deadline.projection?.dueAt });
@@ -545,7 +565,7 @@ class Interpretation {
         if (expiry.next) {
           // When the escalated work is late again, the people the escalation named hear of it.
           const onExpiry: Expiry = { action: 'notify', notify: (expiry.notify?.length ? expiry.notify : [expiry.toRole]) as [string, ...string[]] };
-          this.startDeadline(`escalation:${deadline.id}`, 'escalation', expiry.next, [], at, {
+          this.startDeadline(escalationDeadlineId(deadline.id), 'escalation', expiry.next, [], at, {
             onExpiry,
             ...(deadline.taskId ? { taskId: deadline.taskId } : {}),
           });
@@ -712,10 +732,10 @@ export function deadlineTimers(d: DeadlineState): Array<{ id: string; atMs: numb
   const warned = new Set(d.ledger.filter((e) => e.type === 'warned').map((e) => (e as { rung: number }).rung));
   const timers: Array<{ id: string; atMs: number }> = [];
   d.projection.rungs.forEach((atMs, rung) => {
-    if (atMs !== null && !warned.has(rung)) timers.push({ id: `${d.id}|rung|${rung}`, atMs });
+    if (atMs !== null && !warned.has(rung)) timers.push({ id: warningTimerId(d.id, rung), atMs });
   });
   const expired = d.ledger.some((e) => e.type === 'expired');
-  if (d.projection.expiresAtMs !== null && !expired) timers.push({ id: `${d.id}|expiry`, atMs: d.projection.expiresAtMs });
+  if (d.projection.expiresAtMs !== null && !expired) timers.push({ id: expiryTimerId(d.id), atMs: d.projection.expiresAtMs });
   return timers;
 }
 
@@ -744,19 +764,19 @@ function expiryOf(definition: ProcedureDefinition, state: ApplicationState, d: D
 }
 
 function onTimer(run: Interpretation, event: Extract<ApplicationEvent, { type: 'timerFired' }>): void {
-  const [deadlineId, what, rungText] = event.timerId.split('|');
+  const timer = parseTimerId(event.timerId);
   const state = run.state;
-  const d = deadlineId ? state.deadlines[deadlineId] : undefined;
+  const d = timer ? state.deadlines[timer.deadlineId] : undefined;
   // A timer armed before the deadline moved (pause, extension, calendar change) is stale: ignore it.
   const due = d && deadlineTimers(d).find((t) => t.id === event.timerId);
-  if (!d || !due || Date.parse(event.at) < due.atMs) return;
-  if (what === 'rung') {
-    const rung = Number(rungText);
+  if (!timer || !d || !due || Date.parse(event.at) < due.atMs) return;
+  if (timer.what === 'warning') {
+    const rung = timer.rung;
     d.ledger.push({ type: 'warned', at: event.at, rung });
     const warning = d.warnings[rung];
     run.log(event.at, 'deadlineWarned', { taskId: d.taskId, detail: { deadline: d.id, rung, dueAt: d.projection?.dueAt } });
     if (warning) {
-      run.notify(`warned:${d.id}:${rung}`, warning.notify, 'deadlineWarning', {
+      run.notify(warningNotification(d.id, rung), warning.notify, 'deadlineWarning', {
         deadline: d.id,
         dueAt: d.projection?.dueAt,
         taskId: d.taskId,
@@ -799,7 +819,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
   switch (event.type) {
     case 'filed':
       run.log(event.at, 'filed', { actor: state.filedBy });
-      run.notify('filed', ['citizen'], 'filed', {});
+      run.notify(FILED_NOTIFICATION, ['citizen'], 'filed', {});
       run.start(event.at);
       break;
     case 'taskClaimed': {
@@ -851,7 +871,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       const token = state.tokens[open.token];
       const step = stepOf(definition, open.stepId) as RequestComplementStep;
       delete state.complement.open;
-      run.finishDeadline(`complement:${state.complement.count}`);
+      run.finishDeadline(complementDeadlineId(state.complement.count));
       const legal = state.deadlines[LEGAL_DEADLINE];
       const effect = definition.deadline.onComplement;
       if (legal && !legal.done) {
@@ -877,7 +897,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       });
       run.reproject(LEGAL_DEADLINE);
       run.log(event.at, 'deadlineExtended', { actor: event.actor, detail: { units: event.units, reason: event.reason } });
-      run.notify(`extended:${state.extensions}`, ['citizen'], 'deadlineExtended', { units: event.units, reason: event.reason });
+      run.notify(extensionNotification(state.extensions), ['citizen'], 'deadlineExtended', { units: event.units, reason: event.reason });
       break;
     }
     case 'serviceCompleted': {

@@ -5,14 +5,11 @@
  * what makes a retried activity or a relay pass harmless.
  */
 import { Queue, type Job, type JobsOptions, type RedisOptions } from 'bullmq';
+import { deliveryJobId, dispatchJobId, parseJobId } from '../engine/ids.js';
 import { CHANNELS, isChannel, type Channel, type DeliveryJob, type DispatchJob } from './types.js';
 
 export const DISPATCH_QUEUE = 'notifications';
 export const channelQueueName = (channel: Channel) => `notifications-${channel}`;
-
-/** BullMQ refuses ':' in custom ids; business keys never contain '~', so the mapping is one-to-one. */
-export const dispatchJobId = (key: string) => key.replaceAll(':', '~');
-export const deliveryJobId = (job: DeliveryJob) => `${job.channel}~${dispatchJobId(job.key)}~${job.recipient}`;
 
 export interface QueueSettings {
   redisUrl: string;
@@ -111,8 +108,8 @@ export class NotificationQueues {
 
   /** The queue a job id belongs to, read from the id itself. */
   private queueOf(id: string): { stage: FailedNotification['stage']; queue: Queue<DispatchJob> | Queue<DeliveryJob> } {
-    const prefix = id.split('~', 1)[0];
-    return isChannel(prefix) ? { stage: prefix, queue: this.channels[prefix] } : { stage: 'dispatch', queue: this.dispatch };
+    const job = parseJobId(id, CHANNELS);
+    return job?.stage === 'delivery' && isChannel(job.channel) ? { stage: job.channel, queue: this.channels[job.channel] } : { stage: 'dispatch', queue: this.dispatch };
   }
 
   private view(stage: FailedNotification['stage'], job: Job<DispatchJob> | Job<DeliveryJob>): FailedNotification {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { StaffMember, type StaffMemberRecord } from '../db/entities.js';
+import type { StaffMemberRecord } from '../db/entities.js';
+import { listStaff, saveStaff } from '../db/staff.js';
 
 /** Ids end up in queue job ids, which may not hold ':' (nor the '~' that separates their parts). */
 const STAFF_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$';
@@ -81,27 +82,20 @@ export class StaffDirectory {
    */
   async import(staff: StaffEntry[], options: { prune?: boolean } = {}): Promise<{ saved: number; removed: number }> {
     const now = new Date();
-    return this.orm.em.fork().transactional(async (em) => {
-      for (const m of staff) {
-        const row: StaffMemberRecord = {
-          id: m.id,
-          officeId: m.officeId,
-          role: m.role,
-          name: m.name,
-          email: m.email ?? null,
-          phone: m.phone ?? null,
-          language: m.language ?? 'fr',
-          updatedAt: now,
-        };
-        await em.createQueryBuilder(StaffMember).insert(row).onConflict('id').merge().execute();
-      }
-      let removed = 0;
-      if (options.prune) {
-        const offices = [...new Set(staff.map((m) => m.officeId))];
-        removed = await em.nativeDelete(StaffMember, { officeId: { $in: offices }, id: { $nin: staff.map((m) => m.id) } });
-      }
-      return { saved: staff.length, removed };
-    });
+    const rows = staff.map(
+      (m): StaffMemberRecord => ({
+        id: m.id,
+        officeId: m.officeId,
+        role: m.role,
+        name: m.name,
+        email: m.email ?? null,
+        phone: m.phone ?? null,
+        language: m.language ?? 'fr',
+        updatedAt: now,
+      }),
+    );
+    const removed = await saveStaff(this.orm, rows, options);
+    return { saved: staff.length, removed };
   }
 
   async importFile(file: string, options: { prune?: boolean } = {}) {
@@ -109,6 +103,6 @@ export class StaffDirectory {
   }
 
   async list(officeId?: string): Promise<StaffMemberRecord[]> {
-    return this.orm.em.fork().find(StaffMember, officeId ? { officeId } : {}, { orderBy: { officeId: 'asc', role: 'asc', id: 'asc' } });
+    return listStaff(this.orm, officeId);
   }
 }

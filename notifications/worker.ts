@@ -9,9 +9,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { ProcedureRegistry } from '../registry/published.js';
 import type { NotificationSettings } from './config.js';
-import { channelQueueName, deliveryJobId, DISPATCH_QUEUE, NotificationQueues, redisOptions } from './queues.js';
+import { deliveryJobId } from '../engine/ids.js';
+import { channelQueueName, DISPATCH_QUEUE, NotificationQueues, redisOptions } from './queues.js';
 import { planDeliveries } from './recipients.js';
-import { NO_CHANNEL, NotificationStore } from './store.js';
+import { NO_CHANNEL, NotificationStore } from '../db/notifications.js';
 import { CHANNELS, isChannel, isLanguage, PermanentDeliveryError, type Channel, type DeliveryJob, type DispatchJob } from './types.js';
 import { loggableMessage } from '../infra/log-redaction.js';
 

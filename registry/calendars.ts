@@ -4,8 +4,8 @@ import type { ValidateFunction } from 'ajv';
 import { checkCalendar, type Calendar, type Closure, type DatedHoliday } from '../engine/calendar.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
-import { CalendarVersion, type CalendarVersionRecord } from '../db/entities.js';
-import { query } from '../db/sql.js';
+import type { CalendarVersionRecord } from '../db/entities.js';
+import { calendarVersionCount, calendarVersionsOf, findCalendarVersion, insertCalendarVersion, latestCalendarVersion } from '../db/calendar-versions.js';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
 
@@ -65,8 +65,8 @@ export class CalendarStore {
 
   async current(id = DEFAULT_CALENDAR): Promise<Calendar> {
     // Every deadline projection asks: only the version number is read, the content once per version.
-    const [latest] = await query<{ version: number | null }>(this.orm, 'select max(version) as version from calendar_version where calendar_id = $1', [id]);
-    const calendar = latest?.version === null || latest?.version === undefined ? undefined : await this.get(id, latest.version);
+    const latest = await latestCalendarVersion(this.orm, id);
+    const calendar = latest === undefined ? undefined : await this.get(id, latest);
     if (!calendar) throw new DomainError('calendar_not_found', `No calendar "${id}" is loaded.`);
     return calendar;
   }
@@ -74,30 +74,24 @@ export class CalendarStore {
   async get(id: string, version: number): Promise<Calendar | undefined> {
     const known = this.versions.get(`${id}@${version}`);
     if (known) return known;
-    const row = await this.orm.em.fork().findOne(CalendarVersion, { calendarId: id, version });
+    const row = await findCalendarVersion(this.orm, id, version);
     return row ? this.remember(row) : undefined;
   }
 
   async history(id = DEFAULT_CALENDAR): Promise<Array<{ version: number; change: string; changedBy: string; createdAt: string }>> {
-    const rows = await this.orm.em.fork().find(CalendarVersion, { calendarId: id }, { orderBy: { version: 'asc' } });
+    const rows = await calendarVersionsOf(this.orm, id);
     return rows.map((r) => ({ version: r.version, change: r.change, changedBy: r.changedBy, createdAt: r.createdAt.toISOString() }));
   }
 
   private async insert(calendar: Calendar, change: string, changedBy: string): Promise<void> {
-    const em = this.orm.em.fork();
-    await em
-      .createQueryBuilder(CalendarVersion)
-      .insert({
-        calendarId: calendar.id,
-        version: calendar.version,
-        content: calendar as unknown as Record<string, unknown>,
-        change,
-        changedBy,
-        createdAt: new Date(),
-      })
-      .onConflict(['calendarId', 'version'])
-      .ignore()
-      .execute();
+    await insertCalendarVersion(this.orm, {
+      calendarId: calendar.id,
+      version: calendar.version,
+      content: calendar as unknown as Record<string, unknown>,
+      change,
+      changedBy,
+      createdAt: new Date(),
+    });
   }
 
   /** Loads a shipped calendar file once: later runs keep the versions administrators made since. */
@@ -105,7 +99,7 @@ export class CalendarStore {
     const calendar = JSON.parse(readFileSync(file, 'utf8')) as Calendar;
     const errors = validateCalendar(calendar);
     if (errors.length) throw new Error(`${file}: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`);
-    const existing = await this.orm.em.fork().count(CalendarVersion, { calendarId: calendar.id });
+    const existing = await calendarVersionCount(this.orm, calendar.id);
     if (existing === 0) await this.insert(calendar, 'shipped calendar', 'mohla');
     return this.current(calendar.id);
   }

@@ -3,8 +3,8 @@ import type { ValidateFunction } from 'ajv';
 import type { PinnedProcedure } from '../engine/application.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { DomainError } from '../engine/errors.js';
-import { ProcedureVersion, type ProcedureVersionRecord } from '../db/entities.js';
-import { query } from '../db/sql.js';
+import type { ProcedureVersionRecord } from '../db/entities.js';
+import { findProcedureVersion, latestProcedureVersion, latestProcedureVersions, procedureVersionsOf, withProcedureLock } from '../db/procedure-versions.js';
 import { hashDefinition, loadProcedureFolder, validateDefinition, type DefinitionFileError } from './catalogue.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
 
@@ -45,30 +45,24 @@ export class ProcedureRegistry {
   async get(id: string, version?: number): Promise<PinnedProcedure | undefined> {
     if (version === undefined) {
       // Every filing asks for the latest: only its number is read, the definition once per version.
-      const [latest] = await query<{ version: number | null }>(this.orm, 'select max(version) as version from procedure_version where procedure_id = $1', [id]);
-      if (latest?.version === null || latest?.version === undefined) return undefined;
-      version = latest.version;
+      version = await latestProcedureVersion(this.orm, id);
+      if (version === undefined) return undefined;
     }
     const known = this.pinned.get(`${id}@${version}`);
     if (known) return known;
-    const row = await this.orm.em.fork().findOne(ProcedureVersion, { procedureId: id, version });
+    const row = await findProcedureVersion(this.orm, id, version);
     return row ? this.remember(pin(row)) : undefined;
   }
 
   /** The latest version of every procedure. */
   async list(): Promise<PinnedProcedure[]> {
-    const rows = await this.orm.em
-      .fork()
-      .getConnection()
-      .execute<Array<{ procedure_id: string; version: number }>>(
-        'select procedure_id, max(version) as version from procedure_version group by procedure_id order by procedure_id',
-      );
-    const latest = await Promise.all(rows.map((r) => this.get(r.procedure_id, Number(r.version))));
+    const rows = await latestProcedureVersions(this.orm);
+    const latest = await Promise.all(rows.map((r) => this.get(r.procedureId, r.version)));
     return latest.filter((p): p is PinnedProcedure => p !== undefined);
   }
 
   async versions(id: string): Promise<Array<{ version: number; hash: string; publishedAt: string; source: string }>> {
-    const rows = await this.orm.em.fork().find(ProcedureVersion, { procedureId: id }, { orderBy: { version: 'asc' } });
+    const rows = await procedureVersionsOf(this.orm, id);
     return rows.map((r) => ({ version: r.version, hash: r.hash, publishedAt: r.publishedAt.toISOString(), source: r.source }));
   }
 
@@ -83,11 +77,9 @@ export class ProcedureRegistry {
     }
     const definition = candidate as ProcedureDefinition;
     const hash = hashDefinition(definition);
-    const em = this.orm.em.fork();
-    return em.transactional(async (tx) => {
-      // One publisher at a time per procedure, so two versions cannot race each other in.
-      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [definition.id], 'all', tx.getTransactionContext());
-      const existing = await tx.findOne(ProcedureVersion, { procedureId: definition.id, version: definition.version });
+    // One publisher at a time per procedure, so two versions cannot race each other in.
+    return withProcedureLock(this.orm, definition.id, async (versions) => {
+      const existing = await versions.find(definition.version);
       if (existing) {
         if (existing.hash === hash) return { status: 'unchanged' as const, procedure: this.remember(pin(existing)) };
         throw new DomainError(
@@ -96,7 +88,7 @@ export class ProcedureRegistry {
           [{ pointer: '/version', message: 'is already published with other content' }],
         );
       }
-      const latest = await tx.findOne(ProcedureVersion, { procedureId: definition.id }, { orderBy: { version: 'desc' } });
+      const latest = await versions.latest();
       if (latest && latest.version > definition.version) {
         throw new DomainError(
           'version_conflict',
@@ -104,7 +96,7 @@ export class ProcedureRegistry {
           [{ pointer: '/version', message: `must be greater than ${latest.version}` }],
         );
       }
-      const row = tx.create(ProcedureVersion, {
+      const row = await versions.insert({
         procedureId: definition.id,
         version: definition.version,
         hash,
@@ -113,7 +105,6 @@ export class ProcedureRegistry {
         publishedBy,
         publishedAt: new Date(),
       });
-      await tx.persistAndFlush(row);
       return { status: 'published' as const, procedure: this.remember(pin(row)) };
     });
   }

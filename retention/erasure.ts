@@ -9,38 +9,13 @@
 import type { Client } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { PERSONAL_DETAIL_FIELDS } from '../audit/commitment.js';
-import { query, withSql } from '../db/sql.js';
+import { documentStorageKeysOf } from '../db/documents.js';
+import { erasePersonalData, expiredApplications, type ExpiredApplication } from '../db/retention.js';
 import type { DocumentStorage } from '../documents/storage.js';
 import { historyGone } from '../infra/temporal-errors.js';
 import { loggableMessage } from '../infra/log-redaction.js';
 
 export const DEFAULT_RETENTION_DAYS = 1826;
-
-export interface ExpiredApplication {
-  trackingNumber: string;
-  procedureId: string;
-  closedAt: Date;
-  /** When its retention period ended. */
-  expiredAt: Date;
-  documents: number;
-}
-
-/** Closed applications whose retention period ended by `now`, not erased yet, oldest first. */
-async function expiredApplications(orm: MikroORM, now: Date): Promise<ExpiredApplication[]> {
-  const rows = await query<{ tracking_number: string; procedure_id: string; closed_at: Date; expired_at: Date; documents: string }>(
-    orm,
-    `select a.tracking_number, a.procedure_id, a.closed_at, e.expired_at,
-            (select count(*) from application_document d where d.tracking_number = a.tracking_number) as documents
-       from application a
-       join procedure_version p on p.procedure_id = a.procedure_id and p.version = a.procedure_version
-       cross join lateral (select a.closed_at + make_interval(days => coalesce((p.definition->>'retentionDays')::int, $2)) as expired_at) e
-      where a.status = 'closed' and a.erased_at is null and e.expired_at <= $1
-      order by a.closed_at, a.tracking_number`,
-    [now, DEFAULT_RETENTION_DAYS],
-  );
-  return rows.map((r) => ({ trackingNumber: r.tracking_number, procedureId: r.procedure_id, closedAt: r.closed_at, expiredAt: r.expired_at, documents: Number(r.documents) }));
-}
-
 
 /**
  * Erases one application. Each step can be repeated: Temporal's history and the documents' files go
@@ -57,27 +32,8 @@ async function eraseApplication(
   } catch (err) {
     if (!historyGone(err)) throw err;
   }
-  const documents = await query<{ storage_key: string }>(deps.orm, 'select storage_key from application_document where tracking_number = $1', [trackingNumber]);
-  for (const { storage_key } of documents) await deps.storage.remove(storage_key);
-  await withSql(deps.orm, async (sql) => {
-    await sql('begin');
-    try {
-      await sql(`update application set data = '{}'::jsonb, motivation = null, erased_at = $2 where tracking_number = $1`, [trackingNumber, now]);
-      await sql('update timeline_entry set detail = detail - $2::text[], salt = null where tracking_number = $1', [trackingNumber, [...PERSONAL_DETAIL_FIELDS]]);
-      await sql(
-        `update notification_delivery d set address = null, subject = '', body = '', error = null
-           from notification n where n.key = d.notification_key and n.tracking_number = $1`,
-        [trackingNumber],
-      );
-      await sql(`update notification set recipients = '[]'::jsonb, context = '{}'::jsonb where tracking_number = $1`, [trackingNumber]);
-      await sql('delete from application_document where tracking_number = $1', [trackingNumber]);
-      await sql('delete from idempotent_filing where tracking_number = $1', [trackingNumber]);
-      await sql('commit');
-    } catch (err) {
-      await sql('rollback');
-      throw err;
-    }
-  });
+  for (const storageKey of await documentStorageKeysOf(deps.orm, trackingNumber)) await deps.storage.remove(storageKey);
+  await erasePersonalData(deps.orm, trackingNumber, PERSONAL_DETAIL_FIELDS, now);
 }
 
 export interface RetentionReport {
@@ -92,7 +48,7 @@ export async function applyRetention(
   options: { now?: Date; dryRun?: boolean } = {},
 ): Promise<RetentionReport> {
   const now = options.now ?? new Date();
-  const expired = await expiredApplications(deps.orm, now);
+  const expired = await expiredApplications(deps.orm, now, DEFAULT_RETENTION_DAYS);
   const report: RetentionReport = { expired, erased: [], failed: [] };
   if (options.dryRun) return report;
   for (const application of expired) {

@@ -3,7 +3,9 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
 import { checkFormSize } from '../../engine/input-bounds.js';
 import { parseTrackingNumber } from '../../engine/tracking-number.js';
-import { Application, ApplicationDocument, TimelineEntry } from '../../db/entities.js';
+import { listApplications, type ApplicationListFilter } from '../../db/applications.js';
+import { documentsOf, uploadedDocumentIds } from '../../db/documents.js';
+import { timelineOf, timelinesOf } from '../../db/timeline.js';
 import { extendDeadline, provideComplement, withdraw } from '../../workflows/messages.js';
 import { maySeeApplication, principalOf, receiptPin, STAFF, worksFor } from '../auth.js';
 import type { Principal } from '../../identity/tokens.js';
@@ -13,7 +15,7 @@ import { officeRefusal } from '../../registry/offices.js';
 import { buildReceipt, receiptHtml, type ReceiptDocument } from '../receipt.js';
 import { documentIds, freeText } from '../schemas.js';
 import type { ApplicationView } from '../answers.js';
-import { readApplication } from '../views.js';
+import { applicationSummaryView, documentView, readApplication, timelineEntryView } from '../views.js';
 import { sendAction } from '../workflow-actions.js';
 
 const fileApplicationBody = {
@@ -114,14 +116,8 @@ export async function visibleApplication(
 
 export async function receiptDocuments(ctx: ApiContext, view: ApplicationView): Promise<ReceiptDocument[]> {
   const procedure = await ctx.procedures.get(view.procedure.id, view.procedure.version);
-  const rows = await ctx.orm.em.fork().find(ApplicationDocument, { trackingNumber: view.trackingNumber }, { orderBy: { uploadedAt: 'asc' } });
-  return rows.map((r) => ({
-    documentId: r.documentId,
-    label: procedure?.definition.documents.find((d) => d.id === r.documentId)?.label ?? null,
-    fileName: r.fileName,
-    sha256: r.sha256,
-    uploadedAt: r.uploadedAt.toISOString(),
-  }));
+  const rows = await documentsOf(ctx.orm, view.trackingNumber);
+  return rows.map((r) => documentView(r, procedure?.definition.documents.find((d) => d.id === r.documentId)?.label ?? null));
 }
 
 /** The receipt; `documents` when the caller already knows them (none, for an application filed just now). */
@@ -216,29 +212,16 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const principal = principalOf(request);
       const { status, officeId, limit } = request.query;
-      const where: Record<string, unknown> = status ? { status } : {};
-      if (principal.role === 'citizen') where.citizen = principal.sub;
+      const filter: ApplicationListFilter = { ...(status ? { status } : {}), limit: limit ?? 20 };
+      if (principal.role === 'citizen') filter.citizen = principal.sub;
       else if (officeId) {
         if (!worksFor(principal, officeId)) throw new DomainError('forbidden', `You do not work for office ${officeId}.`);
-        where.officeId = officeId;
-      } else if (principal.role !== 'admin') where.officeId = { $in: principal.offices };
-      const em = ctx.orm.em.fork();
-      const rows = await em.find(Application, where, { orderBy: { filedAt: 'desc' }, limit: limit ?? 20 });
-      const history = await em.find(TimelineEntry, { trackingNumber: { $in: rows.map((r) => r.trackingNumber) } }, { orderBy: { seq: 'asc' } });
+        filter.offices = officeId;
+      } else if (principal.role !== 'admin') filter.offices = principal.offices;
+      const rows = await listApplications(ctx.orm, filter);
+      const history = await timelinesOf(ctx.orm, rows.map((r) => r.trackingNumber));
       return {
-        applications: rows.map((r) => ({
-          trackingNumber: r.trackingNumber,
-          procedure: { id: r.procedureId, version: r.procedureVersion },
-          officeId: r.officeId,
-          status: r.status,
-          outcome: r.outcome ?? null,
-          filedAt: r.filedAt.toISOString(),
-          closedAt: r.closedAt?.toISOString() ?? null,
-          dueAt: r.dueAt?.toISOString() ?? null,
-          history: history
-            .filter((h) => h.trackingNumber === r.trackingNumber)
-            .map((h) => ({ at: h.at.toISOString(), kind: h.kind, stepId: h.stepId ?? null })),
-        })),
+        applications: rows.map((r) => applicationSummaryView(r, history.filter((h) => h.trackingNumber === r.trackingNumber))),
       };
     },
   );
@@ -260,19 +243,8 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const { view } = await action(ctx, request);
-      const rows = await ctx.orm.em.fork().find(TimelineEntry, { trackingNumber: view.trackingNumber }, { orderBy: { seq: 'asc' } });
-      return {
-        trackingNumber: view.trackingNumber,
-        entries: rows.map((r) => ({
-          seq: r.seq,
-          at: r.at.toISOString(),
-          kind: r.kind,
-          actor: r.actor ?? null,
-          stepId: r.stepId ?? null,
-          taskId: r.taskId ?? null,
-          detail: r.detail,
-        })),
-      };
+      const rows = await timelineOf(ctx.orm, view.trackingNumber);
+      return { trackingNumber: view.trackingNumber, entries: rows.map(timelineEntryView) };
     },
   );
 
@@ -304,9 +276,7 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { principal, view } = await action(ctx, request);
       citizenSide(principal, view);
       const documents = [...request.body.documents];
-      const uploaded = new Set(
-        (await ctx.orm.em.fork().find(ApplicationDocument, { trackingNumber: view.trackingNumber, documentId: { $in: documents } })).map((d) => d.documentId),
-      );
+      const uploaded = await uploadedDocumentIds(ctx.orm, view.trackingNumber, documents);
       const missing = documents.filter((d) => !uploaded.has(d));
       if (missing.length) {
         throw new DomainError('invalid_input', `Upload ${missing.join(', ')} first.`, [{ pointer: '/documents', message: `${missing.join(', ')} not uploaded` }]);

@@ -5,7 +5,8 @@ import { attachmentDisposition, normaliseFileName } from '../../documents/file-n
 import { sniffFormat } from '../../documents/storage.js';
 import { positiveInteger } from '../../infra/config.js';
 import { receiveOneFile } from '../uploads.js';
-import { ApplicationDocument } from '../../db/entities.js';
+import { addDocument, findDocument } from '../../db/documents.js';
+import { documentStorageKey } from '../../engine/ids.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { citizenSide, receiptDocuments, trackingParams, visibleApplication } from './applications.js';
@@ -78,33 +79,13 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
           ]);
         }
         const { sha256, sizeBytes } = staged.file;
-        const storageKey = `${view.trackingNumber}/${spec.id}-${sha256}.${kind.format === 'jpeg' ? 'jpg' : kind.format}`;
+        const storageKey = documentStorageKey({ trackingNumber: view.trackingNumber, documentId: spec.id, sha256, extension: kind.format === 'jpeg' ? 'jpg' : kind.format });
         const fileName = staged.fileName ?? `${spec.id}.${kind.format}`;
-        await ctx.orm.em.fork().transactional(async (em) => {
-          // Checked once the bytes are known, since a retried upload of the same bytes must answer as the first
-          // did; one upload at a time per slot, so concurrent uploads cannot pass the bound together.
-          await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`document-slot:${view.trackingNumber}:${spec.id}`]);
-          const others = await em.count(ApplicationDocument, { trackingNumber: view.trackingNumber, documentId: spec.id, sha256: { $ne: sha256 } });
-          const again = await em.count(ApplicationDocument, { trackingNumber: view.trackingNumber, documentId: spec.id, sha256 });
-          if (!again && others >= filesPerSlot) throw slotFull(spec.id, filesPerSlot);
+        const document = { trackingNumber: view.trackingNumber, documentId: spec.id, sha256, fileName, mediaType: kind.mediaType, sizeBytes, storageKey, uploadedBy: principal.sub };
+        // Checked once the bytes are known, since a retried upload of the same bytes must answer as the first did.
+        await addDocument(ctx.orm, document, async (slot) => {
+          if (!slot.holdsThese && slot.others >= filesPerSlot) throw slotFull(spec.id, filesPerSlot);
           await staged.file.keep(storageKey);
-          // The same bytes uploaded again are the same document: the row is kept, not duplicated.
-          await em
-            .createQueryBuilder(ApplicationDocument)
-            .insert({
-              trackingNumber: view.trackingNumber,
-              documentId: spec.id,
-              sha256,
-              fileName,
-              mediaType: kind.mediaType,
-              sizeBytes,
-              storageKey,
-              uploadedBy: principal.sub,
-              uploadedAt: new Date(),
-            })
-            .onConflict(['trackingNumber', 'documentId', 'sha256'])
-            .ignore()
-            .execute();
         });
         return reply.status(201).send({ documentId: spec.id, sha256, sizeBytes, mediaType: kind.mediaType });
       } finally {
@@ -123,7 +104,7 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     async (request, reply) => {
       const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
       const { documentId, sha256 } = request.params;
-      const row = await ctx.orm.em.fork().findOne(ApplicationDocument, { trackingNumber: view.trackingNumber, documentId, sha256 });
+      const row = await findDocument(ctx.orm, { trackingNumber: view.trackingNumber, documentId, sha256 });
       if (!row) throw new DomainError('document_not_found', `${view.trackingNumber} has no ${documentId} with this content.`);
       return reply
         .type(row.mediaType)

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { databaseAnswers } from '../../db/sql.js';
 import type { ApiContext } from '../context.js';
 
 type Check = () => Promise<unknown>;
@@ -25,7 +26,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/health', { config: { access: 'public' }, schema: { summary: 'Whether Temporal, PostgreSQL and Redis answer', tags: ['operations'] } }, async (_req, reply) => {
     const [temporal, postgres, redis] = await Promise.all([
       timed(() => ctx.temporal.workflowService.getSystemInfo({}), 2000),
-      timed(() => ctx.orm.em.getConnection().execute('select 1'), 2000),
+      timed(() => databaseAnswers(ctx.orm), 2000),
       timed(() => ctx.redis.ping(), 2000),
     ]);
     const ok = temporal.ok && postgres.ok && redis.ok;

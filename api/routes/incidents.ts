@@ -4,8 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
-import { ProjectionIncident } from '../../db/entities.js';
+import { projectionIncidents } from '../../db/projection.js';
 import type { ApiContext } from '../context.js';
+import { incidentView } from '../views.js';
 import { canonicalTrackingNumber } from './applications.js';
 
 const incidentQuery = {
@@ -26,11 +27,11 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const { trackingNumber, limit } = request.query;
-      const where = trackingNumber ? { trackingNumber: canonicalTrackingNumber(trackingNumber, 'querystring:/trackingNumber') } : {};
-      const rows = await ctx.orm.em.fork().find(ProjectionIncident, where, { orderBy: { occurredAt: 'desc' }, limit: limit ?? 200 });
-      return {
-        incidents: rows.map((r) => ({ trackingNumber: r.trackingNumber, revision: r.revision, code: r.code, reason: r.reason, occurredAt: r.occurredAt.toISOString() })),
-      };
+      const rows = await projectionIncidents(ctx.orm, {
+        ...(trackingNumber ? { trackingNumber: canonicalTrackingNumber(trackingNumber, 'querystring:/trackingNumber') } : {}),
+        limit: limit ?? 200,
+      });
+      return { incidents: rows.map(incidentView) };
     },
   );
 }

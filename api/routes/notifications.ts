@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { NotificationQueues, QueueTimeoutError } from '../../notifications/queues.js';
-import { NotificationStore } from '../../notifications/store.js';
+import { NotificationStore } from '../../db/notifications.js';
 import { isChannel } from '../../notifications/types.js';
 import { visibleApplication } from './applications.js';
 import { principalOf } from '../auth.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { computeStatistics, statisticsCsv, type ApplicationFacts, type Statistics } from '../../audit/statistics.js';
 import { DomainError } from '../../engine/errors.js';
-import { Application, Task } from '../../db/entities.js';
+import { periodRecords } from '../../db/applications.js';
 import { principalOf, worksFor } from '../auth.js';
 import type { ApiContext } from '../context.js';
 
@@ -46,13 +46,13 @@ export function statisticsRoutes(app: FastifyInstance, ctx: ApiContext): void {
   async function statistics(query: PeriodQuery, offices: string[] | 'all'): Promise<Statistics> {
     const { from, to } = period(query);
     const calendar = await ctx.calendars.current();
-    const scope: Record<string, unknown> = offices === 'all' ? {} : { officeId: { $in: offices } };
-    if (query.officeId) scope.officeId = query.officeId;
-    if (query.procedureId) scope.procedureId = query.procedureId;
-    const em = ctx.orm.em.fork();
-    const rows = await em.find(Application, { ...scope, filedAt: { $lt: to }, $or: [{ closedAt: null }, { closedAt: { $gte: from } }] });
-    const escalated = await em.find(Task, { trackingNumber: { $in: rows.map((r) => r.trackingNumber) }, escalated: true });
-    const tasks = await em.find(Task, { ...scope, completedAt: { $gte: from, $lt: to } });
+    const { applications: rows, escalatedTasks: escalated, completedTasks: tasks } = await periodRecords(ctx.orm, {
+      offices,
+      ...(query.officeId ? { officeId: query.officeId } : {}),
+      ...(query.procedureId ? { procedureId: query.procedureId } : {}),
+      from,
+      to,
+    });
     const apps: ApplicationFacts[] = rows.map((r) => {
       const deadline = (r.deadline ?? {}) as { paused?: boolean; ledger?: Array<{ type: string; at: string }> };
       return {

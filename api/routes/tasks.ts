@@ -4,10 +4,11 @@ import type { UserTaskStep } from '../../engine/definition.generated.js';
 import { atRisk } from '../../audit/statistics.js';
 import type { Calendar } from '../../engine/calendar.js';
 import { DomainError } from '../../engine/errors.js';
+import { parseTaskId } from '../../engine/ids.js';
 import { checkTaskDataSize } from '../../engine/input-bounds.js';
 import type { TaskRecord } from '../../db/entities.js';
 import { inboxPage, type InboxFilter } from '../../db/inbox.js';
-import { query } from '../../db/sql.js';
+import { findTaskForAction, type TaskForAction } from '../../db/tasks.js';
 import { claimTask, completeTask, reassignTask, releaseTask, requestComplement } from '../../workflows/messages.js';
 import { principalOf, worksFor } from '../auth.js';
 import type { Principal } from '../../identity/tokens.js';
@@ -61,18 +62,9 @@ const complementBody = {
   properties: { documents: documentIds, note: freeText },
 } as const;
 
-/** What an action on a task needs to know of it. */
-interface OfficeTask {
-  id: string;
-  stepId: string;
-  officeId: string;
-  procedureId: string;
-  procedureVersion: number;
-}
-
 /** Task ids start with the tracking number, which is the workflow id. */
 function trackingNumberOfTask(taskId: string): string {
-  return canonicalTrackingNumber(taskId.split('.')[0] ?? '', 'params:/taskId');
+  return canonicalTrackingNumber(parseTaskId(taskId)?.trackingNumber ?? '', 'params:/taskId');
 }
 
 /** The inbox is sorted by legal due date then id; the cursor is the last row's place in that order. */
@@ -144,16 +136,10 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   /**
    * The task, if it belongs to one of the caller's offices, with the procedure version its application
-   * runs; anyone else is told it does not exist. Plain SQL: every action of an agent starts here.
+   * runs; anyone else is told it does not exist.
    */
-  async function officeTask(principal: Principal, taskId: string): Promise<OfficeTask> {
-    const [task] = await query<OfficeTask>(
-      ctx.orm,
-      `select t.id, t.step_id as "stepId", t.office_id as "officeId", a.procedure_id as "procedureId", a.procedure_version as "procedureVersion"
-         from task t join application a on a.tracking_number = t.tracking_number
-        where t.id = $1`,
-      [taskId],
-    );
+  async function officeTask(principal: Principal, taskId: string): Promise<TaskForAction> {
+    const task = await findTaskForAction(ctx.orm, taskId);
     if (!task || !worksFor(principal, task.officeId)) throw new DomainError('task_not_found', `No task ${taskId} in your offices.`);
     return task;
   }

@@ -13,12 +13,23 @@ import {
   type NotificationRecord,
   type StaffMemberRecord,
   type TaskRecord,
-} from '../db/entities.js';
-import type { Gap, PlannedDelivery } from './recipients.js';
-import type { Channel } from './types.js';
+} from './entities.js';
+import { query, transaction } from './sql.js';
 
 /** The channel of a gap row: a recipient nobody could be found for. */
 export const NO_CHANNEL = 'none';
+
+/** A message the dispatcher planned (notifications/recipients.ts). */
+export type PlannedMessage = Pick<NotificationDeliveryRecord, 'channel' | 'recipient' | 'language' | 'subject' | 'body'> & { address: string };
+
+/** A recipient the definition names but nobody can be found for. */
+export interface RecipientGap {
+  recipient: string;
+  reason: string;
+}
+
+/** A change to a delivery, made in the same transaction as the refresh of its notification's status. */
+type DeliveryChange = [text: string, values: unknown[]];
 
 export interface DispatchInputs {
   notification: NotificationRecord;
@@ -46,10 +57,6 @@ export type Claim =
 export class NotificationStore {
   constructor(private readonly orm: MikroORM) {}
 
-  private get connection() {
-    return this.orm.em.getConnection();
-  }
-
   async notification(key: string): Promise<NotificationRecord | null> {
     return this.orm.em.fork().findOne(Notification, { key });
   }
@@ -57,23 +64,28 @@ export class NotificationStore {
   /** What the dispatcher needs to plan a notification; undefined when the row is missing. */
   async dispatchInputs(key: string): Promise<DispatchInputs | undefined> {
     // Plain SQL on this path: it runs for every message, and entity hydration cost more than the queries.
-    const [row] = await this.connection.execute<Array<Record<string, unknown>>>(
+    const [row] = await query(
+      this.orm,
       `select n.key, n.tracking_number, n.template, n.recipients, n.context, n.status as notification_status, n.created_at, n.queued_at,
               a.office_id, a.procedure_id, a.procedure_version, a.data, a.due_at, a.deadline, a.outcome, a.motivation
          from notification n join application a on a.tracking_number = n.tracking_number
-        where n.key = ?`,
+        where n.key = $1`,
       [key],
     );
     if (!row) return undefined;
     const trackingNumber = row.tracking_number as string;
-    const tasks = (await this.connection.execute<Array<Record<string, unknown>>>(
-      'select id, step_id, role, status, assignee from task where tracking_number = ?',
-      [trackingNumber],
-    )).map((t) => ({ id: t.id as string, stepId: t.step_id as string, role: t.role as string, status: t.status as string, assignee: (t.assignee as string | null) ?? null }));
+    const tasks = (await query(this.orm, 'select id, step_id, role, status, assignee from task where tracking_number = $1', [trackingNumber])).map((t) => ({
+      id: t.id as string,
+      stepId: t.step_id as string,
+      role: t.role as string,
+      status: t.status as string,
+      assignee: (t.assignee as string | null) ?? null,
+    }));
     const assignees = tasks.map((t) => t.assignee).filter((a): a is string => Boolean(a));
-    const staff = (await this.connection.execute<Array<Record<string, unknown>>>(
-      `select id, office_id, role, name, email, phone, language, updated_at from staff_member where office_id = ?${assignees.length ? ` or id in (${assignees.map(() => '?').join(', ')})` : ''}`,
-      [row.office_id, ...assignees],
+    const staff = (await query(
+      this.orm,
+      'select id, office_id, role, name, email, phone, language, updated_at from staff_member where office_id = $1 or id = any($2::text[])',
+      [row.office_id, assignees],
     )).map((m) => ({
       id: m.id as string,
       officeId: m.office_id as string,
@@ -115,36 +127,35 @@ export class NotificationStore {
    * Records the plan: new deliveries are added, deliveries already known keep their state (a second
    * dispatch never resets a sent message), and the gaps are replaced by the ones found now.
    */
-  async savePlan(key: string, deliveries: PlannedDelivery[], gaps: Gap[]): Promise<void> {
+  async savePlan(key: string, deliveries: PlannedMessage[], gaps: RecipientGap[]): Promise<void> {
     const rows = [
       ...deliveries.map((d) => [key, d.channel, d.recipient, d.address, d.language, d.subject, d.body, 'pending', null]),
       ...gaps.map((g) => [key, NO_CHANNEL, g.recipient.slice(0, 128), null, 'fr', '', '', 'failed', g.reason]),
     ];
-    await this.orm.em.fork().transactional(async (em) => {
-      const connection = em.getConnection();
-      const tx = em.getTransactionContext();
-      await connection.execute('delete from notification_delivery where notification_key = ? and channel = ?', [key, NO_CHANNEL], 'all', tx);
+    // One text per number of rows: a plan names a handful of recipients, so there are few.
+    const placeholders = rows.map((_, r) => `(${Array.from({ length: 9 }, (_, c) => `$${r * 9 + c + 1}`).join(', ')}, 0, now(), now())`);
+    await transaction(this.orm, async (sql) => {
+      await sql('delete from notification_delivery where notification_key = $1 and channel = $2', [key, NO_CHANNEL]);
       if (!rows.length) return;
-      await connection.execute(
+      await sql(
         `insert into notification_delivery
            (notification_key, channel, recipient, address, language, subject, body, status, error, attempts, created_at, updated_at)
-         values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, now(), now())').join(', ')}
+         values ${placeholders.join(', ')}
          on conflict (notification_key, channel, recipient) do nothing`,
         rows.flat(),
-        'all',
-        tx,
       );
     });
   }
 
   async deliveries(key: string): Promise<Array<Pick<NotificationDeliveryRecord, 'channel' | 'recipient' | 'status'>>> {
-    return this.connection.execute<Array<Pick<NotificationDeliveryRecord, 'channel' | 'recipient' | 'status'>>>(
-      'select channel, recipient, status from notification_delivery where notification_key = ? order by channel, recipient',
+    return query<Pick<NotificationDeliveryRecord, 'channel' | 'recipient' | 'status'>>(
+      this.orm,
+      'select channel, recipient, status from notification_delivery where notification_key = $1 order by channel, recipient',
       [key],
     );
   }
 
-  async delivery(key: string, channel: Channel, recipient: string): Promise<NotificationDeliveryRecord | null> {
+  async delivery(key: string, channel: string, recipient: string): Promise<NotificationDeliveryRecord | null> {
     return this.orm.em.fork().findOne(NotificationDelivery, { notificationKey: key, channel, recipient });
   }
 
@@ -153,16 +164,18 @@ export class NotificationStore {
    * earlier one did; `interrupted`: an earlier attempt began sending and never said how it ended (its
    * worker died), so only an idempotent provider may be asked again.
    */
-  async claim(key: string, channel: Channel, recipient: string): Promise<Claim> {
-    const [claimed] = await this.connection.execute<Array<ClaimedMessage>>(
+  async claim(key: string, channel: string, recipient: string): Promise<Claim> {
+    const [claimed] = await query<ClaimedMessage>(
+      this.orm,
       `update notification_delivery set status = 'sending', attempts = attempts + 1, updated_at = now()
-        where notification_key = ? and channel = ? and recipient = ? and status in ('pending', 'failed')
+        where notification_key = $1 and channel = $2 and recipient = $3 and status in ('pending', 'failed')
         returning address, language, subject, body`,
       [key, channel, recipient],
     );
     if (claimed) return { outcome: 'claimed', message: claimed };
-    const [row] = await this.connection.execute<Array<ClaimedMessage & { status: string }>>(
-      'select status, address, language, subject, body from notification_delivery where notification_key = ? and channel = ? and recipient = ?',
+    const [row] = await query<ClaimedMessage & { status: string }>(
+      this.orm,
+      'select status, address, language, subject, body from notification_delivery where notification_key = $1 and channel = $2 and recipient = $3',
       [key, channel, recipient],
     );
     if (!row) return { outcome: 'missing' };
@@ -170,74 +183,68 @@ export class NotificationStore {
     return { outcome: 'interrupted', message: row };
   }
 
-  async markSent(key: string, channel: Channel, recipient: string, provider: string, providerMessageId?: string): Promise<void> {
+  async markSent(key: string, channel: string, recipient: string, provider: string, providerMessageId?: string): Promise<void> {
     await this.refreshStatus(key, [
-      `update notification_delivery set status = 'sent', sent_at = now(), updated_at = now(), error = null, provider = ?, provider_message_id = ?
-        where notification_key = ? and channel = ? and recipient = ?`,
+      `update notification_delivery set status = 'sent', sent_at = now(), updated_at = now(), error = null, provider = $1, provider_message_id = $2
+        where notification_key = $3 and channel = $4 and recipient = $5`,
       [provider, providerMessageId ?? null, key, channel, recipient],
     ]);
   }
 
   /** A failed attempt: `pending` while retries remain, `failed` when none do (never over a sent message). */
-  async markAttemptFailed(key: string, channel: Channel, recipient: string, error: string, final: boolean): Promise<void> {
-    const change: [string, unknown[]] = [
-      `update notification_delivery set status = ?, error = ?, updated_at = now()
-        where notification_key = ? and channel = ? and recipient = ? and status <> 'sent'`,
+  async markAttemptFailed(key: string, channel: string, recipient: string, error: string, final: boolean): Promise<void> {
+    const change: DeliveryChange = [
+      `update notification_delivery set status = $1, error = $2, updated_at = now()
+        where notification_key = $3 and channel = $4 and recipient = $5 and status <> 'sent'`,
       [final ? 'failed' : 'pending', error.slice(0, 2000), key, channel, recipient],
     ];
     if (final) await this.refreshStatus(key, change);
-    else await this.connection.execute(change[0], change[1]);
+    else await query(this.orm, ...change);
   }
 
   /** Only the dispatch itself failed (no plan could be made): the notification as a whole failed. */
   async markDispatchFailed(key: string): Promise<void> {
-    await this.connection.execute(`update notification set status = 'failed' where key = ? and status = 'pending'`, [key]);
+    await query(this.orm, `update notification set status = 'failed' where key = $1 and status = 'pending'`, [key]);
   }
 
   /** An administrator asked for another try: what failed becomes pending again. */
-  async reopen(key: string, delivery?: { channel: Channel; recipient: string }): Promise<void> {
+  async reopen(key: string, delivery?: { channel: string; recipient: string }): Promise<void> {
     if (delivery) {
-      await this.connection.execute(
+      await query(
+        this.orm,
         `update notification_delivery set status = 'pending', error = null, updated_at = now()
-          where notification_key = ? and channel = ? and recipient = ? and status <> 'sent'`,
+          where notification_key = $1 and channel = $2 and recipient = $3 and status <> 'sent'`,
         [key, delivery.channel, delivery.recipient],
       );
     }
-    await this.connection.execute(`update notification set status = 'pending' where key = ? and status = 'failed'`, [key]);
+    await query(this.orm, `update notification set status = 'pending' where key = $1 and status = 'failed'`, [key]);
   }
 
   /**
    * The notification's status follows its deliveries: failed if one failed (or a recipient could not
    * be found), sent when every one was sent, unreachable when there was nobody to send to.
    */
-  async refreshStatus(key: string, change?: [string, unknown[]]): Promise<void> {
-    await this.orm.em.fork().transactional(async (em) => {
-      const connection = em.getConnection();
-      const tx = em.getTransactionContext();
+  async refreshStatus(key: string, change?: DeliveryChange): Promise<void> {
+    await transaction(this.orm, async (sql) => {
       // Deliveries of one notification finish concurrently. Each refresh first takes the row's lock,
       // so its next statement reads every delivery committed before: the last one to finish decides.
-      await connection.execute('select key from notification where key = ? for update', [key], 'all', tx);
-      if (change) await connection.execute(change[0], change[1], 'all', tx);
-      await connection.execute(
+      await sql('select key from notification where key = $1 for update', [key]);
+      if (change) await sql(...change);
+      await sql(
         `update notification n set status = case
             when exists (select 1 from notification_delivery d where d.notification_key = n.key and d.status = 'failed') then 'failed'
             when not exists (select 1 from notification_delivery d where d.notification_key = n.key) then 'unreachable'
             when not exists (select 1 from notification_delivery d where d.notification_key = n.key and d.status <> 'sent') then 'sent'
             else 'pending' end
-          where n.key = ?`,
+          where n.key = $1`,
         [key],
-        'all',
-        tx,
       );
     });
   }
 
   /** Outbox rows no queue has seen yet, oldest first: what the relay hands over. */
   async notQueued(limit: number): Promise<string[]> {
-    const rows = await this.connection.execute<Array<{ key: string }>>(
-      `select key from notification where status = 'pending' and queued_at is null order by created_at limit ?`,
-      [limit],
-    );
+    const rows = await query<{ key: string }>(this.orm, `select key from notification where status = 'pending' and queued_at is null order by created_at limit $1`, [limit]);
     return rows.map((r) => r.key);
   }
 
