@@ -9,8 +9,7 @@ import type { EntitySchema } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { columnsOf, entities } from '../db/entities.js';
 import { migrate, openOrm } from '../db/orm.js';
-import { createDatabaseIfMissing } from '../infra/services.js';
-import { dropDatabase } from './helpers/stack.js';
+import { createDatabaseIfMissing, dropDatabase } from '../infra/services.js';
 
 // Taken before MikroORM discovers the entities, as the projection's statement is built at import.
 const handWritten = new Map(entities.map((entity) => [entity.meta.className, columnsOf(entity as EntitySchema<object>)]));
