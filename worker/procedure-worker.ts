@@ -15,7 +15,7 @@ import { NotificationQueues, type QueueSettings } from '../notifications/queues.
 import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 
-export interface ProcedureWorkerSetup {
+interface ProcedureWorkerSetup {
   /** Temporal's frontend (host:port): the worker's own connection, closed when it stops. */
   address: string;
   namespace?: string;

@@ -8,7 +8,7 @@ import { TEST_SECRET } from './secret.js';
  * What a process needs of a test stack to join it; a TestStack has it all. Named here rather than imported:
  * the stack starts its processes with this module.
  */
-export interface StackPlace {
+interface StackPlace {
   id: string;
   temporalAddress: string;
   taskQueue: string;
