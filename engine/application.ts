@@ -15,7 +15,7 @@ import type {
 } from './definition.generated.js';
 import { DomainError } from './errors.js';
 import type { LedgerEntry } from './deadline.js';
-import type { PrefetchedProjection } from './filing-projections.js';
+import type { DeadlineProjection, PrefetchedProjection } from './deadline-projection.js';
 import { evaluate, isTrue, type Expression } from './expression.js';
 
 export type Outcome = EndStep['outcome'];
@@ -71,23 +71,6 @@ export interface TaskState {
 // Deadlines: the ledger is the truth; the projection (due instant, rung instants) comes back from the
 // shell, which computes it with the calendar in an activity so that replay never depends on calendar
 // data or time-zone rules that changed later.
-
-export type { LedgerEntry };
-
-export interface DeadlineProjection {
-  dueAt: string;
-  dueDate: string;
-  dueInstantMs: number;
-  /** Null while paused: a paused deadline never expires. */
-  expiresAtMs: number | null;
-  paused: boolean;
-  explanation: string[];
-  calendar: { id: string; version: number };
-  /** When each warning rung fires (null while paused). */
-  rungs: Array<number | null>;
-  /** Set when a calendar change moved the due instant. */
-  movedBy?: string[];
-}
 
 export type DeadlineKind = 'legal' | 'serviceLevel' | 'escalation' | 'wait' | 'complementAnswer';
 

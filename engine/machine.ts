@@ -10,9 +10,8 @@ import {
   type ApplicationInput,
   type ApplicationState,
   type Command,
-  type DeadlineProjection,
 } from './application.js';
-import type { DeadlineProjectionRequest } from './deadline-projection.js';
+import type { DeadlineProjection, DeadlineProjectionRequest } from './deadline-projection.js';
 import { projectionRequest } from './filing-projections.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 
