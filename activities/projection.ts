@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ApplicationState, Command, TaskState } from '../engine/application.js';
+import type { ApplicationState, Command, TaskState } from '../engine/interpreter/transition.js';
 import type { ApplicationRecord, TaskRecord } from '../db/entities.js';
 import { applicationRow, taskRow } from '../db/rows.js';
 import { query } from '../db/sql.js';

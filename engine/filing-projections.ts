@@ -6,7 +6,7 @@
  * by running the same interpreter on the same input; a request with no prefetched answer (a history
  * started before, a calendar the API could not read) still goes to the local activity.
  */
-import { applyEvent, initialState, type ApplicationInput, type Command } from './application.js';
+import { applyEvent, initialState, type ApplicationInput, type Command } from './interpreter/transition.js';
 import { canonicalJson } from './canonical-json.js';
 import type { DeadlineProjection, DeadlineProjectionRequest, PrefetchedProjection } from './deadline-projection.js';
 

@@ -8,7 +8,7 @@
  *
  * Pure: the workflow's validators use it.
  */
-import type { ApplicationEvent, ApplicationState } from './application.js';
+import type { ApplicationEvent, ApplicationState } from './interpreter/transition.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
 

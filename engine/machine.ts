@@ -10,7 +10,7 @@ import {
   type ApplicationInput,
   type ApplicationState,
   type Command,
-} from './application.js';
+} from './interpreter/transition.js';
 import type { DeadlineProjection, DeadlineProjectionRequest } from './deadline-projection.js';
 import { projectionRequest } from './filing-projections.js';
 import type { ProcedureDefinition } from './definition.generated.js';

@@ -3,7 +3,7 @@
  * scenario of timed events. Designers use it before publishing; the tests use it to exercise every step
  * kind and every expiry action without a Temporal server.
  */
-import { LEGAL_DEADLINE, nextTimer, type ApplicationEvent, type ApplicationState, type Command } from './application.js';
+import { LEGAL_DEADLINE, nextTimer, type ApplicationEvent, type ApplicationState, type Command } from './interpreter/transition.js';
 import type { Calendar } from './calendar.js';
 import { projectDeadline } from './deadline-projection.js';
 import { parseIsoDuration } from './deadline.js';

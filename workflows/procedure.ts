@@ -8,7 +8,7 @@ import {
   type ApplicationEvent,
   type ApplicationInput,
   type ApplicationState,
-} from '../engine/application.js';
+} from '../engine/interpreter/transition.js';
 import { DomainError } from '../engine/errors.js';
 import { checkActionSize } from '../engine/input-bounds.js';
 import { PrefetchedProjections } from '../engine/filing-projections.js';

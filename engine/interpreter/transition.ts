@@ -12,11 +12,11 @@ import type {
   Step,
   UserTaskStep,
   WarningRung,
-} from './definition.generated.js';
-import { DomainError } from './errors.js';
-import type { LedgerEntry } from './deadline.js';
-import type { DeadlineProjection, PrefetchedProjection } from './deadline-projection.js';
-import { evaluate, isTrue, type Expression } from './expression.js';
+} from '../definition.generated.js';
+import { DomainError } from '../errors.js';
+import type { LedgerEntry } from '../deadline.js';
+import type { DeadlineProjection, PrefetchedProjection } from '../deadline-projection.js';
+import { evaluate, isTrue, type Expression } from '../expression.js';
 
 export type Outcome = EndStep['outcome'];
 
