@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ApplicationState, Command, TaskState } from '../engine/interpreter/transition.js';
+import type { ApplicationState, TaskState } from '../engine/interpreter/state.js';
+import type { Command } from '../engine/interpreter/commands.js';
 import type { ApplicationRecord, TaskRecord } from '../db/entities.js';
 import { applicationRow, taskRow } from '../db/rows.js';
 import { query } from '../db/sql.js';

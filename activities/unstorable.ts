@@ -3,7 +3,7 @@
  * Kept apart from the projection so the rule (which errors are final) and the fallbacks (what is
  * stored instead) can be read and tested on their own.
  */
-import type { Command } from '../engine/interpreter/transition.js';
+import type { Command } from '../engine/interpreter/commands.js';
 import type { ProjectionChange } from './projection.js';
 
 export interface PermanentRefusal {

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ApplicationState } from '../engine/interpreter/transition.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
 import { applicationRow, taskRow } from '../db/rows.js';
 import { Application, Task, type ApplicationRecord, type TaskRecord } from '../db/entities.js';
 import type { ApplicationView, LegalDeadlineView, TaskView } from './answers.js';

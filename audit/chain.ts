@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { canonicalJson } from '../engine/canonical-json.js';
-import type { TimelineEntry } from '../engine/interpreter/transition.js';
+import type { TimelineEntry } from '../engine/interpreter/state.js';
 import { auditedDetail } from './commitment.js';
 
 /** The hash that starts the chain. */

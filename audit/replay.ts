@@ -11,7 +11,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 
 type WorkflowBundle = NonNullable<ReplayWorkerOptions['workflowBundle']>;
-import type { ApplicationState } from '../engine/interpreter/transition.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
 import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../worker.js';
 import { decodeHistory } from './history-codec.js';
 import { PROCEDURE_WORKFLOW } from '../workflows/messages.js';

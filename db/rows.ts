@@ -2,7 +2,8 @@
  * The projection rows of an application's state: what the projection activity writes and what the API
  * reads back, so both show an application the same way.
  */
-import { LEGAL_DEADLINE, legalDeadlineView, type ApplicationState, type TaskState } from '../engine/interpreter/transition.js';
+import { LEGAL_DEADLINE, type ApplicationState, type TaskState } from '../engine/interpreter/state.js';
+import { legalDeadlineView } from '../engine/interpreter/views.js';
 import type { ApplicationRecord, TaskRecord } from './entities.js';
 
 const date = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);

@@ -6,7 +6,9 @@
  * by running the same interpreter on the same input; a request with no prefetched answer (a history
  * started before, a calendar the API could not read) still goes to the local activity.
  */
-import { applyEvent, initialState, type ApplicationInput, type Command } from './interpreter/transition.js';
+import { applyEvent } from './interpreter/transition.js';
+import { initialState, type ApplicationInput } from './interpreter/state.js';
+import type { Command } from './interpreter/commands.js';
 import { canonicalJson } from './canonical-json.js';
 import type { DeadlineProjection, DeadlineProjectionRequest, PrefetchedProjection } from './deadline-projection.js';
 
