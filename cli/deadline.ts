@@ -14,7 +14,7 @@ import {
   type Calendar,
   type LocalDate,
 } from '../engine/calendar.js';
-import { computeDeadline, type DeadlineBudget, type LedgerEntry } from '../engine/deadline.js';
+import { computeDeadline, type DeadlineBudget, type LedgerEntry } from '../engine/deadline/computation.js';
 import { DomainError } from '../engine/errors.js';
 import { SHIPPED_CALENDAR, validateCalendar } from '../registry/calendars.js';
 import { UsageError } from './usage-error.js';

@@ -5,7 +5,7 @@
  */
 import type { Budget, WarningRung } from './definition.generated.js';
 import type { Calendar } from './calendar.js';
-import { computeDeadline, reprojectDeadline, warningInstant, type DeadlineComputation, type LedgerEntry } from './deadline.js';
+import { computeDeadline, reprojectDeadline, warningInstant, type DeadlineComputation, type LedgerEntry } from './deadline/computation.js';
 
 export interface DeadlineProjection {
   dueAt: string;

@@ -33,8 +33,8 @@ import {
   type Calendar,
   type LocalDate,
   type NonWorkingReason,
-} from './calendar.js';
-import { DomainError } from './errors.js';
+} from '../calendar.js';
+import { DomainError } from '../errors.js';
 
 /** How long a deadline runs. Same shapes as the procedure language's `Budget`. */
 export type DeadlineBudget =

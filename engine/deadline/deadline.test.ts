@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../infra/config.js';
-import { type Calendar } from './calendar.js';
+import { PROJECT_ROOT } from '../../infra/config.js';
+import { type Calendar } from '../calendar.js';
 import {
   computeDeadline,
   describeDuration,
@@ -12,8 +12,8 @@ import {
   warningInstant,
   type DeadlineBudget,
   type LedgerEntry,
-} from './deadline.js';
-import { DomainError } from './errors.js';
+} from './computation.js';
+import { DomainError } from '../errors.js';
 
 const ma = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
 const started = (at: string): LedgerEntry => ({ type: 'started', at });
