@@ -5,7 +5,10 @@
  */
 import type { Budget, WarningRung } from './definition.generated.js';
 import type { Calendar } from './calendar.js';
-import { computeDeadline, reprojectDeadline, warningInstant, type DeadlineComputation, type LedgerEntry } from './deadline/computation.js';
+import { computeDeadline, type DeadlineComputation } from './deadline/computation.js';
+import { reprojectDeadline } from './deadline/rescheduling.js';
+import { warningInstant } from './deadline/warnings.js';
+import type { LedgerEntry } from './deadline/ledger.js';
 
 export interface DeadlineProjection {
   dueAt: string;

@@ -9,7 +9,7 @@ import type { ApplicationEvent } from './interpreter/events.js';
 import type { Command } from './interpreter/commands.js';
 import type { Calendar } from './calendar.js';
 import { projectDeadline } from './deadline-projection.js';
-import { parseIsoDuration } from './deadline/computation.js';
+import { parseIsoDuration } from './deadline/duration.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
 import { ApplicationMachine } from './machine.js';

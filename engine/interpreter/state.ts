@@ -4,7 +4,7 @@
  * workflow answers with and what replay rebuilds, so its field names never change.
  */
 import type { EndStep, Budget, Expiry, ProcedureDefinition, WarningRung } from '../definition.generated.js';
-import type { LedgerEntry } from '../deadline/computation.js';
+import type { LedgerEntry } from '../deadline/ledger.js';
 import type { DeadlineProjection, PrefetchedProjection } from '../deadline-projection.js';
 
 export type Outcome = EndStep['outcome'];
