@@ -88,4 +88,13 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A folder of the engine (engine/interpreter/, engine/deadline/) may import the rest of the engine,
+    // one level up, and nothing above it: a relative path may not start with a second `../`.
+    files: ['engine/*/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': pureImports([], '(?!\\.\\./)'),
+    },
+  },
 );

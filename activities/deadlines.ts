@@ -1,5 +1,4 @@
-import type { DeadlineProjection } from '../engine/application.js';
-import { projectDeadline as project, type DeadlineProjectionRequest } from '../engine/deadline-projection.js';
+import { projectDeadline as project, type DeadlineProjection, type DeadlineProjectionRequest } from '../engine/deadline-projection.js';
 import { DEFAULT_CALENDAR, type CalendarStore } from '../registry/calendars.js';
 
 export function createDeadlineActivities(deps: { calendars: CalendarStore }) {

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ApplicationState, Command, TaskState } from '../engine/application.js';
+import type { ApplicationState, TaskState } from '../engine/interpreter/state.js';
+import type { Command } from '../engine/interpreter/commands.js';
 import { markNotificationsQueued, recordProjectionIncident, writeProjection, type ProjectionRows } from '../db/projection.js';
 import { applicationRow, notificationRow, taskRow, timelineRow } from '../db/rows.js';
 import { chainEntries } from '../audit/chain-format.js';

@@ -4,7 +4,8 @@
  * stored instead) can be read and tested on their own. The change is a type parameter here, not the
  * projection's type: the projection imports this module.
  */
-import type { ApplicationState, Command } from '../engine/application.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
+import type { Command } from '../engine/interpreter/commands.js';
 
 export interface PermanentRefusal {
   /** PostgreSQL's SQLSTATE. */

@@ -2,7 +2,7 @@
  * The shapes of the API's answers, in one module without I/O so that the web front end type-checks
  * against the very types the routes answer with.
  */
-import type { legalDeadlineView } from '../engine/application.js';
+import type { legalDeadlineView } from '../engine/interpreter/views.js';
 
 /** The legal deadline as the projection keeps it: due date, pause, ledger and the explanation. */
 export type LegalDeadlineView = NonNullable<ReturnType<typeof legalDeadlineView>>;

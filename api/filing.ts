@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { LEGAL_DEADLINE, type ApplicationInput, type PinnedProcedure } from '../engine/application.js';
-import { projectDeadline } from '../engine/deadline-projection.js';
-import { filingProjectionRequests, type PrefetchedProjection } from '../engine/filing-projections.js';
+import { LEGAL_DEADLINE, type ApplicationInput, type PinnedProcedure } from '../engine/interpreter/state.js';
+import { projectDeadline, type PrefetchedProjection } from '../engine/deadline-projection.js';
+import { filingProjectionRequests } from '../engine/filing-projections.js';
 import { DEFAULT_CALENDAR } from '../registry/calendars.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ApplicationState } from '../engine/application.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
 import { findApplication } from '../db/applications.js';
 import { applicationRow, taskRow, type ProjectedApplication } from '../db/rows.js';
 import type { ApplicationRecord, DocumentRecord, ProjectionIncidentRecord, TaskRecord, TimelineRecord } from '../db/entities.js';

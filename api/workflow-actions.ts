@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/client';
-import type { ApplicationState } from '../engine/application.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import { updateId } from '../engine/ids.js';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../engine/canonical-json.js';
-import type { TimelineEntry } from '../engine/application.js';
+import type { TimelineEntry } from '../engine/interpreter/state.js';
 import { auditedDetail } from './commitment.js';
 
 /** The hash that starts the chain. */

@@ -11,7 +11,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 
 type WorkflowBundle = NonNullable<ReplayWorkerOptions['workflowBundle']>;
-import type { ApplicationState } from '../engine/application.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
 import { auditSinks, workflowBundleOptions, WORKFLOWS_PATH } from '../infra/workflow-sandbox.js';
 import { decodeHistory, type History } from './history-codec.js';
 import type { ClosedApplication } from '../infra/workflow-sinks.js';

@@ -19,7 +19,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Budget, JsonSchemaObject, ProcedureDefinition, UserTaskStep } from '../engine/definition.generated.js';
-import { parseIsoDuration } from '../engine/deadline.js';
+import { parseIsoDuration } from '../engine/deadline/duration.js';
 import { withSql } from '../db/sql.js';
 import { loadProcedureFolder } from '../registry/catalogue.js';
 import { pool } from './lib.js';

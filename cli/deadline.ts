@@ -14,7 +14,9 @@ import {
   type Calendar,
   type LocalDate,
 } from '../engine/calendar.js';
-import { computeDeadline, type DeadlineBudget, type LedgerEntry } from '../engine/deadline.js';
+import { computeDeadline } from '../engine/deadline/computation.js';
+import type { DeadlineBudget } from '../engine/deadline/budget.js';
+import type { LedgerEntry } from '../engine/deadline/ledger.js';
 import { DomainError } from '../engine/errors.js';
 import { SHIPPED_CALENDAR, validateCalendar } from '../registry/calendars.js';
 import { UsageError } from './usage-error.js';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createProjectionActivities } from '../activities/projection.js';
-import type { ApplicationState } from '../engine/application.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
 import { loadConfig } from '../infra/config.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
 import { openOrm } from '../db/orm.js';

@@ -2,7 +2,9 @@
  * The projection rows of an application's state: what the projection activity writes and what the API
  * reads back, so both show an application the same way.
  */
-import { legalDeadlineView, type ApplicationState, type Command, type TaskState, type TimelineEntry } from '../engine/application.js';
+import type { ApplicationState, TaskState, TimelineEntry } from '../engine/interpreter/state.js';
+import type { Command } from '../engine/interpreter/commands.js';
+import { legalDeadlineView } from '../engine/interpreter/views.js';
 import { LEGAL_DEADLINE, serviceLevelDeadlineId } from '../engine/ids.js';
 import type { ApplicationRecord, NotificationRecord, TaskRecord, TimelineRecord } from './entities.js';
 

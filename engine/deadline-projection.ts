@@ -4,9 +4,26 @@
  * the history and replay never depends on a calendar that changed since); the simulator calls it directly.
  */
 import type { Budget, WarningRung } from './definition.generated.js';
-import type { DeadlineProjection, LedgerEntry } from './application.js';
 import type { Calendar } from './calendar.js';
-import { computeDeadline, reprojectDeadline, warningInstant, type DeadlineComputation } from './deadline.js';
+import { computeDeadline, type DeadlineComputation } from './deadline/computation.js';
+import { reprojectDeadline } from './deadline/rescheduling.js';
+import { warningInstant } from './deadline/warnings.js';
+import type { LedgerEntry } from './deadline/ledger.js';
+
+export interface DeadlineProjection {
+  dueAt: string;
+  dueDate: string;
+  dueInstantMs: number;
+  /** Null while paused: a paused deadline never expires. */
+  expiresAtMs: number | null;
+  paused: boolean;
+  explanation: string[];
+  calendar: { id: string; version: number };
+  /** When each warning rung fires (null while paused). */
+  rungs: Array<number | null>;
+  /** Set when a calendar change moved the due instant. */
+  movedBy?: string[];
+}
 
 export interface DeadlineProjectionRequest {
   budget: Budget;
@@ -14,6 +31,14 @@ export interface DeadlineProjectionRequest {
   warnings: WarningRung[];
   /** The calendar version of the previous projection: a different current version may have moved it. */
   previousCalendarVersion?: number;
+}
+
+/** A filing's deadline projected by the API, sent with the workflow's input (engine/filing-projections.ts). */
+export interface PrefetchedProjection {
+  /** Which deadline it is (the API sets the legal one as a search attribute at the start). */
+  deadlineId: string;
+  request: DeadlineProjectionRequest;
+  projection: DeadlineProjection;
 }
 
 function projection(computed: DeadlineComputation, warnings: WarningRung[], calendar: Calendar): DeadlineProjection {

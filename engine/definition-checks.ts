@@ -11,7 +11,7 @@ import type {
   Step,
   WarningRung,
 } from './definition.generated.js';
-import { parseIsoDuration } from './deadline.js';
+import { parseIsoDuration } from './deadline/duration.js';
 import { checkExpression } from './expression.js';
 import { eachSubschema, pointerSegment } from './form-schema.js';
 import { isServiceActivity, SERVICE_ACTIVITIES } from './service-activities.js';

@@ -6,16 +6,11 @@
  * by running the same interpreter on the same input; a request with no prefetched answer (a history
  * started before, a calendar the API could not read) still goes to the local activity.
  */
-import { applyEvent, initialState, type ApplicationInput, type Command, type DeadlineProjection } from './application.js';
+import { applyEvent } from './interpreter/transition.js';
+import { initialState, type ApplicationInput } from './interpreter/state.js';
+import type { Command } from './interpreter/commands.js';
 import { canonicalJson } from './canonical-json.js';
-import type { DeadlineProjectionRequest } from './deadline-projection.js';
-
-export interface PrefetchedProjection {
-  /** Which deadline it is (the API sets the legal one as a search attribute at the start). */
-  deadlineId: string;
-  request: DeadlineProjectionRequest;
-  projection: DeadlineProjection;
-}
+import type { DeadlineProjection, DeadlineProjectionRequest, PrefetchedProjection } from './deadline-projection.js';
 
 /** What a projectDeadline command asks the shell to compute, without the command's own fields. */
 export function projectionRequest(command: Extract<Command, { type: 'projectDeadline' }>): DeadlineProjectionRequest {

@@ -8,7 +8,8 @@
  *
  * Pure: the workflow's validators use it.
  */
-import type { ApplicationEvent, ApplicationState } from './application.js';
+import type { ApplicationEvent } from './interpreter/events.js';
+import type { ApplicationState } from './interpreter/state.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
 

@@ -3,16 +3,11 @@
  * projections, service activities) until the application is quiet, then hands everything that changed
  * to `record` in one call. The Temporal workflow and the simulator share it, each with its own effects.
  */
-import {
-  applyEvent,
-  initialState,
-  type ApplicationEvent,
-  type ApplicationInput,
-  type ApplicationState,
-  type Command,
-  type DeadlineProjection,
-} from './application.js';
-import type { DeadlineProjectionRequest } from './deadline-projection.js';
+import { applyEvent } from './interpreter/transition.js';
+import { initialState, type ApplicationInput, type ApplicationState } from './interpreter/state.js';
+import type { ApplicationEvent } from './interpreter/events.js';
+import type { Command } from './interpreter/commands.js';
+import type { DeadlineProjection, DeadlineProjectionRequest } from './deadline-projection.js';
 import { projectionRequest } from './filing-projections.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 

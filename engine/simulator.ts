@@ -3,10 +3,13 @@
  * scenario of timed events. Designers use it before publishing; the tests use it to exercise every step
  * kind and every expiry action without a Temporal server.
  */
-import { LEGAL_DEADLINE, nextTimer, type ApplicationEvent, type ApplicationState, type Command } from './application.js';
+import { LEGAL_DEADLINE, type ApplicationState } from './interpreter/state.js';
+import { nextTimer } from './interpreter/timers.js';
+import type { ApplicationEvent } from './interpreter/events.js';
+import type { Command } from './interpreter/commands.js';
 import type { Calendar } from './calendar.js';
 import { projectDeadline } from './deadline-projection.js';
-import { parseIsoDuration } from './deadline.js';
+import { parseIsoDuration } from './deadline/duration.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
 import { ApplicationMachine } from './machine.js';

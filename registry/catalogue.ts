@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PinnedProcedure } from '../engine/application.js';
+import type { PinnedProcedure } from '../engine/interpreter/state.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { checkDefinition } from '../engine/definition-checks.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';

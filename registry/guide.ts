@@ -2,7 +2,7 @@
  * The digital guide of administrative procedures, generated from the definitions so that what citizens
  * read is what the engine enforces.
  */
-import type { PinnedProcedure } from '../engine/application.js';
+import type { PinnedProcedure } from '../engine/interpreter/state.js';
 import type { Budget, LocalizedText, ProcedureDefinition, Step } from '../engine/definition.generated.js';
 import { SERVICE_ACTIVITIES, isServiceActivity } from '../engine/service-activities.js';
 

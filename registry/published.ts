@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ValidateFunction } from 'ajv';
-import type { PinnedProcedure } from '../engine/application.js';
+import type { PinnedProcedure } from '../engine/interpreter/state.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { DomainError } from '../engine/errors.js';
 import type { ProcedureVersionRecord } from '../db/entities.js';

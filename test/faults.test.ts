@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Application, Notification, Task } from '../db/entities.js';
-import type { ApplicationState } from '../engine/application.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer } from '../infra/temporal-server.js';
 import { searchAttributes } from '../workflows/search-attributes.js';

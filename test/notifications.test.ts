@@ -6,7 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProjectionActivities } from '../activities/projection.js';
-import type { ApplicationState, Command } from '../engine/application.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
+import type { Command } from '../engine/interpreter/commands.js';
 import { Application, Notification, NotificationDelivery } from '../db/entities.js';
 import { applicationStatus } from '../workflows/messages.js';
 import type { NotificationSettings } from '../notifications/config.js';

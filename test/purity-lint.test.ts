@@ -20,6 +20,7 @@ describe('the lint rule that keeps workflow and engine code pure', () => {
     ['workflows/x.ts', "import { openOrm } from '../db/orm.js';\nexport const o = openOrm;\n"],
     ['engine/x.ts', "import { proxyActivities } from '@temporalio/workflow';\nexport const p = proxyActivities;\n"],
     ['engine/x.ts', "import path from 'path';\nexport const p = path;\n"],
+    ['engine/interpreter/x.ts', "import { openOrm } from '../../db/orm.js';\nexport const o = openOrm;\n"],
   ])('refuses in %s: %s', async (file, code) => {
     expect((await problems(file, code)).join('\n')).toMatch(/no-restricted-imports/);
   });
@@ -32,11 +33,16 @@ describe('the lint rule that keeps workflow and engine code pure', () => {
   it('accepts the workflow runtime, the engine and type-only imports of activities', async () => {
     const code = [
       "import { condition } from '@temporalio/workflow';",
-      "import { applyEvent } from '../engine/application.js';",
+      "import { applyEvent } from '../engine/interpreter/transition.js';",
       "import type { Activities } from '../activities/index.js';",
       'export const used: [typeof condition, typeof applyEvent, Activities | undefined] = [condition, applyEvent, undefined];',
       '',
     ].join('\n');
     expect(await problems('workflows/x.ts', code)).toEqual([]);
+  });
+
+  it('accepts, in a folder of the engine, the rest of the engine one level up', async () => {
+    const code = "import { DomainError } from '../errors.js';\nexport const e = DomainError;\n";
+    expect(await problems('engine/interpreter/x.ts', code)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApplicationState } from '../engine/application.js';
+import type { ApplicationState } from '../engine/interpreter/state.js';
 
 /** Messages of the procedure workflow; the API imports these definitions to talk to it. */
 

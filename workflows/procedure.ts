@@ -1,14 +1,10 @@
 import * as wf from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
-import {
-  checkEvent,
-  LEGAL_DEADLINE,
-  legalDeadlineView,
-  nextTimer,
-  type ApplicationEvent,
-  type ApplicationInput,
-  type ApplicationState,
-} from '../engine/application.js';
+import { checkEvent } from '../engine/interpreter/event-checks.js';
+import { LEGAL_DEADLINE, type ApplicationInput, type ApplicationState } from '../engine/interpreter/state.js';
+import { legalDeadlineView } from '../engine/interpreter/views.js';
+import { nextTimer } from '../engine/interpreter/timers.js';
+import type { ApplicationEvent } from '../engine/interpreter/events.js';
 import { DomainError } from '../engine/errors.js';
 import { checkActionSize } from '../engine/input-bounds.js';
 import { PrefetchedProjections } from '../engine/filing-projections.js';

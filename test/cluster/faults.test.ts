@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyId } from '../../audit/signing-key.js';
 import { verifyAuditLog } from '../../audit/verify.js';
 import { query } from '../../db/sql.js';
-import type { ApplicationState } from '../../engine/application.js';
+import type { ApplicationState } from '../../engine/interpreter/state.js';
 import { bearer, createTestStack, tokenFor, type TestStack } from '../helpers/stack.js';
 import { killHard, startWorkerProcess } from '../helpers/worker-process.js';
 import { startScratchCluster, type ScratchCluster } from '../../infra/scratch-cluster.js';

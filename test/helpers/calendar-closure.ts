@@ -3,7 +3,7 @@
  * next working day while an application's legal deadline runs, and its workflow re-projects the deadline.
  */
 import { addWorkingDays, localDateOf } from '../../engine/calendar.js';
-import type { ApplicationState } from '../../engine/application.js';
+import type { ApplicationState } from '../../engine/interpreter/state.js';
 import { applicationStatus } from '../../workflows/messages.js';
 import { as, eventually, tokenFor, type TestStack } from './stack.js';
 

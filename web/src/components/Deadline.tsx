@@ -1,5 +1,5 @@
 import type { LegalDeadlineView } from '../../../api/answers.js';
-import type { LedgerEntry } from '../../../engine/deadline.js';
+import type { LedgerEntry } from '../../../engine/deadline/ledger.js';
 import { calendarDate, dateTime, longDate } from '../format.js';
 import { t } from '../i18n.js';
 

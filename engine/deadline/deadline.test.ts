@@ -1,19 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../infra/config.js';
-import { type Calendar } from './calendar.js';
-import {
-  computeDeadline,
-  describeDuration,
-  parseIsoDuration,
-  reprojectDeadline,
-  reprojectedEntry,
-  warningInstant,
-  type DeadlineBudget,
-  type LedgerEntry,
-} from './deadline.js';
-import { DomainError } from './errors.js';
+import { PROJECT_ROOT } from '../../infra/config.js';
+import { type Calendar } from '../calendar.js';
+import { computeDeadline } from './computation.js';
+import { describeDuration, parseIsoDuration } from './duration.js';
+import { reprojectDeadline, reprojectedEntry } from './rescheduling.js';
+import { warningInstant } from './warnings.js';
+import type { DeadlineBudget } from './budget.js';
+import type { LedgerEntry } from './ledger.js';
+import { DomainError } from '../errors.js';
 
 const ma = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
 const started = (at: string): LedgerEntry => ({ type: 'started', at });

@@ -1,0 +1,42 @@
+/** ISO 8601 durations, and spans of time in words. */
+
+const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:[.,](\d{1,3}))?S)?)?$/;
+
+/**
+ * Milliseconds of an ISO 8601 duration with weeks, days, hours, minutes and seconds (`PT4H`, `P2DT30M`,
+ * `PT0.5S`). A day is 24 hours: a duration is an exact span of time, not a calendar count. Years and
+ * months have no fixed length, so they are refused. Undefined when the text is not such a duration.
+ */
+export function parseIsoDuration(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (!m || text === 'P' || text.endsWith('T')) return undefined;
+  const [, w, d, h, mi, s, fraction] = m;
+  const millis = fraction === undefined ? 0 : Number(fraction.padEnd(3, '0'));
+  return (
+    ((((Number(w ?? 0) * 7 + Number(d ?? 0)) * 24 + Number(h ?? 0)) * 60 + Number(mi ?? 0)) * 60 + Number(s ?? 0)) *
+      1000 +
+    millis
+  );
+}
+
+export function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** "1 day 2 hours 30 minutes", "5 seconds". */
+export function describeDuration(ms: number): string {
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const [unit, size] of [
+    ['day', 86_400_000],
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+    ['second', 1000],
+    ['millisecond', 1],
+  ] as const) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(plural(n, unit));
+  }
+  return parts.length ? parts.join(' ') : '0 seconds';
+}

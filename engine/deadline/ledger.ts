@@ -1,0 +1,29 @@
+/** What happened to a deadline, in the order it happened: the truth its due instant is computed from. */
+
+/** What happened to a deadline, in the order it happened. `at` is an ISO 8601 instant. */
+export type LedgerEntry =
+  | { type: 'started'; at: string }
+  /** A complement was requested ("pause" semantics): the clock stops from this date on. */
+  | { type: 'paused'; at: string; reason: string }
+  | { type: 'resumed'; at: string }
+  /**
+   * "Restart" semantics (e.g. the deadline runs from the complete file): the full budget, extensions
+   * already granted included, counts again from this instant's local date; earlier pauses no longer matter.
+   */
+  | { type: 'restarted'; at: string; reason?: string }
+  /** Units in the budget's unit; for a duration budget, one unit is one budget duration. */
+  | { type: 'extended'; at: string; units: number; reason: string; noticeGivenAt?: string }
+  | { type: 'warned'; at: string; rung: number }
+  | { type: 'expired'; at: string }
+  | {
+      type: 'reprojected';
+      at: string;
+      calendarId: string;
+      calendarVersion: number;
+      previousDueAt: string;
+      newDueAt: string;
+      /** Which calendar entry moved which date, in words. */
+      movedBy: string[];
+    };
+
+export type DeadlineLedger = readonly LedgerEntry[];

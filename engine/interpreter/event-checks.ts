@@ -1,0 +1,135 @@
+/** Whether an event may happen to the application as it stands: the rules a human action must meet. */
+import type { ProcedureDefinition, RequestComplementStep } from '../definition.generated.js';
+import { DomainError } from '../errors.js';
+import type { ApplicationEvent } from './events.js';
+import { LEGAL_DEADLINE, type ApplicationState, type TaskState } from './state.js';
+import { complementOutcome, stepOf, userTaskStep } from './steps.js';
+
+function openTask(state: ApplicationState, taskId: string): TaskState {
+  openApplication(state);
+  const task = state.tasks[taskId];
+  if (!task) throw new DomainError('task_not_found', `Application ${state.trackingNumber} has no task ${taskId}.`);
+  if (task.status === 'completed' || task.status === 'cancelled') {
+    throw new DomainError('task_not_open', `Task ${taskId} is already ${task.status}.`);
+  }
+  return task;
+}
+
+function openApplication(state: ApplicationState): void {
+  if (state.status === 'closed') {
+    throw new DomainError('application_closed', `Application ${state.trackingNumber} is already ${state.outcome}.`);
+  }
+}
+
+function notClaimedByOther(task: TaskState, actor: string): void {
+  if (task.status === 'claimed' && task.assignee !== actor) {
+    throw new DomainError('task_not_open', `Task ${task.id} is claimed by ${task.assignee}.`);
+  }
+}
+
+/**
+ * Checks an event against the state without changing anything: the workflow's update validators call
+ * it, so an invalid human action is rejected before it enters the history.
+ */
+export function checkEvent(definition: ProcedureDefinition, state: ApplicationState, event: ApplicationEvent): void {
+  switch (event.type) {
+    case 'taskClaimed': {
+      const task = openTask(state, event.taskId);
+      if (task.status === 'claimed' && task.assignee !== event.actor) {
+        throw new DomainError('task_not_open', `Task ${task.id} is already claimed by ${task.assignee}.`);
+      }
+      return;
+    }
+    case 'taskReleased': {
+      const task = openTask(state, event.taskId);
+      if (task.status !== 'claimed' || task.assignee !== event.actor) {
+        throw new DomainError('task_not_open', `Task ${task.id} is not claimed by ${event.actor}.`);
+      }
+      return;
+    }
+    case 'taskCompleted': {
+      const task = openTask(state, event.taskId);
+      const step = userTaskStep(definition, task);
+      if (!Object.prototype.hasOwnProperty.call(step.outcomes, event.outcome)) {
+        const declared = Object.keys(step.outcomes).join(', ');
+        throw new DomainError('unknown_outcome', `Task ${task.id} has no outcome "${event.outcome}"; declared: ${declared}.`, [
+          { pointer: '/outcome', message: `must be one of ${declared}` },
+        ]);
+      }
+      notClaimedByOther(task, event.actor);
+      return;
+    }
+    case 'taskReassigned': {
+      openTask(state, event.taskId);
+      if (event.toRole && !definition.roles.includes(event.toRole)) {
+        throw new DomainError('invalid_input', `Role "${event.toRole}" takes no part in ${definition.id}.`, [
+          { pointer: '/toRole', message: `must be one of ${definition.roles.join(', ')}` },
+        ]);
+      }
+      if (!event.toRole && !event.toAgent) {
+        throw new DomainError('invalid_input', 'Say whom to reassign the task to.', [{ pointer: '/toAgent', message: 'toAgent or toRole is required' }]);
+      }
+      return;
+    }
+    case 'complementRequested': {
+      const task = openTask(state, event.taskId);
+      notClaimedByOther(task, event.actor);
+      const step = userTaskStep(definition, task);
+      const target = complementOutcome(definition, step);
+      if (!target) {
+        throw new DomainError('complement_not_allowed', `Task ${task.id} (${task.stepId}) cannot ask the citizen for documents.`);
+      }
+      const request = stepOf(definition, target[1]) as RequestComplementStep;
+      if (request.onlyOnce && state.complement.count >= 1) {
+        throw new DomainError('complement_not_allowed', 'A complement may be requested only once per file, and it already was (Law 55.19).');
+      }
+      const unknown = event.documents.filter((d) => !request.documents.includes(d));
+      if (unknown.length || event.documents.length === 0) {
+        throw new DomainError('invalid_input', `Only these documents may be asked for here: ${request.documents.join(', ')}.`, [
+          { pointer: '/documents', message: unknown.length ? `${unknown.join(', ')} may not be asked for` : 'name at least one document' },
+        ]);
+      }
+      return;
+    }
+    case 'complementProvided': {
+      openApplication(state);
+      const open = state.complement.open;
+      if (!open) throw new DomainError('no_complement_requested', 'No documents are awaited from the citizen.');
+      const missing = open.documents.filter((d) => !event.documents.includes(d));
+      if (missing.length) {
+        throw new DomainError('invalid_input', `Still missing: ${missing.join(', ')}.`, [{ pointer: '/documents', message: `must include ${missing.join(', ')}` }]);
+      }
+      return;
+    }
+    case 'extensionGranted': {
+      openApplication(state);
+      const policy = definition.deadline.extension;
+      const legal = state.deadlines[LEGAL_DEADLINE];
+      if (!policy) throw new DomainError('extension_not_allowed', `${definition.id} allows no extension of its deadline.`);
+      if (!legal || legal.done) throw new DomainError('extension_not_allowed', 'The legal deadline is not running.');
+      if (state.extensions >= policy.maxCount) {
+        throw new DomainError('extension_not_allowed', `The deadline was already extended ${state.extensions} time(s), the most allowed.`);
+      }
+      if (event.units > policy.units) {
+        throw new DomainError('invalid_input', `An extension adds at most ${policy.units}.`, [{ pointer: '/units', message: `must be at most ${policy.units}` }]);
+      }
+      if (policy.reasons && !policy.reasons.includes(event.reason)) {
+        throw new DomainError('invalid_input', `The reason must be one of: ${policy.reasons.join(', ')}.`, [{ pointer: '/reason', message: 'is not an accepted reason' }]);
+      }
+      const due = legal.projection?.dueInstantMs;
+      if (policy.noticeRequired && due !== undefined && Date.parse(event.at) > due) {
+        throw new DomainError('extension_not_allowed', 'Notice of an extension must reach the citizen before the current due date.');
+      }
+      return;
+    }
+    case 'withdrawn':
+      return openApplication(state);
+    case 'filed':
+    case 'serviceCompleted':
+    case 'serviceFailed':
+    case 'deadlineProjected':
+    case 'timerFired':
+    case 'calendarChanged':
+      return;
+  }
+}

@@ -1,0 +1,18 @@
+/** What happens to an application: each event is one input of the transition function. */
+import type { DeadlineProjection } from '../deadline-projection.js';
+
+export type ApplicationEvent =
+  | { type: 'filed'; at: string }
+  | { type: 'taskClaimed'; taskId: string; actor: string; at: string }
+  | { type: 'taskReleased'; taskId: string; actor: string; at: string }
+  | { type: 'taskCompleted'; taskId: string; outcome: string; data?: Record<string, unknown>; actor: string; at: string }
+  | { type: 'taskReassigned'; taskId: string; toRole?: string; toAgent?: string; actor: string; at: string }
+  | { type: 'complementRequested'; taskId: string; documents: string[]; note?: string; actor: string; at: string }
+  | { type: 'complementProvided'; documents: string[]; actor: string; at: string }
+  | { type: 'extensionGranted'; units: number; reason: string; noticeGivenAt?: string; actor: string; at: string }
+  | { type: 'serviceCompleted'; token: string; result: unknown; at: string }
+  | { type: 'serviceFailed'; token: string; error: string; at: string }
+  | { type: 'deadlineProjected'; deadlineId: string; projection: DeadlineProjection; at: string }
+  | { type: 'timerFired'; timerId: string; at: string }
+  | { type: 'withdrawn'; actor: string; reason?: string; at: string }
+  | { type: 'calendarChanged'; at: string };

@@ -1,0 +1,340 @@
+/**
+ * One transition under construction: the moves the interpreter makes while it applies an event (enter a
+ * step, create a task, start a deadline, ask for a complement, close the application), each changing the
+ * state in place and adding the commands its shell must carry out. transition.ts decides which moves an
+ * event makes.
+ */
+import type {
+  Budget,
+  Expiry,
+  ProcedureDefinition,
+  RequestComplementStep,
+  Step,
+  UserTaskStep,
+  WarningRung,
+} from '../definition.generated.js';
+import { DomainError } from '../errors.js';
+import { evaluate, isTrue, type Expression } from '../expression.js';
+import type { Command, Recipient } from './commands.js';
+import { expressionContext, legalBudget } from './conditions.js';
+import {
+  LEGAL_DEADLINE,
+  type ApplicationState,
+  type DeadlineKind,
+  type DeadlineState,
+  type Outcome,
+  type TaskState,
+  type TimelineEntry,
+  type Token,
+} from './state.js';
+import { complementOutcome, stepOf } from './steps.js';
+import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
+
+/** Builds up one transition: the state is copied once, then changed in place. */
+export class Interpretation {
+  readonly commands: Command[] = [];
+
+  constructor(
+    readonly definition: ProcedureDefinition,
+    readonly state: ApplicationState,
+  ) {}
+
+  log(at: string, kind: string, fields: Omit<TimelineEntry, 'at' | 'kind'> = {}): void {
+    this.state.counters.timeline += 1;
+    this.commands.push({ type: 'timeline', seq: this.state.counters.timeline, entry: { at, kind, ...fields } });
+  }
+
+  notify(key: string, recipients: Recipient[], template: string, context: Record<string, unknown> = {}): void {
+    if (!recipients.length) return;
+    this.commands.push({
+      type: 'notify',
+      key: notificationKey(this.state.trackingNumber, key),
+      recipients,
+      template,
+      context: { trackingNumber: this.state.trackingNumber, procedureId: this.state.procedureId, ...context },
+    });
+  }
+
+  private newToken(stepId: string, branch?: Token['branch']): Token {
+    this.state.counters.tokens += 1;
+    const token: Token = { id: tokenId(this.state.counters.tokens), stepId, ...(branch ? { branch } : {}) };
+    this.state.tokens[token.id] = token;
+    return token;
+  }
+
+  start(at: string): void {
+    const deadline = this.definition.deadline;
+    if (deadline.startsOn !== 'stepEntry') {
+      this.startDeadline(LEGAL_DEADLINE, 'legal', legalBudget(this.definition, expressionContext(this.state)), deadline.warnings ?? [], at);
+    }
+    this.enter(this.newToken(this.definition.start), this.definition.start, at);
+  }
+
+  startDeadline(id: string, kind: DeadlineKind, budget: Budget, warnings: WarningRung[], at: string, extra: Partial<DeadlineState> = {}): void {
+    this.state.deadlines[id] = { id, kind, budget, warnings, ledger: [{ type: 'started', at }], done: false, ...extra };
+    this.reproject(id);
+  }
+
+  /** Asks the shell to compute the deadline's due instant again (its ledger or the calendar changed). */
+  reproject(id: string): void {
+    const d = this.state.deadlines[id];
+    if (!d || d.done) return;
+    this.commands.push({
+      type: 'projectDeadline',
+      deadlineId: id,
+      budget: d.budget,
+      ledger: d.ledger,
+      warnings: d.warnings,
+      ...(d.projection ? { previousCalendarVersion: d.projection.calendar.version } : {}),
+    });
+  }
+
+  finishDeadline(id: string): void {
+    const d = this.state.deadlines[id];
+    if (d) d.done = true;
+  }
+
+  /** What arriving at a step means whatever the step does: the visit, a deadline that starts there, the log. */
+  private arrive(token: Token, stepId: string, at: string): { step: Step; visits: number } {
+    const step = stepOf(this.definition, stepId);
+    token.stepId = stepId;
+    const record = (this.state.steps[stepId] ??= { visits: 0 });
+    record.visits += 1;
+    const deadline = this.definition.deadline;
+    if (deadline.startsOn === 'stepEntry' && deadline.step === stepId && !this.state.deadlines[LEGAL_DEADLINE]) {
+      this.startDeadline(LEGAL_DEADLINE, 'legal', legalBudget(this.definition, expressionContext(this.state)), deadline.warnings ?? [], at);
+    }
+    this.log(at, 'stepEntered', { stepId });
+    return { step, visits: record.visits };
+  }
+
+  /** Moves a token into a step and does what the step does on entry. */
+  enter(token: Token, stepId: string, at: string): void {
+    const { step, visits } = this.arrive(token, stepId, at);
+    switch (step.type) {
+      case 'userTask':
+        return this.createTask(token, stepId, step, at);
+      case 'serviceTask': {
+        const context = expressionContext(this.state);
+        const input = Object.fromEntries(
+          Object.entries(step.input ?? {}).map(([name, expression]) => [name, evaluate(expression as Expression, context)]),
+        );
+        this.commands.push({
+          type: 'runService',
+          token: token.id,
+          stepId,
+          activity: step.activity,
+          input,
+          ...(step.retry ? { retry: step.retry as Record<string, unknown> } : {}),
+        });
+        return;
+      }
+      case 'decision': {
+        const context = expressionContext(this.state);
+        const chosen = step.cases.find((c) => isTrue(c.when as Expression, context));
+        return this.enter(token, chosen ? chosen.next : step.otherwise, at);
+      }
+      case 'parallel': {
+        token.branches = {};
+        this.state.branches[stepId] = {};
+        for (const [branchId, branch] of Object.entries(step.branches)) {
+          token.branches[branchId] = 'running';
+          this.state.branches[stepId]![branchId] = null;
+          this.enter(this.newToken(branch.start, { parallel: token.id, branchId }), branch.start, at);
+        }
+        return;
+      }
+      case 'join':
+        return this.join(token, at);
+      case 'requestComplement':
+        return this.askComplement(token, stepId, step, at);
+      case 'wait':
+        this.startDeadline(waitDeadlineId(token.id, visits), 'wait', step.for, [], at, { token: token.id });
+        return;
+      case 'notify':
+        this.notify(stepNotification(stepId, visits), step.notify, step.template, { stepId });
+        return this.enter(token, step.next, at);
+      case 'end':
+        return this.close(step.outcome, at, { document: step.document, motivation: step.motivation?.en });
+    }
+  }
+
+  private createTask(token: Token, stepId: string, step: UserTaskStep, at: string): void {
+    this.state.counters.tasks += 1;
+    const task: TaskState = {
+      id: taskId(this.state.trackingNumber, stepId, this.state.counters.tasks),
+      stepId,
+      role: step.role,
+      officeId: this.state.officeId,
+      status: 'open',
+      createdAt: at,
+      token: token.id,
+    };
+    this.state.tasks[task.id] = task;
+    this.commands.push({ type: 'createTask', task: { ...task } });
+    if (step.serviceLevel) {
+      this.startDeadline(serviceLevelDeadlineId(task.id), 'serviceLevel', step.serviceLevel.budget, step.serviceLevel.warnings ?? [], at, {
+        token: token.id,
+        taskId: task.id,
+      });
+    }
+  }
+
+  /** Cancels what a token waits on: its open task and its deadlines; a parallel token's branches too. */
+  cancelToken(token: Token, at: string): void {
+    for (const task of Object.values(this.state.tasks)) {
+      if (task.token === token.id && (task.status === 'open' || task.status === 'claimed')) {
+        task.status = 'cancelled';
+        this.commands.push({ type: 'updateTask', task: { ...task } });
+      }
+    }
+    for (const d of Object.values(this.state.deadlines)) if (d.token === token.id) d.done = true;
+    if (this.state.complement.open?.token === token.id) delete this.state.complement.open;
+    for (const child of Object.values(this.state.tokens)) {
+      if (child.branch?.parallel === token.id) this.cancelToken(child, at);
+    }
+    delete this.state.tokens[token.id];
+  }
+
+  private join(token: Token, at: string): void {
+    const branch = token.branch;
+    delete this.state.tokens[token.id];
+    if (!branch) return;
+    const parent = this.state.tokens[branch.parallel];
+    if (!parent?.branches) return;
+    const step = stepOf(this.definition, parent.stepId);
+    if (step.type !== 'parallel') return;
+    parent.branches[branch.branchId] = 'joined';
+    this.state.branches[parent.stepId]![branch.branchId] = token.lastOutcome ?? null;
+    const joined = Object.values(parent.branches).filter((s) => s === 'joined').length;
+    const total = Object.keys(parent.branches).length;
+    const completion = step.completion;
+    const needed = completion.mode === 'nOfM' ? completion.n : completion.mode === 'all' ? total : 1;
+    if (joined < needed) return;
+    for (const child of Object.values(this.state.tokens)) {
+      if (child.branch?.parallel === parent.id) {
+        parent.branches[child.branch.branchId] = 'cancelled';
+        this.cancelToken(child, at);
+      }
+    }
+    delete parent.branches;
+    this.log(at, 'branchesJoined', { stepId: parent.stepId, detail: { branches: this.state.branches[parent.stepId] } });
+    this.enter(parent, step.next, at);
+  }
+
+  private askComplement(token: Token, stepId: string, step: RequestComplementStep, at: string, documents?: string[], actor = 'system', note?: string): void {
+    if (step.onlyOnce && this.state.complement.count >= 1) {
+      // Law 55.19: a missing document may be asked for only once per file.
+      if (step.ifAlreadyRequested) return this.enter(token, step.ifAlreadyRequested, at);
+      throw new DomainError('complement_not_allowed', 'A complement was already requested once for this file.');
+    }
+    this.state.complement.count += 1;
+    this.state.complement.open = {
+      stepId,
+      token: token.id,
+      documents: documents ?? step.documents,
+      requestedAt: at,
+      requestedBy: actor,
+      ...(note ? { note } : {}),
+    };
+    const legal = this.state.deadlines[LEGAL_DEADLINE];
+    const effect = this.definition.deadline.onComplement;
+    if (legal && !legal.done && effect !== 'continue') {
+      legal.ledger.push({ type: 'paused', at, reason: 'waiting for the citizen’s documents' });
+      this.reproject(LEGAL_DEADLINE);
+    }
+    this.startDeadline(complementDeadlineId(this.state.complement.count), 'complementAnswer', step.answerWithin, [], at, { token: token.id });
+    this.log(at, 'complementRequested', { stepId, actor, detail: { documents: this.state.complement.open.documents } });
+    this.notify(complementNotification(this.state.complement.count), ['citizen'], 'complementRequested', {
+      documents: this.state.complement.open.documents,
+    });
+  }
+
+  requestComplementFrom(task: TaskState, step: UserTaskStep, documents: string[], note: string | undefined, actor: string, at: string): void {
+    const [outcome, target] = complementOutcome(this.definition, step)!;
+    this.finishTask(task, outcome, undefined, actor, at);
+    const token = this.state.tokens[task.token]!;
+    // The agent chose the documents: the step is entered as usual, then asks for those only.
+    const { step: request } = this.arrive(token, target, at);
+    this.askComplement(token, target, request as RequestComplementStep, at, documents, actor, note);
+  }
+
+  finishTask(task: TaskState, outcome: string, data: Record<string, unknown> | undefined, actor: string, at: string): void {
+    task.status = 'completed';
+    task.outcome = outcome;
+    task.completedAt = at;
+    task.completedBy = actor;
+    task.assignee = actor;
+    if (data) task.data = data;
+    this.commands.push({ type: 'updateTask', task: { ...task } });
+    const record = (this.state.steps[task.stepId] ??= { visits: 1 });
+    record.outcome = outcome;
+    if (data) record.data = data;
+    const token = this.state.tokens[task.token];
+    if (token) token.lastOutcome = outcome;
+    this.finishDeadline(serviceLevelDeadlineId(task.id));
+    this.log(at, 'taskCompleted', { stepId: task.stepId, taskId: task.id, actor, detail: { outcome } });
+  }
+
+  close(outcome: Outcome, at: string, extra: { document?: string; grantedBySilence?: boolean; motivation?: string } = {}): void {
+    const state = this.state;
+    state.status = 'closed';
+    state.outcome = outcome;
+    state.closedAt = at;
+    if (extra.document) state.document = extra.document;
+    if (extra.grantedBySilence) state.grantedBySilence = true;
+    if (extra.motivation) state.motivation = extra.motivation;
+    for (const token of Object.values(state.tokens)) this.cancelToken(token, at);
+    for (const d of Object.values(state.deadlines)) d.done = true;
+    delete state.complement.open;
+    this.log(at, 'closed', { detail: { outcome, ...extra } });
+    this.commands.push({
+      type: 'closeApplication',
+      outcome,
+      ...(extra.document ? { document: extra.document } : {}),
+      ...(extra.grantedBySilence ? { grantedBySilence: true } : {}),
+    });
+    this.notify(DECISION_NOTIFICATION, ['citizen'], extra.grantedBySilence ? 'grantedBySilence' : 'decision', { outcome, document: extra.document });
+  }
+
+  /** What a deadline's expiry does, as the definition says. */
+  expire(deadline: DeadlineState, expiry: Expiry | undefined, at: string): void {
+    if (!expiry) return;
+    const key = expiryNotification(deadline.id);
+    switch (expiry.action) {
+      case 'notify':
+        return this.notify(key, expiry.notify, 'deadlineExpired', { deadline: deadline.id, dueAt: deadline.projection?.dueAt });
+      case 'escalate': {
+        const tasks = Object.values(this.state.tasks).filter(
+          (t) => (t.status === 'open' || t.status === 'claimed') && (!deadline.taskId || t.id === deadline.taskId),
+        );
+        for (const task of tasks) {
+          task.role = expiry.toRole;
+          task.status = 'open';
+          task.escalated = true;
+          delete task.assignee;
+          this.commands.push({ type: 'updateTask', task: { ...task } });
+          this.log(at, 'taskEscalated', { taskId: task.id, stepId: task.stepId, detail: { toRole: expiry.toRole, deadline: deadline.id } });
+        }
+        this.notify(key, expiry.notify ?? [expiry.toRole], 'escalation', {
+          deadline: deadline.id,
+          dueAt: deadline.projection?.dueAt,
+          tasks: tasks.map((t) => t.id),
+        });
+        if (expiry.next) {
+          // When the escalated work is late again, the people the escalation named hear of it.
+          const onExpiry: Expiry = { action: 'notify', notify: (expiry.notify?.length ? expiry.notify : [expiry.toRole]) as [string, ...string[]] };
+          this.startDeadline(escalationDeadlineId(deadline.id), 'escalation', expiry.next, [], at, {
+            onExpiry,
+            ...(deadline.taskId ? { taskId: deadline.taskId } : {}),
+          });
+        }
+        return;
+      }
+      case 'autoApprove':
+        return this.close('approved', at, { document: expiry.attestation, grantedBySilence: true });
+      case 'autoReject':
+        return this.close('rejected', at, { motivation: expiry.motivation.en, document: undefined });
+    }
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * An application as the interpreter keeps it: what was filed (the workflow's input), its tasks, tokens,
+ * deadlines and complement, and the state every transition starts from. Plain JSON data: it is what the
+ * workflow answers with and what replay rebuilds, so its field names never change.
+ */
+import type { EndStep, Budget, Expiry, ProcedureDefinition, WarningRung } from '../definition.generated.js';
+import type { LedgerEntry } from '../deadline/ledger.js';
+import type { DeadlineProjection, PrefetchedProjection } from '../deadline-projection.js';
+import { LEGAL_DEADLINE } from '../ids.js';
+
+export type Outcome = EndStep['outcome'];
+
+export interface PinnedProcedure {
+  id: string;
+  version: number;
+  /** sha256 of the canonical definition: proves which text the application ran on. */
+  hash: string;
+  definition: ProcedureDefinition;
+}
+
+export interface ApplicationInput {
+  trackingNumber: string;
+  procedure: PinnedProcedure;
+  officeId: string;
+  data: Record<string, unknown>;
+  /** Who filed it: the citizen, or the agent filing at a counter on a citizen's behalf. */
+  filedBy: string;
+  filedAt: string;
+  /** The citizen the application belongs to (differs from filedBy at a counter). */
+  citizen?: string;
+  /**
+   * The workflow behaviours the application started with (WORKFLOW_VERSION in workflows/messages.ts):
+   * a new history chooses them by this number rather than by patch markers. Absent in older histories.
+   */
+  workflowVersion?: number;
+  /** The filing's deadlines, projected by the API when it filed (engine/filing-projections.ts). */
+  filingProjections?: PrefetchedProjection[];
+}
+
+export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';
+
+export interface TaskState {
+  id: string;
+  stepId: string;
+  role: string;
+  officeId: string;
+  status: TaskStatus;
+  assignee?: string;
+  outcome?: string;
+  data?: Record<string, unknown>;
+  createdAt: string;
+  completedAt?: string;
+  completedBy?: string;
+  /** Set when a deadline escalated the task to a supervising role. */
+  escalated?: boolean;
+  /** The token (position in the graph) waiting on this task. */
+  token: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Deadlines: the ledger is the truth; the projection (due instant, rung instants) comes back from the
+// shell, which computes it with the calendar in an activity so that replay never depends on calendar
+// data or time-zone rules that changed later.
+
+export type DeadlineKind = 'legal' | 'serviceLevel' | 'escalation' | 'wait' | 'complementAnswer';
+
+export interface DeadlineState {
+  id: string;
+  kind: DeadlineKind;
+  budget: Budget;
+  warnings: WarningRung[];
+  ledger: LedgerEntry[];
+  projection?: DeadlineProjection;
+  /** The token the deadline belongs to (service levels, waits, complement answers). */
+  token?: string;
+  taskId?: string;
+  /** What expiry does, when the deadline itself says so (an escalation's follow-up deadline). */
+  onExpiry?: Expiry;
+  done: boolean;
+}
+
+/** A position in the graph: one per running branch. */
+export interface Token {
+  id: string;
+  stepId: string;
+  /** The parallel step instance and branch this token runs in. */
+  branch?: { parallel: string; branchId: string };
+  /** Outcome of the last task completed on this token: what a branch reports at its join. */
+  lastOutcome?: string;
+  /** A parallel step's token waits for its branches. */
+  branches?: Record<string, 'running' | 'joined' | 'cancelled'>;
+}
+
+export interface ComplementState {
+  count: number;
+  open?: {
+    stepId: string;
+    token: string;
+    documents: string[];
+    note?: string;
+    requestedAt: string;
+    requestedBy: string;
+  };
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  actor?: string;
+  stepId?: string;
+  taskId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface ApplicationState {
+  trackingNumber: string;
+  procedureId: string;
+  procedureVersion: number;
+  officeId: string;
+  status: 'open' | 'closed';
+  outcome?: Outcome;
+  /** Document issued with the outcome, as the end step (or the attestation of silence) names it. */
+  document?: string;
+  /** The decision was granted by the administration's silence. */
+  grantedBySilence?: boolean;
+  motivation?: string;
+  data: Record<string, unknown>;
+  filedBy: string;
+  citizen: string;
+  filedAt: string;
+  closedAt?: string;
+  tasks: Record<string, TaskState>;
+  tokens: Record<string, Token>;
+  steps: Record<string, { outcome?: string; data?: Record<string, unknown>; result?: unknown; visits: number }>;
+  branches: Record<string, Record<string, string | null>>;
+  deadlines: Record<string, DeadlineState>;
+  complement: ComplementState;
+  extensions: number;
+  /** Counters so that ids never repeat when a step is visited again. */
+  counters: { tasks: number; tokens: number; timeline: number };
+  /** Increases with every change: projections ignore a write older than what they hold. */
+  revision: number;
+}
+
+export { LEGAL_DEADLINE };
+
+export function initialState(input: ApplicationInput): ApplicationState {
+  return {
+    trackingNumber: input.trackingNumber,
+    procedureId: input.procedure.id,
+    procedureVersion: input.procedure.version,
+    officeId: input.officeId,
+    status: 'open',
+    data: input.data,
+    filedBy: input.filedBy,
+    citizen: input.citizen ?? input.filedBy,
+    filedAt: input.filedAt,
+    tasks: {},
+    tokens: {},
+    steps: {},
+    branches: {},
+    deadlines: {},
+    complement: { count: 0 },
+    extensions: 0,
+    counters: { tasks: 0, tokens: 0, timeline: 0 },
+    revision: 0,
+  };
+}

@@ -1,0 +1,16 @@
+/** The application's state as people read it. */
+import { LEGAL_DEADLINE, type ApplicationState } from './state.js';
+
+/** The legal deadline as people read it, or undefined before it starts. */
+export function legalDeadlineView(state: ApplicationState) {
+  const d = state.deadlines[LEGAL_DEADLINE];
+  if (!d?.projection) return undefined;
+  return {
+    dueAt: d.projection.dueAt,
+    dueDate: d.projection.dueDate,
+    paused: d.projection.paused,
+    expired: d.ledger.some((e) => e.type === 'expired'),
+    explanation: d.projection.explanation,
+    ledger: d.ledger,
+  };
+}
