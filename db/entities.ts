@@ -212,7 +212,6 @@ export const TrackingNumberReservation = defineEntity({
     reservedAt: p.datetime(),
   },
 });
-export type TrackingNumberReservationRecord = Row<typeof TrackingNumberReservation>;
 
 /**
  * A transition of an application that PostgreSQL refused for good (text it cannot store, a value out of
@@ -304,7 +303,6 @@ export const AuditEntry = defineEntity({
   },
   uniques: [{ properties: ['trackingNumber', 'entrySeq'] }],
 });
-export type AuditRecord = Row<typeof AuditEntry>;
 
 export const entities = [
   Application,

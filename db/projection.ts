@@ -40,7 +40,7 @@ function upsertByRevision(table: string, key: string, columns: string[], source:
  * it inserted, and any an earlier attempt inserted but did not queue (the second branch's snapshot
  * predates this statement's inserts, so nothing is listed twice).
  */
-export const PROJECTION_STATEMENT = `with
+const PROJECTION_STATEMENT = `with
   application_row as (${upsertByRevision('application', 'tracking_number', Object.keys(APPLICATION_COLUMNS), 'jsonb_populate_record(null::application, $1::jsonb)')} returning 1),
   task_rows as (${upsertByRevision('task', 'id', Object.keys(TASK_COLUMNS), 'jsonb_populate_recordset(null::task, $2::jsonb)')} returning 1),
   timeline_rows as (

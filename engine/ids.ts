@@ -117,7 +117,7 @@ export type NotificationEvent =
   | { kind: 'expiry'; deadlineId: string }
   | { kind: 'extension'; extension: number };
 
-export function parseNotificationEvent(event: string): NotificationEvent | undefined {
+function parseNotificationEvent(event: string): NotificationEvent | undefined {
   if (event === FILED_NOTIFICATION) return { kind: 'filed' };
   if (event === DECISION_NOTIFICATION) return { kind: 'decision' };
   const [stepId, visit, ...rest] = (after(event, 'notify:') ?? '').split(':');
