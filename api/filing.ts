@@ -3,7 +3,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { LEGAL_DEADLINE, type ApplicationInput, type PinnedProcedure } from '../engine/interpreter/state.js';
 import { projectDeadline, type PrefetchedProjection } from '../engine/deadline-projection.js';
-import { filingProjectionRequests } from '../engine/filing-projections.js';
+import { deadlinesStartedOnFiling } from '../engine/interpreter/filing-deadlines.js';
 import { DEFAULT_CALENDAR } from '../registry/calendars.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
@@ -33,12 +33,13 @@ export interface Filing {
 
 /**
  * The deadlines the filing starts, projected here on the current calendar so that the workflow need
- * not run a local activity for each (engine/filing-projections.ts). Should that fail, the workflow
+ * not run a local activity for each (engine/filing-projections.ts). They are read from the definition,
+ * without running the filing's transition, which the workflow runs. Should that fail, the workflow
  * projects them itself, as it does for every later deadline.
  */
 async function projectFilingDeadlines(ctx: ApiContext, input: ApplicationInput): Promise<PrefetchedProjection[]> {
   try {
-    const requests = filingProjectionRequests(input);
+    const requests = deadlinesStartedOnFiling(input);
     if (!requests.length) return [];
     const calendar = await ctx.calendars.current(DEFAULT_CALENDAR);
     return requests.map(({ deadlineId, request }) => ({ deadlineId, request, projection: projectDeadline(request, calendar) }));

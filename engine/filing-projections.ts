@@ -1,28 +1,13 @@
 /**
  * The deadlines a filing starts, projected before its workflow runs. The API has the calendar at hand
- * when it files, so it projects them and sends them with the workflow's input; the workflow takes each
- * one for the request it answers instead of computing it in a local activity (one marker, one
- * activation and one trip through the worker fewer per application). Both sides find the same requests
- * by running the same interpreter on the same input; a request with no prefetched answer (a history
- * started before, a calendar the API could not read) still goes to the local activity.
+ * when it files, so it projects them (interpreter/filing-deadlines.ts finds them) and sends them with the
+ * workflow's input; the workflow takes each one for the request it answers instead of computing it in a
+ * local activity (one marker, one activation and one trip through the worker fewer per application). A
+ * request with no prefetched answer (a history started before, a calendar the API could not read) still
+ * goes to the local activity.
  */
-import { applyEvent } from './interpreter/transition.js';
-import { initialState, type ApplicationInput } from './interpreter/state.js';
-import type { Command } from './interpreter/commands.js';
 import { canonicalJson } from './canonical-json.js';
 import type { DeadlineProjection, DeadlineProjectionRequest, PrefetchedProjection } from './deadline-projection.js';
-
-/** What a projectDeadline command asks the shell to compute, without the command's own fields. */
-export function projectionRequest(command: Extract<Command, { type: 'projectDeadline' }>): DeadlineProjectionRequest {
-  const { deadlineId: _deadlineId, type: _type, ...request } = command;
-  return request;
-}
-
-/** The deadline projections the filing transition asks for, in the order it asks. */
-export function filingProjectionRequests(input: ApplicationInput): Array<{ deadlineId: string; request: DeadlineProjectionRequest }> {
-  const { commands } = applyEvent(input.procedure.definition, initialState(input), { type: 'filed', at: input.filedAt });
-  return commands.flatMap((c) => (c.type === 'projectDeadline' ? [{ deadlineId: c.deadlineId, request: projectionRequest(c) }] : []));
-}
 
 /** Hands out prefetched projections, each at most once, to the request it was computed for. */
 export class PrefetchedProjections {

@@ -6,9 +6,8 @@
 import { applyEvent } from './interpreter/transition.js';
 import { initialState, type ApplicationInput, type ApplicationState } from './interpreter/state.js';
 import type { ApplicationEvent } from './interpreter/events.js';
-import type { Command } from './interpreter/commands.js';
+import { projectionRequest, type Command } from './interpreter/commands.js';
 import type { DeadlineProjection, DeadlineProjectionRequest } from './deadline-projection.js';
-import { projectionRequest } from './filing-projections.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 
 export type ServiceOutcome = { ok: true; result: unknown } | { ok: false; error: string };

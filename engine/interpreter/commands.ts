@@ -1,6 +1,7 @@
 /** What a transition asks its shell (the Temporal workflow, or the simulator) to carry out. */
 import type { Budget, WarningRung } from '../definition.generated.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
+import type { DeadlineProjectionRequest } from '../deadline-projection.js';
 import type { Outcome, TaskState, TimelineEntry } from './state.js';
 
 export type Recipient = string;
@@ -13,3 +14,9 @@ export type Command =
   | { type: 'notify'; key: string; recipients: Recipient[]; template: string; context: Record<string, unknown> }
   | { type: 'timeline'; seq: number; entry: TimelineEntry }
   | { type: 'closeApplication'; outcome: Outcome; document?: string; grantedBySilence?: boolean };
+
+/** What a projectDeadline command asks the shell to compute, without the command's own fields. */
+export function projectionRequest(command: Extract<Command, { type: 'projectDeadline' }>): DeadlineProjectionRequest {
+  const { deadlineId: _deadlineId, type: _type, ...request } = command;
+  return request;
+}

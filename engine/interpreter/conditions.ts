@@ -10,7 +10,7 @@ export function legalBudget(definition: ProcedureDefinition, context: unknown): 
 }
 
 /** What conditions and input mappings may read. */
-export function expressionContext(state: ApplicationState): Record<string, unknown> {
+export function expressionContext(state: Pick<ApplicationState, 'data' | 'steps' | 'branches' | 'complement'>): Record<string, unknown> {
   return {
     data: state.data,
     steps: state.steps,

@@ -30,6 +30,9 @@ import {
 import { complementOutcome, stepOf } from './steps.js';
 import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
 
+/** Why the legal deadline pauses when a complement is requested, as its ledger records it. */
+export const COMPLEMENT_PAUSE_REASON = 'waiting for the citizen’s documents';
+
 /** Builds up one transition: the state is copied once, then changed in place. */
 export class Interpretation {
   readonly commands: Command[] = [];
@@ -240,7 +243,7 @@ export class Interpretation {
     const legal = this.state.deadlines[LEGAL_DEADLINE];
     const effect = this.definition.deadline.onComplement;
     if (legal && !legal.done && effect !== 'continue') {
-      legal.ledger.push({ type: 'paused', at, reason: 'waiting for the citizen’s documents' });
+      legal.ledger.push({ type: 'paused', at, reason: COMPLEMENT_PAUSE_REASON });
       this.reproject(LEGAL_DEADLINE);
     }
     this.startDeadline(complementDeadlineId(this.state.complement.count), 'complementAnswer', step.answerWithin, [], at, { token: token.id });
