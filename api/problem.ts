@@ -7,18 +7,50 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { Same } from './same-type.js';
 import { DomainError, ERROR_CATALOGUE, isErrorCode, type DomainErrorDetail, type ErrorCode } from '../engine/errors.js';
 
-/** RFC 9457 problem details: every error the API returns has this shape. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode | string;
-  errors?: DomainErrorDetail[];
-  instance?: string;
-}
+/**
+ * RFC 9457 problem details: every error the API returns has this shape. One shared schema (`$id`
+ * Problem) that every route's error answers refer to; its properties are listed in the order the API
+ * writes them, since the serializer writes them in the schema's order.
+ */
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'A problem (RFC 9457): what went wrong, its code from the error catalogue, and the fields it concerns.',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', description: 'A URI naming the kind of problem, or about:blank.' },
+    title: { type: 'string' },
+    status: { type: 'integer', description: 'The HTTP status, repeated.' },
+    detail: { type: 'string' },
+    code: { type: 'string', description: "A code of Mohla's error catalogue (engine/errors.ts), or of the framework." },
+    errors: {
+      type: 'array',
+      description: 'One entry per offending field.',
+      items: {
+        type: 'object',
+        required: ['message'],
+        additionalProperties: false,
+        properties: {
+          pointer: { type: 'string', description: 'A JSON pointer into the body, or where else the field is (params:, querystring:, header:).' },
+          message: { type: 'string' },
+        },
+      },
+    },
+    instance: { type: 'string', description: 'The request URL.' },
+  },
+} as const;
+
+/** Problem details as the API sends them. */
+export type Problem = FromSchema<typeof problemSchema>;
+
+// A field's detail as the engine makes it and as the schema writes it must stay the same shape.
+const _sameDetails: Same<DomainErrorDetail, NonNullable<Problem['errors']>[number]> = true;
+void _sameDetails;
 
 export const PROBLEM_TYPE_BASE = 'https://mohla.ma/problems/';
 
