@@ -8,13 +8,13 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FromSchema } from 'json-schema-to-ts';
-import type { Same } from './same-type.js';
+import type { Fits } from './same-type.js';
 import { DomainError, ERROR_CATALOGUE, isErrorCode, type DomainErrorDetail, type ErrorCode } from '../engine/errors.js';
 
 /**
  * RFC 9457 problem details: every error the API returns has this shape. One shared schema (`$id`
- * Problem) that every route's error answers refer to; its properties are listed in the order the API
- * writes them, since the serializer writes them in the schema's order.
+ * Problem) that every route's error answers refer to. The serializer writes the required properties
+ * first, then the others, each in the schema's order: they are listed as the API writes them.
  */
 export const problemSchema = {
   $id: 'Problem',
@@ -30,10 +30,10 @@ export const problemSchema = {
     code: { type: 'string', description: "A code of Mohla's error catalogue (engine/errors.ts), or of the framework." },
     errors: {
       type: 'array',
-      description: 'One entry per offending field.',
+      description: 'One entry per offending field, each with a message.',
       items: {
         type: 'object',
-        required: ['message'],
+        // The message follows the pointer: listed as required it would be written first.
         additionalProperties: false,
         properties: {
           pointer: { type: 'string', description: 'A JSON pointer into the body, or where else the field is (params:, querystring:, header:).' },
@@ -48,9 +48,9 @@ export const problemSchema = {
 /** Problem details as the API sends them. */
 export type Problem = FromSchema<typeof problemSchema>;
 
-// A field's detail as the engine makes it and as the schema writes it must stay the same shape.
-const _sameDetails: Same<DomainErrorDetail, NonNullable<Problem['errors']>[number]> = true;
-void _sameDetails;
+// A field's detail as the engine makes it must be what the schema writes.
+const _detailsFit: Fits<DomainErrorDetail, NonNullable<Problem['errors']>[number]> = true;
+void _detailsFit;
 
 export const PROBLEM_TYPE_BASE = 'https://mohla.ma/problems/';
 
