@@ -292,6 +292,7 @@ describe('logs', () => {
       { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, offices: stack.offices, storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET },
       { logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
     );
+    stack.answers.watch(logged);
     const token = await tokenFor('citizen', officeA.citizenId);
     const res = await logged.inject({
       method: 'POST',

@@ -93,6 +93,26 @@ describe('the OpenAPI document', () => {
     });
   });
 
+  it('lists no required property after an optional one, so answers keep the order the API writes them in', () => {
+    // fast-json-stringify writes an object's required properties first, then the optional ones.
+    const misplaced: string[] = [];
+    const walk = (schema: unknown, where: string): void => {
+      if (Array.isArray(schema)) return schema.forEach((s, i) => walk(s, `${where}/${i}`));
+      if (!schema || typeof schema !== 'object') return;
+      const { properties, required } = schema as { properties?: Record<string, unknown>; required?: string[] };
+      if (properties) {
+        const keys = Object.keys(properties);
+        const firstOptional = keys.findIndex((k) => !required?.includes(k));
+        const lateRequired = keys.find((k, i) => firstOptional >= 0 && i > firstOptional && required?.includes(k));
+        if (lateRequired) misplaced.push(`${where}: ${lateRequired} after ${keys[firstOptional]}`);
+      }
+      for (const [key, value] of Object.entries(schema)) walk(value, `${where}/${key}`);
+    };
+    for (const { name, operation } of operations) walk(operation.responses, name);
+    walk(doc.components?.schemas, 'components');
+    expect(misplaced).toEqual([]);
+  });
+
   it('lists every route of the API; the routes it hides (pages and their files) are answered here, so the answer guard checks them', async () => {
     const documented = new Set(operations.map((o) => `${o.method.toUpperCase()} ${o.path.replace(/\{(\w+)\}/g, ':$1')}`));
     // Plugins' routes (the documentation, the front end's files) are theirs to describe.

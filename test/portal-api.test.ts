@@ -49,6 +49,7 @@ describe('development sign-in', () => {
   it('does not exist unless the deployment turns it on (production never does)', async () => {
     const { client, orm, redis, procedures, calendars, storage, notifications, taskQueue } = stack;
     const production = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices: [], storage, notifications, secret: TEST_SECRET });
+    stack.answers.watch(production);
     const res = await production.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'admin', sub: 'anyone' } });
     expect(res.statusCode).toBe(404);
     await production.close();
