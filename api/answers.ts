@@ -1,59 +1,243 @@
 /**
  * The shapes of the API's answers, in one module without I/O so that the web front end type-checks
- * against the very types the routes answer with.
+ * against the very types the routes answer with. Each shape is a JSON Schema, the one source of the
+ * route's response schema (what the serializer writes and the OpenAPI document shows) and of its
+ * TypeScript type, so the two cannot drift.
+ *
+ * The serializer writes an object's properties in the order its schema lists them and leaves out any
+ * property the schema does not list: properties are listed in the order the API builds them.
  */
+import type { FromSchema } from 'json-schema-to-ts';
 import type { legalDeadlineView } from '../engine/interpreter/views.js';
+import type { LedgerEntry } from '../engine/deadline/ledger.js';
+import { localizedText } from '../registry/localized-text.js';
+import type { Same } from './same-type.js';
+
+/** An ISO 8601 instant. */
+export const instant = { type: 'string', format: 'date-time' } as const;
+export const instantOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
+export const textOrNull = { type: ['string', 'null'] } as const;
+
+/** A ledger entry of one kind: `type` names it, `at` is when it happened. */
+function entry<const Kind extends string, const P extends Record<string, object>, const R extends readonly string[]>(kind: Kind, description: string, properties: P, required: R) {
+  return {
+    type: 'object',
+    description,
+    required: ['type', 'at', ...required],
+    additionalProperties: false,
+    properties: { type: { const: kind }, at: instant, ...properties },
+  } as const;
+}
+
+/** What happened to a legal deadline, one entry per event (engine/deadline.ts). */
+export const ledgerEntrySchema = {
+  oneOf: [
+    entry('started', 'The clock started.', {}, []),
+    entry('paused', 'A complement was requested: the clock stopped.', { reason: { type: 'string' } }, ['reason']),
+    entry('resumed', 'The clock runs again.', {}, []),
+    entry('restarted', 'The full budget counts again from here (the file is complete).', { reason: { type: 'string' } }, []),
+    entry(
+      'extended',
+      'The budget was extended by units of its own unit.',
+      { units: { type: 'number' }, reason: { type: 'string' }, noticeGivenAt: instant },
+      ['units', 'reason'],
+    ),
+    entry('warned', 'A warning rung fired.', { rung: { type: 'integer' } }, ['rung']),
+    entry('expired', 'The deadline passed.', {}, []),
+    entry(
+      'reprojected',
+      'A calendar change moved the due date.',
+      {
+        calendarId: { type: 'string' },
+        calendarVersion: { type: 'integer' },
+        previousDueAt: { type: 'string' },
+        newDueAt: { type: 'string' },
+        movedBy: { type: 'array', items: { type: 'string' }, description: 'Which calendar entry moved which date, in words.' },
+      },
+      ['calendarId', 'calendarVersion', 'previousDueAt', 'newDueAt', 'movedBy'],
+    ),
+  ],
+} as const;
+
+export type LedgerEntryView = FromSchema<typeof ledgerEntrySchema>;
 
 /** The legal deadline as the projection keeps it: due date, pause, ledger and the explanation. */
-export type LegalDeadlineView = NonNullable<ReturnType<typeof legalDeadlineView>>;
+export const legalDeadlineSchema = {
+  type: 'object',
+  description: 'The legal deadline: its due instant and date, whether the clock is stopped or has run out, why it is that date, and its ledger.',
+  required: ['dueAt', 'dueDate', 'paused', 'expired', 'explanation', 'ledger'],
+  additionalProperties: false,
+  properties: {
+    dueAt: { type: 'string', description: 'The due instant, with the zone offset of the calendar.' },
+    dueDate: { type: 'string', format: 'date' },
+    paused: { type: 'boolean' },
+    expired: { type: 'boolean' },
+    explanation: { type: 'array', items: { type: 'string' }, description: 'Day by day, why the due date is that date (English).' },
+    ledger: { type: 'array', items: ledgerEntrySchema },
+  },
+} as const;
+
+export type LegalDeadlineView = FromSchema<typeof legalDeadlineSchema>;
 
 /** How the API shows a task, whether it comes from the workflow's state or from the inbox projection. */
-export interface TaskView {
-  id: string;
-  stepId: string;
-  role: string;
-  officeId: string;
-  status: string;
-  assignee: string | null;
-  outcome: string | null;
-  escalated: boolean;
-  createdAt: string;
-  completedAt: string | null;
-}
+export const taskSchema = {
+  type: 'object',
+  required: ['id', 'stepId', 'role', 'officeId', 'status', 'assignee', 'outcome', 'escalated', 'createdAt', 'completedAt'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    stepId: { type: 'string' },
+    role: { type: 'string' },
+    officeId: { type: 'string' },
+    status: { type: 'string', description: 'open, claimed, completed or cancelled.' },
+    assignee: textOrNull,
+    outcome: textOrNull,
+    escalated: { type: 'boolean' },
+    createdAt: instant,
+    completedAt: instantOrNull,
+  },
+} as const;
+
+export type TaskView = FromSchema<typeof taskSchema>;
 
 /** How the API shows an application (the form data stays out: it is personal). */
-export interface ApplicationView {
-  trackingNumber: string;
-  procedure: { id: string; version: number };
-  officeId: string;
-  /** The citizen the application belongs to, and who filed it (the citizen, or an agent at a counter). */
-  citizen: string;
-  filedBy: string;
-  status: string;
-  outcome: string | null;
-  document: string | null;
-  grantedBySilence: boolean;
-  motivation: string | null;
-  filedAt: string;
-  closedAt: string | null;
-  deadline: LegalDeadlineView | null;
-  tasks: TaskView[];
-}
+export const applicationSchema = {
+  type: 'object',
+  required: [
+    'trackingNumber',
+    'procedure',
+    'officeId',
+    'citizen',
+    'filedBy',
+    'status',
+    'outcome',
+    'document',
+    'grantedBySilence',
+    'motivation',
+    'filedAt',
+    'closedAt',
+    'deadline',
+    'tasks',
+  ],
+  additionalProperties: false,
+  properties: {
+    trackingNumber: { type: 'string' },
+    procedure: {
+      type: 'object',
+      required: ['id', 'version'],
+      additionalProperties: false,
+      properties: { id: { type: 'string' }, version: { type: 'integer' } },
+    },
+    officeId: { type: 'string' },
+    citizen: { type: 'string', description: 'The citizen the application belongs to.' },
+    filedBy: { type: 'string', description: 'Who filed it: the citizen, or an agent at a counter.' },
+    status: { type: 'string', description: 'open or closed.' },
+    outcome: textOrNull,
+    document: textOrNull,
+    grantedBySilence: { type: 'boolean' },
+    motivation: textOrNull,
+    filedAt: instant,
+    closedAt: instantOrNull,
+    deadline: { ...legalDeadlineSchema, type: ['object', 'null'] },
+    tasks: { type: 'array', items: taskSchema },
+  },
+} as const;
+
+export type ApplicationView = FromSchema<typeof applicationSchema>;
 
 /** Time left on a deadline, as the inbox shows it. */
-export interface TimeLeftView {
-  dueAt: string;
-  msLeft: number;
-  overdue: boolean;
-  /** Due within the next two working days (the dashboard's rule). */
-  atRisk: boolean;
-  daysLeft: number;
-}
+const timeLeftProperties = {
+  dueAt: instant,
+  msLeft: { type: 'integer' },
+  overdue: { type: 'boolean' },
+  atRisk: { type: 'boolean', description: "Due within the next two working days (the dashboard's rule)." },
+  daysLeft: { type: 'integer' },
+} as const;
+
+export const timeLeftSchema = {
+  type: 'object',
+  required: ['dueAt', 'msLeft', 'overdue', 'atRisk', 'daysLeft'],
+  additionalProperties: false,
+  properties: timeLeftProperties,
+} as const;
+
+export type TimeLeftView = FromSchema<typeof timeLeftSchema>;
 
 /** A task in the inbox: the task, its application and the time left on both clocks. */
-export interface InboxTaskView extends TaskView {
-  trackingNumber: string;
-  procedureId: string;
-  legalDeadline: (TimeLeftView & { paused: boolean }) | null;
-  serviceLevel: TimeLeftView | null;
-}
+export const inboxTaskSchema = {
+  type: 'object',
+  required: [...taskSchema.required, 'trackingNumber', 'procedureId', 'legalDeadline', 'serviceLevel'],
+  additionalProperties: false,
+  properties: {
+    ...taskSchema.properties,
+    trackingNumber: { type: 'string' },
+    procedureId: { type: 'string' },
+    legalDeadline: {
+      type: ['object', 'null'],
+      required: [...timeLeftSchema.required, 'paused'],
+      additionalProperties: false,
+      properties: { ...timeLeftProperties, paused: { type: 'boolean' } },
+    },
+    serviceLevel: { ...timeLeftSchema, type: ['object', 'null'] },
+  },
+} as const;
+
+export type InboxTaskView = FromSchema<typeof inboxTaskSchema>;
+
+/** A document handed in, as the receipt and the document list show it. */
+export const receiptDocumentSchema = {
+  type: 'object',
+  required: ['documentId', 'label', 'fileName', 'sha256', 'uploadedAt'],
+  additionalProperties: false,
+  properties: {
+    documentId: { type: 'string' },
+    label: { ...localizedText, type: ['object', 'null'], description: "The document's name in the procedure's guide." },
+    fileName: { type: 'string' },
+    sha256: { type: 'string' },
+    uploadedAt: instant,
+  },
+} as const;
+
+export type ReceiptDocument = FromSchema<typeof receiptDocumentSchema>;
+
+/** The receipt (récépissé) Law 55.19 requires at filing. */
+export const receiptSchema = {
+  type: 'object',
+  required: ['trackingNumber', 'pin', 'procedure', 'officeId', 'filedAt', 'filedBy', 'documents', 'legalDeadline', 'status'],
+  additionalProperties: false,
+  properties: {
+    trackingNumber: { type: 'string' },
+    pin: { type: 'string', description: "Opens the kiosk's follow-up with the tracking number." },
+    procedure: {
+      type: 'object',
+      required: ['id', 'version', 'title'],
+      additionalProperties: false,
+      properties: { id: { type: 'string' }, version: { type: 'integer' }, title: localizedText },
+    },
+    officeId: { type: 'string' },
+    filedAt: instant,
+    filedBy: { type: 'string' },
+    documents: { type: 'array', items: receiptDocumentSchema },
+    legalDeadline: {
+      type: ['object', 'null'],
+      required: ['dueAt', 'dueDate', 'explanation'],
+      additionalProperties: false,
+      properties: { dueAt: { type: 'string' }, dueDate: { type: 'string', format: 'date' }, explanation: { type: 'array', items: { type: 'string' } } },
+    },
+    status: { type: 'string' },
+  },
+} as const;
+
+export type Receipt = FromSchema<typeof receiptSchema>;
+
+// The engine makes the deadline view and its ledger; the schemas must say the same, kind by kind.
+type Holds<T> = [T] extends [never] ? false : true;
+type SameKinds<A extends { type: string }, B extends { type: string }> = false extends {
+  [K in A['type'] | B['type']]: Holds<Same<Extract<A, { type: K }>, Extract<B, { type: K }>>>;
+}[A['type'] | B['type']]
+  ? never
+  : true;
+const _sameLedger: SameKinds<LedgerEntry, LedgerEntryView> = true;
+const _sameDeadline: Same<Omit<NonNullable<ReturnType<typeof legalDeadlineView>>, 'ledger'>, Omit<LegalDeadlineView, 'ledger'>> = true;
+void _sameLedger;
+void _sameDeadline;

@@ -11,7 +11,8 @@ import { registerSecurityHeaders } from './security-headers.js';
 import { loggableError } from '../infra/log-redaction.js';
 import type { ApiContext } from './context.js';
 import { edgeServerOptions, registerEdge } from './edge.js';
-import { PROBLEM_TYPE_BASE, sendProblem, toProblem } from './problem.js';
+import { PROBLEM_TYPE_BASE, problemSchema, sendProblem, toProblem } from './problem.js';
+import { withSchemaTypes } from './responses.js';
 import { applicationRoutes } from './routes/applications.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
@@ -78,6 +79,8 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    // Shared schemas appear under their own names (#/components/schemas/Problem) rather than def-0.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { files: 1, fields: 5 } });
@@ -86,6 +89,9 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   registerAuth(app, tokenVerifier({ secret: ctx.secret, tokens: ctx.tokens, oidc: ctx.oidc, oidcOptions: ctx.oidcOptions }));
   registerEdge(app);
   if (ctx.rateLimits) await registerRateLimits(app, ctx.redis, ctx.rateLimits, ctx.secret);
+
+  // Every route's error answers refer to it.
+  app.addSchema(problemSchema);
 
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error);
@@ -110,21 +116,22 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
     }),
   );
 
-  healthRoutes(app, ctx);
-  applicationRoutes(app, ctx);
-  documentRoutes(app, ctx);
-  trackingRoutes(app, ctx);
-  taskRoutes(app, ctx);
-  procedureRoutes(app, ctx);
-  calendarRoutes(app, ctx);
-  auditRoutes(app, ctx);
-  statisticsRoutes(app, ctx);
-  notificationRoutes(app, ctx);
-  incidentRoutes(app, ctx);
-  officeRoutes(app, ctx);
-  signInRoutes(app, ctx);
-  receiptAssetRoutes(app);
-  codecRoutes(app, ctx);
-  await webRoutes(app);
+  const routes = withSchemaTypes(app);
+  healthRoutes(routes, ctx);
+  applicationRoutes(routes, ctx);
+  documentRoutes(routes, ctx);
+  trackingRoutes(routes, ctx);
+  taskRoutes(routes, ctx);
+  procedureRoutes(routes, ctx);
+  calendarRoutes(routes, ctx);
+  auditRoutes(routes, ctx);
+  statisticsRoutes(routes, ctx);
+  notificationRoutes(routes, ctx);
+  incidentRoutes(routes, ctx);
+  officeRoutes(routes, ctx);
+  signInRoutes(routes, ctx);
+  receiptAssetRoutes(routes);
+  codecRoutes(routes, ctx);
+  await webRoutes(routes);
   return app;
 }

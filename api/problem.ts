@@ -7,18 +7,50 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { Fits } from './same-type.js';
 import { DomainError, ERROR_CATALOGUE, isErrorCode, type DomainErrorDetail, type ErrorCode } from '../engine/errors.js';
 
-/** RFC 9457 problem details: every error the API returns has this shape. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode | string;
-  errors?: DomainErrorDetail[];
-  instance?: string;
-}
+/**
+ * RFC 9457 problem details: every error the API returns has this shape. One shared schema (`$id`
+ * Problem) that every route's error answers refer to. The serializer writes the required properties
+ * first, then the others, each in the schema's order: they are listed as the API writes them.
+ */
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'A problem (RFC 9457): what went wrong, its code from the error catalogue, and the fields it concerns.',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', description: 'A URI naming the kind of problem, or about:blank.' },
+    title: { type: 'string' },
+    status: { type: 'integer', description: 'The HTTP status, repeated.' },
+    detail: { type: 'string' },
+    code: { type: 'string', description: "A code of Mohla's error catalogue (engine/errors.ts), or of the framework." },
+    errors: {
+      type: 'array',
+      description: 'One entry per offending field, each with a message.',
+      items: {
+        type: 'object',
+        // The message follows the pointer: listed as required it would be written first.
+        additionalProperties: false,
+        properties: {
+          pointer: { type: 'string', description: 'A JSON pointer into the body, or where else the field is (params:, querystring:, header:).' },
+          message: { type: 'string' },
+        },
+      },
+    },
+    instance: { type: 'string', description: 'The request URL.' },
+  },
+} as const;
+
+/** Problem details as the API sends them. */
+export type Problem = FromSchema<typeof problemSchema>;
+
+// A field's detail as the engine makes it must be what the schema writes.
+const _detailsFit: Fits<DomainErrorDetail, NonNullable<Problem['errors']>[number]> = true;
+void _detailsFit;
 
 export const PROBLEM_TYPE_BASE = 'https://mohla.ma/problems/';
 

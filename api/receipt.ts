@@ -4,27 +4,9 @@
  * with its explanation.
  */
 import type { LocalizedText } from '../engine/definition.generated.js';
-import type { ApplicationView } from './answers.js';
+import type { ApplicationView, Receipt, ReceiptDocument } from './answers.js';
 
-export interface ReceiptDocument {
-  documentId: string;
-  label: LocalizedText | null;
-  fileName: string;
-  sha256: string;
-  uploadedAt: string;
-}
-
-export interface Receipt {
-  trackingNumber: string;
-  pin: string;
-  procedure: { id: string; version: number; title: LocalizedText };
-  officeId: string;
-  filedAt: string;
-  filedBy: string;
-  documents: ReceiptDocument[];
-  legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
-  status: string;
-}
+export type { Receipt, ReceiptDocument };
 
 export function buildReceipt(
   view: ApplicationView,

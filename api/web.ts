@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { DomainError } from '../engine/errors.js';
+import { answers, text } from './responses.js';
 
 /** Where `vite build` puts the front end (scripts/lib.sh `ensure_web_build`). */
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
@@ -30,7 +31,9 @@ export async function webRoutes(app: FastifyInstance, dist = WEB_DIST): Promise<
       decorateReply: false,
     });
   }
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+  // The page, not an operation of the API: out of the OpenAPI document.
+  const schema = { hide: true, operationId: 'getWebPage', response: answers({ 200: text('The web front end.', ['text/html']) }) } as const;
+  app.get('/', { config: { access: 'public' }, schema }, async (_request, reply) => {
     if (!page) throw new DomainError('service_unavailable', 'The web front end is not built: run `npm run web:build` (npm run dev does it).');
     return reply
       .type('text/html; charset=utf-8')

@@ -15,6 +15,7 @@ import { startApi } from '../api/start.js';
 import { PIN_ATTEMPT_RULES, PinAttempts } from '../api/pin-attempts.js';
 import { loadConfig } from '../infra/config.js';
 import { multipartFile } from './helpers/multipart.js';
+import { applicationAnswer, eachItem, fieldError, notificationAnswer, problemAnswer, taskAnswer } from './helpers/answers.js';
 import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 const form = { fullName: 'Nadia Ouazzani', cin: 'FK908172', address: '9 rue des Orangers, Berkane', phone: '+212600998877' };
@@ -139,8 +140,10 @@ describe('office boundaries on every route', () => {
     expect(failures).toEqual([]);
     // Nothing the probes asked for happened to the application.
     expect((await officeA.agent({ method: 'GET', url: `/applications/${filed.trackingNumber}/timeline` })).body).toBe(timelineBefore);
-    const task = (await officeA.agent({ method: 'GET', url: `/applications/${filed.trackingNumber}` })).json().tasks[0];
-    expect(task).toMatchObject({ status: 'open' });
+    const application = (await officeA.agent({ method: 'GET', url: `/applications/${filed.trackingNumber}` })).json();
+    expect(application).toEqual(applicationAnswer({ trackingNumber: filed.trackingNumber, tasks: eachItem(taskAnswer()) }));
+    const task = application.tasks[0];
+    expect(task).toEqual(taskAnswer({ status: 'open' }));
     expect(task.assignee ?? null).toBeNull();
   });
 
@@ -151,11 +154,12 @@ describe('office boundaries on every route', () => {
     const auditorB = as(stack, await tokenFor('auditor', 'auditor-b', [officeB.office]));
     const own = await auditorA({ method: 'GET', url });
     expect(own.statusCode, own.body).toBe(200);
+    expect(own.json()).toEqual({ trackingNumber: filed.trackingNumber, notifications: eachItem(notificationAnswer()) });
     expect(own.json().notifications.length).toBeGreaterThan(0);
     const foreign = await auditorB({ method: 'GET', url });
     expect(foreign.statusCode).toBe(404);
     expect(foreign.headers['content-type']).toContain('application/problem+json');
-    expect(foreign.json().errors).toEqual([expect.objectContaining({ pointer: 'querystring:/trackingNumber' })]);
+    expect(foreign.json()).toEqual(problemAnswer({ status: 404, code: 'application_not_found', errors: [fieldError('querystring:/trackingNumber')] }));
     expect(foreign.body).not.toContain(form.phone);
     // Unknown and foreign numbers answer alike, so a number reveals nothing.
     const unknown = await auditorB({ method: 'GET', url: `/notifications?trackingNumber=${filed.trackingNumber.slice(0, -1)}${filed.trackingNumber.endsWith('0') ? '1' : '0'}` });

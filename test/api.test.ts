@@ -7,6 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../identity/tokens.js';
 import { Application, ApplicationDocument } from '../db/entities.js';
 import { multipartFile } from './helpers/multipart.js';
+import {
+  applicationAnswer,
+  fieldError,
+  filedAnswer,
+  problemAnswer,
+  receiptAnswer,
+  receiptDocumentAnswer,
+  taskAnswer,
+  timeLeftAnswer,
+  trackAnswer,
+  uploadAnswer,
+} from './helpers/answers.js';
 import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 const form = { fullName: 'Salma Berrada', cin: 'FC112233', address: '3 avenue Mohammed V, Berkane' };
@@ -98,15 +110,15 @@ describe('authorization matrix', () => {
 describe('citizens', () => {
   it('file, hand in documents, get a receipt, and follow the application at a kiosk with the PIN', async () => {
     const filed = await fileAsCitizen();
-    expect(filed.receipt).toMatchObject({ trackingNumber: filed.trackingNumber, pin: expect.stringMatching(/^\d{6}$/), documents: [] });
+    expect(filed).toEqual(filedAnswer({ receipt: receiptAnswer({ trackingNumber: filed.trackingNumber, pin: expect.stringMatching(/^\d{6}$/), documents: [] }) }));
     expect(filed.receipt.legalDeadline.explanation.join(' ')).toMatch(/working days/);
 
     const upload = await officeA.citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/documents/cinCopy`, ...multipartFile('cin.pdf', pdf('cin')) });
     expect(upload.statusCode, upload.body).toBe(201);
-    expect(upload.json().sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(upload.json()).toEqual(uploadAnswer({ documentId: 'cinCopy', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }));
 
     const receipt = await officeA.citizen({ method: 'GET', url: `/applications/${filed.trackingNumber}/receipt` });
-    expect(receipt.json().documents).toEqual([expect.objectContaining({ documentId: 'cinCopy', sha256: upload.json().sha256 })]);
+    expect(receipt.json()).toEqual(receiptAnswer({ trackingNumber: filed.trackingNumber, documents: [receiptDocumentAnswer({ documentId: 'cinCopy', sha256: upload.json().sha256 })] }));
     const page = await officeA.citizen({ method: 'GET', url: `/applications/${filed.trackingNumber}/receipt.html` });
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain(filed.trackingNumber);
@@ -114,14 +126,14 @@ describe('citizens', () => {
 
     const tracked = await stack.app.inject({ method: 'POST', url: '/track', payload: { trackingNumber: filed.trackingNumber, pin: filed.receipt.pin } });
     expect(tracked.statusCode).toBe(200);
-    expect(tracked.json()).toMatchObject({ trackingNumber: filed.trackingNumber, status: 'open' });
+    expect(tracked.json()).toEqual(trackAnswer({ trackingNumber: filed.trackingNumber, status: 'open' }));
     expect(tracked.body).not.toContain(form.fullName);
 
     const mine = await officeA.citizen({ method: 'GET', url: '/applications' });
     expect(mine.json().applications.find((a: { trackingNumber: string }) => a.trackingNumber === filed.trackingNumber).history.map((h: { kind: string }) => h.kind)).toContain('filed');
 
     const withdrawn = await officeA.citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/withdraw`, payload: { reason: 'no longer needed' } });
-    expect(withdrawn.json()).toMatchObject({ status: 'closed', outcome: 'withdrawn' });
+    expect(withdrawn.json()).toEqual(applicationAnswer({ status: 'closed', outcome: 'withdrawn' }));
   });
 
   it('are refused a wrong PIN, and after five wrong PINs are asked to wait', async () => {
@@ -179,7 +191,7 @@ describe('agents and supervisors', () => {
       payload: { procedureId: 'residence-certificate', officeId: officeA.office, data: form, citizen: officeA.citizenId },
     });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ citizen: officeA.citizenId, filedBy: officeA.agentId });
+    expect(res.json()).toEqual(filedAnswer({ citizen: officeA.citizenId, filedBy: officeA.agentId }));
     expect((await officeA.citizen({ method: 'GET', url: `/applications/${res.json().trackingNumber}` })).statusCode).toBe(200);
   });
 
@@ -191,7 +203,7 @@ describe('agents and supervisors', () => {
     expect(first.statusCode, first.body).toBe(200);
     const page1 = first.json();
     expect(page1.tasks).toHaveLength(2);
-    expect(page1.tasks[0].legalDeadline).toMatchObject({ overdue: false, paused: false, msLeft: expect.any(Number) });
+    expect(page1.tasks[0].legalDeadline).toEqual({ ...timeLeftAnswer({ overdue: false, msLeft: expect.any(Number) }), paused: false });
     const second = (await staff.agent({ method: 'GET', url: `/tasks?limit=2&cursor=${page1.nextCursor}` })).json();
     expect(second.tasks).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
@@ -209,7 +221,7 @@ describe('agents and supervisors', () => {
     const filed = await fileAsCitizen();
     const task = filed.tasks[0].id;
     const claimed = await officeA.agent({ method: 'POST', url: `/tasks/${task}/claim` });
-    expect(claimed.json().tasks[0]).toMatchObject({ status: 'claimed', assignee: officeA.agentId });
+    expect(claimed.json()).toEqual(applicationAnswer({ tasks: [taskAnswer({ status: 'claimed', assignee: officeA.agentId })] }));
     const byOther = await officeA.supervisor({ method: 'POST', url: `/tasks/${task}/complete`, payload: { outcome: 'approve' } });
     expect(byOther.statusCode).toBe(409);
     const agentReassign = await officeA.agent({ method: 'POST', url: `/tasks/${task}/reassign`, payload: { toAgent: 'agent-x' } });
@@ -217,7 +229,7 @@ describe('agents and supervisors', () => {
     const reassigned = await officeA.supervisor({ method: 'POST', url: `/tasks/${task}/reassign`, payload: { toAgent: officeA.supervisorId } });
     expect(reassigned.json().tasks[0].assignee).toBe(officeA.supervisorId);
     const done = await officeA.supervisor({ method: 'POST', url: `/tasks/${task}/complete`, payload: { outcome: 'approve' } });
-    expect(done.json()).toMatchObject({ status: 'closed', outcome: 'approved' });
+    expect(done.json()).toEqual(applicationAnswer({ status: 'closed', outcome: 'approved' }));
     const timeline = (await officeA.agent({ method: 'GET', url: `/applications/${filed.trackingNumber}/timeline` })).json().entries.map((e: { kind: string; actor: string | null }) => `${e.kind}:${e.actor ?? ''}`);
     expect(timeline).toEqual(expect.arrayContaining([`taskClaimed:${officeA.agentId}`, `taskReassigned:${officeA.supervisorId}`, `taskCompleted:${officeA.supervisorId}`]));
   });
@@ -239,7 +251,7 @@ describe('agents and supervisors', () => {
     const filed = (await officeA.citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'api-task-form', officeId: officeA.office, data: {} } })).json();
     const bad = await officeA.agent({ method: 'POST', url: `/tasks/${filed.tasks[0].id}/complete`, payload: { outcome: 'done', data: { visitDate: 'yesterday' } } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ code: 'invalid_task_data', errors: [{ pointer: '/data/visitDate' }] });
+    expect(bad.json()).toEqual(problemAnswer({ status: 400, code: 'invalid_task_data', errors: [fieldError('/data/visitDate')] }));
     const good = await officeA.agent({ method: 'POST', url: `/tasks/${filed.tasks[0].id}/complete`, payload: { outcome: 'done', data: { visitDate: '2026-11-23' } } });
     expect(good.json().outcome).toBe('approved');
   });
@@ -278,7 +290,7 @@ describe('projections', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     const closed = (await officeA.citizen({ method: 'GET', url: `/applications/${filed.trackingNumber}` })).json();
-    expect(closed).toMatchObject({ status: 'closed', outcome: 'rejected', tasks: [{ status: 'completed', outcome: 'reject' }] });
+    expect(closed).toEqual(applicationAnswer({ status: 'closed', outcome: 'rejected', tasks: [taskAnswer({ status: 'completed', outcome: 'reject' })] }));
     const inbox = (await officeA.agent({ method: 'GET', url: '/tasks' })).json().tasks.map((t: { id: string }) => t.id);
     expect(inbox).toContain(open.tasks[0].id);
   });
@@ -292,6 +304,7 @@ describe('logs', () => {
       { temporal: stack.client, taskQueue: stack.taskQueue, orm: stack.orm, redis: stack.redis, procedures: stack.procedures, calendars: stack.calendars, offices: stack.offices, storage: stack.storage, notifications: stack.notifications, secret: TEST_SECRET },
       { logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
     );
+    stack.answers.watch(logged);
     const token = await tokenFor('citizen', officeA.citizenId);
     const res = await logged.inject({
       method: 'POST',

@@ -23,7 +23,9 @@ let app: FastifyInstance;
 let storedInput: { metadata: Record<string, string>; data: string };
 
 async function appWith(secureCookie: boolean): Promise<FastifyInstance> {
-  return buildApp(apiContext(stack, { offices: [], codecEndpoint: { uiOrigins: [UI], sessionMinutes: 15, secureCookie } }));
+  const app = await buildApp(apiContext(stack, { offices: [], codecEndpoint: { uiOrigins: [UI], sessionMinutes: 15, secureCookie } }));
+  stack.answers.watch(app);
+  return app;
 }
 
 beforeAll(async () => {

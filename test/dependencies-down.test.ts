@@ -69,6 +69,7 @@ beforeAll(async () => {
     notifications: stack.notifications,
     secret: TEST_SECRET,
   });
+  stack.answers.watch(app);
 });
 afterAll(async () => {
   await app?.close();

@@ -32,6 +32,7 @@ beforeAll(async () => {
     apiContext(stack),
     { logger: { level: 'info', stream: { write: (line: string) => apiLines.push(line) } } },
   );
+  stack.answers.watch(app);
 });
 afterAll(async () => {
   await app?.close();

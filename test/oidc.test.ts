@@ -119,6 +119,7 @@ beforeAll(async () => {
       oidcOptions: { jwksCooldownMs: 0 },
     }),
   );
+  stack.answers.watch(app);
 });
 afterAll(async () => {
   await app?.close();

@@ -10,6 +10,7 @@ import { loadConfig } from '../infra/config.js';
 import { buildApp } from '../api/app.js';
 import { testProcedure } from './helpers/definitions.js';
 import { multipartFile } from './helpers/multipart.js';
+import { eachItem, fieldError, inboxTaskAnswer, problemAnswer, timeLeftAnswer, uploadAnswer } from './helpers/answers.js';
 import { as, createTestStack, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 let stack: TestStack;
@@ -28,7 +29,9 @@ describe('offices', () => {
   it('lists the offices a citizen can file with, named in the three languages', async () => {
     const res = await stack.app.inject({ method: 'GET', url: '/offices' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().offices).toContainEqual({ id: 'annex-berkane-1', kind: 'annex', name: expect.objectContaining({ ar: expect.stringContaining('بركان') }) });
+    const named = { ar: expect.any(String), fr: expect.any(String), en: expect.any(String) };
+    expect(res.json()).toEqual({ offices: eachItem({ id: expect.any(String), kind: expect.any(String), name: named }) });
+    expect(res.json().offices).toContainEqual({ id: 'annex-berkane-1', kind: 'annex', name: { ...named, ar: expect.stringContaining('بركان') } });
   });
 });
 
@@ -36,6 +39,7 @@ describe('development sign-in', () => {
   it('gives a token the API accepts for the person asked for', async () => {
     const res = await stack.app.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'agent', sub: 'agent-12', offices: ['annex-berkane-1'], name: 'Youssef' } });
     expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ token: expect.any(String), principal: { sub: 'agent-12', role: 'agent', offices: ['annex-berkane-1'], name: 'Youssef' } });
     const inbox = await as(stack, res.json().token)({ method: 'GET', url: '/tasks' });
     expect(inbox.statusCode).toBe(200);
   });
@@ -43,12 +47,13 @@ describe('development sign-in', () => {
   it('refuses staff without an office, naming the field', async () => {
     const res = await stack.app.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'supervisor', sub: 'sup-1' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([{ pointer: '/offices', message: 'must name an office' }]);
+    expect(res.json()).toEqual(problemAnswer({ status: 400, code: 'invalid_input', errors: [{ pointer: '/offices', message: 'must name an office' }] }));
   });
 
   it('does not exist unless the deployment turns it on (production never does)', async () => {
     const { client, orm, redis, procedures, calendars, storage, notifications, taskQueue } = stack;
     const production = await buildApp({ temporal: client, taskQueue, orm, redis, procedures, calendars, offices: [], storage, notifications, secret: TEST_SECRET });
+    stack.answers.watch(production);
     const res = await production.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'admin', sub: 'anyone' } });
     expect(res.statusCode).toBe(404);
     await production.close();
@@ -73,16 +78,21 @@ describe('simulation of a draft', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
-    expect(body.outcome).toBe('approved');
     // Monday 23 November 2026 + 3 working days.
-    expect(body.legalDeadline.dueDate).toBe('2026-11-26');
+    expect(body).toEqual({
+      outcome: 'approved',
+      legalDeadline: { dueAt: expect.any(String), dueDate: '2026-11-26', explanation: eachItem(expect.any(String)) },
+      trace: eachItem({ at: expect.any(String), kind: expect.any(String), text: expect.any(String) }),
+      status: expect.any(String),
+    });
     expect(body.trace.map((e: { kind: string }) => e.kind)).toContain('closed');
   });
 
   it("names a broken definition's problems under /definition", async () => {
     const res = await designer({ method: 'POST', url: '/procedures/simulate', payload: { definition: { ...(await residence()), start: 'nowhere' }, scenario: { filedAt: '2026-11-23T09:00:00Z', data: {} } } });
     expect(res.statusCode).toBe(422);
-    expect(res.json().errors).toContainEqual(expect.objectContaining({ pointer: '/definition/start' }));
+    expect(res.json()).toEqual(problemAnswer({ status: 422, code: 'invalid_definition', errors: eachItem(fieldError(expect.any(String))) }));
+    expect(res.json().errors).toContainEqual(fieldError('/definition/start'));
   });
 
   it("names a scenario's bad event by its pointer", async () => {
@@ -92,7 +102,7 @@ describe('simulation of a draft', () => {
       payload: { definition: await residence(), scenario: { filedAt: '2026-11-23T09:00:00Z', data: {}, events: [{ after: 'Ptomorrow', action: 'withdraw' }] } },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([expect.objectContaining({ pointer: '/scenario/events/0/after' })]);
+    expect(res.json()).toEqual(problemAnswer({ status: 400, code: 'invalid_input', errors: [fieldError('/scenario/events/0/after')] }));
   });
 
   it('is for designers', async () => {
@@ -107,6 +117,7 @@ describe('filing', () => {
     const citizen = as(stack, await tokenFor('citizen', 'c-2'));
     const res = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', data: { cin: 'AB1' } } });
     expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual(problemAnswer({ status: 400, code: 'invalid_input', errors: eachItem(fieldError(expect.any(String))) }));
     const pointers = res.json().errors.map((e: { pointer: string }) => e.pointer);
     expect(pointers).toEqual(expect.arrayContaining(['/officeId', '/data/fullName', '/data/address']));
   });
@@ -121,6 +132,7 @@ describe('documents', () => {
     const pdf = Buffer.from('%PDF-1.7\nNadia Amrani CNIE\n%%EOF');
     const upload = await staff.citizen({ method: 'POST', url: `/applications/${tn}/documents/cinCopy`, ...multipartFile('cnie.pdf', pdf) });
     expect(upload.statusCode, upload.body).toBe(201);
+    expect(upload.json()).toEqual(uploadAnswer({ documentId: 'cinCopy', sizeBytes: pdf.length, mediaType: 'application/pdf' }));
     const url = `/applications/${tn}/documents/cinCopy/${upload.json().sha256}`;
     for (const caller of [staff.citizen, staff.agent]) {
       const res = await caller({ method: 'GET', url });
@@ -144,9 +156,10 @@ describe('inbox', () => {
       expect(filed.statusCode, filed.body).toBe(201);
     }
     const inbox = await staff.agent({ method: 'GET', url: '/tasks' });
+    expect(inbox.json()).toEqual({ tasks: eachItem(inboxTaskAnswer()), nextCursor: null });
     const flags = Object.fromEntries(inbox.json().tasks.map((t: { procedureId: string; legalDeadline: { atRisk: boolean; overdue: boolean } }) => [t.procedureId, t.legalDeadline]));
-    expect(flags['soon-certificate']).toMatchObject({ atRisk: true, overdue: false });
-    expect(flags['later-certificate']).toMatchObject({ atRisk: false, overdue: false });
+    expect(flags['soon-certificate']).toEqual({ ...timeLeftAnswer({ atRisk: true, overdue: false }), paused: expect.any(Boolean) });
+    expect(flags['later-certificate']).toEqual({ ...timeLeftAnswer({ atRisk: false, overdue: false }), paused: expect.any(Boolean) });
   });
 });
 

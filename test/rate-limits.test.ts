@@ -25,6 +25,7 @@ const limits: RateLimitSettings = {
 beforeAll(async () => {
   stack = await createTestStack();
   limited = await buildApp(apiContext(stack, { demoSignIn: true, rateLimits: limits }));
+  stack.answers.watch(limited);
 });
 afterAll(async () => {
   await limited?.close();
@@ -55,6 +56,7 @@ describe('rate limits', () => {
 
   it('count each caller behind a trusted proxy on its own, and a forged X-Forwarded-For from elsewhere not at all', async () => {
     const proxied = await buildApp(apiContext(stack, { demoSignIn: true, rateLimits: limits }), { trustProxy: '192.0.2.10' });
+    stack.answers.watch(proxied);
     try {
       const via = (remoteAddress: string, caller: string) =>
         proxied.inject({ method: 'GET', url: '/auth/config', remoteAddress, headers: { 'x-forwarded-for': caller } });
@@ -98,6 +100,7 @@ describe('rate limits', () => {
     const redis = new Redis(own.url, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
     const app = await buildApp(apiContext(stack, { redis, demoSignIn: true, rateLimits: limits }));
+    stack.answers.watch(app);
     try {
       await own.kill();
       const signedIn = await app.inject({ method: 'POST', url: '/auth/demo-token', payload: { role: 'citizen', sub: 'citizen-rate-outage' } });

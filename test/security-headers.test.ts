@@ -72,6 +72,7 @@ describe('security headers', () => {
   it("let the pages call the configured identity provider's origin, and nothing else", async () => {
     const oidc = { issuer: 'https://id.example.ma/realms/mohla', audience: 'mohla-web', clientId: 'mohla-web', scopes: 'openid', roleClaim: 'roles', roleMap: {}, officesClaim: 'offices' };
     const withIssuer = await buildApp(apiContext(stack, { offices: [], oidc }));
+    stack.answers.watch(withIssuer);
     const res = await withIssuer.inject({ method: 'GET', url: '/health' });
     expect(policy(res.headers['content-security-policy'])['connect-src']).toEqual(["'self'", 'https://id.example.ma']);
     await withIssuer.close();

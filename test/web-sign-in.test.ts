@@ -68,6 +68,7 @@ beforeAll(async () => {
       oidc: { issuer: provider.issuer, audience: AUDIENCE, clientId: 'mohla-web', scopes: 'openid profile api', roleClaim: 'roles', roleMap: { 'mohla-agents': 'agent' }, officesClaim: 'offices' },
     }),
   );
+  stack.answers.watch(app);
   baseURL = await app.listen({ host: '127.0.0.1', port: apiPort });
   browser = await launchBrowser();
 });

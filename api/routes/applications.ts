@@ -1,5 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { FromSchema } from 'json-schema-to-ts';
+import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../engine/errors.js';
 import { checkFormSize } from '../../engine/input-bounds.js';
 import { parseTrackingNumber } from '../../engine/tracking-number.js';
@@ -14,7 +13,8 @@ import { fileApplication } from '../filing.js';
 import { officeRefusal } from '../../registry/offices.js';
 import { buildReceipt, receiptHtml, type ReceiptDocument } from '../receipt.js';
 import { documentIds, freeText } from '../schemas.js';
-import type { ApplicationView } from '../answers.js';
+import { applicationSchema, instant, instantOrNull, receiptSchema, textOrNull, type ApplicationView } from '../answers.js';
+import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { applicationSummaryView, documentView, readApplication, timelineEntryView } from '../views.js';
 import { sendAction } from '../workflow-actions.js';
 
@@ -78,6 +78,75 @@ const withdrawBody = {
   properties: { reason: freeText },
 } as const;
 
+/** A filing's answer: the application as it now stands, and its receipt. */
+const filedAnswer = {
+  ...applicationSchema,
+  required: [...applicationSchema.required, 'receipt'],
+  properties: { ...applicationSchema.properties, receipt: receiptSchema },
+} as const;
+
+const applicationListAnswer = {
+  type: 'object',
+  required: ['applications'],
+  additionalProperties: false,
+  properties: {
+    applications: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['trackingNumber', 'procedure', 'officeId', 'status', 'outcome', 'filedAt', 'closedAt', 'dueAt', 'history'],
+        additionalProperties: false,
+        properties: {
+          trackingNumber: { type: 'string' },
+          procedure: applicationSchema.properties.procedure,
+          officeId: { type: 'string' },
+          status: { type: 'string' },
+          outcome: textOrNull,
+          filedAt: instant,
+          closedAt: instantOrNull,
+          dueAt: { ...instantOrNull, description: 'The legal due instant, while there is one.' },
+          history: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['at', 'kind', 'stepId'],
+              additionalProperties: false,
+              properties: { at: instant, kind: { type: 'string' }, stepId: textOrNull },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const timelineAnswer = {
+  type: 'object',
+  required: ['trackingNumber', 'entries'],
+  additionalProperties: false,
+  properties: {
+    trackingNumber: { type: 'string' },
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['seq', 'at', 'kind', 'actor', 'stepId', 'taskId', 'detail'],
+        additionalProperties: false,
+        properties: {
+          seq: { type: 'integer' },
+          at: instant,
+          kind: { type: 'string' },
+          actor: textOrNull,
+          stepId: textOrNull,
+          taskId: textOrNull,
+          // Each kind of event says what it needs; written as it was recorded.
+          detail: { type: 'object', additionalProperties: true, description: 'What the event concerns, by kind of event.' },
+        },
+      },
+    },
+  },
+} as const;
+
 export function canonicalTrackingNumber(input: string, pointer = 'params:/trackingNumber'): string {
   const parsed = parseTrackingNumber(input);
   if (!parsed.ok) {
@@ -137,21 +206,26 @@ export function citizenSide(principal: Principal, view: ApplicationView): void {
   if (!mayAct) throw new DomainError('forbidden', 'Only the citizen, or an agent of the office for them, can do this.');
 }
 
-async function action(ctx: ApiContext, request: FastifyRequest<{ Params: { trackingNumber: string } }>) {
+async function action(ctx: ApiContext, request: FastifyRequest & { params: { trackingNumber: string } }) {
   const principal = principalOf(request);
   return { principal, view: await visibleApplication(ctx, principal, request.params.trackingNumber) };
 }
 
-export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: FromSchema<typeof fileApplicationBody>; Headers: FromSchema<typeof idempotencyHeaders> }>(
+export function applicationRoutes(app: ApiRoutes, ctx: ApiContext): void {
+  app.post(
     '/applications',
     {
       config: { access: ['citizen', 'agent', 'supervisor'] },
       schema: {
         summary: 'File an application (a citizen, or an agent at a counter for a citizen); answers with the receipt',
         tags: ['applications'],
+        operationId: 'fileApplication',
         body: fileApplicationBody,
         headers: idempotencyHeaders,
+        response: answers({
+          201: json('Filed: the application and its receipt (Location names the application).', filedAnswer),
+          200: json('Filed before under this Idempotency-Key: the same application and receipt (Idempotent-Replayed: true).', filedAnswer),
+        }),
       },
     },
     async (request, reply) => {
@@ -203,11 +277,17 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get<{ Querystring: FromSchema<typeof listQuery> }>(
+  app.get(
     '/applications',
     {
       config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
-      schema: { summary: "A citizen's own applications with their history; staff: their offices' applications", tags: ['applications'], querystring: listQuery },
+      schema: {
+        summary: "A citizen's own applications with their history; staff: their offices' applications",
+        tags: ['applications'],
+        operationId: 'listApplications',
+        querystring: listQuery,
+        response: answers({ 200: json('The applications, most recently filed first.', applicationListAnswer) }),
+      },
     },
     async (request) => {
       const principal = principalOf(request);
@@ -226,20 +306,32 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+  app.get(
     '/applications/:trackingNumber',
     {
       config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
-      schema: { summary: 'Follow an application', tags: ['applications'], params: trackingParams },
+      schema: {
+        summary: 'Follow an application',
+        tags: ['applications'],
+        operationId: 'getApplication',
+        params: trackingParams,
+        response: answers({ 200: json('The application as it stands.', applicationSchema) }),
+      },
     },
     async (request) => (await action(ctx, request)).view,
   );
 
-  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+  app.get(
     '/applications/:trackingNumber/timeline',
     {
       config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
-      schema: { summary: "The application's timeline: every step, actor, document and deadline event", tags: ['applications'], params: trackingParams },
+      schema: {
+        summary: "The application's timeline: every step, actor, document and deadline event",
+        tags: ['applications'],
+        operationId: 'getApplicationTimeline',
+        params: trackingParams,
+        response: answers({ 200: json('The events, in the order they happened.', timelineAnswer) }),
+      },
     },
     async (request) => {
       const { view } = await action(ctx, request);
@@ -248,29 +340,48 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+  app.get(
     '/applications/:trackingNumber/receipt',
     {
       config: { access: ['citizen', 'agent', 'supervisor', 'admin'] },
-      schema: { summary: 'The receipt (récépissé) as JSON', tags: ['applications'], params: trackingParams },
+      schema: {
+        summary: 'The receipt (récépissé) as JSON',
+        tags: ['applications'],
+        operationId: 'getReceipt',
+        params: trackingParams,
+        response: answers({ 200: json('The receipt.', receiptSchema) }),
+      },
     },
     async (request) => receiptOf(ctx, (await action(ctx, request)).view),
   );
 
-  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+  app.get(
     '/applications/:trackingNumber/receipt.html',
     {
       config: { access: ['citizen', 'agent', 'supervisor', 'admin'] },
-      schema: { summary: 'The receipt as a printable page', tags: ['applications'], params: trackingParams },
+      schema: {
+        summary: 'The receipt as a printable page',
+        tags: ['applications'],
+        operationId: 'getReceiptPage',
+        params: trackingParams,
+        response: answers({ 200: text('The receipt, French and Arabic side by side, to print.', ['text/html']) }),
+      },
     },
     async (request, reply) => reply.type('text/html; charset=utf-8').send(receiptHtml(await receiptOf(ctx, (await action(ctx, request)).view))),
   );
 
-  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof provideBody> }>(
+  app.post(
     '/applications/:trackingNumber/complement',
     {
       config: { access: ['citizen', 'agent', 'supervisor'] },
-      schema: { summary: 'Answer a complement request with the documents asked for (uploaded first)', tags: ['applications'], params: trackingParams, body: provideBody },
+      schema: {
+        summary: 'Answer a complement request with the documents asked for (uploaded first)',
+        tags: ['applications'],
+        operationId: 'provideComplement',
+        params: trackingParams,
+        body: provideBody,
+        response: answers({ 200: json('The application once the documents are in.', applicationSchema) }),
+      },
     },
     async (request) => {
       const { principal, view } = await action(ctx, request);
@@ -285,11 +396,18 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof extensionBody> }>(
+  app.post(
     '/applications/:trackingNumber/extension',
     {
       config: { access: ['agent', 'supervisor'] },
-      schema: { summary: 'Extend the legal deadline with its reason, as the procedure allows', tags: ['applications'], params: trackingParams, body: extensionBody },
+      schema: {
+        summary: 'Extend the legal deadline with its reason, as the procedure allows',
+        tags: ['applications'],
+        operationId: 'extendDeadline',
+        params: trackingParams,
+        body: extensionBody,
+        response: answers({ 200: json('The application with its extended deadline.', applicationSchema) }),
+      },
     },
     async (request) => {
       // Agents and supervisors only see their offices' applications (visibleApplication).
@@ -298,11 +416,18 @@ export function applicationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Params: FromSchema<typeof trackingParams>; Body: FromSchema<typeof withdrawBody> }>(
+  app.post(
     '/applications/:trackingNumber/withdraw',
     {
       config: { access: ['citizen', 'agent', 'supervisor'] },
-      schema: { summary: 'Withdraw the application', tags: ['applications'], params: trackingParams, body: withdrawBody },
+      schema: {
+        summary: 'Withdraw the application',
+        tags: ['applications'],
+        operationId: 'withdrawApplication',
+        params: trackingParams,
+        body: withdrawBody,
+        response: answers({ 200: json('The application, withdrawn.', applicationSchema) }),
+      },
     },
     async (request) => {
       const { principal, view } = await action(ctx, request);

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import type { FromSchema } from 'json-schema-to-ts';
 import type { Client } from '@temporalio/client';
 import type { CalendarChange } from '../../registry/calendars.js';
 import { calendarChanged, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { localizedText } from '../../registry/localized-text.js';
+import { instant } from '../answers.js';
+import { answers, json, type ApiRoutes } from '../responses.js';
 
 /** A real calendar date (ajv-formats refuses 2026-02-30), as YYYY-MM-DD. */
 const date = { type: 'string', format: 'date' } as const;
@@ -26,6 +26,41 @@ const closureBody = {
   properties: { date, reason: localizedText, note: { type: 'string' } },
 } as const;
 
+const calendarAnswer = {
+  // Its own schema describes it: written as stored.
+  description: 'The calendar version, as procedures/schema/calendar.schema.json describes it: working week, fixed and dated holidays, closures.',
+} as const;
+
+const historyAnswer = {
+  type: 'object',
+  required: ['id', 'versions'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    versions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['version', 'change', 'changedBy', 'createdAt'],
+        additionalProperties: false,
+        properties: { version: { type: 'integer' }, change: { type: 'string' }, changedBy: { type: 'string' }, createdAt: instant },
+      },
+    },
+  },
+} as const;
+
+const changeAnswer = {
+  type: 'object',
+  required: ['id', 'version', 'change', 'signalledApplications'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'integer', description: 'The new version of the calendar.' },
+    change: { type: 'string' },
+    signalledApplications: { type: 'integer', description: 'Running applications told to project their deadlines again.' },
+  },
+} as const;
+
 /**
  * Tells every running application whose legal deadline falls on or after the changed date: each
  * projects its deadlines again and records in its ledger which entry moved which date. Deadlines due
@@ -43,16 +78,34 @@ export async function signalAffectedApplications(client: Client, taskQueue: stri
   return signalled;
 }
 
-export function calendarRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Params: FromSchema<typeof idParams> }>(
+export function calendarRoutes(app: ApiRoutes, ctx: ApiContext): void {
+  app.get(
     '/calendars/:id',
-    { config: { access: 'public' }, schema: { summary: 'The current version of a working-day calendar', tags: ['calendars'], params: idParams } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'The current version of a working-day calendar',
+        tags: ['calendars'],
+        operationId: 'getCalendar',
+        params: idParams,
+        response: answers({ 200: json('The current version.', calendarAnswer) }),
+      },
+    },
     async (request) => ctx.calendars.current(request.params.id),
   );
 
-  app.get<{ Params: FromSchema<typeof idParams> }>(
+  app.get(
     '/calendars/:id/history',
-    { config: { access: 'public' }, schema: { summary: 'Every version of a calendar and the change that made it', tags: ['calendars'], params: idParams } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Every version of a calendar and the change that made it',
+        tags: ['calendars'],
+        operationId: 'getCalendarHistory',
+        params: idParams,
+        response: answers({ 200: json('The versions, oldest first.', historyAnswer) }),
+      },
+    },
     async (request) => ({ id: request.params.id, versions: await ctx.calendars.history(request.params.id) }),
   );
 
@@ -62,9 +115,19 @@ export function calendarRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return { id, version: after.version, change: description, signalledApplications: signalled };
   }
 
-  app.post<{ Params: FromSchema<typeof idParams>; Body: FromSchema<typeof holidayBody> }>(
+  app.post(
     '/calendars/:id/holidays',
-    { config: { access: ['admin'] }, schema: { summary: 'Add or move a dated holiday (e.g. confirm an Eid after the moon sighting)', tags: ['calendars'], params: idParams, body: holidayBody } },
+    {
+      config: { access: ['admin'] },
+      schema: {
+        summary: 'Add or move a dated holiday (e.g. confirm an Eid after the moon sighting)',
+        tags: ['calendars'],
+        operationId: 'addHoliday',
+        params: idParams,
+        body: holidayBody,
+        response: answers({ 201: json('A new version of the calendar.', changeAnswer) }),
+      },
+    },
     async (request, reply) => {
       const { date: day, name, status, note } = request.body;
       const result = await change(request.params.id, { kind: 'holiday', holiday: { date: day, name, status, ...(note ? { note } : {}) } }, day, principalOf(request).sub);
@@ -72,9 +135,19 @@ export function calendarRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Params: FromSchema<typeof idParams>; Body: FromSchema<typeof closureBody> }>(
+  app.post(
     '/calendars/:id/closures',
-    { config: { access: ['admin'] }, schema: { summary: 'Add an ad-hoc closure of the administrations', tags: ['calendars'], params: idParams, body: closureBody } },
+    {
+      config: { access: ['admin'] },
+      schema: {
+        summary: 'Add an ad-hoc closure of the administrations',
+        tags: ['calendars'],
+        operationId: 'addClosure',
+        params: idParams,
+        body: closureBody,
+        response: answers({ 201: json('A new version of the calendar.', changeAnswer) }),
+      },
+    },
     async (request, reply) => {
       const { date: day, reason, note } = request.body;
       const result = await change(request.params.id, { kind: 'closure', closure: { date: day, reason, ...(note ? { note } : {}) } }, day, principalOf(request).sub);

@@ -16,6 +16,7 @@ import { codecOf } from '../../infra/data-converter.js';
 import { principalOf } from '../auth.js';
 import { ROLES, type Principal, type Role } from '../../identity/tokens.js';
 import type { ApiContext, CodecEndpointSettings } from '../context.js';
+import { answers, json, noContent, type ApiRoutes } from '../responses.js';
 
 export const CODEC_COOKIE = 'mohla_codec';
 const CODEC_PATH = '/codec';
@@ -111,6 +112,24 @@ const payloadsBody = {
 
 type PayloadJson = FromSchema<typeof payloadJson>;
 
+/** Payloads in proto JSON, as the Temporal UI reads them: metadata and data in base64. */
+const payloadsAnswer = {
+  type: 'object',
+  required: ['payloads'],
+  additionalProperties: false,
+  properties: {
+    payloads: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['metadata', 'data'],
+        additionalProperties: false,
+        properties: { metadata: { type: 'object', additionalProperties: { type: 'string' } }, data: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
 function fromJson(payload: PayloadJson, index: number): Payload {
   const base64 = (text: string, pointer: string) => {
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) {
@@ -129,7 +148,7 @@ function toJson(payload: Payload): { metadata: Record<string, string>; data: str
   return { metadata, data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64') };
 }
 
-export function codecRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function codecRoutes(app: ApiRoutes, ctx: ApiContext): void {
   const settings = settingsOf(ctx);
   const codec = codecOf(ctx.temporal);
 
@@ -140,6 +159,8 @@ export function codecRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary: 'Lets the Temporal UI in this browser decode payloads for a while (a cookie scoped to /codec); the web calls it after sign-in',
         tags: ['audit'],
+        operationId: 'openCodecSession',
+        response: answers({ 204: noContent('The session cookie is set.') }),
       },
     },
     async (request, reply) => {
@@ -151,35 +172,55 @@ export function codecRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const expiresAtS = Math.min(nowS + settings.sessionMinutes * 60, typeof bearerExpiry === 'number' ? bearerExpiry : nowS);
       const token = await issueSession(ctx.secret, principal, expiresAtS);
       reply.setCookie(CODEC_COOKIE, token, { path: CODEC_PATH, httpOnly: true, secure: settings.secureCookie, sameSite: 'strict', maxAge: Math.max(0, expiresAtS - nowS) });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   app.delete(
     `${CODEC_PATH}/session`,
-    { config: { access: 'public' }, schema: { summary: 'Ends the Temporal UI’s codec session in this browser (sign-out)', tags: ['audit'] } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Ends the Temporal UI’s codec session in this browser (sign-out)',
+        tags: ['audit'],
+        operationId: 'closeCodecSession',
+        response: answers({ 204: noContent('The session cookie is cleared.') }),
+      },
+    },
     async (_request, reply) => {
       reply.clearCookie(CODEC_COOKIE, { path: CODEC_PATH, httpOnly: true, secure: settings.secureCookie, sameSite: 'strict' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   for (const direction of ['decode', 'encode'] as const) {
     const url = `${CODEC_PATH}/${direction}`;
-    app.options(url, { config: { access: 'public' }, schema: { summary: `CORS preflight of ${url} for the Temporal UI`, tags: ['audit'] } }, async (request, reply) => {
+    const preflight = {
+      summary: `CORS preflight of ${url} for the Temporal UI`,
+      tags: ['audit'],
+      operationId: direction === 'decode' ? 'preflightDecodePayloads' : 'preflightEncodePayloads',
+      response: answers({ 204: noContent("The CORS headers, for the Temporal UI's origins only.") }),
+    } as const;
+    app.options(url, { config: { access: 'public' }, schema: preflight }, async (request, reply) => {
       // Another origin gets an answer without CORS headers: its browser then refuses to send the call.
-      if (!allowUiOrigin(request, reply, settings)) return reply.status(204).send();
+      if (!allowUiOrigin(request, reply, settings)) return reply.status(204).send(null);
       reply.header('access-control-allow-methods', 'POST');
       reply.header('access-control-allow-headers', 'Content-Type, Authorization, X-Namespace');
       reply.header('access-control-max-age', '600');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
-    app.post<{ Body: FromSchema<typeof payloadsBody> }>(
+    app.post(
       url,
       {
         config: { access: direction === 'decode' ? CODEC_READERS : CODEC_WRITERS },
-        schema: { summary: `Temporal UI codec: ${direction}s payloads (${direction === 'decode' ? 'auditors and admins' : 'admins'})`, tags: ['audit'], body: payloadsBody },
+        schema: {
+          summary: `Temporal UI codec: ${direction}s payloads (${direction === 'decode' ? 'auditors and admins' : 'admins'})`,
+          tags: ['audit'],
+          operationId: direction === 'decode' ? 'decodePayloads' : 'encodePayloads',
+          body: payloadsBody,
+          response: answers({ 200: json(`The payloads, ${direction}d, in the same order.`, payloadsAnswer) }),
+        },
       },
       async (request) => {
         const converted: Payload[] = [];

@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-import type { FromSchema } from 'json-schema-to-ts';
 import { DomainError } from '../../engine/errors.js';
 import { attachmentDisposition, normaliseFileName } from '../../documents/file-name.js';
 import { sniffFormat } from '../../documents/storage.js';
@@ -9,6 +7,8 @@ import { addDocument, findDocument } from '../../db/documents.js';
 import { documentStorageKey } from '../../engine/ids.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { receiptDocumentSchema } from '../answers.js';
+import { answers, file, json, type ApiRoutes } from '../responses.js';
 import { citizenSide, receiptDocuments, trackingParams, visibleApplication } from './applications.js';
 
 const documentParams = {
@@ -21,6 +21,25 @@ const storedDocumentParams = {
   type: 'object',
   required: ['trackingNumber', 'documentId', 'sha256'],
   properties: { ...documentParams.properties, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+} as const;
+
+const uploadAnswer = {
+  type: 'object',
+  required: ['documentId', 'sha256', 'sizeBytes', 'mediaType'],
+  additionalProperties: false,
+  properties: {
+    documentId: { type: 'string' },
+    sha256: { type: 'string', description: 'Names the file among the documents handed in.' },
+    sizeBytes: { type: 'integer' },
+    mediaType: { type: 'string' },
+  },
+} as const;
+
+const documentListAnswer = {
+  type: 'object',
+  required: ['trackingNumber', 'documents'],
+  additionalProperties: false,
+  properties: { trackingNumber: { type: 'string' }, documents: { type: 'array', items: receiptDocumentSchema } },
 } as const;
 
 const MB = 1024 * 1024;
@@ -37,16 +56,18 @@ function displayName(row: { fileName: string; documentId: string; mediaType: str
   return checked.ok ? checked.name : `${row.documentId}.${row.mediaType.split('/')[1] ?? 'bin'}`;
 }
 
-export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Params: FromSchema<typeof documentParams> }>(
+export function documentRoutes(app: ApiRoutes, ctx: ApiContext): void {
+  app.post(
     '/applications/:trackingNumber/documents/:documentId',
     {
       config: { access: ['citizen', 'agent', 'supervisor'] },
       schema: {
         summary: "Upload one of the procedure's documents (multipart/form-data, one file); its format and size are checked",
         tags: ['documents'],
+        operationId: 'uploadDocument',
         params: documentParams,
         consumes: ['multipart/form-data'],
+        response: answers({ 201: json('Kept (the same bytes uploaded again are the same document).', uploadAnswer) }),
       },
     },
     async (request, reply) => {
@@ -95,11 +116,17 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get<{ Params: FromSchema<typeof storedDocumentParams> }>(
+  app.get(
     '/applications/:trackingNumber/documents/:documentId/:sha256',
     {
       config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
-      schema: { summary: 'The bytes of a handed-in document (named by its content hash, as the list gives it)', tags: ['documents'], params: storedDocumentParams },
+      schema: {
+        summary: 'The bytes of a handed-in document (named by its content hash, as the list gives it)',
+        tags: ['documents'],
+        operationId: 'downloadDocument',
+        params: storedDocumentParams,
+        response: answers({ 200: file('The file, as an attachment, in the format it was handed in.', ['application/pdf', 'image/jpeg', 'image/png']) }),
+      },
     },
     async (request, reply) => {
       const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);
@@ -119,11 +146,17 @@ export function documentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get<{ Params: FromSchema<typeof trackingParams> }>(
+  app.get(
     '/applications/:trackingNumber/documents',
     {
       config: { access: ['citizen', 'agent', 'supervisor', 'auditor', 'admin'] },
-      schema: { summary: 'The documents handed in for an application', tags: ['documents'], params: trackingParams },
+      schema: {
+        summary: 'The documents handed in for an application',
+        tags: ['documents'],
+        operationId: 'listDocuments',
+        params: trackingParams,
+        response: answers({ 200: json('The documents, in the order they were handed in.', documentListAnswer) }),
+      },
     },
     async (request) => {
       const view = await visibleApplication(ctx, principalOf(request), request.params.trackingNumber);

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { databaseAnswers } from '../../db/sql.js';
 import type { ApiContext } from '../context.js';
+import { answers, json, problemContent, type ApiRoutes } from '../responses.js';
 
 type Check = () => Promise<unknown>;
 
@@ -22,8 +22,40 @@ async function timed(check: Check, timeoutMs: number): Promise<{ ok: boolean; la
   }
 }
 
-export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/health', { config: { access: 'public' }, schema: { summary: 'Whether Temporal, PostgreSQL and Redis answer', tags: ['operations'] } }, async (_req, reply) => {
+const serviceCheck = {
+  type: 'object',
+  required: ['ok', 'latencyMs'],
+  additionalProperties: false,
+  properties: { ok: { type: 'boolean' }, latencyMs: { type: 'integer' }, error: { type: 'string', description: 'Why the check failed.' } },
+} as const;
+
+const healthAnswer = {
+  type: 'object',
+  required: ['status', 'services'],
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    services: {
+      type: 'object',
+      required: ['temporal', 'postgres', 'redis'],
+      additionalProperties: false,
+      properties: { temporal: serviceCheck, postgres: serviceCheck, redis: serviceCheck },
+    },
+  },
+} as const;
+
+export function healthRoutes(app: ApiRoutes, ctx: ApiContext): void {
+  const schema = {
+    summary: 'Whether Temporal, PostgreSQL and Redis answer',
+    tags: ['operations'],
+    operationId: 'checkHealth',
+    response: answers({
+      200: json('Every service answers.', healthAnswer),
+      // A degraded answer is the same report, not a problem: a monitor reads which service failed.
+      503: { description: 'A service does not answer: which one, and why.', content: { 'application/json': { schema: healthAnswer }, ...problemContent } },
+    }),
+  } as const;
+  app.get('/health', { config: { access: 'public' }, schema }, async (_req, reply) => {
     const [temporal, postgres, redis] = await Promise.all([
       timed(() => ctx.temporal.workflowService.getSystemInfo({}), 2000),
       timed(() => databaseAnswers(ctx.orm), 2000),

@@ -3,16 +3,18 @@
  * the provider, a recipient missing from the staff directory, a send interrupted half-way) and a retry
  * for each once the cause is fixed; and, for an application, every message and where it stands.
  */
-import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { NotificationQueues, QueueTimeoutError } from '../../notifications/queues.js';
+import { NotificationQueues, QueueTimeoutError, type FailedNotification } from '../../notifications/queues.js';
 import { NotificationStore } from '../../db/notifications.js';
 import { isChannel } from '../../notifications/types.js';
 import { visibleApplication } from './applications.js';
 import { principalOf } from '../auth.js';
 import { PROBLEM_TYPE_BASE, sendProblem } from '../problem.js';
 import { DomainError } from '../../engine/errors.js';
+import { instant, instantOrNull, textOrNull } from '../answers.js';
+import { answers, json, type ApiRoutes } from '../responses.js';
+import type { Fits } from '../same-type.js';
 
 /** What the routes need: the queues (Redis) and the outbox (PostgreSQL). */
 export interface NotificationRouteContext {
@@ -39,19 +41,109 @@ const applicationQuery = {
   properties: { trackingNumber: { type: 'string', maxLength: 32 } },
 } as const;
 
+const failedProperties = {
+  id: { type: 'string', description: 'What POST /notifications/failed/{id}/retry takes.' },
+  stage: { type: 'string', description: 'dispatch (finding the recipients), or the channel of one message (sms, email).' },
+  key: { type: 'string' },
+  recipient: textOrNull,
+  attemptsMade: { type: 'integer' },
+  reason: { type: 'string' },
+  failedAt: instantOrNull,
+} as const;
+
+const failedNotification = {
+  type: 'object',
+  required: ['id', 'stage', 'key', 'recipient', 'attemptsMade', 'reason', 'failedAt'],
+  additionalProperties: false,
+  properties: failedProperties,
+} as const;
+
+const _failedFits: Fits<FailedNotification, FromSchema<typeof failedNotification>> = true;
+void _failedFits;
+
+const failedAnswer = {
+  type: 'object',
+  required: ['failed'],
+  additionalProperties: false,
+  properties: { failed: { type: 'array', items: failedNotification } },
+} as const;
+
+const retriedAnswer = {
+  type: 'object',
+  required: ['retried'],
+  additionalProperties: false,
+  properties: {
+    retried: {
+      ...failedNotification,
+      description: 'The message, queued again with all its attempts (its failure reason cleared).',
+      properties: { ...failedProperties, reason: { type: 'null' } },
+    },
+  },
+} as const;
+
+const applicationNotificationsAnswer = {
+  type: 'object',
+  required: ['trackingNumber', 'notifications'],
+  additionalProperties: false,
+  properties: {
+    trackingNumber: { type: 'string' },
+    notifications: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'template', 'recipients', 'status', 'createdAt', 'queuedAt', 'deliveries'],
+        additionalProperties: false,
+        properties: {
+          key: { type: 'string' },
+          template: { type: 'string' },
+          recipients: { type: 'array', items: { type: 'string' } },
+          status: { type: 'string' },
+          createdAt: instant,
+          queuedAt: instantOrNull,
+          deliveries: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['channel', 'recipient', 'address', 'language', 'status', 'attempts', 'error', 'sentAt', 'text'],
+              additionalProperties: false,
+              properties: {
+                channel: { type: 'string' },
+                recipient: { type: 'string' },
+                address: { ...textOrNull, description: 'The phone number or e-mail address it went to.' },
+                language: { type: 'string' },
+                status: { type: 'string' },
+                attempts: { type: 'integer' },
+                error: textOrNull,
+                sentAt: instantOrNull,
+                text: { type: 'string', description: 'The message as sent.' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 function redisAway(err: unknown): never {
   if (err instanceof QueueTimeoutError) throw new DomainError('service_unavailable', `The notification queues do not answer: ${err.message}`);
   throw err;
 }
 
-export function notificationRoutes(app: FastifyInstance, ctx: NotificationRouteContext): void {
+export function notificationRoutes(app: ApiRoutes, ctx: NotificationRouteContext): void {
   const store = new NotificationStore(ctx.orm);
 
-  app.get<{ Querystring: FromSchema<typeof failedQuery> }>(
+  app.get(
     '/notifications/failed',
     {
       config: { access: ['admin'] },
-      schema: { summary: 'Messages that could not be sent, most recent first', tags: ['notifications'], querystring: failedQuery },
+      schema: {
+        summary: 'Messages that could not be sent, most recent first',
+        tags: ['notifications'],
+        operationId: 'listFailedNotifications',
+        querystring: failedQuery,
+        response: answers({ 200: json('The failed messages.', failedAnswer) }),
+      },
     },
     async (request) => {
       const failed = await ctx.notifications.failed(request.query.limit ?? 200).catch(redisAway);
@@ -59,11 +151,17 @@ export function notificationRoutes(app: FastifyInstance, ctx: NotificationRouteC
     },
   );
 
-  app.post<{ Params: FromSchema<typeof jobParams> }>(
+  app.post(
     '/notifications/failed/:id/retry',
     {
       config: { access: ['admin'] },
-      schema: { summary: 'Try a failed message again, with all its attempts', tags: ['notifications'], params: jobParams },
+      schema: {
+        summary: 'Try a failed message again, with all its attempts',
+        tags: ['notifications'],
+        operationId: 'retryNotification',
+        params: jobParams,
+        response: answers({ 202: json('Queued again.', retriedAnswer) }),
+      },
     },
     async (request, reply) => {
       const failed = await ctx.notifications.failedJob(request.params.id).catch(redisAway);
@@ -84,11 +182,17 @@ export function notificationRoutes(app: FastifyInstance, ctx: NotificationRouteC
     },
   );
 
-  app.get<{ Querystring: FromSchema<typeof applicationQuery> }>(
+  app.get(
     '/notifications',
     {
       config: { access: ['admin', 'auditor'] },
-      schema: { summary: "An application's notifications: who was told what, over which channel, and when", tags: ['notifications'], querystring: applicationQuery },
+      schema: {
+        summary: "An application's notifications: who was told what, over which channel, and when",
+        tags: ['notifications'],
+        operationId: 'listNotifications',
+        querystring: applicationQuery,
+        response: answers({ 200: json('Each notification and its deliveries.', applicationNotificationsAnswer) }),
+      },
     },
     async (request) => {
       // Phone numbers and message texts: only for the application's office (an admin sees every office).

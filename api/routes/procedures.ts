@@ -1,12 +1,16 @@
-import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ProcedureDefinition } from '../../engine/definition.generated.js';
 import { DomainError } from '../../engine/errors.js';
 import { ScenarioError, simulate, type Scenario } from '../../engine/simulator.js';
 import { validateDefinition } from '../../registry/catalogue.js';
-import { guideEntry, pickLanguage } from '../../registry/guide.js';
+import { guideEntry, pickLanguage, type GuideEntry } from '../../registry/guide.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { instant, textOrNull } from '../answers.js';
+import { problemSchema } from '../problem.js';
+import { answers, json, type ApiRoutes } from '../responses.js';
+import type { Fits } from '../same-type.js';
+import { localizedText } from '../schemas.js';
 
 const idParams = {
   type: 'object',
@@ -62,6 +66,187 @@ const simulateBody = {
   },
 } as const;
 
+const procedureRef = {
+  id: { type: 'string' },
+  version: { type: 'integer' },
+  hash: { type: 'string', description: 'The hash of the published content: two versions with the same hash are the same procedure.' },
+} as const;
+
+const procedureListAnswer = {
+  type: 'object',
+  required: ['procedures'],
+  additionalProperties: false,
+  properties: {
+    procedures: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'version', 'hash', 'title', 'category'],
+        additionalProperties: false,
+        properties: { ...procedureRef, title: localizedText, category: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+const procedureAnswer = {
+  type: 'object',
+  required: ['id', 'version', 'hash', 'definition'],
+  additionalProperties: false,
+  properties: {
+    ...procedureRef,
+    // Its own schema describes it: written as published, whatever the language's version holds.
+    definition: { description: 'The definition as published, in the procedure language (procedures/schema/procedure.schema.json).' },
+  },
+} as const;
+
+const versionsAnswer = {
+  type: 'object',
+  required: ['id', 'versions'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    versions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['version', 'hash', 'publishedAt', 'source'],
+        additionalProperties: false,
+        properties: { version: { type: 'integer' }, hash: { type: 'string' }, publishedAt: instant, source: { type: 'string', description: 'shipped or api.' } },
+      },
+    },
+  },
+} as const;
+
+const validAnswer = {
+  type: 'object',
+  required: ['valid', 'errors'],
+  additionalProperties: false,
+  properties: {
+    valid: { type: 'boolean', const: true },
+    errors: { type: 'array', maxItems: 0, items: problemSchema.properties.errors.items, description: 'None: an invalid draft is a 422 problem naming each error.' },
+  },
+} as const;
+
+const simulationAnswer = {
+  type: 'object',
+  required: ['outcome', 'legalDeadline', 'trace', 'status'],
+  additionalProperties: false,
+  properties: {
+    outcome: textOrNull,
+    legalDeadline: {
+      type: ['object', 'null'],
+      required: ['dueAt', 'dueDate', 'explanation'],
+      additionalProperties: false,
+      properties: { dueAt: { type: 'string' }, dueDate: { type: 'string', format: 'date' }, explanation: { type: 'array', items: { type: 'string' } } },
+    },
+    trace: {
+      type: 'array',
+      description: 'What happened on the virtual clock, in order.',
+      items: {
+        type: 'object',
+        required: ['at', 'kind', 'text'],
+        additionalProperties: false,
+        properties: { at: { type: 'string' }, kind: { type: 'string' }, text: { type: 'string' } },
+      },
+    },
+    status: { type: 'string' },
+  },
+} as const;
+
+const publishedAnswer = {
+  type: 'object',
+  required: ['status', 'id', 'version', 'hash'],
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: ['published', 'unchanged'] }, ...procedureRef },
+} as const;
+
+const legalBasis = {
+  type: 'object',
+  required: ['law', 'articles', 'note', 'confirmed'],
+  additionalProperties: false,
+  properties: { law: { type: 'string' }, articles: { type: 'array', items: { type: 'string' } }, note: { type: 'string' }, confirmed: { type: 'boolean' } },
+} as const;
+
+/** A procedure's page of the guide, in one language (registry/guide.ts). */
+const guideEntryAnswer = {
+  type: 'object',
+  required: ['id', 'version', 'language', 'title', 'description', 'eligibility', 'category', 'offices', 'channels', 'documents', 'fees', 'steps', 'legalDeadline', 'legalBasis'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'integer' },
+    language: { type: 'string', enum: ['ar', 'fr', 'en'] },
+    title: { type: 'string' },
+    description: { type: 'string' },
+    eligibility: textOrNull,
+    category: { type: 'string' },
+    offices: { type: 'array', items: { type: 'string' }, description: 'The kinds of office that take it.' },
+    channels: { type: 'array', items: { type: 'string' } },
+    documents: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'label', 'formats', 'maxSizeMb', 'optional', 'fetchedByAdministration'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          label: { type: 'string' },
+          formats: { type: 'array', items: { type: 'string' } },
+          maxSizeMb: { type: 'number' },
+          optional: { type: 'boolean' },
+          fetchedByAdministration: { type: 'boolean' },
+        },
+      },
+    },
+    fees: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['label', 'amountMad', 'note'],
+        additionalProperties: false,
+        properties: { label: { type: 'string' }, amountMad: { type: 'number' }, note: textOrNull },
+      },
+    },
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'kind', 'text'],
+        additionalProperties: false,
+        properties: { id: { type: 'string' }, kind: { type: 'string' }, text: { type: 'string' } },
+      },
+    },
+    legalDeadline: {
+      type: 'object',
+      required: ['budget', 'variants', 'startsOn', 'extension', 'onExpiry', 'legalBasis'],
+      additionalProperties: false,
+      properties: {
+        budget: { type: 'string' },
+        variants: {
+          type: 'array',
+          items: { type: 'object', required: ['budget', 'label'], additionalProperties: false, properties: { budget: { type: 'string' }, label: textOrNull } },
+        },
+        startsOn: { type: 'string' },
+        extension: textOrNull,
+        onExpiry: { type: 'string' },
+        legalBasis: { ...legalBasis, type: ['object', 'null'] },
+      },
+    },
+    legalBasis,
+  },
+} as const;
+
+const _guideFits: Fits<GuideEntry, FromSchema<typeof guideEntryAnswer>> = true;
+void _guideFits;
+
+const guideAnswer = {
+  type: 'object',
+  required: ['language', 'procedures'],
+  additionalProperties: false,
+  properties: { language: guideEntryAnswer.properties.language, procedures: { type: 'array', items: guideEntryAnswer } },
+} as const;
+
 /** A draft definition, or a 422 naming every problem with its pointer (under `prefix` in the body). */
 function checkedDraft(candidate: unknown, prefix = ''): ProcedureDefinition {
   const errors = validateDefinition(candidate).map((e) => ({ ...e, pointer: `${prefix}${e.pointer === '/' && prefix ? '' : e.pointer}` }));
@@ -69,7 +254,7 @@ function checkedDraft(candidate: unknown, prefix = ''): ProcedureDefinition {
   return candidate as ProcedureDefinition;
 }
 
-export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
   async function published(id: string, version?: number) {
     const procedure = await ctx.procedures.get(id, version);
     if (!procedure) {
@@ -78,7 +263,18 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return procedure;
   }
 
-  app.get('/procedures', { config: { access: 'public' }, schema: { summary: 'The published procedures (latest version of each)', tags: ['procedures'] } }, async () => ({
+  app.get(
+    '/procedures',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'The published procedures (latest version of each)',
+        tags: ['procedures'],
+        operationId: 'listProcedures',
+        response: answers({ 200: json('Each procedure at its latest version.', procedureListAnswer) }),
+      },
+    },
+    async () => ({
     procedures: (await ctx.procedures.list()).map((p) => ({
       id: p.id,
       version: p.version,
@@ -86,20 +282,40 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
       title: p.definition.title,
       category: p.definition.category,
     })),
-  }));
+  }),
+  );
 
-  app.get<{ Params: FromSchema<typeof idParams>; Querystring: FromSchema<typeof versionQuery> }>(
+  app.get(
     '/procedures/:id',
-    { config: { access: 'public' }, schema: { summary: 'One procedure: the latest version, or ?version=N', tags: ['procedures'], params: idParams, querystring: versionQuery } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'One procedure: the latest version, or ?version=N',
+        tags: ['procedures'],
+        operationId: 'getProcedure',
+        params: idParams,
+        querystring: versionQuery,
+        response: answers({ 200: json('The procedure and its definition.', procedureAnswer) }),
+      },
+    },
     async (request) => {
       const p = await published(request.params.id, request.query.version);
       return { id: p.id, version: p.version, hash: p.hash, definition: p.definition };
     },
   );
 
-  app.get<{ Params: FromSchema<typeof idParams> }>(
+  app.get(
     '/procedures/:id/versions',
-    { config: { access: 'public' }, schema: { summary: 'Every published version of a procedure', tags: ['procedures'], params: idParams } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Every published version of a procedure',
+        tags: ['procedures'],
+        operationId: 'listProcedureVersions',
+        params: idParams,
+        response: answers({ 200: json('The versions, oldest first.', versionsAnswer) }),
+      },
+    },
     async (request) => {
       const versions = await ctx.procedures.versions(request.params.id);
       if (!versions.length) throw new DomainError('procedure_not_found', `No published procedure "${request.params.id}".`);
@@ -109,18 +325,33 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/procedures/validate',
-    { config: { access: ['designer', 'admin'] }, schema: { summary: 'Validate a draft definition without publishing it', tags: ['procedures'], body: definitionBody } },
+    {
+      config: { access: ['designer', 'admin'] },
+      schema: {
+        summary: 'Validate a draft definition without publishing it',
+        tags: ['procedures'],
+        operationId: 'validateProcedure',
+        body: definitionBody,
+        response: answers({ 200: json('The draft is valid.', validAnswer) }),
+      },
+    },
     async (request, reply) => {
       checkedDraft(request.body);
       return reply.status(200).send({ valid: true, errors: [] });
     },
   );
 
-  app.post<{ Body: FromSchema<typeof simulateBody> }>(
+  app.post(
     '/procedures/simulate',
     {
       config: { access: ['designer', 'admin'] },
-      schema: { summary: 'Dry-run a draft definition over a scenario on a virtual clock (what `mohla simulate` does)', tags: ['procedures'], body: simulateBody },
+      schema: {
+        summary: 'Dry-run a draft definition over a scenario on a virtual clock (what `mohla simulate` does)',
+        tags: ['procedures'],
+        operationId: 'simulateProcedure',
+        body: simulateBody,
+        response: answers({ 200: json('How the scenario ends, and what happened on the way.', simulationAnswer) }),
+      },
     },
     async (request) => {
       const definition = checkedDraft(request.body.definition, '/definition');
@@ -136,7 +367,19 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post(
     '/procedures',
-    { config: { access: ['designer', 'admin'] }, schema: { summary: 'Publish a new procedure version (immutable once published)', tags: ['procedures'], body: definitionBody } },
+    {
+      config: { access: ['designer', 'admin'] },
+      schema: {
+        summary: 'Publish a new procedure version (immutable once published)',
+        tags: ['procedures'],
+        operationId: 'publishProcedure',
+        body: definitionBody,
+        response: answers({
+          201: json('Published (Location names the version).', publishedAnswer),
+          200: json('This very content was published already: nothing changed.', publishedAnswer),
+        }),
+      },
+    },
     async (request, reply) => {
       const { status, procedure } = await ctx.procedures.publish(request.body, principalOf(request).sub, 'api');
       return reply
@@ -146,18 +389,37 @@ export function procedureRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.get<{ Querystring: FromSchema<typeof langQuery> }>(
+  app.get(
     '/guide',
-    { config: { access: 'public' }, schema: { summary: 'The digital guide: every procedure, in ar, fr or en', tags: ['guide'], querystring: langQuery } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'The digital guide: every procedure, in ar, fr or en',
+        tags: ['guide'],
+        operationId: 'getGuide',
+        querystring: langQuery,
+        response: answers({ 200: json('Every procedure, in the language asked for (or Accept-Language, or French).', guideAnswer) }),
+      },
+    },
     async (request) => {
       const lang = pickLanguage(request.query.lang, request.headers['accept-language']);
       return { language: lang, procedures: (await ctx.procedures.list()).map((p) => guideEntry(p, lang)) };
     },
   );
 
-  app.get<{ Params: FromSchema<typeof idParams>; Querystring: FromSchema<typeof langQuery> }>(
+  app.get(
     '/guide/:id',
-    { config: { access: 'public' }, schema: { summary: "One procedure's guide page", tags: ['guide'], params: idParams, querystring: langQuery } },
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: "One procedure's guide page",
+        tags: ['guide'],
+        operationId: 'getGuidePage',
+        params: idParams,
+        querystring: langQuery,
+        response: answers({ 200: json("The procedure's page, in the language asked for.", guideEntryAnswer) }),
+      },
+    },
     async (request) => guideEntry(await published(request.params.id), pickLanguage(request.query.lang, request.headers['accept-language'])),
   );
 }

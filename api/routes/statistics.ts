@@ -1,10 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { computeStatistics, statisticsCsv, type ApplicationFacts, type Statistics } from '../../audit/statistics.js';
 import { DomainError } from '../../engine/errors.js';
 import { periodRecords } from '../../db/applications.js';
 import { principalOf, worksFor } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { instant } from '../answers.js';
+import { answers, json, text, type ApiRoutes } from '../responses.js';
+import type { Fits } from '../same-type.js';
 
 const periodQuery = {
   type: 'object',
@@ -19,6 +22,80 @@ const periodQuery = {
 } as const;
 
 type PeriodQuery = FromSchema<typeof periodQuery>;
+
+/** Working days: the mean (two decimals), the median and the 90th percentile; null without any. */
+const summary = {
+  type: 'object',
+  required: ['mean', 'median', 'p90'],
+  additionalProperties: false,
+  properties: { mean: { type: ['number', 'null'] }, median: { type: ['number', 'null'] }, p90: { type: ['number', 'null'] } },
+} as const;
+
+const groupFigures = {
+  type: 'object',
+  required: [
+    'procedureId',
+    'officeId',
+    'filed',
+    'decided',
+    'pending',
+    'processingWorkingDays',
+    'decidedWithinDeadline',
+    'shareWithinDeadline',
+    'grantedBySilence',
+    'escalations',
+    'pausedWorkingDays',
+  ],
+  additionalProperties: false,
+  properties: {
+    procedureId: { type: ['string', 'null'] },
+    officeId: { type: ['string', 'null'] },
+    filed: { type: 'integer' },
+    decided: { type: 'integer' },
+    pending: { type: 'integer' },
+    processingWorkingDays: { ...summary, description: 'From filing to decision, days waiting for the citizen left out.' },
+    decidedWithinDeadline: { type: 'integer' },
+    shareWithinDeadline: { type: ['number', 'null'] },
+    grantedBySilence: { type: 'integer' },
+    escalations: { type: 'integer' },
+    pausedWorkingDays: { type: 'integer', description: "Spent waiting for citizens' documents." },
+  },
+} as const;
+
+const watchItem = {
+  type: 'object',
+  required: ['trackingNumber', 'procedureId', 'officeId', 'dueAt'],
+  additionalProperties: false,
+  properties: { trackingNumber: { type: 'string' }, procedureId: { type: 'string' }, officeId: { type: 'string' }, dueAt: instant },
+} as const;
+
+const statisticsAnswer = {
+  type: 'object',
+  required: ['period', 'total', 'byProcedure', 'byOffice', 'byAgent', 'overdue', 'atRisk'],
+  additionalProperties: false,
+  properties: {
+    period: { type: 'object', required: ['from', 'to'], additionalProperties: false, properties: { from: instant, to: instant } },
+    total: groupFigures,
+    byProcedure: { type: 'array', items: groupFigures },
+    byOffice: { type: 'array', items: groupFigures },
+    byAgent: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['agent', 'officeId', 'tasksCompleted', 'taskWorkingDays'],
+        additionalProperties: false,
+        properties: { agent: { type: 'string' }, officeId: { type: 'string' }, tasksCompleted: { type: 'integer' }, taskWorkingDays: summary },
+      },
+    },
+    overdue: { type: 'array', items: watchItem },
+    atRisk: { type: 'array', items: watchItem },
+  },
+} as const;
+
+const _statisticsFit: Fits<Statistics, FromSchema<typeof statisticsAnswer>> = true;
+void _statisticsFit;
+
+const csvAnswers = answers({ 200: text('One line per procedure and office, with the same figures.', ['text/csv']) });
 
 /**
  * Statistics cover days on which applications can exist: PostgreSQL's timestamps and the working-day
@@ -41,7 +118,7 @@ function period(query: PeriodQuery): { from: Date; to: Date } {
   return { from, to };
 }
 
-export function statisticsRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function statisticsRoutes(app: ApiRoutes, ctx: ApiContext): void {
   /** The figures for the period [from, to] (whole local days) within the offices the caller may see. */
   async function statistics(query: PeriodQuery, offices: string[] | 'all'): Promise<Statistics> {
     const { from, to } = period(query);
@@ -79,7 +156,7 @@ export function statisticsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     );
   }
 
-  function scopeOf(request: FastifyRequest<{ Querystring: PeriodQuery }>): string[] | 'all' {
+  function scopeOf(request: FastifyRequest & { query: PeriodQuery }): string[] | 'all' {
     const principal = principalOf(request);
     if (request.query.officeId && !worksFor(principal, request.query.officeId)) {
       throw new DomainError('forbidden', `You do not work for office ${request.query.officeId}.`, [{ pointer: 'querystring:/officeId', message: 'is not one of your offices' }]);
@@ -87,20 +164,26 @@ export function statisticsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return principal.role === 'admin' ? 'all' : principal.offices;
   }
 
-  app.get<{ Querystring: PeriodQuery }>(
+  app.get(
     '/statistics',
     {
       config: { access: ['auditor', 'supervisor', 'admin'] },
-      schema: { summary: 'Deadline compliance and processing times per procedure, office and agent, over a period', tags: ['audit'], querystring: periodQuery },
+      schema: {
+        summary: 'Deadline compliance and processing times per procedure, office and agent, over a period',
+        tags: ['audit'],
+        operationId: 'getStatistics',
+        querystring: periodQuery,
+        response: answers({ 200: json('The figures for the period, within the offices the caller may see.', statisticsAnswer) }),
+      },
     },
     async (request) => statistics(request.query, scopeOf(request)),
   );
 
-  app.get<{ Querystring: PeriodQuery }>(
+  app.get(
     '/statistics.csv',
     {
       config: { access: ['auditor', 'supervisor', 'admin'] },
-      schema: { summary: 'The same figures as CSV', tags: ['audit'], querystring: periodQuery },
+      schema: { summary: 'The same figures as CSV', tags: ['audit'], operationId: 'exportStatistics', querystring: periodQuery, response: csvAnswers },
     },
     async (request, reply) =>
       reply
@@ -109,11 +192,17 @@ export function statisticsRoutes(app: FastifyInstance, ctx: ApiContext): void {
         .send(statisticsCsv(await statistics(request.query, scopeOf(request)))),
   );
 
-  app.get<{ Querystring: PeriodQuery }>(
+  app.get(
     '/open-data/statistics.csv',
     {
       config: { access: 'public' },
-      schema: { summary: "The commune's data bank: figures per procedure and office, with no personal data", tags: ['audit'], querystring: periodQuery },
+      schema: {
+        summary: "The commune's data bank: figures per procedure and office, with no personal data",
+        tags: ['audit'],
+        operationId: 'exportOpenDataStatistics',
+        querystring: periodQuery,
+        response: csvAnswers,
+      },
     },
     async (request, reply) =>
       reply.type('text/csv; charset=utf-8').send(statisticsCsv(await statistics(request.query, 'all'))),

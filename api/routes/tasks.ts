@@ -1,5 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { FromSchema } from 'json-schema-to-ts';
+import type { FastifyRequest } from 'fastify';
 import type { UserTaskStep } from '../../engine/definition.generated.js';
 import { atRisk } from '../../audit/statistics.js';
 import type { Calendar } from '../../engine/calendar.js';
@@ -14,7 +13,8 @@ import { principalOf, worksFor } from '../auth.js';
 import type { Principal } from '../../identity/tokens.js';
 import type { ApiContext } from '../context.js';
 import { documentIds, freeText } from '../schemas.js';
-import type { InboxTaskView, TimeLeftView } from '../answers.js';
+import { applicationSchema, inboxTaskSchema, type InboxTaskView, type TimeLeftView } from '../answers.js';
+import { answers, json, type ApiRoutes } from '../responses.js';
 import { taskViewFromRecord } from '../views.js';
 import { sendAction, taskRetry } from '../workflow-actions.js';
 import { canonicalTrackingNumber } from './applications.js';
@@ -62,6 +62,28 @@ const complementBody = {
   properties: { documents: documentIds, note: freeText },
 } as const;
 
+const inboxAnswer = {
+  type: 'object',
+  required: ['tasks', 'nextCursor'],
+  additionalProperties: false,
+  properties: {
+    tasks: { type: 'array', items: inboxTaskSchema },
+    nextCursor: { type: ['string', 'null'], description: 'Gives the next page as ?cursor=; null on the last page.' },
+  },
+} as const;
+
+/** Every action on a task answers with the application as it then stands. */
+const actionAnswers = answers({ 200: json('The application once the action is done.', applicationSchema) });
+
+/** What an action on a task needs to know of it. */
+interface OfficeTask {
+  id: string;
+  stepId: string;
+  officeId: string;
+  procedureId: string;
+  procedureVersion: number;
+}
+
 /** Task ids start with the tracking number, which is the workflow id. */
 function trackingNumberOfTask(taskId: string): string {
   return canonicalTrackingNumber(parseTaskId(taskId)?.trackingNumber ?? '', 'params:/taskId');
@@ -91,12 +113,18 @@ function timeLeft(due: Date, now: Date, calendar: Calendar): TimeLeftView {
   return { dueAt: due.toISOString(), msLeft: ms, overdue: ms < 0, atRisk: atRisk(due, now, calendar), daysLeft: Math.floor(ms / 86_400_000) };
 }
 
-export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: FromSchema<typeof inboxQuery> }>(
+export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
+  app.get(
     '/tasks',
     {
       config: { access: ['agent', 'supervisor', 'admin'] },
-      schema: { summary: "The office's task inbox, by legal due date, with the time left", tags: ['tasks'], querystring: inboxQuery },
+      schema: {
+        summary: "The office's task inbox, by legal due date, with the time left",
+        tags: ['tasks'],
+        operationId: 'listTasks',
+        querystring: inboxQuery,
+        response: answers({ 200: json('A page of tasks, the soonest due first.', inboxAnswer) }),
+      },
     },
     async (request) => {
       const principal = principalOf(request);
@@ -144,15 +172,15 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return task;
   }
 
-  async function taskAction(request: FastifyRequest<{ Params: { taskId: string } }>) {
+  async function taskAction(request: FastifyRequest & { params: { taskId: string } }) {
     const principal = principalOf(request);
     const task = await officeTask(principal, request.params.taskId);
     return { principal, task, trackingNumber: trackingNumberOfTask(task.id) };
   }
 
-  app.post<{ Params: FromSchema<typeof taskParams> }>(
+  app.post(
     '/tasks/:taskId/claim',
-    { config: { access: ['agent', 'supervisor'] }, schema: { summary: 'Claim a task', tags: ['tasks'], params: taskParams } },
+    { config: { access: ['agent', 'supervisor'] }, schema: { summary: 'Claim a task', tags: ['tasks'], operationId: 'claimTask', params: taskParams, response: actionAnswers } },
     async (request) => {
       const { principal, task, trackingNumber } = await taskAction(request);
       const req = { taskId: task.id, actor: principal.sub };
@@ -160,20 +188,30 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Params: FromSchema<typeof taskParams> }>(
+  app.post(
     '/tasks/:taskId/release',
-    { config: { access: ['agent', 'supervisor'] }, schema: { summary: 'Release a claimed task back to the office', tags: ['tasks'], params: taskParams } },
+    {
+      config: { access: ['agent', 'supervisor'] },
+      schema: { summary: 'Release a claimed task back to the office', tags: ['tasks'], operationId: 'releaseTask', params: taskParams, response: actionAnswers },
+    },
     async (request) => {
       const { principal, task, trackingNumber } = await taskAction(request);
       return sendAction(ctx, trackingNumber, releaseTask, 'release', { taskId: task.id, actor: principal.sub });
     },
   );
 
-  app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof completeBody> }>(
+  app.post(
     '/tasks/:taskId/complete',
     {
       config: { access: ['agent', 'supervisor'] },
-      schema: { summary: "Complete a task with one of its outcomes and its form's data", tags: ['tasks'], params: taskParams, body: completeBody },
+      schema: {
+        summary: "Complete a task with one of its outcomes and its form's data",
+        tags: ['tasks'],
+        operationId: 'completeTask',
+        params: taskParams,
+        body: completeBody,
+        response: actionAnswers,
+      },
     },
     async (request) => {
       const { principal, task, trackingNumber } = await taskAction(request);
@@ -197,11 +235,18 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof reassignBody> }>(
+  app.post(
     '/tasks/:taskId/reassign',
     {
       config: { access: ['supervisor'] },
-      schema: { summary: 'Reassign a task to an agent or a role (supervisors)', tags: ['tasks'], params: taskParams, body: reassignBody },
+      schema: {
+        summary: 'Reassign a task to an agent or a role (supervisors)',
+        tags: ['tasks'],
+        operationId: 'reassignTask',
+        params: taskParams,
+        body: reassignBody,
+        response: actionAnswers,
+      },
     },
     async (request) => {
       const { principal, task, trackingNumber } = await taskAction(request);
@@ -209,11 +254,18 @@ export function taskRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Params: FromSchema<typeof taskParams>; Body: FromSchema<typeof complementBody> }>(
+  app.post(
     '/tasks/:taskId/request-complement',
     {
       config: { access: ['agent', 'supervisor'] },
-      schema: { summary: "Ask the citizen for missing documents of the procedure's guide", tags: ['tasks'], params: taskParams, body: complementBody },
+      schema: {
+        summary: "Ask the citizen for missing documents of the procedure's guide",
+        tags: ['tasks'],
+        operationId: 'requestComplement',
+        params: taskParams,
+        body: complementBody,
+        response: actionAnswers,
+      },
     },
     async (request) => {
       const { principal, task, trackingNumber } = await taskAction(request);

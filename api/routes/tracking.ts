@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FromSchema } from 'json-schema-to-ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../engine/errors.js';
 import { pinMatches } from '../auth.js';
 import { PinAttempts } from '../pin-attempts.js';
 import type { ApiContext } from '../context.js';
+import { applicationSchema, instant, instantOrNull, legalDeadlineSchema } from '../answers.js';
+import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { receiptHtml } from '../receipt.js';
 import { readApplication } from '../views.js';
 import { canonicalTrackingNumber, receiptOf } from './applications.js';
@@ -15,7 +16,43 @@ const trackBody = {
   properties: { trackingNumber: { type: 'string', maxLength: 32 }, pin: { type: 'string', pattern: '^[0-9]{6}$' } },
 } as const;
 
-export function trackingRoutes(app: FastifyInstance, ctx: ApiContext): void {
+/** What a kiosk shows: where the application stands, without personal data. */
+const trackAnswer = {
+  type: 'object',
+  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'filedAt', 'closedAt', 'deadline', 'steps'],
+  additionalProperties: false,
+  properties: {
+    trackingNumber: { type: 'string' },
+    procedure: applicationSchema.properties.procedure,
+    status: { type: 'string' },
+    outcome: applicationSchema.properties.outcome,
+    document: applicationSchema.properties.document,
+    grantedBySilence: { type: 'boolean' },
+    filedAt: instant,
+    closedAt: instantOrNull,
+    deadline: {
+      type: ['object', 'null'],
+      required: ['dueAt', 'paused', 'explanation'],
+      additionalProperties: false,
+      properties: {
+        dueAt: legalDeadlineSchema.properties.dueAt,
+        paused: { type: 'boolean' },
+        explanation: legalDeadlineSchema.properties.explanation,
+      },
+    },
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['stepId', 'status', 'createdAt', 'completedAt'],
+        additionalProperties: false,
+        properties: { stepId: { type: 'string' }, status: { type: 'string' }, createdAt: instant, completedAt: instantOrNull },
+      },
+    },
+  },
+} as const;
+
+export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
   const attempts = new PinAttempts(ctx.redis, ctx.secret);
 
   /** A kiosk has no login: the tracking number and the receipt's PIN open a view without personal data. */
@@ -38,11 +75,17 @@ export function trackingRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return view;
   }
 
-  app.post<{ Body: FromSchema<typeof trackBody> }>(
+  app.post(
     '/track',
     {
       config: { access: 'public' },
-      schema: { summary: 'Follow an application with its tracking number and the PIN of its receipt (kiosk)', tags: ['tracking'], body: trackBody },
+      schema: {
+        summary: 'Follow an application with its tracking number and the PIN of its receipt (kiosk)',
+        tags: ['tracking'],
+        operationId: 'trackApplication',
+        body: trackBody,
+        response: answers({ 200: json('Where the application stands.', trackAnswer) }),
+      },
     },
     async (request, reply) => {
       const view = await unlock(request.body.trackingNumber, request.body.pin, request, reply);
@@ -61,11 +104,17 @@ export function trackingRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  app.post<{ Body: FromSchema<typeof trackBody> }>(
+  app.post(
     '/track/receipt.html',
     {
       config: { access: 'public' },
-      schema: { summary: 'Print the receipt again at a kiosk', tags: ['tracking'], body: trackBody },
+      schema: {
+        summary: 'Print the receipt again at a kiosk',
+        tags: ['tracking'],
+        operationId: 'reprintReceipt',
+        body: trackBody,
+        response: answers({ 200: text('The receipt, to print.', ['text/html']) }),
+      },
     },
     async (request, reply) => {
       const view = await unlock(request.body.trackingNumber, request.body.pin, request, reply);

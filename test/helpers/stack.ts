@@ -16,6 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { stopChild } from '../../infra/temporal-server.js';
 import { freePort } from './ports.js';
+import { answerGuard, type AnswerGuard } from './answer-guard.js';
 import { startApiProcess, startWorkerProcess } from './worker-process.js';
 import { TEST_SECRET } from './secret.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -97,6 +98,11 @@ export interface TestStack {
    * and started again as they were; `apiUrls` are where the API processes listen.
    */
   processes?: { apiUrls: string[]; stop(): Promise<void>; start(): Promise<void> };
+  /**
+   * Notes every answer of `app` that is not what its route declares (see answer-guard.ts); a test that
+   * builds an app of its own has it watched too (`answers.watch(app)`). Closing the stack fails on any.
+   */
+  answers: AnswerGuard;
   close(): Promise<void>;
 }
 
@@ -142,6 +148,8 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const taskQueue = `test-${id}`;
   const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
   const app = await buildApp({ temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
+  const answers = answerGuard();
+  answers.watch(app);
   const workflowBundlePath = inject('workflowBundlePath');
 
   let procedureWorker: ProcedureWorker | undefined;
@@ -164,6 +172,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     redisUrl: notificationRedisUrl,
     notifications,
     request: (options) => app.inject(options),
+    answers,
     async startWorker(cachedApplications?: number) {
       // The file's own queues: its API hands messages over to the same ones, and the stack closes them.
       procedureWorker = await startProcedureWorker({
@@ -195,7 +204,11 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       await orm.close(true);
       await connection.close();
       await dropDatabase(adminDatabaseUrl);
-      if (failures.length) throw new Error(`histories that no longer replay:\n${failures.join('\n')}`);
+      const problems = [
+        ...(failures.length ? [`histories that no longer replay:\n${failures.join('\n')}`] : []),
+        ...(answers.failures.length ? [`answers that are not what their routes declare:\n${answers.failures.join('\n')}`] : []),
+      ];
+      if (problems.length) throw new Error(problems.join('\n'));
     },
   };
   if (inject('cluster')) {

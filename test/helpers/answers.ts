@@ -1,0 +1,180 @@
+/**
+ * Whole answers, as tests compare them: every field of an answer, the values a test pins as given and
+ * the others matched by kind (a generated id, an instant). Response schemas drop undeclared fields
+ * without a word, so a test that checks an answer compares all of it: a field gone missing fails it.
+ */
+import { expect } from 'vitest';
+import type { ApplicationView, InboxTaskView, Receipt, ReceiptDocument, TaskView, TimeLeftView } from '../../api/answers.js';
+import type { Problem } from '../../api/problem.js';
+
+type Pinned<T> = { [K in keyof T]?: unknown };
+
+export const anInstant = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+export const aDate = expect.stringMatching(/^\d{4}-\d\d-\d\d$/);
+export const orNull = (matcher: unknown) => expect.toBeOneOf([null, matcher]);
+
+/** An array each of whose items equals `item` (matchers allowed). */
+export function eachItem(item: unknown) {
+  return expect.toSatisfy(
+    (values: unknown) =>
+      Array.isArray(values) &&
+      values.every((value) => {
+        try {
+          expect(value).toEqual(item);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    `an array of ${JSON.stringify(item)}`,
+  );
+}
+
+const texts = eachItem(expect.any(String));
+
+export function problemAnswer(pinned: Pinned<Problem> = {}) {
+  return { type: expect.any(String), title: expect.any(String), status: expect.any(Number), detail: expect.any(String), code: expect.any(String), instance: expect.any(String), ...pinned };
+}
+
+/** A field's detail in a problem: the pointer, and a message. */
+export function fieldError(pointer: unknown, message: unknown = expect.any(String)) {
+  return { pointer, message };
+}
+
+export function taskAnswer(pinned: Pinned<TaskView> = {}) {
+  return {
+    id: expect.any(String),
+    stepId: expect.any(String),
+    role: expect.any(String),
+    officeId: expect.any(String),
+    status: expect.any(String),
+    assignee: orNull(expect.any(String)),
+    outcome: orNull(expect.any(String)),
+    escalated: expect.any(Boolean),
+    createdAt: anInstant,
+    completedAt: orNull(anInstant),
+    ...pinned,
+  };
+}
+
+/** Each entry of a deadline's ledger says what happened and when. */
+const ledger = expect.toSatisfy(
+  (entries: unknown) => Array.isArray(entries) && entries.every((e: { type?: unknown; at?: unknown }) => typeof e.type === 'string' && typeof e.at === 'string'),
+  'a ledger',
+);
+
+export function deadlineAnswer(pinned: Pinned<NonNullable<ApplicationView['deadline']>> = {}) {
+  return { dueAt: expect.any(String), dueDate: aDate, paused: expect.any(Boolean), expired: expect.any(Boolean), explanation: texts, ledger, ...pinned };
+}
+
+export function applicationAnswer(pinned: Pinned<ApplicationView> = {}) {
+  return {
+    trackingNumber: expect.any(String),
+    procedure: { id: expect.any(String), version: expect.any(Number) },
+    officeId: expect.any(String),
+    citizen: expect.any(String),
+    filedBy: expect.any(String),
+    status: expect.any(String),
+    outcome: orNull(expect.any(String)),
+    document: orNull(expect.any(String)),
+    grantedBySilence: expect.any(Boolean),
+    motivation: orNull(expect.any(String)),
+    filedAt: anInstant,
+    closedAt: orNull(anInstant),
+    deadline: orNull(deadlineAnswer()),
+    tasks: eachItem(taskAnswer()),
+    ...pinned,
+  };
+}
+
+export function receiptDocumentAnswer(pinned: Pinned<ReceiptDocument> = {}) {
+  return {
+    documentId: expect.any(String),
+    label: orNull({ ar: expect.any(String), fr: expect.any(String), en: expect.any(String) }),
+    fileName: expect.any(String),
+    sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    uploadedAt: anInstant,
+    ...pinned,
+  };
+}
+
+export function receiptAnswer(pinned: Pinned<Receipt> = {}) {
+  return {
+    trackingNumber: expect.any(String),
+    pin: expect.stringMatching(/^\d{6}$/),
+    procedure: { id: expect.any(String), version: expect.any(Number), title: { ar: expect.any(String), fr: expect.any(String), en: expect.any(String) } },
+    officeId: expect.any(String),
+    filedAt: anInstant,
+    filedBy: expect.any(String),
+    documents: eachItem(receiptDocumentAnswer()),
+    legalDeadline: orNull({ dueAt: expect.any(String), dueDate: aDate, explanation: texts }),
+    status: expect.any(String),
+    ...pinned,
+  };
+}
+
+/** A filing's answer: the application and its receipt. */
+export function filedAnswer(pinned: Pinned<ApplicationView & { receipt: Receipt }> = {}) {
+  return { ...applicationAnswer(), receipt: receiptAnswer(), ...pinned };
+}
+
+export function timeLeftAnswer(pinned: Pinned<TimeLeftView> = {}) {
+  return { dueAt: anInstant, msLeft: expect.any(Number), overdue: expect.any(Boolean), atRisk: expect.any(Boolean), daysLeft: expect.any(Number), ...pinned };
+}
+
+export function inboxTaskAnswer(pinned: Pinned<InboxTaskView> = {}) {
+  return {
+    ...taskAnswer(),
+    trackingNumber: expect.any(String),
+    procedureId: expect.any(String),
+    legalDeadline: orNull({ ...timeLeftAnswer(), paused: expect.any(Boolean) }),
+    serviceLevel: orNull(timeLeftAnswer()),
+    ...pinned,
+  };
+}
+
+/** What a kiosk shows of an application. */
+export function trackAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    trackingNumber: expect.any(String),
+    procedure: { id: expect.any(String), version: expect.any(Number) },
+    status: expect.any(String),
+    outcome: orNull(expect.any(String)),
+    document: orNull(expect.any(String)),
+    grantedBySilence: expect.any(Boolean),
+    filedAt: anInstant,
+    closedAt: orNull(anInstant),
+    deadline: orNull({ dueAt: expect.any(String), paused: expect.any(Boolean), explanation: texts }),
+    steps: eachItem({ stepId: expect.any(String), status: expect.any(String), createdAt: anInstant, completedAt: orNull(anInstant) }),
+    ...pinned,
+  };
+}
+
+/** A document kept: its slot, its hash (its name among the documents), its size and type. */
+export function uploadAnswer(pinned: Record<string, unknown> = {}) {
+  return { documentId: expect.any(String), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), sizeBytes: expect.any(Number), mediaType: expect.any(String), ...pinned };
+}
+
+/** An application's notification and its deliveries, as GET /notifications lists them. */
+export function notificationAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    key: expect.any(String),
+    template: expect.any(String),
+    recipients: eachItem(expect.any(String)),
+    status: expect.any(String),
+    createdAt: anInstant,
+    queuedAt: orNull(anInstant),
+    deliveries: eachItem({
+      channel: expect.any(String),
+      recipient: expect.any(String),
+      address: orNull(expect.any(String)),
+      language: expect.any(String),
+      status: expect.any(String),
+      attempts: expect.any(Number),
+      error: orNull(expect.any(String)),
+      sentAt: orNull(anInstant),
+      text: expect.any(String),
+    }),
+    ...pinned,
+  };
+}
