@@ -4,6 +4,7 @@
  * from the UI's own origin.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldError, problemAnswer } from './helpers/answers.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { loadConfig } from '../infra/config.js';
@@ -116,7 +117,7 @@ describe('the codec endpoint', () => {
     const tampered = { ...storedInput, data: Buffer.from(Buffer.from(storedInput.data, 'base64').map((b, i) => (i === 30 ? b ^ 1 : b))).toString('base64') };
     const res = await decodeCall(bearer(await tokenFor('admin')), [storedInput, tampered]);
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([expect.objectContaining({ pointer: '/payloads/1' })]);
+    expect(res.json()).toEqual(problemAnswer({ status: 400, code: 'invalid_input', errors: [fieldError('/payloads/1')] }));
   });
 
   it('sets a Secure cookie in production', async () => {

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { problemAnswer } from './helpers/answers.js';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
@@ -82,7 +83,7 @@ function expectUnavailable(res: LightMyRequestResponse) {
   expect(res.statusCode, res.body).toBe(503);
   expect(res.headers['content-type']).toContain('application/problem+json');
   expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-  expect(res.json()).toMatchObject({ status: 503, code: 'service_unavailable' });
+  expect(res.json()).toEqual(problemAnswer({ status: 503, code: 'service_unavailable' }));
 }
 
 it('Redis out of reach: the kiosk answers 503 with Retry-After', async () => {

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationAnswer, eachItem, fieldError, problemAnswer } from './helpers/answers.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { Application } from '../db/entities.js';
 import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
@@ -31,7 +32,7 @@ function expectProblem(res: LightMyRequestResponse, status: number, pointer: unk
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toContain('application/problem+json');
   const body = res.json();
-  expect(body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), code: expect.any(String) });
+  expect(body).toEqual(problemAnswer({ status, errors: eachItem(fieldError(expect.any(String))) }));
   expect(body.errors?.[0]?.pointer, res.body).toEqual(pointer);
   if (reason) expect(body.errors[0].message).toMatch(reason);
 }
@@ -72,7 +73,7 @@ describe('text PostgreSQL cannot store', () => {
     // None of them reached the workflow: the application is still open, its task too, and readable.
     const still = await office.citizen({ method: 'GET', url: base });
     expect(still.statusCode).toBe(200);
-    expect(still.json()).toMatchObject({ status: 'open' });
+    expect(still.json()).toEqual(applicationAnswer({ status: 'open' }));
   });
 
   it('is refused in path parameters, query parameters and the Idempotency-Key', async () => {
@@ -146,7 +147,7 @@ describe('answers that used to be 500', () => {
   it('a route that does not exist is not_found, not invalid_input', async () => {
     const res = await stack.app.inject({ method: 'GET', url: '/no/such/route' });
     expectProblem(res, 404, 'url');
-    expect(res.json()).toMatchObject({ code: 'not_found', type: expect.stringMatching(/not_found$/) });
+    expect(res.json()).toEqual(problemAnswer({ status: 404, code: 'not_found', type: expect.stringMatching(/not_found$/), errors: [fieldError('url')] }));
   });
 });
 

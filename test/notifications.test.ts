@@ -5,6 +5,7 @@
  * provider's rate limit; what fails is listed for an administrator and sent when retried.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryAnswer, eachItem, failedNotificationAnswer, notificationAnswer } from './helpers/answers.js';
 import { createProjectionActivities } from '../activities/projection.js';
 import type { ApplicationState } from '../engine/interpreter/state.js';
 import type { Command } from '../engine/interpreter/commands.js';
@@ -278,16 +279,21 @@ describe('notifications over BullMQ', () => {
     const listed = await eventually(async () => {
       const res = await admin({ method: 'GET', url: '/notifications/failed' });
       expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ failed: eachItem(failedNotificationAnswer()) });
       return (res.json().failed as Array<Record<string, unknown>>).find((f) => f.key === `${filed.trackingNumber}:filed`);
     });
-    expect(listed).toMatchObject({ id: `sms~${filed.trackingNumber}~filed~citizen`, stage: 'sms', recipient: 'citizen', attemptsMade: 3 });
+    expect(listed).toEqual(failedNotificationAnswer({ id: `sms~${filed.trackingNumber}~filed~citizen`, stage: 'sms', key: `${filed.trackingNumber}:filed`, recipient: 'citizen', attemptsMade: 3 }));
     expect(listed.reason).toContain('SMS gateway answered 503');
     const before = await admin({ method: 'GET', url: `/notifications?trackingNumber=${filed.trackingNumber}` });
-    expect(before.json().notifications[0]).toMatchObject({ status: 'failed', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'failed', attempts: 3 }] });
+    expect(before.json()).toEqual({ trackingNumber: filed.trackingNumber, notifications: eachItem(notificationAnswer()) });
+    expect(before.json().notifications[0]).toEqual(
+      notificationAnswer({ status: 'failed', deliveries: [deliveryAnswer({ channel: 'email', status: 'sent' }), deliveryAnswer({ channel: 'sms', status: 'failed', attempts: 3 })] }),
+    );
 
     gateway.failFor.delete(phone.international);
     const retried = await admin({ method: 'POST', url: `/notifications/failed/${listed.id}/retry` });
     expect(retried.statusCode, retried.body).toBe(202);
+    expect(retried.json()).toEqual({ retried: failedNotificationAnswer({ id: listed.id, reason: null }) });
     await allSettled(filed.trackingNumber, 1, 'sent');
     expect(smsTo(phone.international)).toHaveLength(1);
     expect(mailsTo(email)).toHaveLength(1);

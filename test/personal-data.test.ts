@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationAnswer } from './helpers/answers.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer, type DevServer } from '../infra/temporal-server.js';
@@ -53,11 +54,11 @@ describe('personal data in Temporal', () => {
     };
     const decided = await file();
     const done = await agent({ method: 'POST', url: `/tasks/${decided.tasks[0].id}/complete`, payload: { outcome: 'approve', data: { note: `vu ${zineb.fullName}` } } });
-    expect(done.json()).toMatchObject({ status: 'closed', outcome: 'approved' });
+    expect(done.json()).toEqual(applicationAnswer({ status: 'closed', outcome: 'approved' }));
     const withdrawn = await file();
     const gone = await citizen({ method: 'POST', url: `/applications/${withdrawn.trackingNumber}/withdraw`, payload: { reason: withdrawal } });
     expect(gone.statusCode, gone.body).toBe(200);
-    expect(gone.json()).toMatchObject({ status: 'closed', outcome: 'withdrawn' });
+    expect(gone.json()).toEqual(applicationAnswer({ status: 'closed', outcome: 'withdrawn' }));
     // Update ids stay in clear: they must not be a digest anyone can recompute from a guessed reason.
     const raw = await live.client.workflow.getHandle(withdrawn.trackingNumber).fetchHistory();
     const updateIds = (raw.events ?? []).flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId ?? []);
@@ -67,7 +68,7 @@ describe('personal data in Temporal', () => {
 
     // The workflow itself still reads the form (its state, asked through a query, is decrypted for the API).
     const mine = (await citizen({ method: 'GET', url: `/applications/${decided.trackingNumber}` })).json();
-    expect(mine).toMatchObject({ status: 'closed', outcome: 'approved' });
+    expect(mine).toEqual(applicationAnswer({ status: 'closed', outcome: 'approved' }));
     // An auditor of the office exports the history decoded: the codec is loaded by the export too.
     const auditor = as(live, await tokenFor('auditor', 'auditor-09-08', [office]));
     const exported = await auditor({ method: 'GET', url: `/audit/applications/${withdrawn.trackingNumber}/history` });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationAnswer, eachItem, fieldError, guideDeadlineAnswer, guideDocumentAnswer, guideEntryAnswer, legalBasisAnswer, problemAnswer, procedureSummaryAnswer } from './helpers/answers.js';
 import { loadConfig } from '../infra/config.js';
 import { loadProcedureFolder } from '../registry/catalogue.js';
 import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
@@ -33,9 +34,8 @@ describe('the published registry', () => {
   it('lists the shipped procedures, each with its content hash', async () => {
     const res = await stack.app.inject({ method: 'GET', url: '/procedures' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().procedures).toContainEqual(
-      expect.objectContaining({ id: 'residence-certificate', version: latest.version, hash: latest.hash }),
-    );
+    expect(res.json()).toEqual({ procedures: eachItem(procedureSummaryAnswer()) });
+    expect(res.json().procedures).toContainEqual(procedureSummaryAnswer({ id: 'residence-certificate', version: latest.version, hash: latest.hash }));
   });
 
   it('validates a draft without publishing it, naming each pointer', async () => {
@@ -68,7 +68,7 @@ describe('the published registry', () => {
     broken.start = 'nowhere';
     const res = await designer({ method: 'POST', url: '/procedures', payload: broken });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'invalid_definition', errors: [{ pointer: '/start' }] });
+    expect(res.json()).toEqual(problemAnswer({ status: 422, code: 'invalid_definition', errors: [fieldError('/start')] }));
     const versions = await stack.app.inject({ method: 'GET', url: '/procedures/residence-certificate/versions' });
     expect(versions.json().versions.map((v: { version: number }) => v.version)).not.toContain(latest.version + 5);
   });
@@ -103,7 +103,7 @@ describe('the published registry', () => {
 
     const published = await designer({ method: 'POST', url: '/procedures', payload: nextVersion() });
     expect(published.statusCode, published.body).toBe(201);
-    expect(published.json()).toMatchObject({ status: 'published', version: latest.version + 1 });
+    expect(published.json()).toEqual({ status: 'published', id: 'residence-certificate', version: latest.version + 1, hash: expect.any(String) });
 
     const again = await designer({ method: 'POST', url: '/procedures', payload: nextVersion() });
     expect(again.statusCode).toBe(200);
@@ -129,7 +129,7 @@ describe('the published registry', () => {
     expect(wrong.statusCode).toBe(422);
     const done = await agent({ method: 'POST', url: `/tasks/${openTask}/complete`, payload: { outcome: 'approve' } });
     expect(done.statusCode, done.body).toBe(200);
-    expect(done.json()).toMatchObject({ outcome: 'approved', document: 'residence-certificate', procedure: { version: latest.version } });
+    expect(done.json()).toEqual(applicationAnswer({ outcome: 'approved', document: 'residence-certificate', procedure: { id: 'residence-certificate', version: latest.version } }));
   });
 });
 
@@ -137,15 +137,18 @@ describe('the digital guide', () => {
   it('speaks the requested language', async () => {
     const ar = await stack.app.inject({ method: 'GET', url: '/guide?lang=ar' });
     expect(ar.statusCode).toBe(200);
-    expect(ar.json().procedures).toContainEqual(expect.objectContaining({ id: 'residence-certificate', title: 'شهادة السكنى' }));
+    expect(ar.json()).toEqual({ language: 'ar', procedures: eachItem(guideEntryAnswer({ language: 'ar' })) });
+    expect(ar.json().procedures).toContainEqual(guideEntryAnswer({ id: 'residence-certificate', language: 'ar', title: 'شهادة السكنى' }));
     const en = await stack.app.inject({ method: 'GET', url: '/guide/residence-certificate', headers: { 'accept-language': 'en-GB,en;q=0.8' } });
-    expect(en.json()).toMatchObject({
-      language: 'en',
-      title: 'Residence certificate',
-      documents: [expect.objectContaining({ label: 'Copy of the national identity card' })],
-      legalDeadline: expect.objectContaining({ budget: expect.stringContaining('working days') }),
-      legalBasis: expect.objectContaining({ law: 'Law 55.19', confirmed: false }),
-    });
+    expect(en.json()).toEqual(
+      guideEntryAnswer({
+        language: 'en',
+        title: 'Residence certificate',
+        documents: [guideDocumentAnswer({ label: 'Copy of the national identity card' })],
+        legalDeadline: guideDeadlineAnswer({ budget: expect.stringContaining('working days') }),
+        legalBasis: legalBasisAnswer({ law: 'Law 55.19', confirmed: false }),
+      }),
+    );
   });
 
   it('answers 404 for an unknown procedure', async () => {

@@ -3,6 +3,7 @@
  * next request answers 429 problem+json with Retry-After, and other callers are not held back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemAnswer } from './helpers/answers.js';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApp } from '../api/app.js';
@@ -35,7 +36,7 @@ afterAll(async () => {
 function expectLimited(res: LightMyRequestResponse, window: number) {
   expect(res.statusCode, res.body).toBe(429);
   expect(res.headers['content-type']).toContain('application/problem+json');
-  expect(res.json()).toMatchObject({ code: 'rate_limited', status: 429 });
+  expect(res.json()).toEqual(problemAnswer({ code: 'rate_limited', status: 429 }));
   const retryAfter = Number(res.headers['retry-after']);
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(window / 1000);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationAnswer } from './helpers/answers.js';
 import { writeCheckpoint } from '../audit/checkpoint.js';
 import { keyId, type CheckpointKeys } from '../audit/signing-key.js';
 import { verifyAuditLog } from '../audit/verify.js';
@@ -42,7 +43,7 @@ async function fileAndWithdraw(): Promise<{ tn: string; storageKey: string }> {
   const upload = await staff.citizen({ method: 'POST', url: `/applications/${tn}/documents/cinCopy`, ...multipartFile('cnie.pdf', Buffer.from('%PDF-1.7\nKhadija Benjelloun CNIE\n%%EOF')) });
   expect(upload.statusCode).toBe(201);
   const withdrawn = await staff.citizen({ method: 'POST', url: `/applications/${tn}/withdraw`, payload: { reason } });
-  expect(withdrawn.json()).toMatchObject({ status: 'closed', outcome: 'withdrawn' });
+  expect(withdrawn.json()).toEqual(applicationAnswer({ status: 'closed', outcome: 'withdrawn' }));
   const [doc] = await sql<{ storage_key: string }>('select storage_key from application_document where tracking_number = ?', [tn]);
   return { tn, storageKey: doc!.storage_key };
 }

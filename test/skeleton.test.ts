@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationAnswer, eachItem, fieldError, inboxTaskAnswer, problemAnswer, taskAnswer } from './helpers/answers.js';
 import { Worker } from '@temporalio/worker';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
@@ -30,6 +31,7 @@ async function inbox(officeId: string) {
   const { agent } = await people(stack, officeId);
   const res = await agent({ method: 'GET', url: `/tasks?officeId=${officeId}` });
   expect(res.statusCode, res.body).toBe(200);
+  expect(res.json()).toEqual({ tasks: eachItem(inboxTaskAnswer()), nextCursor: null });
   return res.json().tasks as Array<{ id: string; trackingNumber: string; status: string }>;
 }
 
@@ -51,7 +53,7 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
     // The filing call answers once the projection is written: the task is already in the inbox.
     const tasks = await inbox(office);
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toMatchObject({ trackingNumber: filed.trackingNumber, status: 'open' });
+    expect(tasks[0]).toEqual(inboxTaskAnswer({ trackingNumber: filed.trackingNumber, status: 'open' }));
 
     const { agent, citizen, agentId } = await people(stack, office);
     const completed = await agent({
@@ -60,16 +62,18 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
       payload: { outcome: 'approve' },
     });
     expect(completed.statusCode, completed.body).toBe(200);
-    expect(completed.json()).toMatchObject({ status: 'closed', outcome: 'approved', document: 'residence-certificate' });
+    expect(completed.json()).toEqual(applicationAnswer({ status: 'closed', outcome: 'approved', document: 'residence-certificate' }));
 
     const followed = await citizen({ method: 'GET', url: `/applications/${filed.trackingNumber.toLowerCase()}` });
     expect(followed.statusCode).toBe(200);
-    expect(followed.json()).toMatchObject({
-      trackingNumber: filed.trackingNumber,
-      status: 'closed',
-      outcome: 'approved',
-      tasks: [{ status: 'completed', outcome: 'approve', assignee: agentId }],
-    });
+    expect(followed.json()).toEqual(
+      applicationAnswer({
+        trackingNumber: filed.trackingNumber,
+        status: 'closed',
+        outcome: 'approved',
+        tasks: [taskAnswer({ status: 'completed', outcome: 'approve', assignee: agentId })],
+      }),
+    );
     expect(await inbox(office)).toHaveLength(0);
 
     // Search attributes find it (visibility is eventually consistent).
@@ -107,7 +111,7 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
     expect(first.statusCode, first.body).toBe(200);
     const retry = await agent({ method: 'POST', url: `/tasks/${taskId}/complete`, payload });
     expect(retry.statusCode, retry.body).toBe(200);
-    expect(retry.json()).toMatchObject({ status: 'closed', outcome: 'rejected' });
+    expect(retry.json()).toEqual(applicationAnswer({ status: 'closed', outcome: 'rejected' }));
     const other = await agent({
       method: 'POST',
       url: `/tasks/${taskId}/complete`,
@@ -115,9 +119,9 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
     });
     expect(other.statusCode, other.body).toBe(409);
     expect(other.headers['content-type']).toContain('application/problem+json');
-    expect(other.json()).toMatchObject({ code: 'task_not_open' });
+    expect(other.json()).toEqual(problemAnswer({ status: 409, code: 'task_not_open' }));
     const followed = await agent({ method: 'GET', url: `/applications/${filed.trackingNumber}` });
-    expect(followed.json()).toMatchObject({ outcome: 'rejected' });
+    expect(followed.json()).toEqual(applicationAnswer({ outcome: 'rejected' }));
   });
 
   it('refuses an outcome the task does not declare, naming the field, and leaves the task open', async () => {
@@ -130,7 +134,7 @@ describe('walking skeleton: file → inbox → complete → closed', () => {
       payload: { outcome: 'maybe' },
     });
     expect(res.statusCode, res.body).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'unknown_outcome', errors: [{ pointer: '/outcome' }] });
+    expect(res.json()).toEqual(problemAnswer({ status: 422, code: 'unknown_outcome', errors: [fieldError('/outcome')] }));
     expect((await inbox(office)).map((t) => t.status)).toEqual(['open']);
   });
 });
@@ -167,7 +171,7 @@ describe('bad input', () => {
       payload: { procedureId: 'no-such-procedure', officeId: 'annex-1', data: {} },
     });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toMatchObject({ code: 'procedure_not_found', errors: [{ pointer: '/procedureId' }] });
+    expect(res.json()).toEqual(problemAnswer({ status: 404, code: 'procedure_not_found', errors: [fieldError('/procedureId')] }));
   });
 
   it('tells a mistyped tracking number from an unknown one', async () => {
@@ -183,9 +187,7 @@ describe('GET /health', () => {
   it('reports Temporal, PostgreSQL and Redis', async () => {
     const res = await stack.app.inject({ method: 'GET', url: '/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({
-      status: 'ok',
-      services: { temporal: { ok: true }, postgres: { ok: true }, redis: { ok: true } },
-    });
+    const up = { ok: true, latencyMs: expect.any(Number) };
+    expect(res.json()).toEqual({ status: 'ok', services: { temporal: up, postgres: up, redis: up } });
   });
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
+import { applicationAnswer, problemAnswer, taskAnswer } from './helpers/answers.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
 import { startDevServer, type DevServer } from '../infra/temporal-server.js';
@@ -32,7 +33,7 @@ function expectUnavailable(res: LightMyRequestResponse) {
   expect(res.statusCode, res.body).toBe(503);
   expect(res.headers['content-type']).toContain('application/problem+json');
   expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-  expect(res.json()).toMatchObject({ status: 503, code: 'service_unavailable' });
+  expect(res.json()).toEqual(problemAnswer({ status: 503, code: 'service_unavailable' }));
 }
 
 // The test's own timeout is the bound: with the SDK's default retries each write took about 20 s.
@@ -52,7 +53,7 @@ it('with Temporal down, writes answer 503 with Retry-After and reads still answe
   expectUnavailable(await agent({ method: 'POST', url: `/tasks/${filed.tasks[0]!.id}/claim` }));
   expectUnavailable(await citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/withdraw`, payload: { reason: 'moving away' } }));
   // Reads come from PostgreSQL's projections.
-  expect((await citizen({ method: 'GET', url: `/applications/${filed.trackingNumber}` })).json()).toMatchObject({ status: 'open' });
+  expect((await citizen({ method: 'GET', url: `/applications/${filed.trackingNumber}` })).json()).toEqual(applicationAnswer({ status: 'open' }));
   expect((await agent({ method: 'GET', url: '/tasks' })).json().tasks).toHaveLength(1);
 
   server = await startDevServer({ cli: cli.path, port, dbFile, searchAttributes });
@@ -60,5 +61,6 @@ it('with Temporal down, writes answer 503 with Retry-After and reads still answe
     const res = await agent({ method: 'POST', url: `/tasks/${filed.tasks[0]!.id}/claim` });
     return res.statusCode === 200 ? (res.json() as { tasks: Array<{ status: string }> }) : undefined;
   }, 30_000);
-  expect(claimed.tasks[0]).toMatchObject({ status: 'claimed' });
+  expect(claimed).toEqual(applicationAnswer());
+  expect(claimed.tasks[0]).toEqual(taskAnswer({ status: 'claimed' }));
 });

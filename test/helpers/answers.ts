@@ -155,6 +155,22 @@ export function uploadAnswer(pinned: Record<string, unknown> = {}) {
   return { documentId: expect.any(String), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), sizeBytes: expect.any(Number), mediaType: expect.any(String), ...pinned };
 }
 
+/** One message of a notification: over which channel, to whom, and where it stands. */
+export function deliveryAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    channel: expect.any(String),
+    recipient: expect.any(String),
+    address: orNull(expect.any(String)),
+    language: expect.any(String),
+    status: expect.any(String),
+    attempts: expect.any(Number),
+    error: orNull(expect.any(String)),
+    sentAt: orNull(anInstant),
+    text: expect.any(String),
+    ...pinned,
+  };
+}
+
 /** An application's notification and its deliveries, as GET /notifications lists them. */
 export function notificationAnswer(pinned: Record<string, unknown> = {}) {
   return {
@@ -164,17 +180,113 @@ export function notificationAnswer(pinned: Record<string, unknown> = {}) {
     status: expect.any(String),
     createdAt: anInstant,
     queuedAt: orNull(anInstant),
-    deliveries: eachItem({
-      channel: expect.any(String),
-      recipient: expect.any(String),
-      address: orNull(expect.any(String)),
-      language: expect.any(String),
-      status: expect.any(String),
-      attempts: expect.any(Number),
-      error: orNull(expect.any(String)),
-      sentAt: orNull(anInstant),
-      text: expect.any(String),
-    }),
+    deliveries: eachItem(deliveryAnswer()),
+    ...pinned,
+  };
+}
+
+/** A message that could not be sent, as GET /notifications/failed lists it. */
+export function failedNotificationAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    id: expect.any(String),
+    stage: expect.any(String),
+    key: expect.any(String),
+    recipient: orNull(expect.any(String)),
+    attemptsMade: expect.any(Number),
+    reason: expect.any(String),
+    failedAt: orNull(anInstant),
+    ...pinned,
+  };
+}
+
+const summaryAnswer = { mean: orNull(expect.any(Number)), median: orNull(expect.any(Number)), p90: orNull(expect.any(Number)) };
+
+/** The figures of a group (all, a procedure, an office) in the statistics. */
+export function groupFiguresAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    procedureId: orNull(expect.any(String)),
+    officeId: orNull(expect.any(String)),
+    filed: expect.any(Number),
+    decided: expect.any(Number),
+    pending: expect.any(Number),
+    processingWorkingDays: summaryAnswer,
+    decidedWithinDeadline: expect.any(Number),
+    shareWithinDeadline: orNull(expect.any(Number)),
+    grantedBySilence: expect.any(Number),
+    escalations: expect.any(Number),
+    pausedWorkingDays: expect.any(Number),
+    ...pinned,
+  };
+}
+
+export function agentFiguresAnswer(pinned: Record<string, unknown> = {}) {
+  return { agent: expect.any(String), officeId: expect.any(String), tasksCompleted: expect.any(Number), taskWorkingDays: summaryAnswer, ...pinned };
+}
+
+export function statisticsAnswer(pinned: Record<string, unknown> = {}) {
+  const watched = eachItem({ trackingNumber: expect.any(String), procedureId: expect.any(String), officeId: expect.any(String), dueAt: anInstant });
+  return {
+    period: { from: anInstant, to: anInstant },
+    total: groupFiguresAnswer(),
+    byProcedure: eachItem(groupFiguresAnswer()),
+    byOffice: eachItem(groupFiguresAnswer()),
+    byAgent: eachItem(agentFiguresAnswer()),
+    overdue: watched,
+    atRisk: watched,
+    ...pinned,
+  };
+}
+
+/** A procedure in the list of published ones. */
+export function procedureSummaryAnswer(pinned: Record<string, unknown> = {}) {
+  return { id: expect.any(String), version: expect.any(Number), hash: expect.any(String), title: { ar: expect.any(String), fr: expect.any(String), en: expect.any(String) }, category: expect.any(String), ...pinned };
+}
+
+export function legalBasisAnswer(pinned: Record<string, unknown> = {}) {
+  return { law: expect.any(String), articles: eachItem(expect.any(String)), note: expect.any(String), confirmed: expect.any(Boolean), ...pinned };
+}
+
+export function guideDocumentAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    id: expect.any(String),
+    label: expect.any(String),
+    formats: eachItem(expect.any(String)),
+    maxSizeMb: expect.any(Number),
+    optional: expect.any(Boolean),
+    fetchedByAdministration: expect.any(Boolean),
+    ...pinned,
+  };
+}
+
+export function guideDeadlineAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    budget: expect.any(String),
+    variants: eachItem({ budget: expect.any(String), label: orNull(expect.any(String)) }),
+    startsOn: expect.any(String),
+    extension: orNull(expect.any(String)),
+    onExpiry: expect.any(String),
+    legalBasis: orNull(legalBasisAnswer()),
+    ...pinned,
+  };
+}
+
+/** A procedure's page of the guide, in one language. */
+export function guideEntryAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    id: expect.any(String),
+    version: expect.any(Number),
+    language: expect.any(String),
+    title: expect.any(String),
+    description: expect.any(String),
+    eligibility: orNull(expect.any(String)),
+    category: expect.any(String),
+    offices: eachItem(expect.any(String)),
+    channels: eachItem(expect.any(String)),
+    documents: eachItem(guideDocumentAnswer()),
+    fees: eachItem({ label: expect.any(String), amountMad: expect.any(Number), note: orNull(expect.any(String)) }),
+    steps: eachItem({ id: expect.any(String), kind: expect.any(String), text: expect.any(String) }),
+    legalDeadline: guideDeadlineAnswer(),
+    legalBasis: legalBasisAnswer(),
     ...pinned,
   };
 }
