@@ -10,7 +10,7 @@ import { instant, textOrNull } from '../answers.js';
 import { problemSchema } from '../problem.js';
 import { answers, json, type ApiRoutes } from '../responses.js';
 import type { Fits } from '../same-type.js';
-import { localizedText } from '../schemas.js';
+import { localizedText } from '../../registry/localized-text.js';
 
 const idParams = {
   type: 'object',
