@@ -1,4 +1,4 @@
-import { projectDeadline as project, type DeadlineProjection, type DeadlineProjectionRequest } from '../engine/deadline-projection.js';
+import { projectDeadline as project, type DeadlineProjection, type DeadlineProjectionRequest } from '../engine/deadline/schedule.js';
 import { DEFAULT_CALENDAR, type CalendarStore } from '../registry/calendars.js';
 
 export function createDeadlineActivities(deps: { calendars: CalendarStore }) {

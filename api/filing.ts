@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { LEGAL_DEADLINE, type ApplicationInput, type PinnedProcedure } from '../engine/interpreter/state.js';
-import { projectDeadline, type PrefetchedProjection } from '../engine/deadline-projection.js';
+import { projectDeadline, type PrefetchedProjection } from '../engine/deadline/schedule.js';
 import { deadlinesStartedOnFiling } from '../engine/interpreter/filing-deadlines.js';
 import { DEFAULT_CALENDAR } from '../registry/calendars.js';
 import { canonicalJson } from '../engine/canonical-json.js';
@@ -33,7 +33,7 @@ export interface Filing {
 
 /**
  * The deadlines the filing starts, projected here on the current calendar so that the workflow need
- * not run a local activity for each (engine/filing-projections.ts). They are read from the definition,
+ * not run a local activity for each (engine/deadline/prefetched-schedules.ts). They are read from the definition,
  * without running the filing's transition, which the workflow runs. Should that fail, the workflow
  * projects them itself, as it does for every later deadline.
  */

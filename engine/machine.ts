@@ -7,7 +7,7 @@ import { applyEvent } from './interpreter/transition.js';
 import { initialState, type ApplicationInput, type ApplicationState } from './interpreter/state.js';
 import type { ApplicationEvent } from './interpreter/events.js';
 import { projectionRequest, type Command } from './interpreter/commands.js';
-import type { DeadlineProjection, DeadlineProjectionRequest } from './deadline-projection.js';
+import type { DeadlineProjection, DeadlineProjectionRequest } from './deadline/schedule.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 
 export type ServiceOutcome = { ok: true; result: unknown } | { ok: false; error: string };

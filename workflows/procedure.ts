@@ -7,7 +7,7 @@ import { nextTimer } from '../engine/interpreter/timers.js';
 import type { ApplicationEvent } from '../engine/interpreter/events.js';
 import { DomainError } from '../engine/errors.js';
 import { checkActionSize } from '../engine/input-bounds.js';
-import { PrefetchedProjections } from '../engine/filing-projections.js';
+import { PrefetchedProjections } from '../engine/deadline/prefetched-schedules.js';
 import { ApplicationMachine, type Effects } from '../engine/machine.js';
 import type { Activities } from '../activities/index.js';
 import {

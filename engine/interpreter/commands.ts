@@ -1,7 +1,7 @@
 /** What a transition asks its shell (the Temporal workflow, or the simulator) to carry out. */
 import type { Budget, WarningRung } from '../definition.generated.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
-import type { DeadlineProjectionRequest } from '../deadline-projection.js';
+import type { DeadlineProjectionRequest } from '../deadline/schedule.js';
 import type { Outcome, TaskState, TimelineEntry } from './state.js';
 
 export type Recipient = string;

@@ -1,5 +1,5 @@
 /** What happens to an application: each event is one input of the transition function. */
-import type { DeadlineProjection } from '../deadline-projection.js';
+import type { DeadlineProjection } from '../deadline/schedule.js';
 
 export type ApplicationEvent =
   | { type: 'filed'; at: string }

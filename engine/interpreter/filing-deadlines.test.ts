@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import type { Calendar } from '../calendar.js';
-import { projectDeadline, type PrefetchedProjection } from '../deadline-projection.js';
+import { projectDeadline, type PrefetchedProjection } from '../deadline/schedule.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
 import { projectionRequest } from './commands.js';
 import { deadlinesStartedOnFiling, type FilingDeadline } from './filing-deadlines.js';

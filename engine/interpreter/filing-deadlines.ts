@@ -11,7 +11,7 @@
  */
 import type { Budget, ProcedureDefinition, RequestComplementStep, WarningRung } from '../definition.generated.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
-import type { DeadlineProjectionRequest } from '../deadline-projection.js';
+import type { DeadlineProjectionRequest } from '../deadline/schedule.js';
 import { isTrue, type Expression } from '../expression.js';
 import { expressionContext, legalBudget } from './conditions.js';
 import { COMPLEMENT_PAUSE_REASON } from './interpretation.js';

@@ -5,7 +5,7 @@
  */
 import type { EndStep, Budget, Expiry, ProcedureDefinition, WarningRung } from '../definition.generated.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
-import type { DeadlineProjection, PrefetchedProjection } from '../deadline-projection.js';
+import type { DeadlineProjection, PrefetchedProjection } from '../deadline/schedule.js';
 
 export type Outcome = EndStep['outcome'];
 
@@ -32,7 +32,7 @@ export interface ApplicationInput {
    * a new history chooses them by this number rather than by patch markers. Absent in older histories.
    */
   workflowVersion?: number;
-  /** The filing's deadlines, projected by the API when it filed (engine/filing-projections.ts). */
+  /** The filing's deadlines, projected by the API when it filed (engine/deadline/prefetched-schedules.ts). */
   filingProjections?: PrefetchedProjection[];
 }
 

@@ -6,8 +6,8 @@
  * request with no prefetched answer (a history started before, a calendar the API could not read) still
  * goes to the local activity.
  */
-import { canonicalJson } from './canonical-json.js';
-import type { DeadlineProjection, DeadlineProjectionRequest, PrefetchedProjection } from './deadline-projection.js';
+import { canonicalJson } from '../canonical-json.js';
+import type { DeadlineProjection, DeadlineProjectionRequest, PrefetchedProjection } from './schedule.js';
 
 /** Hands out prefetched projections, each at most once, to the request it was computed for. */
 export class PrefetchedProjections {

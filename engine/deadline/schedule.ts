@@ -3,12 +3,12 @@
  * the instants of the warning rungs. The workflow runs this in a local activity (so the result is in
  * the history and replay never depends on a calendar that changed since); the simulator calls it directly.
  */
-import type { Budget, WarningRung } from './definition.generated.js';
-import type { Calendar } from './calendar.js';
-import { computeDeadline, type DeadlineComputation } from './deadline/computation.js';
-import { reprojectDeadline } from './deadline/rescheduling.js';
-import { warningInstant } from './deadline/warnings.js';
-import type { LedgerEntry } from './deadline/ledger.js';
+import type { Budget, WarningRung } from '../definition.generated.js';
+import type { Calendar } from '../calendar.js';
+import { computeDeadline, type DeadlineComputation } from './computation.js';
+import { reprojectDeadline } from './rescheduling.js';
+import { warningInstant } from './warnings.js';
+import type { LedgerEntry } from './ledger.js';
 
 export interface DeadlineProjection {
   dueAt: string;
@@ -33,7 +33,7 @@ export interface DeadlineProjectionRequest {
   previousCalendarVersion?: number;
 }
 
-/** A filing's deadline projected by the API, sent with the workflow's input (engine/filing-projections.ts). */
+/** A filing's deadline projected by the API, sent with the workflow's input (engine/deadline/prefetched-schedules.ts). */
 export interface PrefetchedProjection {
   /** Which deadline it is (the API sets the legal one as a search attribute at the start). */
   deadlineId: string;
