@@ -64,7 +64,7 @@ export class CalendarStore {
   }
 
   async current(id = DEFAULT_CALENDAR): Promise<Calendar> {
-    // Every deadline projection asks: only the version number is read, the content once per version.
+    // Every deadline's scheduling asks: only the version number is read, the content once per version.
     const [latest] = await query<{ version: number | null }>(this.orm, 'select max(version) as version from calendar_version where calendar_id = $1', [id]);
     const calendar = latest?.version === null || latest?.version === undefined ? undefined : await this.get(id, latest.version);
     if (!calendar) throw new DomainError('calendar_not_found', `No calendar "${id}" is loaded.`);

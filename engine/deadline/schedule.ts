@@ -1,16 +1,19 @@
 /**
- * Turns a deadline's ledger into what the shell arms timers on: the due instant, its explanation and
- * the instants of the warning rungs. The workflow runs this in a local activity (so the result is in
- * the history and replay never depends on a calendar that changed since); the simulator calls it directly.
+ * A deadline's schedule: what the shell arms timers on — the due instant, its explanation and the
+ * instants of the warning rungs — computed from the deadline's ledger on a calendar. The workflow runs
+ * this in a local activity (so the result is in the history and replay never depends on a calendar that
+ * changed since); the simulator calls it directly. Histories and the state keep the older word: the
+ * local activity is `projectDeadline`, a deadline's schedule is its `projection`, a filing's prefetched
+ * schedules are `filingProjections` (the glossary, docs/glossary.md).
  */
 import type { Budget, WarningRung } from '../definition.generated.js';
 import type { Calendar } from '../calendar.js';
 import { computeDeadline, type DeadlineComputation } from './computation.js';
-import { reprojectDeadline } from './rescheduling.js';
+import { rescheduleDeadline } from './rescheduling.js';
 import { warningInstant } from './warnings.js';
 import type { LedgerEntry } from './ledger.js';
 
-export interface DeadlineProjection {
+export interface DeadlineSchedule {
   dueAt: string;
   dueDate: string;
   dueInstantMs: number;
@@ -25,23 +28,15 @@ export interface DeadlineProjection {
   movedBy?: string[];
 }
 
-export interface DeadlineProjectionRequest {
+export interface DeadlineScheduleRequest {
   budget: Budget;
   ledger: LedgerEntry[];
   warnings: WarningRung[];
-  /** The calendar version of the previous projection: a different current version may have moved it. */
+  /** The calendar version of the previous schedule: a different current version may have moved it. */
   previousCalendarVersion?: number;
 }
 
-/** A filing's deadline projected by the API, sent with the workflow's input (engine/deadline/prefetched-schedules.ts). */
-export interface PrefetchedProjection {
-  /** Which deadline it is (the API sets the legal one as a search attribute at the start). */
-  deadlineId: string;
-  request: DeadlineProjectionRequest;
-  projection: DeadlineProjection;
-}
-
-function projection(computed: DeadlineComputation, warnings: WarningRung[], calendar: Calendar): DeadlineProjection {
+function schedule(computed: DeadlineComputation, warnings: WarningRung[], calendar: Calendar): DeadlineSchedule {
   return {
     dueAt: computed.dueAt,
     dueDate: computed.dueDate,
@@ -54,17 +49,17 @@ function projection(computed: DeadlineComputation, warnings: WarningRung[], cale
   };
 }
 
-export function projectDeadline(
-  request: DeadlineProjectionRequest,
+export function scheduleDeadline(
+  request: DeadlineScheduleRequest,
   calendar: Calendar,
   previousCalendar?: Calendar,
-): DeadlineProjection {
+): DeadlineSchedule {
   if (previousCalendar && previousCalendar.version !== calendar.version) {
-    const change = reprojectDeadline(request.budget, request.ledger, previousCalendar, calendar);
+    const change = rescheduleDeadline(request.budget, request.ledger, previousCalendar, calendar);
     return {
-      ...projection(change.after, request.warnings, calendar),
+      ...schedule(change.after, request.warnings, calendar),
       ...(change.moved ? { movedBy: change.description } : {}),
     };
   }
-  return projection(computeDeadline(request.budget, request.ledger, calendar), request.warnings, calendar);
+  return schedule(computeDeadline(request.budget, request.ledger, calendar), request.warnings, calendar);
 }
