@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { LEGAL_DEADLINE, type ApplicationInput, type PinnedProcedure } from '../engine/interpreter/state.js';
-import { projectDeadline, type PrefetchedProjection } from '../engine/deadline-projection.js';
+import type { PrefetchedSchedule } from '../engine/deadline/prefetched-schedules.js';
+import { scheduleDeadline } from '../engine/deadline/schedule.js';
 import { deadlinesStartedOnFiling } from '../engine/interpreter/filing-deadlines.js';
 import { DEFAULT_CALENDAR } from '../registry/calendars.js';
 import { canonicalJson } from '../engine/canonical-json.js';
@@ -32,17 +33,17 @@ export interface Filing {
 }
 
 /**
- * The deadlines the filing starts, projected here on the current calendar so that the workflow need
- * not run a local activity for each (engine/filing-projections.ts). They are read from the definition,
- * without running the filing's transition, which the workflow runs. Should that fail, the workflow
- * projects them itself, as it does for every later deadline.
+ * The deadlines the filing starts, scheduled here on the current calendar so that the workflow need
+ * not run a local activity for each (engine/deadline/prefetched-schedules.ts). They are read from the
+ * definition, without running the filing's transition, which the workflow runs. Should that fail, the
+ * workflow schedules them itself, as it does for every later deadline.
  */
-async function projectFilingDeadlines(ctx: ApiContext, input: ApplicationInput): Promise<PrefetchedProjection[]> {
+async function scheduleFilingDeadlines(ctx: ApiContext, input: ApplicationInput): Promise<PrefetchedSchedule[]> {
   try {
     const requests = deadlinesStartedOnFiling(input);
     if (!requests.length) return [];
     const calendar = await ctx.calendars.current(DEFAULT_CALENDAR);
-    return requests.map(({ deadlineId, request }) => ({ deadlineId, request, projection: projectDeadline(request, calendar) }));
+    return requests.map(({ deadlineId, request }) => ({ deadlineId, request, projection: scheduleDeadline(request, calendar) }));
   } catch {
     return [];
   }
@@ -123,7 +124,7 @@ export async function fileApplication(ctx: ApiContext, request: FilingRequest): 
     filedAt: new Date().toISOString(),
     workflowVersion: WORKFLOW_VERSION,
   };
-  input.filingProjections = await projectFilingDeadlines(ctx, input);
+  input.filingProjections = await scheduleFilingDeadlines(ctx, input);
   const legal = input.filingProjections.find((p) => p.deadlineId === LEGAL_DEADLINE);
   const start = new WithStartWorkflowOperation(PROCEDURE_WORKFLOW, {
     workflowId: trackingNumber,

@@ -35,7 +35,7 @@ function localized(values: Record<string, string | boolean | undefined>, prefix:
 
 /**
  * `mohla calendar`: read the working-day calendar, or change it through the running API so that every
- * open application whose deadline the change crosses is re-projected.
+ * open application whose deadline the change crosses is rescheduled.
  */
 export async function calendarCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -79,7 +79,7 @@ export async function calendarCommand(args: string[]): Promise<number> {
         change: string;
         signalledApplications: number;
       };
-      console.log(`calendar ${id} is now version ${result.version}: ${result.change}; ${result.signalledApplications} open application(s) re-projected`);
+      console.log(`calendar ${id} is now version ${result.version}: ${result.change}; ${result.signalledApplications} open application(s) rescheduled`);
       return 0;
     }
     default:

@@ -25,7 +25,7 @@ export interface Calendar {
    */
   id: string;
   /**
-   * Version number, starting at 1; raised on every change so re-projections can name it.
+   * Version number, starting at 1; raised on every change so that a rescheduled deadline can name it.
    */
   version: number;
   title?: LocalizedText;

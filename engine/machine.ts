@@ -1,21 +1,21 @@
 /**
  * Drives the interpreter: applies an event, carries out the commands that feed events back (deadline
- * projections, service activities) until the application is quiet, then hands everything that changed
+ * schedules, service activities) until the application is quiet, then hands everything that changed
  * to `record` in one call. The Temporal workflow and the simulator share it, each with its own effects.
  */
 import { applyEvent } from './interpreter/transition.js';
 import { initialState, type ApplicationInput, type ApplicationState } from './interpreter/state.js';
 import type { ApplicationEvent } from './interpreter/events.js';
-import { projectionRequest, type Command } from './interpreter/commands.js';
-import type { DeadlineProjection, DeadlineProjectionRequest } from './deadline-projection.js';
+import { scheduleRequest, type Command } from './interpreter/commands.js';
+import type { DeadlineSchedule, DeadlineScheduleRequest } from './deadline/schedule.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 
 export type ServiceOutcome = { ok: true; result: unknown } | { ok: false; error: string };
 
 export interface Effects {
-  projectDeadline(request: DeadlineProjectionRequest): Promise<DeadlineProjection>;
+  scheduleDeadline(request: DeadlineScheduleRequest): Promise<DeadlineSchedule>;
   runService(command: Extract<Command, { type: 'runService' }>): Promise<ServiceOutcome>;
-  /** Everything one event changed: the new state and the commands to project, notify and log. */
+  /** Everything one event changed: the new state and the commands to record, notify and log. */
   record(state: ApplicationState, commands: Command[]): Promise<void>;
   /** The current instant (workflow time in Temporal, the virtual clock in the simulator). */
   now(): string;
@@ -64,9 +64,9 @@ export class ApplicationMachine {
       const transition = applyEvent(this.definition, this.state, event);
       this.state = transition.state;
       for (const command of transition.commands) {
-        if (command.type === 'projectDeadline') {
-          const projection = await this.effects.projectDeadline(projectionRequest(command));
-          pending.push({ type: 'deadlineProjected', deadlineId: command.deadlineId, projection, at: this.effects.now() });
+        if (command.type === 'scheduleDeadline') {
+          const schedule = await this.effects.scheduleDeadline(scheduleRequest(command));
+          pending.push({ type: 'deadlineScheduled', deadlineId: command.deadlineId, schedule, at: this.effects.now() });
         } else if (command.type === 'runService') {
           const outcome = await this.effects.runService(command);
           pending.push(

@@ -8,7 +8,7 @@ import { nextTimer } from './interpreter/timers.js';
 import type { ApplicationEvent } from './interpreter/events.js';
 import type { Command } from './interpreter/commands.js';
 import type { Calendar } from './calendar.js';
-import { projectDeadline } from './deadline-projection.js';
+import { scheduleDeadline } from './deadline/schedule.js';
 import { parseIsoDuration } from './deadline/duration.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
@@ -158,7 +158,7 @@ export async function simulate(
       filedAt: now(),
     },
     {
-      projectDeadline: async (request) => projectDeadline(request, calendar),
+      scheduleDeadline: async (request) => scheduleDeadline(request, calendar),
       runService: async (command) => {
         try {
           return { ok: true, result: service(command.activity, command.input) };

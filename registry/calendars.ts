@@ -64,7 +64,7 @@ export class CalendarStore {
   }
 
   async current(id = DEFAULT_CALENDAR): Promise<Calendar> {
-    // Every deadline projection asks: only the version number is read, the content once per version.
+    // Every deadline's scheduling asks: only the version number is read, the content once per version.
     const latest = await latestCalendarVersion(this.orm, id);
     const calendar = latest === undefined ? undefined : await this.get(id, latest);
     if (!calendar) throw new DomainError('calendar_not_found', `No calendar "${id}" is loaded.`);

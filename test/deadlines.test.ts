@@ -147,7 +147,7 @@ describe('legal deadlines on the real Temporal server', () => {
     expect(second.statusCode).toBe(409);
   });
 
-  it('a closure added to the calendar re-projects a running deadline, and its ledger says why', async () => {
+  it('a closure added to the calendar reschedules a running deadline, and its ledger says why', async () => {
     const filed = await publishAndFile(procedure('calendar-change', { budget: { workingDays: 3 }, onExpiry: { action: 'notify', notify: ['supervisor'] } }));
     const { before, res } = await closeNextWorkingDay(stack, filed.trackingNumber);
     expect(res.statusCode, res.body).toBe(201);

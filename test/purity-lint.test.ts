@@ -46,3 +46,17 @@ describe('the lint rule that keeps workflow and engine code pure', () => {
     expect(await problems('engine/interpreter/x.ts', code)).toEqual([]);
   });
 });
+
+describe('the size limit of engine modules', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const line${i} = ${i};`).join('\n') + '\n';
+
+  it('refuses a hand-written engine module over 450 lines', async () => {
+    expect(await problems('engine/x.ts', lines(450))).toEqual([]);
+    expect((await problems('engine/interpreter/x.ts', lines(451))).join('\n')).toMatch(/max-lines/);
+  });
+
+  it('leaves generated types and tests alone', async () => {
+    expect(await problems('engine/x.generated.ts', lines(600))).toEqual([]);
+    expect(await problems('engine/x.test.ts', lines(600))).toEqual([]);
+  });
+});

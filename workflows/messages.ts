@@ -52,7 +52,7 @@ export const withdraw = defineUpdate<ApplicationState, [WithdrawRequest]>('withd
 /** Sent with the start: answers once the filing is projected, so the inbox already shows the first task. */
 export const confirmFiling = defineUpdate<ApplicationState, []>('confirmFiling');
 
-/** The calendar changed (a holiday or a closure): every running deadline is projected again. */
+/** The calendar changed (a holiday or a closure): every running deadline is rescheduled. */
 export const calendarChanged = defineSignal<[]>('calendarChanged');
 
 export const applicationStatus = defineQuery<ApplicationState>('applicationStatus');

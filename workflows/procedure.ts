@@ -7,7 +7,7 @@ import { nextTimer } from '../engine/interpreter/timers.js';
 import type { ApplicationEvent } from '../engine/interpreter/events.js';
 import { DomainError } from '../engine/errors.js';
 import { checkActionSize } from '../engine/input-bounds.js';
-import { PrefetchedProjections } from '../engine/filing-projections.js';
+import { PrefetchedSchedules } from '../engine/deadline/prefetched-schedules.js';
 import { ApplicationMachine, type Effects } from '../engine/machine.js';
 import type { Activities } from '../activities/index.js';
 import {
@@ -72,13 +72,14 @@ function nowIso(): string {
 export async function procedureWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const definition = input.procedure.definition;
   let dueAt: string | undefined;
-  // The API sets the due date at the start when it projected the legal deadline itself; histories
+  // The API sets the due date at the start when it scheduled the legal deadline itself; histories
   // started before have none there and upsert it as they always did.
   const dueAtAtStart = wf.workflowInfo().typedSearchAttributes.get(searchAttributes.dueAt)?.getTime();
-  const prefetched = new PrefetchedProjections(input.filingProjections);
+  const prefetched = new PrefetchedSchedules(input.filingProjections);
 
   const effects: Effects = {
-    projectDeadline: (request) => {
+    // The local activity keeps the name recorded in histories.
+    scheduleDeadline: (request) => {
       const known = prefetched.take(request);
       return known ? Promise.resolve(known) : projectDeadline(request);
     },

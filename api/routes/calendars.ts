@@ -63,7 +63,7 @@ const changeAnswer = {
 
 /**
  * Tells every running application whose legal deadline falls on or after the changed date: each
- * projects its deadlines again and records in its ledger which entry moved which date. Deadlines due
+ * reschedules its deadlines and records in its ledger which entry moved which date. Deadlines due
  * earlier cannot be moved by the change; paused ones take the new calendar when they resume.
  */
 export async function signalAffectedApplications(client: Client, taskQueue: string, changedDate: string): Promise<number> {

@@ -7,11 +7,11 @@ import { addCalendarDays, formatInstant, isWorkingDay, localDateOf, type Calenda
 import { readBudget, type DeadlineBudget, type ReadBudget } from './budget.js';
 import {
   anchorMs,
+  countDueDate,
   excludedBy,
   foldLedger,
   instantOf,
   isOpen,
-  project,
   totalUnits,
   type Fold,
   type OpenOrClosedPause,
@@ -27,7 +27,7 @@ export interface DeadlineComputation {
   dueDate: LocalDate;
   dueInstantMs: number;
   /**
-   * The clock is stopped. `dueAt` is then a projection: the due instant if the pause ended on
+   * The clock is stopped. `dueAt` is then provisional: the due instant if the pause ended on
    * `options.asOf`'s local date (by default the pause date, the earliest it can end).
    */
   paused: boolean;
@@ -49,7 +49,7 @@ export interface DeadlineComputation {
 }
 
 export interface ComputeOptions {
-  /** For a paused deadline: project the due instant as if the pause ended on this instant's local date. */
+  /** For a paused deadline: compute the due instant as if the pause ended on this instant's local date. */
   asOf?: string;
 }
 
@@ -68,25 +68,25 @@ export function computeDeadline(
   const fold = foldLedger(read, ledger, calendar);
   const paused = isOpen(fold);
   const asOfMs = options.asOf === undefined ? undefined : instantOf(options.asOf, zone, 'asOf');
-  const projection = project(read, fold, calendar, paused ? asOfMs : undefined);
+  const count = countDueDate(read, fold, calendar, paused ? asOfMs : undefined);
   const startMs = anchorMs(fold);
   const remainingAtPause = paused ? remainingWhenPaused(read, fold, calendar) : undefined;
   const computation: DeadlineComputation = {
-    dueAt: formatInstant(projection.dueMs, zone),
-    dueDate: projection.dueDate,
-    dueInstantMs: projection.dueMs,
+    dueAt: formatInstant(count.dueMs, zone),
+    dueDate: count.dueDate,
+    dueInstantMs: count.dueMs,
     paused,
-    expiresAtMs: paused ? null : projection.dueMs,
+    expiresAtMs: paused ? null : count.dueMs,
     expired: fold.expiredAtMs !== undefined,
     countsFrom: { at: formatInstant(startMs, zone), date: localDateOf(startMs, zone) },
     budget,
     extendedBy: fold.extensions.reduce((sum, e) => sum + e.units, 0),
-    pauses: projection.spans,
+    pauses: count.spans,
     calendar: { id: calendar.id, version: calendar.version, zone },
     explanation: [],
   };
   if (remainingAtPause !== undefined) computation.remainingAtPause = remainingAtPause;
-  computation.explanation = explain(read, fold, projection, calendar, computation);
+  computation.explanation = explain(read, fold, count, calendar, computation);
   return computation;
 }
 

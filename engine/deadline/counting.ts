@@ -29,7 +29,7 @@ import type { DeadlineLedger } from './ledger.js';
 /** A span of days that is not counted. */
 export interface PauseSpan {
   from: LocalDate;
-  /** The resume date; while the pause is open, the date the projection assumes it ends. */
+  /** The resume date; while the pause is open, the date the count assumes it ends. */
   to: LocalDate;
   open: boolean;
   reason: string;
@@ -55,7 +55,7 @@ export interface Fold {
   expiredAtMs?: number;
 }
 
-export interface Projection {
+export interface DueDateCount {
   dueMs: number;
   dueDate: LocalDate;
   /** For calendar days: day N before any roll forward. */
@@ -87,7 +87,7 @@ export function excludedBy(spans: PauseSpan[]): (date: LocalDate) => boolean {
   return (date) => spans.some((s) => s.from <= date && date <= s.to);
 }
 
-export function project(budget: ReadBudget, fold: Fold, calendar: Calendar, resumeMs?: number): Projection {
+export function countDueDate(budget: ReadBudget, fold: Fold, calendar: Calendar, resumeMs?: number): DueDateCount {
   const zone = calendar.zone;
   const startMs = anchorMs(fold);
   const units = totalUnits(budget, fold);
@@ -127,7 +127,7 @@ export function foldLedger(budget: ReadBudget, ledger: DeadlineLedger, calendar:
   const fold: Fold = { startMs: instantOf(first.at, zone, 'started'), pauses: [], extensions: [], ignored: [] };
   /** Once the deadline has passed (and is not paused) nothing in the ledger can bring it back. */
   const tooLate = (atMs: number) =>
-    fold.expiredAtMs !== undefined || (!isOpen(fold) && atMs > project(budget, fold, calendar).dueMs);
+    fold.expiredAtMs !== undefined || (!isOpen(fold) && atMs > countDueDate(budget, fold, calendar).dueMs);
   const when = (atMs: number) => formatLocalDate(localDateOf(atMs, zone), { weekday: true });
   for (const entry of rest) {
     const atMs = instantOf(entry.at, zone, entry.type);

@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../infra/config.js';
 import { type Calendar } from '../calendar.js';
 import { computeDeadline } from './computation.js';
 import { describeDuration, parseIsoDuration } from './duration.js';
-import { reprojectDeadline, reprojectedEntry } from './rescheduling.js';
+import { rescheduleDeadline, rescheduledEntry } from './rescheduling.js';
 import { warningInstant } from './warnings.js';
 import type { DeadlineBudget } from './budget.js';
 import type { LedgerEntry } from './ledger.js';
@@ -172,7 +172,7 @@ const cases: Case[] = [
     mentions: ['extension of Wednesday 15 April 2026 not applied: the deadline had already passed'],
   },
   {
-    name: 'warnings and re-projections recorded in the ledger do not move the deadline',
+    name: 'warnings and reschedulings recorded in the ledger do not move the deadline',
     budget: { workingDays: 20 },
     ledger: [
       MARCH_16,
@@ -335,7 +335,7 @@ describe('computeDeadline', () => {
   describe('while paused', () => {
     const ledger = [MARCH_16, paused('2026-04-08T09:00:00+01:00')];
 
-    it('never expires, and projects the due date as if the pause ended on its first day', () => {
+    it('never expires, and computes the due date as if the pause ended on its first day', () => {
       const result = computeDeadline({ workingDays: 20 }, ledger, ma);
       expect(result).toMatchObject({
         paused: true,
@@ -351,7 +351,7 @@ describe('computeDeadline', () => {
       );
     });
 
-    it('projects from a later day when asked', () => {
+    it('computes from a later day when asked', () => {
       const result = computeDeadline({ workingDays: 20 }, ledger, ma, { asOf: '2026-04-20T10:00:00+01:00' });
       expect(result.dueAt).toBe('2026-04-27T23:59:59.999+01:00');
       expect(result.pauses).toEqual([
@@ -461,7 +461,7 @@ describe('warning ladders', () => {
   });
 });
 
-describe('re-projection when the calendar changes', () => {
+describe('rescheduling when the calendar changes', () => {
   const ledger = [MARCH_16];
   const budget = { workingDays: 20 };
   const nextVersion = (change: (c: Calendar) => Calendar): Calendar => ({
@@ -480,7 +480,7 @@ describe('re-projection when the calendar changes', () => {
             : h,
       ),
     }));
-    const r = reprojectDeadline(budget, ledger, ma, confirmed);
+    const r = rescheduleDeadline(budget, ledger, ma, confirmed);
     expect(r.moved).toBe(true);
     expect(r.after.dueAt).toBe('2026-04-13T23:59:59.999+01:00');
     expect(r.changes).toEqual([
@@ -496,7 +496,7 @@ describe('re-projection when the calendar changes', () => {
       'due date moved from Tuesday 14 April 2026 to Monday 13 April 2026 (calendar ma v2)',
       'Eid al-Fitr: 20–21 March 2026 (provisional) → 21–22 March 2026 (confirmed)',
     ]);
-    expect(reprojectedEntry('2026-03-19T20:30:00Z', r)).toEqual({
+    expect(rescheduledEntry('2026-03-19T20:30:00Z', r)).toEqual({
       type: 'reprojected',
       at: '2026-03-19T20:30:00Z',
       calendarId: 'ma',
@@ -515,7 +515,7 @@ describe('re-projection when the calendar changes', () => {
         { date: '2026-04-02', reason: { ar: 'إغلاق', fr: 'Fermeture', en: 'Exceptional closure' } },
       ],
     }));
-    const r = reprojectDeadline(budget, ledger, ma, closed);
+    const r = rescheduleDeadline(budget, ledger, ma, closed);
     expect(r.after.dueAt).toBe('2026-04-15T23:59:59.999+01:00');
     expect(r.changes.map((c) => [c.description, c.movesDeadline])).toEqual([
       ['closure: Exceptional closure: not in the calendar → 2 April 2026', true],
@@ -529,7 +529,7 @@ describe('re-projection when the calendar changes', () => {
         h.date.startsWith('2026-03') ? { ...h, status: 'confirmed' as const } : h,
       ),
     }));
-    const r = reprojectDeadline(budget, ledger, ma, confirmed);
+    const r = rescheduleDeadline(budget, ledger, ma, confirmed);
     expect(r.moved).toBe(false);
     expect(r.description).toEqual([
       'due date unchanged: Tuesday 14 April 2026 (calendar ma v2)',
@@ -542,7 +542,7 @@ describe('re-projection when the calendar changes', () => {
       ...c,
       datedHolidays: c.datedHolidays.filter((h) => !h.date.startsWith('2027')),
     }));
-    const r = reprojectDeadline(budget, ledger, ma, later);
+    const r = rescheduleDeadline(budget, ledger, ma, later);
     expect(r).toMatchObject({ moved: false, changes: [] });
   });
 });

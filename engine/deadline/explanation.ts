@@ -17,7 +17,7 @@ import {
   type NonWorkingReason,
 } from '../calendar.js';
 import type { DeadlineBudget, ReadBudget, Unit } from './budget.js';
-import { anchorMs, excludedBy, totalUnits, type Fold, type PauseSpan, type Projection } from './counting.js';
+import { anchorMs, excludedBy, totalUnits, type Fold, type PauseSpan, type DueDateCount } from './counting.js';
 import { describeDuration, plural } from './duration.js';
 
 /** What the explanation reads of the computation it explains. */
@@ -66,7 +66,7 @@ function holidayRuns(
 export function explain(
   budget: ReadBudget,
   fold: Fold,
-  projection: Projection,
+  count: DueDateCount,
   calendar: Calendar,
   result: ExplainedComputation,
 ): string[] {
@@ -96,7 +96,7 @@ export function explain(
   }
 
   const units = totalUnits(budget, fold);
-  const excluded = excludedBy(projection.spans);
+  const excluded = excludedBy(count.spans);
   const dated: { date: LocalDate; text: string }[] = [...fold.ignored];
   const time = `${atTime(startMs, zone, false)} in ${zone}`;
   if (isDuration) {
@@ -119,10 +119,10 @@ export function explain(
     // the deadline rolled over (or ended on) for calendar days.
     const span =
       budget.unit === 'working'
-        ? datesFromTo(addCalendarDays(startDate, 1), projection.dueDate)
-        : projection.dueDate === projection.lastCountedDate && isWorkingDay(projection.dueDate, calendar)
+        ? datesFromTo(addCalendarDays(startDate, 1), count.dueDate)
+        : count.dueDate === count.lastCountedDate && isWorkingDay(count.dueDate, calendar)
           ? []
-          : datesFromTo(projection.lastCountedDate, projection.dueDate);
+          : datesFromTo(count.lastCountedDate, count.dueDate);
     for (const run of holidayRuns(
       span.filter((d) => !excluded(d)),
       calendar,
@@ -156,19 +156,19 @@ export function explain(
   dated.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   lines.push(...dated.map((d) => d.text));
 
-  if (budget.unit === 'calendar' && projection.lastCountedDate !== projection.dueDate) {
+  if (budget.unit === 'calendar' && count.lastCountedDate !== count.dueDate) {
     const lastDay =
-      units > 0 ? `day ${units}, ${longDate(projection.lastCountedDate)},` : longDate(projection.lastCountedDate);
+      units > 0 ? `day ${units}, ${longDate(count.lastCountedDate)},` : longDate(count.lastCountedDate);
     lines.push(`${lastDay} is not a working day: the deadline moves to the end of the next working day`);
-  } else if (budget.unit === 'calendar' && !isWorkingDay(projection.dueDate, calendar)) {
-    lines.push(`${longDate(projection.dueDate)} is not a working day, but this deadline is not rolled forward`);
+  } else if (budget.unit === 'calendar' && !isWorkingDay(count.dueDate, calendar)) {
+    lines.push(`${longDate(count.dueDate)} is not a working day, but this deadline is not rolled forward`);
   }
   if (fold.expiredAtMs !== undefined) {
     lines.push(
       `expired on ${longDate(localDateOf(fold.expiredAtMs, zone))} at ${atTime(fold.expiredAtMs, zone, false)}`,
     );
   }
-  const dueText = `due ${longDate(projection.dueDate)} at ${atTime(projection.dueMs, zone, isDuration)} (${zone})`;
+  const dueText = `due ${longDate(count.dueDate)} at ${atTime(count.dueMs, zone, isDuration)} (${zone})`;
   if (result.paused) {
     const open = result.pauses[result.pauses.length - 1] as PauseSpan;
     lines.push(

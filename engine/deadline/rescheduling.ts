@@ -15,7 +15,7 @@ export interface CalendarEntryChange {
   description: string;
 }
 
-export interface Reprojection {
+export interface Rescheduling {
   before: DeadlineComputation;
   after: DeadlineComputation;
   moved: boolean;
@@ -87,13 +87,13 @@ function describeDays(days: { date: LocalDate; status: string }[]): string {
  * Recomputes a deadline on a corrected calendar and says which calendar change moved which date. Only
  * changes on the days between the start of counting and the later of the two due dates are reported.
  */
-export function reprojectDeadline(
+export function rescheduleDeadline(
   budget: DeadlineBudget,
   ledger: DeadlineLedger,
   previous: Calendar,
   next: Calendar,
   options: ComputeOptions = {},
-): Reprojection {
+): Rescheduling {
   const before = computeDeadline(budget, ledger, previous, options);
   const after = computeDeadline(budget, ledger, next, options);
   const from = before.countsFrom.date < after.countsFrom.date ? before.countsFrom.date : after.countsFrom.date;
@@ -159,19 +159,19 @@ export function reprojectDeadline(
   return { before, after, moved, changes, description };
 }
 
-/** The ledger entry recording a re-projection, for the deadline's history. */
-export function reprojectedEntry(
+/** The ledger entry recording a rescheduling, for the deadline's history (its kind keeps the recorded name). */
+export function rescheduledEntry(
   at: string,
-  reprojection: Reprojection,
+  rescheduling: Rescheduling,
 ): Extract<LedgerEntry, { type: 'reprojected' }> {
-  const movers = reprojection.changes.filter((c) => c.movesDeadline);
+  const movers = rescheduling.changes.filter((c) => c.movesDeadline);
   return {
     type: 'reprojected',
     at,
-    calendarId: reprojection.after.calendar.id,
-    calendarVersion: reprojection.after.calendar.version,
-    previousDueAt: reprojection.before.dueAt,
-    newDueAt: reprojection.after.dueAt,
-    movedBy: (movers.length ? movers : reprojection.changes).map((c) => c.description),
+    calendarId: rescheduling.after.calendar.id,
+    calendarVersion: rescheduling.after.calendar.version,
+    previousDueAt: rescheduling.before.dueAt,
+    newDueAt: rescheduling.after.dueAt,
+    movedBy: (movers.length ? movers : rescheduling.changes).map((c) => c.description),
   };
 }

@@ -127,7 +127,7 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
     case 'filed':
     case 'serviceCompleted':
     case 'serviceFailed':
-    case 'deadlineProjected':
+    case 'deadlineScheduled':
     case 'timerFired':
     case 'calendarChanged':
       return;

@@ -1,5 +1,5 @@
 /** What happens to an application: each event is one input of the transition function. */
-import type { DeadlineProjection } from '../deadline-projection.js';
+import type { DeadlineSchedule } from '../deadline/schedule.js';
 
 export type ApplicationEvent =
   | { type: 'filed'; at: string }
@@ -12,7 +12,7 @@ export type ApplicationEvent =
   | { type: 'extensionGranted'; units: number; reason: string; noticeGivenAt?: string; actor: string; at: string }
   | { type: 'serviceCompleted'; token: string; result: unknown; at: string }
   | { type: 'serviceFailed'; token: string; error: string; at: string }
-  | { type: 'deadlineProjected'; deadlineId: string; projection: DeadlineProjection; at: string }
+  | { type: 'deadlineScheduled'; deadlineId: string; schedule: DeadlineSchedule; at: string }
   | { type: 'timerFired'; timerId: string; at: string }
   | { type: 'withdrawn'; actor: string; reason?: string; at: string }
   | { type: 'calendarChanged'; at: string };

@@ -4,9 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import type { Calendar } from '../calendar.js';
-import { projectDeadline, type PrefetchedProjection } from '../deadline-projection.js';
+import type { PrefetchedSchedule } from '../deadline/prefetched-schedules.js';
+import { scheduleDeadline } from '../deadline/schedule.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
-import { projectionRequest } from './commands.js';
+import { scheduleRequest } from './commands.js';
 import { deadlinesStartedOnFiling, type FilingDeadline } from './filing-deadlines.js';
 import { initialState, type ApplicationInput } from './state.js';
 import { applyEvent } from './transition.js';
@@ -28,12 +29,12 @@ function inputFor(definition: ProcedureDefinition, data: Record<string, unknown>
 /** The reference: what the API prefetched before, by running the filing's transition. */
 function fromTheInterpreter(input: ApplicationInput): FilingDeadline[] {
   const { commands } = applyEvent(input.procedure.definition, initialState(input), { type: 'filed', at: input.filedAt });
-  return commands.flatMap((c) => (c.type === 'projectDeadline' ? [{ deadlineId: c.deadlineId, request: projectionRequest(c) }] : []));
+  return commands.flatMap((c) => (c.type === 'scheduleDeadline' ? [{ deadlineId: c.deadlineId, request: scheduleRequest(c) }] : []));
 }
 
 /** What the API sends with the workflow's input. */
-function prefetched(deadlines: FilingDeadline[]): PrefetchedProjection[] {
-  return deadlines.map(({ deadlineId, request }) => ({ deadlineId, request, projection: projectDeadline(request, calendar) }));
+function prefetched(deadlines: FilingDeadline[]): PrefetchedSchedule[] {
+  return deadlines.map(({ deadlineId, request }) => ({ deadlineId, request, projection: scheduleDeadline(request, calendar) }));
 }
 
 /** A run's result, or the fact that it threw (the API then prefetches nothing). */
@@ -151,7 +152,7 @@ describe('the deadlines a filing starts, read without running the interpreter', 
     for (const data of formsOf(definition)) {
       const input = inputFor(definition, data);
       const reference = prefetched(fromTheInterpreter(input));
-      expect(prefetched(deadlinesStartedOnFiling(input))).toEqual(reference);
+      expect(prefetched(deadlinesStartedOnFiling(input))).toStrictEqual(reference);
       if (definition.deadline.startsOn !== 'stepEntry') expect(reference.map((p) => p.deadlineId)).toContain('legal');
     }
   });

@@ -11,7 +11,7 @@
  */
 import type { Budget, ProcedureDefinition, RequestComplementStep, WarningRung } from '../definition.generated.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
-import type { DeadlineProjectionRequest } from '../deadline-projection.js';
+import type { DeadlineScheduleRequest } from '../deadline/schedule.js';
 import { isTrue, type Expression } from '../expression.js';
 import { expressionContext, legalBudget } from './conditions.js';
 import { COMPLEMENT_PAUSE_REASON } from './interpretation.js';
@@ -20,7 +20,7 @@ import { stepOf } from './steps.js';
 
 export interface FilingDeadline {
   deadlineId: string;
-  request: DeadlineProjectionRequest;
+  request: DeadlineScheduleRequest;
 }
 
 /** The deadlines the filing transition starts, each with what computing its due date needs, in the order it asks. */
@@ -38,7 +38,7 @@ class FilingWalk {
   private readonly tokens = new Map<string, Token>();
   private tokenCount = 0;
   private taskCount = 0;
-  private legal?: { request: DeadlineProjectionRequest; done: boolean };
+  private legal?: { request: DeadlineScheduleRequest; done: boolean };
 
   constructor(private readonly input: ApplicationInput) {
     this.definition = input.procedure.definition;
@@ -51,7 +51,7 @@ class FilingWalk {
     return this.started;
   }
 
-  private start(deadlineId: string, budget: Budget, warnings: WarningRung[]): DeadlineProjectionRequest {
+  private start(deadlineId: string, budget: Budget, warnings: WarningRung[]): DeadlineScheduleRequest {
     const ledger: LedgerEntry[] = [{ type: 'started', at: this.input.filedAt }];
     const request = { budget, ledger, warnings };
     this.started.push({ deadlineId, request });

@@ -75,15 +75,15 @@ export class Interpretation {
 
   startDeadline(id: string, kind: DeadlineKind, budget: Budget, warnings: WarningRung[], at: string, extra: Partial<DeadlineState> = {}): void {
     this.state.deadlines[id] = { id, kind, budget, warnings, ledger: [{ type: 'started', at }], done: false, ...extra };
-    this.reproject(id);
+    this.reschedule(id);
   }
 
-  /** Asks the shell to compute the deadline's due instant again (its ledger or the calendar changed). */
-  reproject(id: string): void {
+  /** Asks the shell to compute the deadline's schedule again (its ledger or the calendar changed). */
+  reschedule(id: string): void {
     const d = this.state.deadlines[id];
     if (!d || d.done) return;
     this.commands.push({
-      type: 'projectDeadline',
+      type: 'scheduleDeadline',
       deadlineId: id,
       budget: d.budget,
       ledger: d.ledger,
@@ -244,7 +244,7 @@ export class Interpretation {
     const effect = this.definition.deadline.onComplement;
     if (legal && !legal.done && effect !== 'continue') {
       legal.ledger.push({ type: 'paused', at, reason: COMPLEMENT_PAUSE_REASON });
-      this.reproject(LEGAL_DEADLINE);
+      this.reschedule(LEGAL_DEADLINE);
     }
     this.startDeadline(complementDeadlineId(this.state.complement.count), 'complementAnswer', step.answerWithin, [], at, { token: token.id });
     this.log(at, 'complementRequested', { stepId, actor, detail: { documents: this.state.complement.open.documents } });

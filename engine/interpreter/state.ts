@@ -5,7 +5,8 @@
  */
 import type { EndStep, Budget, Expiry, ProcedureDefinition, WarningRung } from '../definition.generated.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
-import type { DeadlineProjection, PrefetchedProjection } from '../deadline-projection.js';
+import type { PrefetchedSchedule } from '../deadline/prefetched-schedules.js';
+import type { DeadlineSchedule } from '../deadline/schedule.js';
 import { LEGAL_DEADLINE } from '../ids.js';
 
 export type Outcome = EndStep['outcome'];
@@ -33,8 +34,8 @@ export interface ApplicationInput {
    * a new history chooses them by this number rather than by patch markers. Absent in older histories.
    */
   workflowVersion?: number;
-  /** The filing's deadlines, projected by the API when it filed (engine/filing-projections.ts). */
-  filingProjections?: PrefetchedProjection[];
+  /** The filing's deadlines, scheduled by the API when it filed (engine/deadline/prefetched-schedules.ts). */
+  filingProjections?: PrefetchedSchedule[];
 }
 
 export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';
@@ -58,7 +59,7 @@ export interface TaskState {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Deadlines: the ledger is the truth; the projection (due instant, rung instants) comes back from the
+// Deadlines: the ledger is the truth; the schedule (due instant, rung instants) comes back from the
 // shell, which computes it with the calendar in an activity so that replay never depends on calendar
 // data or time-zone rules that changed later.
 
@@ -70,7 +71,8 @@ export interface DeadlineState {
   budget: Budget;
   warnings: WarningRung[];
   ledger: LedgerEntry[];
-  projection?: DeadlineProjection;
+  /** The deadline's schedule, once the shell computed it (the field keeps the name states are recorded with). */
+  projection?: DeadlineSchedule;
   /** The token the deadline belongs to (service levels, waits, complement answers). */
   token?: string;
   taskId?: string;

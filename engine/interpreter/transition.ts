@@ -78,7 +78,7 @@ function onTimer(run: Interpretation, event: Extract<ApplicationEvent, { type: '
       const legal = state.deadlines[LEGAL_DEADLINE];
       if (legal && !legal.done && legal.ledger.at(-1)?.type === 'paused') {
         legal.ledger.push({ type: 'resumed', at: event.at });
-        run.reproject(LEGAL_DEADLINE);
+        run.reschedule(LEGAL_DEADLINE);
       }
       run.enter(token, step.onTimeout, event.at);
     }
@@ -154,7 +154,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
         if (effect === 'restart' || definition.deadline.startsOn === 'completeFile') {
           legal.ledger.push({ type: 'restarted', at: event.at, reason: 'the file is complete' });
         }
-        run.reproject(LEGAL_DEADLINE);
+        run.reschedule(LEGAL_DEADLINE);
       }
       run.log(event.at, 'complementProvided', { actor: event.actor, stepId: open.stepId, detail: { documents: event.documents } });
       if (token) run.enter(token, step.next, event.at);
@@ -170,7 +170,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
         reason: event.reason,
         ...(event.noticeGivenAt ? { noticeGivenAt: event.noticeGivenAt } : {}),
       });
-      run.reproject(LEGAL_DEADLINE);
+      run.reschedule(LEGAL_DEADLINE);
       run.log(event.at, 'deadlineExtended', { actor: event.actor, detail: { units: event.units, reason: event.reason } });
       run.notify(extensionNotification(state.extensions), ['citizen'], 'deadlineExtended', { units: event.units, reason: event.reason });
       break;
@@ -195,22 +195,23 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       run.enter(token, step.onFailure, event.at);
       break;
     }
-    case 'deadlineProjected': {
+    case 'deadlineScheduled': {
       const d = state.deadlines[event.deadlineId];
       if (!d) break;
       const previous = d.projection;
-      d.projection = event.projection;
-      if (previous && event.projection.movedBy && previous.dueAt !== event.projection.dueAt) {
+      d.projection = event.schedule;
+      if (previous && event.schedule.movedBy && previous.dueAt !== event.schedule.dueAt) {
+        // A calendar change rescheduled it; the ledger and timeline kinds keep their recorded names.
         d.ledger.push({
           type: 'reprojected',
           at: event.at,
-          calendarId: event.projection.calendar.id,
-          calendarVersion: event.projection.calendar.version,
+          calendarId: event.schedule.calendar.id,
+          calendarVersion: event.schedule.calendar.version,
           previousDueAt: previous.dueAt,
-          newDueAt: event.projection.dueAt,
-          movedBy: event.projection.movedBy,
+          newDueAt: event.schedule.dueAt,
+          movedBy: event.schedule.movedBy,
         });
-        run.log(event.at, 'deadlineReprojected', { detail: { deadline: d.id, from: previous.dueAt, to: event.projection.dueAt, movedBy: event.projection.movedBy } });
+        run.log(event.at, 'deadlineReprojected', { detail: { deadline: d.id, from: previous.dueAt, to: event.schedule.dueAt, movedBy: event.schedule.movedBy } });
       }
       break;
     }
@@ -222,7 +223,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       run.close('withdrawn', event.at, event.reason ? { motivation: event.reason } : {});
       break;
     case 'calendarChanged':
-      for (const d of Object.values(state.deadlines)) if (!d.done) run.reproject(d.id);
+      for (const d of Object.values(state.deadlines)) if (!d.done) run.reschedule(d.id);
       break;
   }
   state.revision = current.revision + 1;

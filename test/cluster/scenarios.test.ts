@@ -97,7 +97,7 @@ describe('Mohla on a Temporal cluster, two workers and two APIs', () => {
     expect(Date.parse(view.closedAt)).toBeGreaterThanOrEqual(Date.parse(filed.deadline.dueAt));
   });
 
-  it('re-projects a running deadline when a closure is added to the calendar', async () => {
+  it('reschedules a running deadline when a closure is added to the calendar', async () => {
     const filed = await publishAndFile(procedure('calendar', { budget: { workingDays: 3 }, onExpiry: { action: 'notify', notify: ['supervisor'] } }));
     const { before, res } = await closeNextWorkingDay(stack, filed.trackingNumber);
     expect(res.statusCode, res.body).toBe(201);

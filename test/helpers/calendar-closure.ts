@@ -1,6 +1,6 @@
 /**
  * The calendar-change scenario the dev-server and cluster tiers both run: an administrator closes the
- * next working day while an application's legal deadline runs, and its workflow re-projects the deadline.
+ * next working day while an application's legal deadline runs, and its workflow reschedules the deadline.
  */
 import { addWorkingDays, localDateOf } from '../../engine/calendar.js';
 import type { ApplicationState } from '../../engine/interpreter/state.js';
@@ -10,7 +10,7 @@ import { as, eventually, tokenFor, type TestStack } from './stack.js';
 export const applicationState = (stack: TestStack, trackingNumber: string) =>
   stack.client.workflow.getHandle(trackingNumber).query(applicationStatus) as Promise<ApplicationState>;
 
-/** Closes the next working day through the API once visibility finds the application; answers the projection before and the API's answer. */
+/** Closes the next working day through the API once visibility finds the application; answers the legal deadline's schedule before and the API's answer. */
 export async function closeNextWorkingDay(stack: TestStack, trackingNumber: string) {
   const before = (await applicationState(stack, trackingNumber)).deadlines.legal!.projection!;
   const calendar = await stack.calendars.current();
@@ -29,7 +29,7 @@ export async function closeNextWorkingDay(stack: TestStack, trackingNumber: stri
   return { before, res };
 }
 
-/** The legal deadline once its ledger records the re-projection. */
+/** The legal deadline once its ledger records the rescheduling (an entry of the recorded kind `reprojected`). */
 export const reprojectedDeadline = (stack: TestStack, trackingNumber: string) =>
   eventually(async () => {
     const legal = (await applicationState(stack, trackingNumber)).deadlines.legal!;
