@@ -75,15 +75,6 @@ const inboxAnswer = {
 /** Every action on a task answers with the application as it then stands. */
 const actionAnswers = answers({ 200: json('The application once the action is done.', applicationSchema) });
 
-/** What an action on a task needs to know of it. */
-interface OfficeTask {
-  id: string;
-  stepId: string;
-  officeId: string;
-  procedureId: string;
-  procedureVersion: number;
-}
-
 /** Task ids start with the tracking number, which is the workflow id. */
 function trackingNumberOfTask(taskId: string): string {
   return canonicalTrackingNumber(parseTaskId(taskId)?.trackingNumber ?? '', 'params:/taskId');

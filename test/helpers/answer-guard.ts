@@ -25,7 +25,7 @@ function mediaTypeOf(reply: FastifyReply): string | undefined {
 }
 
 /** Where two JSON values differ: each path, and what happened there. */
-export function differences(made: unknown, sent: unknown, path = ''): string[] {
+function differences(made: unknown, sent: unknown, path = ''): string[] {
   if (made === null || sent === null || typeof made !== 'object' || typeof sent !== 'object') {
     return Object.is(made, sent) ? [] : [`${path || '/'}: ${JSON.stringify(made)} became ${JSON.stringify(sent)}`];
   }

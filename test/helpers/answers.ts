@@ -10,8 +10,8 @@ import type { Problem } from '../../api/problem.js';
 type Pinned<T> = { [K in keyof T]?: unknown };
 
 export const anInstant = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
-export const aDate = expect.stringMatching(/^\d{4}-\d\d-\d\d$/);
-export const orNull = (matcher: unknown) => expect.toBeOneOf([null, matcher]);
+const aDate = expect.stringMatching(/^\d{4}-\d\d-\d\d$/);
+const orNull = (matcher: unknown) => expect.toBeOneOf([null, matcher]);
 
 /** An array each of whose items equals `item` (matchers allowed). */
 export function eachItem(item: unknown) {
@@ -63,7 +63,7 @@ const ledger = expect.toSatisfy(
   'a ledger',
 );
 
-export function deadlineAnswer(pinned: Pinned<NonNullable<ApplicationView['deadline']>> = {}) {
+function deadlineAnswer(pinned: Pinned<NonNullable<ApplicationView['deadline']>> = {}) {
   return { dueAt: expect.any(String), dueDate: aDate, paused: expect.any(Boolean), expired: expect.any(Boolean), explanation: texts, ledger, ...pinned };
 }
 
