@@ -107,4 +107,3 @@ export function createProjectionActivities(deps: { orm: MikroORM; notifications?
     },
   };
 }
-export type ProjectionActivities = ReturnType<typeof createProjectionActivities>;

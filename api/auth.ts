@@ -32,7 +32,7 @@ declare module 'fastify' {
 
 export const STAFF: readonly Role[] = ['agent', 'supervisor'];
 
-export const DEFAULT_TOKEN_RULES: TokenRules = { maxLifetimeSeconds: 12 * 3600, clockSkewSeconds: 60 };
+const DEFAULT_TOKEN_RULES: TokenRules = { maxLifetimeSeconds: 12 * 3600, clockSkewSeconds: 60 };
 
 export interface TokenSources {
   secret: string;

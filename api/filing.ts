@@ -57,7 +57,7 @@ const TRACKING_NUMBER_DRAWS = 8;
  * from the caller or the request: nobody can compute someone else's number, and a collision is caught
  * by the reservation and drawn again instead of meeting another citizen's application.
  */
-export async function reserveTrackingNumber(ctx: ApiContext): Promise<string> {
+async function reserveTrackingNumber(ctx: ApiContext): Promise<string> {
   for (let draw = 0; draw < TRACKING_NUMBER_DRAWS; draw++) {
     const trackingNumber = trackingNumberFromBytes(randomBytes(8));
     if (await claimTrackingNumber(ctx.orm, trackingNumber, new Date())) return trackingNumber;

@@ -129,7 +129,7 @@ const UNREACHABLE = new Set<number>([4, 14]);
  * Whether an error says that Temporal could not be reached. The client wraps the gRPC error (a
  * ServiceError, an update's RPC timeout), so the cause chain is walked.
  */
-export function isTemporalUnavailable(error: unknown): boolean {
+function isTemporalUnavailable(error: unknown): boolean {
   for (let current = error, hops = 0; current && hops < 8; current = (current as { cause?: unknown }).cause, hops++) {
     if (current instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
     if (isGrpcServiceError(current) && UNREACHABLE.has(current.code)) return true;
@@ -145,7 +145,7 @@ const CONNECTION_LOST = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE|
  * retries). Matched on the drivers' error codes and names, walking the causes that the ORM and the
  * drivers wrap them in.
  */
-export function isStoreUnavailable(error: unknown): boolean {
+function isStoreUnavailable(error: unknown): boolean {
   for (let current = error, hops = 0; current && hops < 8; current = (current as { cause?: unknown }).cause, hops++) {
     const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
     if (typeof code === 'string' && CONNECTION_LOST.test(code)) return true;
@@ -158,7 +158,7 @@ export function isStoreUnavailable(error: unknown): boolean {
 }
 
 /** Seconds a client is told to wait before retrying a write that Temporal could not take. */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 export function toProblem(error: unknown): Problem | undefined {
   if (error instanceof DomainError) return problem(error.code, error.message, error.details);

@@ -1,5 +1,4 @@
 /** JSON Schema pieces shared by route schemas (each route's schema gives both its validator and its type). */
-export const actor = { type: 'string', minLength: 1, maxLength: 128 } as const;
 
 /** Ids of the procedure's documents (a definition's ids have at most 64 characters; no guide lists 50). */
 export const documentIds = { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 64 } } as const;

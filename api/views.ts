@@ -33,7 +33,7 @@ export function taskViewFromRecord(row: TaskViewSource): TaskView {
   };
 }
 
-export function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[]): ApplicationView {
+function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[]): ApplicationView {
   return {
     trackingNumber: app.trackingNumber,
     procedure: { id: app.procedureId, version: app.procedureVersion },

@@ -16,7 +16,7 @@ import { applicationView, readApplication } from './views.js';
  * codec does not reach them), so the request is digested with the server's secret: a plain hash of a
  * withdrawal reason or a task's form could be matched against guesses (a CIN has few possible values).
  */
-export function actionUpdateId(secret: string, action: string, subject: string, request: unknown): string {
+function actionUpdateId(secret: string, action: string, subject: string, request: unknown): string {
   const digest = createHmac('sha256', secret).update(`update-id:${canonicalJson(request)}`).digest('hex').slice(0, 16);
   return updateId(action, subject, digest);
 }

@@ -204,7 +204,7 @@ export type IdempotencyRecord = Row<typeof IdempotentFiling>;
  * Every tracking number handed out, so that a number drawn at random is never handed out twice: a
  * collision is found here, before any workflow starts, and a new number is drawn.
  */
-export const TrackingNumberReservation = defineEntity({
+const TrackingNumberReservation = defineEntity({
   name: 'TrackingNumberReservation',
   tableName: 'tracking_number_reservation',
   properties: {
@@ -287,7 +287,7 @@ export type NotificationDeliveryRecord = Row<typeof NotificationDelivery>;
  * hash covers the previous row's hash and a canonical form of the row; the database refuses updates and
  * deletes (a trigger), and `mohla audit verify` names the first row that was altered or removed anyway.
  */
-export const AuditEntry = defineEntity({
+const AuditEntry = defineEntity({
   name: 'AuditEntry',
   tableName: 'audit_entry',
   properties: {

@@ -13,15 +13,15 @@ import type { ApplicationState } from './interpreter/state.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
 
-export const DEFAULT_FORM_BYTES = 65_536;
-export const DEFAULT_TASK_DATA_BYTES = 16_384;
+const DEFAULT_FORM_BYTES = 65_536;
+const DEFAULT_TASK_DATA_BYTES = 16_384;
 /** An action without its task data: ids, reasons and notes (2,000 characters each), document lists. */
-export const ACTION_BYTES = 16_384;
+const ACTION_BYTES = 16_384;
 /** The state an action may leave behind: half of Temporal's payload limit, for the update's answer. */
-export const APPLICATION_STATE_BYTES = 1_048_576;
+const APPLICATION_STATE_BYTES = 1_048_576;
 
 /** Bytes of the value as the Temporal client sends it (JSON in UTF-8), without an encoder (workflow sandbox). */
-export function jsonBytes(value: unknown): number {
+function jsonBytes(value: unknown): number {
   const text = JSON.stringify(value) ?? '';
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
@@ -41,7 +41,7 @@ export interface InputBounds {
   taskDataBytes: number;
 }
 
-export function inputBounds(definition: Pick<ProcedureDefinition, 'limits'>): InputBounds {
+function inputBounds(definition: Pick<ProcedureDefinition, 'limits'>): InputBounds {
   return {
     formBytes: definition.limits?.formBytes ?? DEFAULT_FORM_BYTES,
     taskDataBytes: definition.limits?.taskDataBytes ?? DEFAULT_TASK_DATA_BYTES,

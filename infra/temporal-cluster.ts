@@ -209,7 +209,7 @@ async function temporalCli(args: string[]): Promise<void> {
 }
 
 /** The namespace with its retention, and Mohla's search attributes (the dev server's list). */
-export async function registerNamespace(address: string, namespace: string, retention: string, searchAttributes: SearchAttributeKeys): Promise<void> {
+async function registerNamespace(address: string, namespace: string, retention: string, searchAttributes: SearchAttributeKeys): Promise<void> {
   const common = ['--address', address, '--namespace', namespace];
   await temporalCli(['operator', 'namespace', 'create', ...common, '--retention', retention]).catch(async (err: Error) => {
     if (!/already exists|AlreadyExists/i.test(err.message)) throw err;

@@ -68,7 +68,7 @@ export function pickLanguage(requested: string | undefined, acceptLanguage?: str
   return 'fr';
 }
 
-export function budgetText(budget: Budget, lang: Language): string {
+function budgetText(budget: Budget, lang: Language): string {
   if ('workingDays' in budget) return `${budget.workingDays} ${WORDS.workingDays[lang]}`;
   if ('calendarDays' in budget) return `${budget.calendarDays} ${WORDS.calendarDays[lang]}`;
   return budget.duration;

@@ -66,7 +66,7 @@ const changeAnswer = {
  * reschedules its deadlines and records in its ledger which entry moved which date. Deadlines due
  * earlier cannot be moved by the change; paused ones take the new calendar when they resume.
  */
-export async function signalAffectedApplications(client: Client, taskQueue: string, changedDate: string): Promise<number> {
+async function signalAffectedApplications(client: Client, taskQueue: string, changedDate: string): Promise<number> {
   const query =
     `WorkflowType = '${PROCEDURE_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}' ` +
     `AND MohlaDueAt >= '${changedDate}T00:00:00Z'`;

@@ -18,7 +18,7 @@ import { ROLES, type Principal, type Role } from '../../identity/tokens.js';
 import type { ApiContext, CodecEndpointSettings } from '../context.js';
 import { answers, json, noContent, type ApiRoutes } from '../responses.js';
 
-export const CODEC_COOKIE = 'mohla_codec';
+const CODEC_COOKIE = 'mohla_codec';
 const CODEC_PATH = '/codec';
 const CODEC_READERS: readonly Role[] = ['auditor', 'admin'];
 /** Encoding makes payloads under the server's keys: nothing an auditor, who only reads, needs. */

@@ -294,7 +294,7 @@ export function apiContext(stack: TestStack, changes: Partial<ApiContext> = {}):
 }
 
 /** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
-export async function replayTaskQueue(client: Client, taskQueue: string, workflowBundlePath: string): Promise<string[]> {
+async function replayTaskQueue(client: Client, taskQueue: string, workflowBundlePath: string): Promise<string[]> {
   const histories: RecordedHistory[] = [];
   for await (const recorded of historiesFromServer(client, PROCEDURE_WORKFLOW, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
   const failures: string[] = [];
