@@ -18,6 +18,18 @@ export const instant = { type: 'string', format: 'date-time' } as const;
 export const instantOrNull = { type: ['string', 'null'], format: 'date-time' } as const;
 export const textOrNull = { type: ['string', 'null'] } as const;
 
+/**
+ * An answer that lists things about one subject, `{ <subject>: string, <list>: Item[] }`: an
+ * application's timeline or notifications, the versions of a procedure or a calendar.
+ */
+export function listAnswer<const Subject extends string, const List extends string, const Item extends object>(subject: Subject, list: List, item: Item) {
+  // Computed keys lose their literal types: the cast gives them back, as the object really holds them.
+  const properties = { [subject]: { type: 'string' }, [list]: { type: 'array', items: item } } as { readonly [S in Subject]: { readonly type: 'string' } } & {
+    readonly [L in List]: { readonly type: 'array'; readonly items: Item };
+  };
+  return { type: 'object', required: [subject, list], additionalProperties: false, properties } as const;
+}
+
 /** A ledger entry of one kind: `type` names it, `at` is when it happened. */
 function entry<const Kind extends string, const P extends Record<string, object>, const R extends readonly string[]>(kind: Kind, description: string, properties: P, required: R) {
   return {

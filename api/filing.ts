@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { LEGAL_DEADLINE, type ApplicationInput, type PinnedProcedure } from '../engine/interpreter/state.js';
+import type { ApplicationInput, PinnedProcedure } from '../engine/interpreter/state.js';
 import type { PrefetchedSchedule } from '../engine/deadline/prefetched-schedules.js';
 import { scheduleDeadline } from '../engine/deadline/schedule.js';
 import { deadlinesStartedOnFiling } from '../engine/interpreter/filing-deadlines.js';
@@ -9,7 +9,7 @@ import { DEFAULT_CALENDAR } from '../registry/calendars.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import { trackingNumberFromBytes } from '../engine/tracking-number.js';
-import { FILING_UPDATE_ID } from '../engine/ids.js';
+import { FILING_UPDATE_ID, LEGAL_DEADLINE } from '../engine/ids.js';
 import { claimTrackingNumber, findKeyedFiling, recordKeyedFiling } from '../db/filings.js';
 import { confirmFiling, PROCEDURE_WORKFLOW, WORKFLOW_VERSION } from '../workflows/messages.js';
 import { searchAttributes } from '../workflows/search-attributes.js';

@@ -3,7 +3,8 @@
  * scenario of timed events. Designers use it before publishing; the tests use it to exercise every step
  * kind and every expiry action without a Temporal server.
  */
-import { LEGAL_DEADLINE, type ApplicationState } from './interpreter/state.js';
+import { LEGAL_DEADLINE } from './ids.js';
+import type { ApplicationState } from './interpreter/state.js';
 import { nextTimer } from './interpreter/timers.js';
 import type { ApplicationEvent } from './interpreter/events.js';
 import type { Command } from './interpreter/commands.js';

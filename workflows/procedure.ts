@@ -1,7 +1,8 @@
 import * as wf from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import { checkEvent } from '../engine/interpreter/event-checks.js';
-import { LEGAL_DEADLINE, type ApplicationInput, type ApplicationState } from '../engine/interpreter/state.js';
+import { LEGAL_DEADLINE } from '../engine/ids.js';
+import type { ApplicationInput, ApplicationState } from '../engine/interpreter/state.js';
 import { legalDeadlineView } from '../engine/interpreter/views.js';
 import { nextTimer } from '../engine/interpreter/timers.js';
 import type { ApplicationEvent } from '../engine/interpreter/events.js';

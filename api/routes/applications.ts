@@ -13,7 +13,7 @@ import { fileApplication } from '../filing.js';
 import { officeRefusal } from '../../registry/offices.js';
 import { buildReceipt, receiptHtml, type ReceiptDocument } from '../receipt.js';
 import { documentIds, freeText } from '../schemas.js';
-import { applicationSchema, instant, instantOrNull, receiptSchema, textOrNull, type ApplicationView } from '../answers.js';
+import { applicationSchema, instant, instantOrNull, listAnswer, receiptSchema, textOrNull, type ApplicationView } from '../answers.js';
 import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { applicationSummaryView, documentView, readApplication, timelineEntryView } from '../views.js';
 import { sendAction } from '../workflow-actions.js';
@@ -120,32 +120,21 @@ const applicationListAnswer = {
   },
 } as const;
 
-const timelineAnswer = {
+const timelineAnswer = listAnswer('trackingNumber', 'entries', {
   type: 'object',
-  required: ['trackingNumber', 'entries'],
+  required: ['seq', 'at', 'kind', 'actor', 'stepId', 'taskId', 'detail'],
   additionalProperties: false,
   properties: {
-    trackingNumber: { type: 'string' },
-    entries: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['seq', 'at', 'kind', 'actor', 'stepId', 'taskId', 'detail'],
-        additionalProperties: false,
-        properties: {
-          seq: { type: 'integer' },
-          at: instant,
-          kind: { type: 'string' },
-          actor: textOrNull,
-          stepId: textOrNull,
-          taskId: textOrNull,
-          // Each kind of event says what it needs; written as it was recorded.
-          detail: { type: 'object', additionalProperties: true, description: 'What the event concerns, by kind of event.' },
-        },
-      },
-    },
+    seq: { type: 'integer' },
+    at: instant,
+    kind: { type: 'string' },
+    actor: textOrNull,
+    stepId: textOrNull,
+    taskId: textOrNull,
+    // Each kind of event says what it needs; written as it was recorded.
+    detail: { type: 'object', additionalProperties: true, description: 'What the event concerns, by kind of event.' },
   },
-} as const;
+});
 
 export function canonicalTrackingNumber(input: string, pointer = 'params:/trackingNumber'): string {
   const parsed = parseTrackingNumber(input);

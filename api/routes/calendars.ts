@@ -4,7 +4,7 @@ import { calendarChanged, PROCEDURE_WORKFLOW } from '../../workflows/messages.js
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { localizedText } from '../../registry/localized-text.js';
-import { instant } from '../answers.js';
+import { instant, listAnswer } from '../answers.js';
 import { answers, json, type ApiRoutes } from '../responses.js';
 
 /** A real calendar date (ajv-formats refuses 2026-02-30), as YYYY-MM-DD. */
@@ -31,23 +31,12 @@ const calendarAnswer = {
   description: 'The calendar version, as procedures/schema/calendar.schema.json describes it: working week, fixed and dated holidays, closures.',
 } as const;
 
-const historyAnswer = {
+const historyAnswer = listAnswer('id', 'versions', {
   type: 'object',
-  required: ['id', 'versions'],
+  required: ['version', 'change', 'changedBy', 'createdAt'],
   additionalProperties: false,
-  properties: {
-    id: { type: 'string' },
-    versions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['version', 'change', 'changedBy', 'createdAt'],
-        additionalProperties: false,
-        properties: { version: { type: 'integer' }, change: { type: 'string' }, changedBy: { type: 'string' }, createdAt: instant },
-      },
-    },
-  },
-} as const;
+  properties: { version: { type: 'integer' }, change: { type: 'string' }, changedBy: { type: 'string' }, createdAt: instant },
+});
 
 const changeAnswer = {
   type: 'object',

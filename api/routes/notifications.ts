@@ -12,7 +12,7 @@ import { visibleApplication } from './applications.js';
 import { principalOf } from '../auth.js';
 import { PROBLEM_TYPE_BASE, sendProblem } from '../problem.js';
 import { DomainError } from '../../engine/errors.js';
-import { instant, instantOrNull, textOrNull } from '../answers.js';
+import { instant, instantOrNull, listAnswer, textOrNull } from '../answers.js';
 import { answers, json, type ApiRoutes } from '../responses.js';
 import type { Fits } from '../same-type.js';
 
@@ -81,49 +81,38 @@ const retriedAnswer = {
   },
 } as const;
 
-const applicationNotificationsAnswer = {
+const applicationNotificationsAnswer = listAnswer('trackingNumber', 'notifications', {
   type: 'object',
-  required: ['trackingNumber', 'notifications'],
+  required: ['key', 'template', 'recipients', 'status', 'createdAt', 'queuedAt', 'deliveries'],
   additionalProperties: false,
   properties: {
-    trackingNumber: { type: 'string' },
-    notifications: {
+    key: { type: 'string' },
+    template: { type: 'string' },
+    recipients: { type: 'array', items: { type: 'string' } },
+    status: { type: 'string' },
+    createdAt: instant,
+    queuedAt: instantOrNull,
+    deliveries: {
       type: 'array',
       items: {
         type: 'object',
-        required: ['key', 'template', 'recipients', 'status', 'createdAt', 'queuedAt', 'deliveries'],
+        required: ['channel', 'recipient', 'address', 'language', 'status', 'attempts', 'error', 'sentAt', 'text'],
         additionalProperties: false,
         properties: {
-          key: { type: 'string' },
-          template: { type: 'string' },
-          recipients: { type: 'array', items: { type: 'string' } },
+          channel: { type: 'string' },
+          recipient: { type: 'string' },
+          address: { ...textOrNull, description: 'The phone number or e-mail address it went to.' },
+          language: { type: 'string' },
           status: { type: 'string' },
-          createdAt: instant,
-          queuedAt: instantOrNull,
-          deliveries: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['channel', 'recipient', 'address', 'language', 'status', 'attempts', 'error', 'sentAt', 'text'],
-              additionalProperties: false,
-              properties: {
-                channel: { type: 'string' },
-                recipient: { type: 'string' },
-                address: { ...textOrNull, description: 'The phone number or e-mail address it went to.' },
-                language: { type: 'string' },
-                status: { type: 'string' },
-                attempts: { type: 'integer' },
-                error: textOrNull,
-                sentAt: instantOrNull,
-                text: { type: 'string', description: 'The message as sent.' },
-              },
-            },
-          },
+          attempts: { type: 'integer' },
+          error: textOrNull,
+          sentAt: instantOrNull,
+          text: { type: 'string', description: 'The message as sent.' },
         },
       },
     },
   },
-} as const;
+});
 
 function redisAway(err: unknown): never {
   if (err instanceof QueueTimeoutError) throw new DomainError('service_unavailable', `The notification queues do not answer: ${err.message}`);

@@ -6,7 +6,7 @@ import { validateDefinition } from '../../registry/catalogue.js';
 import { guideEntry, pickLanguage, type GuideEntry } from '../../registry/guide.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { instant, textOrNull } from '../answers.js';
+import { instant, listAnswer, textOrNull } from '../answers.js';
 import { problemSchema } from '../problem.js';
 import { answers, json, type ApiRoutes } from '../responses.js';
 import type { Fits } from '../same-type.js';
@@ -100,23 +100,12 @@ const procedureAnswer = {
   },
 } as const;
 
-const versionsAnswer = {
+const versionsAnswer = listAnswer('id', 'versions', {
   type: 'object',
-  required: ['id', 'versions'],
+  required: ['version', 'hash', 'publishedAt', 'source'],
   additionalProperties: false,
-  properties: {
-    id: { type: 'string' },
-    versions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['version', 'hash', 'publishedAt', 'source'],
-        additionalProperties: false,
-        properties: { version: { type: 'integer' }, hash: { type: 'string' }, publishedAt: instant, source: { type: 'string', description: 'shipped or api.' } },
-      },
-    },
-  },
-} as const;
+  properties: { version: { type: 'integer' }, hash: { type: 'string' }, publishedAt: instant, source: { type: 'string', description: 'shipped or api.' } },
+});
 
 const validAnswer = {
   type: 'object',

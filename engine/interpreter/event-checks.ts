@@ -2,7 +2,8 @@
 import type { ProcedureDefinition, RequestComplementStep } from '../definition.generated.js';
 import { DomainError } from '../errors.js';
 import type { ApplicationEvent } from './events.js';
-import { LEGAL_DEADLINE, type ApplicationState, type TaskState } from './state.js';
+import { LEGAL_DEADLINE } from '../ids.js';
+import type { ApplicationState, TaskState } from './state.js';
 import { complementOutcome, stepOf, userTaskStep } from './steps.js';
 
 function openTask(state: ApplicationState, taskId: string): TaskState {

@@ -15,7 +15,8 @@ import type { DeadlineScheduleRequest } from '../deadline/schedule.js';
 import { isTrue, type Expression } from '../expression.js';
 import { expressionContext, legalBudget } from './conditions.js';
 import { COMPLEMENT_PAUSE_REASON } from './interpretation.js';
-import { LEGAL_DEADLINE, type ApplicationInput, type ApplicationState, type Token } from './state.js';
+import { complementDeadlineId, LEGAL_DEADLINE, serviceLevelDeadlineId, taskId, tokenId, waitDeadlineId } from '../ids.js';
+import type { ApplicationInput, ApplicationState, Token } from './state.js';
 import { stepOf } from './steps.js';
 
 export interface FilingDeadline {
@@ -65,7 +66,7 @@ class FilingWalk {
 
   private newToken(stepId: string, branch?: Token['branch']): Token {
     this.tokenCount += 1;
-    const token: Token = { id: `t${this.tokenCount}`, stepId, ...(branch ? { branch } : {}) };
+    const token: Token = { id: tokenId(this.tokenCount), stepId, ...(branch ? { branch } : {}) };
     this.tokens.set(token.id, token);
     return token;
   }
@@ -81,8 +82,7 @@ class FilingWalk {
       case 'userTask':
         this.taskCount += 1;
         if (step.serviceLevel) {
-          const taskId = `${this.input.trackingNumber}.${stepId}.${this.taskCount}`;
-          this.start(`sla:${taskId}`, step.serviceLevel.budget, step.serviceLevel.warnings ?? []);
+          this.start(serviceLevelDeadlineId(taskId(this.input.trackingNumber, stepId, this.taskCount)), step.serviceLevel.budget, step.serviceLevel.warnings ?? []);
         }
         return;
       case 'decision': {
@@ -107,7 +107,7 @@ class FilingWalk {
       case 'requestComplement':
         return this.askComplement(token, step);
       case 'wait':
-        this.start(`wait:${token.id}:${record.visits}`, step.for, []);
+        this.start(waitDeadlineId(token.id, record.visits), step.for, []);
         return;
       case 'notify':
         return this.enter(token, step.next);
@@ -151,6 +151,6 @@ class FilingWalk {
       legal.request.ledger.push({ type: 'paused', at: this.input.filedAt, reason: COMPLEMENT_PAUSE_REASON });
       this.started.push({ deadlineId: LEGAL_DEADLINE, request: { ...legal.request } });
     }
-    this.start(`complement:${complement.count}`, step.answerWithin, []);
+    this.start(complementDeadlineId(complement.count), step.answerWithin, []);
   }
 }

@@ -17,18 +17,9 @@ import { DomainError } from '../errors.js';
 import { evaluate, isTrue, type Expression } from '../expression.js';
 import type { Command, Recipient } from './commands.js';
 import { expressionContext, legalBudget } from './conditions.js';
-import {
-  LEGAL_DEADLINE,
-  type ApplicationState,
-  type DeadlineKind,
-  type DeadlineState,
-  type Outcome,
-  type TaskState,
-  type TimelineEntry,
-  type Token,
-} from './state.js';
+import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
-import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
+import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, LEGAL_DEADLINE, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
 
 /** Why the legal deadline pauses when a complement is requested, as its ledger records it. */
 export const COMPLEMENT_PAUSE_REASON = 'waiting for the citizen’s documents';

@@ -7,7 +7,6 @@ import type { EndStep, Budget, Expiry, ProcedureDefinition, WarningRung } from '
 import type { LedgerEntry } from '../deadline/ledger.js';
 import type { PrefetchedSchedule } from '../deadline/prefetched-schedules.js';
 import type { DeadlineSchedule } from '../deadline/schedule.js';
-import { LEGAL_DEADLINE } from '../ids.js';
 
 export type Outcome = EndStep['outcome'];
 
@@ -144,7 +143,6 @@ export interface ApplicationState {
   revision: number;
 }
 
-export { LEGAL_DEADLINE };
 
 export function initialState(input: ApplicationInput): ApplicationState {
   return {

@@ -9,10 +9,10 @@ import type { Command } from './commands.js';
 import type { ApplicationEvent } from './events.js';
 import { checkEvent } from './event-checks.js';
 import { Interpretation } from './interpretation.js';
-import { LEGAL_DEADLINE, type ApplicationState, type DeadlineState } from './state.js';
+import type { ApplicationState, DeadlineState } from './state.js';
 import { stepOf, userTaskStep } from './steps.js';
 import { deadlineTimers } from './timers.js';
-import { complementDeadlineId, extensionNotification, FILED_NOTIFICATION, parseTimerId, warningNotification } from '../ids.js';
+import { complementDeadlineId, extensionNotification, FILED_NOTIFICATION, LEGAL_DEADLINE, parseTimerId, warningNotification } from '../ids.js';
 
 export interface Transition {
   state: ApplicationState;

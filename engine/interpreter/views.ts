@@ -1,5 +1,6 @@
 /** The application's state as people read it. */
-import { LEGAL_DEADLINE, type ApplicationState } from './state.js';
+import { LEGAL_DEADLINE } from '../ids.js';
+import type { ApplicationState } from './state.js';
 
 /** The legal deadline as people read it, or undefined before it starts. */
 export function legalDeadlineView(state: ApplicationState) {
