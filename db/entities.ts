@@ -100,6 +100,8 @@ export const ProcedureVersion = defineEntity({
     hash: p.string().length(64),
     // json, not jsonb: jsonb reorders keys, and a form's fields must keep the order the designer gave them.
     definition: p.json<Record<string, unknown>>().columnType('json'),
+    /** The procedure language it was published under (engine/language.ts). */
+    languageVersion: p.smallint(),
     source: p.string().length(16),
     publishedBy: p.string().length(128),
     publishedAt: p.datetime(),

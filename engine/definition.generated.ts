@@ -117,6 +117,10 @@ export type Step =
 export interface ProcedureDefinition {
   $schema?: string;
   /**
+   * The version of the procedure language this definition is written in, which fixes how the engine reads it (operators, checks, guards). Absent means 1, the language as first shipped; 2 is the current one. A published definition keeps its language version for good, so its running applications keep their meaning.
+   */
+  languageVersion?: 1 | 2;
+  /**
    * Stable identifier of the procedure, shared by all its versions.
    */
   id: string;

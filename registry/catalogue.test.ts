@@ -6,7 +6,8 @@ import { loadConfig } from '../infra/config.js';
 import { generateDefinitionTypes, GENERATED_TYPES } from '../scripts/generate-types.js';
 import { eachSubschema } from '../engine/form-schema.js';
 import { CONTACT_FIELDS } from '../notifications/recipients.js';
-import { DEFINITION_FILE, loadProcedureFolder, validateDefinition } from './catalogue.js';
+import { CURRENT_LANGUAGE_VERSION } from '../engine/language.js';
+import { DEFINITION_FILE, loadProcedureFolder, ProcedureCatalogue, validateDefinition } from './catalogue.js';
 
 const shippedDir = loadConfig().proceduresDir;
 const residence = JSON.parse(readFileSync(path.join(shippedDir, 'residence-certificate.v1.json'), 'utf8'));
@@ -22,6 +23,15 @@ describe('the procedure catalogue', () => {
     const shippedVersions = files.filter((f) => f.startsWith('residence-certificate.v')).map((f) => Number(/\.v(\d+)\.json$/.exec(f)![1]));
     expect(catalogue.get('residence-certificate', 1)?.version).toBe(1);
     expect(catalogue.get('residence-certificate')?.version).toBe(Math.max(...shippedVersions));
+  });
+
+  it('reads the files shipped before language versions as language 1, and a new definition as the current language', () => {
+    const { catalogue } = loadProcedureFolder(shippedDir);
+    expect(new Set(catalogue.all().map((p) => p.languageVersion))).toEqual(new Set([1]));
+    const renamed = new ProcedureCatalogue().add({ ...residence, id: 'residence-certificate-copy' });
+    expect(renamed.languageVersion).toBe(CURRENT_LANGUAGE_VERSION);
+    const declared = new ProcedureCatalogue().add({ ...residence, languageVersion: 1, id: 'residence-certificate-copy' });
+    expect(declared.languageVersion).toBe(1);
   });
 
   it('labels every field of the latest shipped forms in three languages, and every value of their enums', () => {

@@ -15,6 +15,7 @@ import {
   type FieldError,
   type FormAnnotation,
 } from './definition-schema.js';
+import { languageVersionOf } from './language-versions.js';
 
 export const DEFINITION_FILE = /^[a-z][a-z0-9-]*\.v\d+\.json$/;
 
@@ -108,12 +109,8 @@ export class ProcedureCatalogue {
   private readonly versions = new Map<string, PinnedProcedure[]>();
 
   add(definition: ProcedureDefinition): PinnedProcedure {
-    const pinned: PinnedProcedure = {
-      id: definition.id,
-      version: definition.version,
-      hash: hashDefinition(definition),
-      definition,
-    };
+    const hash = hashDefinition(definition);
+    const pinned: PinnedProcedure = { id: definition.id, version: definition.version, hash, definition, languageVersion: languageVersionOf(definition, hash) };
     const list = this.versions.get(definition.id) ?? [];
     if (list.some((p) => p.version === definition.version)) {
       throw new Error(`${definition.id} v${definition.version} is already in the catalogue`);

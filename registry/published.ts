@@ -7,6 +7,8 @@ import type { ProcedureVersionRecord } from '../db/entities.js';
 import { findProcedureVersion, latestProcedureVersion, latestProcedureVersions, procedureVersionsOf, withProcedureLock } from '../db/procedure-versions.js';
 import { hashDefinition, loadProcedureFolder, validateDefinition, type DefinitionFileError } from './catalogue.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
+import { languageVersionOf } from './language-versions.js';
+import type { LanguageVersion } from '../engine/language.js';
 
 export type PublicationSource = 'shipped' | 'api';
 
@@ -22,6 +24,7 @@ function pin(row: ProcedureVersionRecord): PinnedProcedure {
     version: row.version,
     hash: row.hash,
     definition: row.definition as unknown as ProcedureDefinition,
+    languageVersion: row.languageVersion as LanguageVersion,
   };
 }
 
@@ -101,6 +104,7 @@ export class ProcedureRegistry {
         version: definition.version,
         hash,
         definition: definition as unknown as Record<string, unknown>,
+        languageVersion: languageVersionOf(definition, hash),
         source,
         publishedBy,
         publishedAt: new Date(),

@@ -7,6 +7,7 @@ import type { EndStep, Budget, Expiry, ProcedureDefinition, WarningRung } from '
 import type { LedgerEntry } from '../deadline/ledger.js';
 import type { PrefetchedSchedule } from '../deadline/prefetched-schedules.js';
 import type { DeadlineSchedule } from '../deadline/schedule.js';
+import type { LanguageVersion } from '../language.js';
 
 export type Outcome = EndStep['outcome'];
 
@@ -16,6 +17,8 @@ export interface PinnedProcedure {
   /** sha256 of the canonical definition: proves which text the application ran on. */
   hash: string;
   definition: ProcedureDefinition;
+  /** The language the definition was published under (engine/language.ts); absent in inputs pinned before versions existed. */
+  languageVersion?: LanguageVersion;
 }
 
 export interface ApplicationInput {
