@@ -406,8 +406,14 @@ export interface ServiceTaskStep {
  */
 export interface RetryPolicy {
   maximumAttempts?: number;
+  /**
+   * The wait before the first retry, an ISO 8601 duration such as PT10S.
+   */
   initialInterval?: string;
   backoffCoefficient?: number;
+  /**
+   * The longest wait between retries, an ISO 8601 duration such as PT1H.
+   */
   maximumInterval?: string;
 }
 /**

@@ -266,8 +266,8 @@ describe(`recording the history set ${SET}`, () => {
   scenario('civil-status extract: its retried service tasks fail over to agents; delivery cancelled', async () => {
     const data = { fullName: 'Samira Chaoui', birthDate: '1990-04-12', birthPlace: 'Berkane', registryOffice: 'Berkane', recordNumber: '1234/1990', copies: 2, deliveryAddress: '5 rue Ibn Khaldoun', city: 'Berkane', postalCode: '63300', phone: '0662000004' };
     const filed = await file('civil-status-extract', COMMUNE, data);
-    // As the code stands, a service task with a retry policy fails at once: its intervals are ISO-8601
-    // ("PT1M"), which Temporal's retry policy refuses when the activity is scheduled. Recorded as it is.
+    // As the code stood when this was recorded, a service task with a retry policy failed at once: its
+    // ISO-8601 intervals ("PT1M") were refused by Temporal (fixed since, behind a patch marker).
     const searching = await until(async () => {
       const view = await viewOf(filed.trackingNumber);
       return view.tasks.some((t) => t.stepId === 'manualSearch') ? view : undefined;

@@ -8,6 +8,7 @@ import { nextTimer } from '../engine/interpreter/timers.js';
 import type { ApplicationEvent } from '../engine/interpreter/events.js';
 import { DomainError } from '../engine/errors.js';
 import { checkActionSize } from '../engine/input-bounds.js';
+import { serviceRetryPolicy } from '../engine/service-retry.js';
 import { PrefetchedSchedules } from '../engine/deadline/prefetched-schedules.js';
 import { ApplicationMachine, type Effects } from '../engine/machine.js';
 import type { Activities } from '../activities/index.js';
@@ -57,6 +58,13 @@ const { recordProjection: recordProjectionLocally } = wf.proxyLocalActivities<Ac
  */
 const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
 
+/**
+ * Histories begun before this marker handed a service step's ISO intervals (`PT10S`) to Temporal as
+ * written: Temporal refused them and the step failed at once, without a call. They keep doing so on
+ * replay; applications begun since get the intervals in milliseconds and the retries they asked for.
+ */
+const SERVICE_RETRY_IN_MILLISECONDS = 'service-retry-in-milliseconds';
+
 /** A domain error becomes an ApplicationFailure: the update fails, the workflow carries on. */
 function asFailure(err: unknown): unknown {
   if (err instanceof DomainError) {
@@ -85,7 +93,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
       return known ? Promise.resolve(known) : projectDeadline(request);
     },
     async runService(command) {
-      const retry = command.retry as wf.RetryPolicy | undefined;
+      const retry = command.retry && (wf.patched(SERVICE_RETRY_IN_MILLISECONDS) ? serviceRetryPolicy(command.retry) : (command.retry as wf.RetryPolicy));
       const activities = retry
         ? wf.proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry })
         : { runService };

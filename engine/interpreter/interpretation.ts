@@ -119,7 +119,7 @@ export class Interpretation {
           stepId,
           activity: step.activity,
           input,
-          ...(step.retry ? { retry: step.retry as Record<string, unknown> } : {}),
+          ...(step.retry ? { retry: step.retry } : {}),
         });
         return;
       }
