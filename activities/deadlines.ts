@@ -1,3 +1,4 @@
+import type { Calendar } from '../engine/calendar.js';
 import { scheduleDeadline, type DeadlineSchedule, type DeadlineScheduleRequest } from '../engine/deadline/schedule.js';
 import { DEFAULT_CALENDAR, type CalendarStore } from '../registry/calendars.js';
 
@@ -15,6 +16,15 @@ export function createDeadlineActivities(deps: { calendars: CalendarStore }) {
           ? await deps.calendars.get(DEFAULT_CALENDAR, request.previousCalendarVersion)
           : undefined;
       return scheduleDeadline(request, calendar, previous);
+    },
+
+    /**
+     * The current calendar, for a definition whose conditions count working days: the workflow asks it
+     * before each event (a local activity, so the calendar read is recorded in the history and a replay
+     * reads the same one). Only language-2 definitions with date operators call it.
+     */
+    async currentCalendar(): Promise<Calendar> {
+      return deps.calendars.current(DEFAULT_CALENDAR);
     },
   };
 }
