@@ -6,12 +6,10 @@
  * (expressions/json-logic.ts, expressions/dates.ts). The operators allowed are listed in
  * expressions/operators.ts.
  */
-import type { ProcedureDefinition } from './definition.generated.js';
 import type { DateReading } from './expressions/dates.js';
-import { expressionsOf, usesOperator } from './expressions/in-definition.js';
 import { evaluateJsonLogic, truthy } from './expressions/json-logic.js';
 import { evaluateLanguage1 } from './expressions/language-1.js';
-import { DATE_OPERATORS, ITEM_SCOPED, OPERATORS, operationOf, operatorSpec, type Expression } from './expressions/operators.js';
+import { ITEM_SCOPED, OPERATORS, operationOf, operatorSpec, type Expression } from './expressions/operators.js';
 import type { LanguageVersion } from './language.js';
 
 export type { Expression };
@@ -29,14 +27,6 @@ export function evaluate(expression: Expression, context: unknown, environment: 
 export function isTrue(expression: Expression, context: unknown, environment: ExpressionEnvironment): boolean {
   // Both languages share JSON Logic's truthiness: an empty array is false.
   return truthy(evaluate(expression, context, environment));
-}
-
-/**
- * Whether applying events to this definition needs the working-day calendar: its expressions count
- * days. Only language 2 has date operators (the checker refuses them in a language-1 definition).
- */
-export function readsCalendar(definition: ProcedureDefinition, language: LanguageVersion): boolean {
-  return language >= 2 && expressionsOf(definition).some(({ expression }) => usesOperator(expression, DATE_OPERATORS));
 }
 
 export interface ExpressionProblem {

@@ -10,7 +10,7 @@ import { scheduleRequest, type Command } from './interpreter/commands.js';
 import type { DeadlineSchedule, DeadlineScheduleRequest } from './deadline/schedule.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import type { Calendar } from './calendar.js';
-import { readsCalendar } from './expression.js';
+import { readsCalendar } from './expressions/in-definition.js';
 import type { ConditionReading } from './interpreter/conditions.js';
 import { languageOf, type LanguageVersion } from './language.js';
 

@@ -1,7 +1,8 @@
 /** Where a definition holds expressions, and what they use. */
 import type { ProcedureDefinition } from '../definition.generated.js';
 import { pointerSegment } from '../form-schema.js';
-import { operationOf } from './operators.js';
+import type { LanguageVersion } from '../language.js';
+import { DATE_OPERATORS, operationOf } from './operators.js';
 
 export interface PlacedExpression {
   expression: unknown;
@@ -24,9 +25,17 @@ export function expressionsOf(definition: ProcedureDefinition): PlacedExpression
 }
 
 /** Whether the expression uses one of the operators named, anywhere in it. */
-export function usesOperator(expression: unknown, names: ReadonlySet<string>): boolean {
+function usesOperator(expression: unknown, names: ReadonlySet<string>): boolean {
   if (Array.isArray(expression)) return expression.some((e) => usesOperator(e, names));
   const operation = operationOf(expression);
   if (!operation) return false;
   return names.has(operation.op) || operation.args.some((a) => usesOperator(a, names));
+}
+
+/**
+ * Whether applying events to this definition needs the working-day calendar: its expressions count
+ * days. Only language 2 has date operators (the checker refuses them in a language-1 definition).
+ */
+export function readsCalendar(definition: ProcedureDefinition, language: LanguageVersion): boolean {
+  return language >= 2 && expressionsOf(definition).some(({ expression }) => usesOperator(expression, DATE_OPERATORS));
 }
