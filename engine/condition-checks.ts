@@ -7,7 +7,7 @@
  * published before the rule existed, and their applications run as they were written.
  */
 import type { ProcedureDefinition, Step } from './definition.generated.js';
-import { parseInstant, parseLocalDate } from './calendar.js';
+import { dateOf } from './expressions/dates.js';
 import { expressionsOf } from './expressions/in-definition.js';
 import { looseEquals } from './expressions/json-logic.js';
 import { looseEqualsLanguage1 } from './expressions/language-1.js';
@@ -215,9 +215,7 @@ class ConditionChecker {
   /** A date operator's argument: a date written as one, or a field that can hold a date. */
   private checkDate(arg: unknown, pointer: string, itemScope: boolean): void {
     if (isConstant(arg)) {
-      // The zone changes which date an instant falls on, never whether the text is one.
-      const valid = typeof arg === 'string' && (parseLocalDate(arg) !== undefined || parseInstant(arg, 'UTC') !== undefined);
-      if (!valid) this.report(pointer, `${show(arg)} is not a date: write it "YYYY-MM-DD", or as an ISO 8601 instant`);
+      if (dateOf(arg) === undefined) this.report(pointer, `${show(arg)} is not a date: write it "YYYY-MM-DD", or as an ISO 8601 instant`);
       return;
     }
     const path = this.variableOf(arg, itemScope);

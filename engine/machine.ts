@@ -9,7 +9,7 @@ import type { ApplicationEvent } from './interpreter/events.js';
 import { scheduleRequest, type Command } from './interpreter/commands.js';
 import type { DeadlineSchedule, DeadlineScheduleRequest } from './deadline/schedule.js';
 import type { ProcedureDefinition } from './definition.generated.js';
-import type { Calendar } from './calendar.js';
+import type { DayCounting } from './expressions/dates.js';
 import { readsCalendar } from './expressions/in-definition.js';
 import type { ConditionReading } from './interpreter/conditions.js';
 import { languageOf, type LanguageVersion } from './language.js';
@@ -24,10 +24,11 @@ export interface Effects {
   /** The current instant (workflow time in Temporal, the virtual clock in the simulator). */
   now(): string;
   /**
-   * The working-day calendar as it stands, asked before each event only by a definition whose
-   * conditions count days (a local activity in the workflow, so that replay reads what was read).
+   * The working-day calendar as it stands and the zone's offset at `at`, asked before each event only
+   * by a definition whose conditions count working days or read today (a local activity in the
+   * workflow, so that a replay reads what was read, whatever the calendar or the zone rules became).
    */
-  readCalendar(): Promise<Calendar>;
+  dayCounting(at: string): Promise<DayCounting>;
 }
 
 export class ApplicationMachine {
@@ -35,7 +36,7 @@ export class ApplicationMachine {
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
   private readonly language: LanguageVersion;
-  /** Only language-2 definitions with date operators read the calendar: no other history asks for it. */
+  /** Only language-2 definitions with date operators read the calendar: no history recorded before asks for it. */
   private readonly countsDays: boolean;
 
   constructor(
@@ -75,14 +76,14 @@ export class ApplicationMachine {
    * condition that counts working days reads the calendar as it stands when the event happens, holidays
    * confirmed since filing included.
    */
-  private async reading(): Promise<ConditionReading> {
-    return this.countsDays ? { language: this.language, calendar: await this.effects.readCalendar() } : { language: this.language };
+  private async reading(at: string): Promise<ConditionReading> {
+    return this.countsDays ? { language: this.language, days: await this.effects.dayCounting(at) } : { language: this.language };
   }
 
   private async settle(first: ApplicationEvent): Promise<ApplicationState> {
     const recorded: Command[] = [];
     const pending: ApplicationEvent[] = [first];
-    const reading = await this.reading();
+    const reading = await this.reading(first.at);
     while (pending.length) {
       const event = pending.shift()!;
       const transition = applyEvent(this.definition, this.state, event, reading);

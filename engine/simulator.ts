@@ -13,6 +13,7 @@ import { scheduleDeadline } from './deadline/schedule.js';
 import { parseIsoDuration } from './deadline/duration.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
+import { dayCountingAt } from './expressions/dates.js';
 import { CURRENT_LANGUAGE_VERSION, type LanguageVersion } from './language.js';
 import { ApplicationMachine } from './machine.js';
 
@@ -182,7 +183,7 @@ export async function simulate(definition: ProcedureDefinition, scenario: Scenar
         }
       },
       now,
-      readCalendar: async () => calendar,
+      dayCounting: async (at) => dayCountingAt(calendar, at),
     },
   );
 

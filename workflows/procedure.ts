@@ -34,7 +34,7 @@ const { recordProjection, runService } = wf.proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-const { projectDeadline, currentCalendar } = wf.proxyLocalActivities<Activities>({
+const { projectDeadline, conditionCalendar } = wf.proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
 });
@@ -113,7 +113,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
     },
     now: nowIso,
     // Asked only for a definition whose conditions count days (engine/machine.ts): none recorded before.
-    readCalendar: () => currentCalendar(),
+    dayCounting: (at) => conditionCalendar(at),
   };
   const machine = new ApplicationMachine(definition, input, effects);
 

@@ -1,48 +1,65 @@
 /**
  * The date operators of language 2: how many calendar or working days lie between two dates, and what
  * today is. They count the way deadlines count (docs/procedure-language.md, "The counting convention"),
- * on Mohla's working-day calendar and in its time zone.
+ * on Mohla's working-day calendar.
  *
- * Nothing here reads a clock: `today` is the local date of the event being applied, and the calendar is
- * the one the shell handed over with that event (the workflow reads it in a local activity, so a replay
- * finds the same calendar in the history).
+ * Nothing here reads a clock or the runtime's time-zone rules, which change with Node releases: `today`
+ * is the date of the event being applied, at the zone offset the shell read with the calendar for that
+ * event (the workflow reads both in a local activity, so a replay finds them in the history).
  */
-import { localDateOf, parseInstant, parseLocalDate, workingDaysBetween, type Calendar, type LocalDate } from '../calendar.js';
+import { parseInstant, parseLocalDate, workingDaysBetween, zoneOffsetMs, type Calendar, type LocalDate } from '../calendar.js';
+
+/** What the shell read for an event of an application whose conditions count days. */
+export interface DayCounting {
+  calendar: Calendar;
+  /** The calendar zone's offset from UTC at the event's instant (Morocco: +1 h, 0 during Ramadan). */
+  zoneOffsetMs: number;
+}
+
+/**
+ * What a shell reads for an event at `at`. It asks the runtime's zone rules, so a shell runs it outside
+ * the workflow: in an activity, the API or the simulator.
+ */
+export function dayCountingAt(calendar: Calendar, at: string): DayCounting {
+  return { calendar, zoneOffsetMs: zoneOffsetMs(Date.parse(at), calendar.zone) };
+}
 
 /** What date operators read besides their arguments. */
 export interface DateReading {
   /** The instant of the event being applied (ISO 8601). */
   at?: string;
-  /** The working-day calendar, with its zone. */
-  calendar?: Calendar;
+  days?: DayCounting;
 }
 
 const DAY_MS = 86_400_000;
 /** Counting working days walks day by day: past a century a span is taken for a typing error, and counts as unknown. */
 const MAX_SPAN_DAYS = 36_525;
 
-function calendarOf(reading: DateReading): Calendar {
-  // The shells hand a calendar over whenever a definition's expressions count days (readsCalendar).
-  if (!reading.calendar) throw new Error('a date operator was evaluated without the calendar');
-  return reading.calendar;
+function daysOf(reading: DateReading): DayCounting {
+  // The shells hand it over whenever a definition's expressions count days (readsCalendar).
+  if (!reading.days) throw new Error('a date operator was evaluated without the calendar');
+  return reading.days;
 }
 
-/** The local date a value names: a date as written (YYYY-MM-DD), or an instant's date on the calendar's clock. */
-function dateOf(value: unknown, calendar: Calendar): LocalDate | undefined {
+/**
+ * The date a value names: a date `YYYY-MM-DD`, or an ISO 8601 instant, which names the date it is
+ * written with (what its writer's clock read). Converting it to Morocco's clock would need the zone's
+ * rules at that instant, which the workflow may not look up.
+ */
+export function dateOf(value: unknown): LocalDate | undefined {
   if (typeof value !== 'string') return undefined;
   const date = parseLocalDate(value);
   if (date) return date;
-  const instant = parseInstant(value, calendar.zone);
-  return instant === undefined ? undefined : localDateOf(instant, calendar.zone);
+  // Only validity is read here, which no zone changes.
+  return parseInstant(value, 'UTC') === undefined ? undefined : parseLocalDate(value.slice(0, 10));
 }
 
 const dayNumber = (date: LocalDate) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 
 /** The two dates and how many days `to` lies after `from` (negative before it); undefined when either is no date. */
-function span(values: unknown[], reading: DateReading): { from: LocalDate; to: LocalDate; days: number } | undefined {
-  const calendar = calendarOf(reading);
-  const from = dateOf(values[0], calendar);
-  const to = dateOf(values[1], calendar);
+function span(values: unknown[]): { from: LocalDate; to: LocalDate; days: number } | undefined {
+  const from = dateOf(values[0]);
+  const to = dateOf(values[1]);
   if (!from || !to) return undefined;
   const days = dayNumber(to) - dayNumber(from);
   return Math.abs(days) > MAX_SPAN_DAYS ? undefined : { from, to, days };
@@ -52,13 +69,13 @@ function span(values: unknown[], reading: DateReading): { from: LocalDate; to: L
 export const DATE_OPERATIONS: Readonly<Record<string, (values: unknown[], reading: DateReading) => unknown>> = {
   today: (_values, reading) => {
     if (!reading.at) throw new Error('"today" was evaluated outside an event');
-    return localDateOf(Date.parse(reading.at), calendarOf(reading).zone);
+    return new Date(Date.parse(reading.at) + daysOf(reading).zoneOffsetMs).toISOString().slice(0, 10);
   },
-  calendarDaysBetween: (values, reading) => span(values, reading)?.days ?? null,
+  calendarDaysBetween: (values) => span(values)?.days ?? null,
   workingDaysBetween: (values, reading) => {
-    const between = span(values, reading);
+    const { calendar } = daysOf(reading);
+    const between = span(values);
     if (!between) return null;
-    const calendar = calendarOf(reading);
     // Day 1 is the first working day after the earlier date, as for a deadline; the later date counts.
     return between.days >= 0
       ? workingDaysBetween(between.from, between.to, calendar)

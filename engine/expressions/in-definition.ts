@@ -2,7 +2,7 @@
 import type { ProcedureDefinition } from '../definition.generated.js';
 import { pointerSegment } from '../form-schema.js';
 import type { LanguageVersion } from '../language.js';
-import { DATE_OPERATORS, operationOf } from './operators.js';
+import { operationOf, SHELL_READ_OPERATORS } from './operators.js';
 
 export interface PlacedExpression {
   expression: unknown;
@@ -33,9 +33,10 @@ function usesOperator(expression: unknown, names: ReadonlySet<string>): boolean 
 }
 
 /**
- * Whether applying events to this definition needs the working-day calendar: its expressions count
- * days. Only language 2 has date operators (the checker refuses them in a language-1 definition).
+ * Whether applying events to this definition needs the working-day calendar and the zone's offset: its
+ * expressions count working days or read today. Only language 2 has date operators (the checker refuses
+ * them in a language-1 definition).
  */
 export function readsCalendar(definition: ProcedureDefinition, language: LanguageVersion): boolean {
-  return language >= 2 && expressionsOf(definition).some(({ expression }) => usesOperator(expression, DATE_OPERATORS));
+  return language >= 2 && expressionsOf(definition).some(({ expression }) => usesOperator(expression, SHELL_READ_OPERATORS));
 }

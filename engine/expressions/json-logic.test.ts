@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import type { Calendar } from '../calendar.js';
 import { evaluate, isTrue, type Expression } from '../expression.js';
+import { dayCountingAt } from './dates.js';
 import { DATE_OPERATORS, OPERATORS, operationOf, operatorSpec } from './operators.js';
 
 type Case = [Expression, unknown, unknown];
@@ -103,7 +104,7 @@ describe('where Mohla deliberately differs from the reference', () => {
 });
 
 describe('date operators', () => {
-  const at = (instant: string) => ({ language: 2, at: instant, calendar }) as const;
+  const at = (instant: string) => ({ language: 2, at: instant, days: dayCountingAt(calendar, instant) }) as const;
   const onMonday = at('2026-06-01T10:00:00Z');
 
   it('count calendar days from one date to another, negative backwards', () => {
@@ -129,9 +130,15 @@ describe('date operators', () => {
     expect(evaluate({ today: [] }, {}, at('2026-06-01T10:00:00Z'))).toBe('2026-06-01');
   });
 
-  it('read an instant as its local date in Morocco', () => {
-    expect(evaluate({ calendarDaysBetween: ['2026-06-01T23:30:00Z', '2026-06-03'] }, {}, onMonday)).toBe(1);
-    expect(evaluate({ calendarDaysBetween: ['2026-06-01T23:30:00+01:00', '2026-06-03'] }, {}, onMonday)).toBe(2);
+  it('read today at the zone offset the shell recorded, whatever the runtime now says of the zone', () => {
+    const recorded = { language: 2, at: '2026-06-01T23:30:00Z', days: { calendar, zoneOffsetMs: 0 } } as const;
+    expect(evaluate({ today: [] }, {}, recorded)).toBe('2026-06-01');
+  });
+
+  it('read an instant as the date it is written with', () => {
+    expect(evaluate({ calendarDaysBetween: ['2026-06-01T23:30:00Z', '2026-06-03'] }, {}, onMonday)).toBe(2);
+    expect(evaluate({ calendarDaysBetween: ['2026-06-02T00:30:00+01:00', '2026-06-03'] }, {}, onMonday)).toBe(1);
+    expect(evaluate({ calendarDaysBetween: ['2026-06-02T00:30', '2026-06-03'] }, {}, onMonday)).toBe(1);
   });
 
   it('let a condition say that a session is at least 10 working days away', () => {
@@ -147,8 +154,9 @@ describe('date operators', () => {
     expect(evaluate({ workingDaysBetween: ['2026-01-01', '9999-12-31'] }, {}, onMonday)).toBeNull();
   });
 
-  it('need the calendar and the instant of an event', () => {
-    expect(() => evaluate({ today: [] }, {}, { language: 2, calendar })).toThrow('outside an event');
-    expect(() => evaluate({ calendarDaysBetween: ['2026-01-01', '2026-01-02'] }, {}, language2)).toThrow('without the calendar');
+  it('need the calendar to count working days and the instant of an event to read today; calendar days need neither', () => {
+    expect(() => evaluate({ today: [] }, {}, { language: 2, days: dayCountingAt(calendar, '2026-06-01T10:00:00Z') })).toThrow('outside an event');
+    expect(() => evaluate({ workingDaysBetween: ['2026-01-01', '2026-01-02'] }, {}, language2)).toThrow('without the calendar');
+    expect(evaluate({ calendarDaysBetween: ['2026-01-01', '2026-01-02'] }, {}, language2)).toBe(1);
   });
 });

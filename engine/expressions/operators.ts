@@ -56,8 +56,11 @@ export function operatorSpec(name: string): OperatorSpec | undefined {
   return Object.prototype.hasOwnProperty.call(OPERATORS, name) ? OPERATORS[name] : undefined;
 }
 
-/** The operators that count days: they read the calendar and the instant of the event applied. */
+/** The operators that count days (language 2 only). */
 export const DATE_OPERATORS: ReadonlySet<string> = new Set(['today', 'calendarDaysBetween', 'workingDaysBetween']);
+
+/** Those of them that need what the shell reads for each event: the working-day calendar and the zone's offset. */
+export const SHELL_READ_OPERATORS: ReadonlySet<string> = new Set(['today', 'workingDaysBetween']);
 
 /** The operators whose second argument is read once for each item of the first: `var` there names the item's fields. */
 export const ITEM_SCOPED: ReadonlySet<string> = new Set(['some', 'all', 'none', 'count']);

@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../../infra/config.js';
 import { validateDefinition } from '../../registry/catalogue.js';
 import type { Calendar } from '../calendar.js';
 import { scheduleDeadline } from '../deadline/schedule.js';
+import { dayCountingAt } from '../expressions/dates.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
 import type { LanguageVersion } from '../language.js';
 import { ApplicationMachine, type Effects } from '../machine.js';
@@ -123,9 +124,9 @@ describe('the calendar a machine reads', () => {
       runService: async () => ({ ok: true, result: null }),
       record: async () => undefined,
       now: () => filedAt,
-      readCalendar: async () => {
-        asked.push('calendar');
-        return calendar;
+      dayCounting: async (at) => {
+        asked.push(at);
+        return dayCountingAt(calendar, at);
       },
     };
     const input: ApplicationInput = {
@@ -139,15 +140,20 @@ describe('the calendar a machine reads', () => {
     return { machine: new ApplicationMachine(d, input, effects), asked };
   }
 
-  it('is asked once per event, only by a definition whose conditions count days', async () => {
+  it('is asked once per event, only by a definition whose conditions count working days or read today', async () => {
     const counting = machineFor(deciding({ '>': [{ calendarDaysBetween: [{ today: [] }, { var: 'data.sessionDate' }] }, 7] }), 2);
     await counting.machine.dispatch({ type: 'filed', at: filedAt });
     expect(counting.machine.state.outcome).toBe('approved');
-    expect(counting.asked).toEqual(['calendar']);
+    expect(counting.asked).toEqual([filedAt]);
     const plain = machineFor(deciding({ '<': [{ var: 'data.sessionDate' }, '2026-07-01'] }), 2);
     await plain.machine.dispatch({ type: 'filed', at: filedAt });
     expect(plain.machine.state.outcome).toBe('approved');
     expect(plain.asked).toEqual([]);
+    // Calendar days between two dates of the form need neither the calendar nor the zone.
+    const between = machineFor(deciding({ '>': [{ calendarDaysBetween: ['2026-06-01', { var: 'data.sessionDate' }] }, 7] }), 2);
+    await between.machine.dispatch({ type: 'filed', at: filedAt });
+    expect(between.machine.state.outcome).toBe('approved');
+    expect(between.asked).toEqual([]);
   });
 
   it('is never asked under language 1, so no recorded history meets the new local activity', async () => {

@@ -1,17 +1,18 @@
 /** What a definition's conditions read, how they are read, and the legal budget they choose. */
-import type { Calendar } from '../calendar.js';
 import type { Budget, ProcedureDefinition } from '../definition.generated.js';
 import { isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
+import type { DayCounting } from '../expressions/dates.js';
 import type { LanguageVersion } from '../language.js';
 import type { ApplicationState } from './state.js';
 
 /**
  * How an application reads its definition's expressions: in the language the definition was published
- * under, and, when they count days, on the calendar its shell handed over with the event (readsCalendar).
+ * under, and, when they count working days or read today, with the calendar and zone offset its shell
+ * read for the event (readsCalendar).
  */
 export interface ConditionReading {
   language: LanguageVersion;
-  calendar?: Calendar;
+  days?: DayCounting;
 }
 
 /** The environment of expressions evaluated while an event is applied: `at` is that event's instant. */

@@ -14,6 +14,7 @@ import type { Budget, ProcedureDefinition, RequestComplementStep, WarningRung } 
 import type { LedgerEntry } from '../deadline/ledger.js';
 import type { DeadlineScheduleRequest } from '../deadline/schedule.js';
 import { isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
+import { dayCountingAt } from '../expressions/dates.js';
 import { languageOf } from '../language.js';
 import { expressionContext, legalBudget } from './conditions.js';
 import { COMPLEMENT_PAUSE_REASON } from './interpretation.js';
@@ -55,7 +56,7 @@ class FilingWalk {
   ) {
     this.definition = input.procedure.definition;
     this.seen = { data: input.data, steps: {}, branches: {}, complement: { count: 0 } };
-    this.environment = { language: languageOf(input.procedure), at: input.filedAt, ...(calendar ? { calendar } : {}) };
+    this.environment = { language: languageOf(input.procedure), at: input.filedAt, ...(calendar ? { days: dayCountingAt(calendar, input.filedAt) } : {}) };
   }
 
   run(): FilingDeadline[] {
