@@ -74,7 +74,7 @@ export class ApplicationMachine {
   /**
    * How the definition's expressions are read while one event and what it sets off are applied. A
    * condition that counts working days reads the calendar as it stands when the event happens, holidays
-   * confirmed since filing included.
+   * confirmed since filing included; what the event sets off (a service's answer) is read with the same.
    */
   private async reading(at: string): Promise<ConditionReading> {
     return this.countsDays ? { language: this.language, days: await this.effects.dayCounting(at) } : { language: this.language };
