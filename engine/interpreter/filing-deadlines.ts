@@ -9,10 +9,13 @@
  * ids, budgets, ledgers and warnings, in the order the interpreter asks for them. Keep the two in step:
  * filing-deadlines.test.ts compares them on every shipped procedure and on generated definitions.
  */
+import type { Calendar } from '../calendar.js';
 import type { Budget, ProcedureDefinition, RequestComplementStep, WarningRung } from '../definition.generated.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
 import type { DeadlineScheduleRequest } from '../deadline/schedule.js';
-import { isTrue, type Expression } from '../expression.js';
+import { isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
+import { dayCountingAt } from '../expressions/dates.js';
+import { languageOf } from '../language.js';
 import { expressionContext, legalBudget } from './conditions.js';
 import { COMPLEMENT_PAUSE_REASON } from './interpretation.js';
 import { complementDeadlineId, LEGAL_DEADLINE, serviceLevelDeadlineId, taskId, tokenId, waitDeadlineId } from '../ids.js';
@@ -24,9 +27,13 @@ export interface FilingDeadline {
   request: DeadlineScheduleRequest;
 }
 
-/** The deadlines the filing transition starts, each with what computing its due date needs, in the order it asks. */
-export function deadlinesStartedOnFiling(input: ApplicationInput): FilingDeadline[] {
-  return new FilingWalk(input).run();
+/**
+ * The deadlines the filing transition starts, each with what computing its due date needs, in the order
+ * it asks. `calendar` is the one the workflow will read conditions with, for a definition whose
+ * conditions count days (readsCalendar).
+ */
+export function deadlinesStartedOnFiling(input: ApplicationInput, calendar?: Calendar): FilingDeadline[] {
+  return new FilingWalk(input, calendar).run();
 }
 
 /** One filing walked: only what decides which deadlines start, kept as the interpreter keeps it. */
@@ -40,10 +47,16 @@ class FilingWalk {
   private tokenCount = 0;
   private taskCount = 0;
   private legal?: { request: DeadlineScheduleRequest; done: boolean };
+  /** Every condition met at filing is read at the filing's instant. */
+  private readonly environment: ExpressionEnvironment;
 
-  constructor(private readonly input: ApplicationInput) {
+  constructor(
+    private readonly input: ApplicationInput,
+    calendar: Calendar | undefined,
+  ) {
     this.definition = input.procedure.definition;
     this.seen = { data: input.data, steps: {}, branches: {}, complement: { count: 0 } };
+    this.environment = { language: languageOf(input.procedure), at: input.filedAt, ...(calendar ? { days: dayCountingAt(calendar, input.filedAt) } : {}) };
   }
 
   run(): FilingDeadline[] {
@@ -60,7 +73,7 @@ class FilingWalk {
   }
 
   private startLegal(): void {
-    const budget = legalBudget(this.definition, expressionContext(this.seen));
+    const budget = legalBudget(this.definition, expressionContext(this.seen), this.environment);
     this.legal = { request: this.start(LEGAL_DEADLINE, budget, this.definition.deadline.warnings ?? []), done: false };
   }
 
@@ -87,7 +100,7 @@ class FilingWalk {
         return;
       case 'decision': {
         const context = expressionContext(this.seen);
-        const chosen = step.cases.find((c) => isTrue(c.when as Expression, context));
+        const chosen = step.cases.find((c) => isTrue(c.when as Expression, context, this.environment));
         return this.enter(token, chosen ? chosen.next : step.otherwise);
       }
       case 'parallel': {
