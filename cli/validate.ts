@@ -1,5 +1,10 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { localDateOf } from '../engine/calendar.js';
+import { horizonWarnings } from '../engine/deadline/horizon.js';
+import { SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { readDefinitionFile, type DefinitionFileError } from '../registry/catalogue.js';
+import { readCalendarFile } from './deadline.js';
 import { UsageError } from './usage-error.js';
 
 /** One line per problem: `file pointer: message` — what an editor's problem matcher can read. */
@@ -8,9 +13,16 @@ export function formatProblem(e: DefinitionFileError): string {
 }
 
 export async function validateCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, calendar: { type: 'string' } }, allowPositionals: true });
   if (positionals.length === 0) throw new UsageError('validate: name one or more definition files');
-  const results = positionals.map((file) => ({ file, ...readDefinitionFile(file) }));
+  // Warnings only: a budget that runs past the calendar's horizon from today never makes a file invalid.
+  const calendar = readCalendarFile(values.calendar === undefined ? SHIPPED_CALENDAR : path.resolve(values.calendar));
+  const today = localDateOf(Date.now(), calendar.zone);
+  const results = positionals.map((file) => {
+    const read = readDefinitionFile(file);
+    const warnings = read.definition && read.errors.length === 0 ? horizonWarnings([read.definition], calendar, today) : [];
+    return { file, ...read, warnings };
+  });
   const valid = results.every((r) => r.errors.length === 0);
   if (values.json) {
     console.log(
@@ -22,6 +34,7 @@ export async function validateCommand(args: string[]): Promise<number> {
             valid: r.errors.length === 0,
             ...(r.definition ? { id: r.definition.id, version: r.definition.version } : {}),
             errors: r.errors.map(({ pointer, message }) => ({ pointer, message })),
+            ...(r.warnings.length ? { warnings: r.warnings.map(({ pointer, message }) => ({ pointer, message })) } : {}),
           })),
         },
         null,
@@ -32,6 +45,7 @@ export async function validateCommand(args: string[]): Promise<number> {
     for (const r of results) {
       if (r.errors.length === 0) console.log(`${r.file}: valid (${r.definition?.id} v${r.definition?.version})`);
       for (const e of r.errors) console.log(formatProblem(e));
+      for (const w of r.warnings) console.log(formatProblem({ file: r.file, pointer: w.pointer, message: `warning: ${w.message}` }));
     }
     const bad = results.filter((r) => r.errors.length).length;
     console.log(bad ? `${bad} of ${results.length} file(s) invalid` : `${results.length} file(s) valid`);
