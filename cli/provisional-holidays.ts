@@ -26,7 +26,7 @@ interface HijriHoliday {
 }
 
 /** The Islamic holidays Moroccan administrations close for, with the names the calendar file uses. */
-export const MOROCCAN_HIJRI_HOLIDAYS: readonly HijriHoliday[] = [
+const MOROCCAN_HIJRI_HOLIDAYS: readonly HijriHoliday[] = [
   { month: 1, day: 1, days: 1, name: { ar: 'فاتح محرم', fr: "1er Moharram (Nouvel An de l'Hégire)", en: 'Islamic New Year (1 Muharram)' } },
   { month: 3, day: 12, days: 2, name: { ar: 'عيد المولد النبوي', fr: 'Aïd Al Mawlid', en: "Mawlid (the Prophet's birthday)" } },
   { month: 10, day: 1, days: 2, name: { ar: 'عيد الفطر', fr: 'Aïd Al Fitr', en: 'Eid al-Fitr' } },

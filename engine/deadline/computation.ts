@@ -97,7 +97,7 @@ export function computeDeadline(
 }
 
 /** Whether the date lies past the last date the calendar covers. */
-export function isPastHorizon(date: LocalDate, calendar: Calendar): boolean {
+function isPastHorizon(date: LocalDate, calendar: Calendar): boolean {
   const horizon = calendarHorizon(calendar);
   return horizon !== undefined && date > horizon;
 }
