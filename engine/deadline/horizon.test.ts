@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
-import { dayStatus, type Calendar } from '../calendar.js';
+import { calendarHorizon, checkCalendar, dayStatus, type Calendar } from '../calendar.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
 import { computeDeadline } from './computation.js';
 import { horizonWarnings } from './horizon.js';
@@ -35,6 +35,13 @@ describe('2028 on the shipped calendar', () => {
 });
 
 describe('the horizon', () => {
+  it('is the date the calendar states, or for a version stored without one, the end of its last year of dated holidays', () => {
+    expect(calendarHorizon(ma)).toBe('2035-12-31');
+    const { horizon: _horizon, ...stored } = ma;
+    expect(calendarHorizon({ ...stored, datedHolidays: ma.datedHolidays.filter((h) => h.date < '2028') })).toBe('2027-12-31');
+    expect(checkCalendar({ ...ma, horizon: '2035-02-30' })).toEqual([{ pointer: '/horizon', message: '2035-02-30 is not a real date' }]);
+  });
+
   it('a deadline counted past it says so, and its result and schedule carry the flag', () => {
     const due = computeDeadline({ workingDays: 20 }, [started('2035-12-20T10:00:00+00:00')], ma);
     expect(due.dueDate).toBe('2036-01-22');
