@@ -1,6 +1,7 @@
 /** How a due date was reached, in English lines a citizen reads. */
 import {
   addCalendarDays,
+  calendarHorizon,
   dayStatus,
   datesFromTo,
   describeReason,
@@ -166,6 +167,12 @@ export function explain(
   if (fold.expiredAtMs !== undefined) {
     lines.push(
       `expired on ${longDate(localDateOf(fold.expiredAtMs, zone))} at ${atTime(fold.expiredAtMs, zone, false)}`,
+    );
+  }
+  const horizon = calendarHorizon(calendar);
+  if (!isDuration && horizon !== undefined && count.dueDate > horizon) {
+    lines.push(
+      `the calendar (${calendar.id} v${calendar.version}) covers days up to ${longDate(horizon)}: the Islamic holidays after that date are not in it yet, so this due date may still move`,
     );
   }
   const dueText = `due ${longDate(count.dueDate)} at ${atTime(count.dueMs, zone, isDuration)} (${zone})`;
