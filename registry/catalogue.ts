@@ -16,6 +16,7 @@ import {
   type FormAnnotation,
 } from './definition-schema.js';
 import { languageVersionOf } from './language-versions.js';
+import { NOTIFY_STEP_TEMPLATES } from '../notifications/templates.js';
 
 export const DEFINITION_FILE = /^[a-z][a-z0-9-]*\.v\d+\.json$/;
 
@@ -23,6 +24,7 @@ export interface DefinitionFileError {
   file: string;
   pointer: string;
   message: string;
+  severity?: 'warning';
 }
 
 export function hashDefinition(definition: ProcedureDefinition): string {
@@ -53,7 +55,15 @@ function formProblems(schema: unknown, pointer: string): FieldError[] {
   }
 }
 
-/** Schema, then semantic checks: the errors a designer can act on, each with its JSON pointer. */
+/** The problems that refuse a definition: all but the warnings. */
+export function refusals<P extends { severity?: 'warning' }>(problems: P[]): P[] {
+  return problems.filter((p) => p.severity !== 'warning');
+}
+
+/**
+ * Schema, then semantic checks: the problems a designer can act on, each with its JSON pointer. Those
+ * with `severity: 'warning'` do not refuse the definition (see `refusals`).
+ */
 export function validateDefinition(candidate: unknown): FieldError[] {
   if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) {
     return [{ pointer: '/', message: `a definition is a JSON object, found ${describe(candidate)}` }];
@@ -66,7 +76,7 @@ export function validateDefinition(candidate: unknown): FieldError[] {
     ...Object.entries(definition.steps).flatMap(([id, step]) =>
       step.type === 'userTask' && step.form ? formProblems(step.form, `/steps/${id}/form`) : [],
     ),
-    ...checkDefinition(definition),
+    ...checkDefinition(definition, { language: languageVersionOf(definition, hashDefinition(definition)), templates: NOTIFY_STEP_TEMPLATES }),
   ];
 }
 
@@ -74,26 +84,31 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
-/** Reads and validates one definition file; every error names the file. */
-export function readDefinitionFile(file: string): { definition?: ProcedureDefinition; errors: DefinitionFileError[] } {
+/**
+ * Reads and validates one definition file; every problem names the file. The definition comes back
+ * when nothing refuses it, with its warnings.
+ */
+export function readDefinitionFile(file: string): { definition?: ProcedureDefinition; errors: DefinitionFileError[]; warnings: DefinitionFileError[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    return { errors: [{ file, pointer: '', message: `cannot be read: ${reason}` }] };
+    return { errors: [{ file, pointer: '', message: `cannot be read: ${reason}` }], warnings: [] };
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return { errors: [{ file, pointer: '', message: `not valid JSON: ${(err as Error).message}` }] };
+    return { errors: [{ file, pointer: '', message: `not valid JSON: ${(err as Error).message}` }], warnings: [] };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { errors: [{ file, pointer: '', message: `a definition is a JSON object, found ${describe(parsed)}` }] };
+    return { errors: [{ file, pointer: '', message: `a definition is a JSON object, found ${describe(parsed)}` }], warnings: [] };
   }
-  const errors = validateDefinition(parsed).map((e) => ({ file, ...e }));
-  return errors.length ? { errors } : { definition: parsed as ProcedureDefinition, errors: [] };
+  const problems = validateDefinition(parsed).map((e) => ({ file, ...e }));
+  const errors = refusals(problems);
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  return errors.length ? { errors, warnings } : { definition: parsed as ProcedureDefinition, errors, warnings };
 }
 
 /** Shipped files are named after what they hold, so a reader finds a version by its file name. */
@@ -138,16 +153,21 @@ export class ProcedureCatalogue {
   }
 }
 
-/** Loads every definition file of a folder; an invalid one is reported and the others still load. */
-export function loadProcedureFolder(dir: string): { catalogue: ProcedureCatalogue; errors: DefinitionFileError[] } {
+/**
+ * Loads every definition file of a folder; an invalid one is reported and the others still load. Warnings
+ * (about language-1 definitions, mostly) refuse nothing.
+ */
+export function loadProcedureFolder(dir: string): { catalogue: ProcedureCatalogue; errors: DefinitionFileError[]; warnings: DefinitionFileError[] } {
   const catalogue = new ProcedureCatalogue();
   const errors: DefinitionFileError[] = [];
+  const warnings: DefinitionFileError[] = [];
   for (const name of readdirSync(dir).filter((f) => DEFINITION_FILE.test(f)).sort()) {
     const file = path.join(dir, name);
     const result = readDefinitionFile(file);
     const misnamed = result.definition && fileNameProblem(file, result.definition);
     errors.push(...[...result.errors, ...(misnamed ? [misnamed] : [])].map((e) => ({ ...e, file: name })));
+    warnings.push(...result.warnings.map((w) => ({ ...w, file: name })));
     if (result.definition && !misnamed) catalogue.add(result.definition);
   }
-  return { catalogue, errors };
+  return { catalogue, errors, warnings };
 }

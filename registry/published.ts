@@ -5,7 +5,7 @@ import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { DomainError } from '../engine/errors.js';
 import type { ProcedureVersionRecord } from '../db/entities.js';
 import { findProcedureVersion, latestProcedureVersion, latestProcedureVersions, procedureVersionsOf, withProcedureLock } from '../db/procedure-versions.js';
-import { hashDefinition, loadProcedureFolder, validateDefinition, type DefinitionFileError } from './catalogue.js';
+import { hashDefinition, loadProcedureFolder, refusals, validateDefinition, type DefinitionFileError } from './catalogue.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
 import { languageVersionOf } from './language-versions.js';
 import type { LanguageVersion } from '../engine/language.js';
@@ -74,7 +74,7 @@ export class ProcedureRegistry {
    * with other content or is not newer than the latest (409). Republishing identical content is a no-op.
    */
   async publish(candidate: unknown, publishedBy: string, source: PublicationSource): Promise<Publication> {
-    const errors = validateDefinition(candidate);
+    const errors = refusals(validateDefinition(candidate));
     if (errors.length) {
       throw new DomainError('invalid_definition', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
     }
