@@ -186,12 +186,12 @@ describe('the interpreter, step by step', () => {
   it('wait and notify: the application waits its time, tells people, and goes on', async () => {
     const d = definition({
       hold: { type: 'wait', for: { duration: 'PT30M' }, next: 'tell' },
-      tell: { type: 'notify', notify: ['citizen'], template: 'inquiryDone', next: 'granted' },
+      tell: { type: 'notify', notify: ['citizen'], template: 'economic-licence.granted', next: 'granted' },
       granted: approved,
     });
     const result = await run(d);
     expect(result.outcome).toBe('approved');
-    expect(result.trace.find((t) => t.text === 'notify citizen: inquiryDone')?.at).toBe('2026-03-16T09:30:00.000Z');
+    expect(result.trace.find((t) => t.text === 'notify citizen: economic-licence.granted')?.at).toBe('2026-03-16T09:30:00.000Z');
   });
 
   it('withdrawal closes the application and cancels its tasks', async () => {
