@@ -9,6 +9,7 @@ import type { ApplicationEvent } from './interpreter/events.js';
 import { scheduleRequest, type Command } from './interpreter/commands.js';
 import type { DeadlineSchedule, DeadlineScheduleRequest } from './deadline/schedule.js';
 import type { ProcedureDefinition } from './definition.generated.js';
+import { languageOf, type LanguageVersion } from './language.js';
 
 export type ServiceOutcome = { ok: true; result: unknown } | { ok: false; error: string };
 
@@ -23,6 +24,8 @@ export interface Effects {
 
 export class ApplicationMachine {
   state: ApplicationState;
+  /** The language the application's definition is read in, for good (engine/language.ts). */
+  readonly language: LanguageVersion;
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
 
@@ -32,6 +35,7 @@ export class ApplicationMachine {
     private readonly effects: Effects,
   ) {
     this.state = initialState(input);
+    this.language = languageOf(input.procedure);
   }
 
   /**
@@ -61,7 +65,7 @@ export class ApplicationMachine {
     const pending: ApplicationEvent[] = [first];
     while (pending.length) {
       const event = pending.shift()!;
-      const transition = applyEvent(this.definition, this.state, event);
+      const transition = applyEvent(this.definition, this.state, event, this.language);
       this.state = transition.state;
       for (const command of transition.commands) {
         if (command.type === 'scheduleDeadline') {

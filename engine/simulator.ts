@@ -13,6 +13,7 @@ import { scheduleDeadline } from './deadline/schedule.js';
 import { parseIsoDuration } from './deadline/duration.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
+import type { LanguageVersion } from './language.js';
 import { ApplicationMachine } from './machine.js';
 
 /** One thing that happens in a scenario. Tasks are named by their step: the open task of that step. */
@@ -89,6 +90,7 @@ function describe(command: Command): TraceEntry | undefined {
         deadlineWarned: `warning: ${d.deadline} deadline due ${d.dueAt}`,
         deadlineExpired: `${d.deadline} deadline expired (was due ${d.dueAt})`,
         deadlineExtended: `deadline extended by ${d.units}: ${d.reason}`,
+        taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
         deadlineReprojected: `deadline moved from ${d.from} to ${d.to}`,
         complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ')}`,
         complementProvided: `documents provided: ${(d.documents as string[] | undefined)?.join(', ')}`,
@@ -133,11 +135,17 @@ function toEvent(state: ApplicationState, event: ScenarioEvent, at: string, inde
   }
 }
 
+/**
+ * Runs a scenario. `language` is the version the definition is read in: what publishing it would pin
+ * (registry/language-versions.ts); without it, what the definition declares, else 1, as for a pin
+ * recorded before language versions.
+ */
 export async function simulate(
   definition: ProcedureDefinition,
   scenario: Scenario,
   calendar: Calendar,
   service: SimulatedService = (activity, input) => ({ simulated: activity, ...input }),
+  language: LanguageVersion = definition.languageVersion ?? 1,
 ): Promise<SimulationResult> {
   const filedMs = Date.parse(scenario.filedAt);
   if (Number.isNaN(filedMs)) throw new ScenarioError('/filedAt', `filedAt: "${scenario.filedAt}" is not an ISO instant`);
@@ -152,7 +160,7 @@ export async function simulate(
     definition,
     {
       trackingNumber: 'SIMU-LATE-0',
-      procedure: { id: definition.id, version: definition.version, hash: 'simulation', definition },
+      procedure: { id: definition.id, version: definition.version, hash: 'simulation', definition, languageVersion: language },
       officeId: scenario.officeId ?? 'simulated-office',
       data: scenario.data,
       filedBy: 'citizen',
@@ -180,7 +188,7 @@ export async function simulate(
   await machine.dispatch({ type: 'filed', at: now() });
   let next = 0;
   while (machine.state.status === 'open') {
-    const timer = nextTimer(machine.state);
+    const timer = nextTimer(machine.state, machine.language);
     const pending = events[next];
     if (timer && (!pending || timer.atMs <= pending.ms)) {
       if (timer.atMs > untilMs) break;

@@ -2,7 +2,8 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { ProcedureDefinition } from '../../engine/definition.generated.js';
 import { DomainError } from '../../engine/errors.js';
 import { ScenarioError, simulate, type Scenario } from '../../engine/simulator.js';
-import { validateDefinition } from '../../registry/catalogue.js';
+import { hashDefinition, refusals, validateDefinition } from '../../registry/catalogue.js';
+import { languageVersionOf } from '../../registry/language-versions.js';
 import { guideEntry, pickLanguage, type GuideEntry } from '../../registry/guide.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -238,7 +239,7 @@ const guideAnswer = {
 
 /** A draft definition, or a 422 naming every problem with its pointer (under `prefix` in the body). */
 function checkedDraft(candidate: unknown, prefix = ''): ProcedureDefinition {
-  const errors = validateDefinition(candidate).map((e) => ({ ...e, pointer: `${prefix}${e.pointer === '/' && prefix ? '' : e.pointer}` }));
+  const errors = refusals(validateDefinition(candidate)).map((e) => ({ ...e, pointer: `${prefix}${e.pointer === '/' && prefix ? '' : e.pointer}` }));
   if (errors.length) throw new DomainError('invalid_definition', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
   return candidate as ProcedureDefinition;
 }
@@ -345,7 +346,8 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
     async (request) => {
       const definition = checkedDraft(request.body.definition, '/definition');
       try {
-        const result = await simulate(definition, request.body.scenario as Scenario, await ctx.calendars.current());
+        const language = languageVersionOf(definition, hashDefinition(definition));
+        const result = await simulate(definition, request.body.scenario as Scenario, await ctx.calendars.current(), undefined, language);
         return { outcome: result.outcome, legalDeadline: result.legalDeadline, trace: result.trace, status: result.state.status };
       } catch (err) {
         if (err instanceof ScenarioError) throw new DomainError('invalid_input', err.message, [{ pointer: `/scenario${err.pointer}`, message: err.message }]);
