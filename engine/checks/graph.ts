@@ -23,7 +23,7 @@ function expiryEdges(expiry: Expiry | undefined, pointer: string): Edge[] {
 }
 
 /** Where a step can lead. A join leads where its parallel step goes on. */
-function stepEdges(definition: ProcedureDefinition, stepId: string, step: Step): Edge[] {
+export function stepEdges(definition: ProcedureDefinition, stepId: string, step: Step): Edge[] {
   const at = `/steps/${stepId}`;
   switch (step.type) {
     case 'userTask':
