@@ -80,38 +80,52 @@ class ImmediateGraph {
   }
 }
 
-/** Strongly connected components (Tarjan), each in the order the definition lists its steps. */
+/**
+ * Strongly connected components (Tarjan's algorithm), each in the order the definition lists its steps.
+ * Written with a stack of its own rather than recursion: a long chain of steps must not exhaust the
+ * call stack of the validator.
+ */
 function components(ids: string[], next: (id: string) => string[]): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
   const onStack = new Set<string>();
   const found: string[][] = [];
-  const visit = (id: string) => {
-    index.set(id, index.size);
-    low.set(id, index.get(id)!);
-    stack.push(id);
-    onStack.add(id);
-    for (const to of next(id)) {
-      if (!index.has(to)) {
-        visit(to);
-        low.set(id, Math.min(low.get(id)!, low.get(to)!));
-      } else if (onStack.has(to)) {
-        low.set(id, Math.min(low.get(id)!, index.get(to)!));
+  const order = new Map(ids.map((id, i) => [id, i]));
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const frames: Array<{ id: string; targets: string[]; at: number }> = [];
+    const open = (id: string) => {
+      index.set(id, index.size);
+      low.set(id, index.get(id)!);
+      stack.push(id);
+      onStack.add(id);
+      frames.push({ id, targets: next(id), at: 0 });
+    };
+    open(root);
+    while (frames.length) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.at < frame.targets.length) {
+        const to = frame.targets[frame.at++]!;
+        if (!index.has(to)) open(to);
+        else if (onStack.has(to)) low.set(frame.id, Math.min(low.get(frame.id)!, index.get(to)!));
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id)!, low.get(frame.id)!));
+      if (low.get(frame.id) === index.get(frame.id)) {
+        const component = new Set<string>();
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.add(member);
+        } while (member !== frame.id);
+        found.push([...component].sort((a, b) => order.get(a)! - order.get(b)!));
       }
     }
-    if (low.get(id) === index.get(id)) {
-      const component: string[] = [];
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== id);
-      found.push(ids.filter((s) => component.includes(s)));
-    }
-  };
-  for (const id of ids) if (!index.has(id)) visit(id);
+  }
   return found;
 }
 
@@ -143,7 +157,9 @@ export function checkLoops(definition: ProcedureDefinition, problems: Problems):
     const first = component[0]!;
     const loops = component.length > 1 || next(first).includes(first);
     if (!loops) continue;
-    const way = wayRound(first, new Set(component), next).map((s) => `"${s}"`).join(' → ');
+    const steps = wayRound(first, new Set(component), next).map((s) => `"${s}"`);
+    // A long way round is named by its first steps: enough to find it.
+    const way = (steps.length > 9 ? [...steps.slice(0, 8), `… (${steps.length - 1} steps)`, steps[0]!] : steps).join(' → ');
     problems.refuseFromVersion2(
       `/steps/${first}`,
       `steps ${way} go round without waiting for a person, a timer or the citizen, so the application would never stop: put a task, a wait step or a complement request on the loop`,
