@@ -172,6 +172,22 @@ describe('the rules language 2 added', () => {
   });
 });
 
+describe('extensions of a duration budget', () => {
+  it('are counted in its smallest unit in language 2, and refused past what the engine counts', () => {
+    const problems = validateDefinition(
+      variant('access-to-information.v2.json', 2, (d) => {
+        d.deadline.budget = { duration: 'P20D' };
+        d.deadline.variants = [];
+        d.deadline.warnings = [];
+        d.deadline.extension.units = 99_990;
+      }),
+    );
+    expect(problems).toEqual([
+      { pointer: '/deadline/extension/units', message: '1 extension(s) of 99990 would take P20D to 100010 days, more than the engine counts: at most 100000 days' },
+    ]);
+  });
+});
+
 describe('rules that refuse in every language', () => {
   it('refuses an extension of no units', () => {
     const problems = validateDefinition(variant('access-to-information.v2.json', 1, (d) => (d.deadline.extension.units = 0)));

@@ -141,13 +141,15 @@ function checkExtension(problems: Problems, deadline: LegalDeadline, pointer: st
     );
   }
   for (const budget of budgets) {
-    // A duration's extension is bounded with the budget by the engine itself (readBudget, foldLedger).
-    if ('duration' in budget) continue;
-    const days = budgetSize(budget).size;
-    if (days + added > MAX_UNITS) {
+    const { size } = budgetSize(budget);
+    // Language 2 counts a duration's extension in its smallest unit; language 1's whole budgets are its own.
+    const unitMs = 'duration' in budget ? smallestDurationUnit(budget.duration)?.ms : undefined;
+    if ('duration' in budget && (problems.language < 2 || unitMs === undefined)) continue;
+    const days = unitMs === undefined ? size + added : (size + added * unitMs) / DAY_MS;
+    if (days > MAX_UNITS) {
       problems.refuseFromVersion2(
         `${pointer}/extension/units`,
-        `${extension.maxCount} extension(s) of ${extension.units} would take ${describe(budget)} to ${days + added} days, more than the engine counts: at most ${MAX_UNITS} days`,
+        `${extension.maxCount} extension(s) of ${extension.units} would take ${describe(budget)} to ${Math.ceil(days)} days, more than the engine counts: at most ${MAX_UNITS} days`,
       );
       return;
     }
