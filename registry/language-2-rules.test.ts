@@ -243,7 +243,7 @@ describe('advice that never refuses', () => {
     expect(validateDefinition(variant('access-to-information.v2.json', 2, durations))).toEqual([
       {
         pointer: '/deadline/variants/0/budget',
-        message: 'extensions add duration in days to the budget but would add duration in hours to this variant: write both durations down to the same unit',
+        message: 'an extension counts in days for the budget (P20D) but in hours for this variant (PT72H): write both durations in the same smallest unit',
       },
     ]);
   });

@@ -23,9 +23,9 @@ function describe(budget: Budget): string {
   return budget.duration;
 }
 
-/** In what an extension of this budget counts: its kind of days, or (version 2) a duration's smallest unit. */
+/** In what an extension of this budget counts: its kind of days, or (language 2) a duration's smallest unit, in words. */
 function extensionUnit(budget: Budget): string {
-  return 'duration' in budget ? `duration in ${smallestDurationUnit(budget.duration)?.name}s` : budgetSize(budget).unit;
+  return 'duration' in budget ? `${smallestDurationUnit(budget.duration)?.name}s` : budgetSize(budget).unit;
 }
 
 /** Every budget of a definition, with its pointer. */
@@ -119,7 +119,10 @@ function checkVariants(problems: Problems, deadline: LegalDeadline, pointer: str
     if (size.unit !== main.unit && deadline.extension) {
       problems.refuse(at, 'a variant must count in the same unit as the budget its extensions add to');
     } else if (deadline.extension && problems.language >= 2 && extensionUnit(variant.budget) !== extensionUnit(deadline.budget)) {
-      problems.refuse(at, `extensions add ${extensionUnit(deadline.budget)} to the budget but would add ${extensionUnit(variant.budget)} to this variant: write both durations down to the same unit`);
+      problems.refuse(
+        at,
+        `an extension counts in ${extensionUnit(deadline.budget)} for the budget (${describe(deadline.budget)}) but in ${extensionUnit(variant.budget)} for this variant (${describe(variant.budget)}): write both durations in the same smallest unit`,
+      );
     }
     if (size.unit === main.unit && size.size > main.size) {
       problems.warn(at, `this variant (${describe(variant.budget)}) is longer than the budget (${describe(deadline.budget)}): a variant usually shortens the deadline, as for an urgent request; check that it is meant`);
