@@ -7,7 +7,10 @@ import { readDefinitionFile, type DefinitionFileError } from '../registry/catalo
 import { readCalendarFile } from './deadline.js';
 import { UsageError } from './usage-error.js';
 
-/** One line per problem: `file pointer: message`, or `file pointer: warning: message` — what an editor's problem matcher can read. */
+/**
+ * One line per problem: `file pointer: message`, or `file pointer: warning: message` for a problem that
+ * refuses nothing — what an editor's problem matcher can read.
+ */
 export function formatProblem(e: DefinitionFileError): string {
   return `${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.severity === 'warning' ? 'warning: ' : ''}${e.message}`;
 }

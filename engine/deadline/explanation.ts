@@ -18,7 +18,7 @@ import {
   type NonWorkingReason,
 } from '../calendar.js';
 import type { DeadlineBudget, ReadBudget, Unit } from './budget.js';
-import { anchorMs, excludedBy, totalUnits, type Fold, type PauseSpan, type DueDateCount } from './counting.js';
+import { anchorMs, excludedBy, extensionAmount, totalUnits, type Fold, type PauseSpan, type DueDateCount } from './counting.js';
 import { describeDuration, plural } from './duration.js';
 
 /** What the explanation reads of the computation it explains. */
@@ -92,7 +92,7 @@ export function explain(
   );
   for (const e of fold.extensions) {
     lines.push(
-      `extended by ${isDuration ? describeDuration(budget.amount * e.units) : unitWords(budget.unit, e.units)}${e.reason ? `: ${e.reason}` : ''}`,
+      `extended by ${isDuration ? describeDuration(extensionAmount(budget, e)) : unitWords(budget.unit, e.units)}${e.reason ? `: ${e.reason}` : ''}`,
     );
   }
 
