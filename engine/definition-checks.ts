@@ -12,6 +12,7 @@ import type {
   WarningRung,
 } from './definition.generated.js';
 import { parseIsoDuration } from './deadline/duration.js';
+import { checkConstructs } from './construct-checks.js';
 import { checkExpression } from './expression.js';
 import { eachSubschema, pointerSegment } from './form-schema.js';
 import { isServiceActivity, SERVICE_ACTIVITIES } from './service-activities.js';
@@ -95,11 +96,12 @@ function reachableFrom(starts: string[], next: (id: string) => string[]): Set<st
 function budgetSize(budget: Budget): { unit: string; size: number } {
   if ('workingDays' in budget) return { unit: 'workingDays', size: budget.workingDays };
   if ('calendarDays' in budget) return { unit: 'calendarDays', size: budget.calendarDays };
+  if ('months' in budget) return { unit: 'months', size: budget.months };
   return { unit: 'duration', size: parseIsoDuration(budget.duration) ?? 0 };
 }
 
-function budgetUnit(budget: Budget): 'workingDays' | 'calendarDays' | 'duration' {
-  return budgetSize(budget).unit as 'workingDays' | 'calendarDays' | 'duration';
+function budgetUnit(budget: Budget): string {
+  return budgetSize(budget).unit;
 }
 
 class Checker {
@@ -361,7 +363,7 @@ class Checker {
     }
     (deadline.variants ?? []).forEach((variant, i) => {
       this.checkExpression(variant.when, `${pointer}/variants/${i}/when`);
-      if (budgetUnit(variant.budget) !== budgetUnit(deadline.budget) && deadline.extension) {
+      if (budgetUnit(variant.budget) !== budgetUnit(deadline.budget) && deadline.extension && !variant.extension) {
         this.add(`${pointer}/variants/${i}/budget`, 'a variant must count in the same unit as the budget its extensions add to');
       }
     });
@@ -371,5 +373,5 @@ class Checker {
 }
 
 export function checkDefinition(definition: ProcedureDefinition): DefinitionProblem[] {
-  return new Checker(definition).run();
+  return [...new Checker(definition).run(), ...checkConstructs(definition)];
 }
