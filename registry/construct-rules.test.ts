@@ -234,9 +234,10 @@ describe('language 2 constructs', () => {
   });
 
   it('does not hold a language-1 definition to the largest budget: it learns of it when counting, as before', () => {
-    const d = { ...urgentVariant(), languageVersion: 1 } as ReturnType<typeof urgentVariant> & { deadline: { variants?: unknown } };
-    delete d.deadline.variants;
-    (d.deadline as { budget: object }).budget = { workingDays: 100_001 };
+    const d = { ...urgentVariant(), languageVersion: 1 };
+    const deadline = d.deadline as { variants?: unknown; budget: object };
+    delete deadline.variants;
+    deadline.budget = { workingDays: 100_001 };
     expect(validateDefinition(d)).toEqual([]);
   });
 });
