@@ -3,7 +3,10 @@
  * its filing role, with no citizen (no message, no PIN, no kiosk), and the outcomes forwarded and
  * partiallyGranted as the read model, the kiosk and the citizen's decision message show them.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../infra/config.js';
 import { receiptPin } from '../api/auth.js';
 import { Notification } from '../db/entities.js';
 import { StaffDirectory } from '../notifications/staff.js';
@@ -16,6 +19,7 @@ let office: Awaited<ReturnType<typeof people>>;
 let clerk: ReturnType<typeof as>;
 let internalId: string;
 let citizensId: string;
+let urgentId: string;
 const ministry = { ar: 'وزارة الداخلية', fr: 'le ministère de l’Intérieur', en: 'the ministry of the interior' };
 
 /** A promotion file the HR officer files and the committee reviews: referred to the ministry, or granted in part. */
@@ -64,6 +68,19 @@ function request(id: string) {
   };
 }
 
+/** The shipped access-to-information procedure in language 2, its urgent variant extended by its own 3 working days. */
+function urgentAccess(id: string) {
+  const shipped = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/access-to-information.v2.json'), 'utf8'));
+  return {
+    ...shipped,
+    languageVersion: 2,
+    id,
+    version: 1,
+    offices: ['annex'],
+    deadline: { ...shipped.deadline, variants: [{ ...shipped.deadline.variants[0], extension: { maxCount: 1, units: 3, noticeRequired: true } }] },
+  };
+}
+
 beforeAll(async () => {
   stack = await createTestStack();
   office = await people(stack, `annex-internal-${stack.id}`);
@@ -72,6 +89,8 @@ beforeAll(async () => {
   citizensId = `forwarded-request-${stack.id}`;
   await stack.procedures.publish(promotion(internalId), 'test', 'api');
   await stack.procedures.publish(JSON.parse(JSON.stringify(request(citizensId))), 'test', 'api');
+  urgentId = `access-to-information-urgent-${stack.id}`;
+  await stack.procedures.publish(urgentAccess(urgentId), 'test', 'api');
   await new StaffDirectory(stack.orm).import([
     { id: office.agentId, officeId: office.office, role: 'hr-officer', name: 'HR officer', email: `hr-${stack.id}@annex.ma` },
     { id: `clerk-${office.office}`, officeId: office.office, role: 'agent', name: 'Clerk' },
@@ -167,5 +186,32 @@ describe('a forwarded application a citizen filed', () => {
     const decision = (await notificationsOf(trackingNumber)).find((n) => n.template === 'decision');
     expect(decision?.recipients).toEqual(['citizen']);
     expect(decision?.context).toEqual({ trackingNumber, procedureId: citizensId, outcome: 'forwarded', forwardedTo: ministry });
+  });
+});
+
+describe("Law 31.13's urgent request", () => {
+  const form = { fullName: 'Salma Berrada', idType: 'cin', idNumber: 'FC112233', informationRequested: 'The 2026 budget of the commune', deliveryFormat: 'email', email: 'salma@example.ma' };
+
+  it("is extended by its own 3 working days, which its deadline shows; the others by the deadline's 20", async () => {
+    const urgent = await office.citizen({
+      method: 'POST',
+      url: '/applications',
+      payload: { procedureId: urgentId, officeId: office.office, data: { ...form, lifeSafetyOrFreedomAtStake: true, urgencyReason: 'A detained relative needs the record.' } },
+    });
+    expect(urgent.statusCode, urgent.body).toBe(201);
+    const { trackingNumber, deadline } = urgent.json();
+    expect(deadline.extension).toEqual({ maxCount: 1, units: 3 });
+
+    const tooMuch = await office.agent({ method: 'POST', url: `/applications/${trackingNumber}/extension`, payload: { units: 4, reason: 'a search of the archives' } });
+    expect(tooMuch.statusCode).toBe(400);
+    expect(tooMuch.json()).toEqual(problemAnswer({ code: 'invalid_input', detail: 'An extension adds at most 3.', errors: [fieldError('/units', 'must be at most 3')] }));
+    const extended = await office.agent({ method: 'POST', url: `/applications/${trackingNumber}/extension`, payload: { units: 3, reason: 'a search of the archives' } });
+    expect(extended.statusCode, extended.body).toBe(200);
+    expect(extended.json().deadline.ledger.at(-1)).toEqual({ type: 'extended', at: expect.any(String), units: 3, reason: 'a search of the archives' });
+
+    const regular = await office.citizen({ method: 'POST', url: '/applications', payload: { procedureId: urgentId, officeId: office.office, data: { ...form, lifeSafetyOrFreedomAtStake: false } } });
+    expect(regular.json().deadline).not.toHaveProperty('extension');
+    const byTwenty = await office.agent({ method: 'POST', url: `/applications/${regular.json().trackingNumber}/extension`, payload: { units: 20, reason: 'a search of the archives' } });
+    expect(byTwenty.statusCode, byTwenty.body).toBe(200);
   });
 });
