@@ -8,7 +8,11 @@ import type { ProcedureDefinition } from './definition.generated.js';
 /** The channel of procedures filed by staff, with no citizen. */
 export const INTERNAL_CHANNEL = 'internal';
 
-/** Whether a definition is an internal procedure. */
+/**
+ * Whether a definition is an internal procedure. The interpreter asks it of every message it sends, so a
+ * definition read without its channels (a partial one the engine's tests build) is simply not internal.
+ */
 export function isInternal(definition: Pick<ProcedureDefinition, 'channels'>): boolean {
-  return (definition.channels as readonly string[]).includes(INTERNAL_CHANNEL);
+  const channels: readonly string[] | undefined = definition.channels;
+  return Array.isArray(channels) && channels.includes(INTERNAL_CHANNEL);
 }
