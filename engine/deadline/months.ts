@@ -28,7 +28,7 @@ export function addMonths(date: LocalDate, months: number): LocalDate {
 }
 
 /** How many days lie after `from` up to and including `to` (0 when they are the same day). */
-export function daysBetween(from: LocalDate, to: LocalDate): number {
+function daysBetween(from: LocalDate, to: LocalDate): number {
   const [fy, fm, fd] = parts(from);
   const [ty, tm, td] = parts(to);
   return Math.round((Date.UTC(ty, tm, td) - Date.UTC(fy, fm, fd)) / DAY_MS);
