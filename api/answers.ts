@@ -85,6 +85,7 @@ export const legalDeadlineSchema = {
     paused: { type: 'boolean' },
     expired: { type: 'boolean' },
     explanation: { type: 'array', items: { type: 'string' }, description: 'Day by day, why the due date is that date (English).' },
+    ledger: { type: 'array', items: ledgerEntrySchema },
     extension: {
       type: 'object',
       description: "How far it may be extended, when the variant chosen at filing has its own extension; otherwise the procedure's deadline says.",
@@ -92,7 +93,6 @@ export const legalDeadlineSchema = {
       additionalProperties: false,
       properties: { maxCount: { type: 'integer' }, units: { type: 'integer' } },
     },
-    ledger: { type: 'array', items: ledgerEntrySchema },
   },
 } as const;
 

@@ -12,9 +12,9 @@ export function legalDeadlineView(state: ApplicationState) {
     paused: boolean;
     expired: boolean;
     explanation: string[];
+    ledger: typeof d.ledger;
     /** How far an agent may extend it, when the variant chosen at filing has its own extension (language 2). */
     extension?: { maxCount: number; units: number };
-    ledger: typeof d.ledger;
   } = {
     dueAt: d.projection.dueAt,
     dueDate: d.projection.dueDate,
