@@ -250,6 +250,7 @@ const news = { ar: 'مستجدات الطلب', fr: 'Suivi de la demande', en: '
 /** The messages the shipped procedures' `notify` steps name (a test keeps this list complete). */
 export const PROCEDURE_TEMPLATES: Record<string, Template> = {
   'administrative-certificate.ready': readyForCollection,
+  'real-estate-tax-certificate.ready': readyForCollection,
   'access-to-information.provided': procedureMessage(granted, {
     ar: (c) => `Mohla: المعلومات التي طلبتموها (الطلب ${c.trackingNumber}) رهن إشارتكم بالصيغة التي اخترتموها.`,
     fr: (c) => `Mohla : les informations que vous avez demandées (demande ${c.trackingNumber}) sont à votre disposition sous la forme choisie.`,

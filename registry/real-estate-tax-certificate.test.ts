@@ -3,15 +3,16 @@
  * of reach. Its legal deadline is 5 working days: filed on Monday 6 April 2026, it is due at the end of
  * Monday 13 April (Tuesday 7 is day 1; no holiday falls in between).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readCalendarFile } from '../cli/deadline.js';
+import type { Calendar } from '../engine/calendar.js';
 import { simulate, type Scenario, type SimulatedService } from '../engine/simulator.js';
 import { loadConfig } from '../infra/config.js';
 import { SHIPPED_CALENDAR } from './calendars.js';
 import { loadProcedureFolder } from './catalogue.js';
 
 const procedure = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('real-estate-tax-certificate', 1)!;
-const calendar = readCalendarFile(SHIPPED_CALENDAR);
+const calendar = JSON.parse(readFileSync(SHIPPED_CALENDAR, 'utf8')) as Calendar;
 const data = { fullName: 'Youssef Bennani', cin: 'AB123456', landTitle: '45213/63', propertyAddress: 'Lot Al Amal 12, Berkane', purpose: 'sale' };
 const filedAt = '2026-04-06T09:30:00+01:00';
 
@@ -33,7 +34,7 @@ describe('the real-estate tax certificate', () => {
     expect(result.outcome).toBe('approved');
     expect(result.state.document).toBe('real-estate-tax-certificate');
     expect(texts(result.trace)).toEqual(
-      expect.arrayContaining(['service checkTaxArrears done', 'task sign for role revenue-head', 'service issueDocument done', 'notify citizen: readyForCollection']),
+      expect.arrayContaining(['service checkTaxArrears done', 'task sign for role revenue-head', 'service issueDocument done', 'notify citizen: real-estate-tax-certificate.ready']),
     );
     expect(Object.values(result.state.tasks).map((t) => t.stepId)).toEqual(['sign']);
   });
