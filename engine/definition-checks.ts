@@ -11,6 +11,7 @@ import type {
   Step,
   WarningRung,
 } from './definition.generated.js';
+import { checkCitizenConstructs } from './citizen-checks.js';
 import { checkConditions } from './condition-checks.js';
 import { parseIsoDuration } from './deadline/duration.js';
 import { checkExpression } from './expression.js';
@@ -38,6 +39,7 @@ function expiryEdges(expiry: Expiry | undefined, pointer: string): Edge[] {
   if (expiry && (expiry.action === 'autoApprove' || expiry.action === 'autoReject')) {
     return [{ to: expiry.end, pointer: `${pointer}/end` }];
   }
+  if (expiry?.action === 'goto') return [{ to: expiry.step, pointer: `${pointer}/step` }];
   return [];
 }
 
@@ -74,6 +76,11 @@ export function stepEdges(definition: ProcedureDefinition, stepId: string, step:
         { to: step.next, pointer: `${at}/next` },
         { to: step.onTimeout, pointer: `${at}/onTimeout` },
         ...(step.ifAlreadyRequested ? [{ to: step.ifAlreadyRequested, pointer: `${at}/ifAlreadyRequested` }] : []),
+      ];
+    case 'citizenWindow':
+      return [
+        { to: step.next, pointer: `${at}/next` },
+        { to: step.onExpiry, pointer: `${at}/onExpiry` },
       ];
     case 'wait':
     case 'notify':
@@ -188,8 +195,8 @@ class Checker {
     }
     if (root === 'steps') {
       if (!first || !this.stepExists(first)) return `"${path}" names no step`;
-      if (second && !['outcome', 'data', 'result'].includes(second)) {
-        return `"${path}": a step has outcome, data and result`;
+      if (second && !['outcome', 'data', 'result', 'visits'].includes(second)) {
+        return `"${path}": a step has outcome, data, result and visits`;
       }
       return undefined;
     }
@@ -200,7 +207,7 @@ class Checker {
       return undefined;
     }
     if (root === 'complement') return undefined;
-    return `"${path}" is not a variable: use data.<field>, steps.<step>.outcome|data|result, branches.<parallel>.<branch> or complement.requested`;
+    return `"${path}" is not a variable: use data.<field>, steps.<step>.outcome|data|result|visits, branches.<parallel>.<branch> or complement.requested`;
   };
 
   private checkExpression(expression: unknown, pointer: string): void {
@@ -263,6 +270,10 @@ class Checker {
       case 'notify':
         this.checkRecipients(step.notify, `${at}/notify`);
         break;
+      case 'citizenWindow':
+        this.checkRecipients(step.notify, `${at}/notify`);
+        if (step.action.form) this.checkEnumLabels(step.action.form, `${at}/action/form`);
+        break;
       case 'wait':
       case 'end':
         break;
@@ -319,6 +330,7 @@ class Checker {
         this.checkRecipients(expiry.notify, `${pointer}/notify`);
         break;
       case 'notify':
+      case 'goto':
         this.checkRecipients(expiry.notify, `${pointer}/notify`);
         break;
       case 'autoApprove':
@@ -347,7 +359,7 @@ class Checker {
 
   private checkServiceLevel(level: ServiceLevel, pointer: string): void {
     this.checkWarnings(level.warnings, level.budget, `${pointer}/warnings`);
-    if (level.onExpiry) {
+    if (level.onExpiry && level.onExpiry.action !== 'goto') {
       if (level.onExpiry.action === 'autoApprove' || level.onExpiry.action === 'autoReject') {
         this.add(`${pointer}/onExpiry/action`, 'a service level may escalate or notify; only the legal deadline decides by silence');
       }
@@ -376,5 +388,5 @@ class Checker {
 
 /** Every problem of the definition, read in `language` (the one it is or would be published under). */
 export function checkDefinition(definition: ProcedureDefinition, language: LanguageVersion = definition.languageVersion ?? CURRENT_LANGUAGE_VERSION): DefinitionProblem[] {
-  return [...new Checker(definition).run(), ...checkConditions(definition, language)];
+  return [...new Checker(definition).run(), ...checkCitizenConstructs(definition, language), ...checkConditions(definition, language)];
 }

@@ -22,8 +22,9 @@ export type ScenarioAction =
   | { action: 'claim'; step: string; actor?: string }
   | { action: 'complete'; step: string; outcome: string; data?: Record<string, unknown>; actor?: string }
   | { action: 'reassign'; step: string; toRole?: string; toAgent?: string; actor?: string }
-  | { action: 'requestComplement'; step: string; documents: string[]; note?: string; actor?: string }
-  | { action: 'provideComplement'; documents: string[]; actor?: string }
+  | { action: 'requestComplement'; step: string; documents: string[]; fields?: string[]; note?: string; actor?: string }
+  | { action: 'provideComplement'; documents: string[]; data?: Record<string, unknown>; actor?: string }
+  | { action: 'act'; step: string; data?: Record<string, unknown>; actor?: string }
   | { action: 'extend'; units: number; reason: string; actor?: string }
   | { action: 'withdraw'; reason?: string; actor?: string };
 
@@ -102,8 +103,16 @@ function describe(command: Command): TraceEntry | undefined {
         deadlineExpired: `${d.deadline} deadline expired (was due ${d.dueAt})`,
         deadlineExtended: `deadline extended by ${d.units}: ${d.reason}`,
         deadlineReprojected: `deadline moved from ${d.from} to ${d.to}`,
-        complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ')}`,
+        complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ') || 'none'}${d.fields ? `; fields to enter again: ${(d.fields as string[]).join(', ')}` : ''}`,
         complementProvided: `documents provided: ${(d.documents as string[] | undefined)?.join(', ')}`,
+        fieldsAmended: `fields amended: ${(d.fields as string[] | undefined)?.join(', ')}`,
+        windowOpened: `window ${e.stepId} open until ${d.dueAt}`,
+        citizenActed: `citizen acted at ${e.stepId} (${(d.fields as string[] | undefined)?.join(', ') || 'no fields'})`,
+        windowClosed: `window ${e.stepId} closed without the citizen acting`,
+        legalDeadlineStopped: `legal deadline stopped at ${e.stepId}`,
+        legalDeadlineRestarted: `legal deadline counts anew from ${e.stepId}`,
+        taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
+        movedOnExpiry: `${d.deadline} deadline expired: moved to ${e.stepId}`,
         serviceCompleted: `service ${d.activity} done`,
         serviceFailed: `service ${d.activity} failed: ${d.error}`,
         branchesJoined: `branches joined: ${JSON.stringify(d.branches)}`,
@@ -121,7 +130,7 @@ function describe(command: Command): TraceEntry | undefined {
 }
 
 function toEvent(state: ApplicationState, event: ScenarioEvent, at: string, index: number): ApplicationEvent {
-  const actor = event.actor ?? (event.action === 'provideComplement' || event.action === 'withdraw' ? 'citizen' : 'agent');
+  const actor = event.actor ?? (['provideComplement', 'withdraw', 'act'].includes(event.action) ? 'citizen' : 'agent');
   const taskOf = (step: string) => {
     const task = Object.values(state.tasks).find((t) => t.stepId === step && (t.status === 'open' || t.status === 'claimed'));
     if (!task) throw new DomainError('task_not_found', `events[${index}]: no open task at step "${step}"`);
@@ -135,9 +144,11 @@ function toEvent(state: ApplicationState, event: ScenarioEvent, at: string, inde
     case 'reassign':
       return { type: 'taskReassigned', taskId: taskOf(event.step), toRole: event.toRole, toAgent: event.toAgent, actor, at };
     case 'requestComplement':
-      return { type: 'complementRequested', taskId: taskOf(event.step), documents: event.documents, note: event.note, actor, at };
+      return { type: 'complementRequested', taskId: taskOf(event.step), documents: event.documents, ...(event.fields ? { fields: event.fields } : {}), note: event.note, actor, at };
     case 'provideComplement':
-      return { type: 'complementProvided', documents: event.documents, actor, at };
+      return { type: 'complementProvided', documents: event.documents, ...(event.data ? { data: event.data } : {}), actor, at };
+    case 'act':
+      return { type: 'citizenActed', stepId: event.step, data: event.data ?? {}, actor, at };
     case 'extend':
       return { type: 'extensionGranted', units: event.units, reason: event.reason, noticeGivenAt: at, actor, at };
     case 'withdraw':

@@ -55,7 +55,7 @@ const simulateBody = {
             type: 'object',
             required: ['action'],
             properties: {
-              action: { enum: ['claim', 'complete', 'reassign', 'requestComplement', 'provideComplement', 'extend', 'withdraw'] },
+              action: { enum: ['claim', 'complete', 'reassign', 'requestComplement', 'provideComplement', 'act', 'extend', 'withdraw'] },
               at: { type: 'string', format: 'date-time' },
               after: { type: 'string', pattern: '^P' },
             },

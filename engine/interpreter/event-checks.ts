@@ -5,6 +5,8 @@ import type { ApplicationEvent } from './events.js';
 import { LEGAL_DEADLINE } from '../ids.js';
 import type { ApplicationState, TaskState } from './state.js';
 import { complementOutcome, stepOf, userTaskStep } from './steps.js';
+import { checkCitizenAct } from './citizen-window.js';
+import { checkAmendment, checkAsked } from './form-amendment.js';
 
 function openTask(state: ApplicationState, taskId: string): TaskState {
   openApplication(state);
@@ -84,12 +86,7 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
       if (request.onlyOnce && state.complement.count >= 1) {
         throw new DomainError('complement_not_allowed', 'A complement may be requested only once per file, and it already was (Law 55.19).');
       }
-      const unknown = event.documents.filter((d) => !request.documents.includes(d));
-      if (unknown.length || event.documents.length === 0) {
-        throw new DomainError('invalid_input', `Only these documents may be asked for here: ${request.documents.join(', ')}.`, [
-          { pointer: '/documents', message: unknown.length ? `${unknown.join(', ')} may not be asked for` : 'name at least one document' },
-        ]);
-      }
+      checkAsked(request, event.documents, event.fields);
       return;
     }
     case 'complementProvided': {
@@ -100,8 +97,12 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
       if (missing.length) {
         throw new DomainError('invalid_input', `Still missing: ${missing.join(', ')}.`, [{ pointer: '/documents', message: `must include ${missing.join(', ')}` }]);
       }
+      checkAmendment(open, event.data);
       return;
     }
+    case 'citizenActed':
+      openApplication(state);
+      return checkCitizenAct(state, event);
     case 'extensionGranted': {
       openApplication(state);
       const policy = definition.deadline.extension;

@@ -19,6 +19,8 @@ import type { Command, Recipient } from './commands.js';
 import { environmentAt, expressionContext, legalBudget, type ConditionReading } from './conditions.js';
 import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
+import { dropWindowsOf, openWindow } from './citizen-window.js';
+import { moveOnExpiry } from './goto.js';
 import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, LEGAL_DEADLINE, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
 
 /** Why the legal deadline pauses when a complement is requested, as its ledger records it. */
@@ -55,7 +57,7 @@ export class Interpretation {
     });
   }
 
-  private newToken(stepId: string, branch?: Token['branch']): Token {
+  newToken(stepId: string, branch?: Token['branch']): Token {
     this.state.counters.tokens += 1;
     const token: Token = { id: tokenId(this.state.counters.tokens), stepId, ...(branch ? { branch } : {}) };
     this.state.tokens[token.id] = token;
@@ -113,7 +115,7 @@ export class Interpretation {
     const { step, visits } = this.arrive(token, stepId, at);
     switch (step.type) {
       case 'userTask':
-        return this.createTask(token, stepId, step, at);
+        return this.createTask(token, stepId, step, visits, at);
       case 'serviceTask': {
         const context = expressionContext(this.state);
         const environment = environmentAt(this.reading, at);
@@ -153,6 +155,8 @@ export class Interpretation {
       case 'wait':
         this.startDeadline(waitDeadlineId(token.id, visits), 'wait', step.for, [], at, { token: token.id });
         return;
+      case 'citizenWindow':
+        return openWindow(this, token, stepId, step, visits, at);
       case 'notify':
         this.notify(stepNotification(stepId, visits), step.notify, step.template, { stepId });
         return this.enter(token, step.next, at);
@@ -161,7 +165,7 @@ export class Interpretation {
     }
   }
 
-  private createTask(token: Token, stepId: string, step: UserTaskStep, at: string): void {
+  private createTask(token: Token, stepId: string, step: UserTaskStep, visit: number, at: string): void {
     this.state.counters.tasks += 1;
     const task: TaskState = {
       id: taskId(this.state.trackingNumber, stepId, this.state.counters.tasks),
@@ -171,6 +175,7 @@ export class Interpretation {
       status: 'open',
       createdAt: at,
       token: token.id,
+      visit,
     };
     this.state.tasks[task.id] = task;
     this.commands.push({ type: 'createTask', task: { ...task } });
@@ -192,6 +197,7 @@ export class Interpretation {
     }
     for (const d of Object.values(this.state.deadlines)) if (d.token === token.id) d.done = true;
     if (this.state.complement.open?.token === token.id) delete this.state.complement.open;
+    dropWindowsOf(this.state, token.id);
     for (const child of Object.values(this.state.tokens)) {
       if (child.branch?.parallel === token.id) this.cancelToken(child, at);
     }
@@ -224,17 +230,20 @@ export class Interpretation {
     this.enter(parent, step.next, at);
   }
 
-  private askComplement(token: Token, stepId: string, step: RequestComplementStep, at: string, documents?: string[], actor = 'system', note?: string): void {
+  /** `asked` is what the agent chose; without it the step asks for everything it names. */
+  private askComplement(token: Token, stepId: string, step: RequestComplementStep, at: string, asked?: { documents: string[]; fields?: string[] }, actor = 'system', note?: string): void {
     if (step.onlyOnce && this.state.complement.count >= 1) {
       // Law 55.19: a missing document may be asked for only once per file.
       if (step.ifAlreadyRequested) return this.enter(token, step.ifAlreadyRequested, at);
       throw new DomainError('complement_not_allowed', 'A complement was already requested once for this file.');
     }
     this.state.complement.count += 1;
+    const fields = asked ? asked.fields : step.fields;
     this.state.complement.open = {
       stepId,
       token: token.id,
-      documents: documents ?? step.documents,
+      documents: asked?.documents ?? step.documents,
+      ...(fields?.length ? { fields } : {}),
       requestedAt: at,
       requestedBy: actor,
       ...(note ? { note } : {}),
@@ -246,19 +255,22 @@ export class Interpretation {
       this.reschedule(LEGAL_DEADLINE);
     }
     this.startDeadline(complementDeadlineId(this.state.complement.count), 'complementAnswer', step.answerWithin, [], at, { token: token.id });
-    this.log(at, 'complementRequested', { stepId, actor, detail: { documents: this.state.complement.open.documents } });
+    // Fields named only when asked, so that a request without them logs and sends what it always did.
+    const named = fields?.length ? { fields } : {};
+    this.log(at, 'complementRequested', { stepId, actor, detail: { documents: this.state.complement.open.documents, ...named } });
     this.notify(complementNotification(this.state.complement.count), ['citizen'], 'complementRequested', {
       documents: this.state.complement.open.documents,
+      ...named,
     });
   }
 
-  requestComplementFrom(task: TaskState, step: UserTaskStep, documents: string[], note: string | undefined, actor: string, at: string): void {
+  requestComplementFrom(task: TaskState, step: UserTaskStep, asked: { documents: string[]; fields?: string[] }, note: string | undefined, actor: string, at: string): void {
     const [outcome, target] = complementOutcome(this.definition, step)!;
     this.finishTask(task, outcome, undefined, actor, at);
     const token = this.state.tokens[task.token]!;
     // The agent chose the documents: the step is entered as usual, then asks for those only.
     const { step: request } = this.arrive(token, target, at);
-    this.askComplement(token, target, request as RequestComplementStep, at, documents, actor, note);
+    this.askComplement(token, target, request as RequestComplementStep, at, asked, actor, note);
   }
 
   finishTask(task: TaskState, outcome: string, data: Record<string, unknown> | undefined, actor: string, at: string): void {
@@ -333,6 +345,8 @@ export class Interpretation {
         }
         return;
       }
+      case 'goto':
+        return moveOnExpiry(this, deadline, expiry, at);
       case 'autoApprove':
         return this.close('approved', at, { document: expiry.attestation, grantedBySilence: true });
       case 'autoReject':
