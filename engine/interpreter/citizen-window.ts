@@ -116,3 +116,10 @@ export function checkCitizenAct(state: ApplicationState, event: Extract<Applicat
   }
   if (event.actor !== state.citizen) throw new DomainError('forbidden', 'Only the citizen the application belongs to may act in its window.');
 }
+
+/** What the citizen may do now and until when: the window opened first among those open, once its due date is known. */
+export function citizenTurnView(state: ApplicationState): { stepId: string; openedAt: string; dueAt: string; dueDate: string } | undefined {
+  const open = Object.values(state.windows ?? {}).sort((a, b) => a.openedAt.localeCompare(b.openedAt))[0];
+  const due = open && state.deadlines[open.deadlineId]?.projection;
+  return open && due ? { stepId: open.stepId, openedAt: open.openedAt, dueAt: due.dueAt, dueDate: due.dueDate } : undefined;
+}
