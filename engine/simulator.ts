@@ -102,6 +102,7 @@ function describe(command: Command): TraceEntry | undefined {
         deadlineWarned: `warning: ${d.deadline} deadline due ${d.dueAt}`,
         deadlineExpired: `${d.deadline} deadline expired (was due ${d.dueAt})`,
         deadlineExtended: `deadline extended by ${d.units}: ${d.reason}`,
+        taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
         deadlineReprojected: `deadline moved from ${d.from} to ${d.to}`,
         complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ') || 'none'}${d.fields ? `; fields to enter again: ${(d.fields as string[]).join(', ')}` : ''}`,
         complementProvided: `documents provided: ${(d.documents as string[] | undefined)?.join(', ')}`,
@@ -111,7 +112,6 @@ function describe(command: Command): TraceEntry | undefined {
         windowClosed: `window ${e.stepId} closed without the citizen acting`,
         legalDeadlineStopped: `legal deadline stopped at ${e.stepId}`,
         legalDeadlineRestarted: `legal deadline counts anew from ${e.stepId}`,
-        taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
         movedOnExpiry: `${d.deadline} deadline expired: moved to ${e.stepId}`,
         serviceCompleted: `service ${d.activity} done`,
         serviceFailed: `service ${d.activity} failed: ${d.error}`,
@@ -201,7 +201,7 @@ export async function simulate(definition: ProcedureDefinition, scenario: Scenar
   await machine.dispatch({ type: 'filed', at: now() });
   let next = 0;
   while (machine.state.status === 'open') {
-    const timer = nextTimer(machine.state);
+    const timer = nextTimer(machine.state, machine.language);
     const pending = events[next];
     if (timer && (!pending || timer.atMs <= pending.ms)) {
       if (timer.atMs > untilMs) break;

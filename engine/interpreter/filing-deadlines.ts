@@ -17,7 +17,7 @@ import { isTrue, type Expression, type ExpressionEnvironment } from '../expressi
 import { dayCountingAt } from '../expressions/dates.js';
 import { languageOf } from '../language.js';
 import { expressionContext, legalBudget } from './conditions.js';
-import { COMPLEMENT_PAUSE_REASON } from './interpretation.js';
+import { COMPLEMENT_PAUSE_REASON, endlessLoop, MAX_STEPS_PER_EVENT } from './interpretation.js';
 import { complementDeadlineId, LEGAL_DEADLINE, serviceLevelDeadlineId, taskId, tokenId, waitDeadlineId, windowDeadlineId } from '../ids.js';
 import { WINDOW_PAUSE_REASON } from './citizen-window.js';
 import type { ApplicationInput, ApplicationState, Token } from './state.js';
@@ -47,6 +47,7 @@ class FilingWalk {
   private readonly tokens = new Map<string, Token>();
   private tokenCount = 0;
   private taskCount = 0;
+  private stepsEntered = 0;
   private legal?: { request: DeadlineScheduleRequest; done: boolean };
   /** Every condition met at filing is read at the filing's instant. */
   private readonly environment: ExpressionEnvironment;
@@ -86,6 +87,9 @@ class FilingWalk {
   }
 
   private enter(token: Token, stepId: string): void {
+    // The interpreter's bound, so that a loop that never waits fails here as it does there.
+    this.stepsEntered += 1;
+    if (this.stepsEntered > MAX_STEPS_PER_EVENT) throw endlessLoop(stepId);
     const step = stepOf(this.definition, stepId);
     token.stepId = stepId;
     const record = (this.seen.steps[stepId] ??= { visits: 0 });

@@ -4,7 +4,6 @@
  * the old ones in the application's data, so conditions read them from then on; the timeline names the
  * fields amended, never their values (personal data).
  */
-import type { RequestComplementStep } from '../definition.generated.js';
 import { DomainError } from '../errors.js';
 import type { ApplicationState, ComplementState, TimelineEntry } from './state.js';
 
@@ -17,22 +16,6 @@ export function amendForm(
 ): void {
   run.state.data = { ...run.state.data, ...data };
   run.log(at, 'fieldsAmended', { stepId, actor, detail: { fields: Object.keys(data) } });
-}
-
-/** The agent may ask for the step's documents and fields only, and for at least one of them. */
-export function checkAsked(step: RequestComplementStep, documents: string[], fields: string[] | undefined): void {
-  const unknown = documents.filter((d) => !step.documents.includes(d));
-  if (unknown.length || (documents.length === 0 && !fields?.length)) {
-    const detail = unknown.length ? `${unknown.join(', ')} may not be asked for` : 'name at least one document or field';
-    throw new DomainError('invalid_input', `Only these documents may be asked for here: ${step.documents.join(', ') || 'none'}.`, [{ pointer: '/documents', message: detail }]);
-  }
-  const allowed: string[] = step.fields ?? [];
-  const strange = (fields ?? []).filter((f) => !allowed.includes(f));
-  if (strange.length) {
-    throw new DomainError('invalid_input', `Only these fields may be asked for here: ${allowed.join(', ') || 'none'}.`, [
-      { pointer: '/fields', message: `${strange.join(', ')} may not be asked for` },
-    ]);
-  }
 }
 
 /** The citizen's answer carries a value for each field asked, and for no other. */

@@ -239,6 +239,7 @@ const M = {
   tl_taskCompleted: { ar: 'إنجاز مرحلة', fr: 'Étape terminée', en: 'Task completed' },
   tl_taskReassigned: { ar: 'إعادة إسناد', fr: 'Dossier réaffecté', en: 'Task reassigned' },
   tl_taskEscalated: { ar: 'إحالة على الرئيس', fr: 'Escalade au supérieur', en: 'Escalated to a supervisor' },
+  tl_taskCancelled: { ar: 'إلغاء مهمة', fr: 'Tâche annulée', en: 'Task cancelled' },
   tl_complementRequested: { ar: 'طلب وثائق إضافية', fr: 'Pièces complémentaires demandées', en: 'Documents asked for' },
   tl_complementProvided: { ar: 'تسليم الوثائق الإضافية', fr: 'Pièces complémentaires fournies', en: 'Documents provided' },
   tl_deadlineWarned: { ar: 'تنبيه باقتراب الأجل', fr: "Rappel d'échéance", en: 'Deadline reminder' },
