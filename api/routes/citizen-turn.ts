@@ -6,6 +6,7 @@
 import type { CitizenWindowStep } from '../../engine/definition.generated.js';
 import { DomainError } from '../../engine/errors.js';
 import { checkFormSize } from '../../engine/input-bounds.js';
+import { timelineOf } from '../../db/timeline.js';
 import { actInWindow } from '../../workflows/messages.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -25,6 +26,16 @@ const actBody = {
     data: { type: 'object' },
   },
 } as const;
+
+/**
+ * With no window open, a request that names no step is sent for the step the citizen last acted at: if
+ * it is that very request again (a retry), the workflow answers as it did the first time; if not, it
+ * finds the window closed and says so.
+ */
+async function lastActedStep(ctx: ApiContext, trackingNumber: string): Promise<string | undefined> {
+  const entries = await timelineOf(ctx.orm, trackingNumber);
+  return entries.filter((e) => e.kind === 'citizenActed').at(-1)?.stepId ?? undefined;
+}
 
 export function citizenTurnRoutes(app: ApiRoutes, ctx: ApiContext): void {
   app.post(
@@ -46,7 +57,7 @@ export function citizenTurnRoutes(app: ApiRoutes, ctx: ApiContext): void {
       if (principal.role !== 'citizen' || view.citizen !== principal.sub) {
         throw new DomainError('forbidden', 'Only the citizen the application belongs to may act in its window.');
       }
-      const stepId = request.body.stepId ?? view.citizenTurn?.stepId;
+      const stepId = request.body.stepId ?? view.citizenTurn?.stepId ?? (await lastActedStep(ctx, view.trackingNumber));
       if (!stepId) throw new DomainError('no_window_open', 'The citizen has no window open to act in.');
       const procedure = await pinnedOf(ctx, view);
       const step = procedure.definition.steps[stepId];
