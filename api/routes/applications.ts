@@ -84,11 +84,12 @@ const withdrawBody = {
   properties: { reason: freeText },
 } as const;
 
-/** A filing's answer: the application as it now stands, and its receipt. */
+/** A filing's answer: the application as it now stands, and its receipt (before the optional citizenTurn). */
+const { citizenTurn, ...requiredProperties } = applicationSchema.properties;
 const filedAnswer = {
   ...applicationSchema,
   required: [...applicationSchema.required, 'receipt'],
-  properties: { ...applicationSchema.properties, receipt: receiptSchema },
+  properties: { ...requiredProperties, receipt: receiptSchema, citizenTurn },
 } as const;
 
 const applicationListAnswer = {
