@@ -82,6 +82,17 @@ describe('message templates', () => {
     );
   });
 
+  it('tells the citizen what they may do and until when, and which fields to enter again', () => {
+    const opened = renderMessage('windowOpened', context('fr', { action: 'Réclamer auprès du chef de l’organisme' }));
+    expect(opened.text).toBe(
+      'Mohla : pour votre demande 7KQM-4RZ8-P (« Certificat de résidence »), vous pouvez « Réclamer auprès du chef de l’organisme » jusqu’au 25 novembre 2026 à 16:30, depuis la page de suivi de la demande.',
+    );
+    const fields = renderMessage('complementRequested', context('en', { fields: ['Period concerned'] }));
+    expect(fields.text).toBe('Mohla: to complete your file 7KQM-4RZ8-P (“Residence certificate”), please enter again or clarify: Period concerned.');
+    const both = renderMessage('complementRequested', context('ar', { documents: ['نسخة من البطاقة'], fields: ['الفترة'] }));
+    expect(both.text).toContain('الإدلاء بما يلي: نسخة من البطاقة، وإعادة ملء الخانات التالية أو توضيحها: الفترة.');
+  });
+
   it('still says something for a template nobody wrote yet', () => {
     expect(renderMessage('new-procedure.something', context('en')).text).toContain('there is news about your application 7KQM-4RZ8-P');
   });
