@@ -6,7 +6,6 @@
  */
 import type { Expiry, ProcedureDefinition, RequestComplementStep, UserTaskStep } from '../definition.generated.js';
 import { extensionDuration } from '../deadline/duration.js';
-import type { LanguageVersion } from '../language.js';
 import type { Command } from './commands.js';
 import type { ConditionReading } from './conditions.js';
 import type { ApplicationEvent } from './events.js';
