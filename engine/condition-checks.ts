@@ -160,7 +160,7 @@ class ConditionChecker {
   /** `steps.<task>.data.<field>…`: what an agent entered in the task's form, or the citizen in a window's. */
   private taskField(path: string, stepId: string, step: Step, fields: string[], report: (message: string) => Target): Target {
     if (step.type === 'citizenWindow') return this.formField(path, stepId, step.action.form, `/steps/${pointerSegment(stepId)}/action/form`, `window "${stepId}"`, fields, report);
-    if (step.type !== 'userTask') return report(`"${path}": step "${stepId}" is a ${step.type}; only a task's or a citizen window's form is entered as data`);
+    if (step.type !== 'userTask') return report(`"${path}": step "${stepId}" is a ${step.type}; only a task's form is entered as data`);
     return this.formField(path, stepId, step.form, `/steps/${pointerSegment(stepId)}/form`, `task "${stepId}"`, fields, report);
   }
 
