@@ -102,7 +102,9 @@ export function useApplication(trackingNumber: string) {
 
 export function stepTitleOf(definition: Definition | undefined) {
   return (stepId: string) => {
-    const title = userTaskStep(definition, stepId)?.title;
+    const step = definition?.steps[stepId];
+    // A citizen window is named by what the citizen may do there.
+    const title = step?.type === 'citizenWindow' ? step.action.label : userTaskStep(definition, stepId)?.title;
     return title ? localized(title) : stepId;
   };
 }
@@ -229,9 +231,7 @@ function WindowAction({ application, stepId, dueAt, step, onDone }: { applicatio
   }
   return (
     <form class="panel attention" onSubmit={send} noValidate>
-      <h2>
-        {t('windowOpen')}: {localized(step.action.label)}
-      </h2>
+      <h2>{localized(step.action.label)}</h2>
       <p>
         {t('windowUntil')} <strong>{dateTime(dueAt)}</strong>
       </p>
