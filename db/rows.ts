@@ -36,6 +36,7 @@ export function applicationRow(app: ApplicationState, procedureHash: string, now
     closedAt: date(app.closedAt),
     grantedBySilence: app.grantedBySilence ?? false,
     motivation: app.motivation ?? null,
+    forwardedTo: app.forwardedTo ?? null,
     dueAt: legalDue(app),
     deadline: (legalDeadlineView(app) as Record<string, unknown> | undefined) ?? null,
     citizenTurn: (citizenTurnView(app) as Record<string, unknown> | undefined) ?? null,

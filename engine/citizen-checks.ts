@@ -5,6 +5,7 @@
  */
 import type { ProcedureDefinition } from './definition.generated.js';
 import { pointerSegment } from './form-schema.js';
+import { isInternal } from './internal-procedures.js';
 import type { LanguageVersion } from './language.js';
 
 export interface CitizenProblem {
@@ -34,6 +35,7 @@ export function checkCitizenConstructs(definition: ProcedureDefinition, language
     }
     if (step.type === 'citizenWindow') {
       if (languageOne) add(`${at}/type`, needsLanguage2('a citizen window'));
+      if (isInternal(definition)) add(at, 'an internal procedure has no citizen to act: it cannot have a citizenWindow step');
       if (step.next === stepId) add(`${at}/next`, 'a window cannot lead back to itself once the citizen acts');
       if (step.reviewWithin && step.legalDeadline === 'pause') {
         add(`${at}/reviewWithin`, 'a window that pauses the legal deadline cannot also restart it: use "legalDeadline": "stop" with reviewWithin');

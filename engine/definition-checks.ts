@@ -6,6 +6,7 @@
 import type { ProcedureDefinition } from './definition.generated.js';
 import { checkCitizenConstructs } from './citizen-checks.js';
 import { checkConditions } from './condition-checks.js';
+import { checkConstructs } from './construct-checks.js';
 import { checkBudgetSizes, checkDeadline, checkServiceLevel } from './checks/deadlines.js';
 import { checkGraph, checkTransitions } from './checks/graph.js';
 import { checkLoops } from './checks/loops.js';
@@ -93,5 +94,5 @@ export function checkDefinition(definition: ProcedureDefinition, context: CheckC
   checkLegalBasis(problems, definition.deadline.legalBasis, '/deadline/legalBasis');
   checkDeadline(definition, problems, expressionChecker(definition, problems));
   checkBudgetSizes(definition, problems);
-  return [...problems.list, ...checkCitizenConstructs(definition, context.language), ...checkConditions(definition, context.language)];
+  return [...problems.list, ...checkCitizenConstructs(definition, context.language), ...checkConditions(definition, context.language), ...checkConstructs(definition, context.language)];
 }

@@ -3,7 +3,7 @@ import { api, ApiError } from '../api.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
 import { errorsByPointer } from '../components/SchemaForm.js';
 import { dateTime, longDate } from '../format.js';
-import { fieldMessage, statusText, t } from '../i18n.js';
+import { fieldMessage, localized, statusText, t, type LocalizedText } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session, signOut } from '../session.js';
 import { useStore } from '../store.js';
@@ -53,6 +53,7 @@ interface Tracked {
   status: string;
   outcome: string | null;
   grantedBySilence: boolean;
+  forwardedTo: LocalizedText | null;
   filedAt: string;
   closedAt: string | null;
   deadline: { dueAt: string; paused: boolean } | null;
@@ -118,6 +119,12 @@ export function KioskTrack() {
               <>
                 <dt>{t('decision')}</dt>
                 <dd>{t('grantedBySilence')}</dd>
+              </>
+            )}
+            {found.forwardedTo && (
+              <>
+                <dt>{t('forwardedTo')}</dt>
+                <dd>{localized(found.forwardedTo)}</dd>
               </>
             )}
           </dl>
