@@ -149,6 +149,36 @@ describe('a citizen window', () => {
   });
 });
 
+describe('a step repeated with a counter', () => {
+  it('convenes a sitting again while the quorum is not reached, at most three times, each sitting a task of its own', async () => {
+    const d = definition({
+      convene: task('officer', { held: 'quorum' }, { form: { type: 'object', required: ['quorum'], properties: { quorum: { type: 'boolean' } } } }),
+      quorum: {
+        type: 'decision',
+        cases: [
+          { when: { '==': [{ var: 'steps.convene.data.quorum' }, true] }, next: 'deliberate' },
+          { when: { '<': [{ var: 'steps.convene.visits' }, 3] }, next: 'convene' },
+        ],
+        otherwise: 'noQuorum',
+      },
+      deliberate: task('head', { adopt: 'granted' }),
+      granted: end('approved'),
+      noQuorum: end('closed'),
+    });
+    const sitting = (after: string, quorum: boolean) => ({ action: 'complete' as const, step: 'convene', outcome: 'held', data: { quorum }, after });
+    const none = await run(d, [sitting('P1D', false), sitting('P2D', false), sitting('P3D', false)]);
+    expect(none.outcome).toBe('closed');
+    expect(Object.values(none.state.tasks).map((t) => [t.id, t.visit])).toEqual([
+      ['SIMU-LATE-0.convene.1', 1],
+      ['SIMU-LATE-0.convene.2', 2],
+      ['SIMU-LATE-0.convene.3', 3],
+    ]);
+    const second = await run(d, [sitting('P1D', false), sitting('P2D', true)]);
+    expect(lines(second.trace)).toContain('task deliberate for role head');
+    expect(second.state.steps.convene!.visits).toBe(2);
+  });
+});
+
 describe('the checker on the citizen’s turn', () => {
   const problems = (d: unknown) => reviewDefinition(d).errors;
 
