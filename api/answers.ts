@@ -106,7 +106,7 @@ export type LegalDeadlineView = FromSchema<typeof legalDeadlineSchema>;
 /** How the API shows a task, whether it comes from the workflow's state or from the inbox projection. */
 export const taskSchema = {
   type: 'object',
-  required: ['id', 'stepId', 'role', 'officeId', 'status', 'assignee', 'outcome', 'escalated', 'createdAt', 'completedAt'],
+  required: ['id', 'stepId', 'role', 'officeId', 'status', 'assignee', 'outcome', 'escalated', 'createdAt', 'completedAt', 'visit'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
@@ -119,6 +119,7 @@ export const taskSchema = {
     escalated: { type: 'boolean' },
     createdAt: instant,
     completedAt: instantOrNull,
+    visit: { type: ['integer', 'null'], description: 'Which visit of its step created the task: 2 for a second sitting. Null for tasks created before it was kept.' },
   },
 } as const;
 
@@ -166,6 +167,13 @@ export const applicationSchema = {
     closedAt: instantOrNull,
     deadline: { ...legalDeadlineSchema, type: ['object', 'null'] },
     tasks: { type: 'array', items: taskSchema },
+    citizenTurn: {
+      type: 'object',
+      description: 'Present while a window is open for the citizen to act (language 2): at which step, since when, and until when.',
+      required: ['stepId', 'openedAt', 'dueAt', 'dueDate'],
+      additionalProperties: false,
+      properties: { stepId: { type: 'string' }, openedAt: instant, dueAt: { type: 'string', description: 'The last instant to act, with the zone offset of the calendar.' }, dueDate: { type: 'string', format: 'date' } },
+    },
   },
 } as const;
 

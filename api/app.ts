@@ -14,6 +14,7 @@ import { edgeServerOptions, registerEdge } from './edge.js';
 import { PROBLEM_TYPE_BASE, problemSchema, sendProblem, toProblem } from './problem.js';
 import { withSchemaTypes } from './responses.js';
 import { applicationRoutes } from './routes/applications.js';
+import { citizenTurnRoutes } from './routes/citizen-turn.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { codecRoutes, registerCodecSession } from './routes/codec.js';
@@ -119,6 +120,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   const routes = withSchemaTypes(app);
   healthRoutes(routes, ctx);
   applicationRoutes(routes, ctx);
+  citizenTurnRoutes(routes, ctx);
   documentRoutes(routes, ctx);
   trackingRoutes(routes, ctx);
   taskRoutes(routes, ctx);

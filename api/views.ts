@@ -16,7 +16,7 @@ export function applicationView(state: ApplicationState): ApplicationView {
 }
 
 /** The fields of a task that its view shows. */
-export type TaskViewSource = Pick<TaskRecord, 'id' | 'stepId' | 'role' | 'officeId' | 'status' | 'assignee' | 'outcome' | 'escalated' | 'createdAt' | 'completedAt'>;
+export type TaskViewSource = Pick<TaskRecord, 'id' | 'stepId' | 'role' | 'officeId' | 'status' | 'assignee' | 'outcome' | 'escalated' | 'createdAt' | 'completedAt' | 'visit'>;
 
 export function taskViewFromRecord(row: TaskViewSource): TaskView {
   return {
@@ -30,6 +30,7 @@ export function taskViewFromRecord(row: TaskViewSource): TaskView {
     escalated: row.escalated,
     createdAt: row.createdAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null,
+    visit: row.visit ?? null,
   };
 }
 
@@ -50,6 +51,7 @@ function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord
     closedAt: app.closedAt?.toISOString() ?? null,
     deadline: (app.deadline as LegalDeadlineView | undefined) ?? null,
     tasks: tasks.map(taskViewFromRecord),
+    ...(app.citizenTurn ? { citizenTurn: app.citizenTurn as NonNullable<ApplicationView['citizenTurn']> } : {}),
   };
 }
 

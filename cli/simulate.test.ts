@@ -109,6 +109,45 @@ describe('mohla simulate', () => {
     ]);
   });
 
+  it("runs the citizen's act in a window, and checks what the citizen enters against the window's form", async () => {
+    const windowed = write(
+      'sim-window.v1.json',
+      pretty(
+        testProcedure('sim-window', {
+          languageVersion: 2,
+          start: 'object',
+          steps: {
+            object: {
+              type: 'citizenWindow',
+              within: { duration: 'PT2H' },
+              action: { label: text('Object'), form: { type: 'object', required: ['grounds'], properties: { grounds: { type: 'string', minLength: 5 } } } },
+              next: 'review',
+              onExpiry: 'granted',
+            },
+          },
+        }),
+      ),
+    );
+    const acting = { filedAt: '2026-04-06T09:30:00+01:00', data: {}, events: [{ after: 'PT1H', action: 'act', step: 'object', data: { grounds: 'too far from the school' } }] };
+    const run = await mohla(['simulate', windowed, write('act.json', pretty(acting))]);
+    expect(run.stderr).toBe('');
+    expect(lines(run.stdout)).toEqual(
+      expect.arrayContaining([
+        '2026-04-06T08:30:00.000Z  window object open until 2026-04-06T11:30:00.000+01:00',
+        '2026-04-06T08:30:00.000Z  notify citizen: windowOpened',
+        '2026-04-06T09:30:00.000Z  citizen acted at object (grounds)',
+        '2026-04-06T09:30:00.000Z  task review for role agent',
+      ]),
+    );
+    const wrong = { ...acting, events: [{ after: 'PT1H', action: 'act', step: 'object', data: { grounds: 'no' } }, { after: 'PT1H', action: 'act', step: 'review' }] };
+    const refused = await mohla(['simulate', windowed, write('act-wrong.json', pretty(wrong))]);
+    expect(refused.code).toBe(1);
+    expect(lines(refused.stderr)).toEqual([
+      expect.stringMatching(/\/events\/0\/data\/grounds: must NOT have fewer than 5 characters$/),
+      expect.stringMatching(/\/events\/1\/step: "review" is not a citizen window step of sim-window$/),
+    ]);
+  });
+
   it('refuses a scenario whose text gives a key twice', async () => {
     const file = write('twice.json', pretty(scenario).replace('"data": {', '"data": { "applicant": "first",'));
     const run = await mohla(['simulate', definition, file]);

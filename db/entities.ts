@@ -44,6 +44,8 @@ export const Application = defineEntity({
     dueAt: p.datetime().nullable(),
     deadline: p.json<Record<string, unknown>>().nullable(),
     citizen: p.string().length(128).default(''),
+    /** The window open for the citizen to act (language 2): its step and due date. */
+    citizenTurn: p.json<Record<string, unknown>>().nullable(),
     revision: p.integer(),
     updatedAt: p.datetime(),
     /** When `mohla retention` erased its personal data (retention/erasure.ts). */
@@ -74,6 +76,8 @@ export const Task = defineEntity({
     dueAt: p.datetime().nullable(),
     /** The task's own service level, when its step has one. */
     serviceLevelDueAt: p.datetime().nullable(),
+    /** Which visit of its step created the task (a second sitting is 2); null for tasks created before it was kept. */
+    visit: p.integer().nullable(),
     revision: p.integer(),
     updatedAt: p.datetime(),
   },

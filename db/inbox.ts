@@ -84,7 +84,7 @@ const epochMs = (column: string) => `(extract(epoch from ${column}) * 1000)::flo
 
 const COLUMNS = `t.id, t.tracking_number, t.procedure_id, t.step_id, t.role, t.office_id, t.status, t.assignee, t.outcome, t.escalated,
   ${epochMs('t.created_at')} as created_at, ${epochMs('t.completed_at')} as completed_at, ${epochMs('t.due_at')} as due_at,
-  ${epochMs('t.service_level_due_at')} as service_level_due_at`;
+  ${epochMs('t.service_level_due_at')} as service_level_due_at, t.visit`;
 
 interface InboxQueryRow {
   id: string;
@@ -101,6 +101,7 @@ interface InboxQueryRow {
   completed_at: number | null;
   due_at: number | null;
   service_level_due_at: number | null;
+  visit: number | null;
   paused: boolean;
 }
 
@@ -153,6 +154,7 @@ export async function inboxPage(orm: MikroORM, filter: InboxFilter): Promise<Inb
       completedAt: instant(r.completed_at),
       dueAt: instant(r.due_at),
       serviceLevelDueAt: instant(r.service_level_due_at),
+      visit: r.visit,
     },
     paused: r.paused,
   }));

@@ -5,6 +5,7 @@
 import type { ApplicationState, TaskState, TimelineEntry } from '../engine/interpreter/state.js';
 import type { Command } from '../engine/interpreter/commands.js';
 import { legalDeadlineView } from '../engine/interpreter/views.js';
+import { citizenTurnView } from '../engine/interpreter/citizen-window.js';
 import { LEGAL_DEADLINE, serviceLevelDeadlineId } from '../engine/ids.js';
 import type { ApplicationRecord, NotificationRecord, TaskRecord, TimelineRecord } from './entities.js';
 
@@ -38,6 +39,7 @@ export function applicationRow(app: ApplicationState, procedureHash: string, now
     forwardedTo: app.forwardedTo ?? null,
     dueAt: legalDue(app),
     deadline: (legalDeadlineView(app) as Record<string, unknown> | undefined) ?? null,
+    citizenTurn: (citizenTurnView(app) as Record<string, unknown> | undefined) ?? null,
     revision: app.revision,
     updatedAt: now,
   };
@@ -61,6 +63,7 @@ export function taskRow(app: ApplicationState, task: TaskState, now: Date): Task
     escalated: task.escalated ?? false,
     dueAt: legalDue(app),
     serviceLevelDueAt: serviceLevel ? new Date(serviceLevel.dueInstantMs) : null,
+    visit: task.visit ?? null,
     revision: app.revision,
     updatedAt: now,
   };

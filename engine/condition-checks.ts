@@ -157,18 +157,23 @@ class ConditionChecker {
     return UNKNOWN;
   }
 
-  /** `steps.<task>.data.<field>…`: what an agent entered in the task's form. */
+  /** `steps.<task>.data.<field>…`: what an agent entered in the task's form, or the citizen in a window's. */
   private taskField(path: string, stepId: string, step: Step, fields: string[], report: (message: string) => Target): Target {
+    if (step.type === 'citizenWindow') return this.formField(path, stepId, step.action.form, `/steps/${pointerSegment(stepId)}/action/form`, `window "${stepId}"`, fields, report);
     if (step.type !== 'userTask') return report(`"${path}": step "${stepId}" is a ${step.type}; only a task's form is entered as data`);
-    if (!step.form) return report(`"${path}": task "${stepId}" has no form (/steps/${pointerSegment(stepId)}/form)`);
+    return this.formField(path, stepId, step.form, `/steps/${pointerSegment(stepId)}/form`, `task "${stepId}"`, fields, report);
+  }
+
+  private formField(path: string, stepId: string, form: Schema | undefined, formAt: string, name: string, fields: string[], report: (message: string) => Target): Target {
+    if (!form) return report(`"${path}": ${name} has no form (${formAt})`);
     if (!fields.length) return UNKNOWN;
-    const found = fieldSchema(step.form, fields);
+    const found = fieldSchema(form, fields);
     if (found.missing) {
       const parent = ['steps', stepId, 'data', ...fields.slice(0, found.missing.at)].join('.');
       const listed = found.missing.listed || 'none';
       return report(
         found.missing.at === 0
-          ? `"${path}" is not a field of the form of task "${stepId}" (/steps/${pointerSegment(stepId)}/form/properties: ${listed})`
+          ? `"${path}" is not a field of the form of ${name} (${formAt}/properties: ${listed})`
           : `"${path}" is not a field of ${parent} (${listed})`,
       );
     }

@@ -4,6 +4,7 @@
  * rules live in engine/checks/, one module per concern, and docs/procedure-language.md lists them.
  */
 import type { ProcedureDefinition } from './definition.generated.js';
+import { checkCitizenConstructs } from './citizen-checks.js';
 import { checkConditions } from './condition-checks.js';
 import { checkConstructs } from './construct-checks.js';
 import { checkBudgetSizes, checkDeadline, checkServiceLevel } from './checks/deadlines.js';
@@ -68,6 +69,10 @@ function checkSteps(definition: ProcedureDefinition, problems: Problems, context
         checkRecipients(definition, problems, step.notify, `${at}/notify`);
         checkTemplate(definition, problems, context.templates, step.template, `${at}/template`);
         break;
+      case 'citizenWindow':
+        checkRecipients(definition, problems, step.notify, `${at}/notify`);
+        if (step.action.form) checkEnumLabels(problems, step.action.form, `${at}/action/form`);
+        break;
       case 'wait':
       case 'end':
         break;
@@ -89,5 +94,5 @@ export function checkDefinition(definition: ProcedureDefinition, context: CheckC
   checkLegalBasis(problems, definition.deadline.legalBasis, '/deadline/legalBasis');
   checkDeadline(definition, problems, expressionChecker(definition, problems));
   checkBudgetSizes(definition, problems);
-  return [...problems.list, ...checkConditions(definition, context.language), ...checkConstructs(definition, context.language)];
+  return [...problems.list, ...checkCitizenConstructs(definition, context.language), ...checkConditions(definition, context.language), ...checkConstructs(definition, context.language)];
 }

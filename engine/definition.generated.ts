@@ -98,6 +98,11 @@ export type Expiry =
       motivation: LocalizedText;
     }
   | {
+      action: 'goto';
+      step: StepId;
+      notify?: Recipient[];
+    }
+  | {
       action: 'notify';
       /**
        * @minItems 1
@@ -116,6 +121,7 @@ export type Step =
   | JoinStep
   | RequestComplementStep
   | WaitStep
+  | CitizenWindowStep
   | NotifyStep
   | EndStep;
 
@@ -495,7 +501,7 @@ export interface JoinStep {
   parallel: string;
 }
 /**
- * Asks the citizen for missing documents; the legal deadline pauses or restarts as the deadline says.
+ * Asks the citizen for missing documents, or to re-enter named fields of the form (language 2); the legal deadline pauses or restarts as the deadline says.
  *
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
  * via the `definition` "RequestComplementStep".
@@ -503,11 +509,17 @@ export interface JoinStep {
 export interface RequestComplementStep {
   type: 'requestComplement';
   /**
-   * Ids of the guide's documents that may be asked for here; the agent picks among them.
+   * Ids of the guide's documents that may be asked for here; the agent picks among them. Empty when the step asks only for fields (language 2).
+   *
+   * @minItems 0
+   */
+  documents: string[];
+  /**
+   * Language 2: fields of the citizen's form (top-level names) the citizen may be asked to re-enter or clarify; the agent picks among them. The answer carries their new values and the whole amended form must still be valid.
    *
    * @minItems 1
    */
-  documents: [string, ...string[]];
+  fields?: [string, ...string[]];
   /**
    * A complement may be asked only once per file (Law 55.19).
    */
@@ -553,6 +565,44 @@ export interface WaitStep {
   type: 'wait';
   for: Budget;
   next: StepId;
+}
+/**
+ * Language 2: opens a time window in which the citizen may act (e.g. complain after a refusal). The application stays open and waits `within` (counted from entering the step); if the citizen acts in time it goes to `next`, otherwise to `onExpiry`. With `reviewWithin`, the legal deadline counts anew with that budget once the citizen acts: the administration's time to answer the act (e.g. a complaint); its warnings and expiry stay the deadline's own.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "CitizenWindowStep".
+ */
+export interface CitizenWindowStep {
+  type: 'citizenWindow';
+  within: Budget;
+  /**
+   * What the citizen may do while the window is open: its name as the citizen's page and messages show it (e.g. "Complain to the head of the body"), instructions, and the form the citizen fills in.
+   */
+  action: {
+    label: LocalizedText;
+    instructions?: LocalizedText;
+    /**
+     * JSON Schema of what the citizen enters when acting; it may carry `label` and `enumLabels` like the application form. Conditions read it as steps.<stepId>.data.<field>.
+     */
+    form?: JsonSchemaObject;
+  };
+  /**
+   * Where the application goes once the citizen acts.
+   */
+  next: string;
+  /**
+   * Where it goes when the window closes without the citizen acting.
+   */
+  onExpiry: string;
+  /**
+   * Who else hears that the window opened (the citizen always does).
+   */
+  notify?: Recipient[];
+  /**
+   * What the legal deadline does while the window is open: stop (the administration has answered; it stops for good), pause (it resumes when the window closes) or continue (the default).
+   */
+  legalDeadline?: 'stop' | 'pause' | 'continue';
+  reviewWithin?: Budget;
 }
 /**
  * Sends a message and moves on.

@@ -23,6 +23,8 @@ export const ERROR_CATALOGUE = {
   invalid_task_data: { status: 400, title: 'The task form is not valid' },
   complement_not_allowed: { status: 422, title: 'A complement cannot be requested here' },
   no_complement_requested: { status: 409, title: 'No documents are awaited from the citizen' },
+  no_window_open: { status: 409, title: 'The citizen has no window open to act in' },
+  invalid_form_data: { status: 422, title: 'What the citizen entered does not fit the form' },
   extension_not_allowed: { status: 422, title: 'The deadline cannot be extended' },
   invalid_definition: { status: 422, title: 'The procedure definition is not valid' },
   version_conflict: { status: 409, title: 'This procedure version is already published with other content' },

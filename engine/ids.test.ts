@@ -29,6 +29,8 @@ import {
   tokenId,
   updateId,
   waitDeadlineId,
+  windowDeadlineId,
+  windowNotification,
   rearmedWarningNotification,
   warningNotification,
   warningTimerId,
@@ -47,6 +49,7 @@ const deadlineId = fc.letrec<{ id: string }>((tie) => ({
     fc.constant(LEGAL_DEADLINE),
     task.map((t) => serviceLevelDeadlineId(taskId(t.trackingNumber, t.stepId, t.sequence))),
     fc.tuple(token, n).map(([t, visit]) => waitDeadlineId(t, visit)),
+    fc.tuple(token, n).map(([t, visit]) => windowDeadlineId(t, visit)),
     n.map(complementDeadlineId),
     tie('id').map(escalationDeadlineId),
   ),
@@ -62,6 +65,8 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
     expect(serviceLevelDeadlineId(task)).toBe('sla:CAQG-NRTF-A.review.1');
     expect(waitDeadlineId('t2', 1)).toBe('wait:t2:1');
     expect(complementDeadlineId(1)).toBe('complement:1');
+    expect(windowDeadlineId('t2', 1)).toBe('window:t2:1');
+    expect(windowNotification('complaintWindow', 2)).toBe('window:complaintWindow:2');
     expect(escalationDeadlineId('sla:CAQG-NRTF-A.review.1')).toBe('escalation:sla:CAQG-NRTF-A.review.1');
     expect(warningTimerId(LEGAL_DEADLINE, 0)).toBe('legal|rung|0');
     expect(expiryTimerId('sla:CAQG-NRTF-A.review.1')).toBe('sla:CAQG-NRTF-A.review.1|expiry');
@@ -100,9 +105,11 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
               ? serviceLevelDeadlineId(key.taskId)
               : key.kind === 'wait'
                 ? waitDeadlineId(key.tokenId, key.visit)
-                : key.kind === 'complementAnswer'
-                  ? complementDeadlineId(key.request)
-                  : escalationDeadlineId(key.escalatedDeadlineId);
+                : key.kind === 'citizenWindow'
+                  ? windowDeadlineId(key.tokenId, key.visit)
+                  : key.kind === 'complementAnswer'
+                    ? complementDeadlineId(key.request)
+                    : escalationDeadlineId(key.escalatedDeadlineId);
         expect(rebuilt).toBe(id);
         expect(parseTimerId(warningTimerId(id, rung))).toEqual({ deadlineId: id, what: 'warning', rung });
         expect(parseTimerId(expiryTimerId(id))).toEqual({ deadlineId: id, what: 'expiry' });
@@ -120,6 +127,7 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
       fc.tuple(deadlineId, n, n).map(([d, rung, extension]) => ({ text: rearmedWarningNotification(d, rung, extension), event: { kind: 'rearmedWarning', deadlineId: d, rung, extension } })),
       deadlineId.map((d) => ({ text: expiryNotification(d), event: { kind: 'expiry', deadlineId: d } })),
       n.map((extension) => ({ text: extensionNotification(extension), event: { kind: 'extension', extension } })),
+      fc.tuple(stepId, n).map(([s, visit]) => ({ text: windowNotification(s, visit), event: { kind: 'window', stepId: s, visit } })),
     );
     fc.assert(
       fc.property(trackingNumber, event, fc.constantFrom(...CHANNELS), fc.oneof(fc.constant('citizen'), staffId), (tn, e, channel, recipient) => {

@@ -59,13 +59,23 @@ export const waitDeadlineId = (tokenId: string, visit: number): string => `wait:
 export const complementDeadlineId = (request: number): string => `complement:${request}`;
 /** The time the escalated work has before it is late again. */
 export const escalationDeadlineId = (escalatedDeadlineId: string): string => `escalation:${escalatedDeadlineId}`;
+/** A citizen window (language 2), per token and visit of the step: the citizen's time to act. */
+export const windowDeadlineId = (tokenId: string, visit: number): string => `window:${tokenId}:${visit}`;
 
 export type DeadlineKey =
   | { kind: 'legal' }
   | { kind: 'serviceLevel'; taskId: string }
   | { kind: 'wait'; tokenId: string; visit: number }
   | { kind: 'complementAnswer'; request: number }
-  | { kind: 'escalation'; escalatedDeadlineId: string };
+  | { kind: 'escalation'; escalatedDeadlineId: string }
+  | { kind: 'citizenWindow'; tokenId: string; visit: number };
+
+/** `<token>:<visit>`, the tail of a deadline kept per token and visit of a step. */
+function perVisit(tail: string | undefined): { tokenId: string; visit: number } | undefined {
+  const [tokenId, visit, ...rest] = (tail ?? '').split(':');
+  const n = natural(visit);
+  return tokenId && n !== undefined && !rest.length ? { tokenId, visit: n } : undefined;
+}
 
 export function parseDeadlineId(id: string): DeadlineKey | undefined {
   if (id === LEGAL_DEADLINE) return { kind: 'legal' };
@@ -75,9 +85,10 @@ export function parseDeadlineId(id: string): DeadlineKey | undefined {
   if (escalated !== undefined) return { kind: 'escalation', escalatedDeadlineId: escalated };
   const request = natural(after(id, 'complement:'));
   if (request !== undefined) return { kind: 'complementAnswer', request };
-  const [tokenId, visit, ...rest] = (after(id, 'wait:') ?? '').split(':');
-  const n = natural(visit);
-  return tokenId && n !== undefined && !rest.length ? { kind: 'wait', tokenId, visit: n } : undefined;
+  const windowed = perVisit(after(id, 'window:'));
+  if (windowed) return { kind: 'citizenWindow', ...windowed };
+  const waited = perVisit(after(id, 'wait:'));
+  return waited ? { kind: 'wait', ...waited } : undefined;
 }
 
 // Timers: what the workflow arms for a deadline, named by the deadline and what falls due.
@@ -107,6 +118,8 @@ export const warningNotification = (deadlineId: string, rung: number): string =>
 export const rearmedWarningNotification = (deadlineId: string, rung: number, extension: number): string => `rewarned:${extension}:${deadlineId}:${rung}`;
 export const expiryNotification = (deadlineId: string): string => `expired:${deadlineId}`;
 export const extensionNotification = (extension: number): string => `extended:${extension}`;
+/** A citizen window opened, per step and visit (language 2). */
+export const windowNotification = (stepId: string, visit: number): string => `window:${stepId}:${visit}`;
 
 export const notificationKey = (trackingNumber: string, event: string): string => `${trackingNumber}:${event}`;
 
@@ -118,7 +131,8 @@ export type NotificationEvent =
   | { kind: 'warning'; deadlineId: string; rung: number }
   | { kind: 'rearmedWarning'; deadlineId: string; rung: number; extension: number }
   | { kind: 'expiry'; deadlineId: string }
-  | { kind: 'extension'; extension: number };
+  | { kind: 'extension'; extension: number }
+  | { kind: 'window'; stepId: string; visit: number };
 
 function parseNotificationEvent(event: string): NotificationEvent | undefined {
   if (event === FILED_NOTIFICATION) return { kind: 'filed' };
@@ -136,6 +150,8 @@ function parseNotificationEvent(event: string): NotificationEvent | undefined {
   }
   const expired = after(event, 'expired:');
   if (expired !== undefined) return { kind: 'expiry', deadlineId: expired };
+  const window = perVisit(after(event, 'window:'));
+  if (window) return { kind: 'window', stepId: window.tokenId, visit: window.visit };
   const extended = natural(after(event, 'extended:'));
   return extended !== undefined ? { kind: 'extension', extension: extended } : undefined;
 }

@@ -122,8 +122,10 @@ export function checkTaskDataSize(definition: Pick<ProcedureDefinition, 'limits'
  * must replay as they ran.
  */
 export function checkActionSize(definition: Pick<ProcedureDefinition, 'limits'>, state: ApplicationState, event: ApplicationEvent): void {
-  const data = event.type === 'taskCompleted' ? event.data : undefined;
-  checkTaskDataSize(definition, data);
+  const data = event.type === 'taskCompleted' || event.type === 'citizenActed' || event.type === 'complementProvided' ? event.data : undefined;
+  // What the citizen enters is bounded like the form they filed; an agent's data like a task's.
+  if (event.type === 'taskCompleted') checkTaskDataSize(definition, data);
+  else if (data !== undefined) checkFormSize(definition, data);
   const rest = jsonBytes({ ...event, data: undefined });
   if (rest > ACTION_BYTES) throw tooLarge('/', 'The request', rest, ACTION_BYTES);
   const after = jsonBytes(state) + (data === undefined ? 0 : jsonBytes(data)) + rest;

@@ -25,6 +25,8 @@ function deadlineName(id: string, state: ApplicationState, named: (id: string) =
       return `wait step ${state.tokens[key.tokenId]?.stepId ?? key.tokenId}`;
     case 'complementAnswer':
       return `time to answer complement request ${key.request}`;
+    case 'citizenWindow':
+      return `window ${state.tokens[key.tokenId]?.stepId ?? key.tokenId}`;
     case 'escalation':
       return `escalation deadline after the ${named(key.escalatedDeadlineId)}`;
     default:
@@ -80,8 +82,15 @@ export class SimulationTrace {
           deadlineExtended: `deadline extended by ${d.units}: ${d.reason}`,
           taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
           deadlineReprojected: `${deadline} moved from ${d.from} to ${d.to}`,
-          complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ')}`,
+          complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ') || 'none'}${d.fields ? `; fields to enter again: ${(d.fields as string[]).join(', ')}` : ''}`,
           complementProvided: `documents provided: ${(d.documents as string[] | undefined)?.join(', ')}`,
+          fieldsAmended: `fields amended: ${(d.fields as string[] | undefined)?.join(', ')}`,
+          windowOpened: `window ${e.stepId} open until ${d.dueAt}`,
+          citizenActed: `citizen acted at ${e.stepId} (${(d.fields as string[] | undefined)?.join(', ') || 'no fields'})`,
+          windowClosed: `window ${e.stepId} closed without the citizen acting`,
+          legalDeadlineStopped: `legal deadline stopped at ${e.stepId}`,
+          legalDeadlineRestarted: `legal deadline counts anew from ${e.stepId}`,
+          movedOnExpiry: `${deadline} expired: moved to ${e.stepId}`,
           serviceCompleted: `service ${d.activity} done`,
           serviceFailed: `service ${d.activity} failed: ${d.error}`,
           branchesJoined: `branches joined: ${JSON.stringify(d.branches)}`,

@@ -22,8 +22,9 @@ export type ScenarioAction =
   | { action: 'claim'; step: string; actor?: string }
   | { action: 'complete'; step: string; outcome: string; data?: Record<string, unknown>; actor?: string }
   | { action: 'reassign'; step: string; toRole?: string; toAgent?: string; actor?: string }
-  | { action: 'requestComplement'; step: string; documents: string[]; note?: string; actor?: string }
-  | { action: 'provideComplement'; documents: string[]; actor?: string }
+  | { action: 'requestComplement'; step: string; documents: string[]; fields?: string[]; note?: string; actor?: string }
+  | { action: 'provideComplement'; documents: string[]; data?: Record<string, unknown>; actor?: string }
+  | { action: 'act'; step: string; data?: Record<string, unknown>; actor?: string }
   | { action: 'extend'; units: number; reason: string; actor?: string }
   | { action: 'withdraw'; reason?: string; actor?: string };
 
@@ -72,7 +73,7 @@ class ScenarioError extends Error {
   }
 }
 
-const ACTIONS: ReadonlySet<string> = new Set<ScenarioAction['action']>(['claim', 'complete', 'reassign', 'requestComplement', 'provideComplement', 'extend', 'withdraw']);
+const ACTIONS: ReadonlySet<string> = new Set<ScenarioAction['action']>(['claim', 'complete', 'reassign', 'requestComplement', 'provideComplement', 'act', 'extend', 'withdraw']);
 
 interface TimedEvent {
   event: ScenarioEvent;
@@ -131,7 +132,7 @@ export function readScenarioClock(scenario: Scenario, zone: string): { clock?: S
 }
 
 function toEvent(state: ApplicationState, event: ScenarioEvent, at: string, index: number): ApplicationEvent {
-  const actor = event.actor ?? (event.action === 'provideComplement' || event.action === 'withdraw' ? 'citizen' : 'agent');
+  const actor = event.actor ?? (['provideComplement', 'withdraw', 'act'].includes(event.action) ? 'citizen' : 'agent');
   const taskOf = (step: string) => {
     const task = Object.values(state.tasks).find((t) => t.stepId === step && (t.status === 'open' || t.status === 'claimed'));
     if (!task) throw new DomainError('task_not_found', `events[${index}]: no open task at step "${step}"`);
@@ -145,9 +146,11 @@ function toEvent(state: ApplicationState, event: ScenarioEvent, at: string, inde
     case 'reassign':
       return { type: 'taskReassigned', taskId: taskOf(event.step), toRole: event.toRole, toAgent: event.toAgent, actor, at };
     case 'requestComplement':
-      return { type: 'complementRequested', taskId: taskOf(event.step), documents: event.documents, note: event.note, actor, at };
+      return { type: 'complementRequested', taskId: taskOf(event.step), documents: event.documents, ...(event.fields ? { fields: event.fields } : {}), note: event.note, actor, at };
     case 'provideComplement':
-      return { type: 'complementProvided', documents: event.documents, actor, at };
+      return { type: 'complementProvided', documents: event.documents, ...(event.data ? { data: event.data } : {}), actor, at };
+    case 'act':
+      return { type: 'citizenActed', stepId: event.step, data: event.data ?? {}, actor, at };
     case 'extend':
       return { type: 'extensionGranted', units: event.units, reason: event.reason, noticeGivenAt: at, actor, at };
     case 'withdraw':

@@ -166,6 +166,9 @@ function messageContext(input: PlanInput, person: Person): MessageContext {
     return step?.type === 'userTask' ? step.title[language] : stepId;
   };
   const documents = Array.isArray(context.documents) ? (context.documents as unknown[]).filter((d): d is string => typeof d === 'string') : [];
+  const fields = Array.isArray(context.fields) ? (context.fields as unknown[]).filter((f): f is string => typeof f === 'string') : [];
+  const formProperties = ((definition?.form as { properties?: Record<string, { label?: Record<string, string> }> } | undefined)?.properties ?? {});
+  const windowStep = typeof context.stepId === 'string' ? definition?.steps[context.stepId] : undefined;
   const dueAt = text(context.dueAt) ?? application.dueAt?.toISOString();
   const reason = text(context.reason);
   const outcome = text(context.outcome) ?? application.outcome ?? undefined;
@@ -180,6 +183,8 @@ function messageContext(input: PlanInput, person: Person): MessageContext {
     ...(dueAt ? { dueAt: new Date(dueAt) } : {}),
     tasks: tasksConcerned(input).map((t) => stepTitle(t.stepId)),
     documents: documents.map((id) => definition?.documents.find((d) => d.id === id)?.label[language] ?? id),
+    ...(fields.length ? { fields: fields.map((f) => formProperties[f]?.label?.[language] ?? f) } : {}),
+    ...(windowStep?.type === 'citizenWindow' ? { action: windowStep.action.label[language] } : {}),
     paused: Boolean((application.deadline as { paused?: boolean } | null | undefined)?.paused),
     ...(outcome ? { outcome } : {}),
     ...(motivation ? { motivation } : {}),

@@ -82,6 +82,17 @@ describe('message templates', () => {
     );
   });
 
+  it('tells the citizen what they may do and until when, and which fields to enter again', () => {
+    const opened = renderMessage('windowOpened', context('fr', { action: 'Réclamer auprès du chef de l’organisme' }));
+    expect(opened.text).toBe(
+      'Mohla : pour votre demande 7KQM-4RZ8-P (« Certificat de résidence »), vous pouvez « Réclamer auprès du chef de l’organisme » jusqu’au 25 novembre 2026 à 16:30, depuis la page de suivi de la demande.',
+    );
+    const fields = renderMessage('complementRequested', context('en', { fields: ['Period concerned'] }));
+    expect(fields.text).toBe('Mohla: to complete your file 7KQM-4RZ8-P (“Residence certificate”), please enter again or clarify: Period concerned.');
+    const both = renderMessage('complementRequested', context('ar', { documents: ['نسخة من البطاقة'], fields: ['الفترة'] }));
+    expect(both.text).toContain('الإدلاء بما يلي: نسخة من البطاقة، وإعادة ملء الخانات التالية أو توضيحها: الفترة.');
+  });
+
   it('says a partial grant is partly a refusal, with its motivation, in every language', () => {
     const partly = (language: Language) => renderMessage('decision', context(language, { outcome: 'partiallyGranted', motivation: 'x' })).text;
     expect(partly('fr')).toBe('Mohla : votre demande 7KQM-4RZ8-P (« Certificat de résidence ») est acceptée en partie. Motif du refus du reste : x');

@@ -23,6 +23,10 @@ export interface MessageContext {
   tasks: string[];
   /** Labels of the documents asked for (complement requests). */
   documents: string[];
+  /** Labels of the form's fields the citizen is asked to enter again (complement requests, language 2). */
+  fields?: string[];
+  /** What the citizen may do in a window that opened (language 2), e.g. "Complain to the head of the body". */
+  action?: string;
   /** The legal deadline is paused (waiting for the citizen). */
   paused?: boolean;
   outcome?: string;
@@ -67,11 +71,23 @@ const complementRequested: Template = {
   title: { ar: 'وثائق مطلوبة', fr: 'Pièces à fournir', en: 'Documents needed' },
   text: {
     ar: (c) =>
-      `Mohla: لاستكمال ملف طلبكم ${c.trackingNumber} (${q('ar', c.procedure)})، يرجى الإدلاء بما يلي: ${formatList('ar', c.documents)}.${c.paused ? ' يتوقف احتساب أجل البت إلى حين التوصل بها.' : ''}`,
+      `Mohla: لاستكمال ملف طلبكم ${c.trackingNumber} (${q('ar', c.procedure)})، يرجى ${c.documents.length ? `الإدلاء بما يلي: ${formatList('ar', c.documents)}` : ''}${c.documents.length && c.fields?.length ? '، و' : ''}${c.fields?.length ? `إعادة ملء الخانات التالية أو توضيحها: ${formatList('ar', c.fields)}` : ''}.${c.paused ? ' يتوقف احتساب أجل البت إلى حين التوصل بها.' : ''}`,
     fr: (c) =>
-      `Mohla : pour compléter votre dossier ${c.trackingNumber} (${q('fr', c.procedure)}), merci de fournir : ${formatList('fr', c.documents)}.${c.paused ? ' Le délai de traitement est suspendu jusqu’à leur réception.' : ''}`,
+      `Mohla : pour compléter votre dossier ${c.trackingNumber} (${q('fr', c.procedure)}), merci de ${c.documents.length ? `fournir : ${formatList('fr', c.documents)}` : ''}${c.documents.length && c.fields?.length ? ', et de ' : ''}${c.fields?.length ? `préciser à nouveau : ${formatList('fr', c.fields)}` : ''}.${c.paused ? ' Le délai de traitement est suspendu jusqu’à leur réception.' : ''}`,
     en: (c) =>
-      `Mohla: to complete your file ${c.trackingNumber} (${q('en', c.procedure)}), please provide: ${formatList('en', c.documents)}.${c.paused ? ' The processing time limit is suspended until we receive them.' : ''}`,
+      `Mohla: to complete your file ${c.trackingNumber} (${q('en', c.procedure)}), please ${c.documents.length ? `provide: ${formatList('en', c.documents)}` : ''}${c.documents.length && c.fields?.length ? ', and ' : ''}${c.fields?.length ? `enter again or clarify: ${formatList('en', c.fields)}` : ''}.${c.paused ? ' The processing time limit is suspended until we receive them.' : ''}`,
+  },
+};
+
+const windowOpened: Template = {
+  title: { ar: 'أجل متاح لكم', fr: 'Un délai vous est ouvert', en: 'Your time to act' },
+  text: {
+    ar: (c) =>
+      `Mohla: بخصوص طلبكم ${c.trackingNumber} (${q('ar', c.procedure)})، يمكنكم ${c.action ? q('ar', c.action) : 'التصرف'}${due(c) ? ` إلى غاية ${due(c)}` : ''}، عبر صفحة تتبع الطلب.`,
+    fr: (c) =>
+      `Mohla : pour votre demande ${c.trackingNumber} (${q('fr', c.procedure)}), vous pouvez ${c.action ? q('fr', c.action) : 'agir'}${due(c) ? ` jusqu’au ${due(c)}` : ''}, depuis la page de suivi de la demande.`,
+    en: (c) =>
+      `Mohla: on your application ${c.trackingNumber} (${q('en', c.procedure)}) you may ${c.action ? q('en', c.action) : 'act'}${due(c) ? ` until ${due(c)}` : ''}, from the application's page.`,
   },
 };
 
@@ -229,6 +245,7 @@ const readyForCollection: Template = {
 export const EVENT_TEMPLATES = {
   filed,
   complementRequested,
+  windowOpened,
   deadlineWarning,
   deadlineExpired,
   escalation,

@@ -86,9 +86,10 @@ export function reviewDefinition(candidate: unknown): { errors: FieldError[]; wa
   const definition = candidate as ProcedureDefinition;
   const problems: FieldError[] = [
     ...formProblems(definition.form, '/form'),
-    ...Object.entries(definition.steps).flatMap(([id, step]) =>
-      step.type === 'userTask' && step.form ? formProblems(step.form, `/steps/${id}/form`) : [],
-    ),
+    ...Object.entries(definition.steps).flatMap(([id, step]) => {
+      if (step.type === 'userTask' && step.form) return formProblems(step.form, `/steps/${id}/form`);
+      return step.type === 'citizenWindow' && step.action.form ? formProblems(step.action.form, `/steps/${id}/action/form`) : [];
+    }),
     ...checkDefinition(definition, { language: definitionLanguage(definition), templates: NOTIFY_STEP_TEMPLATES }),
   ];
   return { errors: problems.filter((p) => p.severity !== 'warning'), warnings: problems.filter((p) => p.severity === 'warning') };

@@ -33,6 +33,11 @@ const WORDS = {
     fr: 'À l’expiration du délai, le dossier est transmis au supérieur hiérarchique.',
     en: 'When the deadline passes, the file goes to a supervisor.',
   },
+  goto: {
+    ar: 'عند انقضاء الأجل ينتقل الملف إلى مرحلة أخرى من المسطرة.',
+    fr: 'À l’expiration du délai, le dossier passe à une autre étape de la procédure.',
+    en: 'When the deadline passes, the file moves on to another step of the procedure.',
+  },
   notify: { ar: 'عند انقضاء الأجل يتم إشعار المسؤولين.', fr: 'À l’expiration du délai, les responsables sont avertis.', en: 'When the deadline passes, the officials in charge are alerted.' },
   forwardedTo: { ar: 'إحالة الطلب على', fr: 'Transmission de la demande à', en: 'Forwarding of the application to' },
   extension: {
@@ -48,6 +53,8 @@ const WORDS = {
   complement: { ar: 'قد يطلب منك استكمال الوثائق', fr: 'Des pièces manquantes peuvent vous être demandées', en: 'You may be asked for missing documents' },
   once: { ar: 'مرة واحدة فقط', fr: 'une seule fois', en: 'only once' },
   wait: { ar: 'انتظار', fr: 'Attente de', en: 'Waiting period of' },
+  window: { ar: 'يمكنك خلال', fr: 'Vous disposez de', en: 'You have' },
+  windowTo: { ar: 'القيام بما يلي:', fr: 'pour :', en: 'to:' },
   free: { ar: 'مجانا', fr: 'Gratuit', en: 'Free of charge' },
   fetched: { ar: 'تحصل عليها الإدارة بنفسها', fr: "obtenu par l'administration elle-même", en: 'obtained by the administration itself' },
   optional: { ar: 'اختيارية', fr: 'facultatif', en: 'optional' },
@@ -110,6 +117,7 @@ function stepsInOrder(definition: ProcedureDefinition): Array<[string, Step]> {
       case 'parallel': next.push(...Object.values(step.branches).map((b) => b.start), step.next); break;
       case 'decision': next.push(...step.cases.map((c) => c.next), step.otherwise); break;
       case 'requestComplement': next.push(step.next, step.onTimeout); break;
+      case 'citizenWindow': next.push(step.next, step.onExpiry); break;
       case 'serviceTask': case 'wait': case 'notify': next.push(step.next); break;
       case 'join': case 'end': break;
     }
@@ -139,6 +147,8 @@ function stepText(definition: ProcedureDefinition, step: Step, lang: Language): 
     }
     case 'wait':
       return `${WORDS.wait[lang]} ${budgetText(step.for, lang)}`;
+    case 'citizenWindow':
+      return `${WORDS.window[lang]} ${budgetText(step.within, lang)} ${WORDS.windowTo[lang]} ${t(step.action.label)}`;
     case 'end':
       if (step.forwardedTo) return `${WORDS.forwardedTo[lang]} ${t(step.forwardedTo)}`;
       return `${OUTCOMES[step.outcome]?.[lang] ?? step.outcome}${step.document ? ` — ${step.document}` : ''}`;

@@ -44,8 +44,9 @@ const scenarioSchema = {
           event('claim', ['step'], { step: text }),
           event('complete', ['step', 'outcome'], { step: text, outcome: text, data: { type: 'object' } }),
           event('reassign', ['step'], { step: text, toRole: text, toAgent: text }),
-          event('requestComplement', ['step', 'documents'], { step: text, documents: ids, note: text }),
-          event('provideComplement', ['documents'], { documents: ids }),
+          event('requestComplement', ['step', 'documents'], { step: text, documents: ids, fields: ids, note: text }),
+          event('provideComplement', ['documents'], { documents: ids, data: { type: 'object' } }),
+          event('act', ['step'], { step: text, data: { type: 'object' } }),
           event('extend', ['units', 'reason'], { units: { type: 'integer', minimum: 1 }, reason: text }),
           event('withdraw', [], { reason: text }),
         ],
@@ -96,6 +97,17 @@ export function scenarioProblems(definition: ProcedureDefinition, candidate: unk
     const at = `/events/${index}`;
     if (misshapen(at) || !('step' in event)) return;
     const step = Object.prototype.hasOwnProperty.call(definition.steps, event.step) ? definition.steps[event.step] : undefined;
+    if (event.action === 'act') {
+      if (step?.type !== 'citizenWindow') {
+        found.push({ pointer: `${at}/step`, message: `${JSON.stringify(event.step)} is not a citizen window step of ${definition.id}` });
+        return;
+      }
+      // As the API does when the citizen acts: what they enter is bounded like the form and fits the action's form.
+      const tooLarge = sizeProblems(() => checkFormSize(definition, event.data ?? {}, '/data'), at);
+      found.push(...tooLarge);
+      if (step.action.form && !tooLarge.length) found.push(...dataProblems(step.action.form, event.data ?? {}, `${at}/data`));
+      return;
+    }
     if (step?.type !== 'userTask') {
       found.push({ pointer: `${at}/step`, message: `${JSON.stringify(event.step)} is not a user task step of ${definition.id}` });
       return;

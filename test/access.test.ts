@@ -74,6 +74,7 @@ describe('office boundaries on every route', () => {
     // Bodies that pass validation, so that the request reaches the access decision.
     const bodies: Record<string, unknown> = {
       '/applications/:trackingNumber/complement': { documents: ['cinCopy'] },
+      '/applications/:trackingNumber/act': { data: {} },
       '/applications/:trackingNumber/extension': { units: 2, reason: 'probe across offices' },
       '/applications/:trackingNumber/withdraw': { reason: 'probe across offices' },
       '/tasks/:taskId/complete': { outcome: 'approve' },

@@ -20,11 +20,22 @@ export interface ReassignTaskRequest extends TaskActionRequest {
 
 export interface RequestComplementRequest extends TaskActionRequest {
   documents: string[];
+  /** Fields of the form the citizen must enter again (language 2). */
+  fields?: string[];
   note?: string;
 }
 
 export interface ProvideComplementRequest {
   documents: string[];
+  /** The new values of the fields asked for (language 2). */
+  data?: Record<string, unknown>;
+  actor: string;
+}
+
+/** The citizen acts in the window open at `stepId` (language 2). */
+export interface CitizenActRequest {
+  stepId: string;
+  data: Record<string, unknown>;
   actor: string;
 }
 
@@ -48,6 +59,7 @@ export const requestComplement = defineUpdate<ApplicationState, [RequestCompleme
 export const provideComplement = defineUpdate<ApplicationState, [ProvideComplementRequest]>('provideComplement');
 export const extendDeadline = defineUpdate<ApplicationState, [ExtendDeadlineRequest]>('extendDeadline');
 export const withdraw = defineUpdate<ApplicationState, [WithdrawRequest]>('withdraw');
+export const actInWindow = defineUpdate<ApplicationState, [CitizenActRequest]>('actInWindow');
 
 /** Sent with the start: answers once the filing is projected, so the inbox already shows the first task. */
 export const confirmFiling = defineUpdate<ApplicationState, []>('confirmFiling');

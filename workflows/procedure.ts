@@ -13,6 +13,7 @@ import { PrefetchedSchedules } from '../engine/deadline/prefetched-schedules.js'
 import { ApplicationMachine, type Effects } from '../engine/machine.js';
 import type { Activities } from '../activities/index.js';
 import {
+  actInWindow,
   applicationStatus,
   calendarChanged,
   claimTask,
@@ -164,6 +165,8 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
   action(provideComplement, (r) => ({ type: 'complementProvided', ...r, at: nowIso() }));
   action(extendDeadline, (r) => ({ type: 'extensionGranted', ...r, at: nowIso() }));
   action(withdraw, (r) => ({ type: 'withdrawn', ...r, at: nowIso() }));
+  // Only language-2 definitions have windows: no history recorded before this handler ever received it.
+  action(actInWindow, (r) => ({ type: 'citizenActed', ...r, at: nowIso() }));
   wf.setHandler(calendarChanged, () => {
     // Not returned, so as to keep how the SDK treats this signal as it was: a rejection here fails the
     // workflow task (the sandbox catches it), which is retried.

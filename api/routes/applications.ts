@@ -19,6 +19,7 @@ import { applicationSchema, instant, instantOrNull, listAnswer, receiptSchema, t
 import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { applicationSummaryView, documentView, readApplication, timelineEntryView } from '../views.js';
 import { sendAction } from '../workflow-actions.js';
+import { checkAmendedForm } from '../amended-form.js';
 
 const fileApplicationBody = {
   type: 'object',
@@ -60,7 +61,12 @@ const provideBody = {
   type: 'object',
   required: ['documents'],
   additionalProperties: false,
-  properties: { documents: documentIds },
+  properties: {
+    // Empty when only fields of the form were asked for.
+    documents: { ...documentIds, minItems: 0 },
+    /** The new values of the fields of the form asked for (language 2). */
+    data: { type: 'object' },
+  },
 } as const;
 
 const extensionBody = {
@@ -80,11 +86,12 @@ const withdrawBody = {
   properties: { reason: freeText },
 } as const;
 
-/** A filing's answer: the application as it now stands, and its receipt. */
+/** A filing's answer: the application as it now stands, and its receipt (before the optional citizenTurn). */
+const { citizenTurn, ...requiredProperties } = applicationSchema.properties;
 const filedAnswer = {
   ...applicationSchema,
   required: [...applicationSchema.required, 'receipt'],
-  properties: { ...applicationSchema.properties, receipt: receiptSchema },
+  properties: { ...requiredProperties, receipt: receiptSchema, citizenTurn },
 } as const;
 
 const applicationListAnswer = {
@@ -356,7 +363,7 @@ export function applicationRoutes(app: ApiRoutes, ctx: ApiContext): void {
     {
       config: { access: ['citizen', 'agent', 'supervisor'] },
       schema: {
-        summary: 'Answer a complement request with the documents asked for (uploaded first)',
+        summary: 'Answer a complement request with the documents asked for (uploaded first) and the fields of the form asked for',
         tags: ['applications'],
         operationId: 'provideComplement',
         params: trackingParams,
@@ -373,7 +380,9 @@ export function applicationRoutes(app: ApiRoutes, ctx: ApiContext): void {
       if (missing.length) {
         throw new DomainError('invalid_input', `Upload ${missing.join(', ')} first.`, [{ pointer: '/documents', message: `${missing.join(', ')} not uploaded` }]);
       }
-      return sendAction(ctx, view.trackingNumber, provideComplement, 'provide', { documents, actor: principal.sub });
+      const data = request.body.data as Record<string, unknown> | undefined;
+      if (data) await checkAmendedForm(ctx, view, data);
+      return sendAction(ctx, view.trackingNumber, provideComplement, 'provide', { documents, ...(data ? { data } : {}), actor: principal.sub });
     },
   );
 

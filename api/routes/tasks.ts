@@ -59,7 +59,13 @@ const complementBody = {
   type: 'object',
   required: ['documents'],
   additionalProperties: false,
-  properties: { documents: documentIds, note: freeText },
+  properties: {
+    // Empty when only fields of the form are asked for.
+    documents: { ...documentIds, minItems: 0 },
+    /** Fields of the citizen's form to enter again or clarify, among those the step names (language 2). */
+    fields: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 64 } },
+    note: freeText,
+  },
 } as const;
 
 const inboxAnswer = {
@@ -250,7 +256,7 @@ export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
     {
       config: { access: ['agent', 'supervisor'] },
       schema: {
-        summary: "Ask the citizen for missing documents of the procedure's guide",
+        summary: "Ask the citizen for missing documents of the procedure's guide, or to enter fields of the form again",
         tags: ['tasks'],
         operationId: 'requestComplement',
         params: taskParams,
@@ -260,7 +266,8 @@ export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
     },
     async (request) => {
       const { principal, task, trackingNumber } = await taskAction(request);
-      const req = { taskId: task.id, documents: [...request.body.documents], actor: principal.sub, ...(request.body.note ? { note: request.body.note } : {}) };
+      const { fields, note } = request.body;
+      const req = { taskId: task.id, documents: [...request.body.documents], ...(fields ? { fields: [...fields] } : {}), actor: principal.sub, ...(note ? { note } : {}) };
       return sendAction(ctx, trackingNumber, requestComplement, 'complement', req);
     },
   );

@@ -78,6 +78,7 @@ function checkExpiry(definition: ProcedureDefinition, problems: Problems, expiry
       checkRecipients(definition, problems, expiry.notify, `${pointer}/notify`);
       break;
     case 'notify':
+    case 'goto':
       checkRecipients(definition, problems, expiry.notify, `${pointer}/notify`);
       break;
     case 'autoApprove':
@@ -106,7 +107,7 @@ function checkWarnings(definition: ProcedureDefinition, problems: Problems, warn
 
 export function checkServiceLevel(definition: ProcedureDefinition, problems: Problems, level: ServiceLevel, pointer: string): void {
   checkWarnings(definition, problems, level.warnings, level.budget, `${pointer}/warnings`);
-  if (level.onExpiry) {
+  if (level.onExpiry && level.onExpiry.action !== 'goto') {
     if (level.onExpiry.action === 'autoApprove' || level.onExpiry.action === 'autoReject') {
       problems.refuse(`${pointer}/onExpiry/action`, 'a service level may escalate or notify; only the legal deadline decides by silence');
     }

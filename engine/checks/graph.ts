@@ -19,6 +19,7 @@ function expiryEdges(expiry: Expiry | undefined, pointer: string): Edge[] {
   if (expiry && (expiry.action === 'autoApprove' || expiry.action === 'autoReject')) {
     return [{ to: expiry.end, pointer: `${pointer}/end` }];
   }
+  if (expiry?.action === 'goto') return [{ to: expiry.step, pointer: `${pointer}/step` }];
   return [];
 }
 
@@ -55,6 +56,11 @@ export function stepEdges(definition: ProcedureDefinition, stepId: string, step:
         { to: step.next, pointer: `${at}/next` },
         { to: step.onTimeout, pointer: `${at}/onTimeout` },
         ...(step.ifAlreadyRequested ? [{ to: step.ifAlreadyRequested, pointer: `${at}/ifAlreadyRequested` }] : []),
+      ];
+    case 'citizenWindow':
+      return [
+        { to: step.next, pointer: `${at}/next` },
+        { to: step.onExpiry, pointer: `${at}/onExpiry` },
       ];
     case 'wait':
     case 'notify':

@@ -42,6 +42,7 @@ class ImmediateGraph {
         }
         case 'userTask':
         case 'wait':
+        case 'citizenWindow':
         case 'end':
           return [];
       }

@@ -127,6 +127,8 @@ function leadsTo(step: ProcedureDefinition['steps'][string], target: string): bo
       return step.next === target || Object.values(step.branches).some((b) => b.start === target);
     case 'requestComplement':
       return step.next === target || step.onTimeout === target || step.ifAlreadyRequested === target;
+    case 'citizenWindow':
+      return step.next === target || step.onExpiry === target;
     case 'wait':
     case 'notify':
       return step.next === target;
@@ -148,8 +150,8 @@ function variableProblem(definition: ProcedureDefinition): (path: string) => str
     }
     if (root === 'steps') {
       if (!first || !has(definition.steps, first)) return `"${path}" names no step`;
-      if (second && !['outcome', 'data', 'result'].includes(second)) {
-        return `"${path}": a step has outcome, data and result`;
+      if (second && !['outcome', 'data', 'result', 'visits'].includes(second)) {
+        return `"${path}": a step has outcome, data, result and visits`;
       }
       return undefined;
     }
@@ -160,7 +162,7 @@ function variableProblem(definition: ProcedureDefinition): (path: string) => str
       return undefined;
     }
     if (root === 'complement') return undefined;
-    return `"${path}" is not a variable: use data.<field>, steps.<step>.outcome|data|result, branches.<parallel>.<branch> or complement.requested`;
+    return `"${path}" is not a variable: use data.<field>, steps.<step>.outcome|data|result|visits, branches.<parallel>.<branch> or complement.requested`;
   };
 }
 

@@ -22,11 +22,19 @@ export type ComplementRequest = { ask: string[] } | { goTo: string };
 
 const ONLY_ONCE = 'A complement may be requested only once per file, and it already was (Law 55.19).';
 
-function namedDocuments(step: RequestComplementStep, named: string[]): string[] {
+/** What the agent names: the step's documents and fields of the form (language 2) only, and at least one of them. */
+function namedDocuments(step: RequestComplementStep, named: string[], fields?: string[]): string[] {
   const unknown = named.filter((d) => !step.documents.includes(d));
-  if (unknown.length || named.length === 0) {
-    throw new DomainError('invalid_input', `Only these documents may be asked for here: ${step.documents.join(', ')}.`, [
-      { pointer: '/documents', message: unknown.length ? `${unknown.join(', ')} may not be asked for` : 'name at least one document' },
+  if (unknown.length || (named.length === 0 && !fields?.length)) {
+    throw new DomainError('invalid_input', `Only these documents may be asked for here: ${step.documents.join(', ') || 'none'}.`, [
+      { pointer: '/documents', message: unknown.length ? `${unknown.join(', ')} may not be asked for` : step.fields ? 'name at least one document or field' : 'name at least one document' },
+    ]);
+  }
+  const allowed: string[] = step.fields ?? [];
+  const strange = (fields ?? []).filter((f) => !allowed.includes(f));
+  if (strange.length) {
+    throw new DomainError('invalid_input', `Only these fields may be asked for here: ${allowed.join(', ') || 'none'}.`, [
+      { pointer: '/fields', message: `${strange.join(', ')} may not be asked for` },
     ]);
   }
   return named;
@@ -40,19 +48,21 @@ export function complementRequest(
   way: ComplementWay,
   language: LanguageVersion,
   named?: string[],
+  namedFields?: string[],
 ): ComplementRequest {
   // What the agent names is checked even when the file then goes elsewhere: the same request, the same answer.
-  if (named && language >= 2) namedDocuments(step, named);
+  if (named && language >= 2) namedDocuments(step, named, namedFields);
   if (step.onlyOnce && state.complement.count >= 1) {
     if (language < 2 && way === 'action') throw new DomainError('complement_not_allowed', ONLY_ONCE);
     if (step.ifAlreadyRequested) return { goTo: step.ifAlreadyRequested };
     throw new DomainError('complement_not_allowed', language < 2 ? 'A complement was already requested once for this file.' : ONLY_ONCE);
   }
-  if (named) return { ask: namedDocuments(step, named) };
+  if (named) return { ask: namedDocuments(step, named, namedFields) };
   if (language < 2) return { ask: step.documents };
   const optional = new Set((definition.documents ?? []).filter((d) => d.optional).map((d) => d.id));
   const required = step.documents.filter((id) => !optional.has(id));
-  if (required.length) return { ask: required };
+  // A step that asks for fields of the form may ask for no document at all.
+  if (required.length || step.fields?.length) return { ask: required };
   if (way === 'outcome') {
     throw new DomainError(
       'complement_not_allowed',

@@ -7,6 +7,8 @@ import type { ApplicationEvent } from './events.js';
 import { LEGAL_DEADLINE } from '../ids.js';
 import type { ApplicationState, TaskState } from './state.js';
 import { complementOutcome, stepOf, userTaskStep } from './steps.js';
+import { checkCitizenAct } from './citizen-window.js';
+import { checkAmendment } from './form-amendment.js';
 
 function openTask(state: ApplicationState, taskId: string): TaskState {
   openApplication(state);
@@ -88,7 +90,7 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
         throw new DomainError('complement_not_allowed', `Task ${task.id} (${task.stepId}) cannot ask the citizen for documents.`);
       }
       const request = stepOf(definition, target[1]) as RequestComplementStep;
-      complementRequest(definition, state, target[1], request, 'action', language, event.documents);
+      complementRequest(definition, state, target[1], request, 'action', language, event.documents, event.fields);
       return;
     }
     case 'complementProvided': {
@@ -99,8 +101,12 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
       if (missing.length) {
         throw new DomainError('invalid_input', `Still missing: ${missing.join(', ')}.`, [{ pointer: '/documents', message: `must include ${missing.join(', ')}` }]);
       }
+      checkAmendment(open, event.data);
       return;
     }
+    case 'citizenActed':
+      openApplication(state);
+      return checkCitizenAct(state, event);
     case 'extensionGranted': {
       openApplication(state);
       const legal = state.deadlines[LEGAL_DEADLINE];

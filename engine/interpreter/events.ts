@@ -7,8 +7,9 @@ export type ApplicationEvent =
   | { type: 'taskReleased'; taskId: string; actor: string; at: string }
   | { type: 'taskCompleted'; taskId: string; outcome: string; data?: Record<string, unknown>; actor: string; at: string }
   | { type: 'taskReassigned'; taskId: string; toRole?: string; toAgent?: string; actor: string; at: string }
-  | { type: 'complementRequested'; taskId: string; documents: string[]; note?: string; actor: string; at: string }
-  | { type: 'complementProvided'; documents: string[]; actor: string; at: string }
+  | { type: 'complementRequested'; taskId: string; documents: string[]; fields?: string[]; note?: string; actor: string; at: string }
+  | { type: 'complementProvided'; documents: string[]; data?: Record<string, unknown>; actor: string; at: string }
+  | { type: 'citizenActed'; stepId: string; data: Record<string, unknown>; actor: string; at: string }
   | { type: 'extensionGranted'; units: number; reason: string; noticeGivenAt?: string; actor: string; at: string }
   | { type: 'serviceCompleted'; token: string; result: unknown; at: string }
   | { type: 'serviceFailed'; token: string; error: string; at: string }

@@ -18,7 +18,8 @@ import { dayCountingAt } from '../expressions/dates.js';
 import { languageOf } from '../language.js';
 import { expressionContext, legalBudget } from './conditions.js';
 import { COMPLEMENT_PAUSE_REASON, endlessLoop, MAX_STEPS_PER_EVENT } from './interpretation.js';
-import { complementDeadlineId, LEGAL_DEADLINE, serviceLevelDeadlineId, taskId, tokenId, waitDeadlineId } from '../ids.js';
+import { complementDeadlineId, LEGAL_DEADLINE, serviceLevelDeadlineId, taskId, tokenId, waitDeadlineId, windowDeadlineId } from '../ids.js';
+import { WINDOW_PAUSE_REASON } from './citizen-window.js';
 import type { ApplicationInput, ApplicationState, Token } from './state.js';
 import { stepOf } from './steps.js';
 
@@ -126,6 +127,16 @@ class FilingWalk {
       case 'wait':
         this.start(waitDeadlineId(token.id, record.visits), step.for, []);
         return;
+      case 'citizenWindow': {
+        const legal = this.legal;
+        if (legal && !legal.done && step.legalDeadline === 'stop') legal.done = true;
+        else if (legal && !legal.done && step.legalDeadline === 'pause' && legal.request.ledger.at(-1)?.type !== 'paused') {
+          legal.request.ledger.push({ type: 'paused', at: this.input.filedAt, reason: WINDOW_PAUSE_REASON });
+          this.started.push({ deadlineId: LEGAL_DEADLINE, request: { ...legal.request } });
+        }
+        this.start(windowDeadlineId(token.id, record.visits), step.within, []);
+        return;
+      }
       case 'notify':
         return this.enter(token, step.next);
       case 'end':

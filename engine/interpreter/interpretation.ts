@@ -23,6 +23,8 @@ import { environmentAt, expressionContext, legalTerms, type ConditionReading } f
 import { isInternal } from '../internal-procedures.js';
 import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
+import { dropWindowsOf, openWindow } from './citizen-window.js';
+import { moveOnExpiry } from './goto.js';
 import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, LEGAL_DEADLINE, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
 
 /** Why the legal deadline pauses when a complement is requested, as its ledger records it. */
@@ -89,7 +91,7 @@ export class Interpretation {
     });
   }
 
-  private newToken(stepId: string, branch?: Token['branch']): Token {
+  newToken(stepId: string, branch?: Token['branch']): Token {
     this.state.counters.tokens += 1;
     const token: Token = { id: tokenId(this.state.counters.tokens), stepId, ...(branch ? { branch } : {}) };
     this.state.tokens[token.id] = token;
@@ -166,7 +168,7 @@ export class Interpretation {
     const { step, visits } = this.arrive(token, stepId, at);
     switch (step.type) {
       case 'userTask':
-        this.createTask(token, stepId, step, at);
+        this.createTask(token, stepId, step, visits, at);
         return undefined;
       case 'serviceTask': {
         const context = expressionContext(this.state);
@@ -207,6 +209,9 @@ export class Interpretation {
       case 'wait':
         this.startDeadline(waitDeadlineId(token.id, visits), 'wait', step.for, [], at, { token: token.id });
         return undefined;
+      case 'citizenWindow':
+        openWindow(this, token, stepId, step, visits, at);
+        return undefined;
       case 'notify':
         this.notify(stepNotification(stepId, visits), step.notify, step.template, { stepId });
         return { token, stepId: step.next };
@@ -228,7 +233,7 @@ export class Interpretation {
     return `end "${stepId}" was reached in branch "${token.branch.branchId}" of "${parallel}" before the branches joined`;
   }
 
-  private createTask(token: Token, stepId: string, step: UserTaskStep, at: string): void {
+  private createTask(token: Token, stepId: string, step: UserTaskStep, visit: number, at: string): void {
     this.state.counters.tasks += 1;
     const task: TaskState = {
       id: taskId(this.state.trackingNumber, stepId, this.state.counters.tasks),
@@ -238,6 +243,7 @@ export class Interpretation {
       status: 'open',
       createdAt: at,
       token: token.id,
+      visit,
     };
     this.state.tasks[task.id] = task;
     this.commands.push({ type: 'createTask', task: { ...task } });
@@ -263,6 +269,7 @@ export class Interpretation {
     }
     for (const d of Object.values(this.state.deadlines)) if (d.token === token.id) d.done = true;
     if (this.state.complement.open?.token === token.id) delete this.state.complement.open;
+    dropWindowsOf(this.state, token.id);
     for (const child of Object.values(this.state.tokens)) {
       if (child.branch?.parallel === token.id) this.cancelToken(child, at, reason);
     }
@@ -296,16 +303,22 @@ export class Interpretation {
     return { token: parent, stepId: step.next };
   }
 
-  /** Asks the citizen for documents, as complements.ts decides; a second request where only one is allowed moves on instead. */
-  private askComplement(token: Token, stepId: string, step: RequestComplementStep, at: string, way: ComplementWay, actor: string, named?: string[], note?: string): Move | undefined {
+  /**
+   * Asks the citizen for documents, as complements.ts decides, and for fields of the form (language 2):
+   * those the agent names, or every one the step names when it asks by itself. A second request where
+   * only one is allowed moves on instead.
+   */
+  private askComplement(token: Token, stepId: string, step: RequestComplementStep, at: string, way: ComplementWay, actor: string, named?: string[], note?: string, namedFields?: string[]): Move | undefined {
     // Law 55.19: a missing document may be asked for only once per file.
-    const request = complementRequest(this.definition, this.state, stepId, step, way, this.language, named);
+    const request = complementRequest(this.definition, this.state, stepId, step, way, this.language, named, namedFields);
     if ('goTo' in request) return { token, stepId: request.goTo };
     this.state.complement.count += 1;
+    const fields = way === 'action' ? namedFields : step.fields;
     this.state.complement.open = {
       stepId,
       token: token.id,
       documents: request.ask,
+      ...(fields?.length ? { fields } : {}),
       requestedAt: at,
       requestedBy: actor,
       ...(note ? { note } : {}),
@@ -317,20 +330,23 @@ export class Interpretation {
       this.reschedule(LEGAL_DEADLINE);
     }
     this.startDeadline(complementDeadlineId(this.state.complement.count), 'complementAnswer', step.answerWithin, [], at, { token: token.id });
-    this.log(at, 'complementRequested', { stepId, actor, detail: { documents: this.state.complement.open.documents } });
+    // Fields named only when asked, so that a request without them logs and sends what it always did.
+    const asked = fields?.length ? { fields } : {};
+    this.log(at, 'complementRequested', { stepId, actor, detail: { documents: this.state.complement.open.documents, ...asked } });
     this.notify(complementNotification(this.state.complement.count), ['citizen'], 'complementRequested', {
       documents: this.state.complement.open.documents,
+      ...asked,
     });
     return undefined;
   }
 
-  requestComplementFrom(task: TaskState, step: UserTaskStep, documents: string[], note: string | undefined, actor: string, at: string): void {
+  requestComplementFrom(task: TaskState, step: UserTaskStep, asked: { documents: string[]; fields?: string[] }, note: string | undefined, actor: string, at: string): void {
     const [outcome, target] = complementOutcome(this.definition, step)!;
     this.finishTask(task, outcome, undefined, actor, at);
     const token = this.state.tokens[task.token]!;
     // The agent chose the documents: the step is entered as usual, then asks for those only.
     const { step: request } = this.arrive(token, target, at);
-    const move = this.askComplement(token, target, request as RequestComplementStep, at, 'action', actor, documents, note);
+    const move = this.askComplement(token, target, request as RequestComplementStep, at, 'action', actor, asked.documents, note, asked.fields);
     if (move) this.enter(move.token, move.stepId, at);
   }
 
@@ -417,6 +433,8 @@ export class Interpretation {
         }
         return;
       }
+      case 'goto':
+        return moveOnExpiry(this, deadline, expiry, at);
       case 'autoApprove':
         return this.close('approved', at, { document: expiry.attestation, grantedBySilence: true });
       case 'autoReject':

@@ -58,6 +58,8 @@ export interface TaskState {
   escalated?: boolean;
   /** The token (position in the graph) waiting on this task. */
   token: string;
+  /** Which visit of its step created the task (1 the first time): a second sitting reads 2. Absent in tasks created before it was kept. */
+  visit?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ export interface TaskState {
 // shell, which computes it with the calendar in an activity so that replay never depends on calendar
 // data or time-zone rules that changed later.
 
-export type DeadlineKind = 'legal' | 'serviceLevel' | 'escalation' | 'wait' | 'complementAnswer';
+export type DeadlineKind = 'legal' | 'serviceLevel' | 'escalation' | 'wait' | 'complementAnswer' | 'citizenWindow';
 
 export interface DeadlineState {
   id: string;
@@ -103,10 +105,22 @@ export interface ComplementState {
     stepId: string;
     token: string;
     documents: string[];
+    /** Fields of the form the citizen is asked to re-enter (language 2). */
+    fields?: string[];
     note?: string;
     requestedAt: string;
     requestedBy: string;
   };
+}
+
+/** A citizen window open at a step (language 2): the citizen may act until its deadline passes. */
+export interface CitizenWindowState {
+  stepId: string;
+  token: string;
+  /** Its deadline, in `deadlines`. */
+  deadlineId: string;
+  visit: number;
+  openedAt: string;
 }
 
 export interface TimelineEntry {
@@ -143,6 +157,8 @@ export interface ApplicationState {
   branches: Record<string, Record<string, string | null>>;
   deadlines: Record<string, DeadlineState>;
   complement: ComplementState;
+  /** The citizen windows open now, by step; absent until a window first opens. */
+  windows?: Record<string, CitizenWindowState>;
   extensions: number;
   /** Counters so that ids never repeat when a step is visited again. */
   counters: { tasks: number; tokens: number; timeline: number };

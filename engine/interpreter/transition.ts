@@ -14,6 +14,8 @@ import { Interpretation } from './interpretation.js';
 import type { ApplicationState, DeadlineState } from './state.js';
 import { stepOf, userTaskStep } from './steps.js';
 import { deadlineTimers } from './timers.js';
+import { citizenActed, windowExpired, windowScheduled } from './citizen-window.js';
+import { amendForm } from './form-amendment.js';
 import { complementDeadlineId, extensionNotification, FILED_NOTIFICATION, LEGAL_DEADLINE, parseTimerId, rearmedWarningNotification, warningNotification } from '../ids.js';
 
 export interface Transition {
@@ -76,6 +78,7 @@ function onTimer(run: Interpretation, event: Extract<ApplicationEvent, { type: '
     if (step.type === 'wait') run.enter(token, step.next, event.at);
     return;
   }
+  if (d.kind === 'citizenWindow') return windowExpired(run, d, event.at);
   if (d.kind === 'complementAnswer' && token) {
     const step = stepOf(run.definition, token.stepId);
     if (step.type === 'requestComplement') {
@@ -150,7 +153,8 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
     }
     case 'complementRequested': {
       const task = state.tasks[event.taskId]!;
-      run.requestComplementFrom(task, userTaskStep(definition, task), event.documents, event.note, event.actor, event.at);
+      const asked = { documents: event.documents, ...(event.fields ? { fields: event.fields } : {}) };
+      run.requestComplementFrom(task, userTaskStep(definition, task), asked, event.note, event.actor, event.at);
       break;
     }
     case 'complementProvided': {
@@ -169,9 +173,13 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
         run.reschedule(LEGAL_DEADLINE);
       }
       run.log(event.at, 'complementProvided', { actor: event.actor, stepId: open.stepId, detail: { documents: event.documents } });
+      if (event.data) amendForm(run, open.stepId, event.data, event.actor, event.at);
       if (token) run.enter(token, step.next, event.at);
       break;
     }
+    case 'citizenActed':
+      citizenActed(run, event);
+      break;
     case 'extensionGranted': {
       const legal = state.deadlines[LEGAL_DEADLINE]!;
       state.extensions += 1;
@@ -215,6 +223,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       if (!d) break;
       const previous = d.projection;
       d.projection = event.schedule;
+      if (!previous && d.kind === 'citizenWindow') windowScheduled(run, d, event.at);
       if (previous && event.schedule.movedBy && previous.dueAt !== event.schedule.dueAt) {
         // A calendar change rescheduled it; the ledger and timeline kinds keep their recorded names.
         d.ledger.push({

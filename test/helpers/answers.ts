@@ -54,6 +54,7 @@ export function taskAnswer(pinned: Pinned<TaskView> = {}) {
     escalated: expect.any(Boolean),
     createdAt: anInstant,
     completedAt: orNull(anInstant),
+    visit: orNull(expect.any(Number)),
     ...pinned,
   };
 }

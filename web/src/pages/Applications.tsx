@@ -7,7 +7,8 @@ import { Timeline, type TimelineEntry } from '../components/Timeline.js';
 import { dateTime } from '../format.js';
 import { fieldMessage, localized, statusText, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { useData } from '../use-data.js';
-import { upload, usePublished, userTaskStep, type Definition } from './Apply.js';
+import { formSchema, upload, usePublished, userTaskStep, type Definition } from './Apply.js';
+import { errorsByPointer, fieldIdOf, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
 import type { GuideEntry } from '../../../registry/guide.js';
 import { useGuide } from './Guide.js';
 
@@ -73,12 +74,12 @@ export function useProcedureTitles(): Map<string, string> {
   return new Map((useGuide().data ?? []).map((p) => [p.id, p.title]));
 }
 
-/** The documents the office awaits: the last complement request not answered yet. */
-function awaitedDocuments(entries: TimelineEntry[]): string[] {
-  let awaited: string[] = [];
+/** What the office awaits: the documents and fields of the form of the last complement request not answered yet. */
+function awaitedComplement(entries: TimelineEntry[]): { documents: string[]; fields: string[] } | undefined {
+  let awaited: { documents: string[]; fields: string[] } | undefined;
   for (const e of entries) {
-    if (e.kind === 'complementRequested') awaited = (e.detail?.documents as string[] | undefined) ?? [];
-    if (e.kind === 'complementProvided' || e.kind === 'closed' || e.kind === 'withdrawn') awaited = [];
+    if (e.kind === 'complementRequested') awaited = { documents: (e.detail?.documents as string[] | undefined) ?? [], fields: (e.detail?.fields as string[] | undefined) ?? [] };
+    if (e.kind === 'complementProvided' || e.kind === 'closed' || e.kind === 'withdrawn' || e.kind === 'movedOnExpiry') awaited = undefined;
   }
   return awaited;
 }
@@ -101,7 +102,9 @@ export function useApplication(trackingNumber: string) {
 
 export function stepTitleOf(definition: Definition | undefined) {
   return (stepId: string) => {
-    const title = userTaskStep(definition, stepId)?.title;
+    const step = definition?.steps[stepId];
+    // A citizen window is named by what the citizen may do there.
+    const title = step?.type === 'citizenWindow' ? step.action.label : userTaskStep(definition, stepId)?.title;
     return title ? localized(title) : stepId;
   };
 }
@@ -115,7 +118,8 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
   if (!view.data) return <NotReady error={view.error} />;
   const a = view.data;
   const d = view.data && definition.data?.id === a.procedure.id ? definition.data : undefined;
-  const awaited = awaitedDocuments(timeline.data ?? []);
+  const awaited = awaitedComplement(timeline.data ?? []);
+  const windowStep = a.citizenTurn && d?.steps[a.citizenTurn.stepId];
   return (
     <article>
       <h1 tabIndex={-1}>
@@ -156,7 +160,10 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
           {t('receipt')}
         </a>
       </p>
-      {a.status === 'open' && awaited.length > 0 && d && <ComplementAnswer application={a} definition={d} awaited={awaited} onDone={reload} />}
+      {a.status === 'open' && a.citizenTurn && windowStep?.type === 'citizenWindow' && (
+        <WindowAction application={a} stepId={a.citizenTurn.stepId} dueAt={a.citizenTurn.dueAt} step={windowStep} onDone={reload} />
+      )}
+      {a.status === 'open' && awaited && d && <ComplementAnswer application={a} definition={d} awaited={awaited.documents} fields={awaited.fields} onDone={reload} />}
       <h2>{t('legalDeadline')}</h2>
       <DeadlineExplained deadline={a.deadline} {...(guide.data ? { budget: `${guide.data.legalDeadline.budget} ${guide.data.legalDeadline.startsOn}` } : {})} />
       <h2>{t('timeline')}</h2>
@@ -211,7 +218,48 @@ export function DocumentList({ trackingNumber, documents }: { trackingNumber: st
   );
 }
 
-function ComplementAnswer({ application, definition, awaited, onDone }: { application: ApplicationView; definition: Definition; awaited: string[]; onDone(): void }) {
+/** The window the procedure opened for the citizen: what they may do, until when, and its form. */
+function WindowAction({ application, stepId, dueAt, step, onDone }: { application: ApplicationView; stepId: string; dueAt: string; step: Extract<Definition['steps'][string], { type: 'citizenWindow' }>; onDone(): void }) {
+  const [data, setData] = useState<FormValue>({});
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  async function send(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/applications/${application.trackingNumber}/act`, { body: { stepId, data } });
+      onDone();
+    } catch (err) {
+      setError(err as ApiError);
+    }
+    setBusy(false);
+  }
+  return (
+    <form class="panel attention" onSubmit={send} noValidate>
+      <h2>{localized(step.action.label)}</h2>
+      <p>
+        {t('windowUntil')} <strong>{dateTime(dueAt)}</strong>
+      </p>
+      {step.action.instructions && <p class="notice">{localized(step.action.instructions)}</p>}
+      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'window')} />
+      {step.action.form && <SchemaForm schema={formSchema(step.action.form)} value={data} onChange={setData} errors={errorsByPointer(error?.errors ?? [])} pointer="/data" idPrefix="window" />}
+      <button type="submit" class="primary" disabled={busy}>
+        {t('windowSend')}
+      </button>
+    </form>
+  );
+}
+
+/** The part of the application form a complement asks to enter again. */
+function askedPart(form: Record<string, unknown>, fields: string[]): FieldSchema {
+  const schema = formSchema(form);
+  const properties = Object.fromEntries(fields.map((f) => [f, schema.properties?.[f] ?? {}]));
+  return { type: 'object', properties, required: (schema.required ?? []).filter((f) => fields.includes(f)) };
+}
+
+function ComplementAnswer({ application, definition, awaited, fields, onDone }: { application: ApplicationView; definition: Definition; awaited: string[]; fields: string[]; onDone(): void }) {
+  const [amended, setAmended] = useState<FormValue>({});
   const [files, setFiles] = useState<Record<string, File>>({});
   const [fileErrors, setFileErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<ApiError>();
@@ -236,7 +284,7 @@ function ComplementAnswer({ application, definition, awaited, onDone }: { applic
     setFileErrors(failed);
     if (!Object.keys(failed).length) {
       try {
-        await api('POST', `/applications/${application.trackingNumber}/complement`, { body: { documents: awaited } });
+        await api('POST', `/applications/${application.trackingNumber}/complement`, { body: { documents: awaited, ...(fields.length ? { data: amended } : {}) } });
         onDone();
       } catch (err) {
         setError(err as ApiError);
@@ -246,8 +294,11 @@ function ComplementAnswer({ application, definition, awaited, onDone }: { applic
   }
   return (
     <form class="panel attention" onSubmit={send} noValidate>
-      <h2>{t('complementAsked')}</h2>
-      <ProblemMessage error={error} />
+      <h2>{awaited.length ? t('complementAsked') : t('fieldsAsked')}</h2>
+      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'amend')} />
+      {fields.length > 0 && (
+        <SchemaForm schema={askedPart(definition.form, fields)} value={amended} onChange={setAmended} errors={errorsByPointer(error?.errors ?? [])} pointer="/data" idPrefix="amend" />
+      )}
       {awaited.map((id) => {
         const spec = definition.documents.find((doc) => doc.id === id);
         return (

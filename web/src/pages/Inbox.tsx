@@ -6,7 +6,7 @@ import { Loading, NotReady, ProblemMessage } from '../components/Problem.js';
 import { errorsByPointer, fieldIdOf, SchemaForm, type FormValue } from '../components/SchemaForm.js';
 import { TimeLeft } from '../components/TimeLeft.js';
 import { Timeline } from '../components/Timeline.js';
-import { localized, outcomeText, statusText, t } from '../i18n.js';
+import { localized, outcomeText, statusText, t, type LocalizedText } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
@@ -103,7 +103,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
                 </td>
                 <td>
                   <a href={`#/inbox/${encodeURIComponent(task.id)}`}>{titles.get(task.procedureId) ?? task.procedureId}</a>
-                  <span class="meta"> · {task.stepId}</span>
+                  <span class="meta"> · {task.stepId}{task.visit && task.visit > 1 ? ` (${t('visitNumber')} ${task.visit})` : ''}</span>
                   {task.escalated && <span class="badge overdue"> {t('escalated')}</span>}
                 </td>
                 <td dir="ltr">{task.trackingNumber}</td>
@@ -146,6 +146,12 @@ export function TaskPage({ taskId }: { taskId: string }) {
         <dd>
           {t(`task_${task.status as 'open'}`)} {task.assignee && `(${task.assignee})`}
         </dd>
+        {task.visit && task.visit > 1 && (
+          <>
+            <dt>{t('visitNumber')}</dt>
+            <dd>{task.visit}</dd>
+          </>
+        )}
         <dt>{t('application')}</dt>
         <dd>{statusText(a.status, a.outcome)}</dd>
         <dt>{t('citizen')}</dt>
@@ -188,6 +194,7 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
   const complement = Object.entries(step?.outcomes ?? {}).find(([, o]) => definition.steps[o.next]?.type === 'requestComplement');
   const request = complement && definition.steps[complement[1].next];
   const asked: string[] = request?.type === 'requestComplement' ? request.documents : [];
+  const askable: string[] = request?.type === 'requestComplement' ? (request.fields ?? []) : [];
   // The variant chosen at filing may have its own extension (the deadline says so); else the procedure's.
   const extension = application.deadline?.extension ?? definition.deadline.extension;
   if (task.status === 'open') {
@@ -221,11 +228,12 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
           </button>
         </div>
       </form>
-      {asked.length > 0 && (
+      {(asked.length > 0 || askable.length > 0) && (
         <ComplementRequest
           documents={definition.documents.filter((d) => asked.includes(d.id))}
+          fields={askable.map((id) => ({ id, label: formSchema(definition.form).properties?.[id]?.label ?? { ar: id, fr: id, en: id } }))}
           disabled={busy}
-          onSend={(documents, note) => act(`/tasks/${task.id}/request-complement`, { documents, ...(note ? { note } : {}) })}
+          onSend={(documents, fields, note) => act(`/tasks/${task.id}/request-complement`, { documents, ...(fields.length ? { fields } : {}), ...(note ? { note } : {}) })}
         />
       )}
       {extension && application.deadline && (
@@ -242,8 +250,15 @@ function outcomeClass(definition: Definition, next: string): string {
   return target.outcome === 'approved' || target.outcome === 'partiallyGranted' ? 'primary' : target.outcome === 'rejected' ? 'danger' : '';
 }
 
-function ComplementRequest({ documents, disabled, onSend }: { documents: DocumentSpec[]; disabled: boolean; onSend(documents: string[], note: string): Promise<boolean> }) {
+/** A field of the form an agent may ask the citizen to enter again (language 2). */
+interface AskableField {
+  id: string;
+  label: LocalizedText;
+}
+
+function ComplementRequest({ documents, fields, disabled, onSend }: { documents: DocumentSpec[]; fields: AskableField[]; disabled: boolean; onSend(documents: string[], fields: string[], note: string): Promise<boolean> }) {
   const [chosen, setChosen] = useState<string[]>([]);
+  const [chosenFields, setChosenFields] = useState<string[]>([]);
   const [note, setNote] = useState('');
   return (
     <details class="sub-panel">
@@ -251,11 +266,27 @@ function ComplementRequest({ documents, disabled, onSend }: { documents: Documen
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void onSend(chosen, note.trim());
+          void onSend(chosen, chosenFields, note.trim());
         }}
         noValidate
       >
-        <fieldset>
+        {fields.length > 0 && (
+          <fieldset>
+            <legend>{t('fieldsToAsk')}</legend>
+            {fields.map((field) => (
+              <div key={field.id} class="field checkbox">
+                <input
+                  id={`ask-field-${field.id}`}
+                  type="checkbox"
+                  checked={chosenFields.includes(field.id)}
+                  onChange={(e) => setChosenFields((c) => ((e.currentTarget as HTMLInputElement).checked ? [...c, field.id] : c.filter((x) => x !== field.id)))}
+                />
+                <label for={`ask-field-${field.id}`}>{localized(field.label)}</label>
+              </div>
+            ))}
+          </fieldset>
+        )}
+        <fieldset hidden={documents.length === 0}>
           <legend>{t('documentsToAsk')}</legend>
           {documents.map((doc) => (
             <div key={doc.id} class="field checkbox">

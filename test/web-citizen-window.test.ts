@@ -1,0 +1,89 @@
+/**
+ * The citizen's window in a real browser (Debian's Chromium through Playwright) on the real stack: after
+ * an express refusal of a request for information (access-to-information v3), the citizen's page shows
+ * the complaint they may make and until when, and the citizen complains from it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_DIST } from '../api/web.js';
+import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { as, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
+
+let stack: TestStack;
+let browser: Browser;
+let baseURL: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
+  stack = await createTestStack();
+  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe("the citizen's window on the application page", () => {
+  it('shows the complaint the citizen may make and until when; the citizen complains from the page', async () => {
+    const citizenId = 'GH901234';
+    const citizen = as(stack, await tokenFor('citizen', citizenId));
+    const officer = as(stack, await tokenFor('agent', 'officer-window', ['commune-berkane']));
+    const filed = await citizen({
+      method: 'POST',
+      url: '/applications',
+      payload: {
+        procedureId: 'access-to-information',
+        officeId: 'commune-berkane',
+        data: {
+          fullName: 'Nadia Berrada',
+          idType: 'cin',
+          idNumber: citizenId,
+          informationRequested: 'The road works budget of the commune for 2025',
+          deliveryFormat: 'on-site',
+          lifeSafetyOrFreedomAtStake: false,
+        },
+      },
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const trackingNumber = filed.json().trackingNumber as string;
+    const open = async (stepId: string) =>
+      ((await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json().tasks as Array<{ id: string; stepId: string; status: string }>).find((t) => t.stepId === stepId && t.status === 'open')!;
+    await officer({ method: 'POST', url: `/tasks/${(await open('examine')).id}/complete`, payload: { outcome: 'refuse' } });
+    const refused = await officer({
+      method: 'POST',
+      url: `/tasks/${(await open('motivateRefusal')).id}/complete`,
+      payload: { outcome: 'confirm', data: { exception: 'other-legal-exception', motivation: 'The budget is still being drafted by the council.' } },
+    });
+    expect(refused.statusCode, refused.body).toBe(200);
+
+    const context = await personContext(browser, baseURL);
+    const page: Page = await context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    await signInAs(page, /Citoyen/, citizenId);
+    await page.goto(`/#/applications/${trackingNumber}`);
+    const panel = page.locator('.panel.attention');
+    await expect.poll(textOf(panel.getByRole('heading')), POLL).toBe('Réclamer auprès du chef de l\'organisme');
+    await expect.poll(textOf(panel), POLL).toContain('Vous pouvez le faire jusqu’au');
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, 'citizen-window-open');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.fill('#window-grounds', 'Trop court');
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await expect.poll(textOf(page.locator('.panel.attention')), POLL).toContain('/data/grounds');
+    await page.fill('#window-grounds', 'The budget was voted in session; it is public and should be given to me.');
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await expect.poll(textOf(page.locator('.timeline')), POLL).toContain('Le demandeur a agi dans le délai');
+    await page.locator('.panel.attention').waitFor({ state: 'detached' });
+    await screenshot(page, 'citizen-window-acted');
+    const view = (await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
+    expect(view.tasks.map((t: { stepId: string; status: string }) => [t.stepId, t.status])).toContainEqual(['complaintReview', 'open']);
+    await context.close();
+  }, 90_000);
+});
