@@ -55,6 +55,13 @@ export const ledgerEntrySchema = {
       ['units', 'reason'],
     ),
     entry('warned', 'A warning rung fired.', { rung: { type: 'integer' } }, ['rung']),
+    entry(
+      'dated',
+      'A clock counts from this date in the data from here on; a later entry means the date changed.',
+      { date: { type: 'string' }, previousDate: { type: 'string' } },
+      ['date'],
+    ),
+    entry('met', 'The application entered a step that stops the clock, on time or late.', { step: { type: 'string' }, late: { type: 'boolean' } }, ['step', 'late']),
     entry('expired', 'The deadline passed.', {}, []),
     entry(
       'reprojected',

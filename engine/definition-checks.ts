@@ -12,6 +12,7 @@ import type {
   WarningRung,
 } from './definition.generated.js';
 import { parseIsoDuration } from './deadline/duration.js';
+import { checkClocks, gotoTargets } from './clock-checks.js';
 import { checkExpression } from './expression.js';
 import { eachSubschema, pointerSegment } from './form-schema.js';
 import { isServiceActivity, SERVICE_ACTIVITIES } from './service-activities.js';
@@ -34,6 +35,7 @@ function expiryEdges(expiry: Expiry | undefined, pointer: string): Edge[] {
   if (expiry && (expiry.action === 'autoApprove' || expiry.action === 'autoReject')) {
     return [{ to: expiry.end, pointer: `${pointer}/end` }];
   }
+  if (expiry?.action === 'goto') return [{ to: expiry.step, pointer: `${pointer}/step` }];
   return [];
 }
 
@@ -127,6 +129,7 @@ class Checker {
     for (const [stepId, step] of Object.entries(definition.steps)) this.checkStep(stepId, step);
     this.checkGraph();
     this.checkDeadline(definition.deadline, '/deadline');
+    for (const p of checkClocks(definition)) this.add(p.pointer, p.message);
     return this.problems;
   }
 
@@ -276,6 +279,7 @@ class Checker {
     };
     const expiryTargets = [
       ...expiryEdges(definition.deadline.onExpiry, '/deadline/onExpiry').map((e) => e.to),
+      ...gotoTargets(definition),
     ].filter((to) => has(steps, to));
     const reachable = reachableFrom([definition.start, ...expiryTargets].filter((s) => has(steps, s)), next);
     for (const id of Object.keys(steps)) {

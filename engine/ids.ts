@@ -59,13 +59,16 @@ export const waitDeadlineId = (tokenId: string, visit: number): string => `wait:
 export const complementDeadlineId = (request: number): string => `complement:${request}`;
 /** The time the escalated work has before it is late again. */
 export const escalationDeadlineId = (escalatedDeadlineId: string): string => `escalation:${escalatedDeadlineId}`;
+/** One of the definition's named clocks (`clocks.<clockId>`): each runs at most once per application. */
+export const clockDeadlineId = (clockId: string): string => `clock:${clockId}`;
 
 export type DeadlineKey =
   | { kind: 'legal' }
   | { kind: 'serviceLevel'; taskId: string }
   | { kind: 'wait'; tokenId: string; visit: number }
   | { kind: 'complementAnswer'; request: number }
-  | { kind: 'escalation'; escalatedDeadlineId: string };
+  | { kind: 'escalation'; escalatedDeadlineId: string }
+  | { kind: 'clock'; clockId: string };
 
 export function parseDeadlineId(id: string): DeadlineKey | undefined {
   if (id === LEGAL_DEADLINE) return { kind: 'legal' };
@@ -75,6 +78,8 @@ export function parseDeadlineId(id: string): DeadlineKey | undefined {
   if (escalated !== undefined) return { kind: 'escalation', escalatedDeadlineId: escalated };
   const request = natural(after(id, 'complement:'));
   if (request !== undefined) return { kind: 'complementAnswer', request };
+  const clockId = after(id, 'clock:');
+  if (clockId !== undefined) return clockId.includes(':') ? undefined : { kind: 'clock', clockId };
   const [tokenId, visit, ...rest] = (after(id, 'wait:') ?? '').split(':');
   const n = natural(visit);
   return tokenId && n !== undefined && !rest.length ? { kind: 'wait', tokenId, visit: n } : undefined;

@@ -3,7 +3,8 @@
  * scenario of timed events. Designers use it before publishing; the tests use it to exercise every step
  * kind and every expiry action without a Temporal server.
  */
-import { LEGAL_DEADLINE } from './ids.js';
+import { LEGAL_DEADLINE, parseDeadlineId } from './ids.js';
+import { clockViews } from './interpreter/views.js';
 import type { ApplicationState } from './interpreter/state.js';
 import { nextTimer } from './interpreter/timers.js';
 import type { ApplicationEvent } from './interpreter/events.js';
@@ -43,11 +44,23 @@ export interface TraceEntry {
   text: string;
 }
 
+/** A named clock at the end of the simulation. */
+export interface SimulatedClock {
+  id: string;
+  /** Its label in English. */
+  label: string;
+  status: string;
+  dueAt: string | null;
+  dueDate: string | null;
+  explanation: string[];
+}
+
 export interface SimulationResult {
   trace: TraceEntry[];
   state: ApplicationState;
   outcome: string | null;
   legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
+  clocks: SimulatedClock[];
 }
 
 export type SimulatedService = (activity: string, input: Record<string, unknown>) => unknown;
@@ -73,21 +86,34 @@ function instantOf(event: ScenarioEvent, filedMs: number, index: number): number
   return filedMs + ms;
 }
 
-function describe(command: Command): TraceEntry | undefined {
+/** A deadline as the trace names it: "legal deadline", clock "Summons to members", "sla:… deadline". */
+function deadlineName(definition: ProcedureDefinition, id: unknown): string {
+  const key = typeof id === 'string' ? parseDeadlineId(id) : undefined;
+  if (key?.kind === 'clock') return `clock "${definition.clocks?.[key.clockId]?.label.en ?? key.clockId}"`;
+  return `${String(id)} deadline`;
+}
+
+function describe(command: Command, definition: ProcedureDefinition): TraceEntry | undefined {
   switch (command.type) {
     case 'createTask':
       return { at: command.task.createdAt, kind: 'task', text: `task ${command.task.stepId} for role ${command.task.role}` };
     case 'timeline': {
       const e = command.entry;
       const d = e.detail ?? {};
+      const name = deadlineName(definition, d.deadline);
       const text: Record<string, string | undefined> = {
         stepEntered: `entered ${e.stepId}`,
         taskCompleted: `${e.actor} completed ${e.stepId}: ${d.outcome}`,
         taskClaimed: `${e.actor} claimed ${e.stepId}`,
         taskEscalated: `task ${e.stepId} escalated to ${d.toRole}`,
         taskReassigned: `task ${e.stepId} reassigned to ${d.toAgent ?? d.toRole}`,
-        deadlineWarned: `warning: ${d.deadline} deadline due ${d.dueAt}`,
-        deadlineExpired: `${d.deadline} deadline expired (was due ${d.dueAt})`,
+        deadlineWarned: `warning: ${name} due ${d.dueAt}`,
+        deadlineExpired: `${name} expired (was due ${d.dueAt})`,
+        clockMet: `${name} met at ${e.stepId}${d.late ? ', late' : ', on time'}${d.dueAt ? ` (due ${d.dueAt})` : ''}`,
+        clockDated: `${name} counts from ${d.date}${d.previousDate ? ` (was ${d.previousDate})` : ''}`,
+        waitEnded: `wait at ${e.stepId} ended at once: ${d.reason}`,
+        taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
+        movedOnExpiry: `${name} expired: moved to ${e.stepId}`,
         deadlineExtended: `deadline extended by ${d.units}: ${d.reason}`,
         deadlineReprojected: `deadline moved from ${d.from} to ${d.to}`,
         complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ')}`,
@@ -169,7 +195,7 @@ export async function simulate(
       },
       record: async (_state, commands) => {
         for (const command of commands) {
-          const entry = describe(command);
+          const entry = describe(command, definition);
           if (entry) trace.push({ ...entry, at: entry.at || now() });
         }
       },
@@ -206,5 +232,6 @@ export async function simulate(
     state: machine.state,
     outcome: machine.state.outcome ?? null,
     legalDeadline: legal ? { dueAt: legal.dueAt, dueDate: legal.dueDate, explanation: legal.explanation } : null,
+    clocks: clockViews(machine.state).map((c) => ({ id: c.id, label: c.label.en, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
   };
 }

@@ -32,6 +32,11 @@ const WORDS = {
     fr: 'À l’expiration du délai, le dossier est transmis au supérieur hiérarchique.',
     en: 'When the deadline passes, the file goes to a supervisor.',
   },
+  goto: {
+    ar: 'عند انقضاء الأجل ينتقل الملف إلى مرحلة أخرى من المسطرة.',
+    fr: 'À l’expiration du délai, le dossier passe à une autre étape de la procédure.',
+    en: 'When the deadline passes, the file moves on to another step of the procedure.',
+  },
   notify: { ar: 'عند انقضاء الأجل يتم إشعار المسؤولين.', fr: 'À l’expiration du délai, les responsables sont avertis.', en: 'When the deadline passes, the officials in charge are alerted.' },
   extension: {
     ar: 'يمكن تمديد الأجل',
@@ -46,6 +51,7 @@ const WORDS = {
   complement: { ar: 'قد يطلب منك استكمال الوثائق', fr: 'Des pièces manquantes peuvent vous être demandées', en: 'You may be asked for missing documents' },
   once: { ar: 'مرة واحدة فقط', fr: 'une seule fois', en: 'only once' },
   wait: { ar: 'انتظار', fr: 'Attente de', en: 'Waiting period of' },
+  waitUntil: { ar: 'انتظار التاريخ المحدد في الملف', fr: 'Attente de la date fixée dans le dossier', en: 'Waiting until the date set in the file' },
   free: { ar: 'مجانا', fr: 'Gratuit', en: 'Free of charge' },
   fetched: { ar: 'تحصل عليها الإدارة بنفسها', fr: "obtenu par l'administration elle-même", en: 'obtained by the administration itself' },
   optional: { ar: 'اختيارية', fr: 'facultatif', en: 'optional' },
@@ -119,7 +125,7 @@ function stepText(definition: ProcedureDefinition, step: Step, lang: Language): 
       return `${WORDS.complement[lang]}${step.onlyOnce ? ` (${WORDS.once[lang]})` : ''}: ${docs}`;
     }
     case 'wait':
-      return `${WORDS.wait[lang]} ${budgetText(step.for, lang)}`;
+      return step.for ? `${WORDS.wait[lang]} ${budgetText(step.for, lang)}` : WORDS.waitUntil[lang];
     case 'end':
       return `${OUTCOMES[step.outcome]?.[lang] ?? step.outcome}${step.document ? ` — ${step.document}` : ''}`;
     case 'notify':

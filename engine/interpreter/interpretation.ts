@@ -19,6 +19,7 @@ import type { Command, Recipient } from './commands.js';
 import { expressionContext, legalBudget } from './conditions.js';
 import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
+import { deadlineTemplate, meetClocks, moveOnExpiry, scheduleRequestOf, startClocks, waitUntil } from './clocks.js';
 import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, LEGAL_DEADLINE, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
 
 /** Why the legal deadline pauses when a complement is requested, as its ledger records it. */
@@ -49,7 +50,7 @@ export class Interpretation {
     });
   }
 
-  private newToken(stepId: string, branch?: Token['branch']): Token {
+  newToken(stepId: string, branch?: Token['branch']): Token {
     this.state.counters.tokens += 1;
     const token: Token = { id: tokenId(this.state.counters.tokens), stepId, ...(branch ? { branch } : {}) };
     this.state.tokens[token.id] = token;
@@ -61,6 +62,7 @@ export class Interpretation {
     if (deadline.startsOn !== 'stepEntry') {
       this.startDeadline(LEGAL_DEADLINE, 'legal', legalBudget(this.definition, expressionContext(this.state)), deadline.warnings ?? [], at);
     }
+    startClocks(this, { filing: true }, at);
     this.enter(this.newToken(this.definition.start), this.definition.start, at);
   }
 
@@ -72,15 +74,8 @@ export class Interpretation {
   /** Asks the shell to compute the deadline's schedule again (its ledger or the calendar changed). */
   reschedule(id: string): void {
     const d = this.state.deadlines[id];
-    if (!d || d.done) return;
-    this.commands.push({
-      type: 'scheduleDeadline',
-      deadlineId: id,
-      budget: d.budget,
-      ledger: d.ledger,
-      warnings: d.warnings,
-      ...(d.projection ? { previousCalendarVersion: d.projection.calendar.version } : {}),
-    });
+    const request = d && !d.done ? scheduleRequestOf(d) : undefined;
+    if (request) this.commands.push({ type: 'scheduleDeadline', deadlineId: id, ...request });
   }
 
   finishDeadline(id: string): void {
@@ -98,6 +93,8 @@ export class Interpretation {
     if (deadline.startsOn === 'stepEntry' && deadline.step === stepId && !this.state.deadlines[LEGAL_DEADLINE]) {
       this.startDeadline(LEGAL_DEADLINE, 'legal', legalBudget(this.definition, expressionContext(this.state)), deadline.warnings ?? [], at);
     }
+    meetClocks(this, stepId, at);
+    startClocks(this, { stepId }, at);
     this.log(at, 'stepEntered', { stepId });
     return { step, visits: record.visits };
   }
@@ -143,6 +140,7 @@ export class Interpretation {
       case 'requestComplement':
         return this.askComplement(token, stepId, step, at);
       case 'wait':
+        if (!step.for) return waitUntil(this, token, step, visits, at);
         this.startDeadline(waitDeadlineId(token.id, visits), 'wait', step.for, [], at, { token: token.id });
         return;
       case 'notify':
@@ -297,7 +295,9 @@ export class Interpretation {
     const key = expiryNotification(deadline.id);
     switch (expiry.action) {
       case 'notify':
-        return this.notify(key, expiry.notify, 'deadlineExpired', { deadline: deadline.id, dueAt: deadline.projection?.dueAt });
+        return this.notify(key, expiry.notify, deadlineTemplate(deadline, 'expired'), { deadline: deadline.id, dueAt: deadline.projection?.dueAt });
+      case 'goto':
+        return moveOnExpiry(this, deadline, expiry, at);
       case 'escalate': {
         const tasks = Object.values(this.state.tasks).filter(
           (t) => (t.status === 'open' || t.status === 'claimed') && (!deadline.taskId || t.id === deadline.taskId),

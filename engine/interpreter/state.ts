@@ -3,7 +3,8 @@
  * deadlines and complement, and the state every transition starts from. Plain JSON data: it is what the
  * workflow answers with and what replay rebuilds, so its field names never change.
  */
-import type { EndStep, Budget, Expiry, ProcedureDefinition, WarningRung } from '../definition.generated.js';
+import type { EndStep, Budget, Expiry, LocalizedText, ProcedureDefinition, WarningRung } from '../definition.generated.js';
+import type { Direction } from '../deadline/relative.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
 import type { PrefetchedSchedule } from '../deadline/prefetched-schedules.js';
 import type { DeadlineSchedule } from '../deadline/schedule.js';
@@ -65,7 +66,7 @@ export interface TaskState {
 // shell, which computes it with the calendar in an activity so that replay never depends on calendar
 // data or time-zone rules that changed later.
 
-export type DeadlineKind = 'legal' | 'serviceLevel' | 'escalation' | 'wait' | 'complementAnswer';
+export type DeadlineKind = 'legal' | 'serviceLevel' | 'escalation' | 'wait' | 'complementAnswer' | 'clock';
 
 export interface DeadlineState {
   id: string;
@@ -80,6 +81,10 @@ export interface DeadlineState {
   taskId?: string;
   /** What expiry does, when the deadline itself says so (an escalation's follow-up deadline). */
   onExpiry?: Expiry;
+  /** Counted before or after a date in the data (its ledger's last `dated` entry), not from its start. */
+  relative?: Direction;
+  /** A clock's name for people, from its definition. */
+  label?: LocalizedText;
   done: boolean;
 }
 
