@@ -14,7 +14,8 @@ import {
   type Calendar,
   type LocalDate,
 } from '../engine/calendar.js';
-import { computeDeadline } from '../engine/deadline/computation.js';
+import { computeDeadline, type DeadlineComputation } from '../engine/deadline/computation.js';
+import { computeRelativeDeadline, type Direction } from '../engine/deadline/relative.js';
 import type { DeadlineBudget } from '../engine/deadline/budget.js';
 import type { LedgerEntry } from '../engine/deadline/ledger.js';
 import { DomainError } from '../engine/errors.js';
@@ -22,10 +23,12 @@ import { SHIPPED_CALENDAR, validateCalendar } from '../registry/calendars.js';
 import { UsageError } from './usage-error.js';
 
 
-const USAGE = `Usage: mohla deadline --from <ISO instant> (--working-days N | --calendar-days N) [options]
+const USAGE = `Usage: mohla deadline (--from <ISO instant> | --before <date> | --after <date>) (--working-days N | --calendar-days N) [options]
 
 Options:
   --from <instant>        when the deadline starts, e.g. 2026-03-16T10:00:00+01:00 (no offset: Casablanca time)
+  --before <date>         a clock counted back from a date (a session): due N days before it, a day off moving it earlier
+  --after <date>          a clock counted from a date: due N days after it, as --from counts
   --working-days N        N working days: day 1 is the first working day after the start's local date
   --calendar-days N       N calendar days, rolled forward to the next working day when the last is a day off
   --no-roll-forward       with --calendar-days: end on day N even when it is a day off
@@ -38,7 +41,7 @@ function usage(message: string): never {
   throw new UsageError(message);
 }
 
-const STRING_OPTIONS = ['--from', '--working-days', '--calendar-days', '--pause', '--extend', '--calendar'];
+const STRING_OPTIONS = ['--from', '--before', '--after', '--working-days', '--calendar-days', '--pause', '--extend', '--calendar'];
 
 function readOptions(args: string[]) {
   // A negative number after an option is a value to refuse with a clear reason, not a flag.
@@ -60,6 +63,8 @@ function readOptions(args: string[]) {
       allowPositionals: false,
       options: {
         from: { type: 'string' },
+        before: { type: 'string' },
+        after: { type: 'string' },
         'working-days': { type: 'string' },
         'calendar-days': { type: 'string' },
         'no-roll-forward': { type: 'boolean' },
@@ -156,27 +161,38 @@ function run(args: string[]): number {
         };
   const extensions = (options.extend ?? []).map((n) => wholeNumber(n, '--extend'));
   const pauses = mergePauses((options.pause ?? []).map(readPause));
-  if (options.from === undefined) usage('--from <ISO instant> is required, e.g. --from 2026-03-16T10:00:00+01:00');
+  const anchors = (['from', 'before', 'after'] as const).filter((o) => options[o] !== undefined);
+  if (anchors.length === 0) usage('--from <ISO instant> is required, e.g. --from 2026-03-16T10:00:00+01:00 (or --before/--after <date>)');
+  if (anchors.length > 1) usage('give only one of --from, --before and --after');
+  if (options.from === undefined && (pauses.length || extensions.length)) usage('--pause and --extend go with --from: a clock counted from a date neither pauses nor extends');
 
   const calendarFile = options.calendar === undefined ? SHIPPED_CALENDAR : path.resolve(options.calendar);
   const calendar = readCalendarFile(calendarFile);
   const zone = calendar.zone;
-  const fromMs = parseInstant(options.from, zone);
-  if (fromMs === undefined)
-    usage(`--from "${options.from}" is not an ISO 8601 instant, e.g. 2026-03-16T10:00:00+01:00`);
+  let result: DeadlineComputation;
+  if (options.from === undefined) {
+    const direction: Direction = options.before !== undefined ? 'before' : 'after';
+    const date = (options.before ?? options.after) as string;
+    if (parseInstant(date, zone) === undefined) usage(`--${direction} "${date}" is not a date (2026-05-20) or an ISO 8601 instant`);
+    result = computeRelativeDeadline(budget, direction, [{ type: 'dated', at: date, date }], calendar);
+  } else {
+    const fromMs = parseInstant(options.from, zone);
+    if (fromMs === undefined)
+      usage(`--from "${options.from}" is not an ISO 8601 instant, e.g. 2026-03-16T10:00:00+01:00`);
 
-  const startedAt = formatInstant(fromMs, zone);
-  // Pause dates are local dates: each becomes an entry at the start of that local day, so the ledger
-  // reads them back as exactly those dates whatever the season's offset.
-  const ledger: LedgerEntry[] = [
-    { type: 'started', at: startedAt },
-    ...extensions.map((units): LedgerEntry => ({ type: 'extended', at: startedAt, units, reason: '' })),
-    ...pauses.flatMap((p): LedgerEntry[] => [
-      { type: 'paused', at: formatInstant(startOfLocalDay(p.from, zone), zone), reason: '' },
-      { type: 'resumed', at: formatInstant(startOfLocalDay(p.to, zone), zone) },
-    ]),
-  ];
-  const result = computeDeadline(budget, ledger, calendar);
+    const startedAt = formatInstant(fromMs, zone);
+    // Pause dates are local dates: each becomes an entry at the start of that local day, so the ledger
+    // reads them back as exactly those dates whatever the season's offset.
+    const ledger: LedgerEntry[] = [
+      { type: 'started', at: startedAt },
+      ...extensions.map((units): LedgerEntry => ({ type: 'extended', at: startedAt, units, reason: '' })),
+      ...pauses.flatMap((p): LedgerEntry[] => [
+        { type: 'paused', at: formatInstant(startOfLocalDay(p.from, zone), zone), reason: '' },
+        { type: 'resumed', at: formatInstant(startOfLocalDay(p.to, zone), zone) },
+      ]),
+    ];
+    result = computeDeadline(budget, ledger, calendar);
+  }
   const calendarName = path.relative(process.cwd(), calendarFile) || calendarFile;
 
   if (options.json) {

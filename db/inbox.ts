@@ -53,6 +53,8 @@ export interface InboxRow {
   task: InboxTask;
   /** Whether the application's legal deadline is paused (waiting on the citizen). */
   paused: boolean;
+  /** The application's named clocks as the read model keeps them, or null. */
+  clocks: unknown;
 }
 
 /** Tasks without a due date sort after every date, as in the index. */
@@ -102,6 +104,7 @@ interface InboxQueryRow {
   due_at: number | null;
   service_level_due_at: number | null;
   paused: boolean;
+  clocks: unknown;
 }
 
 const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -130,7 +133,7 @@ export async function inboxPage(orm: MikroORM, filter: InboxFilter): Promise<Inb
     orm,
     `select t.* from ${offices} as o(office_id)
        cross join lateral (
-         select ${COLUMNS}, coalesce((a.deadline->>'paused')::boolean, false) as paused
+         select ${COLUMNS}, coalesce((a.deadline->>'paused')::boolean, false) as paused, a.clocks
            from task t join application a on a.tracking_number = t.tracking_number
           where ${conditions.join(' and ')}
           order by ${ORDER} limit ${limit}) t
@@ -155,5 +158,6 @@ export async function inboxPage(orm: MikroORM, filter: InboxFilter): Promise<Inb
       serviceLevelDueAt: instant(r.service_level_due_at),
     },
     paused: r.paused,
+    clocks: r.clocks,
   }));
 }
