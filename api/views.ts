@@ -40,7 +40,7 @@ export type StoredClock = Omit<ClockView, 'msLeft'>;
 export const isCounting = (clock: StoredClock): boolean => clock.status === 'running' || clock.status === 'expired';
 
 /** The stored clocks with the time left on each, as of `now`. */
-export function clockListView(stored: unknown, now: Date): ClockView[] {
+function clockListView(stored: unknown, now: Date): ClockView[] {
   return ((stored as StoredClock[] | null | undefined) ?? []).map((clock) => ({
     ...clock,
     msLeft: isCounting(clock) && clock.dueAt ? Date.parse(clock.dueAt) - now.getTime() : null,

@@ -44,7 +44,7 @@ const MAX_SCAN_DAYS = 366 * 500;
 type Dated = Extract<LedgerEntry, { type: 'dated' }>;
 
 /** The date the deadline counts from: the last `dated` entry of its ledger. */
-export function datedEntries(ledger: DeadlineLedger): Dated[] {
+function datedEntries(ledger: DeadlineLedger): Dated[] {
   return ledger.filter((e): e is Dated => e.type === 'dated');
 }
 

@@ -44,7 +44,7 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
  * The date an expression gives, as the ledger records it: a real date `YYYY-MM-DD` or an ISO 8601
  * date-time; undefined for anything else (a missing field, a number, "next Monday").
  */
-export function dateOf(expression: unknown, state: Pick<ApplicationState, 'data' | 'steps' | 'branches' | 'complement'>): string | undefined {
+function dateOf(expression: unknown, state: Pick<ApplicationState, 'data' | 'steps' | 'branches' | 'complement'>): string | undefined {
   const value = evaluate(expression as Expression, expressionContext(state));
   if (typeof value !== 'string') return undefined;
   const text = value.trim();

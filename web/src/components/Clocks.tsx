@@ -5,7 +5,7 @@ import { localized, t, type MessageKey } from '../i18n.js';
 import { ledgerText } from './Deadline.js';
 
 /** Where a clock stands, in words; running clocks say how long is left. */
-export function clockStatusText(clock: Pick<ClockView, 'status' | 'msLeft'>): string {
+function clockStatusText(clock: Pick<ClockView, 'status' | 'msLeft'>): string {
   const status = t(`clockSt_${clock.status}` as MessageKey);
   return clock.status === 'running' && clock.msLeft !== null ? `${status} · ${relative(clock.msLeft)}` : status;
 }
