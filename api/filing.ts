@@ -40,9 +40,9 @@ export interface Filing {
  */
 async function scheduleFilingDeadlines(ctx: ApiContext, input: ApplicationInput): Promise<PrefetchedSchedule[]> {
   try {
-    const requests = deadlinesStartedOnFiling(input);
-    if (!requests.length) return [];
+    // The calendar first: conditions that count days choose the filing's deadlines on it, as the workflow's will.
     const calendar = await ctx.calendars.current(DEFAULT_CALENDAR);
+    const requests = deadlinesStartedOnFiling(input, calendar);
     return requests.map(({ deadlineId, request }) => ({ deadlineId, request, projection: scheduleDeadline(request, calendar) }));
   } catch {
     return [];

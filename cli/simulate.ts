@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DomainError } from '../engine/errors.js';
 import { ScenarioError, simulate, type Scenario } from '../engine/simulator.js';
-import { readDefinitionFile } from '../registry/catalogue.js';
+import { definitionLanguage, readDefinitionFile } from '../registry/catalogue.js';
 import { SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { readCalendarFile } from './deadline.js';
 import { formatProblem } from './validate.js';
@@ -53,7 +53,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   const calendar = readCalendarFile(values.calendar ?? SHIPPED_CALENDAR);
   let result;
   try {
-    result = await simulate(definition, scenario, calendar);
+    result = await simulate(definition, scenario, calendar, { language: definitionLanguage(definition) });
   } catch (err) {
     if (err instanceof ScenarioError || err instanceof DomainError) throw new UsageError(`simulate: ${err.message}`);
     throw err;

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { readDefinitionFile, type DefinitionFileError } from '../registry/catalogue.js';
 import { UsageError } from './usage-error.js';
 
-/** One line per problem: `file pointer: message` — what an editor's problem matcher can read. */
+/** One line per problem: `file pointer: message`, or `file pointer: warning: message` — what an editor's problem matcher can read. */
 export function formatProblem(e: DefinitionFileError): string {
-  return `${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`;
+  return `${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.severity === 'warning' ? 'warning: ' : ''}${e.message}`;
 }
 
 export async function validateCommand(args: string[]): Promise<number> {
@@ -22,6 +22,7 @@ export async function validateCommand(args: string[]): Promise<number> {
             valid: r.errors.length === 0,
             ...(r.definition ? { id: r.definition.id, version: r.definition.version } : {}),
             errors: r.errors.map(({ pointer, message }) => ({ pointer, message })),
+            ...(r.warnings.length ? { warnings: r.warnings.map(({ pointer, message }) => ({ pointer, message })) } : {}),
           })),
         },
         null,
@@ -31,7 +32,8 @@ export async function validateCommand(args: string[]): Promise<number> {
   } else {
     for (const r of results) {
       if (r.errors.length === 0) console.log(`${r.file}: valid (${r.definition?.id} v${r.definition?.version})`);
-      for (const e of r.errors) console.log(formatProblem(e));
+      // Warnings never fail the command: the rules they report are newer than the definition's language.
+      for (const e of [...r.errors, ...r.warnings]) console.log(formatProblem(e));
     }
     const bad = results.filter((r) => r.errors.length).length;
     console.log(bad ? `${bad} of ${results.length} file(s) invalid` : `${results.length} file(s) valid`);

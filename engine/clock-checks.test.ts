@@ -64,9 +64,9 @@ describe('the checker on clocks, waits until a date and goto expiries', () => {
   it('refuses them in a definition written in language 1', () => {
     const errors = validateDefinition(session({ languageVersion: 1, deadline: { ...session().deadline, onExpiry: { action: 'goto', step: 'postpone' } } }));
     expect(errors).toEqual([
-      { pointer: '/clocks', message: 'clocks need language 2: this definition declares "languageVersion": 1' },
-      { pointer: '/deadline/onExpiry/action', message: '"goto" needs language 2: this definition declares "languageVersion": 1' },
-      { pointer: '/steps/awaitSession/until', message: '"until" needs language 2: this definition declares "languageVersion": 1' },
+      { pointer: '/clocks', message: 'clocks need language 2: this definition is read in language 1' },
+      { pointer: '/deadline/onExpiry/action', message: '"goto" needs language 2: this definition is read in language 1' },
+      { pointer: '/steps/awaitSession/until', message: '"until" needs language 2: this definition is read in language 1' },
     ]);
   });
 
@@ -97,6 +97,9 @@ describe('the checker on clocks, waits until a date and goto expiries', () => {
     ]);
     expect(dated({ var: 'complement.requested' })[0]?.message).toMatch(/a date comes from the form \(data.<field>\) or a task's form/);
     expect(dated('2026-05-20')).toEqual([]);
+    expect(dated({ if: [{ var: 'data.sessionDate' }, { var: 'data.sessionDate' }, { today: [] }] })).toEqual([
+      { pointer: '/clocks/summons/from/date', message: 'a date to count from comes from the data alone: "today" cannot be used here' },
+    ]);
     expect(dated('soon')).toEqual([{ pointer: '/clocks/summons/from/date', message: '"soon" is not a date (YYYY-MM-DD) nor an expression giving one' }]);
   });
 

@@ -6,6 +6,8 @@
 import type { Budget, Clock, Expiry, ProcedureDefinition, WarningRung } from './definition.generated.js';
 import { parseIsoDuration } from './deadline/duration.js';
 import { checkExpression } from './expression.js';
+import { operationOf, SHELL_READ_OPERATORS } from './expressions/operators.js';
+import type { LanguageVersion } from './language.js';
 import { pointerSegment } from './form-schema.js';
 
 export interface ClockProblem {
@@ -28,10 +30,21 @@ export function gotoTargets(definition: ProcedureDefinition): string[] {
   return expiries.flatMap((e) => (e.action === 'goto' ? [e.step] : []));
 }
 
+/** The first operator of the expression that reads what the shell reads for an event (today, the working-day calendar). */
+function readsToday(expression: unknown): string | undefined {
+  if (Array.isArray(expression)) return expression.map(readsToday).find(Boolean);
+  const operation = operationOf(expression);
+  if (!operation) return undefined;
+  return SHELL_READ_OPERATORS.has(operation.op) ? operation.op : operation.args.map(readsToday).find(Boolean);
+}
+
 class ClockChecker {
   readonly problems: ClockProblem[] = [];
 
-  constructor(private readonly definition: ProcedureDefinition) {}
+  constructor(
+    private readonly definition: ProcedureDefinition,
+    private readonly language: LanguageVersion,
+  ) {}
 
   private add(pointer: string, message: string): void {
     this.problems.push({ pointer, message });
@@ -51,13 +64,13 @@ class ClockChecker {
 
   run(): ClockProblem[] {
     const { definition } = this;
-    const languageOne = definition.languageVersion === 1;
+    const languageOne = this.language < 2;
     const clocks = Object.entries(definition.clocks ?? {});
-    if (languageOne && definition.clocks) this.add('/clocks', 'clocks need language 2: this definition declares "languageVersion": 1');
+    if (languageOne && definition.clocks) this.add('/clocks', 'clocks need language 2: this definition is read in language 1');
     for (const [id, clock] of clocks) this.clock(clock, `/clocks/${id}`);
     const legal = definition.deadline.onExpiry;
     if (legal.action === 'goto') {
-      if (languageOne) this.add('/deadline/onExpiry/action', '"goto" needs language 2: this definition declares "languageVersion": 1');
+      if (languageOne) this.add('/deadline/onExpiry/action', '"goto" needs language 2: this definition is read in language 1');
       this.goto(legal, '/deadline/onExpiry');
     }
     for (const [stepId, step] of Object.entries(definition.steps)) {
@@ -69,7 +82,7 @@ class ClockChecker {
       if (step.for && step.until !== undefined) this.add(`${at}/until`, 'a wait has either "for" or "until", not both');
       else if (!step.for && step.until === undefined) this.add(`${at}/for`, 'a wait needs "for" (how long) or "until" (a date in the data)');
       else if (step.until !== undefined) {
-        if (languageOne) this.add(`${at}/until`, '"until" needs language 2: this definition declares "languageVersion": 1');
+        if (languageOne) this.add(`${at}/until`, '"until" needs language 2: this definition is read in language 1');
         this.date(step.until, `${at}/until`);
       }
     }
@@ -138,6 +151,9 @@ class ClockChecker {
    */
   private date(expression: unknown, pointer: string): void {
     for (const p of checkExpression(expression, (path) => this.dateField(path), pointer)) this.add(p.pointer, p.message);
+    // The date is recorded once the data gives it: it must not depend on the day or the calendar it is read with.
+    const shellRead = readsToday(expression);
+    if (shellRead) this.add(pointer, `a date to count from comes from the data alone: "${shellRead}" cannot be used here`);
     if (typeof expression === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(expression)) {
       this.add(pointer, `"${expression}" is not a date (YYYY-MM-DD) nor an expression giving one`);
     }
@@ -179,6 +195,6 @@ class ClockChecker {
 }
 
 /** The clock rules' problems for a definition that passed the schema. */
-export function checkClocks(definition: ProcedureDefinition): ClockProblem[] {
-  return new ClockChecker(definition).run();
+export function checkClocks(definition: ProcedureDefinition, language: LanguageVersion): ClockProblem[] {
+  return new ClockChecker(definition, language).run();
 }

@@ -11,16 +11,20 @@ import type {
   Step,
   WarningRung,
 } from './definition.generated.js';
+import { checkConditions } from './condition-checks.js';
 import { parseIsoDuration } from './deadline/duration.js';
 import { checkClocks, gotoTargets } from './clock-checks.js';
 import { checkExpression } from './expression.js';
 import { eachSubschema, pointerSegment } from './form-schema.js';
+import { CURRENT_LANGUAGE_VERSION, type LanguageVersion } from './language.js';
 import { isServiceActivity, SERVICE_ACTIVITIES } from './service-activities.js';
 
 export interface DefinitionProblem {
   /** JSON pointer into the definition. */
   pointer: string;
   message: string;
+  /** A warning is reported and never refuses the definition (a rule newer than its language). */
+  severity?: 'warning';
 }
 
 const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
@@ -129,7 +133,6 @@ class Checker {
     for (const [stepId, step] of Object.entries(definition.steps)) this.checkStep(stepId, step);
     this.checkGraph();
     this.checkDeadline(definition.deadline, '/deadline');
-    for (const p of checkClocks(definition)) this.add(p.pointer, p.message);
     return this.problems;
   }
 
@@ -374,6 +377,7 @@ class Checker {
   }
 }
 
-export function checkDefinition(definition: ProcedureDefinition): DefinitionProblem[] {
-  return new Checker(definition).run();
+/** Every problem of the definition, read in `language` (the one it is or would be published under). */
+export function checkDefinition(definition: ProcedureDefinition, language: LanguageVersion = definition.languageVersion ?? CURRENT_LANGUAGE_VERSION): DefinitionProblem[] {
+  return [...new Checker(definition).run(), ...checkConditions(definition, language), ...checkClocks(definition, language)];
 }

@@ -137,7 +137,7 @@ export type Step =
 export interface ProcedureDefinition {
   $schema?: string;
   /**
-   * The version of the procedure language this definition is written in, which fixes how the engine reads it (operators, checks, guards). Absent means 1, the language as first shipped; 2 is the current one. A published definition keeps its language version for good, so its running applications keep their meaning.
+   * The version of the procedure language this definition is written in, which fixes how the engine reads it (operators, checks, guards). 1 is the language as first shipped, 2 the current one. Absent, a definition published before versions existed is read as 1, any other as 2. A published definition keeps its language version for good, so its running applications keep their meaning.
    */
   languageVersion?: 1 | 2;
   /**

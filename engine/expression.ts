@@ -1,158 +1,32 @@
 /**
  * Conditions in definitions are JSON Logic: data, not code, so a definition can never run arbitrary
- * JavaScript, and evaluation is deterministic. This is our own small evaluator of the subset below.
+ * JavaScript, and evaluation is deterministic. A definition's expressions mean what the language it
+ * was published under says: language 1 keeps the first evaluator's answers for good
+ * (expressions/language-1.ts), language 2 reads JSON Logic as its reference does and counts days
+ * (expressions/json-logic.ts, expressions/dates.ts). The operators allowed are listed in
+ * expressions/operators.ts.
  */
+import type { DateReading } from './expressions/dates.js';
+import { evaluateJsonLogic, truthy } from './expressions/json-logic.js';
+import { evaluateLanguage1 } from './expressions/language-1.js';
+import { ITEM_SCOPED, OPERATORS, operationOf, operatorSpec, type Expression } from './expressions/operators.js';
+import type { LanguageVersion } from './language.js';
 
-export type Expression = null | boolean | number | string | Expression[] | { [operator: string]: Expression };
+export type { Expression };
 
-type Evaluator = (args: Expression[], context: unknown) => unknown;
-
-function truthy(value: unknown): boolean {
-  // JSON Logic's truthiness: an empty array is false, unlike JavaScript.
-  if (Array.isArray(value)) return value.length > 0;
-  return Boolean(value);
+/** What an expression is read with besides the application's data. */
+export interface ExpressionEnvironment extends DateReading {
+  /** The language the definition was published under (languageOf(pinned) for an application). */
+  language: LanguageVersion;
 }
 
-function lookup(context: unknown, path: string): unknown {
-  if (path === '') return context;
-  let current: unknown = context;
-  for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') return null;
-    current = Object.prototype.hasOwnProperty.call(current, part) ? (current as Record<string, unknown>)[part] : null;
-  }
-  return current === undefined ? null : current;
+export function evaluate(expression: Expression, context: unknown, environment: ExpressionEnvironment): unknown {
+  return environment.language === 1 ? evaluateLanguage1(expression, context) : evaluateJsonLogic(expression, context, environment);
 }
 
-const toNumber = (value: unknown) => Number(value);
-
-/** Loose equality as JSON Logic defines it, without JavaScript's surprising object coercions. */
-function looseEquals(a: unknown, b: unknown): boolean {
-  if (a === null || b === null) return a === b;
-  if (typeof a === typeof b) return a === b;
-  if (typeof a === 'boolean' || typeof b === 'boolean') return Number(a) === Number(b);
-  return Number(a) === Number(b);
-}
-
-const OPERATORS: Record<string, { arity: [number, number]; run: Evaluator }> = {
-  var: {
-    arity: [1, 2],
-    run: ([path, fallback], ctx) => {
-      const value = lookup(ctx, String(evaluate(path ?? '', ctx)));
-      return value === null && fallback !== undefined ? evaluate(fallback, ctx) : value;
-    },
-  },
-  '==': { arity: [2, 2], run: ([a, b], ctx) => looseEquals(evaluate(a!, ctx), evaluate(b!, ctx)) },
-  '!=': { arity: [2, 2], run: ([a, b], ctx) => !looseEquals(evaluate(a!, ctx), evaluate(b!, ctx)) },
-  '===': { arity: [2, 2], run: ([a, b], ctx) => evaluate(a!, ctx) === evaluate(b!, ctx) },
-  '!==': { arity: [2, 2], run: ([a, b], ctx) => evaluate(a!, ctx) !== evaluate(b!, ctx) },
-  '<': { arity: [2, 3], run: (args, ctx) => chain(args, ctx, (x, y) => x < y) },
-  '<=': { arity: [2, 3], run: (args, ctx) => chain(args, ctx, (x, y) => x <= y) },
-  '>': { arity: [2, 2], run: ([a, b], ctx) => toNumber(evaluate(a!, ctx)) > toNumber(evaluate(b!, ctx)) },
-  '>=': { arity: [2, 2], run: ([a, b], ctx) => toNumber(evaluate(a!, ctx)) >= toNumber(evaluate(b!, ctx)) },
-  '!': { arity: [1, 1], run: ([a], ctx) => !truthy(evaluate(a!, ctx)) },
-  '!!': { arity: [1, 1], run: ([a], ctx) => truthy(evaluate(a!, ctx)) },
-  and: {
-    arity: [1, Infinity],
-    run: (args, ctx) => {
-      let value: unknown = true;
-      for (const arg of args) {
-        value = evaluate(arg, ctx);
-        if (!truthy(value)) return value;
-      }
-      return value;
-    },
-  },
-  or: {
-    arity: [1, Infinity],
-    run: (args, ctx) => {
-      let value: unknown = false;
-      for (const arg of args) {
-        value = evaluate(arg, ctx);
-        if (truthy(value)) return value;
-      }
-      return value;
-    },
-  },
-  if: {
-    arity: [1, Infinity],
-    run: (args, ctx) => {
-      let i = 0;
-      for (; i + 1 < args.length; i += 2) if (truthy(evaluate(args[i]!, ctx))) return evaluate(args[i + 1]!, ctx);
-      return i < args.length ? evaluate(args[i]!, ctx) : null;
-    },
-  },
-  in: {
-    arity: [2, 2],
-    run: ([needle, haystack], ctx) => {
-      const h = evaluate(haystack!, ctx);
-      const n = evaluate(needle!, ctx);
-      if (Array.isArray(h)) return h.includes(n);
-      return typeof h === 'string' ? h.includes(String(n)) : false;
-    },
-  },
-  '+': { arity: [1, Infinity], run: (args, ctx) => args.reduce<number>((sum, a) => sum + toNumber(evaluate(a, ctx)), 0) },
-  '-': {
-    arity: [1, 2],
-    run: ([a, b], ctx) => (b === undefined ? -toNumber(evaluate(a!, ctx)) : toNumber(evaluate(a!, ctx)) - toNumber(evaluate(b, ctx))),
-  },
-  '*': { arity: [1, Infinity], run: (args, ctx) => args.reduce<number>((p, a) => p * toNumber(evaluate(a, ctx)), 1) },
-  '/': { arity: [2, 2], run: ([a, b], ctx) => toNumber(evaluate(a!, ctx)) / toNumber(evaluate(b!, ctx)) },
-  min: { arity: [1, Infinity], run: (args, ctx) => Math.min(...args.map((a) => toNumber(evaluate(a, ctx)))) },
-  max: { arity: [1, Infinity], run: (args, ctx) => Math.max(...args.map((a) => toNumber(evaluate(a, ctx)))) },
-  cat: { arity: [1, Infinity], run: (args, ctx) => args.map((a) => String(evaluate(a, ctx) ?? '')).join('') },
-  missing: {
-    arity: [1, Infinity],
-    run: (args, ctx) => args.map((a) => String(evaluate(a, ctx))).filter((p) => [null, ''].includes(lookup(ctx, p) as null)),
-  },
-  some: { arity: [2, 2], run: ([list, test], ctx) => arrayOf(list!, ctx).some((item) => truthy(evaluate(test!, item))) },
-  all: {
-    arity: [2, 2],
-    run: ([list, test], ctx) => {
-      const items = arrayOf(list!, ctx);
-      return items.length > 0 && items.every((item) => truthy(evaluate(test!, item)));
-    },
-  },
-  none: { arity: [2, 2], run: ([list, test], ctx) => !arrayOf(list!, ctx).some((item) => truthy(evaluate(test!, item))) },
-  count: {
-    arity: [2, 2],
-    run: ([list, test], ctx) => arrayOf(list!, ctx).filter((item) => truthy(evaluate(test!, item))).length,
-  },
-};
-
-function arrayOf(list: Expression, ctx: unknown): unknown[] {
-  const value = evaluate(list, ctx);
-  if (Array.isArray(value)) return value;
-  // Branch results and step maps are objects: their values are what a condition ranges over.
-  return value && typeof value === 'object' ? Object.values(value) : [];
-}
-
-function chain(args: Expression[], ctx: unknown, compare: (x: number, y: number) => boolean): boolean {
-  const values = args.map((a) => toNumber(evaluate(a, ctx)));
-  for (let i = 0; i + 1 < values.length; i++) if (!compare(values[i]!, values[i + 1]!)) return false;
-  return true;
-}
-
-function operatorOf(expression: Expression): [string, Expression[]] | undefined {
-  if (expression === null || typeof expression !== 'object' || Array.isArray(expression)) return undefined;
-  const keys = Object.keys(expression);
-  if (keys.length !== 1) return undefined;
-  const op = keys[0]!;
-  const raw = expression[op]!;
-  return [op, Array.isArray(raw) ? raw : [raw]];
-}
-
-export function evaluate(expression: Expression, context: unknown): unknown {
-  if (Array.isArray(expression)) return expression.map((e) => evaluate(e, context));
-  const parsed = operatorOf(expression);
-  if (!parsed) return expression;
-  const [op, args] = parsed;
-  const operator = OPERATORS[op];
-  if (!operator) throw new Error(`unknown operator "${op}"`);
-  return operator.run(args, context);
-}
-
-export function isTrue(expression: Expression, context: unknown): boolean {
-  return truthy(evaluate(expression, context));
+export function isTrue(expression: Expression, context: unknown, environment: ExpressionEnvironment): boolean {
+  // Both languages share JSON Logic's truthiness: an empty array is false.
+  return truthy(evaluate(expression, context, environment));
 }
 
 export interface ExpressionProblem {
@@ -161,12 +35,10 @@ export interface ExpressionProblem {
   message: string;
 }
 
-/** The operators scoped to each item of a list: `var` inside them names fields of the item. */
-const ITEM_SCOPED = new Set(['some', 'all', 'none', 'count']);
-
 /**
  * Checks an expression without running it: known operators, right number of arguments, and every
- * variable it reads (reported through `onVariable`, so the caller can check it exists).
+ * variable it reads (reported through `onVariable`, so the caller can check it exists). Which language
+ * an operator needs is checked with the definition's conditions (condition-checks.ts).
  */
 export function checkExpression(
   expression: unknown,
@@ -184,21 +56,20 @@ export function checkExpression(
       problems.push({ pointer: at, message: `${typeof node} is not JSON` });
       return;
     }
-    const keys = Object.keys(node as object);
-    if (keys.length !== 1) {
+    const operation = operationOf(node);
+    if (!operation) {
+      const keys = Object.keys(node as object);
       problems.push({ pointer: at, message: `an operation has exactly one operator, found ${keys.length ? keys.join(', ') : 'none'}` });
       return;
     }
-    const op = keys[0]!;
-    const operator = OPERATORS[op];
-    const raw = (node as Record<string, unknown>)[op];
-    const args = Array.isArray(raw) ? raw : [raw];
+    const { op, args, listed } = operation;
+    const spec = operatorSpec(op);
     const here = `${at}/${op.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (!operator) {
+    if (!spec) {
       problems.push({ pointer: here, message: `unknown operator "${op}"; known: ${Object.keys(OPERATORS).join(' ')}` });
       return;
     }
-    const [min, max] = operator.arity;
+    const [min, max] = spec.arity;
     if (args.length < min || args.length > max) {
       problems.push({ pointer: here, message: `"${op}" takes ${min === max ? min : `${min} to ${max}`} argument(s), found ${args.length}` });
       return;
@@ -216,11 +87,11 @@ export function checkExpression(
       return;
     }
     if (ITEM_SCOPED.has(op)) {
-      visit(args[0], Array.isArray(raw) ? `${here}/0` : here, itemScope);
+      visit(args[0], listed ? `${here}/0` : here, itemScope);
       visit(args[1], `${here}/1`, true);
       return;
     }
-    args.forEach((child, i) => visit(child, Array.isArray(raw) ? `${here}/${i}` : here, itemScope));
+    args.forEach((child, i) => visit(child, listed ? `${here}/${i}` : here, itemScope));
   };
   visit(expression, pointer, false);
   return problems;

@@ -9,6 +9,10 @@ import type { ApplicationEvent } from './interpreter/events.js';
 import { scheduleRequest, type Command } from './interpreter/commands.js';
 import type { DeadlineSchedule, DeadlineScheduleRequest } from './deadline/schedule.js';
 import type { ProcedureDefinition } from './definition.generated.js';
+import type { DayCounting } from './expressions/dates.js';
+import { readsCalendar } from './expressions/in-definition.js';
+import type { ConditionReading } from './interpreter/conditions.js';
+import { languageOf, type LanguageVersion } from './language.js';
 
 export type ServiceOutcome = { ok: true; result: unknown } | { ok: false; error: string };
 
@@ -19,12 +23,21 @@ export interface Effects {
   record(state: ApplicationState, commands: Command[]): Promise<void>;
   /** The current instant (workflow time in Temporal, the virtual clock in the simulator). */
   now(): string;
+  /**
+   * The working-day calendar as it stands and the zone's offset at `at`, asked before each event only
+   * by a definition whose conditions count working days or read today (a local activity in the
+   * workflow, so that a replay reads what was read, whatever the calendar or the zone rules became).
+   */
+  dayCounting(at: string): Promise<DayCounting>;
 }
 
 export class ApplicationMachine {
   state: ApplicationState;
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
+  private readonly language: LanguageVersion;
+  /** Only language-2 definitions with date operators read the calendar: no history recorded before asks for it. */
+  private readonly countsDays: boolean;
 
   constructor(
     readonly definition: ProcedureDefinition,
@@ -32,6 +45,8 @@ export class ApplicationMachine {
     private readonly effects: Effects,
   ) {
     this.state = initialState(input);
+    this.language = languageOf(input.procedure);
+    this.countsDays = readsCalendar(definition, this.language);
   }
 
   /**
@@ -56,12 +71,22 @@ export class ApplicationMachine {
     return this.inFlight === 0;
   }
 
+  /**
+   * How the definition's expressions are read while one event and what it sets off are applied. A
+   * condition that counts working days reads the calendar as it stands when the event happens, holidays
+   * confirmed since filing included; what the event sets off (a service's answer) is read with the same.
+   */
+  private async reading(at: string): Promise<ConditionReading> {
+    return this.countsDays ? { language: this.language, days: await this.effects.dayCounting(at) } : { language: this.language };
+  }
+
   private async settle(first: ApplicationEvent): Promise<ApplicationState> {
     const recorded: Command[] = [];
     const pending: ApplicationEvent[] = [first];
+    const reading = await this.reading(first.at);
     while (pending.length) {
       const event = pending.shift()!;
-      const transition = applyEvent(this.definition, this.state, event);
+      const transition = applyEvent(this.definition, this.state, event, reading);
       this.state = transition.state;
       for (const command of transition.commands) {
         if (command.type === 'scheduleDeadline') {

@@ -14,6 +14,8 @@ import { scheduleDeadline } from './deadline/schedule.js';
 import { parseIsoDuration } from './deadline/duration.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
+import { dayCountingAt } from './expressions/dates.js';
+import { CURRENT_LANGUAGE_VERSION, type LanguageVersion } from './language.js';
 import { ApplicationMachine } from './machine.js';
 
 /** One thing that happens in a scenario. Tasks are named by their step: the open task of that step. */
@@ -64,6 +66,16 @@ export interface SimulationResult {
 }
 
 export type SimulatedService = (activity: string, input: Record<string, unknown>) => unknown;
+
+export interface SimulationOptions {
+  /** What service activities answer; by default, their input back. */
+  service?: SimulatedService;
+  /**
+   * The language the definition is read in: the one it would be published under
+   * (registry/language-versions.ts). By default what it declares, else the current one, as for a new definition.
+   */
+  language?: LanguageVersion;
+}
 
 /** A scenario the simulator cannot run; `pointer` is the JSON pointer of the culprit within the scenario. */
 export class ScenarioError extends Error {
@@ -159,12 +171,9 @@ function toEvent(state: ApplicationState, event: ScenarioEvent, at: string, inde
   }
 }
 
-export async function simulate(
-  definition: ProcedureDefinition,
-  scenario: Scenario,
-  calendar: Calendar,
-  service: SimulatedService = (activity, input) => ({ simulated: activity, ...input }),
-): Promise<SimulationResult> {
+export async function simulate(definition: ProcedureDefinition, scenario: Scenario, calendar: Calendar, options: SimulationOptions = {}): Promise<SimulationResult> {
+  const service: SimulatedService = options.service ?? ((activity, input) => ({ simulated: activity, ...input }));
+  const languageVersion = options.language ?? definition.languageVersion ?? CURRENT_LANGUAGE_VERSION;
   const filedMs = Date.parse(scenario.filedAt);
   if (Number.isNaN(filedMs)) throw new ScenarioError('/filedAt', `filedAt: "${scenario.filedAt}" is not an ISO instant`);
   const untilMs = scenario.until ? Date.parse(scenario.until) : filedMs + 2 * 366 * 86_400_000;
@@ -178,7 +187,7 @@ export async function simulate(
     definition,
     {
       trackingNumber: 'SIMU-LATE-0',
-      procedure: { id: definition.id, version: definition.version, hash: 'simulation', definition },
+      procedure: { id: definition.id, version: definition.version, hash: 'simulation', definition, languageVersion },
       officeId: scenario.officeId ?? 'simulated-office',
       data: scenario.data,
       filedBy: 'citizen',
@@ -200,6 +209,7 @@ export async function simulate(
         }
       },
       now,
+      dayCounting: async (at) => dayCountingAt(calendar, at),
     },
   );
 

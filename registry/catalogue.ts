@@ -5,6 +5,7 @@ import type { PinnedProcedure } from '../engine/interpreter/state.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { checkDefinition } from '../engine/definition-checks.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
+import type { LanguageVersion } from '../engine/language.js';
 import { eachSubschema } from '../engine/form-schema.js';
 import {
   createAjv,
@@ -23,10 +24,16 @@ export interface DefinitionFileError {
   file: string;
   pointer: string;
   message: string;
+  severity?: 'warning';
 }
 
 export function hashDefinition(definition: ProcedureDefinition): string {
   return createHash('sha256').update(canonicalJson(definition)).digest('hex');
+}
+
+/** The language a definition is read in, before or without publishing it: as publishing it would pin it. */
+export function definitionLanguage(definition: ProcedureDefinition): LanguageVersion {
+  return languageVersionOf(definition, hashDefinition(definition));
 }
 
 const formAjv = createAjv();
@@ -53,47 +60,58 @@ function formProblems(schema: unknown, pointer: string): FieldError[] {
   }
 }
 
-/** Schema, then semantic checks: the errors a designer can act on, each with its JSON pointer. */
-export function validateDefinition(candidate: unknown): FieldError[] {
+/**
+ * Schema, then semantic checks: the errors that refuse the definition, and the warnings it is published
+ * with (rules newer than the language it is read in), each with its JSON pointer.
+ */
+export function reviewDefinition(candidate: unknown): { errors: FieldError[]; warnings: FieldError[] } {
   if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) {
-    return [{ pointer: '/', message: `a definition is a JSON object, found ${describe(candidate)}` }];
+    return { errors: [{ pointer: '/', message: `a definition is a JSON object, found ${describe(candidate)}` }], warnings: [] };
   }
   const validate = definitionSchemaValidator();
-  if (!validate(candidate)) return fieldErrors(validate.errors);
+  if (!validate(candidate)) return { errors: fieldErrors(validate.errors), warnings: [] };
   const definition = candidate as ProcedureDefinition;
-  return [
+  const problems: FieldError[] = [
     ...formProblems(definition.form, '/form'),
     ...Object.entries(definition.steps).flatMap(([id, step]) =>
       step.type === 'userTask' && step.form ? formProblems(step.form, `/steps/${id}/form`) : [],
     ),
-    ...checkDefinition(definition),
+    ...checkDefinition(definition, definitionLanguage(definition)),
   ];
+  return { errors: problems.filter((p) => p.severity !== 'warning'), warnings: problems.filter((p) => p.severity === 'warning') };
+}
+
+/** The errors that refuse a definition, each with its JSON pointer (warnings aside). */
+export function validateDefinition(candidate: unknown): FieldError[] {
+  return reviewDefinition(candidate).errors;
 }
 
 function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
-/** Reads and validates one definition file; every error names the file. */
-export function readDefinitionFile(file: string): { definition?: ProcedureDefinition; errors: DefinitionFileError[] } {
+/** Reads and validates one definition file; every error and warning names the file. */
+export function readDefinitionFile(file: string): { definition?: ProcedureDefinition; errors: DefinitionFileError[]; warnings: DefinitionFileError[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    return { errors: [{ file, pointer: '', message: `cannot be read: ${reason}` }] };
+    return { errors: [{ file, pointer: '', message: `cannot be read: ${reason}` }], warnings: [] };
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return { errors: [{ file, pointer: '', message: `not valid JSON: ${(err as Error).message}` }] };
+    return { errors: [{ file, pointer: '', message: `not valid JSON: ${(err as Error).message}` }], warnings: [] };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { errors: [{ file, pointer: '', message: `a definition is a JSON object, found ${describe(parsed)}` }] };
+    return { errors: [{ file, pointer: '', message: `a definition is a JSON object, found ${describe(parsed)}` }], warnings: [] };
   }
-  const errors = validateDefinition(parsed).map((e) => ({ file, ...e }));
-  return errors.length ? { errors } : { definition: parsed as ProcedureDefinition, errors: [] };
+  const review = reviewDefinition(parsed);
+  const errors = review.errors.map((e) => ({ file, ...e }));
+  const warnings = review.warnings.map((w) => ({ file, ...w }));
+  return errors.length ? { errors, warnings } : { definition: parsed as ProcedureDefinition, errors: [], warnings };
 }
 
 /** Shipped files are named after what they hold, so a reader finds a version by its file name. */

@@ -45,6 +45,8 @@ export function formAnnotationErrors(ajv: Ajv2020, keyword: FormAnnotation, valu
 export interface FieldError {
   pointer: string;
   message: string;
+  /** A warning is reported and never refuses what it is about. */
+  severity?: 'warning';
 }
 
 /** ajv's errors as one line per field, with the pointer a person can follow. */

@@ -35,7 +35,7 @@ const { recordProjection, runService } = wf.proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-const { projectDeadline } = wf.proxyLocalActivities<Activities>({
+const { projectDeadline, conditionCalendar } = wf.proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
 });
@@ -120,6 +120,8 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
       if (updates.length) wf.upsertSearchAttributes(updates);
     },
     now: nowIso,
+    // Asked only for a definition whose conditions count days (engine/machine.ts): none recorded before.
+    dayCounting: (at) => conditionCalendar(at),
   };
   const machine = new ApplicationMachine(definition, input, effects);
 

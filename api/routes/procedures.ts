@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { ProcedureDefinition } from '../../engine/definition.generated.js';
 import { DomainError } from '../../engine/errors.js';
 import { ScenarioError, simulate, type Scenario } from '../../engine/simulator.js';
-import { validateDefinition } from '../../registry/catalogue.js';
+import { definitionLanguage, validateDefinition } from '../../registry/catalogue.js';
 import { guideEntry, pickLanguage, type GuideEntry } from '../../registry/guide.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -362,7 +362,7 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
     async (request) => {
       const definition = checkedDraft(request.body.definition, '/definition');
       try {
-        const result = await simulate(definition, request.body.scenario as Scenario, await ctx.calendars.current());
+        const result = await simulate(definition, request.body.scenario as Scenario, await ctx.calendars.current(), { language: definitionLanguage(definition) });
         return { outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, status: result.state.status };
       } catch (err) {
         if (err instanceof ScenarioError) throw new DomainError('invalid_input', err.message, [{ pointer: `/scenario${err.pointer}`, message: err.message }]);

@@ -17,7 +17,7 @@
 import type { Budget, Clock, Expiry, ProcedureDefinition, Step, WaitStep, WarningRung } from '../definition.generated.js';
 import type { DeadlineScheduleRequest } from '../deadline/schedule.js';
 import { parseLocalDate } from '../calendar.js';
-import { evaluate, type Expression } from '../expression.js';
+import { evaluate, type Expression, type ExpressionEnvironment } from '../expression.js';
 import { clockDeadlineId, expiryNotification, LEGAL_DEADLINE, parseDeadlineId, waitDeadlineId } from '../ids.js';
 import type { Recipient } from './commands.js';
 import { expressionContext } from './conditions.js';
@@ -33,7 +33,12 @@ export interface ClockMoves {
   cancelToken(token: Token, at: string): void;
   newToken(stepId: string): Token;
   enter(token: Token, stepId: string, at: string): void;
+  /** How expressions are read for an event at `at`. */
+  environment(at: string): ExpressionEnvironment;
 }
+
+/** What expressions read of an application. */
+type Seen = Pick<ApplicationState, 'data' | 'steps' | 'branches' | 'complement'>;
 
 /** A wait until a date: a deadline of no length, counted after the date. */
 const UNTIL: Budget = { duration: 'PT0S' };
@@ -44,8 +49,8 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
  * The date an expression gives, as the ledger records it: a real date `YYYY-MM-DD` or an ISO 8601
  * date-time; undefined for anything else (a missing field, a number, "next Monday").
  */
-function dateOf(expression: unknown, state: Pick<ApplicationState, 'data' | 'steps' | 'branches' | 'complement'>): string | undefined {
-  const value = evaluate(expression as Expression, expressionContext(state));
+function dateIn(expression: unknown, state: Seen, environment: ExpressionEnvironment): string | undefined {
+  const value = evaluate(expression as Expression, expressionContext(state), environment);
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (parseLocalDate(text) !== undefined) return text;
@@ -59,20 +64,20 @@ export function clocksStartingOn(definition: ProcedureDefinition, trigger: { fil
 }
 
 /** A clock as it starts: counted from `at`, or from its date when the data gives one (else it waits for it). */
-export function startedClock(clockId: string, clock: Clock, state: Pick<ApplicationState, 'data' | 'steps' | 'branches' | 'complement'>, at: string): DeadlineState {
+export function startedClock(clockId: string, clock: Clock, state: Seen, at: string, environment: ExpressionEnvironment): DeadlineState {
   const id = clockDeadlineId(clockId);
   const warnings: WarningRung[] = clock.warnings ?? [];
   const base = { id, kind: 'clock' as const, warnings, label: clock.label, done: false };
   if (!clock.from) return { ...base, budget: clock.budget!, ledger: [{ type: 'started', at }] };
   const relative = 'before' in clock.from ? ('before' as const) : ('after' as const);
   const budget = 'before' in clock.from ? clock.from.before : clock.from.after;
-  const date = dateOf(clock.from.date, state);
+  const date = dateIn(clock.from.date, state, environment);
   return { ...base, budget, relative, ledger: [{ type: 'started', at }, ...(date ? [{ type: 'dated' as const, at, date }] : [])] };
 }
 
 /** A wait until the date its expression gives, or undefined when the data gives none. */
-export function startedWaitUntil(token: Token, step: WaitStep, visit: number, state: ApplicationState | Pick<ApplicationState, 'data' | 'steps' | 'branches' | 'complement'>, at: string): DeadlineState | undefined {
-  const date = dateOf(step.until, state);
+export function startedWaitUntil(token: Token, step: WaitStep, visit: number, state: Seen, at: string, environment: ExpressionEnvironment): DeadlineState | undefined {
+  const date = dateIn(step.until, state, environment);
   if (!date) return undefined;
   return { id: waitDeadlineId(token.id, visit), kind: 'wait', budget: UNTIL, warnings: [], relative: 'after', ledger: [{ type: 'started', at }, { type: 'dated', at, date }], token: token.id, done: false };
 }
@@ -96,7 +101,7 @@ export function startClocks(run: ClockMoves, trigger: { filing: true } | { stepI
   for (const [clockId, clock] of clocksStartingOn(run.definition, trigger)) {
     const id = clockDeadlineId(clockId);
     if (run.state.deadlines[id]) continue;
-    run.state.deadlines[id] = startedClock(clockId, clock, run.state, at);
+    run.state.deadlines[id] = startedClock(clockId, clock, run.state, at, run.environment(at));
     run.reschedule(id);
   }
 }
@@ -132,7 +137,7 @@ export function followDates(run: ClockMoves, at: string): void {
   for (const d of Object.values(state.deadlines)) {
     if (!d.relative || d.done || d.ledger.some((e) => e.type === 'expired')) continue;
     const expression = dateExpression(run.definition, state, d);
-    const date = expression === undefined ? undefined : dateOf(expression, state);
+    const date = expression === undefined ? undefined : dateIn(expression, state, run.environment(at));
     const last = d.ledger.filter((e) => e.type === 'dated').at(-1);
     if (!date || (last?.type === 'dated' && last.date === date)) continue;
     const previousDate = last?.type === 'dated' ? last.date : undefined;
@@ -156,7 +161,7 @@ export function endWaitIfPast(run: ClockMoves, d: DeadlineState, at: string): vo
 
 /** Enters a wait until a date: its deadline when the data gives a date, else it goes on at once. */
 export function waitUntil(run: ClockMoves, token: Token, step: WaitStep, visit: number, at: string): void {
-  const d = startedWaitUntil(token, step, visit, run.state, at);
+  const d = startedWaitUntil(token, step, visit, run.state, at, run.environment(at));
   if (d) {
     run.state.deadlines[d.id] = d;
     run.reschedule(d.id);

@@ -1,11 +1,28 @@
-/** What a definition's conditions read, and the legal budget they choose. */
+/** What a definition's conditions read, how they are read, and the legal budget they choose. */
 import type { Budget, ProcedureDefinition } from '../definition.generated.js';
-import { isTrue, type Expression } from '../expression.js';
+import { isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
+import type { DayCounting } from '../expressions/dates.js';
+import type { LanguageVersion } from '../language.js';
 import type { ApplicationState } from './state.js';
 
+/**
+ * How an application reads its definition's expressions: in the language the definition was published
+ * under, and, when they count working days or read today, with the calendar and zone offset its shell
+ * read for the event (readsCalendar).
+ */
+export interface ConditionReading {
+  language: LanguageVersion;
+  days?: DayCounting;
+}
+
+/** The environment of expressions evaluated while an event is applied: `at` is that event's instant. */
+export function environmentAt(reading: ConditionReading, at: string): ExpressionEnvironment {
+  return { ...reading, at };
+}
+
 /** The budget that applies at filing: the first variant whose condition holds, else the budget. */
-export function legalBudget(definition: ProcedureDefinition, context: unknown): Budget {
-  const variant = (definition.deadline.variants ?? []).find((v) => isTrue(v.when as Expression, context));
+export function legalBudget(definition: ProcedureDefinition, context: unknown, environment: ExpressionEnvironment): Budget {
+  const variant = (definition.deadline.variants ?? []).find((v) => isTrue(v.when as Expression, context, environment));
   return variant?.budget ?? definition.deadline.budget;
 }
 

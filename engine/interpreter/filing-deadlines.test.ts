@@ -11,6 +11,7 @@ import { scheduleRequest } from './commands.js';
 import { deadlinesStartedOnFiling, type FilingDeadline } from './filing-deadlines.js';
 import { initialState, type ApplicationInput } from './state.js';
 import { applyEvent } from './transition.js';
+import { languageOf } from '../language.js';
 
 const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
 const FILED_AT = '2026-03-16T10:00:00Z';
@@ -28,7 +29,7 @@ function inputFor(definition: ProcedureDefinition, data: Record<string, unknown>
 
 /** The reference: what the API prefetched before, by running the filing's transition. */
 function fromTheInterpreter(input: ApplicationInput): FilingDeadline[] {
-  const { commands } = applyEvent(input.procedure.definition, initialState(input), { type: 'filed', at: input.filedAt });
+  const { commands } = applyEvent(input.procedure.definition, initialState(input), { type: 'filed', at: input.filedAt }, { language: languageOf(input.procedure) });
   return commands.flatMap((c) => (c.type === 'scheduleDeadline' ? [{ deadlineId: c.deadlineId, request: scheduleRequest(c) }] : []));
 }
 

@@ -9,10 +9,13 @@
  * ids, budgets, ledgers and warnings, in the order the interpreter asks for them. Keep the two in step:
  * filing-deadlines.test.ts compares them on every shipped procedure and on generated definitions.
  */
+import type { Calendar } from '../calendar.js';
 import type { Budget, ProcedureDefinition, RequestComplementStep, WarningRung } from '../definition.generated.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
 import type { DeadlineScheduleRequest } from '../deadline/schedule.js';
-import { isTrue, type Expression } from '../expression.js';
+import { isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
+import { dayCountingAt } from '../expressions/dates.js';
+import { languageOf } from '../language.js';
 import { expressionContext, legalBudget } from './conditions.js';
 import { COMPLEMENT_PAUSE_REASON } from './interpretation.js';
 import { complementDeadlineId, LEGAL_DEADLINE, serviceLevelDeadlineId, taskId, tokenId, waitDeadlineId } from '../ids.js';
@@ -25,9 +28,13 @@ export interface FilingDeadline {
   request: DeadlineScheduleRequest;
 }
 
-/** The deadlines the filing transition starts, each with what computing its due date needs, in the order it asks. */
-export function deadlinesStartedOnFiling(input: ApplicationInput): FilingDeadline[] {
-  return new FilingWalk(input).run();
+/**
+ * The deadlines the filing transition starts, each with what computing its due date needs, in the order
+ * it asks. `calendar` is the one the workflow will read conditions with, for a definition whose
+ * conditions count days (readsCalendar).
+ */
+export function deadlinesStartedOnFiling(input: ApplicationInput, calendar?: Calendar): FilingDeadline[] {
+  return new FilingWalk(input, calendar).run();
 }
 
 /** One filing walked: only what decides which deadlines start, kept as the interpreter keeps it. */
@@ -45,10 +52,16 @@ class FilingWalk {
   private readonly clocks = new Map<string, DeadlineState>();
   /** An end was reached: no clock starts any more. */
   private closed = false;
+  /** Every condition met at filing is read at the filing's instant. */
+  private readonly environment: ExpressionEnvironment;
 
-  constructor(private readonly input: ApplicationInput) {
+  constructor(
+    private readonly input: ApplicationInput,
+    calendar: Calendar | undefined,
+  ) {
     this.definition = input.procedure.definition;
     this.seen = { data: input.data, steps: {}, branches: {}, complement: { count: 0 } };
+    this.environment = { language: languageOf(input.procedure), at: input.filedAt, ...(calendar ? { days: dayCountingAt(calendar, input.filedAt) } : {}) };
   }
 
   run(): FilingDeadline[] {
@@ -75,7 +88,7 @@ class FilingWalk {
     if (this.closed) return;
     for (const [clockId, clock] of clocksStartingOn(this.definition, trigger)) {
       if (this.clocks.has(clockId)) continue;
-      const d = startedClock(clockId, clock, this.seen, this.input.filedAt);
+      const d = startedClock(clockId, clock, this.seen, this.input.filedAt, this.environment);
       this.clocks.set(clockId, d);
       this.startCounted(d);
     }
@@ -92,7 +105,7 @@ class FilingWalk {
   }
 
   private startLegal(): void {
-    const budget = legalBudget(this.definition, expressionContext(this.seen));
+    const budget = legalBudget(this.definition, expressionContext(this.seen), this.environment);
     this.legal = { request: this.start(LEGAL_DEADLINE, budget, this.definition.deadline.warnings ?? []), done: false };
   }
 
@@ -121,7 +134,7 @@ class FilingWalk {
         return;
       case 'decision': {
         const context = expressionContext(this.seen);
-        const chosen = step.cases.find((c) => isTrue(c.when as Expression, context));
+        const chosen = step.cases.find((c) => isTrue(c.when as Expression, context, this.environment));
         return this.enter(token, chosen ? chosen.next : step.otherwise);
       }
       case 'parallel': {
@@ -145,7 +158,7 @@ class FilingWalk {
           this.start(waitDeadlineId(token.id, record.visits), step.for, []);
           return;
         }
-        const until = startedWaitUntil(token, step, record.visits, this.seen, this.input.filedAt);
+        const until = startedWaitUntil(token, step, record.visits, this.seen, this.input.filedAt, this.environment);
         if (until) return this.startCounted(until);
         return this.enter(token, step.next);
       }

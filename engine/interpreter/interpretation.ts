@@ -14,9 +14,9 @@ import type {
   WarningRung,
 } from '../definition.generated.js';
 import { DomainError } from '../errors.js';
-import { evaluate, isTrue, type Expression } from '../expression.js';
+import { evaluate, isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
 import type { Command, Recipient } from './commands.js';
-import { expressionContext, legalBudget } from './conditions.js';
+import { environmentAt, expressionContext, legalBudget, type ConditionReading } from './conditions.js';
 import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
 import { deadlineTemplate, meetClocks, moveOnExpiry, scheduleRequestOf, startClocks, waitUntil } from './clocks.js';
@@ -32,7 +32,18 @@ export class Interpretation {
   constructor(
     readonly definition: ProcedureDefinition,
     readonly state: ApplicationState,
+    private readonly reading: ConditionReading,
   ) {}
+
+  /** How the definition's expressions are read for an event at `at`. */
+  environment(at: string): ExpressionEnvironment {
+    return environmentAt(this.reading, at);
+  }
+
+  /** The legal budget, as the definition's variants choose it at that instant. */
+  private legalBudget(at: string): Budget {
+    return legalBudget(this.definition, expressionContext(this.state), environmentAt(this.reading, at));
+  }
 
   log(at: string, kind: string, fields: Omit<TimelineEntry, 'at' | 'kind'> = {}): void {
     this.state.counters.timeline += 1;
@@ -60,7 +71,7 @@ export class Interpretation {
   start(at: string): void {
     const deadline = this.definition.deadline;
     if (deadline.startsOn !== 'stepEntry') {
-      this.startDeadline(LEGAL_DEADLINE, 'legal', legalBudget(this.definition, expressionContext(this.state)), deadline.warnings ?? [], at);
+      this.startDeadline(LEGAL_DEADLINE, 'legal', this.legalBudget(at), deadline.warnings ?? [], at);
     }
     startClocks(this, { filing: true }, at);
     this.enter(this.newToken(this.definition.start), this.definition.start, at);
@@ -91,7 +102,7 @@ export class Interpretation {
     record.visits += 1;
     const deadline = this.definition.deadline;
     if (deadline.startsOn === 'stepEntry' && deadline.step === stepId && !this.state.deadlines[LEGAL_DEADLINE]) {
-      this.startDeadline(LEGAL_DEADLINE, 'legal', legalBudget(this.definition, expressionContext(this.state)), deadline.warnings ?? [], at);
+      this.startDeadline(LEGAL_DEADLINE, 'legal', this.legalBudget(at), deadline.warnings ?? [], at);
     }
     meetClocks(this, stepId, at);
     startClocks(this, { stepId }, at);
@@ -107,8 +118,9 @@ export class Interpretation {
         return this.createTask(token, stepId, step, at);
       case 'serviceTask': {
         const context = expressionContext(this.state);
+        const environment = environmentAt(this.reading, at);
         const input = Object.fromEntries(
-          Object.entries(step.input ?? {}).map(([name, expression]) => [name, evaluate(expression as Expression, context)]),
+          Object.entries(step.input ?? {}).map(([name, expression]) => [name, evaluate(expression as Expression, context, environment)]),
         );
         this.commands.push({
           type: 'runService',
@@ -122,7 +134,8 @@ export class Interpretation {
       }
       case 'decision': {
         const context = expressionContext(this.state);
-        const chosen = step.cases.find((c) => isTrue(c.when as Expression, context));
+        const environment = environmentAt(this.reading, at);
+        const chosen = step.cases.find((c) => isTrue(c.when as Expression, context, environment));
         return this.enter(token, chosen ? chosen.next : step.otherwise, at);
       }
       case 'parallel': {

@@ -45,9 +45,9 @@ function definition(steps: Record<string, unknown>, deadline: Record<string, unk
 
 const filedAt = '2026-03-16T09:00:00.000Z';
 const run = (d: ProcedureDefinition, events: Scenario['events'] = [], data: Record<string, unknown> = {}, until?: string) =>
-  simulate(d, { filedAt, data, events, ...(until ? { until } : {}) }, calendar, (activity, input) =>
-    activity === 'computeFees' ? { amountMad: Number(input.base) * Number(input.quantity ?? 1) } : { done: activity },
-  );
+  simulate(d, { filedAt, data, events, ...(until ? { until } : {}) }, calendar, {
+    service: (activity, input) => (activity === 'computeFees' ? { amountMad: Number(input.base) * Number(input.quantity ?? 1) } : { done: activity }),
+  });
 const kinds = (trace: Array<{ kind: string; text: string }>) => trace.map((t) => t.text);
 
 describe('the interpreter, step by step', () => {

@@ -6,6 +6,7 @@
  */
 import type { Expiry, ProcedureDefinition, RequestComplementStep, UserTaskStep } from '../definition.generated.js';
 import type { Command } from './commands.js';
+import type { ConditionReading } from './conditions.js';
 import type { ApplicationEvent } from './events.js';
 import { checkEvent } from './event-checks.js';
 import { Interpretation } from './interpretation.js';
@@ -91,9 +92,10 @@ function onTimer(run: Interpretation, event: Extract<ApplicationEvent, { type: '
   run.expire(d, expiryOf(run.definition, state, d), event.at);
 }
 
-export function applyEvent(definition: ProcedureDefinition, current: ApplicationState, event: ApplicationEvent): Transition {
+/** Applies one event; `reading` says how the definition's expressions are read (its language, the calendar). */
+export function applyEvent(definition: ProcedureDefinition, current: ApplicationState, event: ApplicationEvent, reading: ConditionReading): Transition {
   checkEvent(definition, current, event);
-  const run = new Interpretation(definition, copy(current));
+  const run = new Interpretation(definition, copy(current), reading);
   const state = run.state;
   switch (event.type) {
     case 'filed':
