@@ -51,7 +51,12 @@ export const ledgerEntrySchema = {
     entry(
       'extended',
       'The budget was extended by units of its own unit.',
-      { units: { type: 'number' }, reason: { type: 'string' }, noticeGivenAt: instant },
+      {
+        units: { type: 'number' },
+        reason: { type: 'string' },
+        noticeGivenAt: instant,
+        duration: { type: 'string', description: 'For a duration budget (language 2): the exact span added, as an ISO 8601 duration.' },
+      },
       ['units', 'reason'],
     ),
     entry('warned', 'A warning rung fired.', { rung: { type: 'integer' } }, ['rung']),

@@ -44,7 +44,10 @@ async function scheduleFilingDeadlines(ctx: ApiContext, input: ApplicationInput)
     const calendar = await ctx.calendars.current(DEFAULT_CALENDAR);
     const requests = deadlinesStartedOnFiling(input, calendar);
     return requests.map(({ deadlineId, request }) => ({ deadlineId, request, projection: scheduleDeadline(request, calendar) }));
-  } catch {
+  } catch (err) {
+    // A definition that loops at filing (language 1 let one through) would never file: say so now, not
+    // in a workflow that cannot get past its first step.
+    if (err instanceof DomainError && err.code === 'invalid_definition') throw err;
     return [];
   }
 }

@@ -10,7 +10,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../infra/config.js';
 import { apiConnectionOptions } from '../infra/temporal-connection.js';
 import { openOrm } from '../db/orm.js';
+import type { Calendar } from '../engine/calendar.js';
 import { loadReferenceData } from '../registry/reference-data.js';
+import { signalAffectedApplications } from './calendar-signals.js';
 import { buildApp } from './app.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
 import { FileSystemStorage } from '../documents/storage.js';
@@ -29,6 +31,17 @@ function trustedProxies(trust: string | number | undefined): Pick<FastifyServerO
   return { trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust };
 }
 
+/** A newer shipped calendar made a new version: running applications reschedule as after an administrator's change. */
+async function tellRunningApplications(temporal: Client, taskQueue: string, update: { calendar: Calendar; since: string; description: string }, log: (line: string) => void): Promise<void> {
+  const version = `calendar ${update.calendar.id} v${update.calendar.version}`;
+  try {
+    const signalled = await signalAffectedApplications(temporal, taskQueue, update.since);
+    log(`${version}: ${update.description}; ${signalled} open application(s) rescheduled`);
+  } catch (err) {
+    log(`${version}: ${update.description}; the open applications could not be told (${(err as Error).message.split('\n')[0]}): their deadlines take it at their next change`);
+  }
+}
+
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
   const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
   const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
@@ -41,8 +54,10 @@ export async function startApi(config: Config, log: (line: string) => void = con
     // Deployments sharing a Redis keep apart: the kiosk's PIN counters live under the same prefix as the queues.
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false, keyPrefix: `${queueSettings.prefix}:` });
     redis.on('error', () => undefined);
-    const { procedures, calendars, offices, refused } = await loadReferenceData(orm, config.proceduresDir);
+    const { procedures, calendars, offices, refused, calendarUpdate, horizonWarnings } = await loadReferenceData(orm, config.proceduresDir);
     for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
+    for (const w of horizonWarnings) log(`procedure ${w.id} v${w.version} ${w.pointer}: warning: ${w.message}`);
+    if (calendarUpdate) await tellRunningApplications(temporal, config.temporal.taskQueue, calendarUpdate, log);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));
     const leftOver = await storage.sweepStaging();
     if (leftOver) log(`removed ${leftOver} upload(s) left half-received by an earlier run`);

@@ -46,6 +46,23 @@ describe.concurrent('mohla deadline', () => {
     expect(run.stdout).toContain('20 working days from Monday 16 March 2026');
   });
 
+  it('shows forecast holidays as provisional, and says when the count runs past the calendar', async () => {
+    const [across2028, text, pastHorizon] = await Promise.all([
+      mohlaDeadline('--from', '2028-02-24T10:00:00', '--working-days', '5', '--json'),
+      mohlaDeadline('--from', '2028-02-24T10:00:00', '--working-days', '5'),
+      mohlaDeadline('--from', '2035-12-20T10:00:00', '--working-days', '20', '--json'),
+    ]);
+    expect(JSON.parse(across2028.stdout)).toMatchObject({ dueDate: '2028-03-03', beyondHorizon: false, calendar: { horizon: '2035-12-31' } });
+    expect(text.stdout).toContain('  - 27–28 February 2028: Eid al-Fitr (provisional)\n');
+    expect(text.stdout).toContain(', covers up to 31 December 2035\n');
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('Provisional holidays are forecasts: the announcement after the moon sighting may still move them by a day or so.');
+    const past = JSON.parse(pastHorizon.stdout);
+    expect(past).toMatchObject({ dueDate: '2036-01-22', beyondHorizon: true });
+    expect(past.explanation).toContain(
+      'the calendar (ma v1) covers days up to Monday 31 December 2035: the Islamic holidays after that date are not in it yet, so this due date may still move',
+    );
+  });
+
   it('takes pauses as local dates and extensions in the budget unit', async () => {
     const run = await mohlaDeadline(
       '--from=2026-03-16T10:00:00Z',

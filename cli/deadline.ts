@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  calendarHorizon,
   formatInstant,
+  formatLocalDate,
   parseInstant,
   parseLocalDate,
   startOfLocalDay,
@@ -207,7 +209,8 @@ function run(args: string[]): number {
           countsFrom: result.countsFrom,
           extendedBy: result.extendedBy,
           pauses: result.pauses.map(({ from, to }) => ({ from, to })),
-          calendar: { ...result.calendar, file: calendarName },
+          calendar: { ...result.calendar, file: calendarName, horizon: calendarHorizon(calendar) ?? null },
+          beyondHorizon: result.beyondHorizon,
           explanation: result.explanation,
         },
         null,
@@ -223,7 +226,11 @@ function run(args: string[]): number {
   console.log('How it is counted:');
   for (const line of result.explanation) console.log(`  - ${line}`);
   console.log('');
-  console.log(`Calendar: ${result.calendar.id} v${result.calendar.version} (${calendarName}), zone ${zone}`);
+  const horizon = calendarHorizon(calendar);
+  console.log(`Calendar: ${result.calendar.id} v${result.calendar.version} (${calendarName}), zone ${zone}${horizon ? `, covers up to ${formatLocalDate(horizon)}` : ''}`);
+  if (result.explanation.some((line) => line.includes('(provisional)'))) {
+    console.log('Provisional holidays are forecasts: the announcement after the moon sighting may still move them by a day or so.');
+  }
   return 0;
 }
 

@@ -62,7 +62,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     run: async (args) => (await import('./simulate.js')).simulateCommand(args),
   },
   calendar: {
-    summary: 'Show or change the working-day calendar (holidays, closures) of a running Mohla',
+    summary: 'Show or change the working-day calendar (holidays, closures) of a running Mohla, or write provisional Islamic holidays into its file',
     run: async (args) => (await import('./calendar.js')).calendarCommand(args),
   },
   replay: {

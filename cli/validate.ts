@@ -1,16 +1,31 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { localDateOf } from '../engine/calendar.js';
+import { horizonWarnings } from '../engine/deadline/horizon.js';
+import { SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { readDefinitionFile, type DefinitionFileError } from '../registry/catalogue.js';
+import { readCalendarFile } from './deadline.js';
 import { UsageError } from './usage-error.js';
 
-/** One line per problem: `file pointer: message`, or `file pointer: warning: message` — what an editor's problem matcher can read. */
+/**
+ * One line per problem: `file pointer: message`, or `file pointer: warning: message` for a problem that
+ * refuses nothing — what an editor's problem matcher can read.
+ */
 export function formatProblem(e: DefinitionFileError): string {
   return `${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.severity === 'warning' ? 'warning: ' : ''}${e.message}`;
 }
 
 export async function validateCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, calendar: { type: 'string' } }, allowPositionals: true });
   if (positionals.length === 0) throw new UsageError('validate: name one or more definition files');
-  const results = positionals.map((file) => ({ file, ...readDefinitionFile(file) }));
+  // Warnings only: a budget that runs past the calendar's horizon from today never makes a file invalid.
+  const calendar = readCalendarFile(values.calendar === undefined ? SHIPPED_CALENDAR : path.resolve(values.calendar));
+  const today = localDateOf(Date.now(), calendar.zone);
+  const results = positionals.map((file) => {
+    const read = readDefinitionFile(file);
+    const beyondHorizon = read.definition && read.errors.length === 0 ? horizonWarnings([read.definition], calendar, today) : [];
+    return { file, ...read, warnings: [...read.warnings, ...beyondHorizon.map((w) => ({ file, ...w, severity: 'warning' as const }))] };
+  });
   const valid = results.every((r) => r.errors.length === 0);
   if (values.json) {
     console.log(
@@ -32,7 +47,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   } else {
     for (const r of results) {
       if (r.errors.length === 0) console.log(`${r.file}: valid (${r.definition?.id} v${r.definition?.version})`);
-      // Warnings never fail the command: the rules they report are newer than the definition's language.
+      // Warnings never fail the command: rules newer than the definition's language, a calendar that ends too soon.
       for (const e of [...r.errors, ...r.warnings]) console.log(formatProblem(e));
     }
     const bad = results.filter((r) => r.errors.length).length;

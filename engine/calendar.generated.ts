@@ -40,6 +40,10 @@ export interface Calendar {
    */
   workingWeek: [IsoWeekday, ...IsoWeekday[]];
   /**
+   * The last date the calendar covers: every Islamic holiday up to it is in `datedHolidays`, confirmed or provisional. A deadline counted past it says so. Versions stored before it existed have none: their horizon is then the last day of the last year with a dated holiday.
+   */
+  horizon?: string;
+  /**
    * Holidays on the same day of the Gregorian year, every year (from `since` on).
    */
   fixedHolidays: FixedHoliday[];
@@ -88,13 +92,17 @@ export interface DatedHoliday {
   date: LocalDate;
   name: LocalizedText;
   /**
-   * provisional: the astronomical forecast; confirmed: announced after the moon sighting or by decree.
+   * provisional: a forecast (the Umm al-Qura date and Morocco's usual one-day lag, or an astronomical forecast); confirmed: announced after the moon sighting or by decree.
    */
   status: 'provisional' | 'confirmed';
   /**
    * Where the fact comes from, or what is unconfirmed about it.
    */
   note?: string;
+  /**
+   * Written by `mohla calendar provisional` from the Umm al-Qura calendar; running it again rewrites such entries, never the others. An administrator's confirmation replaces it.
+   */
+  generated?: boolean;
 }
 /**
  * This interface was referenced by `Calendar`'s JSON-Schema

@@ -60,6 +60,11 @@ export function addCalendarDays(date: LocalDate, days: number): LocalDate {
   return fromDayNumber(dayNumber(date) + days);
 }
 
+/** How many days `to` lies after `from` (negative when before). */
+export function calendarDaysBetween(from: LocalDate, to: LocalDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
 export function isoWeekday(date: LocalDate): IsoWeekday {
   // Day 0, 1970-01-01, was a Thursday (ISO 4).
   return (((((dayNumber(date) + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
@@ -218,6 +223,16 @@ function indexOf(calendar: Calendar): CalendarIndex {
   return index;
 }
 
+/**
+ * The last date the calendar covers. Versions stored before calendars stated it cover the years for
+ * which they list Islamic holidays; a calendar with none (a test's) states nothing about its years.
+ */
+export function calendarHorizon(calendar: Calendar): LocalDate | undefined {
+  if (calendar.horizon !== undefined) return calendar.horizon;
+  const last = calendar.datedHolidays.reduce<LocalDate | undefined>((max, h) => (max === undefined || h.date > max ? h.date : max), undefined);
+  return last === undefined ? undefined : `${last.slice(0, 4)}-12-31`;
+}
+
 /** Whether the day is worked and, when not, every reason why (weekend first, then holidays, closures). */
 export function dayStatus(date: LocalDate, calendar: Calendar): DayStatus {
   const index = indexOf(calendar);
@@ -318,6 +333,8 @@ export function checkCalendar(calendar: Calendar): CalendarProblem[] {
   const problems: CalendarProblem[] = [];
   if (!isKnownZone(calendar.zone))
     problems.push({ pointer: '/zone', message: `"${calendar.zone}" is not a known IANA time zone` });
+  if (calendar.horizon !== undefined && parseLocalDate(calendar.horizon) === undefined)
+    problems.push({ pointer: '/horizon', message: `${calendar.horizon} is not a real date` });
   calendar.fixedHolidays.forEach((h, i) => {
     // 29 February is allowed: such a holiday is simply observed in leap years only.
     if (parseLocalDate(`2024-${String(h.month).padStart(2, '0')}-${String(h.day).padStart(2, '0')}`) === undefined) {

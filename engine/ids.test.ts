@@ -30,6 +30,7 @@ import {
   tokenId,
   updateId,
   waitDeadlineId,
+  rearmedWarningNotification,
   warningNotification,
   warningTimerId,
 } from './ids.js';
@@ -77,6 +78,7 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
     expect(stepNotification('inform', 2)).toBe('notify:inform:2');
     expect(complementNotification(1)).toBe('complement:1');
     expect(warningNotification('legal', 1)).toBe('warned:legal:1');
+    expect(rearmedWarningNotification('legal', 1, 2)).toBe('rewarned:2:legal:1');
     expect(expiryNotification('sla:CAQG-NRTF-A.review.1')).toBe('expired:sla:CAQG-NRTF-A.review.1');
     expect(extensionNotification(2)).toBe('extended:2');
     expect(dispatchJobId('CAQG-NRTF-A:warned:legal:1')).toBe('CAQG-NRTF-A~warned~legal~1');
@@ -125,6 +127,7 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
       fc.tuple(stepId, n).map(([s, visit]) => ({ text: stepNotification(s, visit), event: { kind: 'step', stepId: s, visit } })),
       n.map((request) => ({ text: complementNotification(request), event: { kind: 'complement', request } })),
       fc.tuple(deadlineId, n).map(([d, rung]) => ({ text: warningNotification(d, rung), event: { kind: 'warning', deadlineId: d, rung } })),
+      fc.tuple(deadlineId, n, n).map(([d, rung, extension]) => ({ text: rearmedWarningNotification(d, rung, extension), event: { kind: 'rearmedWarning', deadlineId: d, rung, extension } })),
       deadlineId.map((d) => ({ text: expiryNotification(d), event: { kind: 'expiry', deadlineId: d } })),
       n.map((extension) => ({ text: extensionNotification(extension), event: { kind: 'extension', extension } })),
     );

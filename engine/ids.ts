@@ -108,6 +108,8 @@ export const DECISION_NOTIFICATION = 'decision';
 export const stepNotification = (stepId: string, visit: number): string => `notify:${stepId}:${visit}`;
 export const complementNotification = (request: number): string => `complement:${request}`;
 export const warningNotification = (deadlineId: string, rung: number): string => `warned:${deadlineId}:${rung}`;
+/** A rung that fires again once the n-th extension moved its deadline (language 2). */
+export const rearmedWarningNotification = (deadlineId: string, rung: number, extension: number): string => `rewarned:${extension}:${deadlineId}:${rung}`;
 export const expiryNotification = (deadlineId: string): string => `expired:${deadlineId}`;
 export const extensionNotification = (extension: number): string => `extended:${extension}`;
 
@@ -119,6 +121,7 @@ export type NotificationEvent =
   | { kind: 'step'; stepId: string; visit: number }
   | { kind: 'complement'; request: number }
   | { kind: 'warning'; deadlineId: string; rung: number }
+  | { kind: 'rearmedWarning'; deadlineId: string; rung: number; extension: number }
   | { kind: 'expiry'; deadlineId: string }
   | { kind: 'extension'; extension: number };
 
@@ -131,10 +134,15 @@ function parseNotificationEvent(event: string): NotificationEvent | undefined {
   if (request !== undefined) return { kind: 'complement', request };
   const warned = lastSplit(after(event, 'warned:') ?? '', ':');
   if (warned?.[0] && natural(warned[1]) !== undefined) return { kind: 'warning', deadlineId: warned[0], rung: natural(warned[1])! };
+  const [extension, ...again] = (after(event, 'rewarned:') ?? '').split(':');
+  const rewarned = lastSplit(again.join(':'), ':');
+  if (natural(extension) !== undefined && rewarned?.[0] && natural(rewarned[1]) !== undefined) {
+    return { kind: 'rearmedWarning', deadlineId: rewarned[0], rung: natural(rewarned[1])!, extension: natural(extension)! };
+  }
   const expired = after(event, 'expired:');
   if (expired !== undefined) return { kind: 'expiry', deadlineId: expired };
-  const extension = natural(after(event, 'extended:'));
-  return extension !== undefined ? { kind: 'extension', extension } : undefined;
+  const extended = natural(after(event, 'extended:'));
+  return extended !== undefined ? { kind: 'extension', extension: extended } : undefined;
 }
 
 export function parseNotificationKey(key: string): { trackingNumber: string; event: NotificationEvent } | undefined {

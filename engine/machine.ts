@@ -33,9 +33,10 @@ export interface Effects {
 
 export class ApplicationMachine {
   state: ApplicationState;
+  /** The language the application's definition is read in, for good (engine/language.ts). */
+  readonly language: LanguageVersion;
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
-  private readonly language: LanguageVersion;
   /** Only language-2 definitions with date operators read the calendar: no history recorded before asks for it. */
   private readonly countsDays: boolean;
 

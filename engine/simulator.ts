@@ -124,9 +124,9 @@ function describe(command: Command, definition: ProcedureDefinition): TraceEntry
         clockMet: `${name} met at ${e.stepId}${d.late ? ', late' : ', on time'}${d.dueAt ? ` (due ${d.dueAt})` : ''}`,
         clockDated: `${name} counts from ${d.date}${d.previousDate ? ` (was ${d.previousDate})` : ''}`,
         waitEnded: `wait at ${e.stepId} ended at once: ${d.reason}`,
-        taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
         movedOnExpiry: `${name} expired: moved to ${e.stepId}`,
         deadlineExtended: `deadline extended by ${d.units}: ${d.reason}`,
+        taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
         deadlineReprojected: `deadline moved from ${d.from} to ${d.to}`,
         complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ')}`,
         complementProvided: `documents provided: ${(d.documents as string[] | undefined)?.join(', ')}`,
@@ -216,7 +216,7 @@ export async function simulate(definition: ProcedureDefinition, scenario: Scenar
   await machine.dispatch({ type: 'filed', at: now() });
   let next = 0;
   while (machine.state.status === 'open') {
-    const timer = nextTimer(machine.state);
+    const timer = nextTimer(machine.state, machine.language);
     const pending = events[next];
     if (timer && (!pending || timer.atMs <= pending.ms)) {
       if (timer.atMs > untilMs) break;

@@ -385,7 +385,13 @@ export const PROCEDURE_TEMPLATES: Record<string, Template> = {
   }),
 };
 
-/** A procedure published later may name a message nobody has written yet: it still reaches people. */
+/**
+ * The templates a definition's `notify` step may name: the procedures' own messages and the one they
+ * share. The validator refuses any other name (a language-1 definition only gets a warning).
+ */
+export const NOTIFY_STEP_TEMPLATES: ReadonlySet<string> = new Set([...Object.keys(PROCEDURE_TEMPLATES), 'readyForCollection']);
+
+/** A language-1 procedure may name a message nobody has written: it still reaches people. */
 const update: Template = {
   title: news,
   text: {

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ValidateFunction } from 'ajv';
-import { checkCalendar, type Calendar, type Closure, type DatedHoliday } from '../engine/calendar.js';
+import { addCalendarDays, calendarHorizon, checkCalendar, formatLocalDate, type Calendar, type LocalDate } from '../engine/calendar.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
 import type { CalendarVersionRecord } from '../db/entities.js';
 import { calendarVersionCount, calendarVersionsOf, findCalendarVersion, insertCalendarVersion, latestCalendarVersion } from '../db/calendar-versions.js';
 import { PROJECT_ROOT } from '../infra/config.js';
+import { applyCalendarChange, describeChange, firstChangedDate, withShippedForecasts, type CalendarChange } from './calendar-changes.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
 
 export const DEFAULT_CALENDAR = 'ma';
@@ -21,34 +22,11 @@ export function validateCalendar(candidate: unknown): FieldError[] {
   return checkCalendar(candidate as Calendar);
 }
 
-/** A change an administrator makes: a holiday (Hijri dates are confirmed days before) or a closure. */
-export type CalendarChange =
-  | { kind: 'holiday'; holiday: DatedHoliday }
-  | { kind: 'closure'; closure: Closure };
-
-function describeChange(change: CalendarChange): string {
-  return change.kind === 'holiday'
-    ? `${change.holiday.date}: ${change.holiday.name.en} (${change.holiday.status})`
-    : `${change.closure.date}: closure, ${change.closure.reason.en}`;
-}
-
-/** Applies a change: a holiday replaces one of the same name in the same year (a date confirmed or moved). */
-function applyCalendarChange(calendar: Calendar, change: CalendarChange): Calendar {
-  const next: Calendar = structuredClone(calendar);
-  next.version = calendar.version + 1;
-  if (change.kind === 'holiday') {
-    const year = change.holiday.date.slice(0, 4);
-    next.datedHolidays = next.datedHolidays.filter(
-      (h) => !(h.name.en === change.holiday.name.en && h.date.slice(0, 4) === year && h.date !== change.holiday.date) && h.date !== change.holiday.date,
-    );
-    next.datedHolidays.push(change.holiday);
-    next.datedHolidays.sort((a, b) => a.date.localeCompare(b.date));
-  } else {
-    next.closures = next.closures.filter((c) => c.date !== change.closure.date);
-    next.closures.push(change.closure);
-    next.closures.sort((a, b) => a.date.localeCompare(b.date));
-  }
-  return next;
+function readShippedCalendar(file: string): Calendar {
+  const calendar = JSON.parse(readFileSync(file, 'utf8')) as Calendar;
+  const errors = validateCalendar(calendar);
+  if (errors.length) throw new Error(`${file}: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`);
+  return calendar;
 }
 
 /** Calendar versions in PostgreSQL; every version is immutable, so each is read once and kept. */
@@ -96,28 +74,64 @@ export class CalendarStore {
 
   /** Loads a shipped calendar file once: later runs keep the versions administrators made since. */
   async loadShipped(file: string): Promise<Calendar> {
-    const calendar = JSON.parse(readFileSync(file, 'utf8')) as Calendar;
-    const errors = validateCalendar(calendar);
-    if (errors.length) throw new Error(`${file}: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`);
+    const calendar = readShippedCalendar(file);
     const existing = await calendarVersionCount(this.orm, calendar.id);
     if (existing === 0) await this.insert(calendar, 'shipped calendar', 'mohla');
     return this.current(calendar.id);
   }
 
-  /** Records a change as a new version; concurrent changes serialise on the calendar's row lock. */
-  async change(id: string, change: CalendarChange, changedBy: string): Promise<{ before: Calendar; after: Calendar; description: string }> {
-    const before = await this.current(id);
-    const after = applyCalendarChange(before, change);
+  /**
+   * Takes what a newer shipped file brings (provisional holidays generated further ahead, a later
+   * horizon) into a new version, as an administrator's change would be: the caller then tells the
+   * running applications whose deadlines reach `since`. Undefined when the stored version has it all.
+   */
+  async takeShippedForecasts(file: string): Promise<{ calendar: Calendar; since: LocalDate; description: string } | undefined> {
+    const shipped = readShippedCalendar(file);
+    const before = await this.current(shipped.id);
+    const after = withShippedForecasts(before, shipped);
+    if (!after) return undefined;
+    // Deadlines past the old horizon are told too: their explanation no longer warns about it.
+    const oldHorizon = calendarHorizon(before);
+    const since = [firstChangedDate(before, after), oldHorizon && addCalendarDays(oldHorizon, 1)]
+      .filter((d): d is LocalDate => d !== undefined)
+      .reduce<LocalDate | undefined>((min, d) => (min === undefined || d < min ? d : min), undefined);
+    const horizon = calendarHorizon(after);
+    const description = `provisional holidays from the shipped calendar${horizon ? `, up to ${formatLocalDate(horizon)}` : ''}`;
+    try {
+      const stored = await this.record(after, description, 'mohla');
+      return { calendar: stored, since: since ?? '1970-01-01', description };
+    } catch (err) {
+      // Another process starting at the same moment stored a different version: it has told them.
+      if (err instanceof DomainError && err.code === 'version_conflict') return undefined;
+      throw err;
+    }
+  }
+
+  /** Stores the next version; concurrent changes serialise on the version number, the loser is refused. */
+  private async record(after: Calendar, description: string, changedBy: string): Promise<Calendar> {
     const errors = validateCalendar(after);
     if (errors.length) {
       throw new DomainError('invalid_input', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
     }
-    const description = describeChange(change);
     await this.insert(after, description, changedBy);
-    const stored = await this.current(id);
+    const stored = await this.current(after.id);
     if (canonicalJson(stored) !== canonicalJson(after)) {
       throw new DomainError('version_conflict', 'The calendar changed at the same moment; try again.');
     }
-    return { before, after: stored, description };
+    return stored;
+  }
+
+  /**
+   * Records a change as a new version. `since` is the earliest date it touches (a moved holiday's old
+   * date, when that is earlier than the new one): deadlines due before it cannot move.
+   */
+  async change(id: string, change: CalendarChange, changedBy: string): Promise<{ before: Calendar; after: Calendar; description: string; since: LocalDate }> {
+    const before = await this.current(id);
+    const after = applyCalendarChange(before, change);
+    const description = describeChange(change);
+    const stored = await this.record(after, description, changedBy);
+    const changed = change.kind === 'holiday' ? change.holiday.date : change.closure.date;
+    const first = firstChangedDate(before, stored);
+    return { before, after: stored, description, since: first !== undefined && first < changed ? first : changed };
   }
 }

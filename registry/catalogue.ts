@@ -17,6 +17,7 @@ import {
   type FormAnnotation,
 } from './definition-schema.js';
 import { languageVersionOf } from './language-versions.js';
+import { NOTIFY_STEP_TEMPLATES } from '../notifications/templates.js';
 
 export const DEFINITION_FILE = /^[a-z][a-z0-9-]*\.v\d+\.json$/;
 
@@ -76,7 +77,7 @@ export function reviewDefinition(candidate: unknown): { errors: FieldError[]; wa
     ...Object.entries(definition.steps).flatMap(([id, step]) =>
       step.type === 'userTask' && step.form ? formProblems(step.form, `/steps/${id}/form`) : [],
     ),
-    ...checkDefinition(definition, definitionLanguage(definition)),
+    ...checkDefinition(definition, { language: definitionLanguage(definition), templates: NOTIFY_STEP_TEMPLATES }),
   ];
   return { errors: problems.filter((p) => p.severity !== 'warning'), warnings: problems.filter((p) => p.severity === 'warning') };
 }
@@ -156,16 +157,21 @@ export class ProcedureCatalogue {
   }
 }
 
-/** Loads every definition file of a folder; an invalid one is reported and the others still load. */
-export function loadProcedureFolder(dir: string): { catalogue: ProcedureCatalogue; errors: DefinitionFileError[] } {
+/**
+ * Loads every definition file of a folder; an invalid one is reported and the others still load. Warnings
+ * (about language-1 definitions, mostly) refuse nothing.
+ */
+export function loadProcedureFolder(dir: string): { catalogue: ProcedureCatalogue; errors: DefinitionFileError[]; warnings: DefinitionFileError[] } {
   const catalogue = new ProcedureCatalogue();
   const errors: DefinitionFileError[] = [];
+  const warnings: DefinitionFileError[] = [];
   for (const name of readdirSync(dir).filter((f) => DEFINITION_FILE.test(f)).sort()) {
     const file = path.join(dir, name);
     const result = readDefinitionFile(file);
     const misnamed = result.definition && fileNameProblem(file, result.definition);
     errors.push(...[...result.errors, ...(misnamed ? [misnamed] : [])].map((e) => ({ ...e, file: name })));
+    warnings.push(...result.warnings.map((w) => ({ ...w, file: name })));
     if (result.definition && !misnamed) catalogue.add(result.definition);
   }
-  return { catalogue, errors };
+  return { catalogue, errors, warnings };
 }

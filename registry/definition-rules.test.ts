@@ -107,7 +107,7 @@ function base() {
         otherwise: 'refused',
       },
       pause: { type: 'wait', for: { duration: 'PT1H' }, next: 'tell' },
-      tell: { type: 'notify', notify: ['citizen'], template: 'decision', next: 'granted' },
+      tell: { type: 'notify', notify: ['citizen'], template: 'building-permit.granted', next: 'granted' },
       granted: { type: 'end', outcome: 'approved', document: 'permit' },
       refused: { type: 'end', outcome: 'rejected', motivation: text('No') },
     },

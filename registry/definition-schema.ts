@@ -45,7 +45,7 @@ export function formAnnotationErrors(ajv: Ajv2020, keyword: FormAnnotation, valu
 export interface FieldError {
   pointer: string;
   message: string;
-  /** A warning is reported and never refuses what it is about. */
+  /** A warning is reported and never refuses the definition; without it, the problem refuses it. */
   severity?: 'warning';
 }
 

@@ -12,8 +12,9 @@ import { createTestStack, eventually, people, type TestStack } from './helpers/s
 import { applicationState, closeNextWorkingDay, reprojectedDeadline } from './helpers/calendar-closure.js';
 
 /** A one-task procedure whose legal deadline is given by the test; the task may ask for plans once. */
-function procedure(id: string, deadline: Record<string, unknown>) {
+function procedure(id: string, deadline: Record<string, unknown>, fields: Record<string, unknown> = {}) {
   return testProcedure(id, {
+    ...fields,
     deadline,
     steps: {
       review: { type: 'userTask', role: 'agent', title: text('Review'), outcomes: { approve: { next: 'granted' }, reject: { next: 'refused' }, incomplete: { next: 'ask' } } },
@@ -92,7 +93,10 @@ describe('legal deadlines on the real Temporal server', () => {
   });
 
   it('a complement request pauses the clock, and the due date moves by the paused time', async () => {
-    const filed = await publishAndFile(procedure('complement-pause', { budget: { duration: 'PT8S' }, onExpiry: { action: 'autoApprove', end: 'granted', attestation: 'silence-attestation' } }));
+    // Language 1, where the request action itself is refused the second time (the next test has language 2).
+    const filed = await publishAndFile(
+      procedure('complement-pause', { budget: { duration: 'PT8S' }, onExpiry: { action: 'autoApprove', end: 'granted', attestation: 'silence-attestation' } }, { languageVersion: 1 }),
+    );
     const dueBefore = Date.parse(filed.deadline.dueAt);
     const asked = await actors.agent({
       method: 'POST',
@@ -119,18 +123,33 @@ describe('legal deadlines on the real Temporal server', () => {
     expect(again.json().code).toBe('complement_not_allowed');
   });
 
+  it('in language 2 a second request goes where the definition says, as the outcome would', async () => {
+    const filed = await publishAndFile(procedure('complement-twice', { budget: { duration: 'PT1H' }, onExpiry: { action: 'notify', notify: ['supervisor'] } }));
+    const asked = await actors.agent({ method: 'POST', url: `/tasks/${filed.tasks[0]!.id}/request-complement`, payload: { documents: ['plans'] } });
+    expect(asked.statusCode, asked.body).toBe(200);
+    const upload = await actors.citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/documents/plans`, ...multipartFile('plans.pdf', Buffer.from('%PDF-1.4 plans')) });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const provided = await actors.citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/complement`, payload: { documents: ['plans'] } });
+    expect(provided.statusCode, provided.body).toBe(200);
+    const task = provided.json().tasks.find((t: { status: string }) => t.status === 'open');
+    const again = await actors.agent({ method: 'POST', url: `/tasks/${task.id}/request-complement`, payload: { documents: ['plans'] } });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ status: 'closed', outcome: 'rejected', motivation: 'refused' });
+  });
+
   it('an extension re-arms the timer: the application does not expire at the old due instant', async () => {
+    // Language 2 extends a duration by units of its own smallest unit: 4 units of PT4S add 4 seconds.
     const filed = await publishAndFile(
       procedure('extension', {
         budget: { duration: 'PT4S' },
-        extension: { maxCount: 1, units: 1, noticeRequired: true },
+        extension: { maxCount: 1, units: 4, noticeRequired: true },
         onExpiry: { action: 'autoReject', end: 'refused', motivation: text('implicit refusal') },
       }),
     );
     const extended = await actors.supervisor({
       method: 'POST',
       url: `/applications/${filed.trackingNumber}/extension`,
-      payload: { units: 1, reason: 'a technical expertise is needed' },
+      payload: { units: 4, reason: 'a technical expertise is needed' },
     });
     expect(extended.statusCode, extended.body).toBe(200);
     const newDue = Date.parse(extended.json().deadline.dueAt);

@@ -73,6 +73,26 @@ describe('the published registry', () => {
     expect(versions.json().versions.map((v: { version: number }) => v.version)).not.toContain(latest.version + 5);
   });
 
+  it('publishes a language-1 definition that loops without waiting, but refuses to file under it, naming the step', async () => {
+    const looping = structuredClone(shipped);
+    Object.assign(looping, { id: `looping-${stack.id}`, version: 1, languageVersion: 1, start: 'route' });
+    looping.steps.route = { type: 'decision', cases: [{ when: { '==': [{ var: 'data.fullName' }, 'Nobody'] }, next: 'review' }], otherwise: 'tell' };
+    looping.steps.tell = { type: 'notify', notify: ['citizen'], template: 'administrative-certificate.ready', next: 'route' };
+    const published = await designer({ method: 'POST', url: '/procedures', payload: looping });
+    expect(published.statusCode, published.body).toBe(201);
+    const office = `annex-loop-${stack.id}`;
+    const { citizen } = await people(stack, office);
+    const res = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: looping.id, officeId: office, data: form } });
+    // route, tell, route…: the 1001st step entered is route.
+    expect(res.json()).toEqual(
+      problemAnswer({
+        status: 422,
+        code: 'invalid_definition',
+        detail: 'The application went through 1000 steps without waiting for a person, a timer or the citizen, the last one "route": the definition loops there; a loop needs a task, a wait step or a complement request on it.',
+      }),
+    );
+  });
+
   it('still files under an older shipped version when asked, with the form of that version', async () => {
     const office = `annex-older-${stack.id}`;
     const { citizen } = await people(stack, office);

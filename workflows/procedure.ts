@@ -145,7 +145,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
             const event = toEvent(...args);
             // Before anything is projected: an action Temporal could not record must not get that far.
             checkActionSize(definition, machine.state, event);
-            checkEvent(definition, machine.state, event);
+            checkEvent(definition, machine.state, event, machine.language);
           } catch (err) {
             throw asFailure(err);
           }
@@ -178,7 +178,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
   // change) wakes the loop so the timer is armed again from the new state.
   while (machine.state.status === 'open') {
     const revision = machine.state.revision;
-    const timer = nextTimer(machine.state);
+    const timer = nextTimer(machine.state, machine.language);
     const changed = () => machine.idle && (machine.state.revision !== revision || machine.state.status !== 'open');
     if (!timer) {
       await wf.condition(changed);

@@ -1,6 +1,5 @@
-import type { Client } from '@temporalio/client';
-import type { CalendarChange } from '../../registry/calendars.js';
-import { calendarChanged, PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
+import type { CalendarChange } from '../../registry/calendar-changes.js';
+import { signalAffectedApplications } from '../calendar-signals.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { localizedText } from '../../registry/localized-text.js';
@@ -50,23 +49,6 @@ const changeAnswer = {
   },
 } as const;
 
-/**
- * Tells every running application whose legal deadline falls on or after the changed date: each
- * reschedules its deadlines and records in its ledger which entry moved which date. Deadlines due
- * earlier cannot be moved by the change; paused ones take the new calendar when they resume.
- */
-async function signalAffectedApplications(client: Client, taskQueue: string, changedDate: string): Promise<number> {
-  const query =
-    `WorkflowType = '${PROCEDURE_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}' ` +
-    `AND MohlaDueAt >= '${changedDate}T00:00:00Z'`;
-  let signalled = 0;
-  for await (const execution of client.workflow.list({ query })) {
-    await client.workflow.getHandle(execution.workflowId).signal(calendarChanged);
-    signalled += 1;
-  }
-  return signalled;
-}
-
 export function calendarRoutes(app: ApiRoutes, ctx: ApiContext): void {
   app.get(
     '/calendars/:id',
@@ -98,9 +80,9 @@ export function calendarRoutes(app: ApiRoutes, ctx: ApiContext): void {
     async (request) => ({ id: request.params.id, versions: await ctx.calendars.history(request.params.id) }),
   );
 
-  async function change(id: string, calendarChange: CalendarChange, changedDate: string, changedBy: string) {
-    const { after, description } = await ctx.calendars.change(id, calendarChange, changedBy);
-    const signalled = await signalAffectedApplications(ctx.temporal, ctx.taskQueue, changedDate);
+  async function change(id: string, calendarChange: CalendarChange, changedBy: string) {
+    const { after, description, since } = await ctx.calendars.change(id, calendarChange, changedBy);
+    const signalled = await signalAffectedApplications(ctx.temporal, ctx.taskQueue, since);
     return { id, version: after.version, change: description, signalledApplications: signalled };
   }
 
@@ -119,7 +101,7 @@ export function calendarRoutes(app: ApiRoutes, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const { date: day, name, status, note } = request.body;
-      const result = await change(request.params.id, { kind: 'holiday', holiday: { date: day, name, status, ...(note ? { note } : {}) } }, day, principalOf(request).sub);
+      const result = await change(request.params.id, { kind: 'holiday', holiday: { date: day, name, status, ...(note ? { note } : {}) } }, principalOf(request).sub);
       return reply.status(201).send(result);
     },
   );
@@ -139,7 +121,7 @@ export function calendarRoutes(app: ApiRoutes, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const { date: day, reason, note } = request.body;
-      const result = await change(request.params.id, { kind: 'closure', closure: { date: day, reason, ...(note ? { note } : {}) } }, day, principalOf(request).sub);
+      const result = await change(request.params.id, { kind: 'closure', closure: { date: day, reason, ...(note ? { note } : {}) } }, principalOf(request).sub);
       return reply.status(201).send(result);
     },
   );

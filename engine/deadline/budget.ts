@@ -12,6 +12,8 @@ export type WarningLead = DeadlineBudget;
 /** Larger budgets are data errors, and would make counting scan centuries. */
 export const MAX_UNITS = 100_000;
 
+export const DAY_MS = 86_400_000;
+
 export type Unit = 'working' | 'calendar' | 'duration';
 
 export interface ReadBudget {
@@ -48,6 +50,7 @@ export function readBudget(budget: DeadlineBudget): ReadBudget {
     if (ms === undefined) {
       invalid(`"${String(budget.duration)}" is not an ISO 8601 duration with days, hours, minutes or seconds`);
     }
+    if (ms > MAX_UNITS * DAY_MS) invalid(`a duration must be at most ${MAX_UNITS} days`);
     return { unit: 'duration', amount: ms, rollForward: false };
   }
   return invalid('a budget has workingDays, calendarDays or duration');

@@ -3,7 +3,7 @@
  * calendar, counted as counting.ts says, with the explanation a citizen reads (explanation.ts). When its
  * warning rungs fire is in warnings.ts; what a calendar change does to it, in rescheduling.ts.
  */
-import { addCalendarDays, formatInstant, isWorkingDay, localDateOf, type Calendar, type LocalDate } from '../calendar.js';
+import { addCalendarDays, calendarHorizon, formatInstant, isWorkingDay, localDateOf, type Calendar, type LocalDate } from '../calendar.js';
 import { readBudget, type DeadlineBudget, type ReadBudget } from './budget.js';
 import {
   anchorMs,
@@ -44,6 +44,11 @@ export interface DeadlineComputation {
   remainingAtPause?: number;
   pauses: PauseSpan[];
   calendar: { id: string; version: number; zone: string };
+  /**
+   * Days were counted past the calendar's horizon, where its Islamic holidays are not known yet: the
+   * due date may move when they are added. Never set for an exact duration, which no holiday changes.
+   */
+  beyondHorizon: boolean;
   /** In English, for the citizen: how the due date was reached. */
   explanation: string[];
 }
@@ -83,11 +88,18 @@ export function computeDeadline(
     extendedBy: fold.extensions.reduce((sum, e) => sum + e.units, 0),
     pauses: count.spans,
     calendar: { id: calendar.id, version: calendar.version, zone },
+    beyondHorizon: read.unit !== 'duration' && isPastHorizon(count.dueDate, calendar),
     explanation: [],
   };
   if (remainingAtPause !== undefined) computation.remainingAtPause = remainingAtPause;
   computation.explanation = explain(read, fold, count, calendar, computation);
   return computation;
+}
+
+/** Whether the date lies past the last date the calendar covers. */
+function isPastHorizon(date: LocalDate, calendar: Calendar): boolean {
+  const horizon = calendarHorizon(calendar);
+  return horizon !== undefined && date > horizon;
 }
 
 /** What is left to run at the start of the open pause: the days (or time) counted before it are spent. */

@@ -10,7 +10,7 @@
  * - An ISO duration: the exact instant, for internal service levels and tests.
  * - A pause: the days from the pause date through the resume date are not counted.
  * - A restart: the full budget counts again from the restart.
- * - An extension adds units to the budget.
+ * - An extension adds units to the budget (for a duration, language 2 records the exact span it adds).
  */
 import {
   endOfLocalDay,
@@ -23,7 +23,8 @@ import {
   type Calendar,
   type LocalDate,
 } from '../calendar.js';
-import { invalid, MAX_UNITS, type ReadBudget } from './budget.js';
+import { DAY_MS, invalid, MAX_UNITS, type ReadBudget } from './budget.js';
+import { parseIsoDuration } from './duration.js';
 import type { DeadlineLedger } from './ledger.js';
 
 /** A span of days that is not counted. */
@@ -49,7 +50,8 @@ export interface Fold {
   restart?: { atMs: number; reason?: string };
   /** Pauses since the start or the last restart, the open one last. */
   pauses: OpenOrClosedPause[];
-  extensions: { units: number; reason: string }[];
+  /** `ms`: the exact span a language-2 extension of a duration budget adds; without it, each unit adds the whole budget. */
+  extensions: { units: number; reason: string; ms?: number }[];
   /** Entries that came after the deadline had passed, in words. */
   ignored: { date: LocalDate; text: string }[];
   expiredAtMs?: number;
@@ -74,8 +76,14 @@ export function anchorMs(fold: Fold): number {
 }
 
 export function totalUnits(budget: ReadBudget, fold: Fold): number {
-  const extension = fold.extensions.reduce((sum, e) => sum + e.units, 0);
-  return budget.unit === 'duration' ? budget.amount * (1 + extension) : budget.amount + extension;
+  return fold.extensions.reduce((sum, e) => sum + extensionAmount(budget, e), budget.amount);
+}
+
+/** What one extension adds, in the budget's unit (milliseconds for a duration). */
+export function extensionAmount(budget: ReadBudget, extension: Fold['extensions'][number]): number {
+  if (budget.unit !== 'duration') return extension.units;
+  // Language 1 read each unit of a duration budget as one whole budget; the ledger says when it is not so.
+  return extension.ms ?? budget.amount * extension.units;
 }
 
 export function isOpen(fold: Fold): boolean {
@@ -158,14 +166,20 @@ export function foldLedger(budget: ReadBudget, ledger: DeadlineLedger, calendar:
         break;
       case 'extended': {
         if (!Number.isInteger(entry.units) || entry.units < 0) invalid('an extension adds a whole number of units');
+        const ms = entry.duration === undefined ? undefined : parseIsoDuration(entry.duration);
+        if (entry.duration !== undefined && ms === undefined) invalid(`extension: "${entry.duration}" is not an ISO 8601 duration`);
+        const extension = { units: entry.units, reason: entry.reason, ...(ms === undefined ? {} : { ms }) };
         if (budget.unit !== 'duration' && totalUnits(budget, fold) + entry.units > MAX_UNITS) {
+          invalid(`a budget with its extensions must be at most ${MAX_UNITS} days`);
+        }
+        if (budget.unit === 'duration' && ms !== undefined && totalUnits(budget, fold) + ms > MAX_UNITS * DAY_MS) {
           invalid(`a budget with its extensions must be at most ${MAX_UNITS} days`);
         }
         if (tooLate(atMs)) {
           fold.ignored.push({ date, text: `extension of ${when(atMs)} not applied: the deadline had already passed` });
           break;
         }
-        fold.extensions.push({ units: entry.units, reason: entry.reason });
+        fold.extensions.push(extension);
         break;
       }
       case 'expired':

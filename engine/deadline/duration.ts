@@ -19,6 +19,34 @@ export function parseIsoDuration(text: string): number | undefined {
   );
 }
 
+/** The designators of an ISO duration from the smallest, each with its length. */
+const DURATION_UNITS = [
+  { name: 'second', group: 5, designator: 'S', ms: 1000 },
+  { name: 'minute', group: 4, designator: 'M', ms: 60_000 },
+  { name: 'hour', group: 3, designator: 'H', ms: 3_600_000 },
+  { name: 'day', group: 2, designator: 'D', ms: 86_400_000 },
+  { name: 'week', group: 1, designator: 'W', ms: 604_800_000 },
+] as const;
+
+/**
+ * The smallest unit a duration is written in (`P20D`: days, `PT1H30M`: minutes): what one unit of its
+ * extension adds in language 2, as one unit of a day budget adds a day. Undefined when the text is not
+ * a duration.
+ */
+export function smallestDurationUnit(text: string): { name: string; ms: number; designator: string } | undefined {
+  if (parseIsoDuration(text) === undefined) return undefined;
+  const m = DURATION.exec(text)!;
+  const unit = DURATION_UNITS.find((u) => m[u.group] !== undefined) ?? DURATION_UNITS[0];
+  return { name: unit.name, ms: unit.ms, designator: unit.designator };
+}
+
+/** `units` of the duration's smallest unit, as an ISO 8601 duration: what a language-2 extension of it adds. */
+export function extensionDuration(duration: string, units: number): string | undefined {
+  const unit = smallestDurationUnit(duration);
+  if (!unit) return undefined;
+  return unit.designator === 'D' || unit.designator === 'W' ? `P${units}${unit.designator}` : `PT${units}${unit.designator}`;
+}
+
 export function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,7 @@
 /** How a due date was reached, in English lines a citizen reads. */
 import {
   addCalendarDays,
+  calendarHorizon,
   dayStatus,
   datesFromTo,
   describeReason,
@@ -17,7 +18,7 @@ import {
   type NonWorkingReason,
 } from '../calendar.js';
 import type { DeadlineBudget, ReadBudget, Unit } from './budget.js';
-import { anchorMs, excludedBy, totalUnits, type Fold, type PauseSpan, type DueDateCount } from './counting.js';
+import { anchorMs, excludedBy, extensionAmount, totalUnits, type Fold, type PauseSpan, type DueDateCount } from './counting.js';
 import { describeDuration, plural } from './duration.js';
 
 /** What the explanation reads of the computation it explains. */
@@ -91,7 +92,7 @@ export function explain(
   );
   for (const e of fold.extensions) {
     lines.push(
-      `extended by ${isDuration ? describeDuration(budget.amount * e.units) : unitWords(budget.unit, e.units)}${e.reason ? `: ${e.reason}` : ''}`,
+      `extended by ${isDuration ? describeDuration(extensionAmount(budget, e)) : unitWords(budget.unit, e.units)}${e.reason ? `: ${e.reason}` : ''}`,
     );
   }
 
@@ -166,6 +167,12 @@ export function explain(
   if (fold.expiredAtMs !== undefined) {
     lines.push(
       `expired on ${longDate(localDateOf(fold.expiredAtMs, zone))} at ${atTime(fold.expiredAtMs, zone, false)}`,
+    );
+  }
+  const horizon = calendarHorizon(calendar);
+  if (!isDuration && horizon !== undefined && count.dueDate > horizon) {
+    lines.push(
+      `the calendar (${calendar.id} v${calendar.version}) covers days up to ${longDate(horizon)}: the Islamic holidays after that date are not in it yet, so this due date may still move`,
     );
   }
   const dueText = `due ${longDate(count.dueDate)} at ${atTime(count.dueMs, zone, isDuration)} (${zone})`;

@@ -11,8 +11,12 @@ export type LedgerEntry =
    * already granted included, counts again from this instant's local date; earlier pauses no longer matter.
    */
   | { type: 'restarted'; at: string; reason?: string }
-  /** Units in the budget's unit; for a duration budget, one unit is one budget duration. */
-  | { type: 'extended'; at: string; units: number; reason: string; noticeGivenAt?: string }
+  /**
+   * Units in the budget's unit. For a duration budget, `duration` is the exact span added (language 2:
+   * the units counted in the duration's smallest unit); without it, as language 1 reads it, each unit
+   * adds one whole budget duration.
+   */
+  | { type: 'extended'; at: string; units: number; reason: string; noticeGivenAt?: string; duration?: string }
   | { type: 'warned'; at: string; rung: number }
   /**
    * A clock counted from a date in the data: from this instant on it counts from `date` (YYYY-MM-DD, or

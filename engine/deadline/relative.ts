@@ -16,6 +16,7 @@
  */
 import {
   addCalendarDays,
+  calendarHorizon,
   datesFromTo,
   describeWeekend,
   endOfLocalDay,
@@ -94,6 +95,13 @@ function count(read: ReadBudget, direction: Direction, anchorMs: number, calenda
   return { anchorMs, anchorDate, dueMs: endOfLocalDay(dueDate, zone), dueDate, lastCountedDate };
 }
 
+/** The calendar's horizon when days were counted past it (a date before the due date's, counting back): the holidays there are not known yet. */
+function beyondHorizon(read: ReadBudget, counted: RelativeCount, calendar: Calendar): LocalDate | undefined {
+  const horizon = calendarHorizon(calendar);
+  const last = counted.anchorDate > counted.dueDate ? counted.anchorDate : counted.dueDate;
+  return read.unit !== 'duration' && horizon !== undefined && last > horizon ? horizon : undefined;
+}
+
 /** In English lines a citizen reads: from which date, which way, which days did not count, and the due date. */
 function explain(read: ReadBudget, budget: DeadlineBudget, direction: Direction, counted: RelativeCount, ledger: DeadlineLedger, calendar: Calendar): string[] {
   const zone = calendar.zone;
@@ -153,6 +161,12 @@ function explain(read: ReadBudget, budget: DeadlineBudget, direction: Direction,
     const ms = instantOf(expired.at, zone, 'expired');
     lines.push(`expired on ${longDate(localDateOf(ms, zone))} at ${atTime(ms, zone, false)}`);
   }
+  const horizon = beyondHorizon(read, counted, calendar);
+  if (horizon) {
+    lines.push(
+      `the calendar (${calendar.id} v${calendar.version}) covers days up to ${longDate(horizon)}: the Islamic holidays after that date are not in it yet, so this due date may still move`,
+    );
+  }
   lines.push(`due ${longDate(dueDate)} at ${atTime(counted.dueMs, zone, isDuration)} (${zone})`);
   return lines;
 }
@@ -174,6 +188,7 @@ export function computeRelativeDeadline(budget: DeadlineBudget, direction: Direc
     paused: false,
     expiresAtMs: counted.dueMs,
     expired: ledger.some((e) => e.type === 'expired'),
+    beyondHorizon: beyondHorizon(read, counted, calendar) !== undefined,
     countsFrom: { at: formatInstant(counted.anchorMs, zone), date: counted.anchorDate },
     budget,
     extendedBy: 0,

@@ -27,6 +27,8 @@ export interface DeadlineSchedule {
   rungs: Array<number | null>;
   /** Set when a calendar change moved the due instant. */
   movedBy?: string[];
+  /** Set when the count ran past the calendar's horizon (the explanation says so too). */
+  beyondHorizon?: true;
 }
 
 export interface DeadlineScheduleRequest {
@@ -52,6 +54,7 @@ function schedule(computed: DeadlineComputation, warnings: WarningRung[], calend
     explanation: computed.explanation,
     calendar: { id: calendar.id, version: calendar.version },
     rungs: warnings.map((w) => warningInstant(w.before, computed, calendar)?.atMs ?? null),
+    ...(computed.beyondHorizon ? { beyondHorizon: true as const } : {}),
   };
 }
 

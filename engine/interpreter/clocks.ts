@@ -159,16 +159,16 @@ export function endWaitIfPast(run: ClockMoves, d: DeadlineState, at: string): vo
   run.enter(token, step.next, at);
 }
 
-/** Enters a wait until a date: its deadline when the data gives a date, else it goes on at once. */
-export function waitUntil(run: ClockMoves, token: Token, step: WaitStep, visit: number, at: string): void {
+/** Enters a wait until a date: its deadline when the data gives a date; true when there is none, and it goes on at once. */
+export function waitUntil(run: ClockMoves, token: Token, step: WaitStep, visit: number, at: string): boolean {
   const d = startedWaitUntil(token, step, visit, run.state, at, run.environment(at));
   if (d) {
     run.state.deadlines[d.id] = d;
     run.reschedule(d.id);
-    return;
+    return false;
   }
   run.log(at, 'waitEnded', { stepId: token.stepId, detail: { reason: 'no date in the application' } });
-  run.enter(token, step.next, at);
+  return true;
 }
 
 /** What a clock does when it expires, as the definition says. */

@@ -1,6 +1,8 @@
 /** Whether an event may happen to the application as it stands: the rules a human action must meet. */
 import type { ProcedureDefinition, RequestComplementStep } from '../definition.generated.js';
 import { DomainError } from '../errors.js';
+import type { LanguageVersion } from '../language.js';
+import { complementRequest } from './complements.js';
 import type { ApplicationEvent } from './events.js';
 import { LEGAL_DEADLINE } from '../ids.js';
 import type { ApplicationState, TaskState } from './state.js';
@@ -30,9 +32,10 @@ function notClaimedByOther(task: TaskState, actor: string): void {
 
 /**
  * Checks an event against the state without changing anything: the workflow's update validators call
- * it, so an invalid human action is rejected before it enters the history.
+ * it, so an invalid human action is rejected before it enters the history. The checks version 2 added
+ * apply to language-2 applications only: the interpreter runs them again on replay.
  */
-export function checkEvent(definition: ProcedureDefinition, state: ApplicationState, event: ApplicationEvent): void {
+export function checkEvent(definition: ProcedureDefinition, state: ApplicationState, event: ApplicationEvent, language: LanguageVersion): void {
   switch (event.type) {
     case 'taskClaimed': {
       const task = openTask(state, event.taskId);
@@ -58,6 +61,10 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
         ]);
       }
       notClaimedByOther(task, event.actor);
+      const next = step.outcomes[event.outcome]!.next;
+      const request = definition.steps[next];
+      // An outcome that asks for documents asks as the request action does (complements.ts).
+      if (language >= 2 && request?.type === 'requestComplement') complementRequest(definition, state, next, request, 'outcome', language);
       return;
     }
     case 'taskReassigned': {
@@ -81,15 +88,7 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
         throw new DomainError('complement_not_allowed', `Task ${task.id} (${task.stepId}) cannot ask the citizen for documents.`);
       }
       const request = stepOf(definition, target[1]) as RequestComplementStep;
-      if (request.onlyOnce && state.complement.count >= 1) {
-        throw new DomainError('complement_not_allowed', 'A complement may be requested only once per file, and it already was (Law 55.19).');
-      }
-      const unknown = event.documents.filter((d) => !request.documents.includes(d));
-      if (unknown.length || event.documents.length === 0) {
-        throw new DomainError('invalid_input', `Only these documents may be asked for here: ${request.documents.join(', ')}.`, [
-          { pointer: '/documents', message: unknown.length ? `${unknown.join(', ')} may not be asked for` : 'name at least one document' },
-        ]);
-      }
+      complementRequest(definition, state, target[1], request, 'action', language, event.documents);
       return;
     }
     case 'complementProvided': {
@@ -110,6 +109,9 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
       if (!legal || legal.done) throw new DomainError('extension_not_allowed', 'The legal deadline is not running.');
       if (state.extensions >= policy.maxCount) {
         throw new DomainError('extension_not_allowed', `The deadline was already extended ${state.extensions} time(s), the most allowed.`);
+      }
+      if (language >= 2 && (!Number.isInteger(event.units) || event.units < 1)) {
+        throw new DomainError('invalid_input', 'An extension adds a whole number of units, at least 1.', [{ pointer: '/units', message: 'must be a whole number, at least 1' }]);
       }
       if (event.units > policy.units) {
         throw new DomainError('invalid_input', `An extension adds at most ${policy.units}.`, [{ pointer: '/units', message: `must be at most ${policy.units}` }]);

@@ -17,7 +17,7 @@ import { isTrue, type Expression, type ExpressionEnvironment } from '../expressi
 import { dayCountingAt } from '../expressions/dates.js';
 import { languageOf } from '../language.js';
 import { expressionContext, legalBudget } from './conditions.js';
-import { COMPLEMENT_PAUSE_REASON } from './interpretation.js';
+import { COMPLEMENT_PAUSE_REASON, endlessLoop, MAX_STEPS_PER_EVENT } from './interpretation.js';
 import { complementDeadlineId, LEGAL_DEADLINE, serviceLevelDeadlineId, taskId, tokenId, waitDeadlineId } from '../ids.js';
 import type { ApplicationInput, ApplicationState, DeadlineState, Token } from './state.js';
 import { stepOf } from './steps.js';
@@ -47,6 +47,7 @@ class FilingWalk {
   private readonly tokens = new Map<string, Token>();
   private tokenCount = 0;
   private taskCount = 0;
+  private stepsEntered = 0;
   private legal?: { request: DeadlineScheduleRequest; done: boolean };
   /** Clocks start once: those already started, met or not, by id. */
   private readonly clocks = new Map<string, DeadlineState>();
@@ -117,6 +118,9 @@ class FilingWalk {
   }
 
   private enter(token: Token, stepId: string): void {
+    // The interpreter's bound, so that a loop that never waits fails here as it does there.
+    this.stepsEntered += 1;
+    if (this.stepsEntered > MAX_STEPS_PER_EVENT) throw endlessLoop(stepId);
     const step = stepOf(this.definition, stepId);
     token.stepId = stepId;
     const record = (this.seen.steps[stepId] ??= { visits: 0 });

@@ -15,7 +15,9 @@ import type {
 } from '../definition.generated.js';
 import { DomainError } from '../errors.js';
 import { evaluate, isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
+import type { LanguageVersion } from '../language.js';
 import type { Command, Recipient } from './commands.js';
+import { complementRequest, type ComplementWay } from './complements.js';
 import { environmentAt, expressionContext, legalBudget, type ConditionReading } from './conditions.js';
 import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
@@ -25,15 +27,47 @@ import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, es
 /** Why the legal deadline pauses when a complement is requested, as its ledger records it. */
 export const COMPLEMENT_PAUSE_REASON = 'waiting for the citizen’s documents';
 
+/**
+ * How many steps one event may move an application through before every path waits for a person, a
+ * timer or the citizen. A definition that loops without waiting would otherwise never stop; the validator
+ * refuses such loops in language 2, and no real procedure comes near this many steps in one go.
+ */
+export const MAX_STEPS_PER_EVENT = 1000;
+
+export function endlessLoop(stepId: string): DomainError {
+  return new DomainError(
+    'invalid_definition',
+    `The application went through ${MAX_STEPS_PER_EVENT} steps without waiting for a person, a timer or the citizen, the last one "${stepId}": the definition loops there; a loop needs a task, a wait step or a complement request on it.`,
+  );
+}
+
+/** Where a token goes on at once, once a step is done with it. */
+interface Move {
+  token: Token;
+  stepId: string;
+}
+
+/** How the first step of a move is entered: by a task's outcome (and who chose it), or by the flow. */
+interface Entry {
+  way: ComplementWay;
+  actor?: string;
+}
+
 /** Builds up one transition: the state is copied once, then changed in place. */
 export class Interpretation {
   readonly commands: Command[] = [];
+  private stepsEntered = 0;
 
   constructor(
     readonly definition: ProcedureDefinition,
     readonly state: ApplicationState,
     private readonly reading: ConditionReading,
   ) {}
+
+  /** The definition's language version: where version 2 corrected the interpreter, version 1 keeps its ways. */
+  get language(): LanguageVersion {
+    return this.reading.language;
+  }
 
   /** How the definition's expressions are read for an event at `at`. */
   environment(at: string): ExpressionEnvironment {
@@ -96,6 +130,8 @@ export class Interpretation {
 
   /** What arriving at a step means whatever the step does: the visit, a deadline that starts there, the log. */
   private arrive(token: Token, stepId: string, at: string): { step: Step; visits: number } {
+    this.stepsEntered += 1;
+    if (this.stepsEntered > MAX_STEPS_PER_EVENT) throw endlessLoop(stepId);
     const step = stepOf(this.definition, stepId);
     token.stepId = stepId;
     const record = (this.state.steps[stepId] ??= { visits: 0 });
@@ -110,12 +146,27 @@ export class Interpretation {
     return { step, visits: record.visits };
   }
 
-  /** Moves a token into a step and does what the step does on entry. */
-  enter(token: Token, stepId: string, at: string): void {
+  /**
+   * Moves a token into a step, does what the step does on entry, and goes on while the way is open: a
+   * loop rather than a call per step, so that a long way through decisions and notifications cannot
+   * exhaust the stack (the bound above stops one that never ends). Parallel branches are entered one
+   * after the other, each to where it waits, in the order the definition lists them.
+   */
+  enter(token: Token, stepId: string, at: string, entry: Entry = { way: 'step' }): void {
+    let move: Move | undefined = { token, stepId };
+    let how = entry;
+    while (move) {
+      move = this.enterOne(move.token, move.stepId, at, how);
+      how = { way: 'step' };
+    }
+  }
+
+  private enterOne(token: Token, stepId: string, at: string, entry: Entry): Move | undefined {
     const { step, visits } = this.arrive(token, stepId, at);
     switch (step.type) {
       case 'userTask':
-        return this.createTask(token, stepId, step, at);
+        this.createTask(token, stepId, step, at);
+        return undefined;
       case 'serviceTask': {
         const context = expressionContext(this.state);
         const environment = environmentAt(this.reading, at);
@@ -130,13 +181,13 @@ export class Interpretation {
           input,
           ...(step.retry ? { retry: step.retry } : {}),
         });
-        return;
+        return undefined;
       }
       case 'decision': {
         const context = expressionContext(this.state);
         const environment = environmentAt(this.reading, at);
         const chosen = step.cases.find((c) => isTrue(c.when as Expression, context, environment));
-        return this.enter(token, chosen ? chosen.next : step.otherwise, at);
+        return { token, stepId: chosen ? chosen.next : step.otherwise };
       }
       case 'parallel': {
         token.branches = {};
@@ -146,22 +197,30 @@ export class Interpretation {
           this.state.branches[stepId]![branchId] = null;
           this.enter(this.newToken(branch.start, { parallel: token.id, branchId }), branch.start, at);
         }
-        return;
+        return undefined;
       }
       case 'join':
         return this.join(token, at);
       case 'requestComplement':
-        return this.askComplement(token, stepId, step, at);
+        return this.askComplement(token, stepId, step, at, entry.way, entry.actor ?? 'system');
       case 'wait':
-        if (!step.for) return waitUntil(this, token, step, visits, at);
+        if (!step.for) return waitUntil(this, token, step, visits, at) ? { token, stepId: step.next } : undefined;
         this.startDeadline(waitDeadlineId(token.id, visits), 'wait', step.for, [], at, { token: token.id });
-        return;
+        return undefined;
       case 'notify':
         this.notify(stepNotification(stepId, visits), step.notify, step.template, { stepId });
-        return this.enter(token, step.next, at);
+        return { token, stepId: step.next };
       case 'end':
-        return this.close(step.outcome, at, { document: step.document, motivation: step.motivation?.en });
+        this.close(step.outcome, at, { document: step.document, motivation: step.motivation?.en }, this.endedInBranch(token, stepId));
+        return undefined;
     }
+  }
+
+  /** Why the other branches' tasks are cancelled, when an end is reached inside a branch. */
+  private endedInBranch(token: Token, stepId: string): string | undefined {
+    if (!token.branch) return undefined;
+    const parallel = this.state.tokens[token.branch.parallel]?.stepId ?? token.branch.parallel;
+    return `end "${stepId}" was reached in branch "${token.branch.branchId}" of "${parallel}" before the branches joined`;
   }
 
   private createTask(token: Token, stepId: string, step: UserTaskStep, at: string): void {
@@ -185,37 +244,42 @@ export class Interpretation {
     }
   }
 
-  /** Cancels what a token waits on: its open task and its deadlines; a parallel token's branches too. */
-  cancelToken(token: Token, at: string): void {
+  /**
+   * Cancels what a token waits on: its open task and its deadlines; a parallel token's branches too. With
+   * a reason, each cancelled task is logged with it, so nobody wonders where a task went.
+   */
+  cancelToken(token: Token, at: string, reason?: string): void {
     for (const task of Object.values(this.state.tasks)) {
       if (task.token === token.id && (task.status === 'open' || task.status === 'claimed')) {
         task.status = 'cancelled';
         this.commands.push({ type: 'updateTask', task: { ...task } });
+        if (reason) this.log(at, 'taskCancelled', { taskId: task.id, stepId: task.stepId, detail: { reason } });
       }
     }
     for (const d of Object.values(this.state.deadlines)) if (d.token === token.id) d.done = true;
     if (this.state.complement.open?.token === token.id) delete this.state.complement.open;
     for (const child of Object.values(this.state.tokens)) {
-      if (child.branch?.parallel === token.id) this.cancelToken(child, at);
+      if (child.branch?.parallel === token.id) this.cancelToken(child, at, reason);
     }
     delete this.state.tokens[token.id];
   }
 
-  private join(token: Token, at: string): void {
+  /** A branch ends at its join; when enough have, the parallel step's token goes on to its next step. */
+  private join(token: Token, at: string): Move | undefined {
     const branch = token.branch;
     delete this.state.tokens[token.id];
-    if (!branch) return;
+    if (!branch) return undefined;
     const parent = this.state.tokens[branch.parallel];
-    if (!parent?.branches) return;
+    if (!parent?.branches) return undefined;
     const step = stepOf(this.definition, parent.stepId);
-    if (step.type !== 'parallel') return;
+    if (step.type !== 'parallel') return undefined;
     parent.branches[branch.branchId] = 'joined';
     this.state.branches[parent.stepId]![branch.branchId] = token.lastOutcome ?? null;
     const joined = Object.values(parent.branches).filter((s) => s === 'joined').length;
     const total = Object.keys(parent.branches).length;
     const completion = step.completion;
     const needed = completion.mode === 'nOfM' ? completion.n : completion.mode === 'all' ? total : 1;
-    if (joined < needed) return;
+    if (joined < needed) return undefined;
     for (const child of Object.values(this.state.tokens)) {
       if (child.branch?.parallel === parent.id) {
         parent.branches[child.branch.branchId] = 'cancelled';
@@ -224,20 +288,19 @@ export class Interpretation {
     }
     delete parent.branches;
     this.log(at, 'branchesJoined', { stepId: parent.stepId, detail: { branches: this.state.branches[parent.stepId] } });
-    this.enter(parent, step.next, at);
+    return { token: parent, stepId: step.next };
   }
 
-  private askComplement(token: Token, stepId: string, step: RequestComplementStep, at: string, documents?: string[], actor = 'system', note?: string): void {
-    if (step.onlyOnce && this.state.complement.count >= 1) {
-      // Law 55.19: a missing document may be asked for only once per file.
-      if (step.ifAlreadyRequested) return this.enter(token, step.ifAlreadyRequested, at);
-      throw new DomainError('complement_not_allowed', 'A complement was already requested once for this file.');
-    }
+  /** Asks the citizen for documents, as complements.ts decides; a second request where only one is allowed moves on instead. */
+  private askComplement(token: Token, stepId: string, step: RequestComplementStep, at: string, way: ComplementWay, actor: string, named?: string[], note?: string): Move | undefined {
+    // Law 55.19: a missing document may be asked for only once per file.
+    const request = complementRequest(this.definition, this.state, stepId, step, way, this.language, named);
+    if ('goTo' in request) return { token, stepId: request.goTo };
     this.state.complement.count += 1;
     this.state.complement.open = {
       stepId,
       token: token.id,
-      documents: documents ?? step.documents,
+      documents: request.ask,
       requestedAt: at,
       requestedBy: actor,
       ...(note ? { note } : {}),
@@ -253,6 +316,7 @@ export class Interpretation {
     this.notify(complementNotification(this.state.complement.count), ['citizen'], 'complementRequested', {
       documents: this.state.complement.open.documents,
     });
+    return undefined;
   }
 
   requestComplementFrom(task: TaskState, step: UserTaskStep, documents: string[], note: string | undefined, actor: string, at: string): void {
@@ -261,7 +325,8 @@ export class Interpretation {
     const token = this.state.tokens[task.token]!;
     // The agent chose the documents: the step is entered as usual, then asks for those only.
     const { step: request } = this.arrive(token, target, at);
-    this.askComplement(token, target, request as RequestComplementStep, at, documents, actor, note);
+    const move = this.askComplement(token, target, request as RequestComplementStep, at, 'action', actor, documents, note);
+    if (move) this.enter(move.token, move.stepId, at);
   }
 
   finishTask(task: TaskState, outcome: string, data: Record<string, unknown> | undefined, actor: string, at: string): void {
@@ -281,7 +346,8 @@ export class Interpretation {
     this.log(at, 'taskCompleted', { stepId: task.stepId, taskId: task.id, actor, detail: { outcome } });
   }
 
-  close(outcome: Outcome, at: string, extra: { document?: string; grantedBySilence?: boolean; motivation?: string } = {}): void {
+  /** Closes the application; `cancelledBecause` is logged with each task still open, when there is a reason to. */
+  close(outcome: Outcome, at: string, extra: { document?: string; grantedBySilence?: boolean; motivation?: string } = {}, cancelledBecause?: string): void {
     const state = this.state;
     state.status = 'closed';
     state.outcome = outcome;
@@ -289,7 +355,7 @@ export class Interpretation {
     if (extra.document) state.document = extra.document;
     if (extra.grantedBySilence) state.grantedBySilence = true;
     if (extra.motivation) state.motivation = extra.motivation;
-    for (const token of Object.values(state.tokens)) this.cancelToken(token, at);
+    for (const token of Object.values(state.tokens)) this.cancelToken(token, at, cancelledBecause);
     for (const d of Object.values(state.deadlines)) d.done = true;
     delete state.complement.open;
     this.log(at, 'closed', { detail: { outcome, ...extra } });

@@ -158,7 +158,8 @@ describe('the interpreter, step by step', () => {
   });
 
   it('requestComplement: only once when the law says so; an unanswered request times out', async () => {
-    const once = await run(withComplement(true), [
+    // As language 1 has it: a second request is refused (language 2 goes to ifAlreadyRequested: runtime-guards.test.ts).
+    const once = await run({ ...withComplement(true), languageVersion: 1 }, [
       { action: 'requestComplement', step: 'intake', documents: ['plans'], after: 'PT1M' },
       { action: 'provideComplement', documents: ['plans'], after: 'PT2M' },
       { action: 'requestComplement', step: 'intake', documents: ['plans'], after: 'PT3M' },
@@ -186,12 +187,12 @@ describe('the interpreter, step by step', () => {
   it('wait and notify: the application waits its time, tells people, and goes on', async () => {
     const d = definition({
       hold: { type: 'wait', for: { duration: 'PT30M' }, next: 'tell' },
-      tell: { type: 'notify', notify: ['citizen'], template: 'inquiryDone', next: 'granted' },
+      tell: { type: 'notify', notify: ['citizen'], template: 'economic-licence.granted', next: 'granted' },
       granted: approved,
     });
     const result = await run(d);
     expect(result.outcome).toBe('approved');
-    expect(result.trace.find((t) => t.text === 'notify citizen: inquiryDone')?.at).toBe('2026-03-16T09:30:00.000Z');
+    expect(result.trace.find((t) => t.text === 'notify citizen: economic-licence.granted')?.at).toBe('2026-03-16T09:30:00.000Z');
   });
 
   it('withdrawal closes the application and cancels its tasks', async () => {

@@ -5,6 +5,7 @@
  * event. What each event does is decided here; the moves it makes are in interpretation.ts.
  */
 import type { Expiry, ProcedureDefinition, RequestComplementStep, UserTaskStep } from '../definition.generated.js';
+import { extensionDuration } from '../deadline/duration.js';
 import type { Command } from './commands.js';
 import type { ConditionReading } from './conditions.js';
 import type { ApplicationEvent } from './events.js';
@@ -14,7 +15,7 @@ import type { ApplicationState, DeadlineState } from './state.js';
 import { stepOf, userTaskStep } from './steps.js';
 import { deadlineTimers } from './timers.js';
 import { clockExpiry, deadlineTemplate, endWaitIfPast, followDates } from './clocks.js';
-import { complementDeadlineId, extensionNotification, FILED_NOTIFICATION, LEGAL_DEADLINE, parseTimerId, warningNotification } from '../ids.js';
+import { complementDeadlineId, extensionNotification, FILED_NOTIFICATION, LEGAL_DEADLINE, parseTimerId, rearmedWarningNotification, warningNotification } from '../ids.js';
 
 export interface Transition {
   state: ApplicationState;
@@ -47,15 +48,18 @@ function onTimer(run: Interpretation, event: Extract<ApplicationEvent, { type: '
   const state = run.state;
   const d = timer ? state.deadlines[timer.deadlineId] : undefined;
   // A timer armed before the deadline moved (pause, extension, calendar change) is stale: ignore it.
-  const due = d && deadlineTimers(d).find((t) => t.id === event.timerId);
+  const due = d && deadlineTimers(d, run.language).find((t) => t.id === event.timerId);
   if (!timer || !d || !due || Date.parse(event.at) < due.atMs) return;
   if (timer.what === 'warning') {
     const rung = timer.rung;
+    // A rung fires again only after an extension re-armed it (language 2): its message has a key of its own.
+    const again = d.ledger.some((e) => e.type === 'warned' && e.rung === rung);
+    const key = again ? rearmedWarningNotification(d.id, rung, d.ledger.filter((e) => e.type === 'extended').length) : warningNotification(d.id, rung);
     d.ledger.push({ type: 'warned', at: event.at, rung });
     const warning = d.warnings[rung];
     run.log(event.at, 'deadlineWarned', { taskId: d.taskId, detail: { deadline: d.id, rung, dueAt: d.projection?.dueAt } });
     if (warning) {
-      run.notify(warningNotification(d.id, rung), warning.notify, deadlineTemplate(d, 'warning'), {
+      run.notify(key, warning.notify, deadlineTemplate(d, 'warning'), {
         deadline: d.id,
         dueAt: d.projection?.dueAt,
         taskId: d.taskId,
@@ -92,9 +96,14 @@ function onTimer(run: Interpretation, event: Extract<ApplicationEvent, { type: '
   run.expire(d, expiryOf(run.definition, state, d), event.at);
 }
 
-/** Applies one event; `reading` says how the definition's expressions are read (its language, the calendar). */
+/**
+ * Applies one event. `reading` says how the definition's expressions are read: its language version
+ * (engine/language.ts) and the calendar. Where version 2 corrected the interpreter, a version-1
+ * application keeps doing what it did, so that its history replays as recorded.
+ */
 export function applyEvent(definition: ProcedureDefinition, current: ApplicationState, event: ApplicationEvent, reading: ConditionReading): Transition {
-  checkEvent(definition, current, event);
+  const language = reading.language;
+  checkEvent(definition, current, event, language);
   const run = new Interpretation(definition, copy(current), reading);
   const state = run.state;
   switch (event.type) {
@@ -139,7 +148,8 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       run.finishTask(task, event.outcome, event.data, event.actor, event.at);
       const next = step.outcomes[event.outcome]!.next;
       const token = state.tokens[task.token];
-      if (token) run.enter(token, next, event.at);
+      // The agent who chose an outcome that asks the citizen for documents is who asked (language 2).
+      if (token) run.enter(token, next, event.at, { way: 'outcome', ...(language >= 2 ? { actor: event.actor } : {}) });
       break;
     }
     case 'complementRequested': {
@@ -169,12 +179,15 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
     case 'extensionGranted': {
       const legal = state.deadlines[LEGAL_DEADLINE]!;
       state.extensions += 1;
+      // Language 2 adds units of a duration's own smallest unit, and the ledger says exactly how much.
+      const duration = language >= 2 && 'duration' in legal.budget ? extensionDuration(legal.budget.duration, event.units) : undefined;
       legal.ledger.push({
         type: 'extended',
         at: event.at,
         units: event.units,
         reason: event.reason,
         ...(event.noticeGivenAt ? { noticeGivenAt: event.noticeGivenAt } : {}),
+        ...(duration ? { duration } : {}),
       });
       run.reschedule(LEGAL_DEADLINE);
       run.log(event.at, 'deadlineExtended', { actor: event.actor, detail: { units: event.units, reason: event.reason } });

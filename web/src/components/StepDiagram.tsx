@@ -1,4 +1,4 @@
-import { stepEdges } from '../../../engine/definition-checks.js';
+import { stepEdges } from '../../../engine/checks/graph.js';
 import type { ProcedureDefinition, Step } from '../../../engine/definition.generated.js';
 import { localized, t } from '../i18n.js';
 import { clocksStartingAt } from './Clocks.js';

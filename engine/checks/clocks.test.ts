@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateDefinition } from '../registry/catalogue.js';
+import { validateDefinition } from '../../registry/catalogue.js';
 
 const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
 const basis = { law: 'Organic law 113.14', note: 'The summons reaches members ten days before (unconfirmed).', confirmed: false };
@@ -139,6 +139,17 @@ describe('the checker on clocks, waits until a date and goto expiries', () => {
     ]);
     const legal = session({ deadline: { ...session().deadline, onExpiry: { action: 'goto', step: 'postpone', notify: ['citizen'] } } }, {});
     expect(validateDefinition(legal)).toEqual([]);
+  });
+
+  it('does not count a wait until a date as waiting on a loop: a past date goes on at once', () => {
+    const looping = validateDefinition(
+      session({}, clock({}), {
+        recordMinutes: task({ recorded: 'done', again: 'checkAgain' }),
+        checkAgain: { type: 'decision', cases: [{ when: { var: 'data.remarks' }, next: 'awaitAgain' }], otherwise: 'done' },
+        awaitAgain: { type: 'wait', until: { var: 'data.sessionDate' }, next: 'checkAgain' },
+      }),
+    );
+    expect(looping.map((p) => p.pointer)).toContain('/steps/checkAgain');
   });
 
   it('wants a wait to say how long or until when', () => {

@@ -3,17 +3,14 @@
  * they name exist, their recipients and roles are declared, their dates come from date fields, and a
  * definition written in language 1 does not use them. Each problem names the JSON pointer to fix.
  */
-import type { Budget, Clock, Expiry, ProcedureDefinition, WarningRung } from './definition.generated.js';
-import { parseIsoDuration } from './deadline/duration.js';
-import { checkExpression } from './expression.js';
-import { operationOf, SHELL_READ_OPERATORS } from './expressions/operators.js';
-import type { LanguageVersion } from './language.js';
-import { pointerSegment } from './form-schema.js';
-
-export interface ClockProblem {
-  pointer: string;
-  message: string;
-}
+import type { Budget, Clock, Expiry, ProcedureDefinition, WarningRung } from '../definition.generated.js';
+import { parseIsoDuration } from '../deadline/duration.js';
+import { checkExpression } from '../expression.js';
+import { operationOf, SHELL_READ_OPERATORS } from '../expressions/operators.js';
+import { pointerSegment } from '../form-schema.js';
+import type { Problems } from './problems.js';
+import { checkRecipients, checkRole } from './references.js';
+import { checkLegalBasis } from './texts.js';
 
 const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 type Schema = { type?: unknown; format?: unknown; properties?: Record<string, Schema> };
@@ -22,12 +19,6 @@ function unitAndSize(budget: Budget): [string, number] {
   if ('workingDays' in budget) return ['workingDays', budget.workingDays];
   if ('calendarDays' in budget) return ['calendarDays', budget.calendarDays];
   return ['duration', parseIsoDuration(budget.duration) ?? 0];
-}
-
-/** The steps a `goto` expiry of the legal deadline or of a clock moves to: reachable as much as the start. */
-export function gotoTargets(definition: ProcedureDefinition): string[] {
-  const expiries = [definition.deadline.onExpiry, ...Object.values(definition.clocks ?? {}).map((c) => c.onExpiry)];
-  return expiries.flatMap((e) => (e.action === 'goto' ? [e.step] : []));
 }
 
 /** The first operator of the expression that reads what the shell reads for an event (today, the working-day calendar). */
@@ -39,15 +30,14 @@ function readsToday(expression: unknown): string | undefined {
 }
 
 class ClockChecker {
-  readonly problems: ClockProblem[] = [];
-
   constructor(
     private readonly definition: ProcedureDefinition,
-    private readonly language: LanguageVersion,
+    private readonly problems: Problems,
   ) {}
 
+  /** Every rule here is about constructs only language 2 has: each refuses. */
   private add(pointer: string, message: string): void {
-    this.problems.push({ pointer, message });
+    this.problems.refuse(pointer, message);
   }
 
   private step(id: string, pointer: string): void {
@@ -55,16 +45,12 @@ class ClockChecker {
   }
 
   private recipients(list: string[] | undefined, pointer: string): void {
-    (list ?? []).forEach((r, i) => {
-      if (r !== 'citizen' && r !== 'assignee' && !this.definition.roles.includes(r)) {
-        this.add(`${pointer}/${i}`, `recipient "${r}" is neither citizen, assignee nor a role declared in /roles`);
-      }
-    });
+    checkRecipients(this.definition, this.problems, list, pointer);
   }
 
-  run(): ClockProblem[] {
+  run(): void {
     const { definition } = this;
-    const languageOne = this.language < 2;
+    const languageOne = this.problems.language < 2;
     const clocks = Object.entries(definition.clocks ?? {});
     if (languageOne && definition.clocks) this.add('/clocks', 'clocks need language 2: this definition is read in language 1');
     for (const [id, clock] of clocks) this.clock(clock, `/clocks/${id}`);
@@ -86,7 +72,6 @@ class ClockChecker {
         this.date(step.until, `${at}/until`);
       }
     }
-    return this.problems;
   }
 
   private clock(clock: Clock, at: string): void {
@@ -105,9 +90,7 @@ class ClockChecker {
     if (clock.from) this.date(clock.from.date, `${at}/from/date`);
     this.warnings(clock.warnings, clock.budget, `${at}/warnings`);
     this.expiry(clock.onExpiry, `${at}/onExpiry`);
-    if (!clock.legalBasis.confirmed && !/unconfirmed/i.test(clock.legalBasis.note)) {
-      this.add(`${at}/legalBasis/note`, 'an unconfirmed legal basis must say "unconfirmed" in its note');
-    }
+    checkLegalBasis(this.problems, clock.legalBasis, `${at}/legalBasis`);
   }
 
   private warnings(warnings: WarningRung[] | undefined, budget: Budget | undefined, pointer: string): void {
@@ -129,7 +112,7 @@ class ClockChecker {
         this.add(`${pointer}/action`, 'a clock may notify, escalate or goto a step; only the legal deadline decides by silence');
         return;
       case 'escalate':
-        if (!this.definition.roles.includes(expiry.toRole)) this.add(`${pointer}/toRole`, `role "${expiry.toRole}" is not declared in /roles`);
+        checkRole(this.definition, this.problems, expiry.toRole, `${pointer}/toRole`, 'escalation');
         this.recipients(expiry.notify, `${pointer}/notify`);
         return;
       case 'notify':
@@ -194,7 +177,7 @@ class ClockChecker {
   }
 }
 
-/** The clock rules' problems for a definition that passed the schema. */
-export function checkClocks(definition: ProcedureDefinition, language: LanguageVersion): ClockProblem[] {
-  return new ClockChecker(definition, language).run();
+/** The rules of clocks, waits until a date and goto expiries, for a definition that passed the schema. */
+export function checkClocks(definition: ProcedureDefinition, problems: Problems): void {
+  new ClockChecker(definition, problems).run();
 }
