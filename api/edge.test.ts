@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstRefusedField, MAX_JSON_DEPTH } from './edge.js';
+import { MAX_JSON_DEPTH } from '../engine/input-bounds.js';
+import { firstRefusedField } from './edge.js';
 
 /** Property names a form could carry: any text PostgreSQL stores, `/` and `~` included. */
 const storableKey = fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }).filter((k) => !k.includes('\u0000') && !/\p{Cs}/u.test(k) && k !== '__proto__' && k !== 'constructor');

@@ -13,10 +13,20 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { DomainError, type DomainErrorDetail } from '../engine/errors.js';
+import { MAX_JSON_DEPTH } from '../engine/input-bounds.js';
+import { readJsonSource, type SourceProblem } from '../registry/json-source.js';
 import { frameworkProblem, problem, sendProblem, type Problem } from './problem.js';
 
-/** Deeper than any form, task data or procedure definition goes; deep enough to be far from a stack overflow. */
-export const MAX_JSON_DEPTH = 64;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The body holds a procedure definition: its text is read as `mohla validate` reads a file, so
+     * that a key given twice is named (JSON.parse would keep the last without a word) and a syntax
+     * error has its line and column.
+     */
+    definitionBody?: true;
+  }
+}
 
 /**
  * Longest path parameter the router passes on. Routes' schemas bound their parameters more tightly and
@@ -89,13 +99,30 @@ function syntaxErrorPlace(err: unknown): string {
   return position ? ` (at character ${position})` : '';
 }
 
+/** Keys a definition's body gave twice, by pointer into the body; kept for the route, which knows the definition's language. */
+const duplicateKeys = new WeakMap<FastifyRequest, SourceProblem[]>();
+
+export function duplicateKeysOf(request: FastifyRequest): SourceProblem[] {
+  return duplicateKeys.get(request) ?? [];
+}
+
 /** Replaces fastify's JSON parser, whose errors all say "not valid JSON" whatever the cause. */
 function registerJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (text.trim() === '') {
       done(refuse({ pointer: '/', message: 'is empty: the body must be a JSON document' }), undefined);
+      return;
+    }
+    if (request.routeOptions.config?.definitionBody) {
+      const source = readJsonSource(text);
+      if (source.unreadable) {
+        done(refuse({ pointer: source.unreadable.pointer || '/', message: source.unreadable.message }), undefined);
+        return;
+      }
+      if (source.duplicates.length) duplicateKeys.set(request, source.duplicates);
+      done(null, source.value);
       return;
     }
     try {

@@ -17,7 +17,7 @@ function mohlaDeadline(...args: string[]): Promise<Run> {
       process.execPath,
       [path.join(PROJECT_ROOT, 'bin/mohla.js'), 'deadline', ...args],
       // From another directory, to show the default calendar is found from the project root.
-      { cwd: os.tmpdir(), timeout: 30_000 },
+      { cwd: os.tmpdir(), timeout: 60_000 },
       (err, stdout, stderr) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -160,5 +160,51 @@ describe.concurrent('mohla deadline', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mohla deadline: /)]);
     expect(run.stderr).toContain(reason);
+  });});
+
+// One at a time, after the others: the concurrent ones above already keep the machine busy.
+describe('mohla deadline, on what a definition refuses', () => {
+  it.each([
+    [
+      'a budget of zero working days',
+      ['--from', '2026-03-16T10:00:00Z', '--working-days', '0'],
+      "--working-days must be 1 or more: a definition's budget is at least one day",
+    ],
+    [
+      'a budget of zero calendar days',
+      ['--from', '2026-03-16T10:00:00Z', '--calendar-days', '0'],
+      "--calendar-days must be 1 or more: a definition's budget is at least one day",
+    ],
+    [
+      "a budget over the engine's largest",
+      ['--from', '2026-03-16T10:00:00Z', '--working-days', '100001'],
+      '--working-days must be at most 100000, the largest budget the engine counts',
+    ],
+    [
+      "extensions that take the budget over the engine's largest",
+      ['--from', '2026-03-16T10:00:00Z', '--calendar-days', '99990', '--extend', '5', '--extend', '6'],
+      'the budget with its extensions must be at most 100000 days, the largest the engine counts',
+    ],
+    [
+      '--no-roll-forward with working days',
+      ['--from', '2026-03-16T10:00:00Z', '--working-days', '5', '--no-roll-forward'],
+      '--no-roll-forward goes with --calendar-days only: a count of working days never ends on a day off',
+    ],
+    [
+      'a pause that starts before the deadline does',
+      ['--from', '2026-03-16T10:00:00+01:00', '--working-days', '5', '--pause', '2026-03-10/2026-03-17'],
+      '--pause 2026-03-10/2026-03-17 starts before --from (2026-03-16): a deadline cannot pause before it starts',
+    ],
+  ])('refuses %s, as a definition would, in one line with exit code 2', async (_label, args, reason) => {
+    const run = await mohlaDeadline(...args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`mohla deadline: ${reason}\n`);
+  });
+
+  it('counts a pause that starts on the day the deadline starts', async () => {
+    const run = await mohlaDeadline('--from', '2026-04-06T10:00:00+01:00', '--working-days', '2', '--pause', '2026-04-06/2026-04-07', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).explanation).toContain('paused 6–7 April 2026');
   });
 });

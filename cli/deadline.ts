@@ -3,13 +3,13 @@
  * citizen would read. The same pure function the workflow uses, so a designer or a lawyer can check a
  * case by hand before it happens for real.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   calendarHorizon,
   formatInstant,
   formatLocalDate,
+  localDateOf,
   parseInstant,
   parseLocalDate,
   startOfLocalDay,
@@ -18,26 +18,14 @@ import {
 } from '../engine/calendar.js';
 import { computeDeadline, type DeadlineComputation } from '../engine/deadline/computation.js';
 import { computeRelativeDeadline, type Direction } from '../engine/deadline/relative.js';
-import type { DeadlineBudget } from '../engine/deadline/budget.js';
+import { MAX_UNITS, type DeadlineBudget } from '../engine/deadline/budget.js';
 import type { LedgerEntry } from '../engine/deadline/ledger.js';
 import { DomainError } from '../engine/errors.js';
 import { SHIPPED_CALENDAR, validateCalendar } from '../registry/calendars.js';
+import { readJsonFile } from '../registry/json-source.js';
+import { argumentProblem } from './help.js';
 import { UsageError } from './usage-error.js';
 
-
-const USAGE = `Usage: mohla deadline (--from <ISO instant> | --before <date> | --after <date>) (--working-days N | --calendar-days N) [options]
-
-Options:
-  --from <instant>        when the deadline starts, e.g. 2026-03-16T10:00:00+01:00 (no offset: Casablanca time)
-  --before <date>         a clock counted back from a date (a session): due N days before it, a day off moving it earlier
-  --after <date>          a clock counted from a date: due N days after it, as --from counts
-  --working-days N        N working days: day 1 is the first working day after the start's local date
-  --calendar-days N       N calendar days, rolled forward to the next working day when the last is a day off
-  --no-roll-forward       with --calendar-days: end on day N even when it is a day off
-  --pause <from>/<to>     days not counted, local dates, both included (repeatable), e.g. 2026-04-08/2026-04-15
-  --extend N              an extension of N more days, in the budget's unit (repeatable)
-  --calendar <file>       the calendar (default: procedures/calendars/ma.json)
-  --json                  print one JSON object`;
 
 function usage(message: string): never {
   throw new UsageError(message);
@@ -74,20 +62,11 @@ function readOptions(args: string[]) {
         extend: { type: 'string', multiple: true },
         calendar: { type: 'string' },
         json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    const message = (err as Error).message.split('\n')[0] ?? '';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-      usage(`${message.replace(/^Unknown/, 'unknown')}; see \`mohla deadline --help\``);
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
-      usage(`${message.split('.')[0]?.replace(/^Unexpected/, 'unexpected')}`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const option = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'an option';
-      usage(message.includes('does not take') ? `${option} does not take a value` : `${option} needs a value`);
-    }
+    const problem = argumentProblem(err);
+    if (problem) usage(`${problem}; see \`mohla deadline --help\``);
     throw err;
   }
 }
@@ -95,6 +74,14 @@ function readOptions(args: string[]) {
 function wholeNumber(text: string, option: string): number {
   if (!/^\d+$/.test(text)) usage(`${option} must be a whole number, 0 or more (got "${text}")`);
   return Number(text);
+}
+
+/** A budget as a definition may write it: at least one day, and no more than the engine counts. */
+function budgetDays(text: string, option: string): number {
+  const days = wholeNumber(text, option);
+  if (days === 0) usage(`${option} must be 1 or more: a definition's budget is at least one day`);
+  if (days > MAX_UNITS) usage(`${option} must be at most ${MAX_UNITS}, the largest budget the engine counts`);
+  return days;
 }
 
 function readPause(text: string): { from: LocalDate; to: LocalDate } {
@@ -120,49 +107,45 @@ function mergePauses(pauses: { from: LocalDate; to: LocalDate }[]): { from: Loca
 }
 
 export function readCalendarFile(file: string): Calendar {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    usage(`cannot read the calendar ${file}${code ? ` (${code})` : ''}`);
+  const source = readJsonFile(file);
+  if (source.unreadable) {
+    const { pointer, message } = source.unreadable;
+    usage(message.startsWith('cannot be read') ? `cannot read the calendar ${file}${message.slice('cannot be read'.length)}` : `the calendar ${file}${pointer ? ` ${pointer}` : ''}: ${message}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    usage(`the calendar ${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const problems = validateCalendar(parsed);
+  const [duplicate] = source.duplicates;
+  if (duplicate) usage(`the calendar ${file} ${duplicate.pointer}: ${duplicate.message}`);
+  const problems = validateCalendar(source.value);
   const [first] = problems;
   if (first) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
     usage(`the calendar ${file} is not valid: ${first.pointer} ${first.message}${more}`);
   }
-  return parsed as Calendar;
+  return source.value as Calendar;
 }
 
 function run(args: string[]): number {
   const options = readOptions(args);
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const working = options['working-days'];
   const calendarDays = options['calendar-days'];
   if (working === undefined && calendarDays === undefined)
     usage('give the budget: --working-days N or --calendar-days N');
   if (working !== undefined && calendarDays !== undefined)
     usage('give only one budget: --working-days or --calendar-days');
+  if (working !== undefined && options['no-roll-forward'])
+    usage('--no-roll-forward goes with --calendar-days only: a count of working days never ends on a day off');
   const budget: DeadlineBudget =
     working !== undefined
-      ? { workingDays: wholeNumber(working, '--working-days') }
+      ? { workingDays: budgetDays(working, '--working-days') }
       : {
-          calendarDays: wholeNumber(calendarDays as string, '--calendar-days'),
+          calendarDays: budgetDays(calendarDays as string, '--calendar-days'),
           ...(options['no-roll-forward'] ? { rollForward: false } : {}),
         };
   const extensions = (options.extend ?? []).map((n) => wholeNumber(n, '--extend'));
-  const pauses = mergePauses((options.pause ?? []).map(readPause));
+  const days = 'workingDays' in budget ? budget.workingDays : 'calendarDays' in budget ? budget.calendarDays : 0;
+  if (days + extensions.reduce((sum, n) => sum + n, 0) > MAX_UNITS)
+    usage(`the budget with its extensions must be at most ${MAX_UNITS} days, the largest the engine counts`);
+  const asked = (options.pause ?? []).map(readPause);
+  const pauses = mergePauses(asked);
   const anchors = (['from', 'before', 'after'] as const).filter((o) => options[o] !== undefined);
   if (anchors.length === 0) usage('--from <ISO instant> is required, e.g. --from 2026-03-16T10:00:00+01:00 (or --before/--after <date>)');
   if (anchors.length > 1) usage('give only one of --from, --before and --after');
@@ -173,6 +156,7 @@ function run(args: string[]): number {
   const zone = calendar.zone;
   let result: DeadlineComputation;
   if (options.from === undefined) {
+    // A clock counted from a date in the data (a session, a hearing), as a definition's `from` counts it.
     const direction: Direction = options.before !== undefined ? 'before' : 'after';
     const date = (options.before ?? options.after) as string;
     if (parseInstant(date, zone) === undefined) usage(`--${direction} "${date}" is not a date (2026-05-20) or an ISO 8601 instant`);
@@ -181,6 +165,10 @@ function run(args: string[]): number {
     const fromMs = parseInstant(options.from, zone);
     if (fromMs === undefined)
       usage(`--from "${options.from}" is not an ISO 8601 instant, e.g. 2026-03-16T10:00:00+01:00`);
+
+    const fromDate = localDateOf(fromMs, zone);
+    const early = asked.find((p) => p.from < fromDate);
+    if (early) usage(`--pause ${early.from}/${early.to} starts before --from (${fromDate}): a deadline cannot pause before it starts`);
 
     const startedAt = formatInstant(fromMs, zone);
     // Pause dates are local dates: each becomes an entry at the start of that local day, so the ledger

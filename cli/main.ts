@@ -5,12 +5,15 @@ import { ServiceUnavailableError } from '../infra/services.js';
 import { GoToolMissingError } from '../infra/go-install.js';
 import { ensureTemporalCli, TemporalCliMissingError } from '../infra/temporal-cli.js';
 
+import { argumentProblem, asksForHelp, commandHelp } from './help.js';
 import { UsageError } from './usage-error.js';
 
 const MOHLA_VERSION: string = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+/** `takesNoArguments`: a command that reads none refuses any, rather than ignoring a mistyped option. */
+const COMMANDS: Record<string, { summary: string; takesNoArguments?: true; run: (args: string[]) => Promise<number> }> = {
   dev: {
+    takesNoArguments: true,
     summary: 'Bring the whole system up on this machine (Temporal, PostgreSQL, Redis, worker, API)',
     run: async () => {
       const { startDevStack } = await import('./dev-stack.js');
@@ -33,6 +36,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     run: async (args) => (await import('./cluster.js')).clusterCommand(args),
   },
   'temporal-cli': {
+    takesNoArguments: true,
     summary: 'Find the Temporal CLI (or build it with Go into the shared cache) and print its path',
     run: async () => {
       const cli = await ensureTemporalCli();
@@ -41,6 +45,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     },
   },
   migrate: {
+    takesNoArguments: true,
     summary: "Apply the pending database migrations as DATABASE_ADMIN_URL, and give DATABASE_URL's role Mohla's privileges",
     run: async () => {
       const { migrateAsAdministrator } = await import('../db/roles.js');
@@ -99,6 +104,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     run: async (args) => (await import('./staff.js')).staffCommand(args),
   },
   env: {
+    takesNoArguments: true,
     summary: 'List the environment variables Mohla reads, with their defaults',
     run: async () => {
       for (const [name, v] of Object.entries(ENVIRONMENT)) console.log(`${name}=${v.default}\n    ${v.doc}`);
@@ -117,12 +123,17 @@ function help(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `mohla env` for the configuration variables, `mohla --version` for the version and its Node.',
+    'Run `mohla <command> --help` for its options and an example, `mohla env` for the configuration',
+    'variables, `mohla --version` for the version and its Node.',
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] && commandHelp(rest[0])) {
+    console.log(commandHelp(rest[0]));
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
     return 0;
@@ -132,10 +143,21 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`mohla ${MOHLA_VERSION} (Node ${process.version})`);
     return 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) throw new UsageError(`unknown command "${name}"; run \`mohla --help\` for the list`);
-  // Each command parses its own arguments, flags included.
-  return command.run(rest);
+  if (asksForHelp(rest)) {
+    console.log(commandHelp(name) ?? command.summary);
+    return 0;
+  }
+  const seeHelp = `see \`mohla ${name} --help\``;
+  if (command.takesNoArguments && rest.length) throw new UsageError(`${name}: takes no arguments (got ${JSON.stringify(rest[0])}); ${seeHelp}`);
+  // Each command parses its own arguments, flags included; a refused one is a usage error, in one line.
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    const problem = argumentProblem(err);
+    throw problem ? new UsageError(`${name}: ${problem}; ${seeHelp}`) : err;
+  }
 }
 
 const expected = [UsageError, ConfigError, ServiceUnavailableError, TemporalCliMissingError, GoToolMissingError];
@@ -143,11 +165,9 @@ const expected = [UsageError, ConfigError, ServiceUnavailableError, TemporalCliM
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    // node:util parseArgs reports an unknown or malformed flag with one of these codes.
-    const badFlag = String((err as { code?: string }).code ?? '').startsWith('ERR_PARSE_ARGS');
-    if (badFlag || expected.some((type) => err instanceof type)) {
+    if (expected.some((type) => err instanceof type)) {
       console.error(`mohla: ${(err as Error).message}`);
-      process.exit(badFlag || err instanceof UsageError ? 2 : 1);
+      process.exit(err instanceof UsageError ? 2 : 1);
     }
     console.error(err);
     process.exit(1);

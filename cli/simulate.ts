@@ -1,26 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DomainError } from '../engine/errors.js';
-import { ScenarioError, simulate, type Scenario } from '../engine/simulator.js';
+import { simulate, type Scenario } from '../engine/simulator.js';
 import { definitionLanguage, readDefinitionFile } from '../registry/catalogue.js';
 import { SHIPPED_CALENDAR } from '../registry/calendars.js';
+import { readJsonFile } from '../registry/json-source.js';
+import { scenarioProblems } from '../registry/scenario.js';
 import { readCalendarFile } from './deadline.js';
 import { formatProblem } from './validate.js';
 import { UsageError } from './usage-error.js';
 
-function readScenario(file: string): Scenario {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`simulate: cannot read the scenario ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const scenario = parsed as Partial<Scenario>;
-  if (!scenario || typeof scenario !== 'object' || Array.isArray(scenario)) throw new UsageError(`simulate: ${file} is not a scenario object`);
-  if (typeof scenario.filedAt !== 'string') throw new UsageError(`simulate: ${file}: filedAt (an ISO instant) is required`);
-  if (!scenario.data || typeof scenario.data !== 'object') throw new UsageError(`simulate: ${file}: data (the citizen's form) is required`);
-  if (scenario.events !== undefined && !Array.isArray(scenario.events)) throw new UsageError(`simulate: ${file}: events must be an array`);
-  return scenario as Scenario;
+/** The scenario, or every reason it cannot run, one line each as `mohla validate` prints them. */
+function readScenario(file: string, check: (candidate: unknown) => Array<{ pointer: string; message: string }>): { scenario?: Scenario; problems: string[] } {
+  const source = readJsonFile(file);
+  const problems = source.unreadable ? [source.unreadable] : [...source.duplicates, ...check(source.value)];
+  return problems.length ? { problems: problems.map((p) => formatProblem({ file, ...p })) } : { scenario: source.value as Scenario, problems: [] };
 }
 
 /** A clock's status, as the trace's reader says it. */
@@ -45,21 +37,15 @@ export async function simulateCommand(args: string[]): Promise<number> {
     throw new UsageError('simulate: usage: mohla simulate <definition.json> <scenario.json> [--calendar file] [--json]');
   }
   const { definition, errors } = readDefinitionFile(definitionFile);
-  if (!definition) {
-    for (const e of errors) console.error(formatProblem(e));
-    return 1;
-  }
-  const scenario = readScenario(scenarioFile);
+  for (const e of errors) console.error(formatProblem(e));
+  if (!definition) return 1;
   const calendar = readCalendarFile(values.calendar ?? SHIPPED_CALENDAR);
-  let result;
-  try {
-    result = await simulate(definition, scenario, calendar, { language: definitionLanguage(definition) });
-  } catch (err) {
-    if (err instanceof ScenarioError || err instanceof DomainError) throw new UsageError(`simulate: ${err.message}`);
-    throw err;
-  }
+  const { scenario, problems } = readScenario(scenarioFile, (candidate) => scenarioProblems(definition, candidate, calendar.zone));
+  for (const line of problems) console.error(line);
+  if (!scenario) return 1;
+  const result = await simulate(definition, scenario, calendar, { language: definitionLanguage(definition) });
   if (values.json) {
-    console.log(JSON.stringify({ outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace }, null, 2));
+    console.log(JSON.stringify({ outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, status: result.state.status }, null, 2));
     return 0;
   }
   console.log(`${definition.id} v${definition.version}, filed ${scenario.filedAt}`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { localDateOf } from '../engine/calendar.js';
 import { horizonWarnings } from '../engine/deadline/horizon.js';
+import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { readDefinitionFile, type DefinitionFileError } from '../registry/catalogue.js';
 import { readCalendarFile } from './deadline.js';
@@ -15,6 +16,24 @@ export function formatProblem(e: DefinitionFileError): string {
   return `${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.severity === 'warning' ? 'warning: ' : ''}${e.message}`;
 }
 
+interface FileResult {
+  file: string;
+  definition?: ProcedureDefinition;
+  errors: DefinitionFileError[];
+  warnings: DefinitionFileError[];
+}
+
+/** One file's result, whatever happens while it is checked: the other files are checked all the same. */
+function checkFile(file: string): FileResult {
+  try {
+    return { file, ...readDefinitionFile(file) };
+  } catch (err) {
+    return { file, errors: [{ file, pointer: '', message: `could not be checked: ${String((err as Error)?.message ?? err).split('\n')[0]}` }], warnings: [] };
+  }
+}
+
+const onlyProblem = ({ pointer, message }: DefinitionFileError) => ({ pointer, message });
+
 export async function validateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' }, calendar: { type: 'string' } }, allowPositionals: true });
   if (positionals.length === 0) throw new UsageError('validate: name one or more definition files');
@@ -22,9 +41,9 @@ export async function validateCommand(args: string[]): Promise<number> {
   const calendar = readCalendarFile(values.calendar === undefined ? SHIPPED_CALENDAR : path.resolve(values.calendar));
   const today = localDateOf(Date.now(), calendar.zone);
   const results = positionals.map((file) => {
-    const read = readDefinitionFile(file);
-    const beyondHorizon = read.definition && read.errors.length === 0 ? horizonWarnings([read.definition], calendar, today) : [];
-    return { file, ...read, warnings: [...read.warnings, ...beyondHorizon.map((w) => ({ file, ...w, severity: 'warning' as const }))] };
+    const result = checkFile(file);
+    const beyondHorizon = result.definition && result.errors.length === 0 ? horizonWarnings([result.definition], calendar, today) : [];
+    return { ...result, warnings: [...result.warnings, ...beyondHorizon.map((w) => ({ file, ...w }))] };
   });
   const valid = results.every((r) => r.errors.length === 0);
   if (values.json) {
@@ -36,8 +55,8 @@ export async function validateCommand(args: string[]): Promise<number> {
             file: r.file,
             valid: r.errors.length === 0,
             ...(r.definition ? { id: r.definition.id, version: r.definition.version } : {}),
-            errors: r.errors.map(({ pointer, message }) => ({ pointer, message })),
-            ...(r.warnings.length ? { warnings: r.warnings.map(({ pointer, message }) => ({ pointer, message })) } : {}),
+            errors: r.errors.map(onlyProblem),
+            ...(r.warnings.length ? { warnings: r.warnings.map(onlyProblem) } : {}),
           })),
         },
         null,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -150,8 +150,10 @@ const run = promisify(execFile);
 
 describe('mohla validate with warnings', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mohla-conditions-'));
-  const write = (name: string, content: unknown) => {
-    const file = path.join(dir, name);
+  // Each in a folder of its own, under the file name its id and version give.
+  const write = (folder: string, content: { id: string; version: number }) => {
+    mkdirSync(path.join(dir, folder), { recursive: true });
+    const file = path.join(dir, folder, `${content.id}.v${content.version}.json`);
     writeFileSync(file, JSON.stringify(content));
     return file;
   };
@@ -168,8 +170,8 @@ describe('mohla validate with warnings', () => {
   const line = `${WHEN}/==/1: "comercial" is not a value of data.kind ("commercial", "industrial", "craft"): the comparison can never hold`;
 
   it('prints a language-1 warning on one line and still exits 0; the same problem fails a language-2 file', async () => {
-    const old = write('old.json', base(typo, 1));
-    const current = write('current.json', base(typo));
+    const old = write('old', base(typo, 1));
+    const current = write('current', base(typo));
     const result = await mohla('validate', old, current);
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([

@@ -12,6 +12,7 @@ import type { ApplicationEvent } from './interpreter/events.js';
 import type { ApplicationState } from './interpreter/state.js';
 import type { ProcedureDefinition } from './definition.generated.js';
 import { DomainError } from './errors.js';
+import { pointerSegment } from './form-schema.js';
 
 const DEFAULT_FORM_BYTES = 65_536;
 const DEFAULT_TASK_DATA_BYTES = 16_384;
@@ -34,6 +35,52 @@ function jsonBytes(value: unknown): number {
     } else bytes += 3;
   }
   return bytes;
+}
+
+/** Deeper than any form, task data or procedure definition goes; far enough from a stack overflow. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * A procedure definition, as JSON in UTF-8. Every application's start carries its definition into the
+ * Temporal history beside the citizen's form (at most 256 KiB), under Temporal's 2 MiB payload limit;
+ * the largest shipped definition is under 30 KiB.
+ */
+const MAX_DEFINITION_BYTES = 524_288;
+
+interface BoundProblem {
+  pointer: string;
+  message: string;
+}
+
+/**
+ * The pointer of the first value nested deeper than `maxDepth` levels of objects and arrays. Iterative:
+ * what it guards against would overflow the stack of a recursive walk.
+ */
+function firstTooDeep(value: unknown, maxDepth: number): string | undefined {
+  const pending: Array<{ value: unknown; pointer: string; depth: number }> = [{ value, pointer: '', depth: 0 }];
+  while (pending.length) {
+    const { value: current, pointer, depth } = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= maxDepth) return pointer || '/';
+    const entries = Array.isArray(current) ? current.map((v, i) => [String(i), v] as const) : Object.entries(current);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      pending.push({ value: child, pointer: `${pointer}/${pointerSegment(key)}`, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A definition the checker can read without running out of stack or memory: checked before the schema,
+ * whose validator, like the form compiler, recurses into what it checks.
+ */
+export function definitionBoundsProblem(definition: unknown): BoundProblem | undefined {
+  const deep = firstTooDeep(definition, MAX_JSON_DEPTH);
+  if (deep !== undefined) return { pointer: deep, message: `is nested more than ${MAX_JSON_DEPTH} levels deep` };
+  const bytes = jsonBytes(definition);
+  if (bytes > MAX_DEFINITION_BYTES) return { pointer: '/', message: `is ${bytes} bytes of JSON; a definition may hold at most ${MAX_DEFINITION_BYTES}` };
+  return undefined;
 }
 
 export interface InputBounds {

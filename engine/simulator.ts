@@ -3,13 +3,11 @@
  * scenario of timed events. Designers use it before publishing; the tests use it to exercise every step
  * kind and every expiry action without a Temporal server.
  */
-import { LEGAL_DEADLINE, parseDeadlineId } from './ids.js';
-import { clockViews } from './interpreter/views.js';
+import { LEGAL_DEADLINE } from './ids.js';
 import type { ApplicationState } from './interpreter/state.js';
 import { nextTimer } from './interpreter/timers.js';
 import type { ApplicationEvent } from './interpreter/events.js';
-import type { Command } from './interpreter/commands.js';
-import type { Calendar } from './calendar.js';
+import { parseInstant, type Calendar } from './calendar.js';
 import { scheduleDeadline } from './deadline/schedule.js';
 import { parseIsoDuration } from './deadline/duration.js';
 import type { ProcedureDefinition } from './definition.generated.js';
@@ -17,6 +15,8 @@ import { DomainError } from './errors.js';
 import { dayCountingAt } from './expressions/dates.js';
 import { CURRENT_LANGUAGE_VERSION, type LanguageVersion } from './language.js';
 import { ApplicationMachine } from './machine.js';
+import { SimulationTrace, type TraceEntry } from './simulation-trace.js';
+import { clockViews } from './interpreter/views.js';
 
 /** One thing that happens in a scenario. Tasks are named by their step: the open task of that step. */
 export type ScenarioAction =
@@ -38,12 +38,6 @@ export interface Scenario {
   events?: ScenarioEvent[];
   /** Stop the clock here even if timers remain (default: 2 years after filing). */
   until?: string;
-}
-
-export interface TraceEntry {
-  at: string;
-  kind: string;
-  text: string;
 }
 
 /** A named clock at the end of the simulation. */
@@ -72,78 +66,81 @@ export interface SimulationOptions {
   service?: SimulatedService;
   /**
    * The language the definition is read in: the one it would be published under
-   * (registry/language-versions.ts). By default what it declares, else the current one, as for a new definition.
+   * (registry/language-versions.ts), so that a draft runs as it would once published. By default what
+   * it declares, else the current one, as for a new definition.
    */
   language?: LanguageVersion;
 }
 
-/** A scenario the simulator cannot run; `pointer` is the JSON pointer of the culprit within the scenario. */
-export class ScenarioError extends Error {
-  constructor(
-    readonly pointer: string,
-    message: string,
-  ) {
-    super(message);
+/** One thing wrong with a scenario, by its JSON pointer within the scenario. */
+export interface ScenarioProblem {
+  pointer: string;
+  message: string;
+}
+
+/** A scenario the simulator cannot run, with every reason found. */
+class ScenarioError extends Error {
+  constructor(readonly problems: ScenarioProblem[]) {
+    super(problems.map((p) => `${p.pointer} ${p.message}`).join('; '));
   }
 }
 
-function instantOf(event: ScenarioEvent, filedMs: number, index: number): number {
-  if ('at' in event) {
-    const ms = Date.parse(event.at);
-    if (Number.isNaN(ms)) throw new ScenarioError(`/events/${index}/at`, `events[${index}].at: "${event.at}" is not an ISO instant`);
+const ACTIONS: ReadonlySet<string> = new Set<ScenarioAction['action']>(['claim', 'complete', 'reassign', 'requestComplement', 'provideComplement', 'extend', 'withdraw']);
+
+interface TimedEvent {
+  event: ScenarioEvent;
+  index: number;
+  ms: number;
+}
+
+interface ScenarioClock {
+  filedMs: number;
+  untilMs: number;
+  /** In the order they happen; two at the same instant in the scenario's order. */
+  events: TimedEvent[];
+}
+
+const INSTANT_EXAMPLE = 'e.g. 2026-04-06T09:30:00+01:00 (without an offset, the calendar\'s local time)';
+
+/**
+ * The scenario's instants, read as `mohla deadline` reads them: with their offset, or else as local
+ * time in the calendar's zone. Every problem is found, not only the first.
+ */
+export function readScenarioClock(scenario: Scenario, zone: string): { clock?: ScenarioClock; problems: ScenarioProblem[] } {
+  const problems: ScenarioProblem[] = [];
+  const instant = (text: unknown, pointer: string): number | undefined => {
+    const ms = typeof text === 'string' ? parseInstant(text, zone) : undefined;
+    if (ms === undefined) problems.push({ pointer, message: `${JSON.stringify(text)} is not an ISO 8601 instant, ${INSTANT_EXAMPLE}` });
     return ms;
-  }
-  const ms = parseIsoDuration(event.after);
-  if (ms === undefined) throw new ScenarioError(`/events/${index}/after`, `events[${index}].after: "${event.after}" is not an ISO duration such as P2D or PT4H`);
-  return filedMs + ms;
-}
-
-/** A deadline as the trace names it: "legal deadline", clock "Summons to members", "sla:… deadline". */
-function deadlineName(definition: ProcedureDefinition, id: unknown): string {
-  const key = typeof id === 'string' ? parseDeadlineId(id) : undefined;
-  if (key?.kind === 'clock') return `clock "${definition.clocks?.[key.clockId]?.label.en ?? key.clockId}"`;
-  return `${String(id)} deadline`;
-}
-
-function describe(command: Command, definition: ProcedureDefinition): TraceEntry | undefined {
-  switch (command.type) {
-    case 'createTask':
-      return { at: command.task.createdAt, kind: 'task', text: `task ${command.task.stepId} for role ${command.task.role}` };
-    case 'timeline': {
-      const e = command.entry;
-      const d = e.detail ?? {};
-      const name = deadlineName(definition, d.deadline);
-      const text: Record<string, string | undefined> = {
-        stepEntered: `entered ${e.stepId}`,
-        taskCompleted: `${e.actor} completed ${e.stepId}: ${d.outcome}`,
-        taskClaimed: `${e.actor} claimed ${e.stepId}`,
-        taskEscalated: `task ${e.stepId} escalated to ${d.toRole}`,
-        taskReassigned: `task ${e.stepId} reassigned to ${d.toAgent ?? d.toRole}`,
-        deadlineWarned: `warning: ${name} due ${d.dueAt}`,
-        deadlineExpired: `${name} expired (was due ${d.dueAt})`,
-        clockMet: `${name} met at ${e.stepId}${d.late ? ', late' : ', on time'}${d.dueAt ? ` (due ${d.dueAt})` : ''}`,
-        clockDated: `${name} counts from ${d.date}${d.previousDate ? ` (was ${d.previousDate})` : ''}`,
-        waitEnded: `wait at ${e.stepId} ended at once: ${d.reason}`,
-        movedOnExpiry: `${name} expired: moved to ${e.stepId}`,
-        deadlineExtended: `deadline extended by ${d.units}: ${d.reason}`,
-        taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
-        deadlineReprojected: `deadline moved from ${d.from} to ${d.to}`,
-        complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ')}`,
-        complementProvided: `documents provided: ${(d.documents as string[] | undefined)?.join(', ')}`,
-        serviceCompleted: `service ${d.activity} done`,
-        serviceFailed: `service ${d.activity} failed: ${d.error}`,
-        branchesJoined: `branches joined: ${JSON.stringify(d.branches)}`,
-        closed: `closed: ${d.outcome}${d.grantedBySilence ? ' (granted by silence)' : ''}${d.document ? `, issues ${d.document}` : ''}`,
-        filed: 'filed',
-        withdrawn: `withdrawn by ${e.actor}`,
-      };
-      return { at: e.at, kind: e.kind, text: text[e.kind] ?? e.kind };
+  };
+  const filedMs = instant(scenario.filedAt, '/filedAt');
+  const untilMs = scenario.until === undefined ? (filedMs ?? 0) + 2 * 366 * 86_400_000 : instant(scenario.until, '/until');
+  if (filedMs !== undefined && untilMs !== undefined && untilMs < filedMs) problems.push({ pointer: '/until', message: 'is before filedAt' });
+  const events: TimedEvent[] = [];
+  (scenario.events ?? []).forEach((event, index) => {
+    const at = `/events/${index}`;
+    if (event === null || typeof event !== 'object') {
+      problems.push({ pointer: at, message: 'is not an event object' });
+      return;
     }
-    case 'notify':
-      return { at: '', kind: 'notify', text: `notify ${command.recipients.join(', ')}: ${command.template}` };
-    default:
-      return undefined;
-  }
+    if (!ACTIONS.has(event.action)) problems.push({ pointer: `${at}/action`, message: `${JSON.stringify(event.action)} is not a known action (${[...ACTIONS].join(', ')})` });
+    const when = event as { at?: unknown; after?: unknown };
+    if ((when.at === undefined) === (when.after === undefined)) {
+      problems.push({ pointer: at, message: when.at === undefined ? 'needs at (an instant) or after (a duration from filing)' : 'has both at and after: give one' });
+      return;
+    }
+    let ms: number | undefined;
+    if (when.at !== undefined) ms = instant(when.at, `${at}/at`);
+    else {
+      const duration = typeof when.after === 'string' ? parseIsoDuration(when.after) : undefined;
+      if (duration === undefined) problems.push({ pointer: `${at}/after`, message: `${JSON.stringify(when.after)} is not an ISO 8601 duration such as P2D or PT4H` });
+      else if (filedMs !== undefined) ms = filedMs + duration;
+    }
+    if (ms !== undefined && filedMs !== undefined && ms < filedMs) problems.push({ pointer: `${at}/at`, message: 'is before filedAt' });
+    else if (ms !== undefined) events.push({ event, index, ms });
+  });
+  if (problems.length || filedMs === undefined || untilMs === undefined) return { problems };
+  return { clock: { filedMs, untilMs, events: events.sort((a, b) => a.ms - b.ms || a.index - b.index) }, problems };
 }
 
 function toEvent(state: ApplicationState, event: ScenarioEvent, at: string, index: number): ApplicationEvent {
@@ -168,21 +165,22 @@ function toEvent(state: ApplicationState, event: ScenarioEvent, at: string, inde
       return { type: 'extensionGranted', units: event.units, reason: event.reason, noticeGivenAt: at, actor, at };
     case 'withdraw':
       return { type: 'withdrawn', actor, reason: event.reason, at };
+    default:
+      // readScenarioClock refuses it first; a scenario built in code may still hold one.
+      throw new ScenarioError([{ pointer: `/events/${index}/action`, message: `${JSON.stringify((event as { action: unknown }).action)} is not a known action` }]);
   }
 }
 
+/** Runs the scenario. Instants without an offset are local time in the calendar's zone. */
 export async function simulate(definition: ProcedureDefinition, scenario: Scenario, calendar: Calendar, options: SimulationOptions = {}): Promise<SimulationResult> {
   const service: SimulatedService = options.service ?? ((activity, input) => ({ simulated: activity, ...input }));
   const languageVersion = options.language ?? definition.languageVersion ?? CURRENT_LANGUAGE_VERSION;
-  const filedMs = Date.parse(scenario.filedAt);
-  if (Number.isNaN(filedMs)) throw new ScenarioError('/filedAt', `filedAt: "${scenario.filedAt}" is not an ISO instant`);
-  const untilMs = scenario.until ? Date.parse(scenario.until) : filedMs + 2 * 366 * 86_400_000;
-  const events = (scenario.events ?? [])
-    .map((event, index) => ({ event, index, ms: instantOf(event, filedMs, index) }))
-    .sort((a, b) => a.ms - b.ms || a.index - b.index);
+  const { clock: times, problems } = readScenarioClock(scenario, calendar.zone);
+  if (!times) throw new ScenarioError(problems);
+  const { filedMs, untilMs, events } = times;
   let clock = filedMs;
   const now = () => new Date(clock).toISOString();
-  const trace: TraceEntry[] = [];
+  const trace = new SimulationTrace();
   const machine = new ApplicationMachine(
     definition,
     {
@@ -202,12 +200,7 @@ export async function simulate(definition: ProcedureDefinition, scenario: Scenar
           return { ok: false, error: (err as Error).message };
         }
       },
-      record: async (_state, commands) => {
-        for (const command of commands) {
-          const entry = describe(command, definition);
-          if (entry) trace.push({ ...entry, at: entry.at || now() });
-        }
-      },
+      record: async (state, commands) => trace.record(state, commands, now()),
       now,
       dayCounting: async (at) => dayCountingAt(calendar, at),
     },
@@ -236,9 +229,15 @@ export async function simulate(definition: ProcedureDefinition, scenario: Scenar
       break;
     }
   }
+  // What the scenario still holds never happens: said, so that a designer does not think it ran.
+  const closed = machine.state.status === 'closed';
+  for (const { event, index, ms } of events.slice(next)) {
+    const why = closed ? `comes after the application closed (${machine.state.outcome})` : `comes after the simulation stopped (until ${new Date(untilMs).toISOString()})`;
+    trace.push({ at: new Date(ms).toISOString(), kind: 'ignored', text: `events[${index}] ${event.action} ${why}: not run` });
+  }
   const legal = machine.state.deadlines[LEGAL_DEADLINE]?.projection;
   return {
-    trace,
+    trace: trace.entries,
     state: machine.state,
     outcome: machine.state.outcome ?? null,
     legalDeadline: legal ? { dueAt: legal.dueAt, dueDate: legal.dueDate, explanation: legal.explanation } : null,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PinnedProcedure } from '../engine/interpreter/state.js';
 import { canonicalJson } from '../engine/canonical-json.js';
@@ -7,6 +7,7 @@ import { checkDefinition } from '../engine/definition-checks.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import type { LanguageVersion } from '../engine/language.js';
 import { eachSubschema } from '../engine/form-schema.js';
+import { definitionBoundsProblem } from '../engine/input-bounds.js';
 import {
   createAjv,
   definitionSchemaValidator,
@@ -16,6 +17,7 @@ import {
   type FieldError,
   type FormAnnotation,
 } from './definition-schema.js';
+import { readJsonFile, type SourceProblem } from './json-source.js';
 import { languageVersionOf } from './language-versions.js';
 import { NOTIFY_STEP_TEMPLATES } from '../notifications/templates.js';
 
@@ -26,6 +28,11 @@ export interface DefinitionFileError {
   pointer: string;
   message: string;
   severity?: 'warning';
+}
+
+/** The problems that refuse a definition: all but the warnings. */
+export function refusals<P extends { severity?: 'warning' }>(problems: P[]): P[] {
+  return problems.filter((p) => p.severity !== 'warning');
 }
 
 export function hashDefinition(definition: ProcedureDefinition): string {
@@ -58,6 +65,9 @@ function formProblems(schema: unknown, pointer: string): FieldError[] {
     return [];
   } catch (err) {
     return [{ pointer, message: `not a valid JSON Schema: ${(err as Error).message}` }];
+  } finally {
+    // Drafts come and go through the API: compiled only to be checked, never kept.
+    formAjv.removeSchema(schema as object);
   }
 }
 
@@ -69,6 +79,8 @@ export function reviewDefinition(candidate: unknown): { errors: FieldError[]; wa
   if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) {
     return { errors: [{ pointer: '/', message: `a definition is a JSON object, found ${describe(candidate)}` }], warnings: [] };
   }
+  const outOfBounds = definitionBoundsProblem(candidate);
+  if (outOfBounds) return { errors: [outOfBounds], warnings: [] };
   const validate = definitionSchemaValidator();
   if (!validate(candidate)) return { errors: fieldErrors(validate.errors), warnings: [] };
   const definition = candidate as ProcedureDefinition;
@@ -91,36 +103,60 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
-/** Reads and validates one definition file; every error and warning names the file. */
-export function readDefinitionFile(file: string): { definition?: ProcedureDefinition; errors: DefinitionFileError[]; warnings: DefinitionFileError[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    return { errors: [{ file, pointer: '', message: `cannot be read: ${reason}` }], warnings: [] };
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    return { errors: [{ file, pointer: '', message: `not valid JSON: ${(err as Error).message}` }], warnings: [] };
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { errors: [{ file, pointer: '', message: `a definition is a JSON object, found ${describe(parsed)}` }], warnings: [] };
-  }
-  const review = reviewDefinition(parsed);
-  const errors = review.errors.map((e) => ({ file, ...e }));
-  const warnings = review.warnings.map((w) => ({ file, ...w }));
-  return errors.length ? { errors, warnings } : { definition: parsed as ProcedureDefinition, errors: [], warnings };
+/**
+ * Whether a definition is read in language 1, as publishing it would decide (its own field, else its
+ * content's hash): checks added with language 2 only warn about such a definition.
+ */
+function readInLanguage1(definition: object): boolean {
+  return languageVersionOf(definition as ProcedureDefinition, hashDefinition(definition as ProcedureDefinition)) === 1;
+}
+
+/**
+ * Keys a definition's text gives twice (JSON.parse keeps the last): refused from language 2 on, a
+ * warning for a language-1 definition, which was published with the value the last key gave.
+ */
+export function duplicateKeyProblems(definition: unknown, duplicates: SourceProblem[]): FieldError[] {
+  if (!duplicates.length) return [];
+  const warn = definition !== null && typeof definition === 'object' && !Array.isArray(definition) && readInLanguage1(definition);
+  return duplicates.map((d) => (warn ? { ...d, severity: 'warning' as const } : d));
 }
 
 /** Shipped files are named after what they hold, so a reader finds a version by its file name. */
-function fileNameProblem(file: string, definition: ProcedureDefinition): DefinitionFileError | undefined {
-  const expected = `${definition.id}.v${definition.version}.json`;
-  return path.basename(file) === expected
-    ? undefined
-    : { file, pointer: '/id', message: `id and version say the file should be named ${expected}` };
+function fileNameProblem(file: string, candidate: Record<string, unknown>): FieldError | undefined {
+  const { id, version } = candidate;
+  if (typeof id !== 'string' || !Number.isInteger(version)) return undefined;
+  const expected = `${id}.v${String(version)}.json`;
+  return path.basename(file) === expected ? undefined : { pointer: '/id', message: `id and version say the file should be named ${expected}` };
+}
+
+function checkDefinitionFile(file: string): { candidate?: unknown; problems: FieldError[] } {
+  const source = readJsonFile(file);
+  if (source.unreadable) return { problems: [source.unreadable] };
+  const candidate = source.value;
+  if (candidate === null || typeof candidate !== 'object' || Array.isArray(candidate)) {
+    return { problems: [{ pointer: '', message: `a definition is a JSON object, found ${describe(candidate)}` }] };
+  }
+  const misnamed = fileNameProblem(file, candidate as Record<string, unknown>);
+  const review = reviewDefinition(candidate);
+  return { candidate, problems: [...duplicateKeyProblems(candidate, source.duplicates), ...review.errors, ...review.warnings, ...(misnamed ? [misnamed] : [])] };
+}
+
+/**
+ * Reads and validates one definition file, as `mohla validate`, `mohla simulate` and start-up do; every
+ * problem names the file. A definition comes back when nothing refuses it, with its warnings.
+ */
+export function readDefinitionFile(file: string): { definition?: ProcedureDefinition; errors: DefinitionFileError[]; warnings: DefinitionFileError[] } {
+  let checked: { candidate?: unknown; problems: FieldError[] };
+  try {
+    checked = checkDefinitionFile(file);
+  } catch (err) {
+    // A fault of the checker, not of the file: still one line for this file, and the other files are checked.
+    checked = { problems: [{ pointer: '', message: `could not be checked: ${(err as Error).message.split('\n')[0]}` }] };
+  }
+  const problems = checked.problems.map((p) => ({ file, ...p }));
+  const errors = refusals(problems);
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  return errors.length ? { errors, warnings } : { definition: checked.candidate as ProcedureDefinition, errors, warnings };
 }
 
 /** Definitions read from files, each version pinned with its hash (the shipped procedures). */
@@ -166,12 +202,10 @@ export function loadProcedureFolder(dir: string): { catalogue: ProcedureCatalogu
   const errors: DefinitionFileError[] = [];
   const warnings: DefinitionFileError[] = [];
   for (const name of readdirSync(dir).filter((f) => DEFINITION_FILE.test(f)).sort()) {
-    const file = path.join(dir, name);
-    const result = readDefinitionFile(file);
-    const misnamed = result.definition && fileNameProblem(file, result.definition);
-    errors.push(...[...result.errors, ...(misnamed ? [misnamed] : [])].map((e) => ({ ...e, file: name })));
+    const result = readDefinitionFile(path.join(dir, name));
+    errors.push(...result.errors.map((e) => ({ ...e, file: name })));
     warnings.push(...result.warnings.map((w) => ({ ...w, file: name })));
-    if (result.definition && !misnamed) catalogue.add(result.definition);
+    if (result.definition) catalogue.add(result.definition);
   }
   return { catalogue, errors, warnings };
 }

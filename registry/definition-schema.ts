@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { PROJECT_ROOT } from '../infra/config.js';
+import { collapseUnionErrors } from './union-errors.js';
 
 const DEFINITION_SCHEMA_PATH = path.join(PROJECT_ROOT, 'procedures/schema/procedure.schema.json');
 
@@ -49,9 +50,9 @@ export interface FieldError {
   severity?: 'warning';
 }
 
-/** ajv's errors as one line per field, with the pointer a person can follow. */
+/** ajv's errors as one line per field, with the pointer a person can follow; a union's, as one. */
 export function fieldErrors(errors: ErrorObject[] | null | undefined, prefix = ''): FieldError[] {
-  return (errors ?? []).map((e) => {
+  const lines = collapseUnionErrors(errors ?? []).map((e) => {
     let pointer = `${prefix}${e.instancePath}`;
     let message = e.message ?? 'is not valid';
     if (e.keyword === 'required') pointer = `${pointer}/${(e.params as { missingProperty: string }).missingProperty}`;
@@ -68,6 +69,7 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, prefix = '
     if (e.keyword === 'enum') message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     return { pointer: pointer || '/', message };
   });
+  return lines.filter((line, i) => lines.findIndex((l) => l.pointer === line.pointer && l.message === line.message) === i);
 }
 
 let definitionValidator: ValidateFunction | undefined;

@@ -4,7 +4,7 @@
  * one (which keeps loading, as every shipped file must).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -270,15 +270,17 @@ async function mohla(...args: string[]): Promise<{ code: number; stdout: string 
 
 describe('mohla validate, on the rules language 2 added', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mohla-language-2-'));
-  const write = (name: string, definition: Definition) => {
-    const file = path.join(dir, name);
+  // Each in a folder of its own, under the file name its id and version give.
+  const write = (folder: string, definition: Definition) => {
+    mkdirSync(path.join(dir, folder), { recursive: true });
+    const file = path.join(dir, folder, `${definition.id}.v${definition.version}.json`);
     writeFileSync(file, JSON.stringify(definition, null, 2));
     return file;
   };
   const unmotivated = (d: Definition) => delete d.steps.refused.motivation;
 
   it('prints a warning for a language-1 definition as one line, and exits 0', async () => {
-    const older = write('older.json', variant('residence-certificate.v2.json', 1, unmotivated));
+    const older = write('older', variant('residence-certificate.v2.json', 1, unmotivated));
     const result = await mohla('validate', older);
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
@@ -290,8 +292,8 @@ describe('mohla validate, on the rules language 2 added', () => {
   });
 
   it('refuses the same definition in language 2, and says so in --json', async () => {
-    const newer = write('newer.json', variant('residence-certificate.v2.json', 2, unmotivated));
-    const older = write('older.json', variant('residence-certificate.v2.json', 1, unmotivated));
+    const newer = write('newer', variant('residence-certificate.v2.json', 2, unmotivated));
+    const older = write('older', variant('residence-certificate.v2.json', 1, unmotivated));
     const result = await mohla('validate', '--json', newer, older);
     expect(result.code).toBe(1);
     const message = 'a refusal must be motivated: give the reason in Arabic, French and English';

@@ -5,7 +5,7 @@ import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { DomainError } from '../engine/errors.js';
 import type { ProcedureVersionRecord } from '../db/entities.js';
 import { findProcedureVersion, latestProcedureVersion, latestProcedureVersions, procedureVersionsOf, withProcedureLock } from '../db/procedure-versions.js';
-import { hashDefinition, loadProcedureFolder, validateDefinition, type DefinitionFileError } from './catalogue.js';
+import { hashDefinition, loadProcedureFolder, refusals, validateDefinition, type DefinitionFileError } from './catalogue.js';
 import { createAjv, fieldErrors, type FieldError } from './definition-schema.js';
 import { languageVersionOf } from './language-versions.js';
 import type { LanguageVersion } from '../engine/language.js';
@@ -70,11 +70,12 @@ export class ProcedureRegistry {
   }
 
   /**
-   * Publishes a definition: refused with its errors when invalid (422), and when the version exists
+   * Publishes a definition: refused with its errors when invalid (422) — `sourceProblems` are those of
+   * its text (registry/json-source.ts) — and when the version exists
    * with other content or is not newer than the latest (409). Republishing identical content is a no-op.
    */
-  async publish(candidate: unknown, publishedBy: string, source: PublicationSource): Promise<Publication> {
-    const errors = validateDefinition(candidate);
+  async publish(candidate: unknown, publishedBy: string, source: PublicationSource, sourceProblems: FieldError[] = []): Promise<Publication> {
+    const errors = refusals([...sourceProblems, ...validateDefinition(candidate)]).map(({ pointer, message }) => ({ pointer, message }));
     if (errors.length) {
       throw new DomainError('invalid_definition', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
     }

@@ -70,11 +70,14 @@ describe('published definitions', () => {
 });
 
 describe('simulation of a draft', () => {
+  // A form the definition accepts: the scenario's form is checked against it, as a filing's is.
+  const form = { fullName: 'Khadija Amrani', cin: 'FA45678', address: 'Hay Al Qods, Berkane' };
+
   it('runs the scenario and answers the trace, the outcome and the legal due date', async () => {
     const res = await designer({
       method: 'POST',
       url: '/procedures/simulate',
-      payload: { definition: await residence(), scenario: { filedAt: '2026-11-23T09:00:00Z', data: {}, events: [{ after: 'P1D', action: 'complete', step: 'review', outcome: 'approve' }] } },
+      payload: { definition: await residence(), scenario: { filedAt: '2026-11-23T09:00:00Z', data: form, events: [{ after: 'P1D', action: 'complete', step: 'review', outcome: 'approve' }] } },
     });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
@@ -89,6 +92,61 @@ describe('simulation of a draft', () => {
     expect(body.trace.map((e: { kind: string }) => e.kind)).toContain('closed');
   });
 
+  it('reads an instant without an offset in Casablanca time, and says which events came after the application closed', async () => {
+    const res = await designer({
+      method: 'POST',
+      url: '/procedures/simulate',
+      payload: {
+        definition: await residence(),
+        scenario: {
+          filedAt: '2026-04-06T10:00:00',
+          data: form,
+          events: [
+            { after: 'P1D', action: 'complete', step: 'review', outcome: 'approve' },
+            { at: '2026-04-14T09:00:00', action: 'withdraw' },
+          ],
+        },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const { trace } = res.json();
+    // Morocco is on UTC+1 in April 2026 (after Ramadan): 10:00 there is 09:00 UTC.
+    expect(trace[0]).toEqual({ at: '2026-04-06T09:00:00.000Z', kind: 'filed', text: 'filed' });
+    expect(trace.at(-1)).toEqual({ at: '2026-04-14T08:00:00.000Z', kind: 'ignored', text: 'events[1] withdraw comes after the application closed (approved): not run' });
+  });
+
+  it("names every problem of the scenario by its pointer: the form, the events' steps and actions, their task data", async () => {
+    const res = await designer({
+      method: 'POST',
+      url: '/procedures/simulate',
+      payload: {
+        definition: await residence(),
+        scenario: {
+          filedAt: '2026-11-23T09:00:00Z',
+          data: { fullName: 'Khadija Amrani', address: 'Hay Al Qods, Berkane' },
+          events: [
+            { after: 'P1D', action: 'approve', step: 'review' },
+            { after: 'P1D', action: 'claim', step: 'reveiw' },
+            { at: '2026-11-31T09:00:00Z', action: 'withdraw' },
+          ],
+        },
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual(
+      problemAnswer({
+        status: 400,
+        code: 'invalid_input',
+        errors: [
+          { pointer: '/scenario/events/0/action', message: '"approve" is not a known action' },
+          { pointer: '/scenario/events/2/at', message: '"2026-11-31T09:00:00Z" is not an ISO 8601 instant, e.g. 2026-04-06T09:30:00+01:00 (without an offset, the calendar\'s local time)' },
+          { pointer: '/scenario/data/cin', message: 'is required' },
+          { pointer: '/scenario/events/1/step', message: '"reveiw" is not a user task step of residence-certificate' },
+        ],
+      }),
+    );
+  });
+
   it("names a broken definition's problems under /definition", async () => {
     const res = await designer({ method: 'POST', url: '/procedures/simulate', payload: { definition: { ...(await residence()), start: 'nowhere' }, scenario: { filedAt: '2026-11-23T09:00:00Z', data: {} } } });
     expect(res.statusCode).toBe(422);
@@ -100,7 +158,7 @@ describe('simulation of a draft', () => {
     const res = await designer({
       method: 'POST',
       url: '/procedures/simulate',
-      payload: { definition: await residence(), scenario: { filedAt: '2026-11-23T09:00:00Z', data: {}, events: [{ after: 'Ptomorrow', action: 'withdraw' }] } },
+      payload: { definition: await residence(), scenario: { filedAt: '2026-11-23T09:00:00Z', data: form, events: [{ after: 'Ptomorrow', action: 'withdraw' }] } },
     });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(problemAnswer({ status: 400, code: 'invalid_input', errors: [fieldError('/scenario/events/0/after')] }));

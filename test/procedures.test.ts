@@ -48,6 +48,30 @@ describe('the published registry', () => {
     expect(ok.statusCode).toBe(200);
   });
 
+  it('refuses a draft whose text gives a key twice, naming both lines, as `mohla validate` does', async () => {
+    const text = JSON.stringify({ ...shipped, version: latest.version + 7 }, null, 2);
+    const twice = text.replace('"steps": {', '"steps": {\n    "issued": { "type": "end", "outcome": "approved" },');
+    const line = (needle: string, from = 0) => twice.slice(0, twice.indexOf(needle, from)).split('\n').length;
+    const first = line('"issued": {');
+    const again = line('"issued": {', twice.indexOf('"issued": {') + 1);
+    const headers = { 'content-type': 'application/json' };
+    for (const url of ['/procedures/validate', '/procedures']) {
+      const res = await designer({ method: 'POST', url, headers, payload: twice });
+      expect(res.statusCode, url).toBe(422);
+      expect(res.json(), url).toEqual(
+        problemAnswer({ status: 422, code: 'invalid_definition', errors: [{ pointer: '/steps/issued', message: `duplicate key "issued" (first at line ${first}, again at line ${again})` }] }),
+      );
+    }
+    const versions = await stack.app.inject({ method: 'GET', url: '/procedures/residence-certificate/versions' });
+    expect(versions.json().versions.map((v: { version: number }) => v.version)).not.toContain(latest.version + 7);
+  });
+
+  it("names the line and column of a draft's syntax error", async () => {
+    const res = await designer({ method: 'POST', url: '/procedures/validate', headers: { 'content-type': 'application/json' }, payload: '{\n  "id": "x",\n  "version": 1,\n}' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual(problemAnswer({ status: 400, code: 'invalid_input', errors: [{ pointer: '/', message: 'not valid JSON at line 4, column 1: unexpected "}"' }] }));
+  });
+
   it('refuses a draft whose form labels are malformed, naming each pointer', async () => {
     const draft = structuredClone(shipped);
     draft.form.properties.fullName.label = 'Full name';

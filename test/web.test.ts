@@ -231,7 +231,9 @@ describe('designer playground', () => {
     await page.fill('#definition', JSON.stringify(definition, null, 2));
     await page.getByRole('button', { name: 'Valider' }).click();
     await page.getByText('La définition est valide.').waitFor({ state: 'visible' });
-    await page.fill('#scenario', JSON.stringify({ filedAt: '2026-11-23T09:00:00Z', data: {}, events: [{ after: 'P1D', action: 'complete', step: 'review', outcome: 'approve' }] }));
+    // The scenario's form is checked against the definition's, as a filing's is.
+    const data = { fullName: 'Khadija Amrani', cin: 'FA45678', address: 'Hay Al Qods, Berkane' };
+    await page.fill('#scenario', JSON.stringify({ filedAt: '2026-11-23T09:00:00Z', data, events: [{ after: 'P1D', action: 'complete', step: 'review', outcome: 'approve' }] }));
     await page.getByRole('button', { name: 'Lancer la simulation' }).click();
     await expect.poll(textOf(page.getByRole('table', { name: 'Déroulé' })), POLL).toContain('review');
     await expect.poll(textOf(page.locator('.panel')), POLL).toContain('approved');

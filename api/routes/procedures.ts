@@ -1,10 +1,14 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ProcedureDefinition } from '../../engine/definition.generated.js';
 import { DomainError } from '../../engine/errors.js';
-import { ScenarioError, simulate, type Scenario } from '../../engine/simulator.js';
-import { definitionLanguage, validateDefinition } from '../../registry/catalogue.js';
+import { simulate, type Scenario } from '../../engine/simulator.js';
+import { definitionLanguage, duplicateKeyProblems, refusals, reviewDefinition } from '../../registry/catalogue.js';
+import type { FieldError } from '../../registry/definition-schema.js';
 import { guideEntry, pickLanguage, type GuideEntry } from '../../registry/guide.js';
+import type { SourceProblem } from '../../registry/json-source.js';
+import { scenarioProblems } from '../../registry/scenario.js';
 import { principalOf } from '../auth.js';
+import { duplicateKeysOf } from '../edge.js';
 import type { ApiContext } from '../context.js';
 import { instant, listAnswer, textOrNull } from '../answers.js';
 import { problemSchema } from '../problem.js';
@@ -33,6 +37,7 @@ const langQuery = {
 /** Definitions are checked by the registry with its own schema, so the body here is any JSON value. */
 const definitionBody = {} as const;
 
+/** The scenario is checked by the registry (registry/scenario.ts), as `mohla simulate` checks its file. */
 const simulateBody = {
   type: 'object',
   required: ['definition', 'scenario'],
@@ -41,27 +46,8 @@ const simulateBody = {
     definition: {},
     scenario: {
       type: 'object',
-      required: ['filedAt', 'data'],
-      additionalProperties: false,
-      properties: {
-        filedAt: { type: 'string', format: 'date-time' },
-        data: { type: 'object' },
-        officeId: { type: 'string', minLength: 1, maxLength: 64 },
-        until: { type: 'string', format: 'date-time' },
-        events: {
-          type: 'array',
-          maxItems: 500,
-          items: {
-            type: 'object',
-            required: ['action'],
-            properties: {
-              action: { enum: ['claim', 'complete', 'reassign', 'requestComplement', 'provideComplement', 'extend', 'withdraw'] },
-              at: { type: 'string', format: 'date-time' },
-              after: { type: 'string', pattern: '^P' },
-            },
-          },
-        },
-      },
+      description:
+        'When the application is filed (filedAt), the form (data), and the events that follow, as docs/simulator.md describes them. An instant without an offset is local time in the calendar\'s zone.',
     },
   },
 } as const;
@@ -114,6 +100,11 @@ const validAnswer = {
   properties: {
     valid: { type: 'boolean', const: true },
     errors: { type: 'array', maxItems: 0, items: problemSchema.properties.errors.items, description: 'None: an invalid draft is a 422 problem naming each error.' },
+    warnings: {
+      type: 'array',
+      items: problemSchema.properties.errors.items,
+      description: 'What a check added by a later language version finds in a definition of an earlier one: reported, never refused.',
+    },
   },
 } as const;
 
@@ -253,11 +244,22 @@ const guideAnswer = {
   properties: { language: guideEntryAnswer.properties.language, procedures: { type: 'array', items: guideEntryAnswer } },
 } as const;
 
-/** A draft definition, or a 422 naming every problem with its pointer (under `prefix` in the body). */
-function checkedDraft(candidate: unknown, prefix = ''): ProcedureDefinition {
-  const errors = validateDefinition(candidate).map((e) => ({ ...e, pointer: `${prefix}${e.pointer === '/' && prefix ? '' : e.pointer}` }));
+const detail = ({ pointer, message }: FieldError) => ({ pointer, message });
+
+/**
+ * A draft definition and its warnings, or a 422 naming every problem with its pointer (under `prefix`
+ * in the body). `duplicates` are the keys its text gave twice, by pointer into the body.
+ */
+function checkedDraft(candidate: unknown, prefix = '', duplicates: SourceProblem[] = []): { definition: ProcedureDefinition; warnings: FieldError[] } {
+  const own = duplicates.filter((d) => d.pointer.startsWith(`${prefix}/`)).map((d) => ({ ...d, pointer: d.pointer.slice(prefix.length) }));
+  const review = reviewDefinition(candidate);
+  const problems = [...duplicateKeyProblems(candidate, own), ...review.errors, ...review.warnings].map((e) => ({
+    ...e,
+    pointer: `${prefix}${e.pointer === '/' && prefix ? '' : e.pointer}`,
+  }));
+  const errors = refusals(problems).map(detail);
   if (errors.length) throw new DomainError('invalid_definition', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
-  return candidate as ProcedureDefinition;
+  return { definition: candidate as ProcedureDefinition, warnings: problems.filter((p) => p.severity === 'warning').map(detail) };
 }
 
 export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
@@ -332,7 +334,7 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
   app.post(
     '/procedures/validate',
     {
-      config: { access: ['designer', 'admin'] },
+      config: { access: ['designer', 'admin'], definitionBody: true },
       schema: {
         summary: 'Validate a draft definition without publishing it',
         tags: ['procedures'],
@@ -342,15 +344,15 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      checkedDraft(request.body);
-      return reply.status(200).send({ valid: true, errors: [] });
+      const { warnings } = checkedDraft(request.body, '', duplicateKeysOf(request));
+      return reply.status(200).send({ valid: true, errors: [], ...(warnings.length ? { warnings } : {}) });
     },
   );
 
   app.post(
     '/procedures/simulate',
     {
-      config: { access: ['designer', 'admin'] },
+      config: { access: ['designer', 'admin'], definitionBody: true },
       schema: {
         summary: 'Dry-run a draft definition over a scenario on a virtual clock (what `mohla simulate` does)',
         tags: ['procedures'],
@@ -360,21 +362,23 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const definition = checkedDraft(request.body.definition, '/definition');
-      try {
-        const result = await simulate(definition, request.body.scenario as Scenario, await ctx.calendars.current(), { language: definitionLanguage(definition) });
-        return { outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, status: result.state.status };
-      } catch (err) {
-        if (err instanceof ScenarioError) throw new DomainError('invalid_input', err.message, [{ pointer: `/scenario${err.pointer}`, message: err.message }]);
-        throw err;
-      }
+      const duplicates = duplicateKeysOf(request);
+      const { definition } = checkedDraft(request.body.definition, '/definition', duplicates);
+      const calendar = await ctx.calendars.current();
+      const problems = [
+        ...duplicates.filter((d) => !d.pointer.startsWith('/definition/')),
+        ...scenarioProblems(definition, request.body.scenario, calendar.zone).map((p) => ({ pointer: `/scenario${p.pointer === '/' ? '' : p.pointer}`, message: p.message })),
+      ];
+      if (problems.length) throw new DomainError('invalid_input', problems.map((p) => `${p.pointer} ${p.message}`).join('; '), problems);
+      const result = await simulate(definition, request.body.scenario as unknown as Scenario, calendar, { language: definitionLanguage(definition) });
+      return { outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, status: result.state.status };
     },
   );
 
   app.post(
     '/procedures',
     {
-      config: { access: ['designer', 'admin'] },
+      config: { access: ['designer', 'admin'], definitionBody: true },
       schema: {
         summary: 'Publish a new procedure version (immutable once published)',
         tags: ['procedures'],
@@ -387,7 +391,7 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const { status, procedure } = await ctx.procedures.publish(request.body, principalOf(request).sub, 'api');
+      const { status, procedure } = await ctx.procedures.publish(request.body, principalOf(request).sub, 'api', duplicateKeyProblems(request.body, duplicateKeysOf(request)));
       return reply
         .status(status === 'published' ? 201 : 200)
         .header('location', `/procedures/${procedure.id}?version=${procedure.version}`)

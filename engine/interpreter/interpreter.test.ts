@@ -170,7 +170,7 @@ describe('the interpreter, step by step', () => {
     ]);
     expect(timeout.outcome).toBe('rejected');
     // Mid-March 2026 is Ramadan: Casablanca is on UTC+0.
-    expect(kinds(timeout.trace)).toContain('complement:1 deadline expired (was due 2026-03-16T11:01:00.000+00:00)');
+    expect(kinds(timeout.trace)).toContain('time to answer complement request 1 expired (was due 2026-03-16T11:01:00.000+00:00)');
   });
 
   it('requestComplement with restart: the full budget runs again from the complete file', async () => {
