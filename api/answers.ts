@@ -98,6 +98,13 @@ export const legalDeadlineSchema = {
     expired: { type: 'boolean' },
     explanation: { type: 'array', items: { type: 'string' }, description: 'Day by day, why the due date is that date (English).' },
     ledger: { type: 'array', items: ledgerEntrySchema },
+    extension: {
+      type: 'object',
+      description: "How far it may be extended, when the variant chosen at filing has its own extension; otherwise the procedure's deadline says.",
+      required: ['maxCount', 'units'],
+      additionalProperties: false,
+      properties: { maxCount: { type: 'integer' }, units: { type: 'integer' } },
+    },
   },
 } as const;
 
@@ -166,6 +173,7 @@ export const applicationSchema = {
     'document',
     'grantedBySilence',
     'motivation',
+    'forwardedTo',
     'filedAt',
     'closedAt',
     'deadline',
@@ -182,13 +190,14 @@ export const applicationSchema = {
       properties: { id: { type: 'string' }, version: { type: 'integer' } },
     },
     officeId: { type: 'string' },
-    citizen: { type: 'string', description: 'The citizen the application belongs to.' },
+    citizen: { type: 'string', description: 'The citizen the application belongs to; empty for an internal procedure, which has none.' },
     filedBy: { type: 'string', description: 'Who filed it: the citizen, or an agent at a counter.' },
     status: { type: 'string', description: 'open or closed.' },
     outcome: textOrNull,
     document: textOrNull,
     grantedBySilence: { type: 'boolean' },
     motivation: textOrNull,
+    forwardedTo: { ...localizedText, type: ['object', 'null'], description: 'The competent body a forwarded application went to (outcome forwarded).' },
     filedAt: instant,
     closedAt: instantOrNull,
     deadline: { ...legalDeadlineSchema, type: ['object', 'null'] },
@@ -268,7 +277,7 @@ export const receiptSchema = {
   additionalProperties: false,
   properties: {
     trackingNumber: { type: 'string' },
-    pin: { type: 'string', description: "Opens the kiosk's follow-up with the tracking number." },
+    pin: { type: ['string', 'null'], description: "Opens the kiosk's follow-up with the tracking number; null for an internal procedure, which the kiosk does not show." },
     procedure: {
       type: 'object',
       required: ['id', 'version', 'title'],

@@ -10,7 +10,7 @@ export type { Receipt, ReceiptDocument };
 
 export function buildReceipt(
   view: ApplicationView,
-  extra: { pin: string; title: LocalizedText; filedBy: string; documents: ReceiptDocument[] },
+  extra: { pin: string | null; title: LocalizedText; filedBy: string; documents: ReceiptDocument[] },
 ): Receipt {
   const deadline = view.deadline as { dueAt: string; dueDate: string; explanation: string[] } | null;
   return {
@@ -72,8 +72,7 @@ export function receiptHtml(receipt: Receipt): string {
 <h1><span>Récépissé de dépôt</span><span dir="rtl" lang="ar">وصل إيداع</span></h1>
 <p>${escape(receipt.procedure.title.fr)} — <span dir="rtl" lang="ar">${escape(receipt.procedure.title.ar)}</span></p>
 <p>Numéro de suivi / رقم التتبع :<br><span class="number">${escape(receipt.trackingNumber)}</span></p>
-<p>Code PIN (borne, suivi) / الرمز السري : <span class="number">${escape(receipt.pin)}</span></p>
-<p>Déposé le / تاريخ الإيداع : ${escape(localTime(receipt.filedAt))} — ${escape(receipt.officeId)}</p>
+${receipt.pin === null ? '' : `<p>Code PIN (borne, suivi) / الرمز السري : <span class="number">${escape(receipt.pin)}</span></p>\n`}<p>Déposé le / تاريخ الإيداع : ${escape(localTime(receipt.filedAt))} — ${escape(receipt.officeId)}</p>
 <h2>Pièces reçues / الوثائق المتوصل بها</h2>
 <table><thead><tr><th>Pièce</th><th dir="rtl" lang="ar">الوثيقة</th><th>Empreinte</th></tr></thead>
 <tbody>

@@ -59,6 +59,7 @@ function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord
     document: app.document ?? null,
     grantedBySilence: app.grantedBySilence,
     motivation: app.motivation ?? null,
+    forwardedTo: app.forwardedTo ?? null,
     filedAt: app.filedAt.toISOString(),
     closedAt: app.closedAt?.toISOString() ?? null,
     deadline: (app.deadline as LegalDeadlineView | undefined) ?? null,

@@ -91,6 +91,18 @@ describe('statistics on a seeded dataset, checked by hand', () => {
     for (const personal of ['A1', 'agent-x']) expect(csv).not.toContain(personal);
   });
 
+  it('count a partial grant and a forwarding as answers, a closure without a decision not', () => {
+    const answered = [
+      // 2 working days (8, 9 Sept), in time.
+      app({ trackingNumber: 'B1', filedAt: d('2026-09-07T10:00:00+01:00'), closedAt: d('2026-09-09T15:00:00+01:00'), outcome: 'partiallyGranted', dueAt: d('2026-09-10T23:59:59.999+01:00') }),
+      // 1 working day, in time.
+      app({ trackingNumber: 'B2', filedAt: d('2026-09-07T10:00:00+01:00'), closedAt: d('2026-09-08T09:00:00+01:00'), outcome: 'forwarded', dueAt: d('2026-09-10T23:59:59.999+01:00') }),
+      app({ trackingNumber: 'B3', filedAt: d('2026-09-07T10:00:00+01:00'), closedAt: d('2026-09-08T09:00:00+01:00'), outcome: 'closed', dueAt: d('2026-09-10T23:59:59.999+01:00') }),
+    ];
+    const figures = computeStatistics(answered, [], { from: d('2026-09-01T00:00:00Z'), to: d('2026-10-01T00:00:00Z') }, d('2026-09-25T10:00:00+01:00'), calendar).total;
+    expect(figures).toMatchObject({ filed: 3, decided: 2, pending: 0, decidedWithinDeadline: 2, shareWithinDeadline: 1, processingWorkingDays: { mean: 1.5, median: 1.5, p90: 2 } });
+  });
+
   it('summarise with the nearest-rank percentile', () => {
     expect(summarise([])).toEqual({ mean: null, median: null, p90: null });
     expect(summarise([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual({ mean: 5.5, median: 5.5, p90: 9 });

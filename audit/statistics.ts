@@ -73,7 +73,11 @@ export interface Statistics {
   atRisk: WatchItem[];
 }
 
-const DECIDED = new Set(['approved', 'rejected']);
+/**
+ * The outcomes that answer the application, for deadline compliance: granted, granted in part, refused,
+ * or sent on to the competent body. A withdrawal or a closure without a decision answers nothing.
+ */
+const DECIDED = new Set(['approved', 'partiallyGranted', 'rejected', 'forwarded']);
 
 export function summarise(values: number[]): Summary {
   if (!values.length) return { mean: null, median: null, p90: null };

@@ -58,6 +58,7 @@ const DAY_MS = 86_400_000;
 function roughDays(budget: Budget): number {
   if ('workingDays' in budget) return Math.ceil((budget.workingDays * 7) / 5);
   if ('calendarDays' in budget) return budget.calendarDays;
+  if ('months' in budget) return Math.ceil(budget.months * 30.5);
   return Math.max(1, Math.ceil((parseIsoDuration(budget.duration) ?? DAY_MS) / DAY_MS));
 }
 

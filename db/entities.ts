@@ -38,6 +38,8 @@ export const Application = defineEntity({
     closedAt: p.datetime().nullable(),
     grantedBySilence: p.boolean().default(false),
     motivation: p.text().nullable(),
+    /** The competent body a forwarded application went to, in the three languages. */
+    forwardedTo: p.json<{ ar: string; fr: string; en: string }>().nullable(),
     /** The legal deadline: due instant, whether paused, its explanation and ledger. */
     dueAt: p.datetime().nullable(),
     deadline: p.json<Record<string, unknown>>().nullable(),

@@ -41,6 +41,7 @@ export function applicationRow(app: ApplicationState, procedureHash: string, now
     closedAt: date(app.closedAt),
     grantedBySilence: app.grantedBySilence ?? false,
     motivation: app.motivation ?? null,
+    forwardedTo: app.forwardedTo ?? null,
     dueAt: legalDue(app),
     deadline: (legalDeadlineView(app) as Record<string, unknown> | undefined) ?? null,
     clocks: clocksOf(app),

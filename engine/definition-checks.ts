@@ -6,6 +6,7 @@
 import type { ProcedureDefinition } from './definition.generated.js';
 import { checkConditions } from './condition-checks.js';
 import { checkClocks } from './checks/clocks.js';
+import { checkConstructs } from './construct-checks.js';
 import { checkBudgetSizes, checkDeadline, checkServiceLevel } from './checks/deadlines.js';
 import { checkGraph, checkTransitions } from './checks/graph.js';
 import { checkLoops } from './checks/loops.js';
@@ -90,5 +91,5 @@ export function checkDefinition(definition: ProcedureDefinition, context: CheckC
   checkDeadline(definition, problems, expressionChecker(definition, problems));
   checkClocks(definition, problems);
   checkBudgetSizes(definition, problems);
-  return [...problems.list, ...checkConditions(definition, context.language)];
+  return [...problems.list, ...checkConditions(definition, context.language), ...checkConstructs(definition, context.language)];
 }

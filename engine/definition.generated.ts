@@ -9,7 +9,7 @@ export type JsonSchemaObject = Record<string, unknown>;
  */
 export type RoleId = string;
 /**
- * How long: working days, calendar days (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
+ * How long: working days, calendar days or calendar months (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
  *
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
  * via the `definition` "Budget".
@@ -20,6 +20,10 @@ export type Budget =
     }
   | {
       calendarDays: number;
+      rollForward?: boolean;
+    }
+  | {
+      months: number;
       rollForward?: boolean;
     }
   | {
@@ -56,7 +60,7 @@ export type Expiry =
       toRole: RoleId;
       notify?: Recipient[];
       /**
-       * How long: working days, calendar days (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
+       * How long: working days, calendar days or calendar months (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
        */
       next?:
         | {
@@ -64,6 +68,10 @@ export type Expiry =
           }
         | {
             calendarDays: number;
+            rollForward?: boolean;
+          }
+        | {
+            months: number;
             rollForward?: boolean;
           }
         | {
@@ -189,11 +197,17 @@ export interface ProcedureDefinition {
   documents: RequiredDocument[];
   fees: Fee[];
   /**
-   * Where an application may be filed.
+   * Where an application may be filed: on the web, at a kiosk, at a counter (by an agent for a citizen), or `internal`: filed by staff of the office, with no citizen (language 2; then the only channel, with `filingRoles`).
    *
    * @minItems 1
    */
-  channels: ['web' | 'kiosk' | 'counter', ...('web' | 'kiosk' | 'counter')[]];
+  channels: ['web' | 'kiosk' | 'counter' | 'internal', ...('web' | 'kiosk' | 'counter' | 'internal')[]];
+  /**
+   * An internal procedure's filers: the roles (declared in `roles`) whose holders in the staff directory may file it (language 2, with the `internal` channel only).
+   *
+   * @minItems 1
+   */
+  filingRoles?: [RoleId, ...RoleId[]];
   deadline: LegalDeadline;
   /**
    * Named clocks besides the legal deadline (language 2): each runs from an event or counts from a date in the data, stops when the application enters one of its steps, and warns and expires on its own.
@@ -310,7 +324,7 @@ export interface LegalDeadline {
   legalBasis?: LegalBasis;
 }
 /**
- * A different budget when the condition holds at filing (e.g. urgency).
+ * A different budget when the condition holds at filing (e.g. urgency); in language 2 with its own `extension`, which then replaces the deadline's.
  *
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
  * via the `definition` "BudgetVariant".
@@ -319,6 +333,7 @@ export interface BudgetVariant {
   when: Expression;
   budget: Budget;
   label?: LocalizedText;
+  extension?: Extension;
 }
 /**
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
@@ -553,7 +568,7 @@ export interface RequestComplementStep {
    */
   ifAlreadyRequested?: string;
   /**
-   * How long: working days, calendar days (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
+   * How long: working days, calendar days or calendar months (rolled forward to the next working day unless rollForward is false), or an exact ISO-8601 duration.
    */
   answerWithin:
     | {
@@ -561,6 +576,10 @@ export interface RequestComplementStep {
       }
     | {
         calendarDays: number;
+        rollForward?: boolean;
+      }
+    | {
+        months: number;
         rollForward?: boolean;
       }
     | {
@@ -614,11 +633,15 @@ export interface NotifyStep {
  */
 export interface EndStep {
   type: 'end';
-  outcome: 'approved' | 'rejected' | 'withdrawn' | 'closed';
+  /**
+   * approved, rejected, withdrawn or closed; in language 2 also partiallyGranted (part granted, part refused: needs a motivation) and forwarded (sent to the competent body, named in `forwardedTo`).
+   */
+  outcome: 'approved' | 'rejected' | 'withdrawn' | 'closed' | 'partiallyGranted' | 'forwarded';
   /**
    * Document issued to the citizen.
    */
   document?: string;
+  forwardedTo?: LocalizedText;
   motivation?: LocalizedText;
 }
 /**

@@ -91,7 +91,9 @@ export class SimulationTrace {
           serviceCompleted: `service ${d.activity} done`,
           serviceFailed: `service ${d.activity} failed: ${d.error}`,
           branchesJoined: `branches joined: ${JSON.stringify(d.branches)}`,
-          closed: `closed: ${d.outcome}${d.grantedBySilence ? ' (granted by silence)' : ''}${d.document ? `, issues ${d.document}` : ''}`,
+          closed: `closed: ${d.outcome}${d.grantedBySilence ? ' (granted by silence)' : ''}${d.document ? `, issues ${d.document}` : ''}${
+            d.forwardedTo ? `, forwarded to ${(d.forwardedTo as { en: string }).en}` : ''
+          }`,
           filed: 'filed',
           withdrawn: `withdrawn by ${e.actor}`,
         };

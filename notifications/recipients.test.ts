@@ -39,6 +39,15 @@ function input(overrides: Partial<PlanInput> & { template?: string; recipients?:
 }
 
 describe('who is told what', () => {
+  it("names a forwarded application's body in the citizen's language", () => {
+    const forwardedTo = { ar: 'وزارة الداخلية', fr: 'le ministère de l’Intérieur', en: 'the ministry of the interior' };
+    const plan = planDeliveries(input({ template: 'decision', context: { outcome: 'forwarded', forwardedTo } }));
+    expect(plan.deliveries.map((d) => d.body)).toEqual([
+      'Mohla: طلبكم 7KQM-4RZ8-P («شهادة إدارية»): أحيل على الجهة المختصة بالبت فيه: وزارة الداخلية.',
+      'Mohla: طلبكم 7KQM-4RZ8-P («شهادة إدارية»): أحيل على الجهة المختصة بالبت فيه: وزارة الداخلية.',
+    ]);
+  });
+
   it('reaches the citizen by SMS and e-mail, in the language of the form', () => {
     const plan = planDeliveries(input());
     expect(plan.gaps).toEqual([]);

@@ -55,6 +55,11 @@ function localized(value: LocalizedText | undefined, language: Language): string
   return value ? value[language] : undefined;
 }
 
+/** A localized text an outbox row's context carries (a forwarded application's body), in one language. */
+function localizedInContext(value: unknown, language: Language): string | undefined {
+  return value !== null && typeof value === 'object' ? text((value as Partial<LocalizedText>)[language]) : undefined;
+}
+
 /** The engine keeps a motivation's English text; the definition has it in every language. */
 function localizedMotivation(definition: ProcedureDefinition | undefined, english: string | null | undefined, language: Language): string | undefined {
   if (!english) return undefined;
@@ -166,6 +171,7 @@ function messageContext(input: PlanInput, person: Person): MessageContext {
   const reason = text(context.reason);
   const outcome = text(context.outcome) ?? application.outcome ?? undefined;
   const motivation = localizedMotivation(definition, application.motivation, language);
+  const forwardedTo = localizedInContext(context.forwardedTo, language);
   const deadline = typeof context.deadline === 'string' ? parseDeadlineId(context.deadline) : undefined;
   const clock = deadline?.kind === 'clock' ? localized(definition?.clocks?.[deadline.clockId]?.label, language) : undefined;
   return {
@@ -180,6 +186,7 @@ function messageContext(input: PlanInput, person: Person): MessageContext {
     paused: Boolean((application.deadline as { paused?: boolean } | null | undefined)?.paused),
     ...(outcome ? { outcome } : {}),
     ...(motivation ? { motivation } : {}),
+    ...(forwardedTo ? { forwardedTo } : {}),
     ...(reason ? { reason } : {}),
     ...(clock ? { clock } : {}),
   };

@@ -82,6 +82,21 @@ describe('message templates', () => {
     );
   });
 
+  it('says a partial grant is partly a refusal, with its motivation, in every language', () => {
+    const partly = (language: Language) => renderMessage('decision', context(language, { outcome: 'partiallyGranted', motivation: 'x' })).text;
+    expect(partly('fr')).toBe('Mohla : votre demande 7KQM-4RZ8-P (« Certificat de résidence ») est acceptée en partie. Motif du refus du reste : x');
+    expect(partly('en')).toBe('Mohla: your application 7KQM-4RZ8-P (“Residence certificate”) is granted in part. Why the rest is refused: x');
+    expect(partly('ar')).toBe('Mohla: طلبكم 7KQM-4RZ8-P («شهادة السكنى»): تمت الموافقة عليه جزئيا. تعليل رفض الباقي: x');
+  });
+
+  it('names the competent body a forwarded application went to, in every language', () => {
+    const bodies: Record<Language, string> = { ar: 'وزارة الداخلية', fr: 'le ministère de l’Intérieur', en: 'the ministry of the interior' };
+    const forwarded = (language: Language) => renderMessage('decision', context(language, { outcome: 'forwarded', forwardedTo: bodies[language] })).text;
+    expect(forwarded('fr')).toBe('Mohla : votre demande 7KQM-4RZ8-P (« Certificat de résidence ») est transmise à l’autorité compétente pour y répondre : le ministère de l’Intérieur.');
+    expect(forwarded('en')).toBe('Mohla: your application 7KQM-4RZ8-P (“Residence certificate”) is forwarded to the body competent to answer it: the ministry of the interior.');
+    expect(forwarded('ar')).toBe('Mohla: طلبكم 7KQM-4RZ8-P («شهادة السكنى»): أحيل على الجهة المختصة بالبت فيه: وزارة الداخلية.');
+  });
+
   it('still says something for a template nobody wrote yet', () => {
     expect(renderMessage('new-procedure.something', context('en')).text).toContain('there is news about your application 7KQM-4RZ8-P');
   });

@@ -28,6 +28,8 @@ export interface MessageContext {
   outcome?: string;
   /** The reason of a refusal or a closure, in the recipient's language when the definition gives it. */
   motivation?: string;
+  /** The competent body a forwarded application went to, in the recipient's language. */
+  forwardedTo?: string;
   reason?: string;
   /** The named clock a warning or expiry is about, by its label in the recipient's language. */
   clock?: string;
@@ -179,6 +181,10 @@ const decision: Template = {
           return `${head}: تمت الموافقة عليه.${why}`;
         case 'rejected':
           return `${head}: تم رفضه.${c.motivation ? ` التعليل: ${c.motivation}` : ''}`;
+        case 'partiallyGranted':
+          return `${head}: تمت الموافقة عليه جزئيا.${c.motivation ? ` تعليل رفض الباقي: ${c.motivation}` : ''}`;
+        case 'forwarded':
+          return `${head}: أحيل على الجهة المختصة بالبت فيه${c.forwardedTo ? `: ${c.forwardedTo}` : ''}.${why}`;
         case 'withdrawn':
           return `${head}: تم سحبه بناء على رغبتكم.`;
         default:
@@ -193,6 +199,10 @@ const decision: Template = {
           return `${head} est acceptée.${why}`;
         case 'rejected':
           return `${head} est refusée.${c.motivation ? ` Motif : ${c.motivation}` : ''}`;
+        case 'partiallyGranted':
+          return `${head} est acceptée en partie.${c.motivation ? ` Motif du refus du reste : ${c.motivation}` : ''}`;
+        case 'forwarded':
+          return `${head} est transmise à l’autorité compétente pour y répondre${c.forwardedTo ? ` : ${c.forwardedTo}` : ''}.${why}`;
         case 'withdrawn':
           return `${head} est retirée, comme vous l’avez demandé.`;
         default:
@@ -207,6 +217,10 @@ const decision: Template = {
           return `${head} is approved.${why}`;
         case 'rejected':
           return `${head} is refused.${c.motivation ? ` Reason: ${c.motivation}` : ''}`;
+        case 'partiallyGranted':
+          return `${head} is granted in part.${c.motivation ? ` Why the rest is refused: ${c.motivation}` : ''}`;
+        case 'forwarded':
+          return `${head} is forwarded to the body competent to answer it${c.forwardedTo ? `: ${c.forwardedTo}` : ''}.${why}`;
         case 'withdrawn':
           return `${head} is withdrawn, as you asked.`;
         default:

@@ -103,7 +103,7 @@ describe('the procedure catalogue', () => {
     expect(validateDefinition(wrong)).toEqual(
       expect.arrayContaining([
         { pointer: '/title/ar', message: 'is required' },
-        { pointer: '/steps/issued/outcome', message: 'must be one of approved, rejected, withdrawn, closed' },
+        { pointer: '/steps/issued/outcome', message: 'must be one of approved, rejected, withdrawn, closed, partiallyGranted, forwarded' },
       ]),
     );
   });

@@ -3,7 +3,7 @@
  * read is what the engine enforces.
  */
 import type { PinnedProcedure } from '../engine/interpreter/state.js';
-import type { Budget, LocalizedText, ProcedureDefinition, Step } from '../engine/definition.generated.js';
+import type { Budget, Extension, LocalizedText, ProcedureDefinition, Step } from '../engine/definition.generated.js';
 import { SERVICE_ACTIVITIES, isServiceActivity } from '../engine/service-activities.js';
 
 export const LANGUAGES = ['ar', 'fr', 'en'] as const;
@@ -14,6 +14,7 @@ type Phrases = Record<Language, string>;
 const WORDS = {
   workingDays: { ar: 'يوم عمل', fr: 'jours ouvrables', en: 'working days' },
   calendarDays: { ar: 'يوما', fr: 'jours calendaires', en: 'calendar days' },
+  months: { ar: 'شهر', fr: 'mois', en: 'calendar months' },
   fromFiling: { ar: 'ابتداء من إيداع الطلب', fr: 'à compter du dépôt de la demande', en: 'from the filing of the application' },
   fromCompleteFile: { ar: 'ابتداء من استكمال الملف', fr: 'à compter du dossier complet', en: 'from the complete file' },
   fromStep: { ar: 'ابتداء من مرحلة', fr: "à compter de l'étape", en: 'from the step' },
@@ -38,6 +39,7 @@ const WORDS = {
     en: 'When the deadline passes, the file moves on to another step of the procedure.',
   },
   notify: { ar: 'عند انقضاء الأجل يتم إشعار المسؤولين.', fr: 'À l’expiration du délai, les responsables sont avertis.', en: 'When the deadline passes, the officials in charge are alerted.' },
+  forwardedTo: { ar: 'إحالة الطلب على', fr: 'Transmission de la demande à', en: 'Forwarding of the application to' },
   extension: {
     ar: 'يمكن تمديد الأجل',
     fr: 'Le délai peut être prolongé',
@@ -63,6 +65,8 @@ const OUTCOMES: Record<string, Phrases> = {
   rejected: { ar: 'رفض', fr: 'Refus', en: 'Refusal' },
   withdrawn: { ar: 'سحب الطلب', fr: 'Retrait', en: 'Withdrawal' },
   closed: { ar: 'حفظ الملف', fr: 'Clôture', en: 'Closure' },
+  partiallyGranted: { ar: 'قبول جزئي', fr: 'Acceptation partielle', en: 'Partial grant' },
+  forwarded: { ar: 'إحالة على الجهة المختصة', fr: "Transmission à l'autorité compétente", en: 'Forwarding to the competent body' },
 };
 
 export function pickLanguage(requested: string | undefined, acceptLanguage?: string): Language {
@@ -77,7 +81,22 @@ export function pickLanguage(requested: string | undefined, acceptLanguage?: str
 function budgetText(budget: Budget, lang: Language): string {
   if ('workingDays' in budget) return `${budget.workingDays} ${WORDS.workingDays[lang]}`;
   if ('calendarDays' in budget) return `${budget.calendarDays} ${WORDS.calendarDays[lang]}`;
+  if ('months' in budget) return `${budget.months} ${WORDS.months[lang]}`;
   return budget.duration;
+}
+
+/** The unit an extension adds in: the budget's own. */
+function unitText(budget: Budget, lang: Language): string {
+  if ('workingDays' in budget) return WORDS.workingDays[lang];
+  if ('months' in budget) return WORDS.months[lang];
+  return WORDS.calendarDays[lang];
+}
+
+function extensionText(extension: Extension | undefined, budget: Budget, lang: Language): string | null {
+  if (!extension) return null;
+  return `${WORDS.extension[lang]} ${extension.maxCount} ${WORDS.times[lang]} ${WORDS.by[lang]} ${extension.units} ${unitText(budget, lang)}${
+    extension.noticeRequired ? `, ${WORDS.withNotice[lang]}` : ''
+  }.`;
 }
 
 /** The steps a citizen's file goes through, in the order they are first met from the start. */
@@ -127,6 +146,7 @@ function stepText(definition: ProcedureDefinition, step: Step, lang: Language): 
     case 'wait':
       return step.for ? `${WORDS.wait[lang]} ${budgetText(step.for, lang)}` : WORDS.waitUntil[lang];
     case 'end':
+      if (step.forwardedTo) return `${WORDS.forwardedTo[lang]} ${t(step.forwardedTo)}`;
       return `${OUTCOMES[step.outcome]?.[lang] ?? step.outcome}${step.document ? ` — ${step.document}` : ''}`;
     case 'notify':
     case 'join':
@@ -139,11 +159,7 @@ export function guideEntry(procedure: PinnedProcedure, lang: Language) {
   const deadline = d.deadline;
   const starts =
     deadline.startsOn === 'filing' ? WORDS.fromFiling[lang] : deadline.startsOn === 'completeFile' ? WORDS.fromCompleteFile[lang] : `${WORDS.fromStep[lang]} ${deadline.step}`;
-  const extension = deadline.extension
-    ? `${WORDS.extension[lang]} ${deadline.extension.maxCount} ${WORDS.times[lang]} ${WORDS.by[lang]} ${deadline.extension.units} ${
-        'workingDays' in deadline.budget ? WORDS.workingDays[lang] : WORDS.calendarDays[lang]
-      }${deadline.extension.noticeRequired ? `, ${WORDS.withNotice[lang]}` : ''}.`
-    : undefined;
+  const extension = extensionText(deadline.extension, deadline.budget, lang);
   const basisView = (basis: typeof d.legalBasis) => ({ law: basis.law, articles: basis.articles ?? [], note: basis.note, confirmed: basis.confirmed });
   return {
     id: d.id,
@@ -169,9 +185,14 @@ export function guideEntry(procedure: PinnedProcedure, lang: Language) {
       .filter((s): s is { id: string; kind: Step['type']; text: string } => s.text !== undefined),
     legalDeadline: {
       budget: budgetText(deadline.budget, lang),
-      variants: (deadline.variants ?? []).map((v) => ({ budget: budgetText(v.budget, lang), label: v.label?.[lang] ?? null })),
+      variants: (deadline.variants ?? []).map((v) => ({
+        budget: budgetText(v.budget, lang),
+        label: v.label?.[lang] ?? null,
+        // A variant's own extension replaces the deadline's; null: the deadline's applies.
+        extension: extensionText(v.extension, v.budget, lang),
+      })),
       startsOn: starts,
-      extension: extension ?? null,
+      extension,
       onExpiry: WORDS[deadline.onExpiry.action][lang],
       legalBasis: deadline.legalBasis ? basisView(deadline.legalBasis) : null,
     },
@@ -202,7 +223,10 @@ export function guideMarkdown(entries: GuideEntry[], lang: Language): string {
     lines.push(...(e.fees.length ? e.fees.map((f) => `- ${f.label}: ${f.amountMad} MAD${f.note ? ` (${f.note})` : ''}`) : [`- ${WORDS.free[lang]}`]));
     lines.push('', `### ${headings.steps}`, '', ...e.steps.map((s, i) => `${i + 1}. ${s.text}`));
     lines.push('', `### ${headings.deadline}`, '', `${e.legalDeadline.budget} ${e.legalDeadline.startsOn}.`);
-    for (const v of e.legalDeadline.variants) lines.push(`${v.budget}${v.label ? `: ${v.label}` : ''}.`);
+    for (const v of e.legalDeadline.variants) {
+      lines.push(`${v.budget}${v.label ? `: ${v.label}` : ''}.`);
+      if (v.extension) lines.push(v.extension);
+    }
     if (e.legalDeadline.extension) lines.push(e.legalDeadline.extension);
     lines.push(e.legalDeadline.onExpiry, '');
     const deadlineBasis = e.legalDeadline.legalBasis;

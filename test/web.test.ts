@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../api/web.js';
 import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
+import { StaffDirectory } from '../notifications/staff.js';
 import { bearer, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -335,6 +336,78 @@ describe('filing at the kiosk', () => {
     await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('Bienvenue à la borne');
     expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
     expectAccessible(['kiosk-3-certificates', 'kiosk-4-form', 'kiosk-5-receipt']);
+  }, 90_000);
+});
+
+describe('an internal procedure, filed by staff', () => {
+  const id = 'staff-promotion-file';
+  const label = (en: string, fr: string, ar: string) => ({ ar, fr, en });
+
+  it('the HR officer files it with no citizen and gets a receipt without PIN; forwarded, it names the ministry', async () => {
+    await stack.procedures.publish(
+      {
+        languageVersion: 2,
+        id,
+        version: 1,
+        title: label('Promotion file', 'Dossier de promotion', 'ملف الترقية'),
+        description: label('An employee’s promotion file', 'Le dossier de promotion d’un agent', 'ملف ترقية موظف'),
+        category: 'human-resources',
+        offices: ['annex'],
+        roles: ['hr-officer', 'agent', 'supervisor'],
+        legalBasis: { law: 'Statut général de la fonction publique', note: 'An internal commitment, no legal deadline.', confirmed: true },
+        form: {
+          type: 'object',
+          required: ['employeeNumber'],
+          additionalProperties: false,
+          properties: { employeeNumber: { type: 'string', minLength: 3, label: label('Employee number', 'Matricule', 'رقم التأجير') } },
+        },
+        documents: [],
+        fees: [],
+        channels: ['internal'],
+        filingRoles: ['hr-officer'],
+        deadline: { budget: { months: 2 }, startsOn: 'filing', onComplement: 'continue', onExpiry: { action: 'escalate', toRole: 'supervisor', notify: ['supervisor'] } },
+        start: 'review',
+        steps: {
+          review: {
+            type: 'userTask',
+            role: 'agent',
+            title: label('Committee review', 'Examen par la commission', 'دراسة اللجنة'),
+            outcomes: { refer: { next: 'referred', label: label('Refer to the ministry', 'Transmettre au ministère', 'إحالة على الوزارة') } },
+          },
+          referred: { type: 'end', outcome: 'forwarded', forwardedTo: label('the ministry of the interior', 'le ministère de l’Intérieur', 'وزارة الداخلية') },
+        },
+      },
+      'test',
+      'api',
+    );
+    await new StaffDirectory(stack.orm).import([{ id: 'agent-12', officeId: 'annex-berkane-1', role: 'hr-officer', name: 'Youssef Benali' }]);
+
+    const page = await open();
+    await signInAs(page, /Agent — Youssef/);
+    await page.goto(`/#/guide/${id}`);
+    await expect.poll(textOf(page.locator('.notice')), POLL).toBe('Procédure interne : déposée par le personnel du service');
+    await page.getByRole('link', { name: 'Déposer ma demande' }).click();
+    await page.locator('#form-employeeNumber').waitFor({ state: 'visible' });
+    expect(await page.locator('#citizen').count()).toBe(0);
+    await page.fill('#form-employeeNumber', 'E-1024');
+    await look(page, 'internal-1-form');
+    await page.getByRole('button', { name: 'Déposer la demande' }).click();
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('Votre demande est déposée');
+    const tn = await textOf(page.locator('.receipt .tracking'))();
+    expect(await page.locator('.receipt .tracking').count()).toBe(1);
+    expect(await page.locator('.receipt').textContent()).not.toContain('Code PIN');
+    await look(page, 'internal-2-receipt');
+
+    await page.goto('/#/inbox');
+    await page.getByRole('row').filter({ hasText: tn }).getByRole('link').first().click();
+    await expect.poll(textOf(page.locator('dl.facts')), POLL).toContain('Dossier interne, sans citoyen');
+    await page.getByRole('button', { name: 'Prendre en charge' }).click();
+    await page.getByRole('button', { name: 'Transmettre au ministère' }).click();
+    await expect.poll(textOf(page.locator('dl.facts')), POLL).toContain("Transmise à l'autorité compétente");
+    await page.goto(`/#/applications/${tn}`);
+    await expect.poll(textOf(page.locator('dl.facts')), POLL).toContain('le ministère de l’Intérieur');
+    await look(page, 'internal-3-forwarded');
+    expectAccessible(['internal-1-form', 'internal-2-receipt', 'internal-3-forwarded']);
   }, 90_000);
 });
 

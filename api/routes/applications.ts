@@ -9,6 +9,8 @@ import { extendDeadline, provideComplement, withdraw } from '../../workflows/mes
 import { maySeeApplication, principalOf, receiptPin, STAFF, worksFor } from '../auth.js';
 import type { Principal } from '../../identity/tokens.js';
 import type { ApiContext } from '../context.js';
+import { isInternal } from '../../engine/internal-procedures.js';
+import { filedFor } from '../filers.js';
 import { fileApplication } from '../filing.js';
 import { officeRefusal } from '../../registry/offices.js';
 import { buildReceipt, receiptHtml, type ReceiptDocument } from '../receipt.js';
@@ -27,7 +29,7 @@ const fileApplicationBody = {
     procedureId: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,62}$' },
     procedureVersion: { type: 'integer', minimum: 1 },
     officeId: { type: 'string', minLength: 1, maxLength: 64 },
-    /** At a counter: the citizen an agent files for (required then, refused from a citizen). */
+    /** At a counter: the citizen an agent files for (required then; refused from a citizen, and for an internal procedure). */
     citizen: { type: 'string', minLength: 1, maxLength: 128 },
     data: { type: 'object' },
   },
@@ -178,11 +180,14 @@ export async function receiptDocuments(ctx: ApiContext, view: ApplicationView): 
   return rows.map((r) => documentView(r, procedure?.definition.documents.find((d) => d.id === r.documentId)?.label ?? null));
 }
 
-/** The receipt; `documents` when the caller already knows them (none, for an application filed just now). */
+/**
+ * The receipt; `documents` when the caller already knows them (none, for an application filed just now).
+ * An internal procedure's has no PIN: no citizen follows it at a kiosk.
+ */
 export async function receiptOf(ctx: ApiContext, view: ApplicationView, documents?: ReceiptDocument[]) {
   const procedure = await ctx.procedures.get(view.procedure.id, view.procedure.version);
   return buildReceipt(view, {
-    pin: receiptPin(ctx.secret, view.trackingNumber),
+    pin: procedure && isInternal(procedure.definition) ? null : receiptPin(ctx.secret, view.trackingNumber),
     title: procedure?.definition.title ?? { ar: view.procedure.id, fr: view.procedure.id, en: view.procedure.id },
     filedBy: view.filedBy,
     documents: documents ?? (await receiptDocuments(ctx, view)),
@@ -206,7 +211,7 @@ export function applicationRoutes(app: ApiRoutes, ctx: ApiContext): void {
     {
       config: { access: ['citizen', 'agent', 'supervisor'] },
       schema: {
-        summary: 'File an application (a citizen, or an agent at a counter for a citizen); answers with the receipt',
+        summary: 'File an application (a citizen, an agent at a counter for a citizen, or staff for an internal procedure); answers with the receipt',
         tags: ['applications'],
         operationId: 'fileApplication',
         body: fileApplicationBody,
@@ -220,26 +225,13 @@ export function applicationRoutes(app: ApiRoutes, ctx: ApiContext): void {
     async (request, reply) => {
       const principal = principalOf(request);
       const body = request.body;
-      let citizen = principal.sub;
-      if (principal.role === 'citizen') {
-        if (body.citizen && body.citizen !== principal.sub) {
-          throw new DomainError('forbidden', 'A citizen files for themself.', [{ pointer: '/citizen', message: 'must be left out' }]);
-        }
-      } else {
-        if (!body.citizen) throw new DomainError('invalid_input', 'Say which citizen the application is filed for.', [{ pointer: '/citizen', message: 'is required when an agent files' }]);
-        if (body.officeId && !worksFor(principal, body.officeId)) throw new DomainError('forbidden', `You do not work for office ${body.officeId}.`, [{ pointer: '/officeId', message: 'is not one of your offices' }]);
-        citizen = body.citizen;
-      }
       const procedure = await ctx.procedures.get(body.procedureId, body.procedureVersion);
       if (!procedure) {
         throw new DomainError('procedure_not_found', `No published procedure "${body.procedureId}"${body.procedureVersion ? ` v${body.procedureVersion}` : ''}.`, [
           { pointer: body.procedureVersion ? '/procedureVersion' : '/procedureId', message: 'is not a published procedure' },
         ]);
       }
-      const channel = principal.role === 'citizen' ? 'web' : 'counter';
-      if (!procedure.definition.channels.includes(channel) && !(channel === 'web' && procedure.definition.channels.includes('kiosk'))) {
-        throw new DomainError('forbidden', `${procedure.id} cannot be filed through the ${channel}; it takes: ${procedure.definition.channels.join(', ')}.`);
-      }
+      const citizen = await filedFor(ctx, principal, body, procedure);
       checkFormSize(procedure.definition, body.data);
       const officeError = body.officeId ? officeRefusal(ctx.offices, body.officeId, procedure.definition) : 'is required';
       const formErrors = [...(officeError ? [{ pointer: '/officeId', message: officeError }] : []), ...ctx.procedures.validateForm(procedure, body.data)];

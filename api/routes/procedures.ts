@@ -222,7 +222,12 @@ const guideEntryAnswer = {
         budget: { type: 'string' },
         variants: {
           type: 'array',
-          items: { type: 'object', required: ['budget', 'label'], additionalProperties: false, properties: { budget: { type: 'string' }, label: textOrNull } },
+          items: {
+            type: 'object',
+            required: ['budget', 'label', 'extension'],
+            additionalProperties: false,
+            properties: { budget: { type: 'string' }, label: textOrNull, extension: { ...textOrNull, description: "The variant's own extension, which replaces the deadline's; null: the deadline's applies." } },
+          },
         },
         startsOn: { type: 'string' },
         extension: textOrNull,

@@ -51,7 +51,7 @@ const groupFigures = {
     procedureId: { type: ['string', 'null'] },
     officeId: { type: ['string', 'null'] },
     filed: { type: 'integer' },
-    decided: { type: 'integer' },
+    decided: { type: 'integer', description: 'Closed with an answer: approved, partially granted, rejected or forwarded to the competent body.' },
     pending: { type: 'integer' },
     processingWorkingDays: { ...summary, description: 'From filing to decision, days waiting for the citizen left out.' },
     decidedWithinDeadline: { type: 'integer' },

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../engine/errors.js';
+import { isInternal } from '../../engine/internal-procedures.js';
 import { pinMatches } from '../auth.js';
 import { PinAttempts } from '../pin-attempts.js';
 import type { ApiContext } from '../context.js';
@@ -19,7 +20,7 @@ const trackBody = {
 /** What a kiosk shows: where the application stands, without personal data. */
 const trackAnswer = {
   type: 'object',
-  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'filedAt', 'closedAt', 'deadline', 'clocks', 'steps'],
+  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'clocks', 'steps'],
   additionalProperties: false,
   properties: {
     trackingNumber: { type: 'string' },
@@ -28,6 +29,7 @@ const trackAnswer = {
     outcome: applicationSchema.properties.outcome,
     document: applicationSchema.properties.document,
     grantedBySilence: { type: 'boolean' },
+    forwardedTo: applicationSchema.properties.forwardedTo,
     filedAt: instant,
     closedAt: instantOrNull,
     deadline: {
@@ -84,7 +86,9 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
       throw new DomainError('rate_limited', `Too many wrong PINs for this number from here; try again in ${seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`}.`);
     }
     const view = await readApplication(ctx.orm, trackingNumber);
-    if (!view || !pinMatches(ctx.secret, trackingNumber, pin)) {
+    // An internal procedure has no citizen to follow it: its receipt gives no PIN, and none opens it here.
+    const procedure = view && (await ctx.procedures.get(view.procedure.id, view.procedure.version));
+    if (!view || !pinMatches(ctx.secret, trackingNumber, pin) || (procedure && isInternal(procedure.definition))) {
       throw new DomainError('application_not_found', 'No application matches this tracking number and PIN.');
     }
     await attempts.succeeded(trackingNumber, request.ip);
@@ -112,6 +116,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
         outcome: view.outcome,
         document: view.document,
         grantedBySilence: view.grantedBySilence,
+        forwardedTo: view.forwardedTo,
         filedAt: view.filedAt,
         closedAt: view.closedAt,
         deadline: view.deadline ? { dueAt: view.deadline.dueAt, paused: view.deadline.paused, explanation: view.deadline.explanation } : null,

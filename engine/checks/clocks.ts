@@ -18,6 +18,7 @@ type Schema = { type?: unknown; format?: unknown; properties?: Record<string, Sc
 function unitAndSize(budget: Budget): [string, number] {
   if ('workingDays' in budget) return ['workingDays', budget.workingDays];
   if ('calendarDays' in budget) return ['calendarDays', budget.calendarDays];
+  if ('months' in budget) return ['months', budget.months];
   return ['duration', parseIsoDuration(budget.duration) ?? 0];
 }
 

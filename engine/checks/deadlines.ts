@@ -3,7 +3,7 @@
  * fire before the due date, variants and extensions that count in one unit, and what expiry does.
  */
 import type { Budget, Expiry, LegalDeadline, ProcedureDefinition, ServiceLevel, WarningRung } from '../definition.generated.js';
-import { DAY_MS, MAX_UNITS } from '../deadline/budget.js';
+import { DAY_MS, MAX_MONTHS, MAX_UNITS } from '../deadline/budget.js';
 import { parseIsoDuration, smallestDurationUnit } from '../deadline/duration.js';
 import type { Problems } from './problems.js';
 import { checkRecipients, checkRole } from './references.js';
@@ -11,15 +11,17 @@ import { checkRecipients, checkRole } from './references.js';
 const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
 /** Comparable size of a budget, when two budgets share a unit. */
-function budgetSize(budget: Budget): { unit: 'workingDays' | 'calendarDays' | 'duration'; size: number } {
+function budgetSize(budget: Budget): { unit: 'workingDays' | 'calendarDays' | 'months' | 'duration'; size: number } {
   if ('workingDays' in budget) return { unit: 'workingDays', size: budget.workingDays };
   if ('calendarDays' in budget) return { unit: 'calendarDays', size: budget.calendarDays };
+  if ('months' in budget) return { unit: 'months', size: budget.months };
   return { unit: 'duration', size: parseIsoDuration(budget.duration) ?? 0 };
 }
 
 function describe(budget: Budget): string {
   if ('workingDays' in budget) return `${budget.workingDays} working days`;
   if ('calendarDays' in budget) return `${budget.calendarDays} calendar days`;
+  if ('months' in budget) return `${budget.months} months`;
   return budget.duration;
 }
 
@@ -68,6 +70,8 @@ export function checkBudgetSizes(definition: ProcedureDefinition, problems: Prob
     if (unit === 'duration') {
       if (size === 0) problems.refuseFromVersion2(`${pointer}/duration`, `"${(budget as { duration: string }).duration}" is no time at all: a budget lasts at least a second`);
       else if (size > MAX_UNITS * DAY_MS) problems.refuseFromVersion2(`${pointer}/duration`, `"${(budget as { duration: string }).duration}" is more than the engine counts: at most ${MAX_UNITS} days`);
+    } else if (unit === 'months') {
+      // Months are bounded on their own (construct-checks.ts): 3,000 months stay within the engine's days.
     } else if (size > MAX_UNITS) {
       problems.refuseFromVersion2(`${pointer}/${unit}`, `${size} is more than the engine counts: at most ${MAX_UNITS} days`);
     }
@@ -123,7 +127,8 @@ function checkVariants(problems: Problems, deadline: LegalDeadline, pointer: str
   (deadline.variants ?? []).forEach((variant, i) => {
     const at = `${pointer}/variants/${i}/budget`;
     const size = budgetSize(variant.budget);
-    if (size.unit !== main.unit && deadline.extension) {
+    // A variant with an extension of its own extends in its own unit.
+    if (size.unit !== main.unit && deadline.extension && !variant.extension) {
       problems.refuse(at, 'a variant must count in the same unit as the budget its extensions add to');
     } else if (deadline.extension && problems.language >= 2 && extensionUnit(variant.budget) !== extensionUnit(deadline.budget)) {
       problems.refuse(
@@ -155,6 +160,13 @@ function checkExtension(problems: Problems, deadline: LegalDeadline, pointer: st
     // Language 2 counts a duration's extension in its smallest unit; language 1's whole budgets are its own.
     const unitMs = 'duration' in budget ? smallestDurationUnit(budget.duration)?.ms : undefined;
     if ('duration' in budget && (problems.language < 2 || unitMs === undefined)) continue;
+    if ('months' in budget) {
+      if (size + added > MAX_MONTHS) {
+        problems.refuseFromVersion2(`${pointer}/extension/units`, `${extension.maxCount} extension(s) of ${extension.units} would take ${describe(budget)} to ${size + added} months, more than the engine counts: at most ${MAX_MONTHS} months`);
+        return;
+      }
+      continue;
+    }
     const days = unitMs === undefined ? size + added : (size + added * unitMs) / DAY_MS;
     if (days > MAX_UNITS) {
       problems.refuseFromVersion2(

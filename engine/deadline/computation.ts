@@ -4,10 +4,11 @@
  * warning rungs fire is in warnings.ts; what a calendar change does to it, in rescheduling.ts.
  */
 import { addCalendarDays, calendarHorizon, formatInstant, isWorkingDay, localDateOf, type Calendar, type LocalDate } from '../calendar.js';
-import { readBudget, type DeadlineBudget, type ReadBudget } from './budget.js';
+import { countsEveryDay, readBudget, type DeadlineBudget, type ReadBudget } from './budget.js';
 import {
   anchorMs,
   countDueDate,
+  daysToCount,
   excludedBy,
   foldLedger,
   instantOf,
@@ -40,7 +41,7 @@ export interface DeadlineComputation {
   budget: DeadlineBudget;
   /** Units added by extensions, in the budget's unit. */
   extendedBy: number;
-  /** Days (or, for a duration, milliseconds) still to run when the open pause began. */
+  /** Days (or, for a duration, milliseconds) still to run when the open pause began; calendar months count as their days. */
   remainingAtPause?: number;
   pauses: PauseSpan[];
   calendar: { id: string; version: number; zone: string };
@@ -107,7 +108,8 @@ function remainingWhenPaused(budget: ReadBudget, fold: Fold, calendar: Calendar)
   const open = fold.pauses[fold.pauses.length - 1] as OpenOrClosedPause;
   const zone = calendar.zone;
   const startMs = anchorMs(fold);
-  const total = totalUnits(budget, fold);
+  const startDate = localDateOf(startMs, zone);
+  const total = budget.unit === 'duration' ? totalUnits(budget, fold) : daysToCount(budget, startDate, totalUnits(budget, fold));
   const before = fold.pauses.slice(0, -1);
   if (budget.unit === 'duration') {
     const pausedMs = before.reduce(
@@ -117,11 +119,10 @@ function remainingWhenPaused(budget: ReadBudget, fold: Fold, calendar: Calendar)
     return Math.max(0, total - Math.max(0, open.fromMs - startMs - pausedMs));
   }
   const excluded = excludedBy(before.map((p) => ({ from: p.from, to: p.to ?? p.from, open: false, reason: p.reason })));
-  const startDate = localDateOf(startMs, zone);
   let spent = 0;
   for (let d = addCalendarDays(startDate, 1); d < open.from; d = addCalendarDays(d, 1)) {
     if (excluded(d)) continue;
-    if (budget.unit === 'calendar' || isWorkingDay(d, calendar)) spent++;
+    if (countsEveryDay(budget.unit) || isWorkingDay(d, calendar)) spent++;
   }
   return Math.max(0, total - spent);
 }

@@ -7,6 +7,8 @@
  *   instant; the deadline is the end (23:59:59.999 local) of day N.
  * - N calendar days: the end of (local date + N days), rolled forward to the end of the next working day
  *   when that day is not worked, unless the budget says `rollForward: false`.
+ * - N calendar months: the same, to the same day of the month N months on, or the last day of a shorter
+ *   month (months.ts); a pause pushes it back one day for each day paused, as it does calendar days.
  * - An ISO duration: the exact instant, for internal service levels and tests.
  * - A pause: the days from the pause date through the resume date are not counted.
  * - A restart: the full budget counts again from the restart.
@@ -23,9 +25,10 @@ import {
   type Calendar,
   type LocalDate,
 } from '../calendar.js';
-import { DAY_MS, invalid, MAX_UNITS, type ReadBudget } from './budget.js';
+import { DAY_MS, invalid, MAX_MONTHS, MAX_UNITS, type ReadBudget } from './budget.js';
 import { parseIsoDuration } from './duration.js';
 import type { DeadlineLedger } from './ledger.js';
+import { monthsAsDays } from './months.js';
 
 /** A span of days that is not counted. */
 export interface PauseSpan {
@@ -60,7 +63,7 @@ export interface Fold {
 export interface DueDateCount {
   dueMs: number;
   dueDate: LocalDate;
-  /** For calendar days: day N before any roll forward. */
+  /** For calendar days and months: the last day counted, before any roll forward. */
   lastCountedDate: LocalDate;
   spans: PauseSpan[];
 }
@@ -95,6 +98,11 @@ export function excludedBy(spans: PauseSpan[]): (date: LocalDate) => boolean {
   return (date) => spans.some((s) => s.from <= date && date <= s.to);
 }
 
+/** The days a day-counted budget counts from `startDate`: its units, or the days its calendar months make. */
+export function daysToCount(budget: ReadBudget, startDate: LocalDate, units: number): number {
+  return budget.unit === 'months' ? monthsAsDays(startDate, units) : units;
+}
+
 export function countDueDate(budget: ReadBudget, fold: Fold, calendar: Calendar, resumeMs?: number): DueDateCount {
   const zone = calendar.zone;
   const startMs = anchorMs(fold);
@@ -121,7 +129,7 @@ export function countDueDate(budget: ReadBudget, fold: Fold, calendar: Calendar,
   if (budget.unit === 'working') {
     dueDate = lastCountedDate = nthCountedDayAfter(startDate, units, counted);
   } else {
-    lastCountedDate = nthCountedDayAfter(startDate, units, (d) => !excluded(d));
+    lastCountedDate = nthCountedDayAfter(startDate, daysToCount(budget, startDate, units), (d) => !excluded(d));
     // A deadline cannot fall inside a pause: rolling forward skips paused days as well as days off.
     dueDate = budget.rollForward ? firstCountedDayFrom(lastCountedDate, counted) : lastCountedDate;
   }
@@ -169,7 +177,10 @@ export function foldLedger(budget: ReadBudget, ledger: DeadlineLedger, calendar:
         const ms = entry.duration === undefined ? undefined : parseIsoDuration(entry.duration);
         if (entry.duration !== undefined && ms === undefined) invalid(`extension: "${entry.duration}" is not an ISO 8601 duration`);
         const extension = { units: entry.units, reason: entry.reason, ...(ms === undefined ? {} : { ms }) };
-        if (budget.unit !== 'duration' && totalUnits(budget, fold) + entry.units > MAX_UNITS) {
+        if (budget.unit === 'months' && totalUnits(budget, fold) + entry.units > MAX_MONTHS) {
+          invalid(`a budget with its extensions must be at most ${MAX_MONTHS} months`);
+        }
+        if (budget.unit !== 'duration' && budget.unit !== 'months' && totalUnits(budget, fold) + entry.units > MAX_UNITS) {
           invalid(`a budget with its extensions must be at most ${MAX_UNITS} days`);
         }
         if (budget.unit === 'duration' && ms !== undefined && totalUnits(budget, fold) + ms > MAX_UNITS * DAY_MS) {

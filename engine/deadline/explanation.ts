@@ -17,9 +17,10 @@ import {
   type LocalDate,
   type NonWorkingReason,
 } from '../calendar.js';
-import type { DeadlineBudget, ReadBudget, Unit } from './budget.js';
+import { countsEveryDay, type DeadlineBudget, type ReadBudget, type Unit } from './budget.js';
 import { anchorMs, excludedBy, extensionAmount, totalUnits, type Fold, type PauseSpan, type DueDateCount } from './counting.js';
 import { describeDuration, plural } from './duration.js';
+import { addMonths } from './months.js';
 
 /** What the explanation reads of the computation it explains. */
 export interface ExplainedComputation {
@@ -33,6 +34,7 @@ export interface ExplainedComputation {
 export function unitWords(unit: Unit, n: number): string {
   if (unit === 'working') return plural(n, 'working day');
   if (unit === 'calendar') return plural(n, 'calendar day');
+  if (unit === 'months') return plural(n, 'calendar month');
   return describeDuration(n);
 }
 
@@ -107,12 +109,14 @@ export function explain(
       `no day to count: the deadline ends with the starting day, ${formatLocalDate(startDate)} (started at ${time})`,
     );
   } else {
-    const counted = (d: LocalDate) => !excluded(d) && (budget.unit === 'calendar' || isWorkingDay(d, calendar));
+    const counted = (d: LocalDate) => !excluded(d) && (countsEveryDay(budget.unit) || isWorkingDay(d, calendar));
     const day1 = nthCountedDayAfter(startDate, 1, counted);
     lines.push(
       budget.unit === 'working'
         ? `counted from ${formatLocalDate(startDate)} (${time}): day 1 is ${longDate(day1)}, the first working day after that date; ${describeWeekend(calendar)}, holidays and closures are not counted`
-        : `counted from ${formatLocalDate(startDate)} (${time}): day 1 is ${longDate(day1)}; every day counts, weekends and holidays included`,
+        : budget.unit === 'months'
+          ? `counted from ${formatLocalDate(startDate)} (${time}): ${unitWords('months', units)} ${units === 1 ? 'runs' : 'run'} to ${longDate(addMonths(startDate, units))}, the same day of the month or the last day of a shorter month; every day counts, weekends and holidays included${count.spans.length ? ', and each paused day moves the end one day later' : ''}`
+          : `counted from ${formatLocalDate(startDate)} (${time}): day 1 is ${longDate(day1)}; every day counts, weekends and holidays included`,
     );
   }
   if (!isDuration) {
@@ -128,7 +132,7 @@ export function explain(
       span.filter((d) => !excluded(d)),
       calendar,
     )) {
-      if (run.takesAWorkingDay || budget.unit === 'calendar') {
+      if (run.takesAWorkingDay || countsEveryDay(budget.unit)) {
         dated.push({ date: run.from, text: `${formatDateRange(run.from, run.to)}: ${run.text}` });
       }
     }
@@ -150,18 +154,22 @@ export function explain(
         : longDate(pause.from);
       dated.push({
         date: pause.from,
-        text: `paused since ${since}${why}; ${unitWords(budget.unit, remaining)} left when it resumes`,
+        text: `paused since ${since}${why}; ${unitWords(budget.unit === 'months' ? 'calendar' : budget.unit, remaining)} left when it resumes`,
       });
     }
   }
   dated.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   lines.push(...dated.map((d) => d.text));
 
-  if (budget.unit === 'calendar' && count.lastCountedDate !== count.dueDate) {
+  if (countsEveryDay(budget.unit) && count.lastCountedDate !== count.dueDate) {
     const lastDay =
-      units > 0 ? `day ${units}, ${longDate(count.lastCountedDate)},` : longDate(count.lastCountedDate);
+      budget.unit === 'months'
+        ? `${longDate(count.lastCountedDate)}, the last day counted,`
+        : units > 0
+          ? `day ${units}, ${longDate(count.lastCountedDate)},`
+          : longDate(count.lastCountedDate);
     lines.push(`${lastDay} is not a working day: the deadline moves to the end of the next working day`);
-  } else if (budget.unit === 'calendar' && !isWorkingDay(count.dueDate, calendar)) {
+  } else if (countsEveryDay(budget.unit) && !isWorkingDay(count.dueDate, calendar)) {
     lines.push(`${longDate(count.dueDate)} is not a working day, but this deadline is not rolled forward`);
   }
   if (fold.expiredAtMs !== undefined) {

@@ -67,6 +67,22 @@ const cases: Array<{ name: string; budget: DeadlineBudget; direction: Direction;
     mentions: ['day 1 is Friday 29 May 2026, the first working day after that date'],
   },
   {
+    name: 'a calendar month before a session on 31 May lands on the last day of April, a Thursday',
+    budget: { months: 1 },
+    direction: 'before',
+    ledger: [started, dated('2026-05-31')],
+    dueAt: '2026-04-30T23:59:59.999+01:00',
+    mentions: ['counted back from 31 May 2026 in calendar months: the same day of the month 1 month(s) earlier, or the last day of a shorter month'],
+  },
+  {
+    name: 'a calendar month after a Wednesday session lands on a Saturday, moved on to Monday',
+    budget: { months: 1 },
+    direction: 'after',
+    ledger: [started, dated('2026-05-20')],
+    dueAt: '2026-06-22T23:59:59.999+01:00',
+    mentions: ['Saturday 20 June 2026 is not a working day: the deadline moves to the end of the next working day'],
+  },
+  {
     name: 'a duration counts back from the date-time itself',
     budget: { duration: 'PT48H' },
     direction: 'before',

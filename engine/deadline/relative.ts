@@ -8,7 +8,8 @@
  * - the date itself is never counted, as the start of a deadline is not: day 1 is the day after it
  *   (`after`) or the day before it (`before`), and the deadline is the end (23:59:59.999 local) of day N;
  * - N working days: only working days are counted, so day N is always a working day;
- * - N calendar days: every day counts; when day N is not a working day, an `after` deadline moves to
+ * - N calendar days: every day counts; N calendar months land on the same day of the month (the last
+ *   day of a shorter month). When that day is not a working day, an `after` deadline moves to
  *   the end of the next working day and a `before` deadline to the end of the working day before it,
  *   so that "at least N days before" still holds (`rollForward: false` keeps day N either way);
  * - a duration: exactly that long before or after the date's instant (a bare date is the start of that
@@ -34,6 +35,7 @@ import type { DeadlineComputation } from './computation.js';
 import { instantOf } from './counting.js';
 import { describeDuration } from './duration.js';
 import { atTime, holidayRuns, unitWords } from './explanation.js';
+import { addMonths } from './months.js';
 import type { DeadlineLedger, LedgerEntry } from './ledger.js';
 
 /** Which way a budget counts from the date: the deadline falls due before it or after it. */
@@ -85,7 +87,7 @@ function count(read: ReadBudget, direction: Direction, anchorMs: number, calenda
     lastCountedDate = dueDate =
       direction === 'after' ? nthCountedDayAfter(anchorDate, read.amount, working) : nthCountedDayBackFrom(anchorDate, read.amount, working);
   } else {
-    lastCountedDate = addCalendarDays(anchorDate, sign * read.amount);
+    lastCountedDate = read.unit === 'months' ? addMonths(anchorDate, sign * read.amount) : addCalendarDays(anchorDate, sign * read.amount);
     dueDate = lastCountedDate;
     if (read.rollForward && !working(dueDate)) {
       // Rolling goes the way the deadline protects: later after the date, earlier before it.
@@ -142,14 +144,19 @@ function explain(read: ReadBudget, budget: DeadlineBudget, direction: Direction,
         if (run.takesAWorkingDay) lines.push(`${formatDateRange(run.from, run.to)}: ${run.text}`);
       }
     } else {
-      lines.push(`${counting}: day 1 is ${longDate(day1)}; every day counts, weekends and holidays included`);
+      lines.push(
+        read.unit === 'months'
+          ? `${counting} in calendar months: the same day of the month ${read.amount} month(s) ${back ? 'earlier' : 'later'}, or the last day of a shorter month`
+          : `${counting}: day 1 is ${longDate(day1)}; every day counts, weekends and holidays included`,
+      );
       if (lastCountedDate !== dueDate) {
         const span = back ? datesFromTo(addCalendarDays(dueDate, 1), lastCountedDate) : datesFromTo(lastCountedDate, addCalendarDays(dueDate, -1));
         for (const run of holidayRuns(span, calendar)) lines.push(`${formatDateRange(run.from, run.to)}: ${run.text}`);
+        const lastDay = read.unit === 'months' ? longDate(lastCountedDate) : `day ${read.amount}, ${longDate(lastCountedDate)},`;
         lines.push(
           back
-            ? `day ${read.amount}, ${longDate(lastCountedDate)}, is not a working day: the deadline moves back to the end of the working day before, so that it still falls at least ${unitWords(read.unit, read.amount)} before`
-            : `day ${read.amount}, ${longDate(lastCountedDate)}, is not a working day: the deadline moves to the end of the next working day`,
+            ? `${lastDay} is not a working day: the deadline moves back to the end of the working day before, so that it still falls at least ${unitWords(read.unit, read.amount)} before`
+            : `${lastDay} is not a working day: the deadline moves to the end of the next working day`,
         );
       } else if (!isWorkingDay(dueDate, calendar)) {
         lines.push(`${longDate(dueDate)} is not a working day, but this deadline is not moved`);

@@ -3,6 +3,7 @@ import { addCalendarDays, endOfLocalDay, formatInstant, isWorkingDay, localDateO
 import { readBudget, type WarningLead } from './budget.js';
 import type { DeadlineComputation } from './computation.js';
 import { excludedBy } from './counting.js';
+import { addMonths } from './months.js';
 
 export interface WarningTime {
   atMs: number;
@@ -16,6 +17,8 @@ export interface WarningTime {
  *   until the due date included (paused days are not counted either), so the warning says "N working
  *   days left" and holds true all of the next day;
  * - `{ calendarDays: N }`: the end of the local day N days before the due date;
+ * - `{ months: N }`: the end of the same day of the month N months before the due date (or the last day
+ *   of a shorter month);
  * - `{ duration }`: exactly that long before the due instant.
  * Null while the deadline is paused: a paused deadline neither warns nor expires. The instant may already
  * be past (a short deadline, a late extension): the caller then warns at once.
@@ -33,6 +36,8 @@ export function warningInstant(
     atMs = deadline.dueInstantMs - read.amount;
   } else if (read.unit === 'calendar') {
     atMs = endOfLocalDay(addCalendarDays(deadline.dueDate, -read.amount), zone);
+  } else if (read.unit === 'months') {
+    atMs = endOfLocalDay(addMonths(deadline.dueDate, -read.amount), zone);
   } else {
     const excluded = excludedBy(deadline.pauses);
     const day = nthCountedDayBefore(deadline.dueDate, read.amount, (d) => !excluded(d) && isWorkingDay(d, calendar));

@@ -1,5 +1,5 @@
 /** What a definition's conditions read, how they are read, and the legal budget they choose. */
-import type { Budget, ProcedureDefinition } from '../definition.generated.js';
+import type { Budget, Extension, ProcedureDefinition } from '../definition.generated.js';
 import { isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
 import type { DayCounting } from '../expressions/dates.js';
 import type { LanguageVersion } from '../language.js';
@@ -22,8 +22,17 @@ export function environmentAt(reading: ConditionReading, at: string): Expression
 
 /** The budget that applies at filing: the first variant whose condition holds, else the budget. */
 export function legalBudget(definition: ProcedureDefinition, context: unknown, environment: ExpressionEnvironment): Budget {
+  return legalTerms(definition, context, environment).budget;
+}
+
+/**
+ * The legal deadline's terms at filing: the budget of the first variant whose condition holds, else the
+ * deadline's, and the variant's own extension when it has one (language 2), which replaces the deadline's.
+ */
+export function legalTerms(definition: ProcedureDefinition, context: unknown, environment: ExpressionEnvironment): { budget: Budget; extension?: Extension } {
   const variant = (definition.deadline.variants ?? []).find((v) => isTrue(v.when as Expression, context, environment));
-  return variant?.budget ?? definition.deadline.budget;
+  if (!variant) return { budget: definition.deadline.budget };
+  return variant.extension ? { budget: variant.budget, extension: variant.extension } : { budget: variant.budget };
 }
 
 /** What conditions and input mappings may read. */

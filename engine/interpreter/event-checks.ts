@@ -103,8 +103,9 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
     }
     case 'extensionGranted': {
       openApplication(state);
-      const policy = definition.deadline.extension;
       const legal = state.deadlines[LEGAL_DEADLINE];
+      // The variant chosen at filing may have its own extension (language 2), which replaces the deadline's.
+      const policy = legal?.extension ?? definition.deadline.extension;
       if (!policy) throw new DomainError('extension_not_allowed', `${definition.id} allows no extension of its deadline.`);
       if (!legal || legal.done) throw new DomainError('extension_not_allowed', 'The legal deadline is not running.');
       if (state.extensions >= policy.maxCount) {

@@ -7,6 +7,7 @@
 import type {
   Budget,
   Expiry,
+  LocalizedText,
   ProcedureDefinition,
   RequestComplementStep,
   Step,
@@ -18,7 +19,8 @@ import { evaluate, isTrue, type Expression, type ExpressionEnvironment } from '.
 import type { LanguageVersion } from '../language.js';
 import type { Command, Recipient } from './commands.js';
 import { complementRequest, type ComplementWay } from './complements.js';
-import { environmentAt, expressionContext, legalBudget, type ConditionReading } from './conditions.js';
+import { environmentAt, expressionContext, legalTerms, type ConditionReading } from './conditions.js';
+import { isInternal } from '../internal-procedures.js';
 import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
 import { deadlineTemplate, meetClocks, moveOnExpiry, scheduleRequestOf, startClocks, waitUntil } from './clocks.js';
@@ -74,17 +76,14 @@ export class Interpretation {
     return environmentAt(this.reading, at);
   }
 
-  /** The legal budget, as the definition's variants choose it at that instant. */
-  private legalBudget(at: string): Budget {
-    return legalBudget(this.definition, expressionContext(this.state), environmentAt(this.reading, at));
-  }
-
   log(at: string, kind: string, fields: Omit<TimelineEntry, 'at' | 'kind'> = {}): void {
     this.state.counters.timeline += 1;
     this.commands.push({ type: 'timeline', seq: this.state.counters.timeline, entry: { at, kind, ...fields } });
   }
 
   notify(key: string, recipients: Recipient[], template: string, context: Record<string, unknown> = {}): void {
+    // An internal procedure has no citizen: the messages the engine sends a citizen have no one to go to.
+    if (isInternal(this.definition)) recipients = recipients.filter((r) => r !== 'citizen');
     if (!recipients.length) return;
     this.commands.push({
       type: 'notify',
@@ -103,12 +102,15 @@ export class Interpretation {
   }
 
   start(at: string): void {
-    const deadline = this.definition.deadline;
-    if (deadline.startsOn !== 'stepEntry') {
-      this.startDeadline(LEGAL_DEADLINE, 'legal', this.legalBudget(at), deadline.warnings ?? [], at);
-    }
+    if (this.definition.deadline.startsOn !== 'stepEntry') this.startLegalDeadline(at);
     startClocks(this, { filing: true }, at);
     this.enter(this.newToken(this.definition.start), this.definition.start, at);
+  }
+
+  /** The legal deadline, on the terms of the variant that holds now; the variant's own extension is kept with it. */
+  private startLegalDeadline(at: string): void {
+    const { budget, extension } = legalTerms(this.definition, expressionContext(this.state), environmentAt(this.reading, at));
+    this.startDeadline(LEGAL_DEADLINE, 'legal', budget, this.definition.deadline.warnings ?? [], at, extension ? { extension } : {});
   }
 
   startDeadline(id: string, kind: DeadlineKind, budget: Budget, warnings: WarningRung[], at: string, extra: Partial<DeadlineState> = {}): void {
@@ -138,7 +140,7 @@ export class Interpretation {
     record.visits += 1;
     const deadline = this.definition.deadline;
     if (deadline.startsOn === 'stepEntry' && deadline.step === stepId && !this.state.deadlines[LEGAL_DEADLINE]) {
-      this.startDeadline(LEGAL_DEADLINE, 'legal', this.legalBudget(at), deadline.warnings ?? [], at);
+      this.startLegalDeadline(at);
     }
     meetClocks(this, stepId, at);
     startClocks(this, { stepId }, at);
@@ -211,7 +213,12 @@ export class Interpretation {
         this.notify(stepNotification(stepId, visits), step.notify, step.template, { stepId });
         return { token, stepId: step.next };
       case 'end':
-        this.close(step.outcome, at, { document: step.document, motivation: step.motivation?.en }, this.endedInBranch(token, stepId));
+        this.close(
+          step.outcome,
+          at,
+          { document: step.document, motivation: step.motivation?.en, ...(step.forwardedTo ? { forwardedTo: step.forwardedTo } : {}) },
+          this.endedInBranch(token, stepId),
+        );
         return undefined;
     }
   }
@@ -347,7 +354,12 @@ export class Interpretation {
   }
 
   /** Closes the application; `cancelledBecause` is logged with each task still open, when there is a reason to. */
-  close(outcome: Outcome, at: string, extra: { document?: string; grantedBySilence?: boolean; motivation?: string } = {}, cancelledBecause?: string): void {
+  close(
+    outcome: Outcome,
+    at: string,
+    extra: { document?: string; grantedBySilence?: boolean; motivation?: string; forwardedTo?: LocalizedText } = {},
+    cancelledBecause?: string,
+  ): void {
     const state = this.state;
     state.status = 'closed';
     state.outcome = outcome;
@@ -355,6 +367,7 @@ export class Interpretation {
     if (extra.document) state.document = extra.document;
     if (extra.grantedBySilence) state.grantedBySilence = true;
     if (extra.motivation) state.motivation = extra.motivation;
+    if (extra.forwardedTo) state.forwardedTo = extra.forwardedTo;
     for (const token of Object.values(state.tokens)) this.cancelToken(token, at, cancelledBecause);
     for (const d of Object.values(state.deadlines)) d.done = true;
     delete state.complement.open;
@@ -365,7 +378,11 @@ export class Interpretation {
       ...(extra.document ? { document: extra.document } : {}),
       ...(extra.grantedBySilence ? { grantedBySilence: true } : {}),
     });
-    this.notify(DECISION_NOTIFICATION, ['citizen'], extra.grantedBySilence ? 'grantedBySilence' : 'decision', { outcome, document: extra.document });
+    this.notify(DECISION_NOTIFICATION, ['citizen'], extra.grantedBySilence ? 'grantedBySilence' : 'decision', {
+      outcome,
+      document: extra.document,
+      ...(extra.forwardedTo ? { forwardedTo: extra.forwardedTo } : {}),
+    });
   }
 
   /** What a deadline's expiry does, as the definition says. */

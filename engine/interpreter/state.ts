@@ -3,7 +3,7 @@
  * deadlines and complement, and the state every transition starts from. Plain JSON data: it is what the
  * workflow answers with and what replay rebuilds, so its field names never change.
  */
-import type { EndStep, Budget, Expiry, LocalizedText, ProcedureDefinition, WarningRung } from '../definition.generated.js';
+import type { EndStep, Budget, Expiry, Extension, LocalizedText, ProcedureDefinition, WarningRung } from '../definition.generated.js';
 import type { Direction } from '../deadline/relative.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
 import type { PrefetchedSchedule } from '../deadline/prefetched-schedules.js';
@@ -30,7 +30,7 @@ export interface ApplicationInput {
   /** Who filed it: the citizen, or the agent filing at a counter on a citizen's behalf. */
   filedBy: string;
   filedAt: string;
-  /** The citizen the application belongs to (differs from filedBy at a counter). */
+  /** The citizen the application belongs to (differs from filedBy at a counter; empty for an internal procedure). */
   citizen?: string;
   /**
    * The workflow behaviours the application started with (WORKFLOW_VERSION in workflows/messages.ts):
@@ -81,6 +81,8 @@ export interface DeadlineState {
   taskId?: string;
   /** What expiry does, when the deadline itself says so (an escalation's follow-up deadline). */
   onExpiry?: Expiry;
+  /** How the legal deadline may be extended, when the variant chosen at filing has its own extension (language 2). */
+  extension?: Extension;
   /** Counted before or after a date in the data (its ledger's last `dated` entry), not from its start. */
   relative?: Direction;
   /** A clock's name for people, from its definition. */
@@ -133,6 +135,8 @@ export interface ApplicationState {
   /** The decision was granted by the administration's silence. */
   grantedBySilence?: boolean;
   motivation?: string;
+  /** The competent body a forwarded application went to (outcome `forwarded`). */
+  forwardedTo?: LocalizedText;
   data: Record<string, unknown>;
   filedBy: string;
   citizen: string;

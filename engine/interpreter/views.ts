@@ -6,7 +6,16 @@ import type { ApplicationState } from './state.js';
 export function legalDeadlineView(state: ApplicationState) {
   const d = state.deadlines[LEGAL_DEADLINE];
   if (!d?.projection) return undefined;
-  return {
+  const view: {
+    dueAt: string;
+    dueDate: string;
+    paused: boolean;
+    expired: boolean;
+    explanation: string[];
+    ledger: typeof d.ledger;
+    /** How far an agent may extend it, when the variant chosen at filing has its own extension (language 2). */
+    extension?: { maxCount: number; units: number };
+  } = {
     dueAt: d.projection.dueAt,
     dueDate: d.projection.dueDate,
     paused: d.projection.paused,
@@ -14,6 +23,8 @@ export function legalDeadlineView(state: ApplicationState) {
     explanation: d.projection.explanation,
     ledger: d.ledger,
   };
+  if (d.extension) view.extension = { maxCount: d.extension.maxCount, units: d.extension.units };
+  return view;
 }
 
 /** Where a clock stands: waiting for its date, running, met (on time or late), expired, or stopped by the application's close. */

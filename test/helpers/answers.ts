@@ -31,6 +31,7 @@ export function eachItem(item: unknown) {
 }
 
 const texts = eachItem(expect.any(String));
+const aLocalizedText = { ar: expect.any(String), fr: expect.any(String), en: expect.any(String) };
 
 export function problemAnswer(pinned: Pinned<Problem> = {}) {
   return { type: expect.any(String), title: expect.any(String), status: expect.any(Number), detail: expect.any(String), code: expect.any(String), instance: expect.any(String), ...pinned };
@@ -97,6 +98,7 @@ export function applicationAnswer(pinned: Pinned<ApplicationView> = {}) {
     document: orNull(expect.any(String)),
     grantedBySilence: expect.any(Boolean),
     motivation: orNull(expect.any(String)),
+    forwardedTo: orNull(aLocalizedText),
     filedAt: anInstant,
     closedAt: orNull(anInstant),
     deadline: orNull(deadlineAnswer()),
@@ -162,6 +164,7 @@ export function trackAnswer(pinned: Record<string, unknown> = {}) {
     outcome: orNull(expect.any(String)),
     document: orNull(expect.any(String)),
     grantedBySilence: expect.any(Boolean),
+    forwardedTo: orNull(aLocalizedText),
     filedAt: anInstant,
     closedAt: orNull(anInstant),
     deadline: orNull({ dueAt: expect.any(String), paused: expect.any(Boolean), explanation: texts }),
@@ -282,7 +285,7 @@ export function guideDocumentAnswer(pinned: Record<string, unknown> = {}) {
 export function guideDeadlineAnswer(pinned: Record<string, unknown> = {}) {
   return {
     budget: expect.any(String),
-    variants: eachItem({ budget: expect.any(String), label: orNull(expect.any(String)) }),
+    variants: eachItem({ budget: expect.any(String), label: orNull(expect.any(String)), extension: orNull(expect.any(String)) }),
     startsOn: expect.any(String),
     extension: orNull(expect.any(String)),
     onExpiry: expect.any(String),

@@ -139,6 +139,12 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
             <dd>{t('grantedBySilence')}</dd>
           </>
         )}
+        {a.forwardedTo && (
+          <>
+            <dt>{t('forwardedTo')}</dt>
+            <dd>{localized(a.forwardedTo)}</dd>
+          </>
+        )}
         {a.motivation && (
           <>
             <dt>{t('motivation')}</dt>

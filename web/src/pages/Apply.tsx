@@ -71,6 +71,8 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
 
   if (!definition.data || !offices.data) return <NotReady error={definition.error ?? offices.error} />;
   const d = definition.data;
+  // An internal procedure has no citizen: staff file it for the office itself.
+  const internal = (d.channels as readonly string[]).includes('internal');
   const choices = offices.data.filter((o) => (d.offices as readonly string[]).includes(o.kind) && (!staff || person!.offices.includes(o.id)));
   const handedIn = d.documents.filter((doc) => !doc.fetchedByAdministration);
   const errors = errorsByPointer(error?.errors ?? []);
@@ -85,7 +87,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
       let trackingNumber = filed;
       if (!trackingNumber) {
         const answer = await api<{ trackingNumber: string }>('POST', '/applications', {
-          body: { procedureId: d.id, procedureVersion: d.version, data, ...(officeId ? { officeId } : {}), ...(staff && citizen.trim() ? { citizen: citizen.trim() } : {}) },
+          body: { procedureId: d.id, procedureVersion: d.version, data, ...(officeId ? { officeId } : {}), ...(staff && !internal && citizen.trim() ? { citizen: citizen.trim() } : {}) },
           headers: { 'idempotency-key': idempotencyKey },
         });
         trackingNumber = answer.trackingNumber;
@@ -143,7 +145,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
               </p>
             )}
           </div>
-          {staff && (
+          {staff && !internal && (
             <div class={`field${errors.get('/citizen') ? ' has-error' : ''}`}>
               <label for="citizen">{t('citizenId')}</label>
               <input id="citizen" dir="ltr" value={citizen} onInput={(e) => setCitizen((e.currentTarget as HTMLInputElement).value)} />

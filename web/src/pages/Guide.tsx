@@ -4,6 +4,8 @@ import { api } from '../api.js';
 import { NotReady } from '../components/Problem.js';
 import { number } from '../format.js';
 import { t, useLanguage } from '../i18n.js';
+import { session } from '../session.js';
+import { useStore } from '../store.js';
 import { useData } from '../use-data.js';
 
 
@@ -73,10 +75,14 @@ export function GuidePage({ channel, base = '' }: { channel?: 'kiosk'; base?: st
 
 export function GuideEntryPage({ id, base = '' }: { id: string; base?: string }) {
   const lang = useLanguage();
+  const person = useStore(session);
   const entry = useData(() => api<GuideEntry>('GET', `/guide/${id}?lang=${lang}`), [id, lang]);
   if (!entry.data) return <NotReady error={entry.error} />;
   const p = entry.data;
-  const online = base ? p.channels.includes('kiosk') : p.channels.includes('web') || p.channels.includes('kiosk');
+  // An internal procedure is filed by the office's staff, never by a citizen nor at a kiosk.
+  const internal = p.channels.includes('internal');
+  const staff = person?.role === 'agent' || person?.role === 'supervisor';
+  const online = internal ? staff && !base : base ? p.channels.includes('kiosk') : p.channels.includes('web') || p.channels.includes('kiosk');
   return (
     <article>
       <h1 tabIndex={-1}>{p.title}</h1>
@@ -86,6 +92,7 @@ export function GuideEntryPage({ id, base = '' }: { id: string; base?: string })
           <strong>{t('whoMayApply')}:</strong> {p.eligibility}
         </p>
       )}
+      {internal && <p class="notice">{t('internalProcedure')}</p>}
       {online && (
         <p>
           <a class="button primary big" href={`#${base}/apply/${p.id}`}>
@@ -129,6 +136,7 @@ export function GuideEntryPage({ id, base = '' }: { id: string; base?: string })
         <p key={i}>
           {v.budget}
           {v.label ? `: ${v.label}` : ''}
+          {v.extension ? ` ${v.extension}` : ''}
         </p>
       ))}
       {p.legalDeadline.extension && <p>{p.legalDeadline.extension}</p>}

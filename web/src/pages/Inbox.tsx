@@ -155,7 +155,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
         <dt>{t('application')}</dt>
         <dd>{statusText(a.status, a.outcome)}</dd>
         <dt>{t('citizen')}</dt>
-        <dd dir="ltr">{a.citizen}</dd>
+        {a.citizen ? <dd dir="ltr">{a.citizen}</dd> : <dd>{t('internalFile')}</dd>}
       </dl>
       {a.status === 'open' && (task.status === 'open' || task.status === 'claimed') && (
         <TaskActions application={a} definition={d} task={task} mine={mine} onDone={reload} />
@@ -195,6 +195,8 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
   const complement = Object.entries(step?.outcomes ?? {}).find(([, o]) => definition.steps[o.next]?.type === 'requestComplement');
   const request = complement && definition.steps[complement[1].next];
   const asked: string[] = request?.type === 'requestComplement' ? request.documents : [];
+  // The variant chosen at filing may have its own extension (the deadline says so); else the procedure's.
+  const extension = application.deadline?.extension ?? definition.deadline.extension;
   if (task.status === 'open') {
     return (
       <div class="panel">
@@ -233,18 +235,18 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
           onSend={(documents, note) => act(`/tasks/${task.id}/request-complement`, { documents, ...(note ? { note } : {}) })}
         />
       )}
-      {definition.deadline.extension && application.deadline && (
-        <Extension units={definition.deadline.extension.units} onSend={(units, reason) => act(`/applications/${application.trackingNumber}/extension`, { units, reason })} />
+      {extension && application.deadline && (
+        <Extension units={extension.units} onSend={(units, reason) => act(`/applications/${application.trackingNumber}/extension`, { units, reason })} />
       )}
     </div>
   );
 }
 
-/** An outcome that closes the file shows how: green to grant, red to refuse; any other is neutral. */
+/** An outcome that closes the file shows how: green to grant (wholly or in part), red to refuse; any other is neutral. */
 function outcomeClass(definition: Definition, next: string): string {
   const target = definition.steps[next];
   if (target?.type !== 'end') return '';
-  return target.outcome === 'approved' ? 'primary' : target.outcome === 'rejected' ? 'danger' : '';
+  return target.outcome === 'approved' || target.outcome === 'partiallyGranted' ? 'primary' : target.outcome === 'rejected' ? 'danger' : '';
 }
 
 function ComplementRequest({ documents, disabled, onSend }: { documents: DocumentSpec[]; disabled: boolean; onSend(documents: string[], note: string): Promise<boolean> }) {

@@ -55,6 +55,7 @@ interface Tracked {
   status: string;
   outcome: string | null;
   grantedBySilence: boolean;
+  forwardedTo: LocalizedText | null;
   filedAt: string;
   closedAt: string | null;
   deadline: { dueAt: string; paused: boolean } | null;
@@ -129,6 +130,12 @@ export function KioskTrack() {
               <>
                 <dt>{t('decision')}</dt>
                 <dd>{t('grantedBySilence')}</dd>
+              </>
+            )}
+            {found.forwardedTo && (
+              <>
+                <dt>{t('forwardedTo')}</dt>
+                <dd>{localized(found.forwardedTo)}</dd>
               </>
             )}
           </dl>

@@ -22,10 +22,14 @@ function ReceiptView({ receipt }: { receipt: Receipt }) {
         <dd class="tracking" dir="ltr">
           {receipt.trackingNumber}
         </dd>
-        <dt>{t('pin')}</dt>
-        <dd class="tracking" dir="ltr">
-          {receipt.pin}
-        </dd>
+        {receipt.pin !== null && (
+          <>
+            <dt>{t('pin')}</dt>
+            <dd class="tracking" dir="ltr">
+              {receipt.pin}
+            </dd>
+          </>
+        )}
         <dt>{t('office')}</dt>
         <dd>{office ? localized(office.name) : receipt.officeId}</dd>
         <dt>{t('filedAt')}</dt>
@@ -47,7 +51,7 @@ function ReceiptView({ receipt }: { receipt: Receipt }) {
       ) : (
         <p>{t('none')}</p>
       )}
-      <p class="hint">{t('receiptKeep')}</p>
+      {receipt.pin !== null && <p class="hint">{t('receiptKeep')}</p>}
     </div>
   );
 }
