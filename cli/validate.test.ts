@@ -94,7 +94,7 @@ describe('mohla validate reads the text of a definition', () => {
   it('says what is wrong with a budget in one line', async () => {
     const budgets: Array<[string, unknown, string]> = [
       ['zero', { workingDays: 0 }, '/deadline/budget/workingDays: must be >= 1'],
-      ['units', { units: 3 }, '/deadline/budget: needs one of workingDays, calendarDays or duration (found units)'],
+      ['units', { units: 3 }, '/deadline/budget: needs one of workingDays, calendarDays, months or duration (found units)'],
       ['months', { duration: 'P1X' }, '/deadline/budget/duration: must match pattern "^P(?!$)(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$"'],
       ['both', { workingDays: 3, calendarDays: 3 }, '/deadline/budget: has workingDays and calendarDays: give only one of them'],
       ['roll', { workingDays: 3, rollForward: false }, '/deadline/budget/rollForward: is not an allowed property'],

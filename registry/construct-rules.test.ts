@@ -47,7 +47,7 @@ function internal() {
         title: text('Committee review'),
         outcomes: { promote: { next: 'tell' }, refer: { next: 'referred' }, partly: { next: 'partly' } },
       },
-      tell: { type: 'notify', notify: ['hr-officer'], template: 'staff-promotion.decided', next: 'promoted' },
+      tell: { type: 'notify', notify: ['hr-officer'], template: 'readyForCollection', next: 'promoted' },
       promoted: { type: 'end', outcome: 'approved' },
       referred: { type: 'end', outcome: 'forwarded', forwardedTo: text('the ministry of the interior') },
       partly: { type: 'end', outcome: 'partiallyGranted', motivation: text('Promoted one grade, not two.') },
@@ -189,7 +189,7 @@ describe('language 2 constructs', () => {
       [{ pointer: '/deadline/onExpiry/end', message: 'autoApprove needs an end step whose outcome is approved; "partly" is not' }],
     ],
     ['more months than the engine counts', internal, (d) => (d.deadline.budget = { months: 3001 }), [{ pointer: '/deadline/budget/months', message: 'the engine counts at most 3000 months' }]],
-    ['more days than the engine counts', urgentVariant, (d) => (d.deadline.budget = { workingDays: 100_001 }), [{ pointer: '/deadline/budget/workingDays', message: 'the engine counts at most 100000 days' }]],
+    ['more days than the engine counts', urgentVariant, (d) => (d.deadline.budget = { workingDays: 100_001 }), [{ pointer: '/deadline/budget/workingDays', message: '100001 is more than the engine counts: at most 100000 days' }]],
     [
       'a warning as long as a budget in months',
       internal,

@@ -130,7 +130,7 @@ function checkVariants(problems: Problems, deadline: LegalDeadline, pointer: str
     // A variant with an extension of its own extends in its own unit.
     if (size.unit !== main.unit && deadline.extension && !variant.extension) {
       problems.refuse(at, 'a variant must count in the same unit as the budget its extensions add to');
-    } else if (deadline.extension && problems.language >= 2 && extensionUnit(variant.budget) !== extensionUnit(deadline.budget)) {
+    } else if (deadline.extension && !variant.extension && problems.language >= 2 && extensionUnit(variant.budget) !== extensionUnit(deadline.budget)) {
       problems.refuse(
         at,
         `an extension counts in ${extensionUnit(deadline.budget)} for the budget (${describe(deadline.budget)}) but in ${extensionUnit(variant.budget)} for this variant (${describe(variant.budget)}): write both durations in the same smallest unit`,
@@ -156,7 +156,9 @@ function checkExtension(problems: Problems, deadline: LegalDeadline, pointer: st
     );
   }
   for (const budget of budgets) {
-    const { size } = budgetSize(budget);
+    const { unit, size } = budgetSize(budget);
+    // A budget already past the engine's reach is reported once, as itself (checkBudgetSizes, construct-checks.ts).
+    if ((unit === 'months' && size > MAX_MONTHS) || (unit !== 'months' && unit !== 'duration' && size > MAX_UNITS)) continue;
     // Language 2 counts a duration's extension in its smallest unit; language 1's whole budgets are its own.
     const unitMs = 'duration' in budget ? smallestDurationUnit(budget.duration)?.ms : undefined;
     if ('duration' in budget && (problems.language < 2 || unitMs === undefined)) continue;

@@ -54,7 +54,7 @@ function promotion(channels: Record<string, unknown> = { channels: ['internal'],
         title: text('Committee review'),
         outcomes: { promote: { next: 'tell' }, refer: { next: 'referred' }, partly: { next: 'partly' } },
       },
-      tell: { type: 'notify', notify: ['hr-officer'], template: 'staff-promotion.decided', next: 'promoted' },
+      tell: { type: 'notify', notify: ['hr-officer'], template: 'readyForCollection', next: 'promoted' },
       promoted: { type: 'end', outcome: 'approved' },
       referred: { type: 'end', outcome: 'forwarded', forwardedTo: text('the ministry of the interior') },
       partly: { type: 'end', outcome: 'partiallyGranted', motivation: text('Promoted one grade, not two.') },
@@ -76,7 +76,7 @@ describe('an internal procedure', () => {
   it('tells the staff it names and no citizen: not of the filing, the extension or the decision', async () => {
     const result = await run(promotion(), { filedAt, events });
     expect(result.outcome).toBe('approved');
-    expect(notified(result.trace)).toEqual(['notify hr-officer: staff-promotion.decided']);
+    expect(notified(result.trace)).toEqual(['notify hr-officer: readyForCollection']);
   });
 
   it('is counted in calendar months: 31 January + 2 months, extended by 1, is Friday 30 April', async () => {
@@ -86,7 +86,7 @@ describe('an internal procedure', () => {
 
   it('is the same file, told to its citizen, when citizens file it', async () => {
     const result = await run(promotion({ channels: ['web'] }), { filedAt, events });
-    expect(notified(result.trace)).toEqual(['notify citizen: filed', 'notify citizen: deadlineExtended', 'notify hr-officer: staff-promotion.decided', 'notify citizen: decision']);
+    expect(notified(result.trace)).toEqual(['notify citizen: filed', 'notify citizen: deadlineExtended', 'notify hr-officer: readyForCollection', 'notify citizen: decision']);
   });
 });
 
