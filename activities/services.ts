@@ -41,6 +41,8 @@ const SERVICES: Record<ServiceActivityName, (request: ServiceRequest) => unknown
     }
     return { amountMad: Math.round(base * quantity * 100) / 100 };
   },
+  // The commune's tax accounts are not reachable here: every property is answered as paid up.
+  checkTaxArrears: ({ input }) => ({ landTitle: input.landTitle, upToDate: true, owedMad: 0 }),
   scheduleCouncilSession: ({ input }) => {
     const now = new Date();
     const month = now.getUTCMonth() + 1;

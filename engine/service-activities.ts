@@ -25,6 +25,10 @@ export const SERVICE_ACTIVITIES = {
     description: 'Computes the fees due from the application data (e.g. per square metre of occupation).',
     params: { base: true, quantity: false },
   },
+  checkTaxArrears: {
+    description: "Reads the commune's tax accounts: whether the local taxes on a property are paid, and what is still owed.",
+    params: { cin: true, landTitle: true },
+  },
   scheduleCouncilSession: {
     description: "Puts the file on the agenda of the council's next ordinary session.",
     params: { subject: true },
