@@ -48,7 +48,7 @@ function promotion(id: string) {
         title: text('Committee review'),
         outcomes: { promote: { next: 'tell' }, refer: { next: 'referred' }, partly: { next: 'partly' } },
       },
-      tell: { type: 'notify', notify: ['hr-officer'], template: `${id}.decided`, next: 'promoted' },
+      tell: { type: 'notify', notify: ['hr-officer'], template: 'readyForCollection', next: 'promoted' },
       promoted: { type: 'end', outcome: 'approved' },
       referred: { type: 'end', outcome: 'forwarded', forwardedTo: ministry },
       partly: { type: 'end', outcome: 'partiallyGranted', motivation: text('Promoted one grade, not two.') },
@@ -150,7 +150,7 @@ describe('an internal procedure', () => {
       const found = await notificationsOf(trackingNumber);
       return found.length ? found : undefined;
     });
-    expect(rows.map((r) => [r.template, r.recipients])).toEqual([[`${internalId}.decided`, ['hr-officer']]]);
+    expect(rows.map((r) => [r.template, r.recipients])).toEqual([['readyForCollection', ['hr-officer']]]);
   });
 
   it('is forwarded to the competent body, which the application then names', async () => {
