@@ -8,7 +8,7 @@
  * property the schema does not list: properties are listed in the order the API builds them.
  */
 import type { FromSchema } from 'json-schema-to-ts';
-import type { legalDeadlineView } from '../engine/interpreter/views.js';
+import type { clockViews, legalDeadlineView } from '../engine/interpreter/views.js';
 import type { LedgerEntry } from '../engine/deadline/ledger.js';
 import { localizedText } from '../registry/localized-text.js';
 import type { Same } from './same-type.js';
@@ -60,6 +60,13 @@ export const ledgerEntrySchema = {
       ['units', 'reason'],
     ),
     entry('warned', 'A warning rung fired.', { rung: { type: 'integer' } }, ['rung']),
+    entry(
+      'dated',
+      'A clock counts from this date in the data from here on; a later entry means the date changed.',
+      { date: { type: 'string' }, previousDate: { type: 'string' } },
+      ['date'],
+    ),
+    entry('met', 'The application entered a step that stops the clock, on time or late.', { step: { type: 'string' }, late: { type: 'boolean' } }, ['step', 'late']),
     entry('expired', 'The deadline passed.', {}, []),
     entry(
       'reprojected',
@@ -103,6 +110,34 @@ export const legalDeadlineSchema = {
 
 export type LegalDeadlineView = FromSchema<typeof legalDeadlineSchema>;
 
+/** Where a named clock stands (engine/interpreter/views.ts). */
+const clockStatus = {
+  type: 'string',
+  enum: ['waitingForDate', 'running', 'met', 'metLate', 'expired', 'stopped'],
+  description:
+    'waitingForDate: started, but the date it counts from is not known yet; running; met: stopped on time by entering one of its steps; metLate: met after it fell due; expired: fell due and not met; stopped: the application closed first.',
+} as const;
+
+/** A named clock of the procedure (language 2): a legal time besides the legal deadline. */
+export const clockSchema = {
+  type: 'object',
+  description: 'A named clock: its label, where it stands, when it falls due and how long is left, why it is that date, and its ledger.',
+  required: ['id', 'label', 'status', 'dueAt', 'dueDate', 'msLeft', 'explanation', 'ledger'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', description: 'Its id in the definition (`clocks.<id>`).' },
+    label: localizedText,
+    status: clockStatus,
+    dueAt: { type: ['string', 'null'], description: 'The due instant with the zone offset of the calendar; null while the date it counts from is unknown.' },
+    dueDate: { type: ['string', 'null'], format: 'date' },
+    msLeft: { type: ['integer', 'null'], description: 'Milliseconds until it falls due, negative once past; null once met or stopped, or while its date is unknown.' },
+    explanation: { type: 'array', items: { type: 'string' }, description: 'Day by day, why the due date is that date (English).' },
+    ledger: { type: 'array', items: ledgerEntrySchema },
+  },
+} as const;
+
+export type ClockView = FromSchema<typeof clockSchema>;
+
 /** How the API shows a task, whether it comes from the workflow's state or from the inbox projection. */
 export const taskSchema = {
   type: 'object',
@@ -143,6 +178,7 @@ export const applicationSchema = {
     'filedAt',
     'closedAt',
     'deadline',
+    'clocks',
     'tasks',
   ],
   additionalProperties: false,
@@ -166,6 +202,7 @@ export const applicationSchema = {
     filedAt: instant,
     closedAt: instantOrNull,
     deadline: { ...legalDeadlineSchema, type: ['object', 'null'] },
+    clocks: { type: 'array', items: clockSchema, description: 'The named clocks that have started, in that order (none for most procedures).' },
     tasks: { type: 'array', items: taskSchema },
     citizenTurn: {
       type: 'object',
@@ -197,10 +234,10 @@ export const timeLeftSchema = {
 
 export type TimeLeftView = FromSchema<typeof timeLeftSchema>;
 
-/** A task in the inbox: the task, its application and the time left on both clocks. */
+/** A task in the inbox: the task, its application and the time left on its deadlines. */
 export const inboxTaskSchema = {
   type: 'object',
-  required: [...taskSchema.required, 'trackingNumber', 'procedureId', 'legalDeadline', 'serviceLevel'],
+  required: [...taskSchema.required, 'trackingNumber', 'procedureId', 'legalDeadline', 'serviceLevel', 'clock'],
   additionalProperties: false,
   properties: {
     ...taskSchema.properties,
@@ -213,6 +250,13 @@ export const inboxTaskSchema = {
       properties: { ...timeLeftProperties, paused: { type: 'boolean' } },
     },
     serviceLevel: { ...timeLeftSchema, type: ['object', 'null'] },
+    clock: {
+      type: ['object', 'null'],
+      description: "The application's named clock that falls due first among those running or expired and not met.",
+      required: ['id', 'label', 'status', ...timeLeftSchema.required],
+      additionalProperties: false,
+      properties: { id: { type: 'string' }, label: localizedText, status: clockStatus, ...timeLeftProperties },
+    },
   },
 } as const;
 
@@ -273,5 +317,7 @@ type SameKinds<A extends { type: string }, B extends { type: string }> = false e
   : true;
 const _sameLedger: SameKinds<LedgerEntry, LedgerEntryView> = true;
 const _sameDeadline: Same<Omit<NonNullable<ReturnType<typeof legalDeadlineView>>, 'ledger'>, Omit<LegalDeadlineView, 'ledger'>> = true;
+const _sameClock: Same<Omit<ReturnType<typeof clockViews>[number], 'ledger'>, Omit<ClockView, 'ledger' | 'msLeft'>> = true;
 void _sameLedger;
 void _sameDeadline;
+void _sameClock;

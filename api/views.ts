@@ -3,7 +3,7 @@ import type { ApplicationState } from '../engine/interpreter/state.js';
 import { findApplication } from '../db/applications.js';
 import { applicationRow, taskRow, type ProjectedApplication } from '../db/rows.js';
 import type { ApplicationRecord, DocumentRecord, ProjectionIncidentRecord, TaskRecord, TimelineRecord } from '../db/entities.js';
-import type { ApplicationView, LegalDeadlineView, TaskView } from './answers.js';
+import type { ApplicationView, ClockView, LegalDeadlineView, TaskView } from './answers.js';
 import type { ReceiptDocument } from './receipt.js';
 
 /** A workflow's state, shown exactly as its projection will show it. */
@@ -34,6 +34,20 @@ export function taskViewFromRecord(row: TaskViewSource): TaskView {
   };
 }
 
+/** A clock as the read model keeps it: everything the answer shows but the time left. */
+export type StoredClock = Omit<ClockView, 'msLeft'>;
+
+/** Whether a clock still counts down: running, or expired and not met yet. */
+export const isCounting = (clock: StoredClock): boolean => clock.status === 'running' || clock.status === 'expired';
+
+/** The stored clocks with the time left on each, as of `now`. */
+function clockListView(stored: unknown, now: Date): ClockView[] {
+  return ((stored as StoredClock[] | null | undefined) ?? []).map((clock) => ({
+    ...clock,
+    msLeft: isCounting(clock) && clock.dueAt ? Date.parse(clock.dueAt) - now.getTime() : null,
+  }));
+}
+
 function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[]): ApplicationView {
   return {
     trackingNumber: app.trackingNumber,
@@ -50,6 +64,7 @@ function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord
     filedAt: app.filedAt.toISOString(),
     closedAt: app.closedAt?.toISOString() ?? null,
     deadline: (app.deadline as LegalDeadlineView | undefined) ?? null,
+    clocks: clockListView(app.clocks, new Date()),
     tasks: tasks.map(taskViewFromRecord),
     ...(app.citizenTurn ? { citizenTurn: app.citizenTurn as NonNullable<ApplicationView['citizenTurn']> } : {}),
   };

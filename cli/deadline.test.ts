@@ -90,6 +90,21 @@ describe.concurrent('mohla deadline', () => {
     expect(JSON.parse(kept.stdout).dueAt).toBe('2026-05-01T23:59:59.999+01:00');
   });
 
+  it('counts a clock back from a date, moving a day off earlier, and forwards after it', async () => {
+    const [before, after, refused] = await Promise.all([
+      mohlaDeadline('--before', '2026-05-20', '--calendar-days', '10'),
+      mohlaDeadline('--after', '2026-05-20', '--calendar-days', '8', '--json'),
+      mohlaDeadline('--before', '2026-05-20', '--calendar-days', '10', '--pause', '2026-05-01/2026-05-02'),
+    ]);
+    expect(before.code).toBe(0);
+    // Day 10 before Wednesday 20 May is Sunday 10 May: the summons must go out by Friday 8 May.
+    expect(before.stdout).toContain('Due Friday 8 May 2026 at 23:59 (Africa/Casablanca)');
+    expect(before.stdout).toContain('  - 10 calendar days before Wednesday 20 May 2026, the date in the application');
+    // Day 8 after is Thursday 28 May, Eid al-Adha: Friday 29 May.
+    expect(JSON.parse(after.stdout)).toMatchObject({ dueDate: '2026-05-29', countsFrom: { date: '2026-05-20' } });
+    expect(refused).toEqual({ code: 2, stdout: '', stderr: 'mohla deadline: --pause and --extend go with --from: a clock counted from a date neither pauses nor extends\n' });
+  });
+
   it('reads another calendar with --calendar', async () => {
     const ma = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8'));
     ma.version = 2;

@@ -16,7 +16,8 @@ import {
   type Calendar,
   type LocalDate,
 } from '../engine/calendar.js';
-import { computeDeadline } from '../engine/deadline/computation.js';
+import { computeDeadline, type DeadlineComputation } from '../engine/deadline/computation.js';
+import { computeRelativeDeadline, type Direction } from '../engine/deadline/relative.js';
 import { MAX_UNITS, type DeadlineBudget } from '../engine/deadline/budget.js';
 import type { LedgerEntry } from '../engine/deadline/ledger.js';
 import { DomainError } from '../engine/errors.js';
@@ -30,7 +31,7 @@ function usage(message: string): never {
   throw new UsageError(message);
 }
 
-const STRING_OPTIONS = ['--from', '--working-days', '--calendar-days', '--pause', '--extend', '--calendar'];
+const STRING_OPTIONS = ['--from', '--before', '--after', '--working-days', '--calendar-days', '--pause', '--extend', '--calendar'];
 
 function readOptions(args: string[]) {
   // A negative number after an option is a value to refuse with a clear reason, not a flag.
@@ -52,6 +53,8 @@ function readOptions(args: string[]) {
       allowPositionals: false,
       options: {
         from: { type: 'string' },
+        before: { type: 'string' },
+        after: { type: 'string' },
         'working-days': { type: 'string' },
         'calendar-days': { type: 'string' },
         'no-roll-forward': { type: 'boolean' },
@@ -143,31 +146,43 @@ function run(args: string[]): number {
     usage(`the budget with its extensions must be at most ${MAX_UNITS} days, the largest the engine counts`);
   const asked = (options.pause ?? []).map(readPause);
   const pauses = mergePauses(asked);
-  if (options.from === undefined) usage('--from <ISO instant> is required, e.g. --from 2026-03-16T10:00:00+01:00');
+  const anchors = (['from', 'before', 'after'] as const).filter((o) => options[o] !== undefined);
+  if (anchors.length === 0) usage('--from <ISO instant> is required, e.g. --from 2026-03-16T10:00:00+01:00 (or --before/--after <date>)');
+  if (anchors.length > 1) usage('give only one of --from, --before and --after');
+  if (options.from === undefined && (pauses.length || extensions.length)) usage('--pause and --extend go with --from: a clock counted from a date neither pauses nor extends');
 
   const calendarFile = options.calendar === undefined ? SHIPPED_CALENDAR : path.resolve(options.calendar);
   const calendar = readCalendarFile(calendarFile);
   const zone = calendar.zone;
-  const fromMs = parseInstant(options.from, zone);
-  if (fromMs === undefined)
-    usage(`--from "${options.from}" is not an ISO 8601 instant, e.g. 2026-03-16T10:00:00+01:00`);
+  let result: DeadlineComputation;
+  if (options.from === undefined) {
+    // A clock counted from a date in the data (a session, a hearing), as a definition's `from` counts it.
+    const direction: Direction = options.before !== undefined ? 'before' : 'after';
+    const date = (options.before ?? options.after) as string;
+    if (parseInstant(date, zone) === undefined) usage(`--${direction} "${date}" is not a date (2026-05-20) or an ISO 8601 instant`);
+    result = computeRelativeDeadline(budget, direction, [{ type: 'dated', at: date, date }], calendar);
+  } else {
+    const fromMs = parseInstant(options.from, zone);
+    if (fromMs === undefined)
+      usage(`--from "${options.from}" is not an ISO 8601 instant, e.g. 2026-03-16T10:00:00+01:00`);
 
-  const fromDate = localDateOf(fromMs, zone);
-  const early = asked.find((p) => p.from < fromDate);
-  if (early) usage(`--pause ${early.from}/${early.to} starts before --from (${fromDate}): a deadline cannot pause before it starts`);
+    const fromDate = localDateOf(fromMs, zone);
+    const early = asked.find((p) => p.from < fromDate);
+    if (early) usage(`--pause ${early.from}/${early.to} starts before --from (${fromDate}): a deadline cannot pause before it starts`);
 
-  const startedAt = formatInstant(fromMs, zone);
-  // Pause dates are local dates: each becomes an entry at the start of that local day, so the ledger
-  // reads them back as exactly those dates whatever the season's offset.
-  const ledger: LedgerEntry[] = [
-    { type: 'started', at: startedAt },
-    ...extensions.map((units): LedgerEntry => ({ type: 'extended', at: startedAt, units, reason: '' })),
-    ...pauses.flatMap((p): LedgerEntry[] => [
-      { type: 'paused', at: formatInstant(startOfLocalDay(p.from, zone), zone), reason: '' },
-      { type: 'resumed', at: formatInstant(startOfLocalDay(p.to, zone), zone) },
-    ]),
-  ];
-  const result = computeDeadline(budget, ledger, calendar);
+    const startedAt = formatInstant(fromMs, zone);
+    // Pause dates are local dates: each becomes an entry at the start of that local day, so the ledger
+    // reads them back as exactly those dates whatever the season's offset.
+    const ledger: LedgerEntry[] = [
+      { type: 'started', at: startedAt },
+      ...extensions.map((units): LedgerEntry => ({ type: 'extended', at: startedAt, units, reason: '' })),
+      ...pauses.flatMap((p): LedgerEntry[] => [
+        { type: 'paused', at: formatInstant(startOfLocalDay(p.from, zone), zone), reason: '' },
+        { type: 'resumed', at: formatInstant(startOfLocalDay(p.to, zone), zone) },
+      ]),
+    ];
+    result = computeDeadline(budget, ledger, calendar);
+  }
   const calendarName = path.relative(process.cwd(), calendarFile) || calendarFile;
 
   if (options.json) {

@@ -132,10 +132,12 @@ const COMMAND_HELP: Record<string, string> = {
     ['mohla guide --lang ar --procedure residence-certificate'],
   ),
   deadline: help(
-    ['mohla deadline --from <ISO instant> (--working-days N | --calendar-days N) [options]'],
+    ['mohla deadline (--from <ISO instant> | --before <date> | --after <date>) (--working-days N | --calendar-days N) [options]'],
     'Computes the due date of a legal deadline on the working-day calendar, with the explanation a citizen\nreads; it refuses what a definition refuses. Exit status: 0, or 2 for what it refuses.',
     [
       '  --from <instant>         when the deadline starts, e.g. 2026-03-16T10:00:00+01:00 (no offset: Casablanca time)',
+      '  --before <date>          a clock counted back from a date (a session): due N days before it, a day off moving it earlier',
+      '  --after <date>           a clock counted from a date: due N days after it, as --from counts',
       "  --working-days N         N working days (1 or more): day 1 is the first working day after the start's local date",
       '  --calendar-days N        N calendar days (1 or more), rolled forward to the next working day when the last is a day off',
       '  --no-roll-forward        with --calendar-days: end on day N even when it is a day off',
@@ -144,7 +146,11 @@ const COMMAND_HELP: Record<string, string> = {
       '  --calendar <file>        the calendar (default: procedures/calendars/ma.json)',
       '  --json                   print one JSON object',
     ],
-    ['mohla deadline --from 2026-03-16T10:00:00+01:00 --working-days 20', 'mohla deadline --from 2026-04-01 --calendar-days 30 --pause 2026-04-08/2026-04-15 --json'],
+    [
+      'mohla deadline --from 2026-03-16T10:00:00+01:00 --working-days 20',
+      'mohla deadline --from 2026-04-01 --calendar-days 30 --pause 2026-04-08/2026-04-15 --json',
+      'mohla deadline --before 2026-05-20 --calendar-days 10',
+    ],
   ),
   staff: help(
     ['mohla staff import <file.json> [--prune]', 'mohla staff list [--office <id>] [--json]'],

@@ -40,7 +40,7 @@ describe('mohla <command> --help', () => {
   it('takes -h and `mohla help <command>` too, after other options', async () => {
     const [short, word] = await Promise.all([mohla(['deadline', '--from', '2026-03-16', '-h']), mohla(['help', 'simulate'])]);
     expect(short.code).toBe(0);
-    expect(lines(short.stdout)[0]).toBe('Usage: mohla deadline --from <ISO instant> (--working-days N | --calendar-days N) [options]');
+    expect(lines(short.stdout)[0]).toBe('Usage: mohla deadline (--from <ISO instant> | --before <date> | --after <date>) (--working-days N | --calendar-days N) [options]');
     expect(word.code).toBe(0);
     expect(lines(word.stdout)[0]).toBe('Usage: mohla simulate <definition.json> <scenario.json> [--calendar <file>] [--json]');
   });

@@ -15,6 +15,16 @@ function readScenario(file: string, check: (candidate: unknown) => Array<{ point
   return problems.length ? { problems: problems.map((p) => formatProblem({ file, ...p })) } : { scenario: source.value as Scenario, problems: [] };
 }
 
+/** A clock's status, as the trace's reader says it. */
+const CLOCK_STATUS: Record<string, string> = {
+  waitingForDate: 'waiting for its date',
+  running: 'running',
+  met: 'met on time',
+  metLate: 'met late',
+  expired: 'expired',
+  stopped: 'stopped when the application closed',
+};
+
 /** `mohla simulate <definition> <scenario.json>`: the interpreter on a virtual clock, printed as a trace. */
 export async function simulateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,7 +45,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (!scenario) return 1;
   const result = await simulate(definition, scenario, calendar, { language: definitionLanguage(definition) });
   if (values.json) {
-    console.log(JSON.stringify({ outcome: result.outcome, legalDeadline: result.legalDeadline, trace: result.trace, status: result.state.status }, null, 2));
+    console.log(JSON.stringify({ outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, status: result.state.status }, null, 2));
     return 0;
   }
   console.log(`${definition.id} v${definition.version}, filed ${scenario.filedAt}`);
@@ -43,6 +53,10 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (result.legalDeadline) {
     console.log('\nLegal deadline:');
     for (const line of result.legalDeadline.explanation) console.log(`  ${line}`);
+  }
+  for (const clock of result.clocks) {
+    console.log(`\nClock "${clock.label}" (${clock.id}): ${CLOCK_STATUS[clock.status] ?? clock.status}${clock.dueDate ? `, due ${clock.dueDate}` : ''}`);
+    for (const line of clock.explanation) console.log(`  ${line}`);
   }
   console.log(`\nOutcome: ${result.outcome ?? `still open (${Object.values(result.state.tasks).filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => t.stepId).join(', ') || 'waiting'})`}`);
   return 0;

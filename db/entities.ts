@@ -43,6 +43,8 @@ export const Application = defineEntity({
     /** The legal deadline: due instant, whether paused, its explanation and ledger. */
     dueAt: p.datetime().nullable(),
     deadline: p.json<Record<string, unknown>>().nullable(),
+    /** The named clocks, in the order they started: label, status, due date, explanation and ledger of each. */
+    clocks: p.json<Array<Record<string, unknown>>>().nullable(),
     citizen: p.string().length(128).default(''),
     /** The window open for the citizen to act (language 2): its step and due date. */
     citizenTurn: p.json<Record<string, unknown>>().nullable(),

@@ -53,6 +53,8 @@ export interface InboxRow {
   task: InboxTask;
   /** Whether the application's legal deadline is paused (waiting on the citizen). */
   paused: boolean;
+  /** The application's named clocks as the read model keeps them, or null. */
+  clocks: unknown;
 }
 
 /** Tasks without a due date sort after every date, as in the index. */
@@ -103,6 +105,7 @@ interface InboxQueryRow {
   service_level_due_at: number | null;
   visit: number | null;
   paused: boolean;
+  clocks: unknown;
 }
 
 const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -131,7 +134,7 @@ export async function inboxPage(orm: MikroORM, filter: InboxFilter): Promise<Inb
     orm,
     `select t.* from ${offices} as o(office_id)
        cross join lateral (
-         select ${COLUMNS}, coalesce((a.deadline->>'paused')::boolean, false) as paused
+         select ${COLUMNS}, coalesce((a.deadline->>'paused')::boolean, false) as paused, a.clocks
            from task t join application a on a.tracking_number = t.tracking_number
           where ${conditions.join(' and ')}
           order by ${ORDER} limit ${limit}) t
@@ -157,5 +160,6 @@ export async function inboxPage(orm: MikroORM, filter: InboxFilter): Promise<Inb
       visit: r.visit,
     },
     paused: r.paused,
+    clocks: r.clocks,
   }));
 }

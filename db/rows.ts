@@ -4,7 +4,7 @@
  */
 import type { ApplicationState, TaskState, TimelineEntry } from '../engine/interpreter/state.js';
 import type { Command } from '../engine/interpreter/commands.js';
-import { legalDeadlineView } from '../engine/interpreter/views.js';
+import { clockViews, legalDeadlineView } from '../engine/interpreter/views.js';
 import { citizenTurnView } from '../engine/interpreter/citizen-window.js';
 import { LEGAL_DEADLINE, serviceLevelDeadlineId } from '../engine/ids.js';
 import type { ApplicationRecord, NotificationRecord, TaskRecord, TimelineRecord } from './entities.js';
@@ -14,6 +14,12 @@ const date = (iso: string | undefined): Date | null => (iso ? new Date(iso) : nu
 function legalDue(state: ApplicationState): Date | null {
   const projection = state.deadlines[LEGAL_DEADLINE]?.projection;
   return projection ? new Date(projection.dueInstantMs) : null;
+}
+
+/** The named clocks as the read model keeps them; null for an application without any (language 1, most procedures). */
+function clocksOf(app: ApplicationState): Array<Record<string, unknown>> | null {
+  const clocks = clockViews(app);
+  return clocks.length ? clocks : null;
 }
 
 /** The application's row; `erasedAt` is the retention's to set (retention/erasure.ts), never the projection's. */
@@ -40,6 +46,7 @@ export function applicationRow(app: ApplicationState, procedureHash: string, now
     dueAt: legalDue(app),
     deadline: (legalDeadlineView(app) as Record<string, unknown> | undefined) ?? null,
     citizenTurn: (citizenTurnView(app) as Record<string, unknown> | undefined) ?? null,
+    clocks: clocksOf(app),
     revision: app.revision,
     updatedAt: now,
   };

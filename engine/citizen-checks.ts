@@ -1,6 +1,6 @@
 /**
  * The checker's rules for the citizen's turn (language 2): citizen windows, complements that ask for
- * fields of the form, and `goto` expiries. A definition written in language 1 may not use them: those
+ * fields of the form. A definition written in language 1 may not use them: those
  * constructs did not exist when it was published, so there is nothing to keep working for it.
  */
 import type { ProcedureDefinition } from './definition.generated.js';
@@ -23,16 +23,9 @@ export function checkCitizenConstructs(definition: ProcedureDefinition, language
   const languageOne = language < 2;
   const formFields = Object.keys((definition.form as { properties?: Record<string, unknown> }).properties ?? {});
 
-  const legal = definition.deadline.onExpiry;
-  if (legal.action === 'goto') {
-    if (languageOne) add('/deadline/onExpiry/action', needsLanguage2('"goto"'));
-    if (!own(definition.steps, legal.step)) add('/deadline/onExpiry/step', `step "${legal.step}" does not exist`);
-  }
+  // `goto` expiries are checked with the clocks (checks/clocks.ts).
   for (const [stepId, step] of Object.entries(definition.steps)) {
     const at = `/steps/${pointerSegment(stepId)}`;
-    if (step.type === 'userTask' && step.serviceLevel?.onExpiry?.action === 'goto') {
-      add(`${at}/serviceLevel/onExpiry/action`, 'a service level may escalate or notify; only the legal deadline moves the application');
-    }
     if (step.type === 'citizenWindow') {
       if (languageOne) add(`${at}/type`, needsLanguage2('a citizen window'));
       if (isInternal(definition)) add(at, 'an internal procedure has no citizen to act: it cannot have a citizenWindow step');

@@ -37,7 +37,13 @@ function budgetsOf(definition: ProcedureDefinition): Array<{ budget: Budget; poi
       if (level.onExpiry?.action === 'escalate' && level.onExpiry.next) found.push({ budget: level.onExpiry.next, pointer: `${at}/serviceLevel/onExpiry/next` });
     }
     if (step.type === 'requestComplement') found.push({ budget: step.answerWithin, pointer: `${at}/answerWithin` });
-    if (step.type === 'wait') found.push({ budget: step.for, pointer: `${at}/for` });
+    if (step.type === 'wait' && step.for) found.push({ budget: step.for, pointer: `${at}/for` });
+  }
+  for (const [id, clock] of Object.entries(definition.clocks ?? {})) {
+    const at = `/clocks/${id}`;
+    if (clock.budget) found.push({ budget: clock.budget, pointer: `${at}/budget` });
+    if (clock.from) found.push('before' in clock.from ? { budget: clock.from.before, pointer: `${at}/from/before` } : { budget: clock.from.after, pointer: `${at}/from/after` });
+    warnings(clock.warnings, `${at}/warnings`);
   }
   return found;
 }
@@ -48,7 +54,7 @@ function recipientListsOf(definition: ProcedureDefinition): Array<{ recipients: 
   const rungs = (list: WarningRung[] | undefined, pointer: string) =>
     (list ?? []).forEach((rung, i) => found.push({ recipients: rung.notify, pointer: `${pointer}/${i}/notify` }));
   const expiry = (e: LegalDeadline['onExpiry'] | undefined, pointer: string) => {
-    if (e && (e.action === 'escalate' || e.action === 'notify') && e.notify) found.push({ recipients: e.notify, pointer: `${pointer}/notify` });
+    if (e && (e.action === 'escalate' || e.action === 'notify' || e.action === 'goto') && e.notify) found.push({ recipients: e.notify, pointer: `${pointer}/notify` });
   };
   rungs(definition.deadline.warnings, '/deadline/warnings');
   expiry(definition.deadline.onExpiry, '/deadline/onExpiry');
@@ -59,6 +65,10 @@ function recipientListsOf(definition: ProcedureDefinition): Array<{ recipients: 
       rungs(step.serviceLevel.warnings, `${at}/serviceLevel/warnings`);
       expiry(step.serviceLevel.onExpiry, `${at}/serviceLevel/onExpiry`);
     }
+  }
+  for (const [id, clock] of Object.entries(definition.clocks ?? {})) {
+    rungs(clock.warnings, `/clocks/${id}/warnings`);
+    expiry(clock.onExpiry, `/clocks/${id}/onExpiry`);
   }
   return found;
 }

@@ -6,6 +6,7 @@
 import type { ProcedureDefinition } from './definition.generated.js';
 import { checkCitizenConstructs } from './citizen-checks.js';
 import { checkConditions } from './condition-checks.js';
+import { checkClocks } from './checks/clocks.js';
 import { checkConstructs } from './construct-checks.js';
 import { checkBudgetSizes, checkDeadline, checkServiceLevel } from './checks/deadlines.js';
 import { checkGraph, checkTransitions } from './checks/graph.js';
@@ -93,6 +94,7 @@ export function checkDefinition(definition: ProcedureDefinition, context: CheckC
   checkLoops(definition, problems);
   checkLegalBasis(problems, definition.deadline.legalBasis, '/deadline/legalBasis');
   checkDeadline(definition, problems, expressionChecker(definition, problems));
+  checkClocks(definition, problems);
   checkBudgetSizes(definition, problems);
   return [...problems.list, ...checkCitizenConstructs(definition, context.language), ...checkConditions(definition, context.language), ...checkConstructs(definition, context.language)];
 }

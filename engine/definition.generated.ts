@@ -110,6 +110,21 @@ export type Expiry =
       notify: [Recipient, ...Recipient[]];
     };
 /**
+ * Counts a budget from a date read from the data: `date` is an expression giving a date (YYYY-MM-DD) or a date-time; the clock falls due that long before or after it.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "DateAnchor".
+ */
+export type DateAnchor =
+  | {
+      date: Expression;
+      before: Budget;
+    }
+  | {
+      date: Expression;
+      after: Budget;
+    };
+/**
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
  * via the `definition` "Step".
  */
@@ -195,6 +210,12 @@ export interface ProcedureDefinition {
    */
   filingRoles?: [RoleId, ...RoleId[]];
   deadline: LegalDeadline;
+  /**
+   * Named clocks besides the legal deadline (language 2): each runs from an event or counts from a date in the data, stops when the application enters one of its steps, and warns and expires on its own.
+   */
+  clocks?: {
+    [k: string]: Clock;
+  };
   /**
    * Days after an application closes during which its personal data is kept (form, documents, reasons, messages, its Temporal history); then `mohla retention` erases them. Absent: 1826 days, five years.
    */
@@ -349,6 +370,31 @@ export interface WarningRung {
    * @minItems 1
    */
   notify: [Recipient, ...Recipient[]];
+}
+/**
+ * A named clock (language 2). It counts either `budget` from its start, or from a date in the data (`from`), never both.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "Clock".
+ */
+export interface Clock {
+  label: LocalizedText;
+  budget?: Budget;
+  from?: DateAnchor;
+  /**
+   * filing: at the filing instant; stepEntry: the first time the application enters `step`.
+   */
+  startsOn: 'filing' | 'stepEntry';
+  step?: StepId;
+  /**
+   * Entering one of these steps meets the clock (on time or late).
+   *
+   * @minItems 1
+   */
+  stopsOn: [StepId, ...StepId[]];
+  warnings?: WarningRung[];
+  onExpiry: Expiry;
+  legalBasis: LegalBasis;
 }
 /**
  * A task for an agent of the candidate role, closed by one of its declared outcomes.
@@ -556,14 +602,18 @@ export interface RequestComplementStep {
   onTimeout: string;
 }
 /**
- * Waits for a time (e.g. a public inquiry).
+ * Waits for a time (e.g. a public inquiry), or until a date from the data (language 2): exactly one of `for` and `until`.
  *
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
  * via the `definition` "WaitStep".
  */
 export interface WaitStep {
   type: 'wait';
-  for: Budget;
+  for?: Budget;
+  /**
+   * A JSON Logic expression over the application (var paths: data.<field>, steps.<stepId>.outcome, steps.<stepId>.data.<field>, branches.<parallelId>.<branchId>).
+   */
+  until?: JsonLogicExpression;
   next: StepId;
 }
 /**

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  clockDeadlineId,
   complementDeadlineId,
   complementNotification,
   DECISION_NOTIFICATION,
@@ -42,6 +43,8 @@ const stepId = fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,20}$/);
 const n = fc.nat({ max: 10_000 });
 const task = fc.record({ trackingNumber, stepId, sequence: fc.integer({ min: 1, max: 10_000 }) });
 const token = fc.integer({ min: 1, max: 500 }).map(tokenId);
+/** A clock's id, as the schema lets a definition name it (`clocks.<id>`). */
+const clockId = fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,20}$/);
 /** Every kind of deadline id, escalations of escalations included. */
 const deadlineId = fc.letrec<{ id: string }>((tie) => ({
   id: fc.oneof(
@@ -51,6 +54,7 @@ const deadlineId = fc.letrec<{ id: string }>((tie) => ({
     fc.tuple(token, n).map(([t, visit]) => waitDeadlineId(t, visit)),
     fc.tuple(token, n).map(([t, visit]) => windowDeadlineId(t, visit)),
     n.map(complementDeadlineId),
+    clockId.map(clockDeadlineId),
     tie('id').map(escalationDeadlineId),
   ),
 })).id;
@@ -68,6 +72,10 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
     expect(windowDeadlineId('t2', 1)).toBe('window:t2:1');
     expect(windowNotification('complaintWindow', 2)).toBe('window:complaintWindow:2');
     expect(escalationDeadlineId('sla:CAQG-NRTF-A.review.1')).toBe('escalation:sla:CAQG-NRTF-A.review.1');
+    expect(clockDeadlineId('summons')).toBe('clock:summons');
+    expect(escalationDeadlineId(clockDeadlineId('summons'))).toBe('escalation:clock:summons');
+    expect(warningTimerId(clockDeadlineId('summons'), 1)).toBe('clock:summons|rung|1');
+    expect(warningNotification(clockDeadlineId('summons'), 0)).toBe('warned:clock:summons:0');
     expect(warningTimerId(LEGAL_DEADLINE, 0)).toBe('legal|rung|0');
     expect(expiryTimerId('sla:CAQG-NRTF-A.review.1')).toBe('sla:CAQG-NRTF-A.review.1|expiry');
     expect(notificationKey('CAQG-NRTF-A', FILED_NOTIFICATION)).toBe('CAQG-NRTF-A:filed');
@@ -109,7 +117,9 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
                   ? windowDeadlineId(key.tokenId, key.visit)
                   : key.kind === 'complementAnswer'
                     ? complementDeadlineId(key.request)
-                    : escalationDeadlineId(key.escalatedDeadlineId);
+                    : key.kind === 'clock'
+                      ? clockDeadlineId(key.clockId)
+                      : escalationDeadlineId(key.escalatedDeadlineId);
         expect(rebuilt).toBe(id);
         expect(parseTimerId(warningTimerId(id, rung))).toEqual({ deadlineId: id, what: 'warning', rung });
         expect(parseTimerId(expiryTimerId(id))).toEqual({ deadlineId: id, what: 'expiry' });
@@ -157,6 +167,9 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
     expect(parseTaskId('CAQG-NRTF-A')).toBeUndefined();
     expect(parseTaskId('CAQG-NRTF-A.review.x')).toBeUndefined();
     expect(parseDeadlineId('nonsense')).toBeUndefined();
+    expect(parseDeadlineId('clock:')).toBeUndefined();
+    expect(parseDeadlineId('clock:summons:1')).toBeUndefined();
+    expect(parseDeadlineId('clock:summons')).toEqual({ kind: 'clock', clockId: 'summons' });
     expect(parseTimerId('legal|rung|x')).toBeUndefined();
     expect(parseTimerId('legal|later')).toBeUndefined();
     expect(parseNotificationKey('CAQG-NRTF-A:unknown')).toBeUndefined();

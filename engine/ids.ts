@@ -61,6 +61,8 @@ export const complementDeadlineId = (request: number): string => `complement:${r
 export const escalationDeadlineId = (escalatedDeadlineId: string): string => `escalation:${escalatedDeadlineId}`;
 /** A citizen window (language 2), per token and visit of the step: the citizen's time to act. */
 export const windowDeadlineId = (tokenId: string, visit: number): string => `window:${tokenId}:${visit}`;
+/** One of the definition's named clocks (`clocks.<clockId>`): each runs at most once per application. */
+export const clockDeadlineId = (clockId: string): string => `clock:${clockId}`;
 
 export type DeadlineKey =
   | { kind: 'legal' }
@@ -68,7 +70,8 @@ export type DeadlineKey =
   | { kind: 'wait'; tokenId: string; visit: number }
   | { kind: 'complementAnswer'; request: number }
   | { kind: 'escalation'; escalatedDeadlineId: string }
-  | { kind: 'citizenWindow'; tokenId: string; visit: number };
+  | { kind: 'citizenWindow'; tokenId: string; visit: number }
+  | { kind: 'clock'; clockId: string };
 
 /** `<token>:<visit>`, the tail of a deadline kept per token and visit of a step. */
 function perVisit(tail: string | undefined): { tokenId: string; visit: number } | undefined {
@@ -87,6 +90,8 @@ export function parseDeadlineId(id: string): DeadlineKey | undefined {
   if (request !== undefined) return { kind: 'complementAnswer', request };
   const windowed = perVisit(after(id, 'window:'));
   if (windowed) return { kind: 'citizenWindow', ...windowed };
+  const clockId = after(id, 'clock:');
+  if (clockId !== undefined) return clockId.includes(':') ? undefined : { kind: 'clock', clockId };
   const waited = perVisit(after(id, 'wait:'));
   return waited ? { kind: 'wait', ...waited } : undefined;
 }

@@ -29,6 +29,8 @@ function deadlineName(id: string, state: ApplicationState, named: (id: string) =
       return `window ${state.tokens[key.tokenId]?.stepId ?? key.tokenId}`;
     case 'escalation':
       return `escalation deadline after the ${named(key.escalatedDeadlineId)}`;
+    case 'clock':
+      return `clock "${state.deadlines[id]?.label?.en ?? key.clockId}"`;
     default:
       return `deadline ${id}`;
   }
@@ -80,6 +82,10 @@ export class SimulationTrace {
           deadlineWarned: `warning: ${deadline} due ${d.dueAt}`,
           deadlineExpired: waited ? `${deadline} ended` : `${deadline} expired (was due ${d.dueAt})`,
           deadlineExtended: `deadline extended by ${d.units}: ${d.reason}`,
+          clockMet: `${deadline} met at ${e.stepId}${d.late ? ', late' : ', on time'}${d.dueAt ? ` (due ${d.dueAt})` : ''}`,
+          clockDated: `${deadline} counts from ${d.date}${d.previousDate ? ` (was ${d.previousDate})` : ''}`,
+          waitEnded: `wait at ${e.stepId} ended at once: ${d.reason}`,
+          movedOnExpiry: `${deadline} expired: moved to ${e.stepId}`,
           taskCancelled: `task ${e.stepId} cancelled: ${d.reason}`,
           deadlineReprojected: `${deadline} moved from ${d.from} to ${d.to}`,
           complementRequested: `documents requested: ${(d.documents as string[] | undefined)?.join(', ') || 'none'}${d.fields ? `; fields to enter again: ${(d.fields as string[]).join(', ')}` : ''}`,
@@ -90,7 +96,6 @@ export class SimulationTrace {
           windowClosed: `window ${e.stepId} closed without the citizen acting`,
           legalDeadlineStopped: `legal deadline stopped at ${e.stepId}`,
           legalDeadlineRestarted: `legal deadline counts anew from ${e.stepId}`,
-          movedOnExpiry: `${deadline} expired: moved to ${e.stepId}`,
           serviceCompleted: `service ${d.activity} done`,
           serviceFailed: `service ${d.activity} failed: ${d.error}`,
           branchesJoined: `branches joined: ${JSON.stringify(d.branches)}`,

@@ -16,6 +16,7 @@ import { dayCountingAt } from './expressions/dates.js';
 import { CURRENT_LANGUAGE_VERSION, type LanguageVersion } from './language.js';
 import { ApplicationMachine } from './machine.js';
 import { SimulationTrace, type TraceEntry } from './simulation-trace.js';
+import { clockViews } from './interpreter/views.js';
 
 /** One thing that happens in a scenario. Tasks are named by their step: the open task of that step. */
 export type ScenarioAction =
@@ -40,11 +41,23 @@ export interface Scenario {
   until?: string;
 }
 
+/** A named clock at the end of the simulation. */
+export interface SimulatedClock {
+  id: string;
+  /** Its label in English. */
+  label: string;
+  status: string;
+  dueAt: string | null;
+  dueDate: string | null;
+  explanation: string[];
+}
+
 export interface SimulationResult {
   trace: TraceEntry[];
   state: ApplicationState;
   outcome: string | null;
   legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
+  clocks: SimulatedClock[];
 }
 
 export type SimulatedService = (activity: string, input: Record<string, unknown>) => unknown;
@@ -231,5 +244,6 @@ export async function simulate(definition: ProcedureDefinition, scenario: Scenar
     state: machine.state,
     outcome: machine.state.outcome ?? null,
     legalDeadline: legal ? { dueAt: legal.dueAt, dueDate: legal.dueDate, explanation: legal.explanation } : null,
+    clocks: clockViews(machine.state).map((c) => ({ id: c.id, label: c.label.en, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
   };
 }

@@ -16,6 +16,7 @@ import { Migration20261206060200 } from './Migration20261206060200.js';
 import { Migration20261206063000 } from './Migration20261206063000.js';
 import { Migration20261206090000 } from './Migration20261206090000.js';
 import { Migration20261206091500 } from './Migration20261206091500.js';
+import { Migration20261212120000 } from './Migration20261212120000.js';
 import { Migration20261213090000 } from './Migration20261213090000.js';
 
 export const migrationsList: MigrationObject[] = [
@@ -35,5 +36,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206063000', class: Migration20261206063000 },
   { name: 'Migration20261206090000', class: Migration20261206090000 },
   { name: 'Migration20261206091500', class: Migration20261206091500 },
+  { name: 'Migration20261212120000', class: Migration20261212120000 },
   { name: 'Migration20261213090000', class: Migration20261213090000 },
 ];

@@ -93,6 +93,16 @@ describe('who is told what', () => {
     expect(plan.deliveries[0]!.body).toContain('task: “Sign the certificate”. Time left: 1 day');
   });
 
+  it("names a clock by its label, in each person's language", () => {
+    const label = { ar: 'استدعاء الأعضاء', fr: 'Convocation des membres', en: 'Summons to members' };
+    const withClock = { ...definition, clocks: { summons: { label } } } as unknown as ProcedureDefinition;
+    const plan = planDeliveries(input({ template: 'clockWarning', recipients: ['citizen', 'head-of-annex'], definition: withClock, context: { deadline: 'clock:summons', dueAt: '2026-11-24T09:00:00Z' } }));
+    expect(plan.deliveries.find((d) => d.recipient === 'citizen')!.body).toContain('«استدعاء الأعضاء»');
+    expect(plan.deliveries.find((d) => d.recipient === 'head-1')!.body).toBe(
+      'Mohla: the time limit “Summons to members” of application 7KQM-4RZ8-P (“Administrative certificate”) is near – task: “Check the file” and “Sign the certificate”. Time left: 1 day (due 24 November 2026 at 09:00).',
+    );
+  });
+
   it('reports whoever cannot be found as a gap', () => {
     const plan = planDeliveries(input({ template: 'escalation', recipients: ['president', 'supervisor'], staff: [staff('sup-1', 'supervisor', { email: null })] }));
     expect(plan.deliveries).toEqual([]);

@@ -7,6 +7,7 @@ import type { ApplicationRecord, NotificationRecord, StaffMemberRecord, TaskReco
 import { renderMessage, type Audience, type MessageContext } from './templates.js';
 import { CHANNELS, isLanguage, type Channel, type Language } from './types.js';
 import { internationalPhone } from './wording.js';
+import { parseDeadlineId } from '../engine/ids.js';
 
 const CITIZEN = 'citizen';
 const ASSIGNEE = 'assignee';
@@ -174,6 +175,8 @@ function messageContext(input: PlanInput, person: Person): MessageContext {
   const outcome = text(context.outcome) ?? application.outcome ?? undefined;
   const motivation = localizedMotivation(definition, application.motivation, language);
   const forwardedTo = localizedInContext(context.forwardedTo, language);
+  const deadline = typeof context.deadline === 'string' ? parseDeadlineId(context.deadline) : undefined;
+  const clock = deadline?.kind === 'clock' ? localized(definition?.clocks?.[deadline.clockId]?.label, language) : undefined;
   return {
     language,
     audience: person.audience,
@@ -190,6 +193,7 @@ function messageContext(input: PlanInput, person: Person): MessageContext {
     ...(motivation ? { motivation } : {}),
     ...(forwardedTo ? { forwardedTo } : {}),
     ...(reason ? { reason } : {}),
+    ...(clock ? { clock } : {}),
   };
 }
 

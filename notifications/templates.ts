@@ -35,6 +35,8 @@ export interface MessageContext {
   /** The competent body a forwarded application went to, in the recipient's language. */
   forwardedTo?: string;
   reason?: string;
+  /** The named clock a warning or expiry is about, by its label in the recipient's language. */
+  clock?: string;
 }
 
 export interface RenderedMessage {
@@ -124,6 +126,45 @@ const deadlineExpired: Template = {
       c.audience === 'staff'
         ? `Mohla: the deadline of application ${c.trackingNumber} (${q('en', c.procedure)}) expired${due(c) ? ` on ${due(c)}` : ''}${tasks(c) ? ` – task: ${tasks(c)}` : ''}. ${capitalise(left(c) ?? '')}. Please deal with it now.`
         : `Mohla: the legal time limit of your application ${c.trackingNumber} (${q('en', c.procedure)}) expired${due(c) ? ` on ${due(c)}` : ''} without a decision.`,
+  },
+};
+
+/** A clock's name after "the time limit": quoted when the definition labels it. */
+const clockName = (c: MessageContext) => (c.clock ? ` ${q(c.language, c.clock)}` : '');
+
+const clockWarning: Template = {
+  title: { ar: 'اقتراب أجل', fr: 'Échéance proche', en: 'Time limit approaching' },
+  text: {
+    ar: (c) =>
+      c.audience === 'staff'
+        ? `Mohla: اقترب أجل${clockName(c)} الخاص بالطلب ${c.trackingNumber} (${q('ar', c.procedure)})${tasks(c) ? ` – المهمة: ${tasks(c)}` : ''}. ${left(c) ?? ''}${due(c) ? ` (ينتهي الأجل ${due(c)})` : ''}.`
+        : `Mohla: يقترب أجل${clockName(c)} الخاص بطلبكم ${c.trackingNumber} (${q('ar', c.procedure)})${due(c) ? `: ${due(c)}` : ''}.`,
+    fr: (c) =>
+      c.audience === 'staff'
+        ? `Mohla : échéance proche du délai${clockName(c)} de la demande ${c.trackingNumber} (${q('fr', c.procedure)})${tasks(c) ? ` – tâche : ${tasks(c)}` : ''}. ${capitalise(left(c) ?? '')}${due(c) ? ` (échéance le ${due(c)})` : ''}.`
+        : `Mohla : le délai${clockName(c)} de votre demande ${c.trackingNumber} (${q('fr', c.procedure)}) arrive à échéance${due(c) ? ` le ${due(c)}` : ''}.`,
+    en: (c) =>
+      c.audience === 'staff'
+        ? `Mohla: the time limit${clockName(c)} of application ${c.trackingNumber} (${q('en', c.procedure)}) is near${tasks(c) ? ` – task: ${tasks(c)}` : ''}. ${capitalise(left(c) ?? '')}${due(c) ? ` (due ${due(c)})` : ''}.`
+        : `Mohla: the time limit${clockName(c)} of your application ${c.trackingNumber} (${q('en', c.procedure)}) is near${due(c) ? `: ${due(c)}` : ''}.`,
+  },
+};
+
+const clockExpired: Template = {
+  title: { ar: 'انقضاء أجل', fr: 'Délai expiré', en: 'Time limit passed' },
+  text: {
+    ar: (c) =>
+      c.audience === 'staff'
+        ? `Mohla: انقضى أجل${clockName(c)} الخاص بالطلب ${c.trackingNumber} (${q('ar', c.procedure)})${due(c) ? ` في ${due(c)}` : ''}${tasks(c) ? ` – المهمة: ${tasks(c)}` : ''}.`
+        : `Mohla: انقضى أجل${clockName(c)} الخاص بطلبكم ${c.trackingNumber} (${q('ar', c.procedure)})${due(c) ? ` في ${due(c)}` : ''}.`,
+    fr: (c) =>
+      c.audience === 'staff'
+        ? `Mohla : le délai${clockName(c)} de la demande ${c.trackingNumber} (${q('fr', c.procedure)}) a expiré${due(c) ? ` le ${due(c)}` : ''}${tasks(c) ? ` – tâche : ${tasks(c)}` : ''}.`
+        : `Mohla : le délai${clockName(c)} de votre demande ${c.trackingNumber} (${q('fr', c.procedure)}) a expiré${due(c) ? ` le ${due(c)}` : ''}.`,
+    en: (c) =>
+      c.audience === 'staff'
+        ? `Mohla: the time limit${clockName(c)} of application ${c.trackingNumber} (${q('en', c.procedure)}) passed${due(c) ? ` on ${due(c)}` : ''}${tasks(c) ? ` – task: ${tasks(c)}` : ''}.`
+        : `Mohla: the time limit${clockName(c)} of your application ${c.trackingNumber} (${q('en', c.procedure)}) passed${due(c) ? ` on ${due(c)}` : ''}.`,
   },
 };
 
@@ -248,6 +289,8 @@ export const EVENT_TEMPLATES = {
   windowOpened,
   deadlineWarning,
   deadlineExpired,
+  clockWarning,
+  clockExpired,
   escalation,
   decision,
   grantedBySilence,

@@ -55,6 +55,7 @@ const WORDS = {
   wait: { ar: 'انتظار', fr: 'Attente de', en: 'Waiting period of' },
   window: { ar: 'يمكنك خلال', fr: 'Vous disposez de', en: 'You have' },
   windowTo: { ar: 'القيام بما يلي:', fr: 'pour :', en: 'to:' },
+  waitUntil: { ar: 'انتظار التاريخ المحدد في الملف', fr: 'Attente de la date fixée dans le dossier', en: 'Waiting until the date set in the file' },
   free: { ar: 'مجانا', fr: 'Gratuit', en: 'Free of charge' },
   fetched: { ar: 'تحصل عليها الإدارة بنفسها', fr: "obtenu par l'administration elle-même", en: 'obtained by the administration itself' },
   optional: { ar: 'اختيارية', fr: 'facultatif', en: 'optional' },
@@ -146,7 +147,7 @@ function stepText(definition: ProcedureDefinition, step: Step, lang: Language): 
       return `${WORDS.complement[lang]}${step.onlyOnce ? ` (${WORDS.once[lang]})` : ''}: ${docs}`;
     }
     case 'wait':
-      return `${WORDS.wait[lang]} ${budgetText(step.for, lang)}`;
+      return step.for ? `${WORDS.wait[lang]} ${budgetText(step.for, lang)}` : WORDS.waitUntil[lang];
     case 'citizenWindow':
       return `${WORDS.window[lang]} ${budgetText(step.within, lang)} ${WORDS.windowTo[lang]} ${t(step.action.label)}`;
     case 'end':

@@ -85,6 +85,7 @@ describe('simulation of a draft', () => {
     expect(body).toEqual({
       outcome: 'approved',
       legalDeadline: { dueAt: expect.any(String), dueDate: '2026-11-26', explanation: eachItem(expect.any(String)) },
+      clocks: [],
       trace: eachItem({ at: expect.any(String), kind: expect.any(String), text: expect.any(String) }),
       status: expect.any(String),
     });

@@ -110,7 +110,7 @@ const validAnswer = {
 
 const simulationAnswer = {
   type: 'object',
-  required: ['outcome', 'legalDeadline', 'trace', 'status'],
+  required: ['outcome', 'legalDeadline', 'clocks', 'trace', 'status'],
   additionalProperties: false,
   properties: {
     outcome: textOrNull,
@@ -119,6 +119,23 @@ const simulationAnswer = {
       required: ['dueAt', 'dueDate', 'explanation'],
       additionalProperties: false,
       properties: { dueAt: { type: 'string' }, dueDate: { type: 'string', format: 'date' }, explanation: { type: 'array', items: { type: 'string' } } },
+    },
+    clocks: {
+      type: 'array',
+      description: 'The named clocks that started, where each stands when the scenario ends.',
+      items: {
+        type: 'object',
+        required: ['id', 'label', 'status', 'dueAt', 'dueDate', 'explanation'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          label: { type: 'string', description: 'In English.' },
+          status: { type: 'string' },
+          dueAt: textOrNull,
+          dueDate: { type: ['string', 'null'], format: 'date' },
+          explanation: { type: 'array', items: { type: 'string' } },
+        },
+      },
     },
     trace: {
       type: 'array',
@@ -359,7 +376,7 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
       ];
       if (problems.length) throw new DomainError('invalid_input', problems.map((p) => `${p.pointer} ${p.message}`).join('; '), problems);
       const result = await simulate(definition, request.body.scenario as unknown as Scenario, calendar, { language: definitionLanguage(definition) });
-      return { outcome: result.outcome, legalDeadline: result.legalDeadline, trace: result.trace, status: result.state.status };
+      return { outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, status: result.state.status };
     },
   );
 

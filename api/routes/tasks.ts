@@ -15,7 +15,7 @@ import type { ApiContext } from '../context.js';
 import { documentIds, freeText } from '../schemas.js';
 import { applicationSchema, inboxTaskSchema, type InboxTaskView, type TimeLeftView } from '../answers.js';
 import { answers, json, type ApiRoutes } from '../responses.js';
-import { taskViewFromRecord } from '../views.js';
+import { isCounting, taskViewFromRecord, type StoredClock } from '../views.js';
 import { sendAction, taskRetry } from '../workflow-actions.js';
 import { canonicalTrackingNumber } from './applications.js';
 import { firstRefusedField } from '../edge.js';
@@ -110,6 +110,13 @@ function timeLeft(due: Date, now: Date, calendar: Calendar): TimeLeftView {
   return { dueAt: due.toISOString(), msLeft: ms, overdue: ms < 0, atRisk: atRisk(due, now, calendar), daysLeft: Math.floor(ms / 86_400_000) };
 }
 
+/** The named clock of the application that falls due first, among those still counting: what the inbox shows of them. */
+function nearestClock(stored: unknown, now: Date, calendar: Calendar): InboxTaskView['clock'] {
+  const counting = ((stored as StoredClock[] | null) ?? []).filter((c) => isCounting(c) && c.dueAt);
+  const nearest = counting.sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0];
+  return nearest ? { id: nearest.id, label: nearest.label, status: nearest.status, ...timeLeft(new Date(nearest.dueAt!), now, calendar) } : null;
+}
+
 export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
   app.get(
     '/tasks',
@@ -147,12 +154,13 @@ export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
       const page = rows.slice(0, limit);
       const now = new Date();
       return {
-        tasks: page.map(({ task: record, paused }): InboxTaskView => ({
+        tasks: page.map(({ task: record, paused, clocks }): InboxTaskView => ({
           ...taskViewFromRecord(record),
           trackingNumber: record.trackingNumber,
           procedureId: record.procedureId,
           legalDeadline: record.dueAt ? { ...timeLeft(record.dueAt, now, calendar), paused } : null,
           serviceLevel: record.serviceLevelDueAt ? timeLeft(record.serviceLevelDueAt, now, calendar) : null,
+          clock: nearestClock(clocks, now, calendar),
         })),
         nextCursor: rows.length > limit && page.length ? encodeCursor(page[page.length - 1]!.task) : null,
       };

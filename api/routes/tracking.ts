@@ -4,7 +4,7 @@ import { isInternal } from '../../engine/internal-procedures.js';
 import { pinMatches } from '../auth.js';
 import { PinAttempts } from '../pin-attempts.js';
 import type { ApiContext } from '../context.js';
-import { applicationSchema, instant, instantOrNull, legalDeadlineSchema } from '../answers.js';
+import { applicationSchema, clockSchema, instant, instantOrNull, legalDeadlineSchema } from '../answers.js';
 import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { receiptHtml } from '../receipt.js';
 import { readApplication } from '../views.js';
@@ -20,7 +20,7 @@ const trackBody = {
 /** What a kiosk shows: where the application stands, without personal data. */
 const trackAnswer = {
   type: 'object',
-  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'steps'],
+  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'clocks', 'steps'],
   additionalProperties: false,
   properties: {
     trackingNumber: { type: 'string' },
@@ -40,6 +40,22 @@ const trackAnswer = {
         dueAt: legalDeadlineSchema.properties.dueAt,
         paused: { type: 'boolean' },
         explanation: legalDeadlineSchema.properties.explanation,
+      },
+    },
+    clocks: {
+      type: 'array',
+      description: "The procedure's named clocks that have started: what each is, where it stands and when it falls due.",
+      items: {
+        type: 'object',
+        required: ['label', 'status', 'dueAt', 'dueDate', 'explanation'],
+        additionalProperties: false,
+        properties: {
+          label: clockSchema.properties.label,
+          status: clockSchema.properties.status,
+          dueAt: clockSchema.properties.dueAt,
+          dueDate: clockSchema.properties.dueDate,
+          explanation: clockSchema.properties.explanation,
+        },
       },
     },
     steps: {
@@ -104,6 +120,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
         filedAt: view.filedAt,
         closedAt: view.closedAt,
         deadline: view.deadline ? { dueAt: view.deadline.dueAt, paused: view.deadline.paused, explanation: view.deadline.explanation } : null,
+        clocks: view.clocks.map((c) => ({ label: c.label, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
         steps: view.tasks.map((t) => ({ stepId: t.stepId, status: t.status, createdAt: t.createdAt, completedAt: t.completedAt })),
       };
     },

@@ -51,7 +51,14 @@ function budgetsOf(definition: ProcedureDefinition): Array<[Budget, string]> {
       expiryNext(step.serviceLevel.onExpiry, `${at}/serviceLevel/onExpiry`);
     }
     if (step.type === 'requestComplement') found.push([step.answerWithin, `${at}/answerWithin`]);
-    if (step.type === 'wait') found.push([step.for, `${at}/for`]);
+    if (step.type === 'wait' && step.for) found.push([step.for, `${at}/for`]);
+  }
+  for (const [id, clock] of Object.entries(definition.clocks ?? {})) {
+    const at = `/clocks/${id}`;
+    if (clock.budget) found.push([clock.budget, `${at}/budget`]);
+    if (clock.from) found.push('before' in clock.from ? [clock.from.before, `${at}/from/before`] : [clock.from.after, `${at}/from/after`]);
+    ladder(clock.warnings, `${at}/warnings`);
+    expiryNext(clock.onExpiry, `${at}/onExpiry`);
   }
   return found;
 }

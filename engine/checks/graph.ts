@@ -117,12 +117,18 @@ function branchSteps(definition: ProcedureDefinition, parallelId: string, start:
   return reachableFrom(has(steps, start) ? [start] : [], (id) => (stops(id) ? [] : next(id)));
 }
 
+/** The steps a `goto` expiry of the legal deadline or of a clock moves to: reachable as much as the start. */
+function gotoTargets(definition: ProcedureDefinition): string[] {
+  const expiries = [definition.deadline.onExpiry, ...Object.values(definition.clocks ?? {}).map((c) => c.onExpiry)];
+  return expiries.flatMap((e) => (e.action === 'goto' ? [e.step] : []));
+}
+
 export function checkGraph(definition: ProcedureDefinition, problems: Problems): void {
   const steps = definition.steps;
   // Without a start every step would be reported unreachable: the one real error is enough.
   if (!has(steps, definition.start)) return;
   const next = successors(definition);
-  const expiryTargets = expiryEdges(definition.deadline.onExpiry, '/deadline/onExpiry').map((e) => e.to).filter((to) => has(steps, to));
+  const expiryTargets = [...expiryEdges(definition.deadline.onExpiry, '/deadline/onExpiry').map((e) => e.to), ...gotoTargets(definition)].filter((to) => has(steps, to));
   const reachable = reachableFrom([definition.start, ...expiryTargets], next);
   for (const id of Object.keys(steps)) {
     if (!reachable.has(id)) problems.refuse(`/steps/${id}`, `step "${id}" cannot be reached from the start`);

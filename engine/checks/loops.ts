@@ -40,9 +40,11 @@ class ImmediateGraph {
           const parallel = steps[step.parallel];
           return parallel?.type === 'parallel' && this.completesAtOnce(step.parallel, parallel) ? [parallel.next] : [];
         }
-        case 'userTask':
         case 'wait':
+          // A wait until a date goes on at once when the date has passed or the data gives none.
+          return step.until !== undefined ? [step.next] : [];
         case 'citizenWindow':
+        case 'userTask':
         case 'end':
           return [];
       }

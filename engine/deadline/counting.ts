@@ -199,6 +199,8 @@ export function foldLedger(budget: ReadBudget, ledger: DeadlineLedger, calendar:
       case 'started':
       case 'warned':
       case 'reprojected':
+      case 'dated':
+      case 'met':
         break;
     }
   }

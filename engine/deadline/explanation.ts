@@ -31,20 +31,20 @@ export interface ExplainedComputation {
   remainingAtPause?: number;
 }
 
-function unitWords(unit: Unit, n: number): string {
+export function unitWords(unit: Unit, n: number): string {
   if (unit === 'working') return plural(n, 'working day');
   if (unit === 'calendar') return plural(n, 'calendar day');
   if (unit === 'months') return plural(n, 'calendar month');
   return describeDuration(n);
 }
 
-function atTime(ms: number, zone: string, withSeconds: boolean): string {
+export function atTime(ms: number, zone: string, withSeconds: boolean): string {
   const time = localTimeOf(ms, zone);
   return withSeconds ? time : time.slice(0, 5);
 }
 
 /** The holidays and closures among `dates`, grouped into runs of the same entry. */
-function holidayRuns(
+export function holidayRuns(
   dates: LocalDate[],
   calendar: Calendar,
 ): { from: LocalDate; to: LocalDate; text: string; takesAWorkingDay: boolean }[] {

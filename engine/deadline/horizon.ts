@@ -26,7 +26,7 @@ interface PlacedBudget {
 
 const pointerPart = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** Every budget that counts forward from some moment: the legal deadline (and its variants), service levels, complement answers and waits. */
+/** Every budget that counts forward from some moment: the legal deadline (and its variants), service levels, complement answers, waits and clocks. */
 function budgetsOf(definition: ProcedureDefinition): PlacedBudget[] {
   const legal = definition.deadline;
   const extensionUnits = legal.extension ? legal.extension.maxCount * legal.extension.units : 0;
@@ -38,7 +38,11 @@ function budgetsOf(definition: ProcedureDefinition): PlacedBudget[] {
     const at = `/steps/${pointerPart(id)}`;
     if ('serviceLevel' in step && step.serviceLevel) placed.push({ pointer: `${at}/serviceLevel/budget`, budget: step.serviceLevel.budget, extensionUnits: 0 });
     if (step.type === 'requestComplement') placed.push({ pointer: `${at}/answerWithin`, budget: step.answerWithin, extensionUnits: 0 });
-    if (step.type === 'wait') placed.push({ pointer: `${at}/for`, budget: step.for, extensionUnits: 0 });
+    if (step.type === 'wait' && step.for) placed.push({ pointer: `${at}/for`, budget: step.for, extensionUnits: 0 });
+  }
+  // A clock counted from a date in the data has no "today" to count from; one counted from its start has.
+  for (const [id, clock] of Object.entries(definition.clocks ?? {})) {
+    if (clock.budget) placed.push({ pointer: `/clocks/${pointerPart(id)}/budget`, budget: clock.budget, extensionUnits: 0 });
   }
   return placed;
 }

@@ -18,6 +18,13 @@ export type LedgerEntry =
    */
   | { type: 'extended'; at: string; units: number; reason: string; noticeGivenAt?: string; duration?: string }
   | { type: 'warned'; at: string; rung: number }
+  /**
+   * A clock counted from a date in the data: from this instant on it counts from `date` (YYYY-MM-DD, or
+   * a date-time). A later entry means the data changed the date, and the clock was rescheduled.
+   */
+  | { type: 'dated'; at: string; date: string; previousDate?: string }
+  /** A clock stopped: the application entered `step`, one of the steps that meet it, on time or `late`. */
+  | { type: 'met'; at: string; step: string; late: boolean }
   | { type: 'expired'; at: string }
   | {
       type: 'reprojected';

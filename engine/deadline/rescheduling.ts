@@ -85,7 +85,9 @@ function describeDays(days: { date: LocalDate; status: string }[]): string {
 
 /**
  * Recomputes a deadline on a corrected calendar and says which calendar change moved which date. Only
- * changes on the days between the start of counting and the later of the two due dates are reported.
+ * changes on the days between the date counting runs from and the due dates are reported. `compute`
+ * says how the deadline is counted on a calendar: from its ledger by default; a deadline counted back
+ * from a date in the data passes its own (relative.ts).
  */
 export function rescheduleDeadline(
   budget: DeadlineBudget,
@@ -93,14 +95,14 @@ export function rescheduleDeadline(
   previous: Calendar,
   next: Calendar,
   options: ComputeOptions = {},
+  compute: (calendar: Calendar) => DeadlineComputation = (calendar) => computeDeadline(budget, ledger, calendar, options),
 ): Rescheduling {
-  const before = computeDeadline(budget, ledger, previous, options);
-  const after = computeDeadline(budget, ledger, next, options);
-  const from = before.countsFrom.date < after.countsFrom.date ? before.countsFrom.date : after.countsFrom.date;
-  const to = before.dueDate > after.dueDate ? before.dueDate : after.dueDate;
-  const window = datesFromTo(from, to);
-  const moves = (candidate: Calendar) =>
-    computeDeadline(budget, ledger, candidate, options).dueInstantMs !== before.dueInstantMs;
+  const before = compute(previous);
+  const after = compute(next);
+  // A deadline counted backwards falls due before the date it counts from: the window spans both ways.
+  const dates = [before.countsFrom.date, after.countsFrom.date, before.dueDate, after.dueDate].sort();
+  const window = datesFromTo(dates[0]!, dates[3]!);
+  const moves = (candidate: Calendar) => compute(candidate).dueInstantMs !== before.dueInstantMs;
 
   const changes: CalendarEntryChange[] = [];
   const sameWeek =

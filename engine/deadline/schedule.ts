@@ -9,6 +9,7 @@
 import type { Budget, WarningRung } from '../definition.generated.js';
 import type { Calendar } from '../calendar.js';
 import { computeDeadline, type DeadlineComputation } from './computation.js';
+import { computeRelativeDeadline, type Direction } from './relative.js';
 import { rescheduleDeadline } from './rescheduling.js';
 import { warningInstant } from './warnings.js';
 import type { LedgerEntry } from './ledger.js';
@@ -36,6 +37,11 @@ export interface DeadlineScheduleRequest {
   warnings: WarningRung[];
   /** The calendar version of the previous schedule: a different current version may have moved it. */
   previousCalendarVersion?: number;
+  /**
+   * The budget counts before or after the date of the ledger's last `dated` entry (a clock or a wait on
+   * a date in the data), not from the deadline's start. Absent from every request made before clocks.
+   */
+  relative?: Direction;
 }
 
 function schedule(computed: DeadlineComputation, warnings: WarningRung[], calendar: Calendar): DeadlineSchedule {
@@ -57,12 +63,14 @@ export function scheduleDeadline(
   calendar: Calendar,
   previousCalendar?: Calendar,
 ): DeadlineSchedule {
+  const { budget, ledger, relative } = request;
+  const compute = (on: Calendar) => (relative ? computeRelativeDeadline(budget, relative, ledger, on) : computeDeadline(budget, ledger, on));
   if (previousCalendar && previousCalendar.version !== calendar.version) {
-    const change = rescheduleDeadline(request.budget, request.ledger, previousCalendar, calendar);
+    const change = rescheduleDeadline(budget, ledger, previousCalendar, calendar, {}, compute);
     return {
       ...schedule(change.after, request.warnings, calendar),
       ...(change.moved ? { movedBy: change.description } : {}),
     };
   }
-  return schedule(computeDeadline(request.budget, request.ledger, calendar), request.warnings, calendar);
+  return schedule(compute(calendar), request.warnings, calendar);
 }

@@ -20,8 +20,9 @@ import { expressionContext, legalBudget } from './conditions.js';
 import { COMPLEMENT_PAUSE_REASON, endlessLoop, MAX_STEPS_PER_EVENT } from './interpretation.js';
 import { complementDeadlineId, LEGAL_DEADLINE, serviceLevelDeadlineId, taskId, tokenId, waitDeadlineId, windowDeadlineId } from '../ids.js';
 import { WINDOW_PAUSE_REASON } from './citizen-window.js';
-import type { ApplicationInput, ApplicationState, Token } from './state.js';
+import type { ApplicationInput, ApplicationState, DeadlineState, Token } from './state.js';
 import { stepOf } from './steps.js';
+import { clocksStartingOn, scheduleRequestOf, startedClock, startedWaitUntil } from './clocks.js';
 
 export interface FilingDeadline {
   deadlineId: string;
@@ -49,6 +50,10 @@ class FilingWalk {
   private taskCount = 0;
   private stepsEntered = 0;
   private legal?: { request: DeadlineScheduleRequest; done: boolean };
+  /** Clocks start once: those already started, met or not, by id. */
+  private readonly clocks = new Map<string, DeadlineState>();
+  /** An end was reached: no clock starts any more. */
+  private closed = false;
   /** Every condition met at filing is read at the filing's instant. */
   private readonly environment: ExpressionEnvironment;
 
@@ -63,6 +68,7 @@ class FilingWalk {
 
   run(): FilingDeadline[] {
     if (this.definition.deadline.startsOn !== 'stepEntry') this.startLegal();
+    this.startClocks({ filing: true });
     this.enter(this.newToken(this.definition.start), this.definition.start);
     return this.started;
   }
@@ -72,6 +78,32 @@ class FilingWalk {
     const request = { budget, ledger, warnings };
     this.started.push({ deadlineId, request });
     return request;
+  }
+
+  /** A clock or a wait counted from a date asks for its schedule once the date is known. */
+  private startCounted(d: DeadlineState): void {
+    const request = scheduleRequestOf(d);
+    if (request) this.started.push({ deadlineId: d.id, request });
+  }
+
+  private startClocks(trigger: { filing: true } | { stepId: string }): void {
+    if (this.closed) return;
+    for (const [clockId, clock] of clocksStartingOn(this.definition, trigger)) {
+      if (this.clocks.has(clockId)) continue;
+      const d = startedClock(clockId, clock, this.seen, this.input.filedAt, this.environment);
+      this.clocks.set(clockId, d);
+      this.startCounted(d);
+    }
+  }
+
+  /** As the interpreter meets a clock, before its schedule comes back: never late yet. Its request shares the ledger. */
+  private meetClocks(stepId: string): void {
+    for (const [clockId, clock] of Object.entries(this.definition.clocks ?? {})) {
+      const d = this.clocks.get(clockId);
+      if (!d || d.done || !clock.stopsOn.includes(stepId)) continue;
+      d.ledger.push({ type: 'met', at: this.input.filedAt, step: stepId, late: false });
+      d.done = true;
+    }
   }
 
   private startLegal(): void {
@@ -96,6 +128,8 @@ class FilingWalk {
     record.visits += 1;
     const deadline = this.definition.deadline;
     if (deadline.startsOn === 'stepEntry' && deadline.step === stepId && !this.legal) this.startLegal();
+    this.meetClocks(stepId);
+    this.startClocks({ stepId });
     switch (step.type) {
       case 'userTask':
         this.taskCount += 1;
@@ -124,9 +158,15 @@ class FilingWalk {
         return this.join(token);
       case 'requestComplement':
         return this.askComplement(token, step);
-      case 'wait':
-        this.start(waitDeadlineId(token.id, record.visits), step.for, []);
-        return;
+      case 'wait': {
+        if (step.for) {
+          this.start(waitDeadlineId(token.id, record.visits), step.for, []);
+          return;
+        }
+        const until = startedWaitUntil(token, step, record.visits, this.seen, this.input.filedAt, this.environment);
+        if (until) return this.startCounted(until);
+        return this.enter(token, step.next);
+      }
       case 'citizenWindow': {
         const legal = this.legal;
         if (legal && !legal.done && step.legalDeadline === 'stop') legal.done = true;
@@ -143,6 +183,8 @@ class FilingWalk {
         // Closing cancels every token and deadline; branches still to start are entered all the same.
         this.tokens.clear();
         if (this.legal) this.legal.done = true;
+        for (const clock of this.clocks.values()) clock.done = true;
+        this.closed = true;
         return;
       case 'serviceTask':
         return;

@@ -15,7 +15,7 @@ import type {
   WarningRung,
 } from '../definition.generated.js';
 import { DomainError } from '../errors.js';
-import { evaluate, isTrue, type Expression } from '../expression.js';
+import { evaluate, isTrue, type Expression, type ExpressionEnvironment } from '../expression.js';
 import type { LanguageVersion } from '../language.js';
 import type { Command, Recipient } from './commands.js';
 import { complementRequest, type ComplementWay } from './complements.js';
@@ -24,7 +24,7 @@ import { isInternal } from '../internal-procedures.js';
 import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
 import { dropWindowsOf, openWindow } from './citizen-window.js';
-import { moveOnExpiry } from './goto.js';
+import { deadlineTemplate, meetClocks, moveOnExpiry, scheduleRequestOf, startClocks, waitUntil } from './clocks.js';
 import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, LEGAL_DEADLINE, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
 
 /** Why the legal deadline pauses when a complement is requested, as its ledger records it. */
@@ -72,6 +72,10 @@ export class Interpretation {
     return this.reading.language;
   }
 
+  /** How the definition's expressions are read for an event at `at`. */
+  environment(at: string): ExpressionEnvironment {
+    return environmentAt(this.reading, at);
+  }
 
   log(at: string, kind: string, fields: Omit<TimelineEntry, 'at' | 'kind'> = {}): void {
     this.state.counters.timeline += 1;
@@ -100,6 +104,7 @@ export class Interpretation {
 
   start(at: string): void {
     if (this.definition.deadline.startsOn !== 'stepEntry') this.startLegalDeadline(at);
+    startClocks(this, { filing: true }, at);
     this.enter(this.newToken(this.definition.start), this.definition.start, at);
   }
 
@@ -117,15 +122,8 @@ export class Interpretation {
   /** Asks the shell to compute the deadline's schedule again (its ledger or the calendar changed). */
   reschedule(id: string): void {
     const d = this.state.deadlines[id];
-    if (!d || d.done) return;
-    this.commands.push({
-      type: 'scheduleDeadline',
-      deadlineId: id,
-      budget: d.budget,
-      ledger: d.ledger,
-      warnings: d.warnings,
-      ...(d.projection ? { previousCalendarVersion: d.projection.calendar.version } : {}),
-    });
+    const request = d && !d.done ? scheduleRequestOf(d) : undefined;
+    if (request) this.commands.push({ type: 'scheduleDeadline', deadlineId: id, ...request });
   }
 
   finishDeadline(id: string): void {
@@ -145,6 +143,8 @@ export class Interpretation {
     if (deadline.startsOn === 'stepEntry' && deadline.step === stepId && !this.state.deadlines[LEGAL_DEADLINE]) {
       this.startLegalDeadline(at);
     }
+    meetClocks(this, stepId, at);
+    startClocks(this, { stepId }, at);
     this.log(at, 'stepEntered', { stepId });
     return { step, visits: record.visits };
   }
@@ -207,6 +207,7 @@ export class Interpretation {
       case 'requestComplement':
         return this.askComplement(token, stepId, step, at, entry.way, entry.actor ?? 'system');
       case 'wait':
+        if (!step.for) return waitUntil(this, token, step, visits, at) ? { token, stepId: step.next } : undefined;
         this.startDeadline(waitDeadlineId(token.id, visits), 'wait', step.for, [], at, { token: token.id });
         return undefined;
       case 'citizenWindow':
@@ -405,7 +406,9 @@ export class Interpretation {
     const key = expiryNotification(deadline.id);
     switch (expiry.action) {
       case 'notify':
-        return this.notify(key, expiry.notify, 'deadlineExpired', { deadline: deadline.id, dueAt: deadline.projection?.dueAt });
+        return this.notify(key, expiry.notify, deadlineTemplate(deadline, 'expired'), { deadline: deadline.id, dueAt: deadline.projection?.dueAt });
+      case 'goto':
+        return moveOnExpiry(this, deadline, expiry, at);
       case 'escalate': {
         const tasks = Object.values(this.state.tasks).filter(
           (t) => (t.status === 'open' || t.status === 'claimed') && (!deadline.taskId || t.id === deadline.taskId),
@@ -433,8 +436,6 @@ export class Interpretation {
         }
         return;
       }
-      case 'goto':
-        return moveOnExpiry(this, deadline, expiry, at);
       case 'autoApprove':
         return this.close('approved', at, { document: expiry.attestation, grantedBySilence: true });
       case 'autoReject':

@@ -4,6 +4,7 @@
  * workflow answers with and what replay rebuilds, so its field names never change.
  */
 import type { EndStep, Budget, Expiry, Extension, LocalizedText, ProcedureDefinition, WarningRung } from '../definition.generated.js';
+import type { Direction } from '../deadline/relative.js';
 import type { LedgerEntry } from '../deadline/ledger.js';
 import type { PrefetchedSchedule } from '../deadline/prefetched-schedules.js';
 import type { DeadlineSchedule } from '../deadline/schedule.js';
@@ -67,7 +68,7 @@ export interface TaskState {
 // shell, which computes it with the calendar in an activity so that replay never depends on calendar
 // data or time-zone rules that changed later.
 
-export type DeadlineKind = 'legal' | 'serviceLevel' | 'escalation' | 'wait' | 'complementAnswer' | 'citizenWindow';
+export type DeadlineKind = 'legal' | 'serviceLevel' | 'escalation' | 'wait' | 'complementAnswer' | 'citizenWindow' | 'clock';
 
 export interface DeadlineState {
   id: string;
@@ -84,6 +85,10 @@ export interface DeadlineState {
   onExpiry?: Expiry;
   /** How the legal deadline may be extended, when the variant chosen at filing has its own extension (language 2). */
   extension?: Extension;
+  /** Counted before or after a date in the data (its ledger's last `dated` entry), not from its start. */
+  relative?: Direction;
+  /** A clock's name for people, from its definition. */
+  label?: LocalizedText;
   done: boolean;
 }
 

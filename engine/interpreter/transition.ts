@@ -16,6 +16,7 @@ import { stepOf, userTaskStep } from './steps.js';
 import { deadlineTimers } from './timers.js';
 import { citizenActed, windowExpired, windowScheduled } from './citizen-window.js';
 import { amendForm } from './form-amendment.js';
+import { clockExpiry, deadlineTemplate, endWaitIfPast, followDates } from './clocks.js';
 import { complementDeadlineId, extensionNotification, FILED_NOTIFICATION, LEGAL_DEADLINE, parseTimerId, rearmedWarningNotification, warningNotification } from '../ids.js';
 
 export interface Transition {
@@ -37,6 +38,8 @@ function expiryOf(definition: ProcedureDefinition, state: ApplicationState, d: D
       const task = d.taskId ? state.tasks[d.taskId] : undefined;
       return task ? (stepOf(definition, task.stepId) as UserTaskStep).serviceLevel?.onExpiry : undefined;
     }
+    case 'clock':
+      return clockExpiry(definition, d);
     default:
       return undefined;
   }
@@ -58,7 +61,7 @@ function onTimer(run: Interpretation, event: Extract<ApplicationEvent, { type: '
     const warning = d.warnings[rung];
     run.log(event.at, 'deadlineWarned', { taskId: d.taskId, detail: { deadline: d.id, rung, dueAt: d.projection?.dueAt } });
     if (warning) {
-      run.notify(key, warning.notify, 'deadlineWarning', {
+      run.notify(key, warning.notify, deadlineTemplate(d, 'warning'), {
         deadline: d.id,
         dueAt: d.projection?.dueAt,
         taskId: d.taskId,
@@ -70,7 +73,8 @@ function onTimer(run: Interpretation, event: Extract<ApplicationEvent, { type: '
     return;
   }
   d.ledger.push({ type: 'expired', at: event.at });
-  d.done = d.kind !== 'legal';
+  // The legal deadline and clocks stay in force once expired: a decision, or a clock met late, still counts.
+  d.done = d.kind !== 'legal' && d.kind !== 'clock';
   run.log(event.at, 'deadlineExpired', { taskId: d.taskId, detail: { deadline: d.id, dueAt: d.projection?.dueAt } });
   const token = d.token ? state.tokens[d.token] : undefined;
   if (d.kind === 'wait' && token) {
@@ -237,6 +241,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
         });
         run.log(event.at, 'deadlineReprojected', { detail: { deadline: d.id, from: previous.dueAt, to: event.schedule.dueAt, movedBy: event.schedule.movedBy } });
       }
+      endWaitIfPast(run, d, event.at);
       break;
     }
     case 'timerFired':
@@ -250,6 +255,7 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       for (const d of Object.values(state.deadlines)) if (!d.done) run.reschedule(d.id);
       break;
   }
+  followDates(run, event.at);
   state.revision = current.revision + 1;
   return { state, commands: run.commands };
 }

@@ -1,5 +1,5 @@
 /** The application's state as people read it. */
-import { LEGAL_DEADLINE } from '../ids.js';
+import { LEGAL_DEADLINE, parseDeadlineId } from '../ids.js';
 import type { ApplicationState } from './state.js';
 
 /** The legal deadline as people read it, or undefined before it starts. */
@@ -25,4 +25,29 @@ export function legalDeadlineView(state: ApplicationState) {
   };
   if (d.extension) view.extension = { maxCount: d.extension.maxCount, units: d.extension.units };
   return view;
+}
+
+/** Where a clock stands: waiting for its date, running, met (on time or late), expired, or stopped by the application's close. */
+export type ClockStatus = 'waitingForDate' | 'running' | 'met' | 'metLate' | 'expired' | 'stopped';
+
+/** The application's named clocks as people read them, in the order they started. */
+export function clockViews(state: ApplicationState) {
+  return Object.values(state.deadlines)
+    .filter((d) => d.kind === 'clock')
+    .map((d) => {
+      const key = parseDeadlineId(d.id);
+      const id = key?.kind === 'clock' ? key.clockId : d.id;
+      const met = d.ledger.find((e) => e.type === 'met');
+      const expired = d.ledger.some((e) => e.type === 'expired');
+      const status: ClockStatus = met ? (met.late ? 'metLate' : 'met') : expired ? 'expired' : d.done ? 'stopped' : d.projection ? 'running' : 'waitingForDate';
+      return {
+        id,
+        label: d.label ?? { ar: id, fr: id, en: id },
+        status,
+        dueAt: d.projection?.dueAt ?? null,
+        dueDate: d.projection?.dueDate ?? null,
+        explanation: d.projection?.explanation ?? [],
+        ledger: d.ledger,
+      };
+    });
 }

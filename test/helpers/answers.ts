@@ -4,7 +4,7 @@
  * without a word, so a test that checks an answer compares all of it: a field gone missing fails it.
  */
 import { expect } from 'vitest';
-import type { ApplicationView, InboxTaskView, Receipt, ReceiptDocument, TaskView, TimeLeftView } from '../../api/answers.js';
+import type { ApplicationView, ClockView, InboxTaskView, Receipt, ReceiptDocument, TaskView, TimeLeftView } from '../../api/answers.js';
 import type { Problem } from '../../api/problem.js';
 
 type Pinned<T> = { [K in keyof T]?: unknown };
@@ -69,6 +69,24 @@ function deadlineAnswer(pinned: Pinned<NonNullable<ApplicationView['deadline']>>
   return { dueAt: expect.any(String), dueDate: aDate, paused: expect.any(Boolean), expired: expect.any(Boolean), explanation: texts, ledger, ...pinned };
 }
 
+const aLabel = { ar: expect.any(String), fr: expect.any(String), en: expect.any(String) };
+const clockStatus = expect.toBeOneOf(['waitingForDate', 'running', 'met', 'metLate', 'expired', 'stopped']);
+
+/** A named clock of the application. */
+export function clockAnswer(pinned: Pinned<ClockView> = {}) {
+  return {
+    id: expect.any(String),
+    label: aLabel,
+    status: clockStatus,
+    dueAt: orNull(expect.any(String)),
+    dueDate: orNull(aDate),
+    msLeft: orNull(expect.any(Number)),
+    explanation: texts,
+    ledger,
+    ...pinned,
+  };
+}
+
 export function applicationAnswer(pinned: Pinned<ApplicationView> = {}) {
   return {
     trackingNumber: expect.any(String),
@@ -85,6 +103,7 @@ export function applicationAnswer(pinned: Pinned<ApplicationView> = {}) {
     filedAt: anInstant,
     closedAt: orNull(anInstant),
     deadline: orNull(deadlineAnswer()),
+    clocks: eachItem(clockAnswer()),
     tasks: eachItem(taskAnswer()),
     ...pinned,
   };
@@ -132,6 +151,7 @@ export function inboxTaskAnswer(pinned: Pinned<InboxTaskView> = {}) {
     procedureId: expect.any(String),
     legalDeadline: orNull({ ...timeLeftAnswer(), paused: expect.any(Boolean) }),
     serviceLevel: orNull(timeLeftAnswer()),
+    clock: orNull({ id: expect.any(String), label: aLabel, status: clockStatus, ...timeLeftAnswer() }),
     ...pinned,
   };
 }
@@ -149,6 +169,7 @@ export function trackAnswer(pinned: Record<string, unknown> = {}) {
     filedAt: anInstant,
     closedAt: orNull(anInstant),
     deadline: orNull({ dueAt: expect.any(String), paused: expect.any(Boolean), explanation: texts }),
+    clocks: eachItem({ label: aLabel, status: clockStatus, dueAt: orNull(expect.any(String)), dueDate: orNull(aDate), explanation: texts }),
     steps: eachItem({ stepId: expect.any(String), status: expect.any(String), createdAt: anInstant, completedAt: orNull(anInstant) }),
     ...pinned,
   };

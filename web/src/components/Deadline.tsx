@@ -40,7 +40,8 @@ export function DeadlineExplained({ deadline, budget }: { deadline: LegalDeadlin
   );
 }
 
-function ledgerText(entry: LedgerEntry): string {
+/** One event of a deadline's or a clock's ledger, in the reader's language. */
+export function ledgerText(entry: LedgerEntry): string {
   switch (entry.type) {
     case 'started':
       return t('ledgerStarted');
@@ -56,6 +57,10 @@ function ledgerText(entry: LedgerEntry): string {
       return t('ledgerWarned');
     case 'expired':
       return t('ledgerExpired');
+    case 'dated':
+      return entry.previousDate ? `${t('ledgerDateChanged')}: ${calendarDate(entry.previousDate.slice(0, 10))} → ${calendarDate(entry.date.slice(0, 10))}` : `${t('ledgerDated')} ${calendarDate(entry.date.slice(0, 10))}`;
+    case 'met':
+      return entry.late ? t('ledgerMetLate') : t('ledgerMet');
     case 'reprojected':
       return `${t('ledgerReprojected')} ${dateTime(entry.previousDueAt)} → ${dateTime(entry.newDueAt)}`;
   }

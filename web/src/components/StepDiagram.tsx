@@ -1,6 +1,7 @@
 import { stepEdges } from '../../../engine/checks/graph.js';
 import type { ProcedureDefinition, Step } from '../../../engine/definition.generated.js';
 import { localized, t } from '../i18n.js';
+import { clocksStartingAt } from './Clocks.js';
 
 const WIDTH = 176;
 const HEIGHT = 54;
@@ -89,6 +90,11 @@ export function StepDiagram({ definition }: { definition: ProcedureDefinition })
             <text x={WIDTH / 2} y={40} text-anchor="middle" class="name">
               {title(n.id, n.step).slice(0, 26)}
             </text>
+            {clocksStartingAt(definition, n.id).length > 0 && (
+              <text x={WIDTH / 2} y={HEIGHT + 14} text-anchor="middle" class="clock">
+                <title>{clocksStartingAt(definition, n.id).join('\n')}</title>⏱ {clocksStartingAt(definition, n.id).join(' · ').slice(0, 34)}
+              </text>
+            )}
           </g>
         ))}
       </svg>
@@ -97,6 +103,12 @@ export function StepDiagram({ definition }: { definition: ProcedureDefinition })
           {nodes.map((n) => (
             <li key={n.id}>
               <code>{n.id}</code> ({n.step.type}) → {stepEdges(definition, n.id, n.step).map((e) => e.to).join(', ') || '∎'}
+              {clocksStartingAt(definition, n.id).map((c) => (
+                <span key={c} class="clock">
+                  {' '}
+                  · ⏱ {t('clockStarts')}: {c}
+                </span>
+              ))}
             </li>
           ))}
         </ul>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApplicationView } from '../../../api/answers.js';
 import { api, apiBlob, ApiError } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
+import { ClockList } from '../components/Clocks.js';
 import { Loading, NotReady, ProblemMessage } from '../components/Problem.js';
 import { Timeline, type TimelineEntry } from '../components/Timeline.js';
 import { dateTime } from '../format.js';
@@ -166,6 +167,7 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
       {a.status === 'open' && awaited && d && <ComplementAnswer application={a} definition={d} awaited={awaited.documents} fields={awaited.fields} onDone={reload} />}
       <h2>{t('legalDeadline')}</h2>
       <DeadlineExplained deadline={a.deadline} {...(guide.data ? { budget: `${guide.data.legalDeadline.budget} ${guide.data.legalDeadline.startsOn}` } : {})} />
+      <ClockList clocks={a.clocks} />
       <h2>{t('timeline')}</h2>
       {timeline.data ? <Timeline entries={timeline.data} stepTitle={stepTitleOf(d)} /> : <Loading />}
       <h2>{t('documents')}</h2>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { InboxTaskView } from '../../../api/answers.js';
 import { api, ApiError, query } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
+import { ClockList } from '../components/Clocks.js';
 import { Loading, NotReady, ProblemMessage } from '../components/Problem.js';
 import { errorsByPointer, fieldIdOf, SchemaForm, type FormValue } from '../components/SchemaForm.js';
 import { TimeLeft } from '../components/TimeLeft.js';
@@ -100,6 +101,11 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
               <tr key={task.id} class={task.legalDeadline?.overdue ? 'row-overdue' : task.legalDeadline?.atRisk ? 'row-at-risk' : ''}>
                 <td>
                   <TimeLeft clock={task.legalDeadline} />
+                  {task.clock && (
+                    <div class="other-clock">
+                      {localized(task.clock.label)}: <TimeLeft clock={task.clock} />
+                    </div>
+                  )}
                 </td>
                 <td>
                   <a href={`#/inbox/${encodeURIComponent(task.id)}`}>{titles.get(task.procedureId) ?? task.procedureId}</a>
@@ -162,6 +168,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       )}
       <h2>{t('legalDeadline')}</h2>
       <DeadlineExplained deadline={a.deadline} />
+      <ClockList clocks={a.clocks} />
       <h2>{t('timeline')}</h2>
       {timeline.data ? <Timeline entries={timeline.data} stepTitle={stepTitleOf(d)} /> : <Loading />}
       <h2>{t('documents')}</h2>

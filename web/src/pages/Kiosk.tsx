@@ -1,8 +1,10 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
+import type { ClockView } from '../../../api/answers.js';
 import { api, ApiError } from '../api.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
 import { errorsByPointer } from '../components/SchemaForm.js';
-import { dateTime, longDate } from '../format.js';
+import { calendarDate, dateTime, longDate } from '../format.js';
 import { fieldMessage, localized, statusText, t, type LocalizedText } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session, signOut } from '../session.js';
@@ -57,6 +59,7 @@ interface Tracked {
   filedAt: string;
   closedAt: string | null;
   deadline: { dueAt: string; paused: boolean } | null;
+  clocks: Array<{ label: LocalizedText; status: ClockView['status']; dueAt: string | null; dueDate: string | null }>;
   steps: Array<{ stepId: string; status: string; createdAt: string; completedAt: string | null }>;
 }
 
@@ -115,6 +118,14 @@ export function KioskTrack() {
             <dd>{dateTime(found.filedAt)}</dd>
             <dt>{t('legalDueDate')}</dt>
             <dd>{found.deadline ? `${longDate(found.deadline.dueAt)}${found.deadline.paused ? ` — ${t('clockStopped')}` : ''}` : '—'}</dd>
+            {found.clocks.map((clock, i) => (
+              <Fragment key={i}>
+                <dt>{localized(clock.label)}</dt>
+                <dd>
+                  {clock.dueDate ? calendarDate(clock.dueDate) : '—'} — {t(`clockSt_${clock.status}`)}
+                </dd>
+              </Fragment>
+            ))}
             {found.grantedBySilence && (
               <>
                 <dt>{t('decision')}</dt>

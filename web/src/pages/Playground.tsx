@@ -3,7 +3,7 @@ import { api, ApiError } from '../api.js';
 import { ProblemMessage } from '../components/Problem.js';
 import { layout, StepDiagram } from '../components/StepDiagram.js';
 import { calendarDate, dateTime } from '../format.js';
-import { t } from '../i18n.js';
+import { t, type MessageKey } from '../i18n.js';
 import { useData } from '../use-data.js';
 import type { ProcedureDefinition } from '../../../engine/definition.generated.js';
 
@@ -11,6 +11,7 @@ interface Simulation {
   outcome: string | null;
   status: string;
   legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
+  clocks: Array<{ id: string; label: string; status: string; dueDate: string | null }>;
   trace: Array<{ at: string; kind: string; text: string }>;
 }
 
@@ -211,6 +212,14 @@ export function PlaygroundPage() {
               {t('legalDueDate')}: <strong>{calendarDate(simulation.legalDeadline.dueDate)}</strong>
             </p>
           )}
+          {simulation.clocks.map((clock) => (
+            <p key={clock.id}>
+              <span lang="en" dir="ltr">
+                {clock.label}
+              </span>
+              : <strong>{clock.dueDate ? calendarDate(clock.dueDate) : '—'}</strong> — {t(`clockSt_${clock.status}` as MessageKey)}
+            </p>
+          ))}
           <table class="list trace">
             <caption>{t('trace')}</caption>
             <thead>
