@@ -13,7 +13,6 @@ export interface CitizenProblem {
   message: string;
 }
 
-const own = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
 const needsLanguage2 = (what: string) => `${what} needs language 2: this definition declares "languageVersion": 1`;
 
