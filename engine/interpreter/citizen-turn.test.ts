@@ -223,11 +223,11 @@ describe('the checker on the citizen’s turn', () => {
     );
   });
 
-  it('refuses goto where only the legal deadline may move the application, and in language 1', () => {
+  it('refuses goto where only the legal deadline and clocks may move the application, and in language 1', () => {
     const steps = { check: task('officer', { ok: 'done' }, { serviceLevel: { budget: { workingDays: 2 }, onExpiry: { action: 'goto', step: 'done' } } }), done: end('closed') };
     expect(problems(raw(steps, { onExpiry: { action: 'goto', step: 'done' } }, { languageVersion: 1 }))).toEqual([
-      { pointer: '/deadline/onExpiry/action', message: '"goto" needs language 2: this definition declares "languageVersion": 1' },
-      { pointer: '/steps/check/serviceLevel/onExpiry/action', message: 'a service level may escalate or notify; only the legal deadline moves the application' },
+      { pointer: '/deadline/onExpiry/action', message: '"goto" needs language 2: this definition is read in language 1' },
+      { pointer: '/steps/check/serviceLevel/onExpiry/action', message: 'a service level may escalate or notify; only the legal deadline and clocks move the application' },
     ]);
   });
 });
