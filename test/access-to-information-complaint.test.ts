@@ -135,6 +135,12 @@ describe('access to information v3 on the real stack', () => {
     const early = await act(citizen, grounds);
     expect(early.statusCode).toBe(409);
     expect(early.json()).toEqual(problemAnswer({ code: 'no_window_open', detail: 'The citizen has no window open to act in.' }));
+    // A step id that only the object machinery knows names no window either.
+    const inherited = await citizen({ method: 'POST', url: `/applications/${trackingNumber}/act`, payload: { stepId: 'constructor', data: grounds } });
+    expect(inherited.statusCode).toBe(409);
+    expect(inherited.json()).toEqual(
+      problemAnswer({ code: 'no_window_open', detail: 'Step "constructor" is no window of access-to-information.', errors: [{ pointer: '/stepId', message: 'names no window' }] }),
+    );
 
     expect((await officer({ method: 'POST', url: `/tasks/${(await taskAt('examine')).id}/complete`, payload: { outcome: 'refuse' } })).statusCode).toBe(200);
     const refused = await officer({ method: 'POST', url: `/tasks/${(await taskAt('motivateRefusal')).id}/complete`, payload: { outcome: 'confirm', data: refusal } });

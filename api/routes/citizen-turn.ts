@@ -5,6 +5,7 @@
  */
 import type { CitizenWindowStep } from '../../engine/definition.generated.js';
 import { DomainError } from '../../engine/errors.js';
+import { findStep } from '../../engine/interpreter/steps.js';
 import { checkFormSize } from '../../engine/input-bounds.js';
 import { timelineOf } from '../../db/timeline.js';
 import { actInWindow } from '../../workflows/messages.js';
@@ -60,7 +61,7 @@ export function citizenTurnRoutes(app: ApiRoutes, ctx: ApiContext): void {
       const stepId = request.body.stepId ?? view.citizenTurn?.stepId ?? (await lastActedStep(ctx, view.trackingNumber));
       if (!stepId) throw new DomainError('no_window_open', 'The citizen has no window open to act in.');
       const procedure = await pinnedOf(ctx, view);
-      const step = procedure.definition.steps[stepId];
+      const step = findStep(procedure.definition, stepId);
       if (step?.type !== 'citizenWindow') {
         throw new DomainError('no_window_open', `Step "${stepId}" is no window of ${procedure.id}.`, [{ pointer: '/stepId', message: 'names no window' }]);
       }

@@ -9,6 +9,11 @@ export function stepOf(definition: ProcedureDefinition, stepId: string): Step {
   return step;
 }
 
+/** A step named by a caller (a request's `stepId`): only the definition's own steps, never an inherited key. */
+export function findStep(definition: ProcedureDefinition, stepId: string): Step | undefined {
+  return Object.prototype.hasOwnProperty.call(definition.steps, stepId) ? definition.steps[stepId] : undefined;
+}
+
 export function userTaskStep(definition: ProcedureDefinition, task: TaskState): UserTaskStep {
   return stepOf(definition, task.stepId) as UserTaskStep;
 }
