@@ -139,6 +139,11 @@ export type Step =
   | CitizenWindowStep
   | NotifyStep
   | EndStep;
+/**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "MessageName".
+ */
+export type MessageName = string;
 
 /**
  * A Mohla procedure definition: one version of an administrative procedure of the digital guide.
@@ -215,6 +220,12 @@ export interface ProcedureDefinition {
    */
   clocks?: {
     [k: string]: Clock;
+  };
+  /**
+   * The procedure's own notifications, keyed by the name a `notify` step gives as its `template`: a title (the e-mail subject) and a text in Arabic, French and English, written as ICU messages. The arguments a text may use are listed in docs/procedure-language.md (trackingNumber, procedure, dueAt, documents, documentCount, outcome, audience…).
+   */
+  messages?: {
+    [k: string]: ProcedureMessage;
   };
   /**
    * Days after an application closes during which its personal data is kept (form, documents, reasons, messages, its Temporal history); then `mohla retention` erases them. Absent: 1826 days, five years.
@@ -395,6 +406,25 @@ export interface Clock {
   warnings?: WarningRung[];
   onExpiry: Expiry;
   legalBasis: LegalBasis;
+}
+/**
+ * One notification in three languages: the title is a few words of plain text for the e-mail subject, before the tracking number; the text is the message itself, short enough for an SMS, an ICU message per language.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "ProcedureMessage".
+ */
+export interface ProcedureMessage {
+  title: MessageText;
+  text: MessageText;
+}
+/**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "MessageText".
+ */
+export interface MessageText {
+  ar: string;
+  fr: string;
+  en: string;
 }
 /**
  * A task for an agent of the candidate role, closed by one of its declared outcomes.

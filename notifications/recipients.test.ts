@@ -120,4 +120,42 @@ describe('who is told what', () => {
     );
     expect(plan.deliveries[0]!.body).toContain('تعذر التحقق من الوضعية المصرح بها.');
   });
+
+  describe("a procedure's own message, worded in its definition", () => {
+    const worded = {
+      ...definition,
+      messages: {
+        documentsAsked: {
+          title: { ar: 'وثائق ناقصة', fr: 'Pièces manquantes', en: 'Missing documents' },
+          text: {
+            ar: 'Mohla: {audience, select, staff {الملف} other {طلبكم}} {trackingNumber}: {documentCount, plural, one {وثيقة واحدة ناقصة} two {وثيقتان ناقصتان} few {# وثائق ناقصة} other {# وثيقة ناقصة}} ({documents}).',
+            fr: 'Mohla : {audience, select, staff {le dossier} other {votre demande}} {trackingNumber} attend {documentCount, plural, one {une pièce} other {# pièces}} : {documents}, avant le {dueAt}.',
+            en: 'Mohla: {trackingNumber} needs {documentCount, plural, one {one document} other {# documents}}: {documents}.',
+          },
+        },
+      },
+    } as unknown as ProcedureDefinition;
+    const documentsAsked = (documents: string[], recipients = ['citizen']) =>
+      planDeliveries(input({ template: 'documentsAsked', recipients, definition: worded, context: { documents, dueAt: '2026-11-24T09:00:00Z' } }));
+
+    it("counts in the reader's language, Arabic's dual and plural forms included", () => {
+      const ids = worded.documents.map((d) => d.id);
+      expect(documentsAsked(ids.slice(0, 2)).deliveries[0]!.body).toContain('وثيقتان ناقصتان');
+      expect(documentsAsked(ids.slice(0, 1)).deliveries[0]!.body).toContain('وثيقة واحدة ناقصة');
+      expect(documentsAsked(ids.slice(0, 1)).deliveries[0]!.subject).toBe('وثائق ناقصة – 7KQM-4RZ8-P');
+    });
+
+    it('speaks to staff and citizens differently, dates written in Moroccan time', () => {
+      const plan = documentsAsked([worded.documents[0]!.id], ['supervisor']);
+      expect(plan.deliveries[0]!.body).toBe(
+        `Mohla : le dossier 7KQM-4RZ8-P attend une pièce : ${worded.documents[0]!.label.fr}, avant le 24 novembre 2026 à 09:00.`,
+      );
+    });
+
+    it("falls back to Mohla's own wording when a published text cannot be formatted", () => {
+      const broken = { ...worded, messages: { decision: { title: worded.messages!.documentsAsked!.title, text: { ar: '{', fr: '{', en: '{' } } } } as ProcedureDefinition;
+      const plan = planDeliveries(input({ template: 'decision', definition: broken, context: { outcome: 'approved' } }));
+      expect(plan.deliveries[0]!.body).toBe('Mohla: طلبكم 7KQM-4RZ8-P («شهادة إدارية»): تمت الموافقة عليه.');
+    });
+  });
 });

@@ -4,6 +4,7 @@
  */
 import type { LocalizedText, ProcedureDefinition } from '../engine/definition.generated.js';
 import type { ApplicationRecord, NotificationRecord, StaffMemberRecord, TaskRecord } from '../db/entities.js';
+import { renderProcedureMessage } from './procedure-messages.js';
 import { renderMessage, type Audience, type MessageContext } from './templates.js';
 import { CHANNELS, isLanguage, type Channel, type Language } from './types.js';
 import { internationalPhone } from './wording.js';
@@ -212,7 +213,10 @@ export function planDeliveries(input: PlanInput): Plan {
     }
     // A citizen who left no contact follows the application online: nothing to send, nothing wrong.
     if (!reachable.length) continue;
-    const message = renderMessage(input.notification.template, messageContext(input, person));
+    const { template } = input.notification;
+    const own = input.definition?.messages && Object.prototype.hasOwnProperty.call(input.definition.messages, template) ? input.definition.messages[template] : undefined;
+    const context = messageContext(input, person);
+    const message = (own && renderProcedureMessage(own, context)) ?? renderMessage(template, context);
     for (const [channel, address] of reachable) {
       deliveries.push({ channel, recipient: person.recipient, address: address!, language: person.language, subject: message.subject, body: message.text });
     }

@@ -441,8 +441,12 @@ function templateOf(name: string): Template | undefined {
   return (EVENT_TEMPLATES as Record<string, Template>)[name] ?? PROCEDURE_TEMPLATES[name];
 }
 
+/** A message as it leaves: the subject names the application; texts assembled from optional parts lose their stray spaces and doubled stops. */
+export function renderedMessage(title: string, text: string, trackingNumber: string): RenderedMessage {
+  return { subject: `${title} – ${trackingNumber}`, text: text.replace(/\s+\./g, '.').replace(/\.{2,}/g, '.').replace(/\s{2,}/g, ' ') };
+}
+
 export function renderMessage(name: string, context: MessageContext): RenderedMessage {
   const template = templateOf(name) ?? update;
-  const text = template.text[context.language](context).replace(/\s+\./g, '.').replace(/\.{2,}/g, '.').replace(/\s{2,}/g, ' ');
-  return { subject: `${template.title[context.language]} – ${context.trackingNumber}`, text };
+  return renderedMessage(template.title[context.language], template.text[context.language](context), context.trackingNumber);
 }

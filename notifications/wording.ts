@@ -3,7 +3,7 @@ import type { Language } from './types.js';
 /** Every instant a citizen or an agent reads is Moroccan local time, whatever the server's zone. */
 const MOROCCO_TIME_ZONE = 'Africa/Casablanca';
 
-const LOCALES: Record<Language, string> = { ar: 'ar-MA', fr: 'fr-MA', en: 'en-GB' };
+export const LOCALES: Record<Language, string> = { ar: 'ar-MA', fr: 'fr-MA', en: 'en-GB' };
 
 // Building an Intl formatter costs far more than using one: one of each per language, kept.
 const instants = new Map<Language, Intl.DateTimeFormat>();

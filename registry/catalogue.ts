@@ -19,6 +19,7 @@ import {
 } from './definition-schema.js';
 import { readJsonFile, type SourceProblem } from './json-source.js';
 import { languageVersionOf } from './language-versions.js';
+import { messageProblems } from './message-checks.js';
 import { NOTIFY_STEP_TEMPLATES } from '../notifications/templates.js';
 
 export const DEFINITION_FILE = /^[a-z][a-z0-9-]*\.v\d+\.json$/;
@@ -91,6 +92,7 @@ export function reviewDefinition(candidate: unknown): { errors: FieldError[]; wa
       return step.type === 'citizenWindow' && step.action.form ? formProblems(step.action.form, `/steps/${id}/action/form`) : [];
     }),
     ...checkDefinition(definition, { language: definitionLanguage(definition), templates: NOTIFY_STEP_TEMPLATES }),
+    ...messageProblems(definition),
   ];
   return { errors: problems.filter((p) => p.severity !== 'warning'), warnings: problems.filter((p) => p.severity === 'warning') };
 }

@@ -97,7 +97,7 @@ const addedRules: Array<[string, string, (d: Definition) => void, string, string
     'access-to-information.v2.json',
     (d) => (d.steps.notifyRefusal.template = 'access-to-information.refused'),
     '/steps/notifyRefusal/template',
-    'no message template "access-to-information.refused": this procedure\'s templates are access-to-information.provided, access-to-information.refused-with-complaint-rights',
+    'no message template "access-to-information.refused": this procedure\'s messages are access-to-information.provided, access-to-information.refused-with-complaint-rights',
   ],
   [
     'a template of a procedure that has none written',
@@ -107,7 +107,7 @@ const addedRules: Array<[string, string, (d: Definition) => void, string, string
       d.steps.tell = { type: 'notify', notify: ['citizen'], template: 'residence-certificate.ready', next: 'issued' };
     },
     '/steps/tell/template',
-    'no message template "residence-certificate.ready": write its text in Arabic, French and English in notifications/templates.ts first',
+    'no message template "residence-certificate.ready": word it in /messages (Arabic, French and English)',
   ],
   [
     'a refusal without its reasons',

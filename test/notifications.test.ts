@@ -206,6 +206,35 @@ describe('notifications over BullMQ', () => {
     }
   });
 
+  it("sends a procedure's own message as its definition words it, in the citizen's language", async () => {
+    const worded = procedure('worded-certificate');
+    worded.steps.ready = { ...worded.steps.ready, template: 'ready', channels: ['sms', 'email'] };
+    const definition = {
+      ...worded,
+      languageVersion: 2,
+      messages: {
+        ready: {
+          title: { ar: 'شهادتكم جاهزة', fr: 'Votre certificat est prêt', en: 'Your certificate is ready' },
+          text: {
+            ar: 'Mohla: {procedure} ({trackingNumber}) جاهزة، {audience, select, staff {للتسليم} other {تسلم في الشباك}}.',
+            fr: 'Mohla : {procedure} ({trackingNumber}) est prêt, {audience, select, staff {à remettre} other {à retirer au guichet}}.',
+            en: 'Mohla: {procedure} ({trackingNumber}) is ready, {audience, select, staff {to hand over} other {to collect at the counter}}.',
+          },
+        },
+      },
+    };
+    await stack.procedures.publish(definition, 'test', 'api');
+    await startNotifier();
+    const phone = newPhone();
+    const email = `worded-${stack.id}@example.ma`;
+    const filed = await file({ phone: phone.local, email, language: 'fr' }, 'worded-certificate');
+    const approved = await actors.agent({ method: 'POST', url: `/tasks/${filed.tasks[0]!.id}/complete`, payload: { outcome: 'approve' } });
+    expect(approved.statusCode, approved.body).toBe(200);
+    await allSettled(filed.trackingNumber, 3);
+    expect(smsTo(phone.international).map((m) => m.text)).toContain(`Mohla : Certificat d’essai (${filed.trackingNumber}) est prêt, à retirer au guichet.`);
+    expect(mailsTo(email).map((m) => m.subject)).toContain(`Votre certificat est prêt – ${filed.trackingNumber}`);
+  });
+
   it('tells the assignee and the supervisor which task is late and how much time is left', async () => {
     await stack.procedures.publish(
       procedure('warned-certificate', {

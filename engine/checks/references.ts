@@ -51,13 +51,14 @@ export function checkRecipients(definition: ProcedureDefinition, problems: Probl
   });
 }
 
-/** A notify step's message must be written (in three languages) before a definition may name it. */
+/** A notify step's message must be worded (in three languages, in the definition or by Mohla) before a definition may name it. */
 export function checkTemplate(definition: ProcedureDefinition, problems: Problems, templates: ReadonlySet<string>, template: string, pointer: string): void {
-  if (templates.has(template)) return;
-  const own = [...templates].filter((t) => t.startsWith(`${definition.id}.`)).sort();
+  const worded = Object.keys(definition.messages ?? {});
+  if (templates.has(template) || worded.includes(template)) return;
+  const own = [...worded, ...[...templates].filter((t) => t.startsWith(`${definition.id}.`))].sort();
   const known = own.length
-    ? `this procedure's templates are ${own.join(', ')}`
-    : 'write its text in Arabic, French and English in notifications/templates.ts first';
+    ? `this procedure's messages are ${own.join(', ')}`
+    : 'word it in /messages (Arabic, French and English)';
   problems.refuseFromVersion2(pointer, `no message template "${template}": ${known}`);
 }
 
