@@ -171,7 +171,8 @@ export interface ProcedureDefinition {
     | 'human-resources'
     | 'participation'
     | 'taxation'
-    | 'council';
+    | 'council'
+    | 'legal-affairs';
   /**
    * The kinds of office that handle it.
    *
