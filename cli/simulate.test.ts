@@ -187,3 +187,34 @@ describe('mohla simulate on the shipped council session', () => {
     );
   });
 });
+
+describe('mohla simulate on the shipped dispute file', () => {
+  const definition = path.join(PROJECT_ROOT, 'procedures/dispute-file.v1.json');
+  const scenarioFile = path.join(PROJECT_ROOT, 'docs/examples/dispute-file.scenario.json');
+
+  it('is a valid definition', () => {
+    expect(readDefinitionFile(definition).errors).toEqual([]);
+  });
+
+  it('waits for the adjourned hearing’s new date, and moves the file to the final judgment when the appeal window closes', async () => {
+    const run = await mohla(['simulate', definition, scenarioFile]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toEqual(
+      expect.arrayContaining([
+        '2026-05-12T09:00:00.000Z  clock "Defence brief filed" counts from 2026-06-01',
+        '2026-05-20T09:00:00.000Z  clock "Defence brief filed" met at awaitHearing, on time (due 2026-05-21T23:59:59.999+01:00)',
+        // The second hearing is awaited on its own date, without a second brief.
+        '2026-06-21T23:00:00.000Z  task recordHearing for role legal-affairs',
+        '2026-08-24T22:59:59.999Z  task lodgeAppeal cancelled: the clock "Appeal window" expired: the application moved to step "judgmentFinal"',
+        '2026-08-24T22:59:59.999Z  task judgmentFinal for role legal-affairs',
+        'Clock "Legal opinion" (opinion): met on time, due 2026-05-29',
+        'Clock "Defence brief filed" (defenceBrief): met on time, due 2026-05-21',
+        'Clock "Appeal window" (appeal): expired, due 2026-08-24',
+        '  day 30, Thursday 20 August 2026, is not a working day: the deadline moves to the end of the next working day',
+        'Outcome: closed',
+      ]),
+    );
+    expect(lines(run.stdout).filter((line) => line.endsWith('task fileBrief for role legal-affairs'))).toHaveLength(1);
+  });
+});

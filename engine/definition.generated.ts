@@ -176,7 +176,8 @@ export interface ProcedureDefinition {
     | 'human-resources'
     | 'participation'
     | 'taxation'
-    | 'council';
+    | 'council'
+    | 'legal-affairs';
   /**
    * The kinds of office that handle it.
    *
