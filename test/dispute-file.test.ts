@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, firstCountedDayFrom, isWorkingDay, subtractWorkingDays, type Calendar } from '../engine/calendar.js';
+import { Notification } from '../db/entities.js';
 import { StaffDirectory } from '../notifications/staff.js';
 import { SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { applicationAnswer } from './helpers/answers.js';
@@ -84,6 +85,9 @@ describe('the dispute file', () => {
     await file.complete('recordJudgment', 'recorded', { judgmentResult: 'lost', judgmentNotifiedOn: notified, amountAwardedMad: 45000 });
     const window = await file.until((current) => (current.clocks[2].status === 'running' ? current.clocks[2] : undefined));
     expect(window.dueDate).toBe(calendarDaysAfter(notified, 30));
+    // The president hears of the lost judgment in the words the definition gives it.
+    const told = await eventually(async () => (await stack.orm.em.fork().find(Notification, { trackingNumber: file.trackingNumber, template: 'judgmentAgainst' }))[0]);
+    expect(told.recipients).toEqual(['president']);
 
     await file.complete('decideAppeal', 'appeal');
     await file.complete('lodgeAppeal', 'lodged');
