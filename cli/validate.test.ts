@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
@@ -110,5 +110,17 @@ describe('mohla validate reads the text of a definition', () => {
     const run = await mohla(['validate', missing, dir]);
     expect(run.code).toBe(1);
     expect(lines(run.stdout)).toEqual([`${missing}: cannot be read: no such file`, `${dir}: cannot be read: it is a directory`, '2 of 2 file(s) invalid']);
+  });
+
+  it("passes on every file of the procedures folder, the office directory checked as what it is", async () => {
+    const folder = path.join(PROJECT_ROOT, 'procedures');
+    const files = readdirSync(folder).filter((f) => f.endsWith('.json')).map((f) => path.join(folder, f));
+    const run = await mohla(['validate', ...files]);
+    expect(run.code, run.stdout).toBe(0);
+    const offices = (JSON.parse(readFileSync(path.join(folder, 'offices.json'), 'utf8')) as { offices: unknown[] }).offices.length;
+    expect(lines(run.stdout)).toContain(`${path.join(folder, 'offices.json')}: valid (office directory, ${offices} offices)`);
+    expect(lines(run.stdout).at(-1)).toBe(`${files.length} file(s) valid`);
+    const broken = write('offices.json', pretty({ offices: [{ id: 'annex-x', name: { ar: 'م', fr: 'A', en: 'A' } }] }));
+    expect(lines((await mohla(['validate', broken])).stdout)).toEqual([`${broken} /offices/0: must have required property 'kind'`, '1 of 1 file(s) invalid']);
   });
 });

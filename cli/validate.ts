@@ -5,6 +5,7 @@ import { horizonWarnings } from '../engine/deadline/horizon.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { readDefinitionFile, type DefinitionFileError } from '../registry/catalogue.js';
+import { OFFICES_FILE, readOfficesFile } from '../registry/offices.js';
 import { readCalendarFile } from './deadline.js';
 import { UsageError } from './usage-error.js';
 
@@ -19,13 +20,32 @@ export function formatProblem(e: DefinitionFileError): string {
 interface FileResult {
   file: string;
   definition?: ProcedureDefinition;
+  /** What a file other than a definition is, once valid. */
+  describes?: string;
   errors: DefinitionFileError[];
   warnings: DefinitionFileError[];
+}
+
+/**
+ * The office directory sits among the definitions (`procedures/*.json` names it too): checked as what it
+ * is, so validating the folder's files means every one of them.
+ */
+function checkOfficeDirectory(file: string): FileResult {
+  try {
+    const offices = readOfficesFile(file);
+    return { file, describes: `office directory, ${offices.length} offices`, errors: [], warnings: [] };
+  } catch (err) {
+    // The directory's reader says `<file>: <pointer> <reason>`, as start-up prints it.
+    const said = String((err as Error).message).replace(`${file}: `, '');
+    const [, pointer = '', message = said] = /^(\/\S*) (.*)$/s.exec(said) ?? [];
+    return { file, errors: [{ file, pointer, message }], warnings: [] };
+  }
 }
 
 /** One file's result, whatever happens while it is checked: the other files are checked all the same. */
 function checkFile(file: string): FileResult {
   try {
+    if (path.basename(file) === OFFICES_FILE) return checkOfficeDirectory(file);
     return { file, ...readDefinitionFile(file) };
   } catch (err) {
     return { file, errors: [{ file, pointer: '', message: `could not be checked: ${String((err as Error)?.message ?? err).split('\n')[0]}` }], warnings: [] };
@@ -55,6 +75,7 @@ export async function validateCommand(args: string[]): Promise<number> {
             file: r.file,
             valid: r.errors.length === 0,
             ...(r.definition ? { id: r.definition.id, version: r.definition.version } : {}),
+            ...(r.describes ? { describes: r.describes } : {}),
             errors: r.errors.map(onlyProblem),
             ...(r.warnings.length ? { warnings: r.warnings.map(onlyProblem) } : {}),
           })),
@@ -65,7 +86,7 @@ export async function validateCommand(args: string[]): Promise<number> {
     );
   } else {
     for (const r of results) {
-      if (r.errors.length === 0) console.log(`${r.file}: valid (${r.definition?.id} v${r.definition?.version})`);
+      if (r.errors.length === 0) console.log(`${r.file}: valid (${r.describes ?? `${r.definition?.id} v${r.definition?.version}`})`);
       // Warnings never fail the command: rules newer than the definition's language, a calendar that ends too soon.
       for (const e of [...r.errors, ...r.warnings]) console.log(formatProblem(e));
     }

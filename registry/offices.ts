@@ -39,8 +39,14 @@ void _sameKinds;
 
 const validate = new Ajv({ allErrors: true }).compile(officesFileSchema);
 
+/** The name of the office directory among the procedure files. */
+export const OFFICES_FILE = 'offices.json';
+
 export function readOffices(proceduresDir: string): Office[] {
-  const file = path.join(proceduresDir, 'offices.json');
+  return readOfficesFile(path.join(proceduresDir, OFFICES_FILE));
+}
+
+export function readOfficesFile(file: string): Office[] {
   const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (!validate(parsed)) {
     const [first] = validate.errors ?? [];
