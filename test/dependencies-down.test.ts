@@ -101,4 +101,13 @@ it('PostgreSQL out of reach: reads answer 503 with Retry-After', async () => {
   await cut();
   expectUnavailable(await app.inject({ method: 'GET', url: '/applications', headers: citizen }));
   expectUnavailable(await app.inject({ method: 'GET', url: '/tasks', headers: agent }));
+  // Anyone may ask /health: it says which service fails, never where it lives or how it is reached.
+  const health = await app.inject({ method: 'GET', url: '/health' });
+  expect(health.statusCode).toBe(503);
+  const { status, services } = health.json();
+  expect(status).toBe('degraded');
+  expect(services.temporal.ok).toBe(true);
+  expect([services.postgres.ok, services.redis.ok]).toEqual([false, false]);
+  expect([services.postgres.error, services.redis.error].every((e: string) => ['does not answer in time', 'cannot be reached', 'answers with an error'].includes(e))).toBe(true);
+  expect(health.body).not.toMatch(/127\.0\.0\.1|ECONN|port|retries/i);
 });
