@@ -36,11 +36,15 @@ describe('message templates', () => {
   const shippedTemplates = readdirSync(path.join(PROJECT_ROOT, 'procedures'))
     .filter((f) => DEFINITION_FILE.test(f))
     .flatMap((f) => {
-      const definition = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures', f), 'utf8')) as { steps: Record<string, { type: string; template?: string }> };
-      return Object.values(definition.steps).flatMap((s) => (s.type === 'notify' && s.template ? [s.template] : []));
+      const definition = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures', f), 'utf8')) as {
+        steps: Record<string, { type: string; template?: string }>;
+        messages?: Record<string, unknown>;
+      };
+      // A message the definition words itself needs none here.
+      return Object.values(definition.steps).flatMap((s) => (s.type === 'notify' && s.template && !(s.template in (definition.messages ?? {})) ? [s.template] : []));
     });
 
-  it('has a message for every template a shipped procedure names', () => {
+  it('has a message for every template a shipped procedure names and does not word itself', () => {
     expect(shippedTemplates.length).toBeGreaterThan(10);
     expect(shippedTemplates.filter((t) => !(t in PROCEDURE_TEMPLATES))).toEqual([]);
   });

@@ -70,6 +70,11 @@ describe("a procedure's own messages", () => {
     ]);
   });
 
+  it("may reword one of Mohla's own events for the procedure, which the engine sends without a notify step", () => {
+    const definition = withMessage('Mohla : {trackingNumber}', { filed: { title: text('Filed'), text: text('Mohla: {trackingNumber} is filed, answer by {dueAt}.') } });
+    expect(problems(definition)).toEqual([]);
+  });
+
   it("name the procedure's own messages when a notify step names one that does not exist", () => {
     const definition = withMessage('Mohla : {trackingNumber}');
     definition.steps.tell = { ...tell, template: 'hearingMoved' };

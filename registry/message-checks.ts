@@ -1,12 +1,13 @@
 /**
  * The checks of a definition's own messages (`messages`): each text parses as an ICU message, uses only
  * the arguments Mohla gives, each in a way that works (a count in `plural`, a choice in `select` with
- * values that exist), and each message is sent by some `notify` step. The parser is the one the
+ * values that exist), and each message is sent, by a `notify` step or as one of Mohla's events it rewords. The parser is the one the
  * notification worker formats with, under the same options, so a text accepted here renders there.
  */
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { isMessageArgument, MESSAGE_ARGUMENTS, MESSAGE_PARSE_OPTIONS, type ArgumentUse } from '../notifications/procedure-messages.js';
+import { EVENT_TEMPLATES } from '../notifications/templates.js';
 import type { FieldError } from './definition-schema.js';
 
 const USES: Record<ArgumentUse, string> = {
@@ -111,7 +112,8 @@ function textProblems(source: string): string[] {
 
 export function messageProblems(definition: ProcedureDefinition): FieldError[] {
   const messages = definition.messages ?? {};
-  const sent = new Set(Object.values(definition.steps).flatMap((step) => (step.type === 'notify' ? [step.template] : [])));
+  // A message named after one of Mohla's events rewords that event for this procedure: the engine sends it.
+  const sent = new Set([...Object.keys(EVENT_TEMPLATES), ...Object.values(definition.steps).flatMap((step) => (step.type === 'notify' ? [step.template] : []))]);
   const problems: FieldError[] = [];
   for (const [name, message] of Object.entries(messages)) {
     for (const part of ['title', 'text'] as const) {

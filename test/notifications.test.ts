@@ -223,6 +223,9 @@ describe('notifications over BullMQ', () => {
         },
       },
     };
+    // Its filing message rewords Mohla's own `filed` event, which no notify step sends.
+    const filedWords = { ar: 'Mohla: سُجل {trackingNumber}.', fr: 'Mohla : {trackingNumber} enregistré, réponse avant le {dueAt}.', en: 'Mohla: {trackingNumber} registered.' };
+    Object.assign(definition.messages, { filed: { title: definition.messages.ready.title, text: filedWords } });
     await stack.procedures.publish(definition, 'test', 'api');
     await startNotifier();
     const phone = newPhone();
@@ -233,6 +236,7 @@ describe('notifications over BullMQ', () => {
     await allSettled(filed.trackingNumber, 3);
     expect(smsTo(phone.international).map((m) => m.text)).toContain(`Mohla : Certificat d’essai (${filed.trackingNumber}) est prêt, à retirer au guichet.`);
     expect(mailsTo(email).map((m) => m.subject)).toContain(`Votre certificat est prêt – ${filed.trackingNumber}`);
+    expect(smsTo(phone.international).map((m) => m.text)).toContainEqual(expect.stringMatching(new RegExp(`^Mohla : ${filed.trackingNumber} enregistré, réponse avant le \\d+ \\p{L}+ 20\\d\\d à \\d\\d:\\d\\d\\.$`, 'u')));
   });
 
   it('tells the assignee and the supervisor which task is late and how much time is left', async () => {
