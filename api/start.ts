@@ -54,8 +54,9 @@ export async function startApi(config: Config, log: (line: string) => void = con
     // Deployments sharing a Redis keep apart: the kiosk's PIN counters live under the same prefix as the queues.
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false, keyPrefix: `${queueSettings.prefix}:` });
     redis.on('error', () => undefined);
-    const { procedures, calendars, offices, refused, calendarUpdate, horizonWarnings } = await loadReferenceData(orm, config.proceduresDir);
+    const { procedures, calendars, offices, refused, warnings, calendarUpdate, horizonWarnings } = await loadReferenceData(orm, config.proceduresDir);
     for (const e of refused) log(`procedure refused: ${e.file}${e.pointer ? ` ${e.pointer}` : ''}: ${e.message}`);
+    for (const w of warnings) log(`procedure ${w.file}${w.pointer ? ` ${w.pointer}` : ''}: warning: ${w.message}`);
     for (const w of horizonWarnings) log(`procedure ${w.id} v${w.version} ${w.pointer}: warning: ${w.message}`);
     if (calendarUpdate) await tellRunningApplications(temporal, config.temporal.taskQueue, calendarUpdate, log);
     const storage = new FileSystemStorage(path.join(config.dataDir, 'documents'));

@@ -134,8 +134,8 @@ export class ProcedureRegistry {
  * Publishes the shipped definitions at start-up. An invalid file, or one that contradicts what is
  * already published under its version, is refused with its reason; the others still load.
  */
-export async function publishShippedProcedures(registry: ProcedureRegistry, dir: string): Promise<DefinitionFileError[]> {
-  const { catalogue, errors } = loadProcedureFolder(dir);
+export async function publishShippedProcedures(registry: ProcedureRegistry, dir: string): Promise<{ refused: DefinitionFileError[]; warnings: DefinitionFileError[] }> {
+  const { catalogue, errors, warnings } = loadProcedureFolder(dir);
   for (const procedure of catalogue.all()) {
     try {
       await registry.publish(procedure.definition, 'mohla', 'shipped');
@@ -144,5 +144,5 @@ export async function publishShippedProcedures(registry: ProcedureRegistry, dir:
       errors.push({ file: `${procedure.id}.v${procedure.version}.json`, pointer: '/version', message: err.message });
     }
   }
-  return errors;
+  return { refused: errors, warnings };
 }

@@ -11,6 +11,8 @@ export interface ReferenceData {
   calendars: CalendarStore;
   offices: Office[];
   refused: DefinitionFileError[];
+  /** What the checker says of the published files without refusing them (rules newer than their language). */
+  warnings: DefinitionFileError[];
   /** The new calendar version a newer shipped calendar file made: running applications due from `since` must be told. */
   calendarUpdate?: { calendar: Calendar; since: LocalDate; description: string };
   /** Published procedures whose longest budget, counted from today, runs past the calendar's horizon. */
@@ -24,7 +26,7 @@ export interface ReferenceData {
  */
 export async function loadReferenceData(orm: MikroORM, proceduresDir: string): Promise<ReferenceData> {
   const procedures = new ProcedureRegistry(orm);
-  const refused = await publishShippedProcedures(procedures, proceduresDir);
+  const { refused, warnings } = await publishShippedProcedures(procedures, proceduresDir);
   const calendars = new CalendarStore(orm);
   await calendars.loadShipped(SHIPPED_CALENDAR);
   const calendarUpdate = await calendars.takeShippedForecasts(SHIPPED_CALENDAR);
@@ -35,6 +37,7 @@ export async function loadReferenceData(orm: MikroORM, proceduresDir: string): P
     calendars,
     offices: readOffices(proceduresDir),
     refused,
+    warnings,
     ...(calendarUpdate ? { calendarUpdate } : {}),
     horizonWarnings: horizonWarnings(definitions, calendar, localDateOf(Date.now(), calendar.zone)),
   };

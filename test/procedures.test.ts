@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationAnswer, eachItem, fieldError, guideDeadlineAnswer, guideDocumentAnswer, guideEntryAnswer, legalBasisAnswer, problemAnswer, procedureSummaryAnswer } from './helpers/answers.js';
 import { loadConfig } from '../infra/config.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadProcedureFolder } from '../registry/catalogue.js';
+import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
 import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
 
 /** The latest shipped version, which new applications take until a newer one is published. */
@@ -115,6 +119,16 @@ describe('the published registry', () => {
         detail: 'The application went through 1000 steps without waiting for a person, a timer or the citizen, the last one "route": the definition loops there; a loop needs a task, a wait step or a complement request on it.',
       }),
     );
+  });
+
+  it('publishes at start-up a shipped language-1 file that a newer rule only warns about, and says what the warning is', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'mohla-shipped-'));
+    const text = readFileSync(path.join(loadConfig().proceduresDir, 'residence-certificate.v1.json'), 'utf8');
+    // A key given twice: JSON keeps the last, so this is the very definition shipped as language 1.
+    writeFileSync(path.join(folder, 'residence-certificate.v1.json'), text.replace('{', '{\n  "title": "draft title",'));
+    const { refused, warnings } = await publishShippedProcedures(new ProcedureRegistry(stack.orm), folder);
+    expect(refused).toEqual([]);
+    expect(warnings.map((w) => `${w.file} ${w.pointer}: ${w.message}`)).toEqual([expect.stringMatching(/^residence-certificate\.v1\.json \/title: duplicate key "title" \(first at line 2, again at line \d+\)$/)]);
   });
 
   it('still files under an older shipped version when asked, with the form of that version', async () => {
