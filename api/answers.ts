@@ -98,6 +98,13 @@ export const legalDeadlineSchema = {
     expired: { type: 'boolean' },
     explanation: { type: 'array', items: { type: 'string' }, description: 'Day by day, why the due date is that date (English).' },
     ledger: { type: 'array', items: ledgerEntrySchema },
+    met: {
+      type: 'object',
+      description: 'Present when a step (a window given to the citizen after the answer) stopped the deadline before the application closed: where, when, and whether after the due date.',
+      required: ['at', 'step', 'late'],
+      additionalProperties: false,
+      properties: { at: { type: 'string' }, step: { type: 'string' }, late: { type: 'boolean' } },
+    },
     extension: {
       type: 'object',
       description: "How far it may be extended, when the variant chosen at filing has its own extension; otherwise the procedure's deadline says.",

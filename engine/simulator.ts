@@ -3,7 +3,6 @@
  * scenario of timed events. Designers use it before publishing; the tests use it to exercise every step
  * kind and every expiry action without a Temporal server.
  */
-import { LEGAL_DEADLINE } from './ids.js';
 import type { ApplicationState } from './interpreter/state.js';
 import { nextTimer } from './interpreter/timers.js';
 import type { ApplicationEvent } from './interpreter/events.js';
@@ -16,7 +15,7 @@ import { dayCountingAt } from './expressions/dates.js';
 import { CURRENT_LANGUAGE_VERSION, type LanguageVersion } from './language.js';
 import { ApplicationMachine } from './machine.js';
 import { SimulationTrace, type TraceEntry } from './simulation-trace.js';
-import { clockViews } from './interpreter/views.js';
+import { clockViews, legalDeadlineView } from './interpreter/views.js';
 
 /** One thing that happens in a scenario. Tasks are named by their step: the open task of that step. */
 export type ScenarioAction =
@@ -56,7 +55,8 @@ export interface SimulationResult {
   trace: TraceEntry[];
   state: ApplicationState;
   outcome: string | null;
-  legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
+  /** `met` when a step stopped it before the application closed (a window after the answer). */
+  legalDeadline: { dueAt: string; dueDate: string; explanation: string[]; met?: { at: string; step: string; late: boolean } } | null;
   clocks: SimulatedClock[];
 }
 
@@ -238,12 +238,12 @@ export async function simulate(definition: ProcedureDefinition, scenario: Scenar
     const why = closed ? `comes after the application closed (${machine.state.outcome})` : `comes after the simulation stopped (until ${new Date(untilMs).toISOString()})`;
     trace.push({ at: new Date(ms).toISOString(), kind: 'ignored', text: `events[${index}] ${event.action} ${why}: not run` });
   }
-  const legal = machine.state.deadlines[LEGAL_DEADLINE]?.projection;
+  const legal = legalDeadlineView(machine.state);
   return {
     trace: trace.entries,
     state: machine.state,
     outcome: machine.state.outcome ?? null,
-    legalDeadline: legal ? { dueAt: legal.dueAt, dueDate: legal.dueDate, explanation: legal.explanation } : null,
+    legalDeadline: legal ? { dueAt: legal.dueAt, dueDate: legal.dueDate, explanation: legal.explanation, ...(legal.met ? { met: legal.met } : {}) } : null,
     clocks: clockViews(machine.state).map((c) => ({ id: c.id, label: c.label.en, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
   };
 }

@@ -11,7 +11,7 @@ import type { Calendar } from '../engine/calendar.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { simulate, type ScenarioEvent } from '../engine/simulator.js';
 import { Notification } from '../db/entities.js';
-import { applicationAnswer, problemAnswer, taskAnswer } from './helpers/answers.js';
+import { anInstant, applicationAnswer, deadlineAnswer, problemAnswer, taskAnswer } from './helpers/answers.js';
 import { addOffice, as, createTestStack, eventually, tokenFor, type TestStack } from './helpers/stack.js';
 
 const definition = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/access-to-information.v3.json'), 'utf8')) as ProcedureDefinition;
@@ -148,7 +148,12 @@ describe('access to information v3 on the real stack', () => {
 
     const open = (await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
     expect(open).toEqual(
-      applicationAnswer({ status: 'open', citizenTurn: { stepId: 'refusalWindow', openedAt: expect.any(String), dueAt: expect.stringMatching(/T23:59:59\.999[+-]\d\d:\d\d$/), dueDate: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) } }),
+      applicationAnswer({
+        status: 'open',
+        citizenTurn: { stepId: 'refusalWindow', openedAt: expect.any(String), dueAt: expect.stringMatching(/T23:59:59\.999[+-]\d\d:\d\d$/), dueDate: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) },
+        // The body answered in time: its deadline reads as met, not as a due date still running.
+        deadline: deadlineAnswer({ met: { at: anInstant, step: 'refusalWindow', late: false } }),
+      }),
     );
     const messages = await stack.orm.em.fork().find(Notification, { trackingNumber });
     expect(messages.map((m) => m.template)).toEqual(expect.arrayContaining(['access-to-information.refused-with-complaint-rights', 'windowOpened']));

@@ -10,7 +10,7 @@ import { scenarioProblems } from '../../registry/scenario.js';
 import { principalOf } from '../auth.js';
 import { duplicateKeysOf } from '../edge.js';
 import type { ApiContext } from '../context.js';
-import { instant, listAnswer, textOrNull } from '../answers.js';
+import { instant, legalDeadlineSchema, listAnswer, textOrNull } from '../answers.js';
 import { problemSchema } from '../problem.js';
 import { answers, json, type ApiRoutes } from '../responses.js';
 import type { Fits } from '../same-type.js';
@@ -118,7 +118,12 @@ const simulationAnswer = {
       type: ['object', 'null'],
       required: ['dueAt', 'dueDate', 'explanation'],
       additionalProperties: false,
-      properties: { dueAt: { type: 'string' }, dueDate: { type: 'string', format: 'date' }, explanation: { type: 'array', items: { type: 'string' } } },
+      properties: {
+        dueAt: { type: 'string' },
+        dueDate: { type: 'string', format: 'date' },
+        explanation: { type: 'array', items: { type: 'string' } },
+        met: legalDeadlineSchema.properties.met,
+      },
     },
     clocks: {
       type: 'array',

@@ -88,6 +88,8 @@ describe('a citizen window', () => {
     expect(lines(result.trace)).toContain('window complain open until 2026-04-15T23:59:59.999+01:00');
     expect(lines(result.trace)).toContain('notify citizen: windowOpened');
     expect(lines(result.trace)).toContain('legal deadline stopped at complain');
+    // The answer came in time: people read the deadline as met there, not as a due date still running.
+    expect(result.legalDeadline!.met).toEqual({ at: '2026-03-17T10:00:00.000Z', step: 'complain', late: false });
     expect(result.state.status).toBe('closed');
     expect(lines(result.trace)).toContain('window complain closed without the citizen acting');
     expect(result.outcome).toBe('rejected');
@@ -111,6 +113,7 @@ describe('a citizen window', () => {
     expect(result.state.steps.complain!.data).toEqual({ grounds: 'the exception does not apply', kind: 'refusal' });
     // 15 working days from Tuesday 24 March 2026.
     expect(result.legalDeadline!.dueDate).toBe('2026-04-14');
+    expect(result.legalDeadline!.met).toBeUndefined();
     expect(result.state.windows).toEqual({});
   });
 

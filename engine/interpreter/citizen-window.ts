@@ -38,6 +38,9 @@ export function openWindow(run: WindowMoves, token: Token, stepId: string, step:
   const legal = run.state.deadlines[LEGAL_DEADLINE];
   if (legal && !legal.done && step.legalDeadline === 'stop') {
     legal.done = true;
+    // The administration has answered: its deadline is met here, and people read that rather than a due date still running.
+    const late = legal.ledger.some((e) => e.type === 'expired') || (legal.projection !== undefined && at > legal.projection.dueAt);
+    legal.ledger.push({ type: 'met', at, step: stepId, late });
     run.log(at, 'legalDeadlineStopped', { stepId, detail: { deadline: LEGAL_DEADLINE } });
   } else if (legal && !legal.done && step.legalDeadline === 'pause' && legal.ledger.at(-1)?.type !== 'paused') {
     legal.ledger.push({ type: 'paused', at, reason: WINDOW_PAUSE_REASON });

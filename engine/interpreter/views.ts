@@ -15,6 +15,8 @@ export function legalDeadlineView(state: ApplicationState) {
     ledger: typeof d.ledger;
     /** How far an agent may extend it, when the variant chosen at filing has its own extension (language 2). */
     extension?: { maxCount: number; units: number };
+    /** Where and when the administration answered, when a step stopped the deadline before the application closed (language 2). */
+    met?: { at: string; step: string; late: boolean };
   } = {
     dueAt: d.projection.dueAt,
     dueDate: d.projection.dueDate,
@@ -24,6 +26,8 @@ export function legalDeadlineView(state: ApplicationState) {
     ledger: d.ledger,
   };
   if (d.extension) view.extension = { maxCount: d.extension.maxCount, units: d.extension.units };
+  const met = d.ledger.find((e) => e.type === 'met');
+  if (met?.type === 'met') view.met = { at: met.at, step: met.step, late: met.late };
   return view;
 }
 

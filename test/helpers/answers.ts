@@ -65,7 +65,8 @@ const ledger = expect.toSatisfy(
   'a ledger',
 );
 
-function deadlineAnswer(pinned: Pinned<NonNullable<ApplicationView['deadline']>> = {}) {
+/** The legal deadline as an application answer gives it. */
+export function deadlineAnswer(pinned: Pinned<NonNullable<ApplicationView['deadline']>> = {}) {
   return { dueAt: expect.any(String), dueDate: aDate, paused: expect.any(Boolean), expired: expect.any(Boolean), explanation: texts, ledger, ...pinned };
 }
 

@@ -13,8 +13,9 @@ export function DeadlineExplained({ deadline, budget }: { deadline: LegalDeadlin
     <div class="deadline">
       <p class="due-date">
         {t('legalDueDate')}: <strong>{deadline.dueDate ? calendarDate(deadline.dueDate) : longDate(deadline.dueAt)}</strong>
-        {deadline.paused && <span class="badge paused"> {t('clockStopped')}</span>}
-        {deadline.expired && <span class="badge overdue"> {t('expired')}</span>}
+        {deadline.paused && !deadline.met && <span class="badge paused"> {t('clockStopped')}</span>}
+        {deadline.expired && !deadline.met && <span class="badge overdue"> {t('expired')}</span>}
+        {deadline.met && <span class={`badge ${deadline.met.late ? 'overdue' : 'met'}`}> {t(deadline.met.late ? 'clockSt_metLate' : 'clockSt_met')}</span>}
       </p>
       {budget && <p>{t('budgetIs')} {budget}.</p>}
       {(deadline.ledger ?? []).length > 0 && (
