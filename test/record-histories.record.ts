@@ -524,7 +524,7 @@ describe(`recording the history set ${SET}`, () => {
     await complete(postponing, 'postpone', 'postponed');
     await record('council-session', 'summons-expired-postponed', filed.trackingNumber, 'closed', [
       'internal procedure filed by its filing role',
-      'clock dated already past due: expiry goto, open task cancelled',
+      'clock dated already past due: warning and expiry goto at once, open task cancelled',
       'end closed',
     ]);
   });
@@ -589,8 +589,8 @@ describe(`recording the history set ${SET}`, () => {
     await record('dispute-file', 'adjourned-lost-appealed-forwarded', filed.trackingNumber, 'forwarded', [
       'internal procedure filed by its filing role',
       'legal deadline in months, with a warning in months',
-      'clock from the form data expired (escalate), met late',
-      'clock from task data expired (notify) then met late',
+      'clocks from form and task data already past due when met: met late',
+      'clock from task data met on time (stopsOn)',
       'wait until a date already past, twice (a step entered again)',
       'notify step with a message the definition words itself',
       'end forwarded',
@@ -605,7 +605,8 @@ describe(`recording the history set ${SET}`, () => {
     view = await reached(view, 'judgmentFinal');
     await complete(view, 'judgmentFinal', 'executed');
     await record('dispute-file', 'appeal-window-expired-executed', filed.trackingNumber, 'closed', [
-      'clock from task data dated already past due: expiry goto, decideAppeal cancelled',
+      'clocks met late',
+      'clock from task data dated already past due: warning and expiry goto at once, open task cancelled',
       'notify step with a message the definition words itself',
       'end closed',
     ]);
@@ -747,6 +748,7 @@ describe(`recording the history set ${SET}`, () => {
     await record(id, 'amended-partly-granted', filed.trackingNumber, 'partiallyGranted', [
       'requestComplement update asking for a form field',
       'provideComplement amending the form',
+      'legal deadline paused and resumed',
       'decision on the amended value',
       'notify step with a message the definition words itself (ICU select)',
       'end partiallyGranted',
