@@ -21,7 +21,13 @@
  *
  * Vitest's `-t <pattern>` records only the scenarios whose names match; the manifest lists those alone.
  *
- * `before-architecture-pass` was recorded this way from be707e7 (issue 17). Never part of `npm test`.
+ * The sets kept:
+ * - `before-architecture-pass`, recorded this way from be707e7 (issue 17);
+ * - `language-2`, recorded from cc898b9, the first code whose scenarios go through procedure language 2
+ *   (internal procedures, named clocks, waits until a date, citizen windows, form amendment, the outcomes
+ *   forwarded and partiallyGranted, a definition's own messages); its earlier scenarios ran again on
+ *   that code.
+ * Never part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
