@@ -30,6 +30,10 @@ it('keeps the set recorded just before the architecture pass (issue 17)', () => 
   expect(sets.map((s) => s.set)).toContain('before-architecture-pass');
 });
 
+it('keeps the set whose histories go through the constructs of procedure language 2', () => {
+  expect(sets.map((s) => s.set)).toContain('language-2');
+});
+
 for (const set of sets) {
   describe(`histories recorded by ${set.recordedFrom.slice(0, 7)} (${set.set})`, () => {
     const reports = new Map<string, ReplayReport>();
