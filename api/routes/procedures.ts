@@ -168,7 +168,7 @@ const legalBasis = {
 /** A procedure's page of the guide, in one language (registry/guide.ts). */
 const guideEntryAnswer = {
   type: 'object',
-  required: ['id', 'version', 'language', 'title', 'description', 'eligibility', 'category', 'offices', 'channels', 'documents', 'fees', 'steps', 'legalDeadline', 'legalBasis'],
+  required: ['id', 'version', 'language', 'title', 'description', 'eligibility', 'category', 'categoryLabel', 'offices', 'channels', 'documents', 'fees', 'steps', 'legalDeadline', 'legalBasis', 'clocks'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
@@ -178,6 +178,7 @@ const guideEntryAnswer = {
     description: { type: 'string' },
     eligibility: textOrNull,
     category: { type: 'string' },
+    categoryLabel: { type: 'string', description: "The category's name in the language asked for." },
     offices: { type: 'array', items: { type: 'string' }, description: 'The kinds of office that take it.' },
     channels: { type: 'array', items: { type: 'string' } },
     documents: {
@@ -236,6 +237,16 @@ const guideEntryAnswer = {
       },
     },
     legalBasis,
+    clocks: {
+      type: 'array',
+      description: 'The legal times besides the deadline (a summons before a session, a posting after it): each named, with its rule in words.',
+      items: {
+        type: 'object',
+        required: ['label', 'rule', 'legalBasis'],
+        additionalProperties: false,
+        properties: { label: { type: 'string' }, rule: { type: 'string' }, legalBasis },
+      },
+    },
   },
 } as const;
 

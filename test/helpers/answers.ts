@@ -305,6 +305,7 @@ export function guideEntryAnswer(pinned: Record<string, unknown> = {}) {
     description: expect.any(String),
     eligibility: orNull(expect.any(String)),
     category: expect.any(String),
+    categoryLabel: expect.any(String),
     offices: eachItem(expect.any(String)),
     channels: eachItem(expect.any(String)),
     documents: eachItem(guideDocumentAnswer()),
@@ -312,6 +313,7 @@ export function guideEntryAnswer(pinned: Record<string, unknown> = {}) {
     steps: eachItem({ id: expect.any(String), kind: expect.any(String), text: expect.any(String) }),
     legalDeadline: guideDeadlineAnswer(),
     legalBasis: legalBasisAnswer(),
+    clocks: eachItem({ label: expect.any(String), rule: expect.any(String), legalBasis: legalBasisAnswer() }),
     ...pinned,
   };
 }

@@ -55,6 +55,7 @@ const M = {
   steps: { ar: 'المراحل', fr: 'Étapes', en: 'Steps' },
   legalBasis: { ar: 'السند القانوني', fr: 'Base légale', en: 'Legal basis' },
   unconfirmed: { ar: 'غير مؤكد', fr: 'non confirmé', en: 'unconfirmed' },
+  otherDeadlines: { ar: 'آجال أخرى', fr: 'Autres délais', en: 'Other deadlines' },
   optional: { ar: 'اختياري', fr: 'facultatif', en: 'optional' },
   required: { ar: 'إلزامي', fr: 'obligatoire', en: 'required' },
   fetchedByAdministration: { ar: 'تحصل عليها الإدارة بنفسها', fr: "obtenue par l'administration", en: 'obtained by the administration' },
