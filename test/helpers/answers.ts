@@ -170,6 +170,7 @@ export function trackAnswer(pinned: Record<string, unknown> = {}) {
     closedAt: orNull(anInstant),
     deadline: orNull({ dueAt: expect.any(String), paused: expect.any(Boolean), explanation: texts }),
     clocks: eachItem({ label: aLabel, status: clockStatus, dueAt: orNull(expect.any(String)), dueDate: orNull(aDate), explanation: texts }),
+    citizenWindow: orNull({ action: aLocalizedText, dueAt: expect.any(String), dueDate: aDate }),
     steps: eachItem({ stepId: expect.any(String), status: expect.any(String), createdAt: anInstant, completedAt: orNull(anInstant) }),
     ...pinned,
   };
