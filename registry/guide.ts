@@ -3,8 +3,9 @@
  * read is what the engine enforces.
  */
 import type { PinnedProcedure } from '../engine/interpreter/state.js';
-import type { Budget, Extension, LocalizedText, ProcedureDefinition, Step } from '../engine/definition.generated.js';
+import type { Budget, Clock, Extension, LocalizedText, ProcedureDefinition, Step } from '../engine/definition.generated.js';
 import { SERVICE_ACTIVITIES, isServiceActivity } from '../engine/service-activities.js';
+import { categoryLabel } from './categories.js';
 
 export const LANGUAGES = ['ar', 'fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -60,6 +61,14 @@ const WORDS = {
   fetched: { ar: 'تحصل عليها الإدارة بنفسها', fr: "obtenu par l'administration elle-même", en: 'obtained by the administration itself' },
   optional: { ar: 'اختيارية', fr: 'facultatif', en: 'optional' },
   unconfirmed: { ar: 'غير مؤكد', fr: 'non confirmé', en: 'unconfirmed' },
+  noDocuments: { ar: 'لا وثيقة مطلوبة', fr: 'Aucune pièce à fournir', en: 'No documents to hand in' },
+  noDocumentsInternal: {
+    ar: 'لا شيء: يودع موظفو المكتب هذا الملف، ولا يقدم فيه أي مواطن وثيقة',
+    fr: "Aucune : le personnel du bureau ouvre ce dossier ; aucun citoyen n'y remet de pièce",
+    en: "None: the office's staff open this file; no citizen hands anything in",
+  },
+  clockBefore: { ar: 'قبل التاريخ المحدد في الملف', fr: 'avant la date fixée dans le dossier', en: 'before the date set in the file' },
+  clockAfter: { ar: 'بعد التاريخ المحدد في الملف', fr: 'après la date fixée dans le dossier', en: 'after the date set in the file' },
 } satisfies Record<string, Phrases>;
 
 const OUTCOMES: Record<string, Phrases> = {
@@ -70,6 +79,22 @@ const OUTCOMES: Record<string, Phrases> = {
   partiallyGranted: { ar: 'قبول جزئي', fr: 'Acceptation partielle', en: 'Partial grant' },
   forwarded: { ar: 'إحالة على الجهة المختصة', fr: "Transmission à l'autorité compétente", en: 'Forwarding to the competent body' },
 };
+
+/** Where a procedure is filed, in words; `internal` says who files it, since no citizen does. */
+const CHANNELS: Record<ProcedureDefinition['channels'][number], Phrases> = {
+  web: { ar: 'عبر البوابة الإلكترونية', fr: 'en ligne, sur le portail', en: 'online, on the portal' },
+  kiosk: { ar: 'في الكشك الرقمي', fr: 'à une borne', en: 'at a kiosk' },
+  counter: { ar: 'لدى الشباك', fr: 'au guichet', en: 'at the counter' },
+  internal: {
+    ar: 'مسطرة داخلية: يودعها موظفو المكتب، ولا يقدم المواطنون طلبا بشأنها',
+    fr: 'procédure interne : le personnel du bureau la dépose, les citoyens ne la demandent pas',
+    en: "internal procedure: the office's staff file it; citizens do not apply for it",
+  },
+};
+
+function channelText(channel: string, lang: Language): string {
+  return CHANNELS[channel as keyof typeof CHANNELS]?.[lang] ?? channel;
+}
 
 export function pickLanguage(requested: string | undefined, acceptLanguage?: string): Language {
   const candidates = [requested, ...(acceptLanguage ?? '').split(',').map((p) => p.split(';')[0]?.trim())];
@@ -159,6 +184,26 @@ function stepText(definition: ProcedureDefinition, step: Step, lang: Language): 
   }
 }
 
+const QUOTES: Record<Language, (text: string) => string> = { ar: (x) => `«${x}»`, fr: (x) => `« ${x} »`, en: (x) => `“${x}”` };
+
+/** Where a step is named for people: a task's title, a window's action, else its id. */
+function stepName(definition: ProcedureDefinition, id: string, lang: Language): string {
+  const step = definition.steps[id];
+  if (step?.type === 'userTask') return step.title[lang];
+  if (step?.type === 'citizenWindow') return step.action.label[lang];
+  return id;
+}
+
+/** A named clock's rule in words: how long, counted from what (the filing, a step, a date in the file). */
+function clockRule(definition: ProcedureDefinition, clock: Clock, lang: Language): string {
+  if (clock.from) {
+    const [budget, side] = 'before' in clock.from ? [clock.from.before, WORDS.clockBefore] : [clock.from.after, WORDS.clockAfter];
+    return `${budgetText(budget, lang)} ${side[lang]}`;
+  }
+  const start = clock.startsOn === 'stepEntry' && clock.step ? `${WORDS.fromStep[lang]} ${QUOTES[lang](stepName(definition, clock.step, lang))}` : WORDS.fromFiling[lang];
+  return clock.budget ? `${budgetText(clock.budget, lang)} ${start}` : start;
+}
+
 export function guideEntry(procedure: PinnedProcedure, lang: Language) {
   const d = procedure.definition;
   const deadline = d.deadline;
@@ -174,6 +219,7 @@ export function guideEntry(procedure: PinnedProcedure, lang: Language) {
     description: d.description[lang],
     eligibility: d.eligibility?.[lang] ?? null,
     category: d.category,
+    categoryLabel: categoryLabel(d.category, lang),
     offices: d.offices,
     channels: d.channels,
     documents: d.documents.map((doc) => ({
@@ -202,6 +248,11 @@ export function guideEntry(procedure: PinnedProcedure, lang: Language) {
       legalBasis: deadline.legalBasis ? basisView(deadline.legalBasis) : null,
     },
     legalBasis: basisView(d.legalBasis),
+    clocks: Object.values(d.clocks ?? {}).map((clock) => ({
+      label: clock.label[lang],
+      rule: clockRule(d, clock, lang),
+      legalBasis: basisView(clock.legalBasis),
+    })),
   };
 }
 
@@ -209,21 +260,21 @@ export type GuideEntry = ReturnType<typeof guideEntry>;
 
 export function guideMarkdown(entries: GuideEntry[], lang: Language): string {
   const headings = {
-    ar: { docs: 'الوثائق المطلوبة', fees: 'الرسوم', steps: 'المراحل', deadline: 'الأجل القانوني', basis: 'السند القانوني', who: 'من يمكنه الطلب', channels: 'قنوات الإيداع' },
-    fr: { docs: 'Pièces à fournir', fees: 'Frais', steps: 'Étapes', deadline: 'Délai légal', basis: 'Base légale', who: 'Qui peut demander', channels: 'Canaux de dépôt' },
-    en: { docs: 'Documents', fees: 'Fees', steps: 'Steps', deadline: 'Legal deadline', basis: 'Legal basis', who: 'Who may apply', channels: 'Where to file' },
+    ar: { docs: 'الوثائق المطلوبة', fees: 'الرسوم', steps: 'المراحل', deadline: 'الأجل القانوني', clocks: 'آجال أخرى', basis: 'السند القانوني', who: 'من يمكنه الطلب', channels: 'قنوات الإيداع', category: 'الصنف' },
+    fr: { docs: 'Pièces à fournir', fees: 'Frais', steps: 'Étapes', deadline: 'Délai légal', clocks: 'Autres délais', basis: 'Base légale', who: 'Qui peut demander', channels: 'Canaux de dépôt', category: 'Catégorie' },
+    en: { docs: 'Documents', fees: 'Fees', steps: 'Steps', deadline: 'Legal deadline', clocks: 'Other deadlines', basis: 'Legal basis', who: 'Who may apply', channels: 'Where to file', category: 'Category' },
   }[lang];
   const lines: string[] = [];
   for (const e of entries) {
-    lines.push(`## ${e.title}`, '', e.description, '');
+    lines.push(`## ${e.title}`, '', e.description, '', `**${headings.category}:** ${e.categoryLabel}`, '');
     if (e.eligibility) lines.push(`**${headings.who}:** ${e.eligibility}`, '');
-    lines.push(`**${headings.channels}:** ${e.channels.join(', ')}`, '');
+    lines.push(`**${headings.channels}:** ${e.channels.map((c) => channelText(c, lang)).join(', ')}`, '');
     lines.push(`### ${headings.docs}`, '');
     for (const doc of e.documents) {
       const notes = [doc.formats.join('/'), `≤ ${doc.maxSizeMb} MB`, ...(doc.optional ? [WORDS.optional[lang]] : []), ...(doc.fetchedByAdministration ? [WORDS.fetched[lang]] : [])];
       lines.push(`- ${doc.label} (${notes.join(', ')})`);
     }
-    if (!e.documents.length) lines.push('-');
+    if (!e.documents.length) lines.push(`- ${(e.channels.includes('internal') ? WORDS.noDocumentsInternal : WORDS.noDocuments)[lang]}`);
     lines.push('', `### ${headings.fees}`, '');
     lines.push(...(e.fees.length ? e.fees.map((f) => `- ${f.label}: ${f.amountMad} MAD${f.note ? ` (${f.note})` : ''}`) : [`- ${WORDS.free[lang]}`]));
     lines.push('', `### ${headings.steps}`, '', ...e.steps.map((s, i) => `${i + 1}. ${s.text}`));
@@ -236,6 +287,11 @@ export function guideMarkdown(entries: GuideEntry[], lang: Language): string {
     lines.push(e.legalDeadline.onExpiry, '');
     const deadlineBasis = e.legalDeadline.legalBasis;
     if (deadlineBasis) lines.push(`${deadlineBasis.law}. ${deadlineBasis.note}${deadlineBasis.confirmed ? '' : ` [${WORDS.unconfirmed[lang]}]`}`, '');
+    if (e.clocks.length) {
+      lines.push(`### ${headings.clocks}`, '');
+      for (const clock of e.clocks) lines.push(`- **${clock.label}:** ${clock.rule}${clock.legalBasis.confirmed ? '' : ` [${WORDS.unconfirmed[lang]}]`}`);
+      lines.push('');
+    }
     const articles = e.legalBasis.articles.length ? ` (${e.legalBasis.articles.join(', ')})` : '';
     lines.push(`### ${headings.basis}`, '', `${e.legalBasis.law}${articles}. ${e.legalBasis.note}${e.legalBasis.confirmed ? '' : ` [${WORDS.unconfirmed[lang]}]`}`, '');
   }

@@ -4,7 +4,7 @@
  * with a counter (a sitting convened again when the quorum is not reached).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationAnswer, problemAnswer } from './helpers/answers.js';
+import { applicationAnswer, problemAnswer, trackAnswer } from './helpers/answers.js';
 import { testProcedure, text } from './helpers/definitions.js';
 import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
 
@@ -25,7 +25,7 @@ async function publishAndFile(definition: ReturnType<typeof testProcedure>, data
   await stack.procedures.publish(definition, 'test', 'api');
   const res = await actors.citizen({ method: 'POST', url: '/applications', payload: { procedureId: definition.id, officeId: actors.office, data } });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { trackingNumber: string; tasks: Array<{ id: string; stepId: string }> };
+  return res.json() as { trackingNumber: string; tasks: Array<{ id: string; stepId: string }>; receipt: { pin: string } };
 }
 
 const follow = async (trackingNumber: string) => (await actors.citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
@@ -49,12 +49,17 @@ describe("the citizen's turn on the real Temporal server", () => {
         },
       }),
     );
-    expect((await follow(filed.trackingNumber)).citizenTurn).toEqual({ stepId: 'confirm', openedAt: expect.any(String), dueAt: expect.any(String), dueDate: expect.any(String) });
+    const turn = (await follow(filed.trackingNumber)).citizenTurn;
+    expect(turn).toEqual({ stepId: 'confirm', openedAt: expect.any(String), dueAt: expect.any(String), dueDate: expect.any(String) });
+    // The kiosk tells the citizen what they may do and until when; they act from the portal.
+    const kiosk = async () => (await stack.app.inject({ method: 'POST', url: '/track', payload: { trackingNumber: filed.trackingNumber, pin: filed.receipt.pin } })).json();
+    expect(await kiosk()).toEqual(trackAnswer({ status: 'open', citizenWindow: { action: text('Confirm the request'), dueAt: turn.dueAt, dueDate: turn.dueDate } }));
     const closed = await eventually(async () => {
       const view = await follow(filed.trackingNumber);
       return view.status === 'closed' ? view : undefined;
     });
     expect(closed).toEqual(applicationAnswer({ status: 'closed', outcome: 'rejected', motivation: 'refused', tasks: [] }));
+    expect((await kiosk()).citizenWindow).toBeNull();
     expect((await timeline(filed.trackingNumber)).map((e) => e.kind)).toEqual(expect.arrayContaining(['windowOpened', 'deadlineExpired', 'windowClosed']));
     const late = await actors.citizen({ method: 'POST', url: `/applications/${filed.trackingNumber}/act`, payload: { stepId: 'confirm', data: {} } });
     expect(late.json()).toEqual(problemAnswer({ status: 409, code: 'application_closed' }));

@@ -197,11 +197,15 @@ describe('the digital guide', () => {
     expect(ar.statusCode).toBe(200);
     expect(ar.json()).toEqual({ language: 'ar', procedures: eachItem(guideEntryAnswer({ language: 'ar' })) });
     expect(ar.json().procedures).toContainEqual(guideEntryAnswer({ id: 'residence-certificate', language: 'ar', title: 'شهادة السكنى' }));
+    expect(ar.json().procedures.find((p: { id: string }) => p.id === 'residence-certificate').categoryLabel).toBe('الشهادات الإدارية');
     const en = await stack.app.inject({ method: 'GET', url: '/guide/residence-certificate', headers: { 'accept-language': 'en-GB,en;q=0.8' } });
     expect(en.json()).toEqual(
       guideEntryAnswer({
         language: 'en',
         title: 'Residence certificate',
+        category: 'certificates',
+        categoryLabel: 'Administrative certificates',
+        clocks: [],
         documents: [guideDocumentAnswer({ label: 'Copy of the national identity card' })],
         legalDeadline: guideDeadlineAnswer({ budget: expect.stringContaining('working days') }),
         legalBasis: legalBasisAnswer({ law: 'Law 55.19', confirmed: false }),
@@ -212,5 +216,39 @@ describe('the digital guide', () => {
   it('answers 404 for an unknown procedure', async () => {
     const res = await stack.app.inject({ method: 'GET', url: '/guide/no-such-thing' });
     expect(res.statusCode).toBe(404);
+  });
+
+  it("lists an internal procedure's named clocks, each with its rule in words", async () => {
+    const res = await stack.app.inject({ method: 'GET', url: '/guide/council-session?lang=fr' });
+    const council = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('council-session')!.definition;
+    expect(res.json().clocks).toEqual(Object.values(council.clocks!).map((c) => ({ label: c.label.fr, rule: expect.stringMatching(/jours calendaires (avant|après) la date fixée dans le dossier/), legalBasis: legalBasisAnswer() })));
+  });
+});
+
+describe("the preview of a draft's own messages", () => {
+  const dispute = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('dispute-file')!.definition;
+  const [name] = Object.keys(dispute.messages!);
+
+  it('renders each message for a designer in the language asked for, and names a refused text with its pointer', async () => {
+    const res = await designer({ method: 'POST', url: '/procedures/messages/preview', payload: { definition: dispute, language: 'ar' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      language: 'ar',
+      audience: 'citizen',
+      messages: [{ name, subject: expect.stringContaining(dispute.messages![name!]!.title.ar), text: expect.stringContaining(dispute.title.ar), problems: [] }],
+    });
+    const broken = structuredClone(dispute);
+    broken.messages![name!]!.text.ar = '{trackingNumber';
+    const refused = await designer({ method: 'POST', url: '/procedures/messages/preview', payload: { definition: broken, language: 'ar' } });
+    expect(refused.statusCode).toBe(200);
+    expect(refused.json().messages).toEqual([{ name, subject: null, text: null, problems: [{ pointer: `/messages/${name}/text/ar`, message: expect.stringContaining('not an ICU message'), severity: 'error' }] }]);
+  });
+
+  it('answers 422 naming what else is wrong in the draft, and refuses a citizen', async () => {
+    const { start: _start, ...startless } = dispute;
+    const res = await designer({ method: 'POST', url: '/procedures/messages/preview', payload: { definition: startless } });
+    expect(res.json()).toEqual(problemAnswer({ status: 422, code: 'invalid_definition', errors: [fieldError('/definition/start', 'is required')] }));
+    const citizen = as(stack, await tokenFor('citizen', 'AB123456'));
+    expect((await citizen({ method: 'POST', url: '/procedures/messages/preview', payload: { definition: dispute } })).statusCode).toBe(403);
   });
 });

@@ -60,6 +60,30 @@ describe("the citizen's window on the application page", () => {
     });
     expect(refused.statusCode, refused.body).toBe(200);
 
+    // At the kiosk, with the receipt's number and PIN: the window, until when, and where to act.
+    const turn = (await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json().citizenTurn as { dueDate: string };
+    const [year, month, day] = turn.dueDate.split('-').map(Number);
+    const kiosk = await personContext(browser, baseURL, { kiosk: true });
+    const kioskPage = await kiosk.newPage();
+    kioskPage.on('pageerror', (err) => {
+      throw err;
+    });
+    await kioskPage.goto('/#/kiosk/track');
+    await kioskPage.fill('#track-number', trackingNumber);
+    await kioskPage.fill('#track-pin', filed.json().receipt.pin as string);
+    await kioskPage.getByRole('button', { name: 'Suivre la demande' }).click();
+    const kioskWindow = kioskPage.locator('.kiosk-window');
+    await expect.poll(textOf(kioskWindow.getByRole('heading')), POLL).toBe("Réclamer auprès du chef de l'organisme");
+    const said = await textOf(kioskWindow)();
+    expect(said).toContain('Vous pouvez le faire jusqu’au');
+    expect(said).toContain(`${day} ${new Intl.DateTimeFormat('fr', { month: 'long' }).format(new Date(Date.UTC(year!, month! - 1, 15)))} ${year}`);
+    expect(said).toContain('depuis la page de votre demande sur le portail');
+    expect(said).not.toContain('Nadia');
+    await kioskPage.waitForLoadState('networkidle');
+    await screenshot(kioskPage, 'kiosk-window-open');
+    expect(await seriousViolations(kioskPage)).toEqual([]);
+    await kiosk.close();
+
     const context = await personContext(browser, baseURL);
     const page: Page = await context.newPage();
     page.on('pageerror', (err) => {

@@ -6,6 +6,7 @@ import { definitionLanguage, duplicateKeyProblems, refusals, reviewDefinition } 
 import type { FieldError } from '../../registry/definition-schema.js';
 import { guideEntry, pickLanguage, type GuideEntry } from '../../registry/guide.js';
 import type { SourceProblem } from '../../registry/json-source.js';
+import { previewMessages, type MessagePreview } from '../../registry/message-preview.js';
 import { scenarioProblems } from '../../registry/scenario.js';
 import { principalOf } from '../auth.js';
 import { duplicateKeysOf } from '../edge.js';
@@ -93,6 +94,54 @@ const versionsAnswer = listAnswer('id', 'versions', {
   properties: { version: { type: 'integer' }, hash: { type: 'string' }, publishedAt: instant, source: { type: 'string', description: 'shipped or api.' } },
 });
 
+const previewBody = {
+  type: 'object',
+  required: ['definition'],
+  additionalProperties: false,
+  properties: {
+    definition: {},
+    language: { type: 'string', enum: ['ar', 'fr', 'en'], default: 'fr', description: 'The language to render the messages in.' },
+    audience: { type: 'string', enum: ['citizen', 'staff'], default: 'citizen', description: 'Whom the messages speak to, for texts that choose with {audience, select, …}.' },
+  },
+} as const;
+
+const previewAnswer = {
+  type: 'object',
+  required: ['language', 'audience', 'messages'],
+  additionalProperties: false,
+  properties: {
+    language: previewBody.properties.language,
+    audience: previewBody.properties.audience,
+    messages: {
+      type: 'array',
+      description: "Each message of the definition's `messages`, in the order it gives them.",
+      items: {
+        type: 'object',
+        required: ['name', 'subject', 'text', 'problems'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string' },
+          subject: { ...textOrNull, description: 'The e-mail subject (the title, then the tracking number); null when the checker refuses this language\'s texts.' },
+          text: { ...textOrNull, description: 'The SMS and e-mail body with sample values; null when the checker refuses this language\'s texts.' },
+          problems: {
+            type: 'array',
+            description: "What the checker says of this message, in every language, each with its pointer; a warning does not keep it from rendering.",
+            items: {
+              type: 'object',
+              required: ['pointer', 'message', 'severity'],
+              additionalProperties: false,
+              properties: { pointer: { type: 'string' }, message: { type: 'string' }, severity: { type: 'string', enum: ['error', 'warning'] } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const _previewFits: Fits<MessagePreview, FromSchema<typeof previewAnswer>['messages'][number]> = true;
+void _previewFits;
+
 const validAnswer = {
   type: 'object',
   required: ['valid', 'errors'],
@@ -173,7 +222,7 @@ const legalBasis = {
 /** A procedure's page of the guide, in one language (registry/guide.ts). */
 const guideEntryAnswer = {
   type: 'object',
-  required: ['id', 'version', 'language', 'title', 'description', 'eligibility', 'category', 'offices', 'channels', 'documents', 'fees', 'steps', 'legalDeadline', 'legalBasis'],
+  required: ['id', 'version', 'language', 'title', 'description', 'eligibility', 'category', 'categoryLabel', 'offices', 'channels', 'documents', 'fees', 'steps', 'legalDeadline', 'legalBasis', 'clocks'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
@@ -183,6 +232,7 @@ const guideEntryAnswer = {
     description: { type: 'string' },
     eligibility: textOrNull,
     category: { type: 'string' },
+    categoryLabel: { type: 'string', description: "The category's name in the language asked for." },
     offices: { type: 'array', items: { type: 'string' }, description: 'The kinds of office that take it.' },
     channels: { type: 'array', items: { type: 'string' } },
     documents: {
@@ -241,6 +291,16 @@ const guideEntryAnswer = {
       },
     },
     legalBasis,
+    clocks: {
+      type: 'array',
+      description: 'The legal times besides the deadline (a summons before a session, a posting after it): each named, with its rule in words.',
+      items: {
+        type: 'object',
+        required: ['label', 'rule', 'legalBasis'],
+        additionalProperties: false,
+        properties: { label: { type: 'string' }, rule: { type: 'string' }, legalBasis },
+      },
+    },
   },
 } as const;
 
@@ -382,6 +442,29 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
       if (problems.length) throw new DomainError('invalid_input', problems.map((p) => `${p.pointer} ${p.message}`).join('; '), problems);
       const result = await simulate(definition, request.body.scenario as unknown as Scenario, calendar, { language: definitionLanguage(definition) });
       return { outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, status: result.state.status };
+    },
+  );
+
+  app.post(
+    '/procedures/messages/preview',
+    {
+      config: { access: ['designer', 'admin'], definitionBody: true },
+      schema: {
+        summary: "Show a draft definition's own messages in one language, with sample values, before publishing it",
+        tags: ['procedures'],
+        operationId: 'previewProcedureMessages',
+        body: previewBody,
+        response: answers({ 200: json("Each message rendered, or the checker's words on what keeps it from rendering.", previewAnswer) }),
+      },
+    },
+    async (request) => {
+      const review = reviewDefinition(request.body.definition);
+      // A message the checker refuses is answered with its problems; anything else wrong is the draft's 422.
+      const elsewhere = review.errors.filter((e) => !e.pointer.startsWith('/messages/')).map((e) => ({ pointer: `/definition${e.pointer === '/' ? '' : e.pointer}`, message: e.message }));
+      if (elsewhere.length) throw new DomainError('invalid_definition', elsewhere.map((e) => `${e.pointer} ${e.message}`).join('; '), elsewhere);
+      const { language = 'fr', audience = 'citizen' } = request.body;
+      const messages = previewMessages(request.body.definition as ProcedureDefinition, [...review.errors, ...review.warnings], { language, audience, now: new Date() });
+      return { language, audience, messages };
     },
   );
 

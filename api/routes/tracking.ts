@@ -1,12 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../engine/errors.js';
 import { isInternal } from '../../engine/internal-procedures.js';
+import { findStep } from '../../engine/interpreter/steps.js';
+import type { PinnedProcedure } from '../../engine/interpreter/state.js';
+import { localizedText } from '../../registry/localized-text.js';
 import { pinMatches } from '../auth.js';
 import { PinAttempts } from '../pin-attempts.js';
 import type { ApiContext } from '../context.js';
 import { applicationSchema, clockSchema, instant, instantOrNull, legalDeadlineSchema } from '../answers.js';
 import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { receiptHtml } from '../receipt.js';
+import type { ApplicationView } from '../answers.js';
 import { readApplication } from '../views.js';
 import { canonicalTrackingNumber, receiptOf } from './applications.js';
 
@@ -20,7 +24,7 @@ const trackBody = {
 /** What a kiosk shows: where the application stands, without personal data. */
 const trackAnswer = {
   type: 'object',
-  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'clocks', 'steps'],
+  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'clocks', 'citizenWindow', 'steps'],
   additionalProperties: false,
   properties: {
     trackingNumber: { type: 'string' },
@@ -58,6 +62,17 @@ const trackAnswer = {
         },
       },
     },
+    citizenWindow: {
+      type: ['object', 'null'],
+      description: 'The window open for the citizen to act (language 2): what they may do, in the three languages, and until when. They act from the application\'s page on the portal, signed in, not at the kiosk.',
+      required: ['action', 'dueAt', 'dueDate'],
+      additionalProperties: false,
+      properties: {
+        action: { ...localizedText, description: "What the citizen may do, as the procedure's definition names it." },
+        dueAt: applicationSchema.properties.citizenTurn.properties.dueAt,
+        dueDate: applicationSchema.properties.citizenTurn.properties.dueDate,
+      },
+    },
     steps: {
       type: 'array',
       items: {
@@ -69,6 +84,14 @@ const trackAnswer = {
     },
   },
 } as const;
+
+/** The open window in words and dates only: the form the citizen would fill in stays on the portal. */
+function openWindow(view: ApplicationView, procedure: PinnedProcedure | undefined) {
+  const turn = view.status === 'open' ? view.citizenTurn : undefined;
+  const step = turn && procedure ? findStep(procedure.definition, turn.stepId) : undefined;
+  if (!turn || step?.type !== 'citizenWindow') return null;
+  return { action: step.action.label, dueAt: turn.dueAt, dueDate: turn.dueDate };
+}
 
 export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
   const attempts = new PinAttempts(ctx.redis, ctx.secret);
@@ -92,7 +115,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
       throw new DomainError('application_not_found', 'No application matches this tracking number and PIN.');
     }
     await attempts.succeeded(trackingNumber, request.ip);
-    return view;
+    return { view, procedure };
   }
 
   app.post(
@@ -108,7 +131,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const view = await unlock(request.body.trackingNumber, request.body.pin, request, reply);
+      const { view, procedure } = await unlock(request.body.trackingNumber, request.body.pin, request, reply);
       return {
         trackingNumber: view.trackingNumber,
         procedure: view.procedure,
@@ -121,6 +144,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
         closedAt: view.closedAt,
         deadline: view.deadline ? { dueAt: view.deadline.dueAt, paused: view.deadline.paused, explanation: view.deadline.explanation } : null,
         clocks: view.clocks.map((c) => ({ label: c.label, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
+        citizenWindow: openWindow(view, procedure),
         steps: view.tasks.map((t) => ({ stepId: t.stepId, status: t.status, createdAt: t.createdAt, completedAt: t.completedAt })),
       };
     },
@@ -139,7 +163,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const view = await unlock(request.body.trackingNumber, request.body.pin, request, reply);
+      const { view } = await unlock(request.body.trackingNumber, request.body.pin, request, reply);
       return reply.type('text/html; charset=utf-8').send(receiptHtml(await receiptOf(ctx, view)));
     },
   );

@@ -171,6 +171,7 @@ export function trackAnswer(pinned: Record<string, unknown> = {}) {
     closedAt: orNull(anInstant),
     deadline: orNull({ dueAt: expect.any(String), paused: expect.any(Boolean), explanation: texts }),
     clocks: eachItem({ label: aLabel, status: clockStatus, dueAt: orNull(expect.any(String)), dueDate: orNull(aDate), explanation: texts }),
+    citizenWindow: orNull({ action: aLocalizedText, dueAt: expect.any(String), dueDate: aDate }),
     steps: eachItem({ stepId: expect.any(String), status: expect.any(String), createdAt: anInstant, completedAt: orNull(anInstant) }),
     ...pinned,
   };
@@ -306,6 +307,7 @@ export function guideEntryAnswer(pinned: Record<string, unknown> = {}) {
     description: expect.any(String),
     eligibility: orNull(expect.any(String)),
     category: expect.any(String),
+    categoryLabel: expect.any(String),
     offices: eachItem(expect.any(String)),
     channels: eachItem(expect.any(String)),
     documents: eachItem(guideDocumentAnswer()),
@@ -313,6 +315,7 @@ export function guideEntryAnswer(pinned: Record<string, unknown> = {}) {
     steps: eachItem({ id: expect.any(String), kind: expect.any(String), text: expect.any(String) }),
     legalDeadline: guideDeadlineAnswer(),
     legalBasis: legalBasisAnswer(),
+    clocks: eachItem({ label: expect.any(String), rule: expect.any(String), legalBasis: legalBasisAnswer() }),
     ...pinned,
   };
 }

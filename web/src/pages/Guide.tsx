@@ -21,10 +21,12 @@ function fold(text: string): string {
 
 export function GuidePage({ channel, base = '' }: { channel?: 'kiosk'; base?: string }) {
   const guide = useGuide();
+  const lang = useLanguage();
   const [search, setSearch] = useState('');
   const [category, setCategory] = useState('');
   if (!guide.data) return <NotReady error={guide.error} />;
-  const categories = [...new Set(guide.data.map((p) => p.category))].sort();
+  // The API names each category in the page's language; the filter lists them in that language's order.
+  const categories = [...new Map(guide.data.map((p) => [p.category, p.categoryLabel])).entries()].sort(([, a], [, b]) => a.localeCompare(b, lang));
   const words = fold(search).split(/\s+/).filter(Boolean);
   const shown = guide.data.filter(
     (p) =>
@@ -46,9 +48,9 @@ export function GuidePage({ channel, base = '' }: { channel?: 'kiosk'; base?: st
             <label for="guide-category">{t('category')}</label>
             <select id="guide-category" value={category} onChange={(e) => setCategory((e.currentTarget as HTMLSelectElement).value)}>
               <option value="">{t('all')}</option>
-              {categories.map((c) => (
-                <option key={c} value={c}>
-                  {c}
+              {categories.map(([id, label]) => (
+                <option key={id} value={id}>
+                  {label}
                 </option>
               ))}
             </select>
@@ -64,7 +66,7 @@ export function GuidePage({ channel, base = '' }: { channel?: 'kiosk'; base?: st
             </h2>
             <p>{p.description}</p>
             <p class="meta">
-              {t('legalDeadline')}: {p.legalDeadline.budget} · {p.fees.length ? p.fees.map((f) => `${number(f.amountMad, 2)} ${t('mad')}`).join(' + ') : t('free')}
+              {t('category')}: {p.categoryLabel} · {t('legalDeadline')}: {p.legalDeadline.budget} · {p.fees.length ? p.fees.map((f) => `${number(f.amountMad, 2)} ${t('mad')}`).join(' + ') : t('free')}
             </p>
           </li>
         ))}
@@ -87,6 +89,9 @@ export function GuideEntryPage({ id, base = '' }: { id: string; base?: string })
     <article>
       <h1 tabIndex={-1}>{p.title}</h1>
       <p>{p.description}</p>
+      <p class="meta">
+        {t('category')}: {p.categoryLabel}
+      </p>
       {p.eligibility && (
         <p>
           <strong>{t('whoMayApply')}:</strong> {p.eligibility}
@@ -141,6 +146,19 @@ export function GuideEntryPage({ id, base = '' }: { id: string; base?: string })
       ))}
       {p.legalDeadline.extension && <p>{p.legalDeadline.extension}</p>}
       <p>{p.legalDeadline.onExpiry}</p>
+      {p.clocks.length > 0 && (
+        <>
+          <h2>{t('otherDeadlines')}</h2>
+          <ul>
+            {p.clocks.map((clock, i) => (
+              <li key={i}>
+                <strong>{clock.label}</strong>: {clock.rule}
+                {!clock.legalBasis.confirmed && <span class="badge"> {t('unconfirmed')}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h2>{t('legalBasis')}</h2>
       <p>
         {p.legalBasis.law}

@@ -60,6 +60,7 @@ interface Tracked {
   closedAt: string | null;
   deadline: { dueAt: string; paused: boolean } | null;
   clocks: Array<{ label: LocalizedText; status: ClockView['status']; dueAt: string | null; dueDate: string | null }>;
+  citizenWindow: { action: LocalizedText; dueAt: string; dueDate: string } | null;
   steps: Array<{ stepId: string; status: string; createdAt: string; completedAt: string | null }>;
 }
 
@@ -111,6 +112,7 @@ export function KioskTrack() {
           <h2>
             {titles.get(found.procedure.id) ?? found.procedure.id} — <span dir="ltr">{found.trackingNumber}</span>
           </h2>
+          {found.citizenWindow && <OpenWindow window={found.citizenWindow} />}
           <dl class="facts">
             <dt>{t('status')}</dt>
             <dd class={`status ${found.status}`}>{statusText(found.status, found.outcome)}</dd>
@@ -147,5 +149,21 @@ export function KioskTrack() {
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * The window the procedure opened for the citizen. The kiosk only says it: acting needs the citizen
+ * signed in (the act is theirs alone), which the portal's application page does.
+ */
+function OpenWindow({ window }: { window: NonNullable<Tracked['citizenWindow']> }) {
+  return (
+    <div class="panel attention kiosk-window">
+      <h3>{localized(window.action)}</h3>
+      <p>
+        {t('windowUntil')} <strong>{longDate(window.dueAt)}</strong>.
+      </p>
+      <p>{t('kioskWindowWhere')}</p>
+    </div>
   );
 }

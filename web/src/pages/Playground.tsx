@@ -3,7 +3,7 @@ import { api, ApiError } from '../api.js';
 import { ProblemMessage } from '../components/Problem.js';
 import { layout, StepDiagram } from '../components/StepDiagram.js';
 import { calendarDate, dateTime } from '../format.js';
-import { t, type MessageKey } from '../i18n.js';
+import { DIRECTION, LANGUAGE_NAMES, LANGUAGES, t, useLanguage, type Language, type MessageKey } from '../i18n.js';
 import { useData } from '../use-data.js';
 import type { ProcedureDefinition } from '../../../engine/definition.generated.js';
 
@@ -188,6 +188,7 @@ export function PlaygroundPage() {
           <Diagram definition={parsed.value} />
         </>
       )}
+      {parsed?.ok && hasMessages(parsed.value) && <MessagesPreview definition={parsed.value} />}
       <h2>{t('simulate')}</h2>
       <div class="field">
         <label for="scenario">{t('scenario')}</label>
@@ -253,4 +254,108 @@ function Diagram({ definition }: { definition: ProcedureDefinition }) {
     return <p>{t('cannotDraw')}</p>;
   }
   return <StepDiagram definition={definition} />;
+}
+
+interface MessagePreview {
+  name: string;
+  subject: string | null;
+  text: string | null;
+  problems: Array<{ pointer: string; message: string; severity: 'error' | 'warning' }>;
+}
+
+function hasMessages(value: unknown): boolean {
+  const messages = (value as { messages?: unknown } | null)?.messages;
+  return Boolean(messages && typeof messages === 'object' && Object.keys(messages).length);
+}
+
+/**
+ * The definition's own messages as a reader would get them, with sample values. The API renders them
+ * with the notification worker's own code and checker, so what shows here is what will be sent.
+ */
+function MessagesPreview({ definition }: { definition: unknown }) {
+  const [language, setLanguage] = useState<Language>(useLanguage());
+  const [shown, setShown] = useState<{ language: Language; messages: MessagePreview[] }>();
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+
+  async function preview(lang: Language) {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setShown(await api<{ language: Language; messages: MessagePreview[] }>('POST', '/procedures/messages/preview', { body: { definition, language: lang } }));
+    } catch (err) {
+      setShown(undefined);
+      setError(err as ApiError);
+    }
+    setBusy(false);
+  }
+
+  return (
+    <>
+      <h2>{t('messagesPreview')}</h2>
+      <p class="hint" id="messages-hint">
+        {t('messagesPreviewHint')}
+      </p>
+      <div class="filters">
+        <div class="field">
+          <label for="messages-language">{t('messagesLanguage')}</label>
+          <select
+            id="messages-language"
+            value={language}
+            onChange={(e) => {
+              const lang = (e.currentTarget as HTMLSelectElement).value as Language;
+              setLanguage(lang);
+              if (shown) void preview(lang);
+            }}
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {LANGUAGE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <p>
+        <button type="button" onClick={() => void preview(language)} disabled={busy} aria-describedby="messages-hint">
+          {t('showMessages')}
+        </button>
+      </p>
+      <ProblemMessage error={error} />
+      {shown && (
+        <ul class="message-previews" aria-live="polite">
+          {shown.messages.map((m) => (
+            <li key={m.name} class="panel">
+              <h3>
+                <code dir="ltr">{m.name}</code>
+              </h3>
+              {m.subject !== null && m.text !== null ? (
+                <div lang={shown.language} dir={DIRECTION[shown.language]}>
+                  <p class="message-subject">
+                    <strong>{m.subject}</strong>
+                  </p>
+                  <p class="message-text">{m.text}</p>
+                </div>
+              ) : (
+                <p class="notice">{t('messageRefused')}</p>
+              )}
+              {m.problems.length > 0 && (
+                <ul class={`message-problems${m.problems.some((p) => p.severity === 'error') ? ' problem' : ''}`}>
+                  {m.problems.map((p, i) => (
+                    <li key={i}>
+                      {p.severity === 'warning' && <span class="badge">{t('warning')} </span>}
+                      <code dir="ltr">{p.pointer}</code>{' '}
+                      <span dir="ltr" lang="en">
+                        {p.message}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
 }
