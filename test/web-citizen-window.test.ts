@@ -79,6 +79,9 @@ describe("the citizen's window on the application page", () => {
     expect(said).toContain(`${day} ${new Intl.DateTimeFormat('fr', { month: 'long' }).format(new Date(Date.UTC(year!, month! - 1, 15)))} ${year}`);
     expect(said).toContain('depuis la page de votre demande sur le portail');
     expect(said).not.toContain('Nadia');
+    // The body answered in time: its legal deadline reads as met, not as a date still to come.
+    const legal = kioskPage.locator('dl.facts dt', { hasText: 'Date limite légale' }).locator('xpath=following-sibling::dd[1]');
+    expect(await textOf(legal)()).toMatch(/^Respecté — /);
     await kioskPage.waitForLoadState('networkidle');
     await screenshot(kioskPage, 'kiosk-window-open');
     expect(await seriousViolations(kioskPage)).toEqual([]);

@@ -44,6 +44,7 @@ const trackAnswer = {
         dueAt: legalDeadlineSchema.properties.dueAt,
         paused: { type: 'boolean' },
         explanation: legalDeadlineSchema.properties.explanation,
+        met: legalDeadlineSchema.properties.met,
       },
     },
     clocks: {
@@ -142,7 +143,9 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
         forwardedTo: view.forwardedTo,
         filedAt: view.filedAt,
         closedAt: view.closedAt,
-        deadline: view.deadline ? { dueAt: view.deadline.dueAt, paused: view.deadline.paused, explanation: view.deadline.explanation } : null,
+        deadline: view.deadline
+          ? { dueAt: view.deadline.dueAt, paused: view.deadline.paused, explanation: view.deadline.explanation, ...(view.deadline.met ? { met: view.deadline.met } : {}) }
+          : null,
         clocks: view.clocks.map((c) => ({ label: c.label, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
         citizenWindow: openWindow(view, procedure),
         steps: view.tasks.map((t) => ({ stepId: t.stepId, status: t.status, createdAt: t.createdAt, completedAt: t.completedAt })),

@@ -58,7 +58,7 @@ interface Tracked {
   forwardedTo: LocalizedText | null;
   filedAt: string;
   closedAt: string | null;
-  deadline: { dueAt: string; paused: boolean } | null;
+  deadline: { dueAt: string; paused: boolean; met?: { at: string; late: boolean } } | null;
   clocks: Array<{ label: LocalizedText; status: ClockView['status']; dueAt: string | null; dueDate: string | null }>;
   citizenWindow: { action: LocalizedText; dueAt: string; dueDate: string } | null;
   steps: Array<{ stepId: string; status: string; createdAt: string; completedAt: string | null }>;
@@ -119,7 +119,13 @@ export function KioskTrack() {
             <dt>{t('filedAt')}</dt>
             <dd>{dateTime(found.filedAt)}</dd>
             <dt>{t('legalDueDate')}</dt>
-            <dd>{found.deadline ? `${longDate(found.deadline.dueAt)}${found.deadline.paused ? ` — ${t('clockStopped')}` : ''}` : '—'}</dd>
+            <dd>
+              {found.deadline
+                ? found.deadline.met
+                  ? `${t(found.deadline.met.late ? 'clockSt_metLate' : 'clockSt_met')} — ${longDate(found.deadline.met.at)}`
+                  : `${longDate(found.deadline.dueAt)}${found.deadline.paused ? ` — ${t('clockStopped')}` : ''}`
+                : '—'}
+            </dd>
             {found.clocks.map((clock, i) => (
               <Fragment key={i}>
                 <dt>{localized(clock.label)}</dt>
