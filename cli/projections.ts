@@ -10,6 +10,25 @@ import { ProcedureRegistry } from '../registry/published.js';
 import { applicationStatus, PROCEDURE_WORKFLOW } from '../workflows/messages.js';
 import { UsageError } from './usage-error.js';
 
+/**
+ * Right after a restore the worker is still starting, or replaying every history at once: a query may
+ * time out although the workflow is fine. Each is asked again a few times, waiting longer each time
+ * (about 30 s in all), before the application is reported as failed.
+ */
+const QUERY_WAITS_MS = [1000, 2000, 4000, 8000, 15000];
+
+async function askState(client: Client, workflowId: string): Promise<ApplicationState> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await client.workflow.getHandle(workflowId).query(applicationStatus)) as ApplicationState;
+    } catch (err) {
+      const wait = QUERY_WAITS_MS[attempt];
+      if (wait === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 export interface RebuildReport {
   rebuilt: number;
   failed: string[];
@@ -35,7 +54,7 @@ export async function rebuildProjections(options: {
   const query = `WorkflowType = '${PROCEDURE_WORKFLOW}' AND TaskQueue = '${options.taskQueue}'${filter}`;
   for await (const execution of options.client.workflow.list({ query })) {
     try {
-      const state = (await options.client.workflow.getHandle(execution.workflowId).query(applicationStatus)) as ApplicationState;
+      const state = await askState(options.client, execution.workflowId);
       await recordProjection({
         state,
         procedureHash: (await procedures.get(state.procedureId, state.procedureVersion))?.hash ?? '',
