@@ -106,6 +106,8 @@ export function checkDocumentData(template: DocumentTemplate, data: unknown): Do
     throw new DocumentDataError(`${first?.instancePath ?? ''}${missing}`, missing ? `is required by the ${template} template` : (first?.message ?? 'is not valid'));
   }
   const checked = data as DocumentData;
+  const control = strayControl(checked, '');
+  if (control) throw new DocumentDataError(control.pointer, control.reason);
   const code = parseVerificationCode(checked.verification.code);
   if (!code.ok) throw new DocumentDataError('/verification/code', code.reason.replace(/^the verification code /, ''));
   if (code.code !== checked.verification.code) throw new DocumentDataError('/verification/code', 'must be given in its stored form: 16 characters, no dashes');
@@ -127,4 +129,31 @@ function localizedTexts(data: DocumentData): Array<[string, { en?: string }]> {
     ['/remedy', data.remedy],
   ];
   return texts.filter((entry): entry is [string, { en?: string }] => entry[1] !== undefined);
+}
+
+/**
+ * Controls that would change how a printed document reads: an override or isolate in a name reorders
+ * the rest of its line (a date's digits, a number), and other control characters have no place on
+ * paper. Line breaks are let through in the long texts, where they separate paragraphs.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/u;
+const OTHER_CONTROLS = /[\p{Cc}]/u;
+const PARAGRAPHED = new Set(['legalBasis', 'motivation', 'remedy']);
+
+function strayControl(value: unknown, pointer: string): { pointer: string; reason: string } | undefined {
+  if (typeof value === 'string') {
+    const bidi = value.match(BIDI_CONTROLS)?.[0];
+    if (bidi) return { pointer, reason: `holds the direction control U+${bidi.codePointAt(0)!.toString(16).toUpperCase()}, which would reorder the printed text` };
+    const paragraphs = PARAGRAPHED.has(pointer.split('/')[1] ?? '');
+    const other = (paragraphs ? value.replace(/\n/g, '') : value).match(OTHER_CONTROLS)?.[0];
+    if (other) return { pointer, reason: `holds the control character U+${other.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` };
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = strayControl(inner, `${pointer}/${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }

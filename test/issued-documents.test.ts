@@ -157,6 +157,13 @@ describe('issued documents: rendering', () => {
       /^\/verification\/code is mistyped/,
     );
     expect(await refusal('certificate', { ...data, verification: { code, url: 'javascript:alert(1)' } })).toMatch(/^\/verification\/url must match/);
+    // A right-to-left override in a name would print the rest of its line backwards.
+    expect(await refusal('certificate', { ...data, holder: { name: 'Benali \u202e 2026' } })).toBe(
+      '/holder/name holds the direction control U+202E, which would reorder the printed text',
+    );
+    expect(await refusal('certificate', { ...data, holder: { name: 'Benali\nX' } })).toBe('/holder/name holds the control character U+000A');
+    const paragraphs = { ...data.motivation, fr: `${data.motivation.fr}\nVoir aussi la pièce jointe.` };
+    await expect(renderer.render('refusal-letter', { ...data, motivation: paragraphs })).resolves.toBeInstanceOf(Buffer);
   });
 });
 
