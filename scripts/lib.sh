@@ -60,3 +60,12 @@ ensure_chromium() {
   if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
   $sudo apt-get install -y --no-install-recommends chromium || { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends chromium; }
 }
+
+# The issued-documents tests read the PDFs back with poppler's pdftotext and pdftoppm: installed once.
+ensure_poppler() {
+  if [ -x /usr/bin/pdftotext ] && [ -x /usr/bin/pdftoppm ]; then return; fi
+  echo "Installing poppler-utils from Debian's packages…"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get install -y --no-install-recommends poppler-utils || { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends poppler-utils; }
+}

@@ -9,6 +9,7 @@ ensure_node
 ensure_dependencies
 ensure_temporal_cli
 ensure_chromium
+ensure_poppler
 ensure_web_build
 echo "Type-checking…"
 npx tsc --noEmit
