@@ -207,10 +207,25 @@ class ConditionChecker {
     }
   }
 
-  /** `in` with a variable and a list of constants: each must be a value the variable can take. */
+  /**
+   * `in` with a variable and a list of constants: each must be a value the variable can take. Read the
+   * other way round, `in` looks for a piece of text in the variable's text: some value must contain it.
+   * And it looks only in a list or a text: in any other constant it never finds anything.
+   */
   private checkMembership(args: unknown[], argAt: (i: number) => string, itemScope: boolean): void {
-    const path = this.variableOf(args[0], itemScope);
     const list = args[1];
+    if (list === null || (typeof list !== 'string' && typeof list !== 'object')) {
+      this.report(argAt(1), `"in" looks in a list or a text, and ${show(list)} is neither: it never holds`);
+      return;
+    }
+    const haystack = this.variableOf(list, itemScope);
+    if (haystack && typeof args[0] === 'string') {
+      const allowed = this.allowed(haystack);
+      if (allowed && allowed.values.every((v) => typeof v === 'string') && !allowed.values.some((v) => (v as string).includes(args[0] as string))) {
+        this.report(argAt(0), `${show(args[0])} is in no ${allowed.name.replace(/^an? /, '')} (${allowed.values.map(show).join(', ')}): "in" looks for it in the variable's text, so it never holds; to test the value, write {"in": [{"var": "${haystack}"}, [${show(args[0])}]]}`);
+      }
+    }
+    const path = this.variableOf(args[0], itemScope);
     if (!path || !Array.isArray(list)) return;
     list.forEach((constant, i) => {
       if (isConstant(constant)) this.refuseOutside(path, constant, `${argAt(1)}/${i}`, (v) => v === constant);

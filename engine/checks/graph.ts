@@ -117,6 +117,29 @@ function branchSteps(definition: ProcedureDefinition, parallelId: string, start:
   return reachableFrom(has(steps, start) ? [start] : [], (id) => (stops(id) ? [] : next(id)));
 }
 
+/**
+ * The steps that run only inside a branch of a parallel step, each with that parallel step: reached
+ * from a branch's start before its join, and never from the start outside any branch.
+ */
+export function branchOnlySteps(definition: ProcedureDefinition): Map<string, string> {
+  const steps = definition.steps;
+  const next = successors(definition);
+  const outside = reachableFrom(has(steps, definition.start) ? [definition.start] : [], (id) => {
+    const step = steps[id];
+    return step?.type === 'parallel' ? [step.next].filter((to) => has(steps, to)) : next(id);
+  });
+  const found = new Map<string, string>();
+  for (const [id, step] of Object.entries(steps)) {
+    if (step.type !== 'parallel') continue;
+    for (const branch of Object.values(step.branches)) {
+      for (const member of branchSteps(definition, id, branch.start, false)) {
+        if (member !== id && steps[member]?.type !== 'join' && !outside.has(member)) found.set(member, id);
+      }
+    }
+  }
+  return found;
+}
+
 /** The steps a `goto` expiry of the legal deadline or of a clock moves to: reachable as much as the start. */
 function gotoTargets(definition: ProcedureDefinition): string[] {
   const expiries = [definition.deadline.onExpiry, ...Object.values(definition.clocks ?? {}).map((c) => c.onExpiry)];
@@ -142,6 +165,10 @@ export function checkGraph(definition: ProcedureDefinition, problems: Problems):
   }
   for (const [id, step] of Object.entries(steps)) {
     if (step.type === 'parallel') checkBranches(definition, id, step.branches, problems);
+    if (step.type === 'requestComplement' && !step.onlyOnce && step.ifAlreadyRequested) {
+      // Only a complement asked once goes there: any other is asked again, and this step is never taken.
+      problems.refuseFromVersion2(`/steps/${id}/ifAlreadyRequested`, `step "${id}" may ask for a complement every time ("onlyOnce": false), so it never goes to "${step.ifAlreadyRequested}": set "onlyOnce": true or remove ifAlreadyRequested`);
+    }
     if (step.type === 'requestComplement' && step.onlyOnce && !step.ifAlreadyRequested) {
       const again = reachableFrom(next(id), next).has(id);
       if (again) {
