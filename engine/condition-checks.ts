@@ -102,9 +102,13 @@ class ConditionChecker {
     }
     if (op === 'var') {
       if (!itemScope && typeof args[0] === 'string') this.target(args[0], here);
+      // A number names a position in a list item; the application's data has none.
+      if (!itemScope && typeof args[0] === 'number') this.report(here, `${args[0]} names nothing here: outside some, all, none and count a variable is a path such as data.<field>`);
       return;
     }
     if (['==', '!=', '===', '!=='].includes(op)) this.checkComparison(op, args, argAt, itemScope);
+    if (['<', '<=', '>', '>='].includes(op)) this.checkOrder(args, argAt, itemScope);
+    if (ITEM_SCOPED.has(op)) this.checkItems(args[0], argAt(0), itemScope);
     if (op === 'in') this.checkMembership(args, argAt, itemScope);
     if (DATE_OPERATORS.has(op)) args.forEach((arg, i) => this.checkDate(arg, argAt(i), itemScope));
     if (ITEM_SCOPED.has(op)) {
@@ -204,6 +208,46 @@ class ConditionChecker {
     for (const [variable, constant] of [[0, 1], [1, 0]] as const) {
       const path = this.variableOf(args[variable], itemScope);
       if (path && isConstant(args[constant])) this.refuseOutside(path, args[constant], argAt(constant), (v) => equal(v, args[constant]));
+    }
+  }
+
+  /** The type names a field's schema declares, when it declares any. */
+  private declaredTypes(node: unknown, itemScope: boolean): { path: string; types: string[]; format?: unknown } | undefined {
+    const path = this.variableOf(node, itemScope);
+    const target = path ? this.target(path) : UNKNOWN;
+    if (target.kind !== 'field' || target.schema.type === undefined) return undefined;
+    const types = (Array.isArray(target.schema.type) ? target.schema.type : [target.schema.type]).map(String);
+    return { path: target.path, types, format: target.schema.format };
+  }
+
+  /**
+   * `<`, `<=`, `>` and `>=` between a field and a text constant: a number field against a text that is
+   * no number is never ordered, and a date field against a text that is no date is ordered letter by
+   * letter, not in date order.
+   */
+  private checkOrder(args: unknown[], argAt: (i: number) => string, itemScope: boolean): void {
+    args.forEach((arg, i) => {
+      if (typeof arg !== 'string') return;
+      const neighbours = [args[i - 1], args[i + 1]].map((n) => this.declaredTypes(n, itemScope)).filter((f) => f !== undefined);
+      for (const field of neighbours) {
+        const numeric = field.types.every((t) => t === 'number' || t === 'integer' || t === 'null');
+        if (numeric && (arg.trim() === '' || Number.isNaN(Number(arg)))) {
+          this.report(argAt(i), `${show(arg)} is no number, and "${field.path}" is a ${field.types.join(' or ')} field: the comparison never holds`);
+          return;
+        }
+        if ((field.format === 'date' || field.format === 'date-time') && dateOf(arg) === undefined) {
+          this.report(argAt(i), `${show(arg)} is not a date, and "${field.path}" is a date field: dates compare in date order only with dates written "YYYY-MM-DD"`);
+          return;
+        }
+      }
+    });
+  }
+
+  /** `some`, `all`, `none` and `count` range over a list or an object's values: over anything else, over nothing. */
+  private checkItems(arg: unknown, pointer: string, itemScope: boolean): void {
+    const field = this.declaredTypes(arg, itemScope);
+    if (field && !field.types.some((t) => t === 'array' || t === 'object')) {
+      this.report(pointer, `"${field.path}" is a ${field.types.join(' or ')} field, not a list: there is nothing to range over`);
     }
   }
 

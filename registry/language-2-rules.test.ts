@@ -173,6 +173,27 @@ const addedRules: Array<[string, string, (d: Definition) => void, string, string
     '"in" looks in a list or a text, and 3 is neither: it never holds',
   ],
   [
+    'a number field ordered against a text that is no number',
+    'building-permit-large.v2.json',
+    (d) => (d.steps.weighOpinions.cases[1].when = { '>': [{ var: 'data.plotAreaM2' }, 'large'] }),
+    '/steps/weighOpinions/cases/1/when/>/1',
+    '"large" is no number, and "data.plotAreaM2" is a number field: the comparison never holds',
+  ],
+  [
+    'some over a field that is no list',
+    'access-to-information.v2.json',
+    (d) => (d.steps.byPost.cases[0].when = { some: [{ var: 'data.deliveryFormat' }, { '==': [{ var: '' }, 'paper'] }] }),
+    '/steps/byPost/cases/0/when/some/0',
+    '"data.deliveryFormat" is a string field, not a list: there is nothing to range over',
+  ],
+  [
+    'a variable named by a number outside some, all, none and count',
+    'access-to-information.v2.json',
+    (d) => (d.steps.byPost.cases[0].when = { '==': [{ var: 0 }, 'paper'] }),
+    '/steps/byPost/cases/0/when/==/0/var',
+    '0 names nothing here: outside some, all, none and count a variable is a path such as data.<field>',
+  ],
+  [
     'a refusal whose reason is blank',
     'complaint.v2.json',
     (d) => (d.steps.answeredUnfounded.motivation.fr = '  '),
