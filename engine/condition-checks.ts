@@ -12,7 +12,7 @@ import { expressionsOf } from './expressions/in-definition.js';
 import { looseEquals } from './expressions/json-logic.js';
 import { looseEqualsLanguage1 } from './expressions/language-1.js';
 import { DATE_OPERATORS, ITEM_SCOPED, operationOf, operatorSpec } from './expressions/operators.js';
-import { pointerSegment } from './form-schema.js';
+import { pointerSegment, readsAsFields } from './form-schema.js';
 import type { LanguageVersion } from './language.js';
 
 export interface ConditionProblem {
@@ -138,6 +138,7 @@ class ConditionChecker {
     };
     const [root, stepId, part, ...fields] = path.split('.');
     if (root === 'data') {
+      if (!readsAsFields(this.definition.form)) return UNKNOWN;
       const nested = path.split('.').slice(1);
       const found = fieldSchema(this.definition.form, nested);
       // A field the form lacks at the top is already refused, in every language.
@@ -170,7 +171,7 @@ class ConditionChecker {
 
   private formField(path: string, stepId: string, form: Schema | undefined, formAt: string, name: string, fields: string[], report: (message: string) => Target): Target {
     if (!form) return report(`"${path}": ${name} has no form (${formAt})`);
-    if (!fields.length) return UNKNOWN;
+    if (!fields.length || !readsAsFields(form)) return UNKNOWN;
     const found = fieldSchema(form, fields);
     if (found.missing) {
       const parent = ['steps', stepId, 'data', ...fields.slice(0, found.missing.at)].join('.');

@@ -207,6 +207,29 @@ describe('definition rules', () => {
     expect(() => createAjv().compile({ enum: ['a'], enumLabels: { a: 'A' } })).toThrow(/keyword "enumLabels" value is invalid/);
   });
 
+  // A mistake is said once, where it is: not again as each consequence the checker would otherwise see.
+  it.each<[string, Mutation, Array<{ pointer: string; message: string }>]>([
+    [
+      'a transition to a step that does not exist',
+      (d) => (d.steps.tell.next = 'grantd'),
+      [{ pointer: '/steps/tell/next', message: 'step "grantd" does not exist' }],
+    ],
+    [
+      'a join naming a step that is not parallel',
+      (d) => (d.steps.commissionDone.parallel = 'verdict'),
+      [{ pointer: '/steps/commissionDone/parallel', message: 'step "verdict" is not a parallel step' }],
+    ],
+    [
+      'a form whose properties are null',
+      (d) => (d.form.properties = null),
+      [{ pointer: '/form', message: 'not a valid JSON Schema: schema is invalid: data/properties must be object' }],
+    ],
+  ])('reports %s on one line', (_label, mutate, expected) => {
+    const definition = base() as Definition;
+    mutate(definition);
+    expect(validateDefinition(definition)).toEqual(expected);
+  });
+
   it.each(broken)('rejects %s, naming the pointer', (_label, mutate, pointer, message) => {
     const definition = base() as Definition;
     mutate(definition);

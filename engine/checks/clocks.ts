@@ -7,7 +7,7 @@ import type { Budget, Clock, Expiry, ProcedureDefinition, WarningRung } from '..
 import { checkExpression } from '../expression.js';
 import { dateOf } from '../expressions/dates.js';
 import { operationOf, SHELL_READ_OPERATORS } from '../expressions/operators.js';
-import { pointerSegment } from '../form-schema.js';
+import { pointerSegment, readsAsFields } from '../form-schema.js';
 import { warningTooEarly } from './deadlines.js';
 import { branchOnlySteps } from './graph.js';
 import type { Problems } from './problems.js';
@@ -194,6 +194,7 @@ class ClockChecker {
       return `"${path}" is not a date field: a date comes from the form (data.<field>) or a task's form (steps.<step>.data.<field>)`;
     }
     if (!fields.length) return `"${path}" names a whole form, not a date field`;
+    if (!readsAsFields(schema)) return undefined;
     for (const field of fields) {
       const next: Schema | undefined = schema?.properties && has(schema.properties, field) ? schema.properties[field] : undefined;
       where = `${where}/properties/${pointerSegment(field)}`;
