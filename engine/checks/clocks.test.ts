@@ -198,6 +198,12 @@ describe('the checker on clocks, waits until a date and goto expiries', () => {
     ]);
   });
 
+  it('refuses a clock started at filing that stops on the start step, met before it counts', () => {
+    expect(validateDefinition(session({}, clock({ stopsOn: ['prepareSummons'] })))).toEqual([
+      { pointer: '/clocks/summons/stopsOn/0', message: '"prepareSummons" is the start step, which every application enters as it is filed: a clock started at filing would be met at once' },
+    ]);
+  });
+
   it('allows eight clocks at most', () => {
     const nine = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`c${i}`, { ...summons, onExpiry: { action: 'notify', notify: ['president'] } }]));
     expect(validateDefinition(session({}, nine, { prepareSummons: task({ sent: 'awaitSession', later: 'postpone' }) }))).toEqual([

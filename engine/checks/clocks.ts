@@ -86,6 +86,10 @@ class ClockChecker {
     clock.stopsOn.forEach((stepId, i) => {
       this.step(stepId, `${at}/stopsOn/${i}`);
       if (clock.startsOn === 'stepEntry' && clock.step === stepId) this.add(`${at}/stopsOn/${i}`, `the clock starts on entering "${stepId}": it cannot stop there too`);
+      // Filing enters the start step: a clock started at filing that stops there is met before it counts.
+      if (clock.startsOn === 'filing' && stepId === this.definition.start) {
+        this.add(`${at}/stopsOn/${i}`, `"${stepId}" is the start step, which every application enters as it is filed: a clock started at filing would be met at once`);
+      }
     });
     if (clock.from) this.date(clock.from.date, `${at}/from/date`);
     this.warnings(clock.warnings, clock.budget, `${at}/warnings`);
