@@ -12,7 +12,7 @@ import { expressionsOf } from './expressions/in-definition.js';
 import { looseEquals } from './expressions/json-logic.js';
 import { looseEqualsLanguage1 } from './expressions/language-1.js';
 import { DATE_OPERATORS, ITEM_SCOPED, operationOf, operatorSpec } from './expressions/operators.js';
-import { pointerSegment } from './form-schema.js';
+import { pointerSegment, readsAsFields } from './form-schema.js';
 import type { LanguageVersion } from './language.js';
 
 export interface ConditionProblem {
@@ -102,9 +102,13 @@ class ConditionChecker {
     }
     if (op === 'var') {
       if (!itemScope && typeof args[0] === 'string') this.target(args[0], here);
+      // A number names a position in a list item; the application's data has none.
+      if (!itemScope && typeof args[0] === 'number') this.report(here, `${args[0]} names nothing here: outside some, all, none and count a variable is a path such as data.<field>`);
       return;
     }
     if (['==', '!=', '===', '!=='].includes(op)) this.checkComparison(op, args, argAt, itemScope);
+    if (['<', '<=', '>', '>='].includes(op)) this.checkOrder(args, argAt, itemScope);
+    if (ITEM_SCOPED.has(op)) this.checkItems(args[0], argAt(0), itemScope);
     if (op === 'in') this.checkMembership(args, argAt, itemScope);
     if (DATE_OPERATORS.has(op)) args.forEach((arg, i) => this.checkDate(arg, argAt(i), itemScope));
     if (ITEM_SCOPED.has(op)) {
@@ -134,6 +138,7 @@ class ConditionChecker {
     };
     const [root, stepId, part, ...fields] = path.split('.');
     if (root === 'data') {
+      if (!readsAsFields(this.definition.form)) return UNKNOWN;
       const nested = path.split('.').slice(1);
       const found = fieldSchema(this.definition.form, nested);
       // A field the form lacks at the top is already refused, in every language.
@@ -166,7 +171,7 @@ class ConditionChecker {
 
   private formField(path: string, stepId: string, form: Schema | undefined, formAt: string, name: string, fields: string[], report: (message: string) => Target): Target {
     if (!form) return report(`"${path}": ${name} has no form (${formAt})`);
-    if (!fields.length) return UNKNOWN;
+    if (!fields.length || !readsAsFields(form)) return UNKNOWN;
     const found = fieldSchema(form, fields);
     if (found.missing) {
       const parent = ['steps', stepId, 'data', ...fields.slice(0, found.missing.at)].join('.');
@@ -207,10 +212,65 @@ class ConditionChecker {
     }
   }
 
-  /** `in` with a variable and a list of constants: each must be a value the variable can take. */
+  /** The type names a field's schema declares, when it declares any. */
+  private declaredTypes(node: unknown, itemScope: boolean): { path: string; types: string[]; format?: unknown } | undefined {
+    const path = this.variableOf(node, itemScope);
+    const target = path ? this.target(path) : UNKNOWN;
+    if (target.kind !== 'field' || target.schema.type === undefined) return undefined;
+    const types = (Array.isArray(target.schema.type) ? target.schema.type : [target.schema.type]).map(String);
+    return { path: target.path, types, format: target.schema.format };
+  }
+
+  /**
+   * `<`, `<=`, `>` and `>=` between a field and a text constant: a number field against a text that is
+   * no number is never ordered, and a date field against a text that is no date is ordered letter by
+   * letter, not in date order.
+   */
+  private checkOrder(args: unknown[], argAt: (i: number) => string, itemScope: boolean): void {
+    args.forEach((arg, i) => {
+      if (typeof arg !== 'string') return;
+      const neighbours = [args[i - 1], args[i + 1]].map((n) => this.declaredTypes(n, itemScope)).filter((f) => f !== undefined);
+      for (const field of neighbours) {
+        const numeric = field.types.every((t) => t === 'number' || t === 'integer' || t === 'null');
+        if (numeric && (arg.trim() === '' || Number.isNaN(Number(arg)))) {
+          this.report(argAt(i), `${show(arg)} is no number, and "${field.path}" is a ${field.types.join(' or ')} field: the comparison never holds`);
+          return;
+        }
+        if ((field.format === 'date' || field.format === 'date-time') && dateOf(arg) === undefined) {
+          this.report(argAt(i), `${show(arg)} is not a date, and "${field.path}" is a date field: dates compare in date order only with dates written "YYYY-MM-DD"`);
+          return;
+        }
+      }
+    });
+  }
+
+  /** `some`, `all`, `none` and `count` range over a list or an object's values: over anything else, over nothing. */
+  private checkItems(arg: unknown, pointer: string, itemScope: boolean): void {
+    const field = this.declaredTypes(arg, itemScope);
+    if (field && !field.types.some((t) => t === 'array' || t === 'object')) {
+      this.report(pointer, `"${field.path}" is a ${field.types.join(' or ')} field, not a list: there is nothing to range over`);
+    }
+  }
+
+  /**
+   * `in` with a variable and a list of constants: each must be a value the variable can take. Read the
+   * other way round, `in` looks for a piece of text in the variable's text: some value must contain it.
+   * And it looks only in a list or a text: in any other constant it never finds anything.
+   */
   private checkMembership(args: unknown[], argAt: (i: number) => string, itemScope: boolean): void {
-    const path = this.variableOf(args[0], itemScope);
     const list = args[1];
+    if (list === null || (typeof list !== 'string' && typeof list !== 'object')) {
+      this.report(argAt(1), `"in" looks in a list or a text, and ${show(list)} is neither: it never holds`);
+      return;
+    }
+    const haystack = this.variableOf(list, itemScope);
+    if (haystack && typeof args[0] === 'string') {
+      const allowed = this.allowed(haystack);
+      if (allowed && allowed.values.every((v) => typeof v === 'string') && !allowed.values.some((v) => (v as string).includes(args[0] as string))) {
+        this.report(argAt(0), `${show(args[0])} is in no ${allowed.name.replace(/^an? /, '')} (${allowed.values.map(show).join(', ')}): "in" looks for it in the variable's text, so it never holds; to test the value, write {"in": [{"var": "${haystack}"}, [${show(args[0])}]]}`);
+      }
+    }
+    const path = this.variableOf(args[0], itemScope);
     if (!path || !Array.isArray(list)) return;
     list.forEach((constant, i) => {
       if (isConstant(constant)) this.refuseOutside(path, constant, `${argAt(1)}/${i}`, (v) => v === constant);

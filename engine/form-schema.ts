@@ -45,3 +45,13 @@ export function eachSubschema(schema: unknown, pointer: string, visit: (schema: 
     if (isSchema(map)) for (const [name, s] of Object.entries(map)) eachSubschema(s, `${pointer}/${keyword}/${pointerSegment(name)}`, visit);
   }
 }
+
+/**
+ * Whether a form has the shape fields are read from: an object schema whose properties, if any, are an
+ * object. Any other form is refused on its own, and the fields read from it are not refused again.
+ */
+export function readsAsFields(form: unknown): boolean {
+  if (form === null || typeof form !== 'object' || Array.isArray(form)) return false;
+  const { type, properties } = form as { type?: unknown; properties?: unknown };
+  return (type === 'object' || type === undefined) && (properties === undefined || (properties !== null && typeof properties === 'object' && !Array.isArray(properties)));
+}

@@ -6,7 +6,7 @@ import { canonicalJson } from '../engine/canonical-json.js';
 import { checkDefinition } from '../engine/definition-checks.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import type { LanguageVersion } from '../engine/language.js';
-import { eachSubschema } from '../engine/form-schema.js';
+import { eachSubschema, pointerSegment } from '../engine/form-schema.js';
 import { definitionBoundsProblem } from '../engine/input-bounds.js';
 import {
   createAjv,
@@ -51,7 +51,19 @@ const formAjv = createAjv();
  * A form must itself be a JSON Schema that ajv can compile. Its annotations are checked first, on their
  * own, so each malformed one is named by its pointer rather than by the compiler's first complaint.
  */
-function formProblems(schema: unknown, pointer: string): FieldError[] {
+function formProblems(schema: unknown, pointer: string, language: LanguageVersion): FieldError[] {
+  // What is entered is read field by field (data.<field>, steps.<step>.data.<field>): a form is an object.
+  const type = (schema as { type?: unknown }).type;
+  if (type !== 'object') {
+    const problem: FieldError = { pointer: `${pointer}/type`, message: `a form is "type": "object", whose properties are the fields entered; found ${JSON.stringify(type) ?? 'no type'}` };
+    if (language >= 2) return [problem];
+    // Language 1 compiled any schema: such a definition keeps loading, with a warning.
+    return [{ ...problem, severity: 'warning' }, ...compiledFormProblems(schema, pointer)];
+  }
+  return compiledFormProblems(schema, pointer);
+}
+
+function compiledFormProblems(schema: unknown, pointer: string): FieldError[] {
   const annotations: FieldError[] = [];
   eachSubschema(schema, pointer, (subschema, at) => {
     for (const keyword of Object.keys(FORM_ANNOTATIONS) as FormAnnotation[]) {
@@ -72,6 +84,39 @@ function formProblems(schema: unknown, pointer: string): FieldError[] {
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The pointer of the first key or text holding half of a UTF-16 surrogate pair (JSON lets "\ud800" be
+ * written): it is no character, UTF-8 cannot carry it, and the hash a definition is pinned with reads it
+ * as U+FFFD, as it would any other. Iterative, like the bounds check before it.
+ */
+function loneSurrogate(value: unknown): string | undefined {
+  const pending: Array<{ value: unknown; pointer: string }> = [{ value, pointer: '' }];
+  while (pending.length) {
+    const { value: node, pointer } = pending.pop()!;
+    if (typeof node === 'string') {
+      if (LONE_SURROGATE.test(node)) return pointer || '/';
+    } else if (Array.isArray(node)) {
+      node.forEach((item, i) => pending.push({ value: item, pointer: `${pointer}/${i}` }));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, item] of Object.entries(node)) {
+        const at = `${pointer}/${pointerSegment(key)}`;
+        if (LONE_SURROGATE.test(key)) return at;
+        pending.push({ value: item, pointer: at });
+      }
+    }
+  }
+  return undefined;
+}
+
+function surrogateProblems(candidate: object): FieldError[] {
+  const at = loneSurrogate(candidate);
+  if (at === undefined) return [];
+  const problem: FieldError = { pointer: at, message: 'holds half of a UTF-16 surrogate pair (an escape like \\ud800 alone), which is no character: write the character itself' };
+  return readInLanguage1(candidate) ? [{ ...problem, severity: 'warning' }] : [problem];
+}
+
 /**
  * Schema, then semantic checks: the errors that refuse the definition, and the warnings it is published
  * with (rules newer than the language it is read in), each with its JSON pointer.
@@ -85,13 +130,15 @@ export function reviewDefinition(candidate: unknown): { errors: FieldError[]; wa
   const validate = definitionSchemaValidator();
   if (!validate(candidate)) return { errors: fieldErrors(validate.errors), warnings: [] };
   const definition = candidate as ProcedureDefinition;
+  const language = definitionLanguage(definition);
   const problems: FieldError[] = [
-    ...formProblems(definition.form, '/form'),
+    ...surrogateProblems(candidate),
+    ...formProblems(definition.form, '/form', language),
     ...Object.entries(definition.steps).flatMap(([id, step]) => {
-      if (step.type === 'userTask' && step.form) return formProblems(step.form, `/steps/${id}/form`);
-      return step.type === 'citizenWindow' && step.action.form ? formProblems(step.action.form, `/steps/${id}/action/form`) : [];
+      if (step.type === 'userTask' && step.form) return formProblems(step.form, `/steps/${id}/form`, language);
+      return step.type === 'citizenWindow' && step.action.form ? formProblems(step.action.form, `/steps/${id}/action/form`, language) : [];
     }),
-    ...checkDefinition(definition, { language: definitionLanguage(definition), templates: NOTIFY_STEP_TEMPLATES }),
+    ...checkDefinition(definition, { language, templates: NOTIFY_STEP_TEMPLATES }),
     ...messageProblems(definition),
   ];
   return { errors: problems.filter((p) => p.severity !== 'warning'), warnings: problems.filter((p) => p.severity === 'warning') };

@@ -180,8 +180,9 @@ const broken: Array<[string, Mutation, string, RegExp]> = [
   ['an enum label for a value the enum lacks', (d) => (d.form.properties.use.enumLabels.factory = text('Factory')), '/form/properties/use/enumLabels/factory', /"factory" is not a value of the enum \(housing, shop\)/],
   ['an enum label for a value the enum lacks in a task form', (d) => (d.steps.intake.form.properties.finding.enumLabels.false = text('No')), '/steps/intake/form/properties/finding/enumLabels/false', /"false" is not a value of the enum \(fine, 1, true\)/],
   ['enum labels beside no enum', (d) => delete d.form.properties.use.enum, '/form/properties/use/enumLabels', /has no enum/],
-  ['a form that is not a JSON Schema', (d) => (d.form = { type: 'objekt' }), '/form', /not a valid JSON Schema/],
-  ['a step id with spaces', (d) => (d.steps['my step'] = { type: 'end', outcome: 'closed' }), '/steps', /must match pattern/],
+  ['a form that is not a JSON Schema', (d) => (d.form = { type: 'object', properties: { size: { type: 'nombre' } } }), '/form', /not a valid JSON Schema/],
+  ['a form that is no object of fields', (d) => (d.form = { type: 'objekt' }), '/form/type', /^a form is "type": "object", whose properties are the fields entered; found "objekt"$/],
+  ['a step id with spaces', (d) => (d.steps['my step'] = { type: 'end', outcome: 'closed' }), '/steps/my step', /^this key must match pattern/],
   ['an end with an unknown outcome', (d) => (d.steps.granted.outcome = 'granted'), '/steps/granted/outcome', /must be one of approved, rejected, withdrawn, closed/],
   ['an unknown property', (d) => (d.colour = 'blue'), '/colour', /not an allowed property/],
   ['a version that is not an integer', (d) => (d.version = '2'), '/version', /must be integer/],
@@ -204,6 +205,29 @@ describe('definition rules', () => {
   it('has ajv itself refuse a malformed label, so no form compiles with one', () => {
     expect(() => createAjv().compile({ type: 'string', label: { ar: 'ن', fr: 'f' } })).toThrow(/keyword "label" value is invalid/);
     expect(() => createAjv().compile({ enum: ['a'], enumLabels: { a: 'A' } })).toThrow(/keyword "enumLabels" value is invalid/);
+  });
+
+  // A mistake is said once, where it is: not again as each consequence the checker would otherwise see.
+  it.each<[string, Mutation, Array<{ pointer: string; message: string }>]>([
+    [
+      'a transition to a step that does not exist',
+      (d) => (d.steps.tell.next = 'grantd'),
+      [{ pointer: '/steps/tell/next', message: 'step "grantd" does not exist' }],
+    ],
+    [
+      'a join naming a step that is not parallel',
+      (d) => (d.steps.commissionDone.parallel = 'verdict'),
+      [{ pointer: '/steps/commissionDone/parallel', message: 'step "verdict" is not a parallel step' }],
+    ],
+    [
+      'a form whose properties are null',
+      (d) => (d.form.properties = null),
+      [{ pointer: '/form', message: 'not a valid JSON Schema: schema is invalid: data/properties must be object' }],
+    ],
+  ])('reports %s on one line', (_label, mutate, expected) => {
+    const definition = base() as Definition;
+    mutate(definition);
+    expect(validateDefinition(definition)).toEqual(expected);
   });
 
   it.each(broken)('rejects %s, naming the pointer', (_label, mutate, pointer, message) => {

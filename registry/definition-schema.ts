@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { pointerSegment } from '../engine/form-schema.js';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { collapseUnionErrors } from './union-errors.js';
 
@@ -52,9 +53,14 @@ export interface FieldError {
 
 /** ajv's errors as one line per field, with the pointer a person can follow; a union's, as one. */
 export function fieldErrors(errors: ErrorObject[] | null | undefined, prefix = ''): FieldError[] {
-  const lines = collapseUnionErrors(errors ?? []).map((e) => {
+  // A key that breaks `propertyNames` is named by its own pointer; ajv's summary after it says no more.
+  const lines = collapseUnionErrors((errors ?? []).filter((e) => e.keyword !== 'propertyNames')).map((e) => {
     let pointer = `${prefix}${e.instancePath}`;
     let message = e.message ?? 'is not valid';
+    if (e.propertyName !== undefined) {
+      pointer = `${pointer}/${pointerSegment(e.propertyName)}`;
+      message = `this key ${message}`;
+    }
     if (e.keyword === 'required') pointer = `${pointer}/${(e.params as { missingProperty: string }).missingProperty}`;
     if (e.keyword === 'additionalProperties') {
       pointer = `${pointer}/${(e.params as { additionalProperty: string }).additionalProperty}`;

@@ -152,6 +152,76 @@ const addedRules: Array<[string, string, (d: Definition) => void, string, string
     '1 extension(s) of 99990 would take 20 working days to 100010 days, more than the engine counts: at most 100000 days',
   ],
   [
+    'a warning in another unit that is never shorter than the budget it warns of',
+    'building-permit-small.v2.json',
+    (d) => (d.deadline.warnings[0].before = { workingDays: 25 }),
+    '/deadline/warnings/0/before',
+    'a warning 25 working days before a 15 calendar days deadline would fire at once: 25 working days are never shorter than 15 calendar days',
+  ],
+  [
+    '"in" looking for a text no value of an enum holds',
+    'access-to-information.v2.json',
+    (d) => (d.steps.byPost.cases[0].when = { in: ['fax', { var: 'data.deliveryFormat' }] }),
+    '/steps/byPost/cases/0/when/in/0',
+    '"fax" is in no value of data.deliveryFormat ("email", "paper", "on-site"): "in" looks for it in the variable\'s text, so it never holds; to test the value, write {"in": [{"var": "data.deliveryFormat"}, ["fax"]]}',
+  ],
+  [
+    '"in" looking in a number',
+    'access-to-information.v2.json',
+    (d) => (d.steps.byPost.cases[0].when = { in: [{ var: 'data.deliveryFormat' }, 3] }),
+    '/steps/byPost/cases/0/when/in/1',
+    '"in" looks in a list or a text, and 3 is neither: it never holds',
+  ],
+  [
+    'a number field ordered against a text that is no number',
+    'building-permit-large.v2.json',
+    (d) => (d.steps.weighOpinions.cases[1].when = { '>': [{ var: 'data.plotAreaM2' }, 'large'] }),
+    '/steps/weighOpinions/cases/1/when/>/1',
+    '"large" is no number, and "data.plotAreaM2" is a number field: the comparison never holds',
+  ],
+  [
+    'some over a field that is no list',
+    'access-to-information.v2.json',
+    (d) => (d.steps.byPost.cases[0].when = { some: [{ var: 'data.deliveryFormat' }, { '==': [{ var: '' }, 'paper'] }] }),
+    '/steps/byPost/cases/0/when/some/0',
+    '"data.deliveryFormat" is a string field, not a list: there is nothing to range over',
+  ],
+  [
+    'a variable named by a number outside some, all, none and count',
+    'access-to-information.v2.json',
+    (d) => (d.steps.byPost.cases[0].when = { '==': [{ var: 0 }, 'paper'] }),
+    '/steps/byPost/cases/0/when/==/0/var',
+    '0 names nothing here: outside some, all, none and count a variable is a path such as data.<field>',
+  ],
+  [
+    'a refusal whose reason is blank',
+    'complaint.v2.json',
+    (d) => (d.steps.answeredUnfounded.motivation.fr = '  '),
+    '/steps/answeredUnfounded/motivation/fr',
+    'a refusal must be motivated: this reason is blank',
+  ],
+  [
+    'where to go when a complement asked every time is asked again',
+    'complaint.v2.json',
+    (d) => (d.steps.askForInformation.ifAlreadyRequested = 'closedNoAnswer'),
+    '/steps/askForInformation/ifAlreadyRequested',
+    'step "askForInformation" may ask for a complement every time ("onlyOnce": false), so it never goes to "closedNoAnswer": set "onlyOnce": true or remove ifAlreadyRequested',
+  ],
+  [
+    'a task form that is not an object of fields',
+    'access-to-information.v2.json',
+    (d) => (d.steps.motivateRefusal.form = { type: 'string', maxLength: 2000 }),
+    '/steps/motivateRefusal/form/type',
+    'a form is "type": "object", whose properties are the fields entered; found "string"',
+  ],
+  [
+    'half of a surrogate pair in a text',
+    'residence-certificate.v2.json',
+    (d) => (d.title.fr = 'Certificat \ud800'),
+    '/title/fr',
+    'holds half of a UTF-16 surrogate pair (an escape like \\ud800 alone), which is no character: write the character itself',
+  ],
+  [
     'a complement step with only optional documents that a decision enters',
     'complaint.v2.json',
     (d) => (d.steps.answerKind.otherwise = 'askForInformation'),
@@ -195,6 +265,19 @@ describe('extensions of a duration budget', () => {
   });
 });
 
+describe('budgets the engine counts, wherever they are', () => {
+  it('refuses a variant whose own extensions go past what the engine counts, and a citizen window of no time', () => {
+    const extended = validateDefinition(
+      variant('access-to-information.v3.json', 2, (d) => (d.deadline.variants[0].extension = { maxCount: 100, units: 1000, noticeRequired: true })),
+    );
+    expect(extended).toEqual([
+      { pointer: '/deadline/variants/0/extension/units', message: '100 extension(s) of 1000 would take 3 working days to 100003 days, more than the engine counts: at most 100000 days' },
+    ]);
+    const window = validateDefinition(variant('access-to-information.v3.json', 2, (d) => (d.steps.refusalWindow.within = { duration: 'PT0S' })));
+    expect(window).toEqual([{ pointer: '/steps/refusalWindow/within/duration', message: '"PT0S" is no time at all: a budget lasts at least a second' }]);
+  });
+});
+
 describe('rules that refuse in every language', () => {
   it('refuses an extension of no units', () => {
     const problems = validateDefinition(variant('access-to-information.v2.json', 1, (d) => (d.deadline.extension.units = 0)));
@@ -221,6 +304,22 @@ describe('rules that refuse in every language', () => {
 });
 
 describe('advice that never refuses', () => {
+  it('warns about a variant longer than the budget even when it counts in another unit', () => {
+    const problems = validateDefinition(
+      variant('access-to-information.v3.json', 2, (d) => {
+        // With its own extension, a variant may count in another unit.
+        d.deadline.variants[0].budget = { calendarDays: 60 };
+        d.deadline.variants[0].extension = { maxCount: 1, units: 5, noticeRequired: true };
+      }),
+    );
+    expect(problems).toContainEqual({
+      pointer: '/deadline/variants/0/budget',
+      message: 'this variant (60 calendar days) is longer than the budget (20 working days): a variant usually shortens the deadline, as for an urgent request; check that it is meant',
+      severity: 'warning',
+    });
+    expect(refusals(problems).filter((p) => p.pointer === '/deadline/variants/0/budget')).toEqual([]);
+  });
+
   it('warns about a variant longer than the budget it replaces, in either language', () => {
     for (const language of [1, 2] as const) {
       const problems = validateDefinition(variant('access-to-information.v2.json', language, (d) => (d.deadline.variants[0].budget = { workingDays: 30 })));

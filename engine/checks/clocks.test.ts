@@ -100,7 +100,7 @@ describe('the checker on clocks, waits until a date and goto expiries', () => {
     expect(dated({ if: [{ var: 'data.sessionDate' }, { var: 'data.sessionDate' }, { today: [] }] })).toEqual([
       { pointer: '/clocks/summons/from/date', message: 'a date to count from comes from the data alone: "today" cannot be used here' },
     ]);
-    expect(dated('soon')).toEqual([{ pointer: '/clocks/summons/from/date', message: '"soon" is not a date (YYYY-MM-DD) nor an expression giving one' }]);
+    expect(dated('soon')).toEqual([{ pointer: '/clocks/summons/from/date', message: '"soon" is not a date: write "YYYY-MM-DD" or read a date field' }]);
   });
 
   it('checks the steps a clock names, and where it may start', () => {
@@ -126,8 +126,8 @@ describe('the checker on clocks, waits until a date and goto expiries', () => {
     expect(validateDefinition(session({}, clock({ onExpiry: { action: 'escalate', toRole: 'governor' } }), { postpone: undefined }))).toEqual([
       { pointer: '/clocks/summons/onExpiry/toRole', message: 'role "governor" is not declared in /roles' },
     ]);
+    // The misspelt step is said once: not again as the step it meant, left unreached.
     expect(validateDefinition(session({}, clock({ onExpiry: { action: 'goto', step: 'postpon' } })))).toEqual([
-      { pointer: '/steps/postpone', message: 'step "postpone" cannot be reached from the start' },
       { pointer: '/clocks/summons/onExpiry/step', message: 'step "postpon" does not exist' },
     ]);
   });
@@ -158,6 +158,49 @@ describe('the checker on clocks, waits until a date and goto expiries', () => {
     ]);
     expect(validateDefinition(session({}, clock({}), { awaitSession: { type: 'wait', next: 'recordMinutes' } }))).toEqual([
       { pointer: '/steps/awaitSession/for', message: 'a wait needs "for" (how long) or "until" (a date in the data)' },
+    ]);
+  });
+
+  it('refuses a date to count from that gives no date: a constant that is none, or an operator that makes none', () => {
+    expect(validateDefinition(session({}, clock({ from: { date: '2026-13-45', before: { calendarDays: 10 } } })))).toEqual([
+      { pointer: '/clocks/summons/from/date', message: '"2026-13-45" is not a date: write "YYYY-MM-DD" or read a date field' },
+    ]);
+    expect(validateDefinition(session({}, { summons }, { awaitSession: { type: 'wait', until: 20260520, next: 'recordMinutes' } }))).toEqual([
+      { pointer: '/steps/awaitSession/until', message: '20260520 is not a date: write "YYYY-MM-DD" or read a date field' },
+    ]);
+    expect(validateDefinition(session({}, clock({ from: { date: { if: [true, { var: 'data.sessionDate' }, 'later'] }, before: { calendarDays: 10 } } })))).toEqual([
+      { pointer: '/clocks/summons/from/date/if/2', message: '"later" is not a date: write "YYYY-MM-DD" or read a date field' },
+    ]);
+    expect(validateDefinition(session({}, clock({ from: { date: { cat: ['2026-05-', '20'] }, before: { calendarDays: 10 } } })))).toEqual([
+      { pointer: '/clocks/summons/from/date/cat', message: '"cat" gives no date: a date is a date field ({"var": …}), a constant "YYYY-MM-DD", or an "if" choosing among them' },
+    ]);
+  });
+
+  it('refuses a goto into a join or a step only a parallel branch runs, since a goto cancels the branches', () => {
+    const parallel = {
+      review: { type: 'parallel', branches: { legal: { start: 'legalOpinion' }, finance: { start: 'financeOpinion' } }, completion: { mode: 'all' }, next: 'done' },
+      legalOpinion: task({ given: 'opinions' }),
+      financeOpinion: task({ given: 'opinions' }),
+      opinions: { type: 'join', parallel: 'review' },
+    };
+    const into = (step: string) => validateDefinition(session({}, clock({ onExpiry: { action: 'goto', step } }), { ...parallel, recordMinutes: task({ recorded: 'review', postponed: 'postpone' }) }));
+    expect(into('legalOpinion')).toEqual([
+      { pointer: '/clocks/summons/onExpiry/step', message: '"legalOpinion" runs only inside a branch of "review", and a goto cancels the branches: go to a step outside the parallel step' },
+    ]);
+    expect(into('opinions')).toEqual([
+      { pointer: '/clocks/summons/onExpiry/step', message: '"opinions" is a join: a goto cancels the branches it would wait for; go to the step after it' },
+    ]);
+  });
+
+  it('refuses a clock warning, in whatever unit, that is never shorter than the clock', () => {
+    expect(validateDefinition(session({}, clock({ from: undefined, budget: { calendarDays: 20 }, warnings: [{ before: { months: 1 }, notify: ['secretariat'] }] })))).toEqual([
+      { pointer: '/clocks/summons/warnings/0/before', message: 'a warning 1 months before a 20 calendar days clock would fire at once: 1 months are never shorter than 20 calendar days' },
+    ]);
+  });
+
+  it('refuses a clock started at filing that stops on the start step, met before it counts', () => {
+    expect(validateDefinition(session({}, clock({ stopsOn: ['prepareSummons'] })))).toEqual([
+      { pointer: '/clocks/summons/stopsOn/0', message: '"prepareSummons" is the start step, which every application enters as it is filed: a clock started at filing would be met at once' },
     ]);
   });
 

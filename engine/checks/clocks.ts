@@ -4,23 +4,18 @@
  * definition written in language 1 does not use them. Each problem names the JSON pointer to fix.
  */
 import type { Budget, Clock, Expiry, ProcedureDefinition, WarningRung } from '../definition.generated.js';
-import { parseIsoDuration } from '../deadline/duration.js';
 import { checkExpression } from '../expression.js';
+import { dateOf } from '../expressions/dates.js';
 import { operationOf, SHELL_READ_OPERATORS } from '../expressions/operators.js';
-import { pointerSegment } from '../form-schema.js';
+import { pointerSegment, readsAsFields } from '../form-schema.js';
+import { warningTooEarly } from './deadlines.js';
+import { branchOnlySteps } from './graph.js';
 import type { Problems } from './problems.js';
 import { checkRecipients, checkRole } from './references.js';
 import { checkLegalBasis } from './texts.js';
 
 const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 type Schema = { type?: unknown; format?: unknown; properties?: Record<string, Schema> };
-
-function unitAndSize(budget: Budget): [string, number] {
-  if ('workingDays' in budget) return ['workingDays', budget.workingDays];
-  if ('calendarDays' in budget) return ['calendarDays', budget.calendarDays];
-  if ('months' in budget) return ['months', budget.months];
-  return ['duration', parseIsoDuration(budget.duration) ?? 0];
-}
 
 /** The first operator of the expression that reads what the shell reads for an event (today, the working-day calendar). */
 function readsToday(expression: unknown): string | undefined {
@@ -31,10 +26,14 @@ function readsToday(expression: unknown): string | undefined {
 }
 
 class ClockChecker {
+  private readonly branchOnly: Map<string, string>;
+
   constructor(
     private readonly definition: ProcedureDefinition,
     private readonly problems: Problems,
-  ) {}
+  ) {
+    this.branchOnly = branchOnlySteps(definition);
+  }
 
   /** Every rule here is about constructs only language 2 has: each refuses. */
   private add(pointer: string, message: string): void {
@@ -87,6 +86,10 @@ class ClockChecker {
     clock.stopsOn.forEach((stepId, i) => {
       this.step(stepId, `${at}/stopsOn/${i}`);
       if (clock.startsOn === 'stepEntry' && clock.step === stepId) this.add(`${at}/stopsOn/${i}`, `the clock starts on entering "${stepId}": it cannot stop there too`);
+      // Filing enters the start step: a clock started at filing that stops there is met before it counts.
+      if (clock.startsOn === 'filing' && stepId === this.definition.start) {
+        this.add(`${at}/stopsOn/${i}`, `"${stepId}" is the start step, which every application enters as it is filed: a clock started at filing would be met at once`);
+      }
     });
     if (clock.from) this.date(clock.from.date, `${at}/from/date`);
     this.warnings(clock.warnings, clock.budget, `${at}/warnings`);
@@ -97,12 +100,8 @@ class ClockChecker {
   private warnings(warnings: WarningRung[] | undefined, budget: Budget | undefined, pointer: string): void {
     (warnings ?? []).forEach((rung, i) => {
       this.recipients(rung.notify, `${pointer}/${i}/notify`);
-      if (!budget) return;
-      const [unit, size] = unitAndSize(budget);
-      const [beforeUnit, before] = unitAndSize(rung.before);
-      if (unit === beforeUnit && before >= size) {
-        this.add(`${pointer}/${i}/before`, `a warning ${before} ${beforeUnit} before a ${size} ${unit} clock would fire at once`);
-      }
+      const tooEarly = budget && warningTooEarly(rung.before, budget, 'clock');
+      if (tooEarly) this.add(`${pointer}/${i}/before`, tooEarly);
     });
   }
 
@@ -127,6 +126,13 @@ class ClockChecker {
   private goto(expiry: Extract<Expiry, { action: 'goto' }>, pointer: string): void {
     this.step(expiry.step, `${pointer}/step`);
     this.recipients(expiry.notify, `${pointer}/notify`);
+    // A goto cancels every branch: a step that only a branch leads to would run without its parallel step.
+    const target = has(this.definition.steps, expiry.step) ? this.definition.steps[expiry.step] : undefined;
+    if (target?.type === 'join') {
+      this.add(`${pointer}/step`, `"${expiry.step}" is a join: a goto cancels the branches it would wait for; go to the step after it`);
+    } else if (target && this.branchOnly.has(expiry.step)) {
+      this.add(`${pointer}/step`, `"${expiry.step}" runs only inside a branch of "${this.branchOnly.get(expiry.step)}", and a goto cancels the branches: go to a step outside the parallel step`);
+    }
   }
 
   /**
@@ -134,13 +140,40 @@ class ClockChecker {
    * date or date-time; any other expression reads only such fields, or is a constant date.
    */
   private date(expression: unknown, pointer: string): void {
-    for (const p of checkExpression(expression, (path) => this.dateField(path), pointer)) this.add(p.pointer, p.message);
+    const problems = checkExpression(expression, (path) => this.dateField(path), pointer);
+    for (const p of problems) this.add(p.pointer, p.message);
     // The date is recorded once the data gives it: it must not depend on the day or the calendar it is read with.
     const shellRead = readsToday(expression);
     if (shellRead) this.add(pointer, `a date to count from comes from the data alone: "${shellRead}" cannot be used here`);
-    if (typeof expression === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(expression)) {
-      this.add(pointer, `"${expression}" is not a date (YYYY-MM-DD) nor an expression giving one`);
+    // One line per mistake: what gives no date is said only of an expression that reads nothing wrong.
+    else if (!problems.length) this.dateResults(expression, pointer);
+  }
+
+  /**
+   * What the expression gives must be a date: a field (checked above), a constant date, or an `if`
+   * choosing among them. Anything else gives no date, and the clock or the wait would never count.
+   */
+  private dateResults(expression: unknown, pointer: string): void {
+    if (expression === null || typeof expression !== 'object') {
+      if (dateOf(expression) === undefined) this.add(pointer, `${JSON.stringify(expression)} is not a date: write "YYYY-MM-DD" or read a date field`);
+      return;
     }
+    const operation = operationOf(expression);
+    if (!operation) {
+      this.add(pointer, 'gives no date: a date is a date field ({"var": …}), a constant "YYYY-MM-DD", or an "if" choosing among them');
+      return;
+    }
+    const { op, args, listed } = operation;
+    const at = `${pointer}/${pointerSegment(op)}`;
+    if (op === 'var') return;
+    if (op !== 'if') {
+      this.add(at, `"${op}" gives no date: a date is a date field ({"var": …}), a constant "YYYY-MM-DD", or an "if" choosing among them`);
+      return;
+    }
+    // if: condition, result, condition, result…, else.
+    args.forEach((arg, i) => {
+      if (i % 2 === 1 || i === args.length - 1) this.dateResults(arg, listed ? `${at}/${i}` : at);
+    });
   }
 
   /** Why `path` does not name a date field, or undefined when it does. */
@@ -155,7 +188,7 @@ class ClockChecker {
       where = '/form';
     } else if (root === 'steps' && rest[1] === 'data') {
       const stepId = rest[0]!;
-      const step = this.definition.steps[stepId];
+      const step = has(this.definition.steps, stepId) ? this.definition.steps[stepId] : undefined;
       if (!step) return `"${path}" names no step`;
       if (step.type !== 'userTask' || !step.form) return `"${path}": step "${stepId}" has no form to read a date from`;
       schema = step.form as Schema;
@@ -165,6 +198,7 @@ class ClockChecker {
       return `"${path}" is not a date field: a date comes from the form (data.<field>) or a task's form (steps.<step>.data.<field>)`;
     }
     if (!fields.length) return `"${path}" names a whole form, not a date field`;
+    if (!readsAsFields(schema)) return undefined;
     for (const field of fields) {
       const next: Schema | undefined = schema?.properties && has(schema.properties, field) ? schema.properties[field] : undefined;
       where = `${where}/properties/${pointerSegment(field)}`;

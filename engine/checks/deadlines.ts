@@ -2,7 +2,7 @@
  * Deadlines: budgets the engine can count (more than nothing, no more than its maximum), warnings that
  * fire before the due date, variants and extensions that count in one unit, and what expiry does.
  */
-import type { Budget, Expiry, LegalDeadline, ProcedureDefinition, ServiceLevel, WarningRung } from '../definition.generated.js';
+import type { Budget, Expiry, Extension, LegalDeadline, ProcedureDefinition, ServiceLevel, WarningRung } from '../definition.generated.js';
 import { DAY_MS, MAX_MONTHS, MAX_UNITS } from '../deadline/budget.js';
 import { parseIsoDuration, smallestDurationUnit } from '../deadline/duration.js';
 import type { Problems } from './problems.js';
@@ -23,6 +23,40 @@ function describe(budget: Budget): string {
   if ('calendarDays' in budget) return `${budget.calendarDays} calendar days`;
   if ('months' in budget) return `${budget.months} months`;
   return budget.duration;
+}
+
+/** Days of public holidays a year can hold, taken generously: what may stretch a count of working days. */
+const HOLIDAY_DAYS_A_YEAR = 20;
+
+/**
+ * The fewest and most calendar days a budget can last, whatever the calendar: how budgets in different
+ * units are compared. Working days skip weekends and holidays, calendar days and months may roll forward
+ * to a working day, months are 28 to 31 days long; a duration is exact.
+ */
+function dayBounds(budget: Budget): { min: number; max: number } {
+  if ('duration' in budget) {
+    const days = (parseIsoDuration(budget.duration) ?? 0) / DAY_MS;
+    return { min: days, max: days };
+  }
+  const rollForward = 'rollForward' in budget && budget.rollForward === false ? 0 : 7;
+  if ('calendarDays' in budget) return { min: budget.calendarDays, max: budget.calendarDays + rollForward };
+  if ('months' in budget) return { min: budget.months * 28, max: budget.months * 31 + rollForward };
+  const weeks = Math.ceil(budget.workingDays / 5);
+  return { min: budget.workingDays, max: weeks * 7 + Math.ceil((weeks * 7) / 365) * HOLIDAY_DAYS_A_YEAR };
+}
+
+/** Why a warning this long before the end of this budget would fire as soon as the budget starts, if it would. */
+export function warningTooEarly(before: Budget, budget: Budget, counted: 'deadline' | 'clock'): string | undefined {
+  const rung = budgetSize(before);
+  const total = budgetSize(budget);
+  // A rung past the engine's reach is reported once, as itself (checkBudgetSizes).
+  if (dayBounds(before).min > MAX_UNITS) return undefined;
+  if (rung.unit === total.unit) {
+    return rung.size >= total.size ? `a warning ${rung.size} ${rung.unit} before a ${total.size} ${total.unit} ${counted} would fire at once` : undefined;
+  }
+  // In another unit, only when no calendar could make the budget outlast the warning.
+  if (dayBounds(before).min < dayBounds(budget).max) return undefined;
+  return `a warning ${describe(before)} before a ${describe(budget)} ${counted} would fire at once: ${describe(before)} are never shorter than ${describe(budget)}`;
 }
 
 /** In what an extension of this budget counts: its kind of days, or (language 2) a duration's smallest unit, in words. */
@@ -52,6 +86,10 @@ function budgetsOf(definition: ProcedureDefinition): Array<[Budget, string]> {
     }
     if (step.type === 'requestComplement') found.push([step.answerWithin, `${at}/answerWithin`]);
     if (step.type === 'wait' && step.for) found.push([step.for, `${at}/for`]);
+    if (step.type === 'citizenWindow') {
+      found.push([step.within, `${at}/within`]);
+      if (step.reviewWithin) found.push([step.reviewWithin, `${at}/reviewWithin`]);
+    }
   }
   for (const [id, clock] of Object.entries(definition.clocks ?? {})) {
     const at = `/clocks/${id}`;
@@ -102,13 +140,13 @@ function checkExpiry(definition: ProcedureDefinition, problems: Problems, expiry
 }
 
 function checkWarnings(definition: ProcedureDefinition, problems: Problems, warnings: WarningRung[] | undefined, budget: Budget, pointer: string): void {
-  const total = budgetSize(budget);
   (warnings ?? []).forEach((rung, i) => {
     checkRecipients(definition, problems, rung.notify, `${pointer}/${i}/notify`);
-    const before = budgetSize(rung.before);
-    if (before.unit === total.unit && before.size >= total.size) {
-      problems.refuse(`${pointer}/${i}/before`, `a warning ${before.size} ${before.unit} before a ${total.size} ${total.unit} deadline would fire at once`);
-    }
+    const tooEarly = warningTooEarly(rung.before, budget, 'deadline');
+    if (!tooEarly) return;
+    // Version 1 compared warnings with budgets of their own unit only.
+    if (budgetSize(rung.before).unit === budgetSize(budget).unit) problems.refuse(`${pointer}/${i}/before`, tooEarly);
+    else problems.refuseFromVersion2(`${pointer}/${i}/before`, tooEarly);
   });
 }
 
@@ -137,48 +175,59 @@ function checkVariants(problems: Problems, deadline: LegalDeadline, pointer: str
         `an extension counts in ${extensionUnit(deadline.budget)} for the budget (${describe(deadline.budget)}) but in ${extensionUnit(variant.budget)} for this variant (${describe(variant.budget)}): write both durations in the same smallest unit`,
       );
     }
-    if (size.unit === main.unit && size.size > main.size) {
+    const longer = size.unit === main.unit ? size.size > main.size : dayBounds(variant.budget).min > dayBounds(deadline.budget).max;
+    if (longer) {
       problems.warn(at, `this variant (${describe(variant.budget)}) is longer than the budget (${describe(deadline.budget)}): a variant usually shortens the deadline, as for an urgent request; check that it is meant`);
     }
   });
 }
 
-/** An extension the engine can count: its total stays within the engine's maximum. */
+/** An extension the engine can count: every budget it extends stays within the engine's maximum. */
 function checkExtension(problems: Problems, deadline: LegalDeadline, pointer: string): void {
   const extension = deadline.extension;
-  if (!extension) return;
-  const added = extension.maxCount * extension.units;
-  const budgets = [deadline.budget, ...(deadline.variants ?? []).map((v) => v.budget)];
-  const duration = budgets.find((b): b is { duration: string } => 'duration' in b);
-  if (duration && problems.language < 2) {
+  const duration = [deadline.budget, ...(deadline.variants ?? []).filter((v) => !v.extension).map((v) => v.budget)].find((b): b is { duration: string } => 'duration' in b);
+  if (extension && duration && problems.language < 2) {
     problems.warn(
       `${pointer}/extension/units`,
       `in language 1 each unit extends a duration budget by the whole budget (${extension.units} × ${duration.duration}); language 2 adds ${extension.units} ${smallestDurationUnit(duration.duration)?.name}s`,
     );
   }
-  for (const budget of budgets) {
-    const { unit, size } = budgetSize(budget);
-    // A budget already past the engine's reach is reported once, as itself (checkBudgetSizes, construct-checks.ts).
-    if ((unit === 'months' && size > MAX_MONTHS) || (unit !== 'months' && unit !== 'duration' && size > MAX_UNITS)) continue;
-    // Language 2 counts a duration's extension in its smallest unit; language 1's whole budgets are its own.
-    const unitMs = 'duration' in budget ? smallestDurationUnit(budget.duration)?.ms : undefined;
-    if ('duration' in budget && (problems.language < 2 || unitMs === undefined)) continue;
-    if ('months' in budget) {
-      if (size + added > MAX_MONTHS) {
-        problems.refuseFromVersion2(`${pointer}/extension/units`, `${extension.maxCount} extension(s) of ${extension.units} would take ${describe(budget)} to ${size + added} months, more than the engine counts: at most ${MAX_MONTHS} months`);
-        return;
-      }
-      continue;
-    }
-    const days = unitMs === undefined ? size + added : (size + added * unitMs) / DAY_MS;
-    if (days > MAX_UNITS) {
-      problems.refuseFromVersion2(
-        `${pointer}/extension/units`,
-        `${extension.maxCount} extension(s) of ${extension.units} would take ${describe(budget)} to ${Math.ceil(days)} days, more than the engine counts: at most ${MAX_UNITS} days`,
-      );
-      return;
+  // A variant with an extension of its own is extended by it alone, and the others by the deadline's.
+  const extended: Array<{ budget: Budget; extension: Extension; at: string }> = [];
+  if (extension) extended.push({ budget: deadline.budget, extension, at: `${pointer}/extension/units` });
+  (deadline.variants ?? []).forEach((variant, i) => {
+    const own = variant.extension ?? extension;
+    if (own) extended.push({ budget: variant.budget, extension: own, at: variant.extension ? `${pointer}/variants/${i}/extension/units` : `${pointer}/extension/units` });
+  });
+  const reported = new Set<string>();
+  for (const { budget, extension: ext, at } of extended) {
+    if (reported.has(at)) continue;
+    const beyond = extensionBeyondEngine(budget, ext, problems.language);
+    if (beyond) {
+      reported.add(at);
+      problems.refuseFromVersion2(at, beyond);
     }
   }
+}
+
+/** Why extending this budget as often as allowed would take it past what the engine counts, if it would. */
+function extensionBeyondEngine(budget: Budget, extension: Extension, language: number): string | undefined {
+  const added = extension.maxCount * extension.units;
+  const { unit, size } = budgetSize(budget);
+  // A budget already past the engine's reach is reported once, as itself (checkBudgetSizes, construct-checks.ts).
+  if ((unit === 'months' && size > MAX_MONTHS) || (unit !== 'months' && unit !== 'duration' && size > MAX_UNITS)) return undefined;
+  // Language 2 counts a duration's extension in its smallest unit; language 1's whole budgets are its own.
+  const unitMs = 'duration' in budget ? smallestDurationUnit(budget.duration)?.ms : undefined;
+  if ('duration' in budget && (language < 2 || unitMs === undefined)) return undefined;
+  if ('months' in budget) {
+    return size + added > MAX_MONTHS
+      ? `${extension.maxCount} extension(s) of ${extension.units} would take ${describe(budget)} to ${size + added} months, more than the engine counts: at most ${MAX_MONTHS} months`
+      : undefined;
+  }
+  const days = unitMs === undefined ? size + added : (size + added * unitMs) / DAY_MS;
+  return days > MAX_UNITS
+    ? `${extension.maxCount} extension(s) of ${extension.units} would take ${describe(budget)} to ${Math.ceil(days)} days, more than the engine counts: at most ${MAX_UNITS} days`
+    : undefined;
 }
 
 export function checkDeadline(definition: ProcedureDefinition, problems: Problems, checkExpression: (expression: unknown, pointer: string) => void): void {

@@ -117,6 +117,29 @@ function branchSteps(definition: ProcedureDefinition, parallelId: string, start:
   return reachableFrom(has(steps, start) ? [start] : [], (id) => (stops(id) ? [] : next(id)));
 }
 
+/**
+ * The steps that run only inside a branch of a parallel step, each with that parallel step: reached
+ * from a branch's start before its join, and never from the start outside any branch.
+ */
+export function branchOnlySteps(definition: ProcedureDefinition): Map<string, string> {
+  const steps = definition.steps;
+  const next = successors(definition);
+  const outside = reachableFrom(has(steps, definition.start) ? [definition.start] : [], (id) => {
+    const step = steps[id];
+    return step?.type === 'parallel' ? [step.next].filter((to) => has(steps, to)) : next(id);
+  });
+  const found = new Map<string, string>();
+  for (const [id, step] of Object.entries(steps)) {
+    if (step.type !== 'parallel') continue;
+    for (const branch of Object.values(step.branches)) {
+      for (const member of branchSteps(definition, id, branch.start, false)) {
+        if (member !== id && steps[member]?.type !== 'join' && !outside.has(member)) found.set(member, id);
+      }
+    }
+  }
+  return found;
+}
+
 /** The steps a `goto` expiry of the legal deadline or of a clock moves to: reachable as much as the start. */
 function gotoTargets(definition: ProcedureDefinition): string[] {
   const expiries = [definition.deadline.onExpiry, ...Object.values(definition.clocks ?? {}).map((c) => c.onExpiry)];
@@ -130,18 +153,30 @@ export function checkGraph(definition: ProcedureDefinition, problems: Problems):
   const next = successors(definition);
   const expiryTargets = [...expiryEdges(definition.deadline.onExpiry, '/deadline/onExpiry').map((e) => e.to), ...gotoTargets(definition)].filter((to) => has(steps, to));
   const reachable = reachableFrom([definition.start, ...expiryTargets], next);
+  // A transition to a step that does not exist is refused on its own (checkTransitions): it was meant for
+  // some step, maybe the ones it leaves unreached, and it leads somewhere, so neither is said again.
+  const dangling = Object.entries(steps)
+    .filter(([id, step]) => stepEdges(definition, id, step).some((e) => !has(steps, e.to)))
+    .map(([id]) => id);
+  const lostExpiry = [...expiryEdges(definition.deadline.onExpiry, '').map((e) => e.to), ...gotoTargets(definition)].some((to) => !has(steps, to));
   for (const id of Object.keys(steps)) {
-    if (!reachable.has(id)) problems.refuse(`/steps/${id}`, `step "${id}" cannot be reached from the start`);
+    if (!reachable.has(id) && !dangling.length && !lostExpiry) problems.refuse(`/steps/${id}`, `step "${id}" cannot be reached from the start`);
   }
   const predecessors = new Map<string, string[]>();
   for (const id of Object.keys(steps)) for (const to of next(id)) predecessors.set(to, [...(predecessors.get(to) ?? []), id]);
-  const ends = Object.entries(steps).filter(([, s]) => s.type === 'end').map(([id]) => id);
+  // A join that names no parallel step is refused on its own: where it leads is unknown, not nowhere.
+  const lostJoins = Object.entries(steps).filter(([, s]) => s.type === 'join' && steps[s.parallel]?.type !== 'parallel').map(([id]) => id);
+  const ends = [...Object.entries(steps).filter(([, s]) => s.type === 'end').map(([id]) => id), ...lostJoins, ...dangling];
   const canEnd = reachableFrom(ends, (id) => predecessors.get(id) ?? []);
   for (const id of Object.keys(steps)) {
     if (reachable.has(id) && !canEnd.has(id)) problems.refuse(`/steps/${id}`, `no end can be reached from step "${id}"`);
   }
   for (const [id, step] of Object.entries(steps)) {
     if (step.type === 'parallel') checkBranches(definition, id, step.branches, problems);
+    if (step.type === 'requestComplement' && !step.onlyOnce && step.ifAlreadyRequested) {
+      // Only a complement asked once goes there: any other is asked again, and this step is never taken.
+      problems.refuseFromVersion2(`/steps/${id}/ifAlreadyRequested`, `step "${id}" may ask for a complement every time ("onlyOnce": false), so it never goes to "${step.ifAlreadyRequested}": set "onlyOnce": true or remove ifAlreadyRequested`);
+    }
     if (step.type === 'requestComplement' && step.onlyOnce && !step.ifAlreadyRequested) {
       const again = reachableFrom(next(id), next).has(id);
       if (again) {
@@ -154,9 +189,10 @@ export function checkGraph(definition: ProcedureDefinition, problems: Problems):
 function checkBranches(definition: ProcedureDefinition, id: string, branches: Record<string, { start: string }>, problems: Problems): void {
   const steps = definition.steps;
   for (const [branchId, branch] of Object.entries(branches)) {
+    // A join naming no parallel step is refused on its own: the branch may well be meant to reach it.
     const joins = [...branchSteps(definition, id, branch.start, true)].some((s) => {
       const candidate = steps[s];
-      return candidate?.type === 'join' && candidate.parallel === id;
+      return candidate?.type === 'join' && (candidate.parallel === id || !has(steps, candidate.parallel) || steps[candidate.parallel]?.type !== 'parallel');
     });
     if (!joins) problems.refuse(`/steps/${id}/branches/${branchId}`, `branch "${branchId}" never reaches a join of "${id}"`);
     // An end closes the whole application: the other branches' tasks would be cancelled unanswered.

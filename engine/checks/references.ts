@@ -4,6 +4,7 @@
  */
 import type { ProcedureDefinition, RequestComplementStep, ServiceTaskStep } from '../definition.generated.js';
 import { checkExpression } from '../expression.js';
+import { readsAsFields } from '../form-schema.js';
 import { isServiceActivity, SERVICE_ACTIVITIES } from '../service-activities.js';
 import type { Problems } from './problems.js';
 
@@ -145,7 +146,8 @@ function variableProblem(definition: ProcedureDefinition): (path: string) => str
   return (path) => {
     const [root, first, second] = path.split('.');
     if (root === 'data') {
-      if (!first) return undefined;
+      // A form whose properties are no object is refused on its own, in every language: said once.
+      if (!first || !readsAsFields({ ...definition.form, type: 'object' })) return undefined;
       const properties = (definition.form as { properties?: Record<string, unknown> }).properties ?? {};
       return has(properties, first) ? undefined : `"${path}" is not a field of the form (/form/properties)`;
     }

@@ -33,8 +33,15 @@ export function checkEnumLabels(problems: Problems, form: Record<string, unknown
 /** A refusal is always motivated: the citizen reads why, in their language, with the decision. */
 export function checkMotivations(definition: ProcedureDefinition, problems: Problems): void {
   for (const [id, step] of Object.entries(definition.steps)) {
-    if (step.type === 'end' && step.outcome === 'rejected' && !step.motivation) {
+    if (step.type !== 'end') continue;
+    if (step.outcome === 'rejected' && !step.motivation) {
       problems.refuseFromVersion2(`/steps/${id}/motivation`, 'a refusal must be motivated: give the reason in Arabic, French and English');
+    }
+    // Blank text motivates nothing: the citizen would read an empty reason.
+    if ((step.outcome === 'rejected' || step.outcome === 'partiallyGranted') && step.motivation) {
+      for (const [language, text] of Object.entries(step.motivation)) {
+        if (text.trim() === '') problems.refuseFromVersion2(`/steps/${id}/motivation/${language}`, 'a refusal must be motivated: this reason is blank');
+      }
     }
   }
 }
