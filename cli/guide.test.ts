@@ -41,6 +41,17 @@ describe('mohla guide', () => {
     }
   });
 
+  it('says a waiting period written as an ISO duration in words, in each language', async () => {
+    const waits = { fr: '8. Attente de 3 jours', ar: '8. انتظار 3 أيام', en: '8. Waiting period of 3 days' };
+    expect(shipped('council-session.v1.json').steps.nextSitting).toMatchObject({ type: 'wait', for: { duration: 'P3D' } });
+    for (const [language, said] of Object.entries(waits)) {
+      const run = await mohla(['guide', '--lang', language, '--procedure', 'council-session']);
+      // Intl keeps the number and its unit together with a no-break space.
+      expect(lines(run.stdout).map((line) => line.replaceAll('\u00a0', ' '))).toContain(said);
+      expect(run.stdout).not.toContain('P3D');
+    }
+  });
+
   it('names the category and the channels of a citizen procedure in Arabic, never by their ids', async () => {
     const residence = shipped('residence-certificate.v2.json');
     const run = await mohla(['guide', '--lang', 'ar', '--procedure', 'residence-certificate']);

@@ -5,6 +5,8 @@
 import type { PinnedProcedure } from '../engine/interpreter/state.js';
 import type { Budget, Clock, Extension, LocalizedText, ProcedureDefinition, Step } from '../engine/definition.generated.js';
 import { SERVICE_ACTIVITIES, isServiceActivity } from '../engine/service-activities.js';
+import { durationParts } from '../engine/deadline/duration.js';
+import { LOCALES } from '../notifications/wording.js';
 import { categoryLabel } from './categories.js';
 
 export const LANGUAGES = ['ar', 'fr', 'en'] as const;
@@ -105,11 +107,15 @@ export function pickLanguage(requested: string | undefined, acceptLanguage?: str
   return 'fr';
 }
 
+// ES2023's lib has no type for Intl.DurationFormat yet, though Node 24 has it: the little used here.
+const { DurationFormat } = Intl as unknown as { DurationFormat: new (locale: string, options: { style: 'long' }) => { format(parts: object): string } };
+
 function budgetText(budget: Budget, lang: Language): string {
   if ('workingDays' in budget) return `${budget.workingDays} ${WORDS.workingDays[lang]}`;
   if ('calendarDays' in budget) return `${budget.calendarDays} ${WORDS.calendarDays[lang]}`;
   if ('months' in budget) return `${budget.months} ${WORDS.months[lang]}`;
-  return budget.duration;
+  const parts = durationParts(budget.duration);
+  return parts ? new DurationFormat(LOCALES[lang], { style: 'long' }).format(parts) : budget.duration;
 }
 
 /** The unit an extension adds in: the budget's own. */

@@ -19,6 +19,14 @@ export function parseIsoDuration(text: string): number | undefined {
   );
 }
 
+/** An ISO duration's parts, as `Intl.DurationFormat` takes them; undefined when the text is not such a duration. */
+export function durationParts(text: string): Partial<Record<'weeks' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>> | undefined {
+  if (parseIsoDuration(text) === undefined) return undefined;
+  const [, weeks, days, hours, minutes, seconds, fraction] = DURATION.exec(text)!;
+  const parts = { weeks, days, hours, minutes, seconds, milliseconds: fraction?.padEnd(3, '0') };
+  return Object.fromEntries(Object.entries(parts).flatMap(([unit, value]) => (value === undefined ? [] : [[unit, Number(value)]])));
+}
+
 /** The designators of an ISO duration from the smallest, each with its length. */
 const DURATION_UNITS = [
   { name: 'second', group: 5, designator: 'S', ms: 1000 },
