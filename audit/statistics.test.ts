@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Calendar } from '../engine/calendar.js';
-import { PROJECT_ROOT } from '../infra/config.js';
 import { computeStatistics, statisticsCsv, summarise, type ApplicationFacts, type TaskFacts } from './statistics.js';
+import { shippedCalendar } from '../test/helpers/shipped-calendar.js';
 
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const calendar = shippedCalendar();
 const d = (iso: string) => new Date(iso);
 
 function app(fields: Partial<ApplicationFacts> & Pick<ApplicationFacts, 'trackingNumber' | 'filedAt'>): ApplicationFacts {

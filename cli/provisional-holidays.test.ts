@@ -7,8 +7,9 @@ import { addCalendarDays, calendarDaysBetween, type Calendar, type DatedHoliday 
 import { PROJECT_ROOT } from '../infra/config.js';
 import { validateCalendar } from '../registry/calendars.js';
 import { calendarFileText, generateProvisionalHolidays, umAlQuraDate } from './provisional-holidays.js';
+import { shippedCalendar } from '../test/helpers/shipped-calendar.js';
 
-const shipped = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const shipped = shippedCalendar();
 
 /** The calendar as it was before any generated entry: confirmed and hand-written holidays only, no horizon. */
 function handWritten(): Calendar {

@@ -24,8 +24,9 @@ import {
   zoneOffsetMs,
   type Calendar,
 } from './calendar.js';
+import { shippedCalendar } from '../test/helpers/shipped-calendar.js';
 
-const ma = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const ma = shippedCalendar();
 const zone = ma.zone;
 const HOUR = 3_600_000;
 

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { reviewDefinition } from '../registry/catalogue.js';
+import { text } from '../test/helpers/definitions.js';
 
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
 
 /** A valid definition whose conditions read the citizen's form, a task's form and outcome, and a service result. */
 function base(when: unknown = true, languageVersion?: 1 | 2) {

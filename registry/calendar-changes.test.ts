@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Calendar, DatedHoliday } from '../engine/calendar.js';
 import { computeDeadline } from '../engine/deadline/computation.js';
 import { rescheduleDeadline } from '../engine/deadline/rescheduling.js';
-import { PROJECT_ROOT } from '../infra/config.js';
 import { applyCalendarChange, firstChangedDate, withShippedForecasts } from './calendar-changes.js';
 import { validateCalendar } from './calendars.js';
+import { shippedCalendar } from '../test/helpers/shipped-calendar.js';
 
-const shipped = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const shipped = shippedCalendar();
 const fitrName = shipped.datedHolidays.find((h) => h.name.en === 'Eid al-Fitr')!.name;
 const eidAlFitr = (date: string, status: DatedHoliday['status']): DatedHoliday => ({ date, name: fitrName, status });
 const fitrDays = (c: Calendar, prefix: string) =>

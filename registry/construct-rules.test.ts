@@ -11,8 +11,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { validateDefinition } from './catalogue.js';
+import { text } from '../test/helpers/definitions.js';
 
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
 
 /** An internal procedure: a promotion file the HR officer files, reviewed by the committee. */
 function internal() {

@@ -2,16 +2,14 @@
  * The council session, dry-run: the quorum rule (a second sitting three days after the first, a third
  * that deliberates whatever the number present) and the three clocks counted from the session date.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Calendar } from '../engine/calendar.js';
 import { simulate, type Scenario } from '../engine/simulator.js';
 import { loadConfig } from '../infra/config.js';
-import { SHIPPED_CALENDAR } from './calendars.js';
 import { loadProcedureFolder } from './catalogue.js';
+import { shippedCalendar } from '../test/helpers/shipped-calendar.js';
 
 const procedure = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('council-session', 1)!;
-const calendar = JSON.parse(readFileSync(SHIPPED_CALENDAR, 'utf8')) as Calendar;
+const calendar = shippedCalendar();
 
 const scheduled: Scenario['events'] = [
   { after: 'PT2H', action: 'complete', step: 'scheduleSession', outcome: 'scheduled', data: { sessionDate: '2026-05-20' } },

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { validateDefinition } from './catalogue.js';
 import { createAjv } from './definition-schema.js';
+import { text } from '../test/helpers/definitions.js';
 
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
 
 /** A valid definition that uses every construct, so each rule can be broken in one place. */
 function base() {

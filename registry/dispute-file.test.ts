@@ -3,16 +3,14 @@
  * the claim's receipt, the defence brief before the hearing, the appeal window after the judgment's
  * notification), an adjourned hearing, an appeal lodged in time or missed, and a settlement.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Calendar } from '../engine/calendar.js';
 import { simulate, type Scenario } from '../engine/simulator.js';
 import { loadConfig } from '../infra/config.js';
-import { SHIPPED_CALENDAR } from './calendars.js';
 import { loadProcedureFolder } from './catalogue.js';
+import { shippedCalendar } from '../test/helpers/shipped-calendar.js';
 
 const procedure = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('dispute-file', 1)!;
-const calendar = JSON.parse(readFileSync(SHIPPED_CALENDAR, 'utf8')) as Calendar;
+const calendar = shippedCalendar();
 
 const data = {
   caseReference: '1245/7110/2026',

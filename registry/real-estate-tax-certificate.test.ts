@@ -3,16 +3,14 @@
  * of reach. Its legal deadline is 5 working days: filed on Monday 6 April 2026, it is due at the end of
  * Monday 13 April (Tuesday 7 is day 1; no holiday falls in between).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Calendar } from '../engine/calendar.js';
 import { simulate, type Scenario, type SimulatedService } from '../engine/simulator.js';
 import { loadConfig } from '../infra/config.js';
-import { SHIPPED_CALENDAR } from './calendars.js';
 import { loadProcedureFolder } from './catalogue.js';
+import { shippedCalendar } from '../test/helpers/shipped-calendar.js';
 
 const procedure = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('real-estate-tax-certificate', 1)!;
-const calendar = JSON.parse(readFileSync(SHIPPED_CALENDAR, 'utf8')) as Calendar;
+const calendar = shippedCalendar();
 const data = { fullName: 'Youssef Bennani', cin: 'AB123456', landTitle: '45213/63', propertyAddress: 'Lot Al Amal 12, Berkane', purpose: 'sale' };
 const filedAt = '2026-04-06T09:30:00+01:00';
 

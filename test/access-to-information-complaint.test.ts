@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
-import type { Calendar } from '../engine/calendar.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { simulate, type ScenarioEvent } from '../engine/simulator.js';
 import { Notification } from '../db/entities.js';
 import { anInstant, applicationAnswer, deadlineAnswer, problemAnswer, taskAnswer } from './helpers/answers.js';
 import { addOffice, as, createTestStack, eventually, tokenFor, type TestStack } from './helpers/stack.js';
+import { shippedCalendar } from './helpers/shipped-calendar.js';
 
 const definition = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/access-to-information.v3.json'), 'utf8')) as ProcedureDefinition;
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const calendar = shippedCalendar();
 
 const request = {
   fullName: 'Salma Idrissi',

@@ -3,14 +3,13 @@
  * procedure), its clocks on the application's page as the claim's receipt, the hearing date and the
  * judgment's notification give them their dates, and a lost judgment appealed in time.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, firstCountedDayFrom, isWorkingDay, subtractWorkingDays, type Calendar } from '../engine/calendar.js';
+import { addCalendarDays, firstCountedDayFrom, isWorkingDay, subtractWorkingDays } from '../engine/calendar.js';
 import { Notification } from '../db/entities.js';
 import { StaffDirectory } from '../notifications/staff.js';
-import { SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { applicationAnswer } from './helpers/answers.js';
 import { addOffice, createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
+import { shippedCalendar } from './helpers/shipped-calendar.js';
 
 let stack: TestStack;
 let staff: Awaited<ReturnType<typeof people>>;
@@ -25,7 +24,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const calendar = JSON.parse(readFileSync(SHIPPED_CALENDAR, 'utf8')) as Calendar;
+const calendar = shippedCalendar();
 /** A date `days` from today, as the date fields take it. */
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 /** Calendar days after a date, moved on to the next working day when the last one is not. */

@@ -18,8 +18,8 @@ import { StaffDirectory } from '../notifications/staff.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { startSmsGateway, startSmtpServer, type TestSmsGateway, type TestSmtpServer } from './helpers/messaging.js';
 import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { text } from './helpers/definitions.js';
 
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
 const GATEWAY_TOKEN = 'gateway-secret';
 
 function procedure(id: string, deadline: Record<string, unknown> = {}) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateDefinition } from '../../registry/catalogue.js';
+import { text } from '../../test/helpers/definitions.js';
 
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
 const basis = { law: 'Organic law 113.14', note: 'The summons reaches members ten days before (unconfirmed).', confirmed: false };
 const task = (outcomes: Record<string, string>, extra: Record<string, unknown> = {}) => ({
   type: 'userTask',

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/config.js';
 import { type Calendar } from '../calendar.js';
 import { computeDeadline } from './computation.js';
 import { describeDuration, parseIsoDuration } from './duration.js';
@@ -10,8 +7,9 @@ import { warningInstant } from './warnings.js';
 import type { DeadlineBudget } from './budget.js';
 import type { LedgerEntry } from './ledger.js';
 import { DomainError } from '../errors.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const ma = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const ma = shippedCalendar();
 const started = (at: string): LedgerEntry => ({ type: 'started', at });
 const paused = (at: string, reason = 'waiting for your documents'): LedgerEntry => ({ type: 'paused', at, reason });
 const resumed = (at: string): LedgerEntry => ({ type: 'resumed', at });

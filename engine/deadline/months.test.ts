@@ -3,18 +3,15 @@
  * 2027 is a Sunday, 28 February 2027 a Sunday and 1 March 2027 a Monday; Eid al-Fitr 2027 is provisionally
  * Wednesday 10 – Thursday 11 March. Morocco is on UTC+0 all through: local time is UTC.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/config.js';
-import type { Calendar } from '../calendar.js';
 import { computeDeadline } from './computation.js';
 import { addMonths } from './months.js';
 import { warningInstant } from './warnings.js';
 import type { LedgerEntry } from './ledger.js';
 import { DomainError } from '../errors.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const ma = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const ma = shippedCalendar();
 const started = (at: string): LedgerEntry => ({ type: 'started', at });
 const JANUARY_31 = started('2027-01-31T10:00:00Z');
 

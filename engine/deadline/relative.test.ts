@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/config.js';
 import type { Calendar } from '../calendar.js';
 import { DomainError } from '../errors.js';
 import type { DeadlineBudget } from './budget.js';
 import type { LedgerEntry } from './ledger.js';
 import { computeRelativeDeadline, type Direction } from './relative.js';
 import { scheduleDeadline } from './schedule.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const ma = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const ma = shippedCalendar();
 const dated = (date: string, at = '2026-04-01T09:00:00+01:00', previousDate?: string): LedgerEntry => ({
   type: 'dated',
   at,

@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
-import type { Calendar } from '../calendar.js';
 import { evaluate, isTrue, type Expression } from '../expression.js';
 import { dayCountingAt } from './dates.js';
 import { DATE_OPERATORS, OPERATORS, operationOf, operatorSpec } from './operators.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
 type Case = [Expression, unknown, unknown];
 
 const fixture = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/json-logic/cases.json'), 'utf8')) as Array<string | Case>;
 const cases = fixture.filter((c): c is Case => typeof c !== 'string');
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const calendar = shippedCalendar();
 
 const language2 = { language: 2 } as const;
 const language1 = { language: 1 } as const;

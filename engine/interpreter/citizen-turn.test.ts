@@ -1,21 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/config.js';
 import { reviewDefinition, validateDefinition } from '../../registry/catalogue.js';
-import type { Calendar } from '../calendar.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
 import { simulate, type Scenario } from '../simulator.js';
+import { text, userTask as task } from '../../test/helpers/definitions.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
-const task = (role: string, outcomes: Record<string, string>, extra: Record<string, unknown> = {}) => ({
-  type: 'userTask',
-  role,
-  title: text(role),
-  outcomes: Object.fromEntries(Object.entries(outcomes).map(([o, next]) => [o, { next }])),
-  ...extra,
-});
+const calendar = shippedCalendar();
 const end = (outcome: string) => ({ type: 'end', outcome, ...(outcome === 'rejected' ? { motivation: text('refused') } : {}) });
 
 const complaintForm = {

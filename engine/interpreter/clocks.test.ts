@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/config.js';
 import { validateDefinition } from '../../registry/catalogue.js';
-import type { Calendar } from '../calendar.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
 import { simulate, type Scenario } from '../simulator.js';
+import { text } from '../../test/helpers/definitions.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
+const calendar = shippedCalendar();
 const task = (outcomes: Record<string, string>, extra: Record<string, unknown> = {}) => ({
   type: 'userTask',
   role: 'secretariat',

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../infra/config.js';
 import { validateDefinition } from '../../registry/catalogue.js';
 import type { Calendar } from '../calendar.js';
 import { scheduleDeadline } from '../deadline/schedule.js';
@@ -12,9 +9,10 @@ import { ApplicationMachine, type Effects } from '../machine.js';
 import { simulate } from '../simulator.js';
 import { deadlinesStartedOnFiling } from './filing-deadlines.js';
 import type { ApplicationInput } from './state.js';
+import { text } from '../../test/helpers/definitions.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
+const calendar = shippedCalendar();
 
 /** A definition that decides at once, by `when`, between an approving and a rejecting end. */
 function deciding(when: unknown, extra: Record<string, unknown> = {}): ProcedureDefinition {

@@ -8,15 +8,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import { validateDefinition } from '../../registry/catalogue.js';
-import type { Calendar } from '../calendar.js';
 import { scheduleDeadline } from '../deadline/schedule.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
 import { ApplicationMachine } from '../machine.js';
 import { simulate, type Scenario } from '../simulator.js';
 import type { Command } from './commands.js';
+import { text } from '../../test/helpers/definitions.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
+const calendar = shippedCalendar();
 
 function valid(definition: object): ProcedureDefinition {
   expect(validateDefinition(definition)).toEqual([]);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
-import type { Calendar } from '../calendar.js';
 import type { PrefetchedSchedule } from '../deadline/prefetched-schedules.js';
 import { scheduleDeadline } from '../deadline/schedule.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
@@ -12,8 +11,9 @@ import { deadlinesStartedOnFiling, type FilingDeadline } from './filing-deadline
 import { initialState, type ApplicationInput } from './state.js';
 import { applyEvent } from './transition.js';
 import { languageOf } from '../language.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
+const calendar = shippedCalendar();
 const FILED_AT = '2026-03-16T10:00:00Z';
 
 function inputFor(definition: ProcedureDefinition, data: Record<string, unknown>): ApplicationInput {

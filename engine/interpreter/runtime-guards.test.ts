@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/config.js';
 import { validateDefinition } from '../../registry/catalogue.js';
-import { addWorkingDays, type Calendar } from '../calendar.js';
+import { addWorkingDays } from '../calendar.js';
 import { scheduleDeadline } from '../deadline/schedule.js';
 import type { ProcedureDefinition } from '../definition.generated.js';
 import { ApplicationMachine } from '../machine.js';
@@ -17,9 +17,10 @@ import { simulate, type Scenario } from '../simulator.js';
 import type { Command } from './commands.js';
 import { deadlinesStartedOnFiling } from './filing-deadlines.js';
 import { nextTimer } from './timers.js';
+import { text, userTask as task } from '../../test/helpers/definitions.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
-const calendar = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/calendars/ma.json'), 'utf8')) as Calendar;
-const text = (en: string) => ({ ar: `ن ${en}`, fr: `f ${en}`, en });
+const calendar = shippedCalendar();
 const DAY = 86_400_000;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Definition = Record<string, any>;
@@ -55,12 +56,6 @@ function procedure(language: 1 | 2, steps: Record<string, unknown>, deadline: Re
   return d as unknown as ProcedureDefinition;
 }
 
-const task = (role: string, outcomes: Record<string, string>) => ({
-  type: 'userTask',
-  role,
-  title: text(role),
-  outcomes: Object.fromEntries(Object.entries(outcomes).map(([o, next]) => [o, { next }])),
-});
 const granted = { type: 'end', outcome: 'approved', document: 'permit' };
 const refused = { type: 'end', outcome: 'rejected', motivation: text('The file is still incomplete') };
 

@@ -45,3 +45,12 @@ export function testProcedure(id: string, changes: TestProcedureChanges = {}) {
     ...fields,
   };
 }
+
+/** An agent task of `role` whose outcomes lead to the steps named (`{ approve: 'granted' }`). */
+export const userTask = (role: string, outcomes: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+  type: 'userTask',
+  role,
+  title: text(role),
+  outcomes: Object.fromEntries(Object.entries(outcomes).map(([o, next]) => [o, { next }])),
+  ...extra,
+});
