@@ -56,6 +56,12 @@ describe("the playground's preview of a procedure's messages", () => {
     await screenshot(page, 'designer-messages-ar');
     expect(await seriousViolations(page)).toEqual([]);
 
+    // The preview follows the text as the designer edits it, without pressing the button again.
+    const reworded = structuredClone(dispute);
+    reworded.messages![name]!.title.ar = 'عنوان جديد';
+    await page.fill('#definition', JSON.stringify(reworded, null, 2));
+    await expect.poll(textOf(previews.locator('.message-subject')), POLL).toBe(`عنوان جديد – ${SAMPLE_TRACKING_NUMBER}`);
+
     const broken = structuredClone(dispute);
     broken.messages![name]!.text.fr = 'Dossier {trackingNumber ({procedure})';
     await page.fill('#definition', JSON.stringify(broken, null, 2));

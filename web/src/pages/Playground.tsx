@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage } from '../components/Problem.js';
 import { layout, StepDiagram } from '../components/StepDiagram.js';
@@ -277,18 +277,33 @@ function MessagesPreview({ definition }: { definition: unknown }) {
   const [shown, setShown] = useState<{ language: Language; messages: MessagePreview[] }>();
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
+  // Answers may come back out of order while the designer types: only the latest request's is shown.
+  const latest = useRef(0);
 
   async function preview(lang: Language) {
+    const request = ++latest.current;
     setBusy(true);
     setError(undefined);
     try {
-      setShown(await api<{ language: Language; messages: MessagePreview[] }>('POST', '/procedures/messages/preview', { body: { definition, language: lang } }));
+      const answer = await api<{ language: Language; messages: MessagePreview[] }>('POST', '/procedures/messages/preview', { body: { definition, language: lang } });
+      if (request === latest.current) setShown(answer);
     } catch (err) {
-      setShown(undefined);
-      setError(err as ApiError);
+      if (request === latest.current) {
+        setShown(undefined);
+        setError(err as ApiError);
+      }
     }
-    setBusy(false);
+    if (request === latest.current) setBusy(false);
   }
+
+  // Once shown, the preview follows the text: a pause in typing renders it again.
+  const source = useMemo(() => JSON.stringify(definition), [definition]);
+  const showing = shown !== undefined || error !== undefined;
+  useEffect(() => {
+    if (!showing) return undefined;
+    const timer = setTimeout(() => void preview(language), 400);
+    return () => clearTimeout(timer);
+  }, [source]);
 
   return (
     <>
