@@ -11,48 +11,15 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { validateDefinition } from './catalogue.js';
-import { text } from '../test/helpers/definitions.js';
+import { promotionFile, text } from '../test/helpers/definitions.js';
 
 
-/** An internal procedure: a promotion file the HR officer files, reviewed by the committee. */
+/** An internal procedure: a promotion file the HR officer files, reviewed by the committee, who are warned ten days ahead. */
 function internal() {
-  return {
-    languageVersion: 2,
-    id: 'staff-promotion',
-    version: 1,
-    title: text('Promotion file'),
-    description: text('A promotion file'),
-    category: 'human-resources',
-    offices: ['commune'],
-    roles: ['hr-officer', 'committee', 'supervisor'],
-    legalBasis: { law: 'Statut général de la fonction publique', note: 'An internal commitment, no legal deadline.', confirmed: true },
+  return promotionFile({
     form: { type: 'object', required: ['employeeNumber'], properties: { employeeNumber: { type: 'string' } } },
-    documents: [],
-    fees: [],
-    channels: ['internal'],
-    filingRoles: ['hr-officer'],
-    deadline: {
-      budget: { months: 2 },
-      startsOn: 'filing',
-      onComplement: 'continue',
-      extension: { maxCount: 1, units: 1, noticeRequired: false },
-      warnings: [{ before: { calendarDays: 10 }, notify: ['committee'] }],
-      onExpiry: { action: 'escalate', toRole: 'supervisor', notify: ['supervisor'] },
-    },
-    start: 'review',
-    steps: {
-      review: {
-        type: 'userTask',
-        role: 'committee',
-        title: text('Committee review'),
-        outcomes: { promote: { next: 'tell' }, refer: { next: 'referred' }, partly: { next: 'partly' } },
-      },
-      tell: { type: 'notify', notify: ['hr-officer'], template: 'readyForCollection', next: 'promoted' },
-      promoted: { type: 'end', outcome: 'approved' },
-      referred: { type: 'end', outcome: 'forwarded', forwardedTo: text('the ministry of the interior') },
-      partly: { type: 'end', outcome: 'partiallyGranted', motivation: text('Promoted one grade, not two.') },
-    },
-  };
+    deadline: { warnings: [{ before: { calendarDays: 10 }, notify: ['committee'] }] },
+  });
 }
 
 /** Law 31.13's urgent requests: 3 working days, extended by 3, not by the 20 of the others. */

@@ -13,7 +13,7 @@ import type { ProcedureDefinition } from '../definition.generated.js';
 import { ApplicationMachine } from '../machine.js';
 import { simulate, type Scenario } from '../simulator.js';
 import type { Command } from './commands.js';
-import { text } from '../../test/helpers/definitions.js';
+import { promotionFile, text } from '../../test/helpers/definitions.js';
 import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 
 const calendar = shippedCalendar();
@@ -25,41 +25,8 @@ function valid(definition: object): ProcedureDefinition {
 
 /** A promotion file filed by the HR officer, reviewed by the committee; two calendar months, extendable by one. */
 function promotion(channels: Record<string, unknown> = { channels: ['internal'], filingRoles: ['hr-officer'] }) {
-  return valid({
-    languageVersion: 2,
-    id: 'staff-promotion',
-    version: 1,
-    title: text('Promotion file'),
-    description: text('A promotion file'),
-    category: 'human-resources',
-    offices: ['commune'],
-    roles: ['hr-officer', 'committee', 'supervisor'],
-    legalBasis: { law: 'Statut général de la fonction publique', note: 'An internal commitment, no legal deadline.', confirmed: true },
-    form: { type: 'object', properties: { employeeNumber: { type: 'string' } } },
-    documents: [],
-    fees: [],
-    ...channels,
-    deadline: {
-      budget: { months: 2 },
-      startsOn: 'filing',
-      onComplement: 'continue',
-      extension: { maxCount: 1, units: 1, noticeRequired: false },
-      onExpiry: { action: 'escalate', toRole: 'supervisor', notify: ['supervisor'] },
-    },
-    start: 'review',
-    steps: {
-      review: {
-        type: 'userTask',
-        role: 'committee',
-        title: text('Committee review'),
-        outcomes: { promote: { next: 'tell' }, refer: { next: 'referred' }, partly: { next: 'partly' } },
-      },
-      tell: { type: 'notify', notify: ['hr-officer'], template: 'readyForCollection', next: 'promoted' },
-      promoted: { type: 'end', outcome: 'approved' },
-      referred: { type: 'end', outcome: 'forwarded', forwardedTo: text('the ministry of the interior') },
-      partly: { type: 'end', outcome: 'partiallyGranted', motivation: text('Promoted one grade, not two.') },
-    },
-  });
+  const { filingRoles: _filers, ...definition } = promotionFile();
+  return valid({ ...definition, ...channels });
 }
 
 const run = (d: ProcedureDefinition, scenario: Omit<Scenario, 'data'> & { data?: Record<string, unknown> }) =>

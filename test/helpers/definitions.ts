@@ -54,3 +54,52 @@ export const userTask = (role: string, outcomes: Record<string, string>, extra: 
   outcomes: Object.fromEntries(Object.entries(outcomes).map(([o, next]) => [o, { next }])),
   ...extra,
 });
+
+/**
+ * An internal procedure (language 2): a promotion file the HR officer files, reviewed by the committee,
+ * which promotes, refers it to the ministry (forwarded) or promotes in part. Two calendar months,
+ * extendable by one, escalated to the supervisor. `deadline` and `steps` are merged into the defaults;
+ * any other field replaces the default.
+ */
+export function promotionFile(changes: TestProcedureChanges = {}) {
+  const { deadline, steps, ...fields } = changes;
+  return {
+    languageVersion: 2,
+    id: 'staff-promotion',
+    version: 1,
+    title: text('Promotion file'),
+    description: text('A promotion file'),
+    category: 'human-resources',
+    offices: ['commune'],
+    roles: ['hr-officer', 'committee', 'supervisor'],
+    legalBasis: { law: 'Statut général de la fonction publique', note: 'An internal commitment, no legal deadline.', confirmed: true },
+    form: { type: 'object', properties: { employeeNumber: { type: 'string' } } },
+    documents: [],
+    fees: [],
+    channels: ['internal'],
+    filingRoles: ['hr-officer'],
+    deadline: {
+      budget: { months: 2 },
+      startsOn: 'filing',
+      onComplement: 'continue',
+      extension: { maxCount: 1, units: 1, noticeRequired: false },
+      onExpiry: { action: 'escalate', toRole: 'supervisor', notify: ['supervisor'] },
+      ...deadline,
+    },
+    start: 'review',
+    steps: {
+      review: {
+        type: 'userTask',
+        role: 'committee',
+        title: text('Committee review'),
+        outcomes: { promote: { next: 'tell' }, refer: { next: 'referred' }, partly: { next: 'partly' } },
+      },
+      tell: { type: 'notify', notify: ['hr-officer'], template: 'readyForCollection', next: 'promoted' },
+      promoted: { type: 'end', outcome: 'approved' },
+      referred: { type: 'end', outcome: 'forwarded', forwardedTo: text('the ministry of the interior') },
+      partly: { type: 'end', outcome: 'partiallyGranted', motivation: text('Promoted one grade, not two.') },
+      ...steps,
+    },
+    ...fields,
+  };
+}
