@@ -25,8 +25,10 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /var/lib/mohla && chown node:node /var/lib/mohla
 VOLUME /var/lib/mohla
 USER node
-EXPOSE 3000
-# The API's health route; the worker's service in docker-compose.yml sets a check of its own.
+# The API on 3000; the worker's health listener on 3001 (WORKER_HEALTH_PORT).
+EXPOSE 3000 3001
+# The API's readiness (Temporal and PostgreSQL answer; Redis down is only degraded); the worker's service
+# in docker-compose.yml asks the worker's own listener instead.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "--import", "tsx", "api/server.ts"]

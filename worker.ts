@@ -1,6 +1,7 @@
 /**
  * The composition root of the Temporal worker process: connects to PostgreSQL, runs the procedure worker
- * (worker/procedure-worker.ts) with the notification worker beside it, and signs audit checkpoints.
+ * (worker/procedure-worker.ts) with the notification worker beside it, answers its health checks on
+ * WORKER_HEALTH_PORT, and signs audit checkpoints.
  */
 import { Runtime } from '@temporalio/worker';
 import { env, loadConfig } from './infra/config.js';
@@ -9,6 +10,7 @@ import { openOrm } from './db/orm.js';
 import { loadNotificationSettings } from './notifications/config.js';
 import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
 import { startProcedureWorker } from './worker/procedure-worker.js';
+import { startWorkerHealth } from './worker/health-listener.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -30,13 +32,21 @@ async function main(): Promise<void> {
       workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
       cachedApplications: config.worker.cachedApplications,
     });
+    // Opened after the worker starts and closed after it stops: while it drains, ready answers 503.
+    const health = config.worker.healthPort
+      ? await startWorkerHealth({ host: config.http.host, port: config.worker.healthPort, worker: procedureWorker.worker, orm, log: console.warn }).catch(async (err: unknown) => {
+          await procedureWorker.stop();
+          throw err;
+        })
+      : undefined;
     const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
-    console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
+    console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}${health ? `, health on port ${health.port}` : ''}`);
     try {
       await procedureWorker.running;
     } finally {
       await stopCheckpoints();
       await procedureWorker.stop();
+      await health?.close();
     }
   } finally {
     await orm.close();

@@ -22,6 +22,18 @@ describe('WORKER_CACHED_APPLICATIONS', () => {
   });
 });
 
+describe('WORKER_HEALTH_PORT', () => {
+  it('opens the health listener on 3001 unless told otherwise, and none at 0', () => {
+    expect(loadConfig({}).worker.healthPort).toBe(3001);
+    expect(loadConfig({ WORKER_HEALTH_PORT: '9101' }).worker.healthPort).toBe(9101);
+    expect(loadConfig({ WORKER_HEALTH_PORT: '0' }).worker.healthPort).toBe(0);
+  });
+
+  it('refuses what is not a port, naming the variable', () => {
+    expect(() => loadConfig({ WORKER_HEALTH_PORT: '70000' })).toThrow('WORKER_HEALTH_PORT=70000 is not a TCP port (0–65535).');
+  });
+});
+
 describe('rate limits and uploads', () => {
   it('takes the limits from the environment, with safe defaults', () => {
     expect(loadConfig({}).rateLimits).toEqual({

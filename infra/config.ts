@@ -50,7 +50,7 @@ export const ENVIRONMENT = {
     default: '{"to":"{{to}}","text":"{{text}}","reference":"{{id}}"}',
     doc: 'JSON body sent to the SMS gateway; {{to}}, {{text}}, {{id}} and {{language}} are replaced in its strings.',
   },
-  HOST: { default: '127.0.0.1', doc: 'Address the HTTP API listens on.' },
+  HOST: { default: '127.0.0.1', doc: "Address the HTTP API, and the worker's health listener, listen on." },
   PORT: { default: '3000', doc: 'Port of the HTTP API.' },
   TRUST_PROXY: {
     default: '',
@@ -62,6 +62,10 @@ export const ENVIRONMENT = {
   WORKER_CACHED_APPLICATIONS: {
     default: '',
     doc: "How many applications the worker keeps in memory between their events (the Temporal SDK's `maxCachedWorkflows`); empty: the SDK's default, sized on the V8 heap (about 2,300 with Node's default heap). Each costs 0.2 to 0.4 MiB; an application outside it is replayed from its history when it next wakes, which costs more CPU than the event itself.",
+  },
+  WORKER_HEALTH_PORT: {
+    default: '3001',
+    doc: "Port of the worker's health listener (GET /health/live, /health/ready), on HOST like the API; 0: no listener.",
   },
   MOHLA_WORKFLOW_BUNDLE: {
     default: '',
@@ -168,7 +172,8 @@ export interface Config {
   tokens: TokenRules;
   /** The OpenID provider whose tokens are accepted; absent when OIDC_ISSUER is empty. */
   oidc?: OidcSettings;
-  worker: { cachedApplications?: number };
+  /** `healthPort` 0: the worker process opens no health listener. */
+  worker: { cachedApplications?: number; healthPort: number };
   documents: { filesPerSlot: number };
   rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
   audit: AuditConfig;
@@ -410,7 +415,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       clockSkewSeconds: nonNegativeInteger('TOKEN_CLOCK_SKEW_SECONDS', source),
     },
     ...(oidc ? { oidc } : {}),
-    worker: { cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined },
+    worker: {
+      cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined,
+      healthPort: port('WORKER_HEALTH_PORT', source),
+    },
     documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
     rateLimits: {
       authentication: parseRate('RATE_LIMIT_AUTHENTICATION', env('RATE_LIMIT_AUTHENTICATION', source)),

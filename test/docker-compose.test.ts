@@ -10,6 +10,7 @@ import { DEFAULT_CLUSTER_PORTS } from '../infra/temporal-cluster-config.js';
 import { TEMPORAL_SERVER_VERSION } from '../infra/temporal-cluster.js';
 import { TEMPORAL_UI_VERSION, UI_CODEC_INCLUDES_CREDENTIALS } from '../infra/temporal-ui.js';
 import { DEPLOYED_CONFIG_DIR, writeDeploymentConfig } from '../cli/cluster.js';
+import { readDockerfile } from './helpers/dockerfile.js';
 
 interface Service {
   image?: string;
@@ -18,6 +19,7 @@ interface Service {
   environment?: Record<string, string>;
   depends_on?: Record<string, unknown> | string[];
   ports?: string[];
+  healthcheck?: { test?: string[] };
 }
 
 const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -138,6 +140,17 @@ describe('docker-compose.yml', () => {
     expect(services.migrate?.environment?.DATABASE_ADMIN_URL).toBeDefined();
     expect(services.api?.environment?.DATABASE_ADMIN_URL).toBeUndefined();
     expect(services.worker?.environment?.DATABASE_ADMIN_URL).toBeUndefined();
+  });
+
+  it("checks each process's readiness where it listens: the API's with the image's HEALTHCHECK, the worker's on WORKER_HEALTH_PORT", () => {
+    const healthcheck = readDockerfile(path.join(PROJECT_ROOT, 'Dockerfile')).at(-1)?.steps.find((step) => step.keyword === 'HEALTHCHECK');
+    const imageCheck = healthcheck?.keyword === 'HEALTHCHECK' ? healthcheck.command.join(' ') : '';
+    expect(imageCheck).toContain(`(process.env.PORT||${ENVIRONMENT.PORT.default})+'/health/ready'`);
+    // The API keeps the image's check; the worker, which serves no API, asks its own listener.
+    expect(services.api?.healthcheck).toBeUndefined();
+    const workerCheck = services.worker?.healthcheck?.test ?? [];
+    expect(workerCheck[0]).toBe('CMD');
+    expect(workerCheck.join(' ')).toContain(`(process.env.WORKER_HEALTH_PORT||${ENVIRONMENT.WORKER_HEALTH_PORT.default})+'/health/ready'`);
   });
 
   it('registers the same search attributes as the dev server', () => {

@@ -1,42 +1,11 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { databaseAnswers } from '../../db/sql.js';
 import { loggableMessage } from '../../infra/log-redaction.js';
+import { checkService, type ServiceCheck } from '../../infra/service-check.js';
 import type { ApiContext } from '../context.js';
 import { answers, json, problemContent, type ApiRoutes } from '../responses.js';
 
-type Check = () => Promise<unknown>;
-
-const TIMEOUT = 'TIMEOUT';
-
-/**
- * What a public monitor is told of a failed check: whether the service is slow, refuses connections or
- * fails otherwise. The driver's own message (hosts, ports, roles, database names) goes to the log only,
- * since /health answers anyone.
- */
-function publicReason(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  if ((err as Error).message === TIMEOUT) return 'does not answer in time';
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND') return 'cannot be reached';
-  return 'answers with an error';
-}
-
-async function timed(check: Check, timeoutMs: number, log: (detail: string) => void): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(TIMEOUT)), timeoutMs);
-      }),
-    ]);
-    return { ok: true, latencyMs: Math.round(performance.now() - started) };
-  } catch (err) {
-    log((err as Error).message === TIMEOUT ? `no answer within ${timeoutMs} ms` : String((err as Error).message));
-    return { ok: false, latencyMs: Math.round(performance.now() - started), error: publicReason(err) };
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const CHECK_TIMEOUT_MS = 2000;
 
 const serviceCheck = {
   type: 'object',
@@ -45,23 +14,39 @@ const serviceCheck = {
   properties: { ok: { type: 'boolean' }, latencyMs: { type: 'integer' }, error: { type: 'string', description: 'Why the check failed, in general terms (the details are in the API log): does not answer in time, cannot be reached, or answers with an error.' } },
 } as const;
 
-const healthAnswer = {
-  type: 'object',
-  required: ['status', 'services'],
-  additionalProperties: false,
-  properties: {
-    status: { type: 'string', enum: ['ok', 'degraded'] },
-    services: {
-      type: 'object',
-      required: ['temporal', 'postgres', 'redis'],
-      additionalProperties: false,
-      properties: { temporal: serviceCheck, postgres: serviceCheck, redis: serviceCheck },
+function serviceReport<const S extends readonly string[]>(statuses: S) {
+  return {
+    type: 'object',
+    required: ['status', 'services'],
+    additionalProperties: false,
+    properties: {
+      status: { type: 'string', enum: statuses },
+      services: {
+        type: 'object',
+        required: ['temporal', 'postgres', 'redis'],
+        additionalProperties: false,
+        properties: { temporal: serviceCheck, postgres: serviceCheck, redis: serviceCheck },
+      },
     },
-  },
-} as const;
+  } as const;
+}
+
+const healthAnswer = serviceReport(['ok', 'degraded']);
+const readyAnswer = serviceReport(['ok', 'degraded', 'unready']);
+const liveAnswer = { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: ['ok'] } } } as const;
+
+async function checkServices(ctx: ApiContext, log: FastifyBaseLogger): Promise<Record<'temporal' | 'postgres' | 'redis', ServiceCheck>> {
+  const logAs = (service: string) => (detail: string) => log.warn(`health: ${service} check failed: ${loggableMessage(detail)}`);
+  const [temporal, postgres, redis] = await Promise.all([
+    checkService(() => ctx.temporal.workflowService.getSystemInfo({}), CHECK_TIMEOUT_MS, logAs('temporal')),
+    checkService(() => databaseAnswers(ctx.orm), CHECK_TIMEOUT_MS, logAs('postgres')),
+    checkService(() => ctx.redis.ping(), CHECK_TIMEOUT_MS, logAs('redis')),
+  ]);
+  return { temporal, postgres, redis };
+}
 
 export function healthRoutes(app: ApiRoutes, ctx: ApiContext): void {
-  const schema = {
+  const health = {
     summary: 'Whether Temporal, PostgreSQL and Redis answer',
     tags: ['operations'],
     operationId: 'checkHealth',
@@ -71,14 +56,37 @@ export function healthRoutes(app: ApiRoutes, ctx: ApiContext): void {
       503: { description: 'A service does not answer: which one, and why.', content: { 'application/json': { schema: healthAnswer }, ...problemContent } },
     }),
   } as const;
-  app.get('/health', { config: { access: 'public' }, schema }, async (req, reply) => {
-    const logAs = (service: string) => (detail: string) => req.log.warn(`health: ${service} check failed: ${loggableMessage(detail)}`);
-    const [temporal, postgres, redis] = await Promise.all([
-      timed(() => ctx.temporal.workflowService.getSystemInfo({}), 2000, logAs('temporal')),
-      timed(() => databaseAnswers(ctx.orm), 2000, logAs('postgres')),
-      timed(() => ctx.redis.ping(), 2000, logAs('redis')),
-    ]);
-    const ok = temporal.ok && postgres.ok && redis.ok;
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', services: { temporal, postgres, redis } });
+  app.get('/health', { config: { access: 'public' }, schema: health }, async (req, reply) => {
+    const services = await checkServices(ctx, req.log);
+    const ok = services.temporal.ok && services.postgres.ok && services.redis.ok;
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', services });
+  });
+
+  const live = {
+    summary: 'Whether the API process answers (liveness), without asking any service',
+    tags: ['operations'],
+    operationId: 'checkLiveness',
+    response: answers({ 200: json('The process answers.', liveAnswer) }),
+  } as const;
+  app.get('/health/live', { config: { access: 'public' }, schema: live }, async () => ({ status: 'ok' as const }));
+
+  const ready = {
+    summary: 'Whether the API can do its job (readiness): Temporal and PostgreSQL answer',
+    tags: ['operations'],
+    operationId: 'checkReadiness',
+    response: answers({
+      200: json('Temporal and PostgreSQL answer. `degraded`: Redis does not, so filing and the inbox work but the kiosk and the notification queues wait for it.', readyAnswer),
+      503: {
+        description: 'Temporal or PostgreSQL does not answer: which one, and why.',
+        content: { 'application/json': { schema: readyAnswer }, ...problemContent },
+      },
+    }),
+  } as const;
+  app.get('/health/ready', { config: { access: 'public' }, schema: ready }, async (req, reply) => {
+    const services = await checkServices(ctx, req.log);
+    // Filing, the inbox and the deadlines need Temporal and PostgreSQL; without Redis only messages wait.
+    const ready = services.temporal.ok && services.postgres.ok;
+    const status = !ready ? 'unready' : services.redis.ok ? 'ok' : 'degraded';
+    return reply.status(ready ? 200 : 503).send({ status, services });
   });
 }

@@ -95,6 +95,7 @@ beforeAll(async () => {
     // As docker-compose.yml sets them for the API, on a port free here and on this machine only.
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
+    WORKER_HEALTH_PORT: String(await freePort()),
   };
 
   const step = Date.now();

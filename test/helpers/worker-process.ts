@@ -33,6 +33,8 @@ export function stackEnvironment(stack: StackPlace): NodeJS.ProcessEnv {
     NOTIFY_SMS_PROVIDER: 'outbox',
     NOTIFY_EMAIL_PROVIDER: 'outbox',
     MOHLA_DATA_DIR: path.join(os.tmpdir(), `mohla-worker-${stack.id}`),
+    // Several workers run at once (the cluster stack starts two): none takes the health port unless a test asks.
+    WORKER_HEALTH_PORT: '0',
   };
 }
 
@@ -62,9 +64,9 @@ async function startProcess(script: string, env: NodeJS.ProcessEnv, ready: strin
   return child;
 }
 
-/** Runs worker.ts in a child process on the test stack's task queue. */
-export function startWorkerProcess(stack: StackPlace): Promise<ChildProcess> {
-  return startProcess('worker.ts', stackEnvironment(stack), 'worker polling');
+/** Runs worker.ts in a child process on the test stack's task queue; `environment` adds to the stack's. */
+export function startWorkerProcess(stack: StackPlace, environment: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  return startProcess('worker.ts', { ...stackEnvironment(stack), ...environment }, 'worker polling');
 }
 
 /** Runs the HTTP API (api/server.ts) in a child process on the given port. */
