@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { registerAuth, tokenVerifier } from './auth.js';
 import { registerRateLimits } from './rate-limits.js';
+import { registerRequestMetrics } from './request-metrics.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { loggableError } from '../infra/log-redaction.js';
 import type { ApiContext } from './context.js';
@@ -68,6 +69,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
     ...(options.logger && typeof options.logger === 'object' ? { logger: { ...options.logger, serializers } } : {}),
   });
   app.setValidatorCompiler(validatorCompilers());
+  if (ctx.metrics) registerRequestMetrics(app, ctx.metrics);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

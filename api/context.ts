@@ -9,6 +9,7 @@ import type { OidcSettings, TokenRules } from '../infra/config.js';
 import type { OidcVerifierOptions } from './oidc.js';
 import type { Office } from '../registry/offices.js';
 import type { ProcedureRegistry } from '../registry/published.js';
+import type { Registry } from '../infra/metrics.js';
 
 /** The Temporal UI's codec endpoint (api/routes/codec.ts), as the configuration sets it. */
 export interface CodecEndpointSettings {
@@ -51,4 +52,6 @@ export interface ApiContext {
   demoSignIn?: boolean;
   /** The Temporal UI's codec endpoint (/codec): its UI origins and session cookie; none allowed when absent. */
   codecEndpoint?: Partial<CodecEndpointSettings>;
+  /** The process's Prometheus registry, which counts the API's requests; none counted when absent. */
+  metrics?: Registry;
 }

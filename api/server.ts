@@ -5,6 +5,7 @@ import { startApi } from './start.js';
 
 const api = await startApi(loadConfig());
 console.log(`API listening on ${api.url}`);
+if (api.metricsUrl) console.log(`Prometheus metrics on ${api.metricsUrl}`);
 // A stop that fails still ends the process, with a non-zero status and the reason, not an unhandled rejection.
 const stop = () =>
   void api.close().then(

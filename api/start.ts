@@ -14,6 +14,9 @@ import type { Calendar } from '../engine/calendar.js';
 import { loadReferenceData } from '../registry/reference-data.js';
 import { signalAffectedApplications } from './calendar-signals.js';
 import { buildApp } from './app.js';
+import { buildMetricsEndpoint } from './metrics-endpoint.js';
+import { registerBusinessMetrics } from '../db/business-metrics.js';
+import { createMetricsRegistry } from '../infra/metrics.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
 import { FileSystemStorage } from '../documents/storage.js';
 import { loadQueueSettings } from '../notifications/config.js';
@@ -22,6 +25,8 @@ import { NotificationQueues } from '../notifications/queues.js';
 export interface RunningApi {
   app: FastifyInstance;
   url: string;
+  /** Where Prometheus scrapes (GET /metrics), when METRICS_PORT is set. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
   let orm: MikroORM | undefined;
   let redis: Redis | undefined;
   let notifications: NotificationQueues | undefined;
+  let metricsEndpoint: FastifyInstance | undefined;
   try {
     orm = await openOrm(config.databaseUrl);
     const queueSettings = loadQueueSettings(config);
@@ -63,17 +69,26 @@ export async function startApi(config: Config, log: (line: string) => void = con
     const leftOver = await storage.sweepStaging();
     if (leftOver) log(`removed ${leftOver} upload(s) left half-received by an earlier run`);
     notifications = new NotificationQueues(queueSettings);
+    const metrics = createMetricsRegistry();
+    registerBusinessMetrics(metrics, orm);
     const app = await buildApp(
-      { temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
+      { metrics, temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
         codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
       { logger: { level: config.logLevel }, ...trustedProxies(config.http.trustProxy) },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });
-    const [ormRef, redisRef, queues] = [orm, redis, notifications];
+    let metricsUrl: string | undefined;
+    if (config.metrics) {
+      metricsEndpoint = buildMetricsEndpoint(metrics, config.metrics.token);
+      metricsUrl = `${await metricsEndpoint.listen({ host: config.http.host, port: config.metrics.port })}/metrics`;
+    }
+    const [ormRef, redisRef, queues, metricsRef] = [orm, redis, notifications, metricsEndpoint];
     return {
       app,
       url,
+      ...(metricsUrl ? { metricsUrl } : {}),
       async close() {
+        await metricsRef?.close();
         await app.close();
         await queues.close();
         redisRef.disconnect();
@@ -82,6 +97,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
       },
     };
   } catch (err) {
+    await metricsEndpoint?.close();
     await notifications?.close();
     redis?.disconnect();
     await orm?.close();

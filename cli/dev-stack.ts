@@ -96,6 +96,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
     log('Mohla is up:');
     log(`  Web            ${api.url}/   (kiosk: ${api.url}/#/kiosk; demonstration people under "Se connecter")`);
     log(`  API            ${api.url}   (health: ${api.url}/health, docs: ${api.url}/docs)`);
+    if (api.metricsUrl) log(`  Metrics        ${api.metricsUrl}   (bearer METRICS_TOKEN)`);
     if (temporal?.uiUrl) {
       log(`  Temporal UI    ${temporal.uiUrl}   (payloads are encrypted: sign in on the web as an auditor or admin, then`);
       log(`                 tick "Include cross-origin credentials" in the UI's codec server settings to read them)`);

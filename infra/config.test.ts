@@ -96,3 +96,19 @@ describe('token rules', () => {
     expect(() => loadConfig({ TOKEN_CLOCK_SKEW_SECONDS: '-1' })).toThrow(/^TOKEN_CLOCK_SKEW_SECONDS=-1/);
   });
 });
+
+describe('METRICS_PORT and METRICS_TOKEN', () => {
+  const token = 'm'.repeat(32);
+
+  it('open no metrics endpoint unless a port is given, then take the port and the token', () => {
+    expect(loadConfig({}).metrics).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: token }).metrics).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: token }).metrics).toEqual({ port: 9464, token });
+  });
+
+  it('refuse a port without a long enough token, or what is not a port, naming the variable', () => {
+    expect(() => loadConfig({ METRICS_PORT: '9464' })).toThrow(new ConfigError('METRICS_TOKEN must be set to at least 32 characters when METRICS_PORT is set.'));
+    expect(() => loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'short' })).toThrow(/^METRICS_TOKEN /);
+    expect(() => loadConfig({ METRICS_PORT: 'nine', METRICS_TOKEN: token })).toThrow(/^METRICS_PORT=nine /);
+  });
+});

@@ -56,6 +56,11 @@ export const ENVIRONMENT = {
     default: '',
     doc: "The reverse proxies in front of the API, whose X-Forwarded-For names the caller's address for the rate limits and the kiosk's PIN attempts: their addresses or CIDR ranges, comma-separated, or a number of proxy hops. Empty: the connecting address is the caller's.",
   },
+  METRICS_PORT: {
+    default: '',
+    doc: "Port of the API's Prometheus endpoint (GET /metrics), on HOST beside PORT and never published to citizens; empty: no endpoint. Needs METRICS_TOKEN.",
+  },
+  METRICS_TOKEN: { default: '', doc: 'Bearer token Prometheus sends to GET /metrics (at least 32 characters, e.g. `openssl rand -hex 32`).' },
   MOHLA_API_URL: { default: '', doc: 'Where CLI commands that act on a running Mohla find its API; empty: http://HOST:PORT.' },
   MOHLA_DATA_DIR: { default: '.data', doc: 'Local state for `mohla dev` (Temporal database, embedded services).' },
   MOHLA_PROCEDURES_DIR: { default: 'procedures', doc: 'Folder of the shipped procedure definitions.' },
@@ -180,6 +185,13 @@ export interface Config {
   /** Keys of the Temporal payload codec, the encrypting one first. */
   codecKeys: CodecKey[];
   codec: { uiOrigins: string[]; sessionMinutes: number };
+  /** The Prometheus endpoint's own listener and token; absent when METRICS_PORT is empty. */
+  metrics?: MetricsEndpointSettings;
+}
+
+export interface MetricsEndpointSettings {
+  port: number;
+  token: string;
 }
 
 export interface TokenRules {
@@ -392,8 +404,17 @@ function uiOrigins(source: NodeJS.ProcessEnv): string[] {
   });
 }
 
+/** A metrics port without a token would show every office's workload to whoever reaches it. */
+function metricsEndpoint(source: NodeJS.ProcessEnv): MetricsEndpointSettings | undefined {
+  if (!env('METRICS_PORT', source)) return undefined;
+  const token = env('METRICS_TOKEN', source);
+  if (token.length < 32) throw new ConfigError('METRICS_TOKEN must be set to at least 32 characters when METRICS_PORT is set.');
+  return { port: port('METRICS_PORT', source), token };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const oidc = oidcSettings(source);
+  const metrics = metricsEndpoint(source);
   return {
     temporal: {
       address: env('TEMPORAL_ADDRESS', source),
@@ -428,6 +449,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     audit: auditConfig(source),
     codecKeys: codecKeys(source),
     codec: { uiOrigins: uiOrigins(source), sessionMinutes: positiveInteger('CODEC_SESSION_MINUTES', source) },
+    ...(metrics ? { metrics } : {}),
   };
 }
 

@@ -23,6 +23,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
+import { buildMetricsEndpoint } from '../../api/metrics-endpoint.js';
+import { registerBusinessMetrics } from '../../db/business-metrics.js';
+import { createMetricsRegistry } from '../../infra/metrics.js';
 import type { ApiContext } from '../../api/context.js';
 import { openOrm } from '../../db/orm.js';
 import { migrateAsAdministrator } from '../../db/roles.js';
@@ -103,6 +106,8 @@ export interface TestStack {
    * builds an app of its own has it watched too (`answers.watch(app)`). Closing the stack fails on any.
    */
   answers: AnswerGuard;
+  /** The API's Prometheus endpoint (what METRICS_PORT serves, counting `app`'s requests) and the token it asks for. */
+  metrics: { endpoint: FastifyInstance; token: string };
   close(): Promise<void>;
 }
 
@@ -147,7 +152,11 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   if (refused.length) throw new Error(`shipped procedures refused: ${JSON.stringify(refused)}`);
   const taskQueue = `test-${id}`;
   const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
-  const app = await buildApp({ temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
+  const metricsRegistry = createMetricsRegistry();
+  registerBusinessMetrics(metricsRegistry, appOrm);
+  const metricsToken = randomBytes(32).toString('hex');
+  const metrics = { endpoint: buildMetricsEndpoint(metricsRegistry, metricsToken), token: metricsToken };
+  const app = await buildApp({ metrics: metricsRegistry, temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });
   const answers = answerGuard();
   answers.watch(app);
   const workflowBundlePath = inject('workflowBundlePath');
@@ -173,6 +182,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     notifications,
     request: (options) => app.inject(options),
     answers,
+    metrics,
     async startWorker(cachedApplications?: number) {
       // The file's own queues: its API hands messages over to the same ones, and the stack closes them.
       procedureWorker = await startProcedureWorker({
@@ -196,6 +206,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
       // Every history a test file produced must replay against the current workflow code.
       const failures = await replayTaskQueue(client, taskQueue, workflowBundlePath);
       await stack.stopWorker();
+      await metrics.endpoint.close();
       await app.close();
       redis.disconnect();
       await notifications.obliterate().catch(() => undefined);
