@@ -11,7 +11,7 @@ import { receiptPin } from '../api/auth.js';
 import { Notification } from '../db/entities.js';
 import { StaffDirectory } from '../notifications/staff.js';
 import { applicationAnswer, fieldError, filedAnswer, problemAnswer, receiptAnswer, trackAnswer } from './helpers/answers.js';
-import { text } from './helpers/definitions.js';
+import { promotionFile, text } from './helpers/definitions.js';
 import { as, createTestStack, eventually, people, TEST_SECRET, tokenFor, type TestStack } from './helpers/stack.js';
 
 let stack: TestStack;
@@ -24,36 +24,16 @@ const ministry = { ar: 'وزارة الداخلية', fr: 'le ministère de l’
 
 /** A promotion file the HR officer files and the committee reviews: referred to the ministry, or granted in part. */
 function promotion(id: string) {
-  return {
-    languageVersion: 2,
+  return promotionFile({
     id,
-    version: 1,
-    title: text('Promotion file'),
-    description: text('A promotion file'),
-    category: 'human-resources',
     offices: ['annex'],
     roles: ['hr-officer', 'agent', 'supervisor'],
-    legalBasis: { law: 'Statut général de la fonction publique', note: 'An internal commitment, no legal deadline.', confirmed: true },
     form: { type: 'object', required: ['employeeNumber'], additionalProperties: false, properties: { employeeNumber: { type: 'string' } } },
-    documents: [],
-    fees: [],
-    channels: ['internal'],
-    filingRoles: ['hr-officer'],
-    deadline: { budget: { months: 2 }, startsOn: 'filing', onComplement: 'continue', onExpiry: { action: 'escalate', toRole: 'supervisor', notify: ['supervisor'] } },
-    start: 'review',
     steps: {
-      review: {
-        type: 'userTask',
-        role: 'agent',
-        title: text('Committee review'),
-        outcomes: { promote: { next: 'tell' }, refer: { next: 'referred' }, partly: { next: 'partly' } },
-      },
-      tell: { type: 'notify', notify: ['hr-officer'], template: 'readyForCollection', next: 'promoted' },
-      promoted: { type: 'end', outcome: 'approved' },
+      review: { type: 'userTask', role: 'agent', title: text('Committee review'), outcomes: { promote: { next: 'tell' }, refer: { next: 'referred' }, partly: { next: 'partly' } } },
       referred: { type: 'end', outcome: 'forwarded', forwardedTo: ministry },
-      partly: { type: 'end', outcome: 'partiallyGranted', motivation: text('Promoted one grade, not two.') },
     },
-  };
+  });
 }
 
 /** A request citizens file, which the office may send on to the ministry. */
