@@ -10,6 +10,7 @@ import { LEGAL_DEADLINE, windowDeadlineId, windowNotification } from '../ids.js'
 import type { ApplicationEvent } from './events.js';
 import type { Recipient } from './commands.js';
 import type { ApplicationState, CitizenWindowState, DeadlineKind, DeadlineState, TimelineEntry, Token } from './state.js';
+import { recordMet } from './clocks.js';
 import { stepOf } from './steps.js';
 
 /** The moves of a transition a window makes (interpretation.ts), named here so that neither module imports the other. */
@@ -37,10 +38,8 @@ export function openWindow(run: WindowMoves, token: Token, stepId: string, step:
   (run.state.windows ??= {})[stepId] = { stepId, token: token.id, deadlineId, visit, openedAt: at };
   const legal = run.state.deadlines[LEGAL_DEADLINE];
   if (legal && !legal.done && step.legalDeadline === 'stop') {
-    legal.done = true;
     // The administration has answered: its deadline is met here, and people read that rather than a due date still running.
-    const late = legal.ledger.some((e) => e.type === 'expired') || (legal.projection !== undefined && at > legal.projection.dueAt);
-    legal.ledger.push({ type: 'met', at, step: stepId, late });
+    recordMet(legal, stepId, at);
     run.log(at, 'legalDeadlineStopped', { stepId, detail: { deadline: LEGAL_DEADLINE } });
   } else if (legal && !legal.done && step.legalDeadline === 'pause' && legal.ledger.at(-1)?.type !== 'paused') {
     legal.ledger.push({ type: 'paused', at, reason: WINDOW_PAUSE_REASON });

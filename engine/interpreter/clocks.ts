@@ -106,15 +106,21 @@ export function startClocks(run: ClockMoves, trigger: { filing: true } | { stepI
   }
 }
 
+/** Stops a deadline met at `stepId`, on time or late (once expired or past its due instant), as its ledger says; the answer is whether late. */
+export function recordMet(d: DeadlineState, stepId: string, at: string): boolean {
+  const due = d.projection?.dueInstantMs;
+  const late = d.ledger.some((e) => e.type === 'expired') || (due !== undefined && Date.parse(at) > due);
+  d.ledger.push({ type: 'met', at, step: stepId, late });
+  d.done = true;
+  return late;
+}
+
 /** Entering `stepId` meets the running clocks it stops: on time, or late once expired or past due. */
 export function meetClocks(run: ClockMoves, stepId: string, at: string): void {
   for (const [clockId, clock] of Object.entries(run.definition.clocks ?? {})) {
     const d = run.state.deadlines[clockDeadlineId(clockId)];
     if (!d || d.done || !clock.stopsOn.includes(stepId)) continue;
-    const due = d.projection?.dueInstantMs;
-    const late = d.ledger.some((e) => e.type === 'expired') || (due !== undefined && Date.parse(at) > due);
-    d.ledger.push({ type: 'met', at, step: stepId, late });
-    d.done = true;
+    const late = recordMet(d, stepId, at);
     run.log(at, 'clockMet', { stepId, detail: { deadline: d.id, late, dueAt: d.projection?.dueAt } });
   }
 }
