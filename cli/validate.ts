@@ -5,7 +5,8 @@ import { horizonWarnings } from '../engine/deadline/horizon.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { SHIPPED_CALENDAR } from '../registry/calendars.js';
 import { readDefinitionFile, type DefinitionFileError } from '../registry/catalogue.js';
-import { OFFICES_FILE, readOfficesFile } from '../registry/offices.js';
+import { readJsonFile } from '../registry/json-source.js';
+import { OFFICES_FILE, officesProblems } from '../registry/offices.js';
 import { readCalendarFile } from './deadline.js';
 import { UsageError } from './usage-error.js';
 
@@ -31,15 +32,10 @@ interface FileResult {
  * is, so validating the folder's files means every one of them.
  */
 function checkOfficeDirectory(file: string): FileResult {
-  try {
-    const offices = readOfficesFile(file);
-    return { file, describes: `office directory, ${offices.length} offices`, errors: [], warnings: [] };
-  } catch (err) {
-    // The directory's reader says `<file>: <pointer> <reason>`, as start-up prints it.
-    const said = String((err as Error).message).replace(`${file}: `, '');
-    const [, pointer = '', message = said] = /^(\/\S*) (.*)$/s.exec(said) ?? [];
-    return { file, errors: [{ file, pointer, message }], warnings: [] };
-  }
+  const source = readJsonFile(file);
+  const problems = source.unreadable ? [source.unreadable] : [...source.duplicates, ...officesProblems(source.value)];
+  if (problems.length) return { file, errors: problems.map((p) => ({ file, pointer: p.pointer, message: p.message })), warnings: [] };
+  return { file, describes: `office directory, ${(source.value as { offices: unknown[] }).offices.length} offices`, errors: [], warnings: [] };
 }
 
 /** One file's result, whatever happens while it is checked: the other files are checked all the same. */

@@ -42,23 +42,24 @@ const validate = new Ajv({ allErrors: true }).compile(officesFileSchema);
 /** The name of the office directory among the procedure files. */
 export const OFFICES_FILE = 'offices.json';
 
-export function readOffices(proceduresDir: string): Office[] {
-  return readOfficesFile(path.join(proceduresDir, OFFICES_FILE));
-}
-
-export function readOfficesFile(file: string): Office[] {
-  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (!validate(parsed)) {
-    const [first] = validate.errors ?? [];
-    throw new Error(`${file}: ${first?.instancePath || '/'} ${first?.message ?? 'is not valid'}`);
-  }
-  const offices = (parsed as FromSchema<typeof officesFileSchema>).offices;
+/** What is wrong with an office directory's content, each with its JSON pointer: nothing when it is valid. */
+export function officesProblems(parsed: unknown): Array<{ pointer: string; message: string }> {
+  if (!validate(parsed)) return (validate.errors ?? []).map((e) => ({ pointer: e.instancePath || '/', message: e.message ?? 'is not valid' }));
   const seen = new Set<string>();
-  for (const [i, office] of offices.entries()) {
-    if (seen.has(office.id)) throw new Error(`${file}: /offices/${i}/id "${office.id}" is listed twice`);
+  const problems: Array<{ pointer: string; message: string }> = [];
+  for (const [i, office] of (parsed as FromSchema<typeof officesFileSchema>).offices.entries()) {
+    if (seen.has(office.id)) problems.push({ pointer: `/offices/${i}/id`, message: `"${office.id}" is listed twice` });
     seen.add(office.id);
   }
-  return [...offices];
+  return problems;
+}
+
+export function readOffices(proceduresDir: string): Office[] {
+  const file = path.join(proceduresDir, OFFICES_FILE);
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const [first] = officesProblems(parsed);
+  if (first) throw new Error(`${file}: ${first.pointer} ${first.message}`);
+  return [...(parsed as FromSchema<typeof officesFileSchema>).offices];
 }
 
 /**
