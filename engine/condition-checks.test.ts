@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../infra/config.js';
 import { reviewDefinition } from '../registry/catalogue.js';
+import { mohla } from '../test/helpers/cli.js';
 import { text } from '../test/helpers/definitions.js';
 
 
@@ -146,7 +144,6 @@ describe('checks on conditions', () => {
   });
 });
 
-const run = promisify(execFile);
 
 describe('mohla validate with warnings', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mohla-conditions-'));
@@ -157,22 +154,13 @@ describe('mohla validate with warnings', () => {
     writeFileSync(file, JSON.stringify(content));
     return file;
   };
-  const mohla = async (...args: string[]) => {
-    try {
-      const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin/mohla.js'), ...args]);
-      return { code: 0, stdout };
-    } catch (err) {
-      const e = err as { code: number; stdout: string };
-      return { code: e.code, stdout: e.stdout };
-    }
-  };
   const typo = { '==': [{ var: 'data.kind' }, 'comercial'] };
   const line = `${WHEN}/==/1: "comercial" is not a value of data.kind ("commercial", "industrial", "craft"): the comparison can never hold`;
 
   it('prints a language-1 warning on one line and still exits 0; the same problem fails a language-2 file', async () => {
     const old = write('old', base(typo, 1));
     const current = write('current', base(typo));
-    const result = await mohla('validate', old, current);
+    const result = await mohla(['validate', old, current]);
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
       `${old}: valid (condition-rules v1)`,
@@ -181,6 +169,6 @@ describe('mohla validate with warnings', () => {
       '1 of 2 file(s) invalid',
       '',
     ]);
-    expect((await mohla('validate', old)).code).toBe(0);
+    expect((await mohla(['validate', old])).code).toBe(0);
   });
 });

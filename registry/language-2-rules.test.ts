@@ -3,14 +3,13 @@
  * naming the pointer and the reason, a refusal for a language-2 definition and a warning for a language-1
  * one (which keeps loading, as every shipped file must).
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { reviewDefinition } from './catalogue.js';
+import { mohla } from '../test/helpers/cli.js';
 
 /** Every problem the checker reports, refusals first, then warnings. */
 function validateDefinition(candidate: unknown) {
@@ -355,17 +354,6 @@ describe('advice that never refuses', () => {
   });
 });
 
-const run = promisify(execFile);
-
-async function mohla(...args: string[]): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin/mohla.js'), ...args]);
-    return { code: 0, stdout };
-  } catch (err) {
-    const e = err as { code: number; stdout: string };
-    return { code: e.code, stdout: e.stdout };
-  }
-}
 
 describe('mohla validate, on the rules language 2 added', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mohla-language-2-'));
@@ -380,7 +368,7 @@ describe('mohla validate, on the rules language 2 added', () => {
 
   it('prints a warning for a language-1 definition as one line, and exits 0', async () => {
     const older = write('older', variant('residence-certificate.v2.json', 1, unmotivated));
-    const result = await mohla('validate', older);
+    const result = await mohla(['validate', older]);
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
       `${older}: valid (residence-certificate v2)`,
@@ -393,7 +381,7 @@ describe('mohla validate, on the rules language 2 added', () => {
   it('refuses the same definition in language 2, and says so in --json', async () => {
     const newer = write('newer', variant('residence-certificate.v2.json', 2, unmotivated));
     const older = write('older', variant('residence-certificate.v2.json', 1, unmotivated));
-    const result = await mohla('validate', '--json', newer, older);
+    const result = await mohla(['validate', '--json', newer, older]);
     expect(result.code).toBe(1);
     const message = 'a refusal must be motivated: give the reason in Arabic, French and English';
     expect(JSON.parse(result.stdout)).toEqual({
