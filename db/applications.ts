@@ -2,16 +2,24 @@
  * Applications as the read model holds them: one with its tasks, the lists people page through, the
  * rows a period's statistics are computed from.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { IsolationLevel, type MikroORM } from '@mikro-orm/postgresql';
 import { Application, Task, type ApplicationRecord, type TaskRecord } from './entities.js';
 
-/** An application's row and its tasks, oldest first; undefined when no application has this tracking number. */
+/**
+ * An application's row and its tasks, oldest first; undefined when no application has this tracking
+ * number. Both are read in one snapshot: a projection written between two reads would give a view whose
+ * tasks and clocks disagree.
+ */
 export async function findApplication(orm: MikroORM, trackingNumber: string): Promise<{ application: ApplicationRecord; tasks: TaskRecord[] } | undefined> {
-  const em = orm.em.fork();
-  const application = await em.findOne(Application, { trackingNumber });
-  if (!application) return undefined;
-  const tasks = await em.find(Task, { trackingNumber }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  return { application, tasks };
+  return orm.em.fork().transactional(
+    async (em) => {
+      const application = await em.findOne(Application, { trackingNumber });
+      if (!application) return undefined;
+      const tasks = await em.find(Task, { trackingNumber }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      return { application, tasks };
+    },
+    { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+  );
 }
 
 export interface ApplicationListFilter {
