@@ -148,7 +148,12 @@ export const ENVIRONMENT = {
   BENCH_CLIENTS: { default: '16', doc: '`npm run bench` only: concurrent clients in the throughput comparison.' },
   BENCH_PROFILE: { default: '', doc: '`npm run bench` only: `1` writes V8 CPU profiles of the worker processes to bench/results/profiles/.' },
   NODE_ENV: { default: 'development', doc: '`production` turns development conveniences off.' },
-  LOG_LEVEL: { default: 'info', doc: 'API and worker log level (fatal, error, warn, info, debug).' },
+  LOG_LEVEL: { default: 'info', doc: 'Log level of the API, the worker and the CLI (fatal, error, warn, info, debug, trace); logs are JSON lines.' },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    default: '',
+    doc: 'OpenTelemetry collector receiving traces over OTLP/HTTP (JSON), e.g. `http://otel-collector:4318`; spans are posted to `<endpoint>/v1/traces`. Empty: no tracing.',
+  },
+  OTEL_SERVICE_NAME: { default: '', doc: 'The service name on exported spans; empty: `mohla-api` for the API, `mohla-worker` for the worker.' },
 } as const satisfies Record<string, { default: string; doc: string }>;
 
 /** The project root, whatever the current directory (the CLI may be run from anywhere). */
@@ -173,6 +178,8 @@ export interface Config {
   proceduresDir: string;
   production: boolean;
   logLevel: string;
+  /** Where spans go (OTLP/HTTP); no endpoint, no tracing. */
+  tracing: { endpoint?: string; serviceName?: string };
   jwtSecret: string;
   tokens: TokenRules;
   /** The OpenID provider whose tokens are accepted; absent when OIDC_ISSUER is empty. */
@@ -430,6 +437,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     proceduresDir: path.resolve(PROJECT_ROOT, env('MOHLA_PROCEDURES_DIR', source)),
     production: env('NODE_ENV', source) === 'production',
     logLevel: env('LOG_LEVEL', source),
+    tracing: { endpoint: env('OTEL_EXPORTER_OTLP_ENDPOINT', source) || undefined, serviceName: env('OTEL_SERVICE_NAME', source) || undefined },
     jwtSecret: jwtSecret(source),
     tokens: {
       maxLifetimeSeconds: positiveInteger('TOKEN_MAX_LIFETIME_SECONDS', source),

@@ -1,14 +1,45 @@
-import { DefaultLogger, type LogLevel, type LogMetadata } from '@temporalio/worker';
+import type { Logger as SdkLogger, LogLevel, LogMetadata } from '@temporalio/worker';
+import { createLogger, type Logger } from './logger.js';
 import { loggableMeta } from './log-redaction.js';
 
+const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+
 /**
- * The Temporal SDK's log (worker, activities, workflows, its Rust core), with errors and failure texts made
- * loggable: the SDK logs every failed activity attempt and workflow with the whole error, which for a
- * projection that PostgreSQL refuses quotes the form it was writing.
+ * The Temporal SDK's log (worker, activities, workflows through their `log` sink, its Rust core) written
+ * by pino, as every other line of the process. The SDK's metadata become fields (workflowId, runId,
+ * activityType, and the trace ids its OpenTelemetry interceptors add), with errors and failure texts
+ * made loggable: the SDK logs every failed activity attempt with the whole error, which for a projection
+ * that PostgreSQL refuses quotes the form it was writing.
  */
-export class WorkerLogger extends DefaultLogger {
-  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    super.log(level, message, loggableMeta(meta));
+export class WorkerLogger implements SdkLogger {
+  readonly pino: Logger;
+
+  constructor(level: LogLevel | Logger) {
+    this.pino = typeof level === 'string' ? createLogger('mohla-worker', PINO_LEVELS[level]) : level;
+  }
+
+  log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    this.pino[PINO_LEVELS[level]]({ ...loggableMeta(meta) }, message);
+  }
+
+  trace(message: string, meta?: LogMetadata): void {
+    this.log('TRACE', message, meta);
+  }
+
+  debug(message: string, meta?: LogMetadata): void {
+    this.log('DEBUG', message, meta);
+  }
+
+  info(message: string, meta?: LogMetadata): void {
+    this.log('INFO', message, meta);
+  }
+
+  warn(message: string, meta?: LogMetadata): void {
+    this.log('WARN', message, meta);
+  }
+
+  error(message: string, meta?: LogMetadata): void {
+    this.log('ERROR', message, meta);
   }
 }
 

@@ -4,7 +4,9 @@
  * own rate limit. Job ids are deterministic: adding a job that already exists does nothing, which is
  * what makes a retried activity or a relay pass harmless.
  */
+import { SpanKind } from '@opentelemetry/api';
 import { Queue, type Job, type JobsOptions, type RedisOptions } from 'bullmq';
+import { inSpan } from '../infra/tracing.js';
 import { deliveryJobId, dispatchJobId, parseJobId } from '../engine/ids.js';
 import { CHANNELS, isChannel, type Channel, type DeliveryJob, type DispatchJob } from './types.js';
 
@@ -64,6 +66,11 @@ function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** A producer span around one batch added to a queue: its stage and size, never a job's contents. */
+function enqueueSpan<T>(queue: string, count: number, add: () => Promise<T>): Promise<T> {
+  return inSpan(`bullmq add ${queue}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'bullmq', 'messaging.destination.name': queue, 'messaging.batch.message_count': count } }, add);
+}
+
 export class NotificationQueues {
   readonly dispatch: Queue<DispatchJob>;
   readonly channels: Record<Channel, Queue<DeliveryJob>>;
@@ -87,10 +94,12 @@ export class NotificationQueues {
   /** Queues the outbox rows with these keys for dispatch (a key already queued is left alone). */
   async enqueue(keys: string[]): Promise<void> {
     if (!keys.length) return;
-    await within(
-      this.timeoutMs,
-      'queueing notifications',
-      this.dispatch.addBulk(keys.map((key) => ({ name: 'dispatch', data: { key }, opts: { jobId: dispatchJobId(key) } }))),
+    await enqueueSpan('dispatch', keys.length, () =>
+      within(
+        this.timeoutMs,
+        'queueing notifications',
+        this.dispatch.addBulk(keys.map((key) => ({ name: 'dispatch', data: { key }, opts: { jobId: dispatchJobId(key) } }))),
+      ),
     );
   }
 
@@ -98,10 +107,12 @@ export class NotificationQueues {
     for (const channel of CHANNELS) {
       const mine = jobs.filter((j) => j.channel === channel);
       if (!mine.length) continue;
-      await within(
-        this.timeoutMs,
-        `queueing ${channel} messages`,
-        this.channels[channel].addBulk(mine.map((data) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data) } }))),
+      await enqueueSpan(channel, mine.length, () =>
+        within(
+          this.timeoutMs,
+          `queueing ${channel} messages`,
+          this.channels[channel].addBulk(mine.map((data) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data) } }))),
+        ),
       );
     }
   }

@@ -14,6 +14,7 @@ import type { NotificationSettings } from '../notifications/config.js';
 import { NotificationQueues, type QueueSettings } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
+import { workerInterceptors } from './interceptors.js';
 
 interface ProcedureWorkerSetup {
   /** Temporal's frontend (host:port): the worker's own connection, closed when it stops. */
@@ -72,6 +73,7 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       taskQueue: setup.taskQueue,
       activities: createActivities({ orm: setup.orm, calendars, notifications: queues }),
       sinks: auditSinks(),
+      interceptors: workerInterceptors(),
       dataConverter: temporalDataConverter(setup.codecKeys),
       ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
       ...workflowSource(setup.workflowBundle),

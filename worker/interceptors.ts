@@ -1,0 +1,42 @@
+/**
+ * The procedure worker's interceptors, assembled in one place: OpenTelemetry's (a span for the workflow
+ * run and for each activity, the trace carried in Temporal's headers from the API's client through the
+ * workflow to its activities), and the trace ids on the activities' log lines. Workflow-side
+ * interceptors are modules bundled with the workflow code: infra/workflow-sandbox.ts lists them.
+ */
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { ActivityInterceptors, ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../infra/workflow-sandbox.js';
+
+/**
+ * The SDK writes an activity's closing line ("Activity completed", "Activity failed") once the
+ * interceptors have returned, outside the activity's span: the span's ids are kept from inside it so
+ * that line carries them too.
+ */
+const traceIdsOnActivityLogs: ActivityInterceptorsFactory = (): ActivityInterceptors => {
+  let ids: Record<string, string> = {};
+  return {
+    inbound: {
+      execute(input, next) {
+        const span = trace.getActiveSpan()?.spanContext();
+        if (span && isSpanContextValid(span)) ids = { trace_id: span.traceId, span_id: span.spanId };
+        return next(input);
+      },
+    },
+    outbound: {
+      getLogAttributes: (input, next) => next({ ...ids, ...input }),
+    },
+  };
+};
+
+/** OpenTelemetry's first, so the activity's own span is open when the interceptors after it run. */
+export function workerInterceptors(): WorkerInterceptors {
+  return {
+    activity: [
+      (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
+      traceIdsOnActivityLogs,
+    ],
+    workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+  };
+}
