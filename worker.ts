@@ -5,16 +5,25 @@
  */
 import { Runtime } from '@temporalio/worker';
 import { env, loadConfig } from './infra/config.js';
-import { sdkLogLevel, WorkerLogger } from './infra/worker-logger.js';
+import { createLogger } from './infra/logger.js';
+import { loggableError, loggableMessage } from './infra/log-redaction.js';
+import { startTracing } from './infra/tracing.js';
+import { WorkerLogger } from './infra/worker-logger.js';
 import { openOrm } from './db/orm.js';
 import { loadNotificationSettings } from './notifications/config.js';
 import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
 import { startProcedureWorker } from './worker/procedure-worker.js';
 import { startWorkerHealth } from './worker/health-listener.js';
 
+/** At info until the configuration, which checks LOG_LEVEL, is read: a refused configuration is still logged. */
+const log = createLogger('mohla-worker', 'info');
+
 async function main(): Promise<void> {
   const config = loadConfig();
-  Runtime.install({ logger: new WorkerLogger(sdkLogLevel(config.logLevel)) });
+  log.level = config.logLevel;
+  // Before the worker exists: its interceptors and the workflow's span sink take the registered tracing.
+  const tracing = startTracing('mohla-worker', config.tracing);
+  Runtime.install({ logger: new WorkerLogger(log) });
   // Before connecting: production without a signing key stops here, with the variable named.
   const checkpoints = checkpointStore(config);
   const orm = await openOrm(config.databaseUrl);
@@ -28,19 +37,19 @@ async function main(): Promise<void> {
       orm,
       codecKeys: config.codecKeys,
       notifications: notificationSettings,
-      delivery: { settings: notificationSettings },
+      delivery: { settings: notificationSettings, log: (line) => log.info({ component: 'notifications' }, line) },
       workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
       cachedApplications: config.worker.cachedApplications,
     });
     // Opened after the worker starts and closed after it stops: while it drains, ready answers 503.
     const health = config.worker.healthPort
-      ? await startWorkerHealth({ host: config.http.host, port: config.worker.healthPort, worker: procedureWorker.worker, orm, log: console.warn }).catch(async (err: unknown) => {
+      ? await startWorkerHealth({ host: config.http.host, port: config.worker.healthPort, worker: procedureWorker.worker, orm, log: (line) => log.warn(line) }).catch(async (err: unknown) => {
           await procedureWorker.stop();
           throw err;
         })
       : undefined;
-    const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
-    console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}${health ? `, health on port ${health.port}` : ''}`);
+    const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, (line) => log.info({ component: 'audit' }, line));
+    log.info(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}${health ? `, health on port ${health.port}` : ''}`);
     try {
       await procedureWorker.running;
     } finally {
@@ -50,10 +59,11 @@ async function main(): Promise<void> {
     }
   } finally {
     await orm.close();
+    await tracing?.shutdown();
   }
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  log.fatal({ err: loggableError(err) }, loggableMessage(err instanceof Error ? err.message : String(err)));
   process.exit(1);
 });

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../infra/config.js';
-import { apiConnectionOptions } from '../infra/temporal-connection.js';
+import { apiClientInterceptors, apiConnectionOptions } from '../infra/temporal-connection.js';
 import { openOrm } from '../db/orm.js';
 import type { Calendar } from '../engine/calendar.js';
 import { loadReferenceData } from '../registry/reference-data.js';
@@ -49,7 +49,7 @@ async function tellRunningApplications(temporal: Client, taskQueue: string, upda
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
   const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys), interceptors: apiClientInterceptors() });
   let orm: MikroORM | undefined;
   let redis: Redis | undefined;
   let notifications: NotificationQueues | undefined;

@@ -148,7 +148,7 @@ export const ENVIRONMENT = {
   BENCH_CLIENTS: { default: '16', doc: '`npm run bench` only: concurrent clients in the throughput comparison.' },
   BENCH_PROFILE: { default: '', doc: '`npm run bench` only: `1` writes V8 CPU profiles of the worker processes to bench/results/profiles/.' },
   NODE_ENV: { default: 'development', doc: '`production` turns development conveniences off.' },
-  LOG_LEVEL: { default: 'info', doc: 'Log level of the API, the worker and the CLI (fatal, error, warn, info, debug, trace); logs are JSON lines.' },
+  LOG_LEVEL: { default: 'info', doc: 'Log level of the API, the worker and the CLI (fatal, error, warn, info, debug, trace, silent); logs are JSON lines (docs/operations.md).' },
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     default: '',
     doc: 'OpenTelemetry collector receiving traces over OTLP/HTTP (JSON), e.g. `http://otel-collector:4318`; spans are posted to `<endpoint>/v1/traces`. Empty: no tracing.',
@@ -412,6 +412,22 @@ function uiOrigins(source: NodeJS.ProcessEnv): string[] {
 }
 
 /** A metrics port without a token would show every office's workload to whoever reaches it. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(source: NodeJS.ProcessEnv): string {
+  const level = env('LOG_LEVEL', source).toLowerCase();
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL=${level} is not one of ${LOG_LEVELS.join(', ')}.`);
+  return level;
+}
+
+/** Where OpenTelemetry's spans go: an http(s) URL, or nowhere. */
+function tracing(source: NodeJS.ProcessEnv): Config['tracing'] {
+  const endpoint = env('OTEL_EXPORTER_OTLP_ENDPOINT', source);
+  const serviceName = env('OTEL_SERVICE_NAME', source);
+  if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint} is not an http(s) URL.`);
+  return { ...(endpoint ? { endpoint } : {}), ...(serviceName ? { serviceName } : {}) };
+}
+
 function metricsEndpoint(source: NodeJS.ProcessEnv): MetricsEndpointSettings | undefined {
   if (!env('METRICS_PORT', source)) return undefined;
   const token = env('METRICS_TOKEN', source);
@@ -436,8 +452,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source)),
     proceduresDir: path.resolve(PROJECT_ROOT, env('MOHLA_PROCEDURES_DIR', source)),
     production: env('NODE_ENV', source) === 'production',
-    logLevel: env('LOG_LEVEL', source),
-    tracing: { endpoint: env('OTEL_EXPORTER_OTLP_ENDPOINT', source) || undefined, serviceName: env('OTEL_SERVICE_NAME', source) || undefined },
+    logLevel: logLevel(source),
+    tracing: tracing(source),
     jwtSecret: jwtSecret(source),
     tokens: {
       maxLifetimeSeconds: positiveInteger('TOKEN_MAX_LIFETIME_SECONDS', source),

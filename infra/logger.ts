@@ -26,8 +26,12 @@ function traceFields(): Record<string, string> {
   return context && isSpanContextValid(context) ? { trace_id: context.traceId, span_id: context.spanId } : {};
 }
 
-/** pino's options for a Mohla process: the API hands them to fastify, the others to pino itself. */
-export function loggerOptions(service: string, level: string): LoggerOptions {
+/**
+ * pino's options for a Mohla process: the API hands them to fastify, the others to pino itself. The API
+ * binds a request's trace ids to the request's logger (api/request-spans.ts) and asks for no more:
+ * pino would write the same key twice.
+ */
+export function loggerOptions(service: string, level: string, { traceFromContext = true } = {}): LoggerOptions {
   return {
     level,
     base: { service },
@@ -35,7 +39,7 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
     // Level names read better than pino's numbers, in a terminal and in a log store's queries.
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    mixin: traceFields,
+    ...(traceFromContext ? { mixin: traceFields } : {}),
   };
 }
 

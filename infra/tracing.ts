@@ -1,14 +1,17 @@
 /**
  * OpenTelemetry tracing of a process, exported over OTLP/HTTP (JSON) to OTEL_EXPORTER_OTLP_ENDPOINT.
- * Without an endpoint nothing is registered: OpenTelemetry's API then hands out non-recording spans,
- * and every span Mohla opens (request, statement, enqueue) costs a function call.
+ * Without an endpoint no tracer provider is registered: OpenTelemetry's API then hands out
+ * non-recording spans, and every span Mohla opens (request, statement, enqueue) costs a function call.
+ * The context manager and the W3C propagator are registered either way (one AsyncLocalStorage): a
+ * trace begun elsewhere (a caller's traceparent, the workflow's own spans) still reaches the headers
+ * Temporal carries and the ids on the log lines.
  *
  * The packages are pinned to exact versions (package.json): @temporalio/interceptors-opentelemetry 1.24
  * is built on the OpenTelemetry JS 1.x line (SDK 1.30, API below 1.10), and a second copy of the SDK at
  * another version would keep its own tracer provider, breaking the parent–child links between the
  * request, the Temporal client and the worker.
  */
-import { SpanStatusCode, trace, type Span, type SpanOptions } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace, type Span, type SpanOptions } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -28,18 +31,23 @@ export interface Tracing {
 const TRACER = 'mohla';
 
 let installed: Tracing | undefined;
+let started = false;
 
 /**
- * Registers the process's tracer provider, context manager and W3C propagator when an endpoint is
- * configured; once per process (the test stack's processes call it once each).
+ * Registers the process's context manager and W3C propagator, and its tracer provider when an endpoint
+ * is configured; once per process.
  */
 export function startTracing(service: string, settings: { endpoint?: string; serviceName?: string }): Tracing | undefined {
-  if (installed || !settings.endpoint) return installed;
+  if (started) return installed;
+  started = true;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  if (!settings.endpoint) return undefined;
   const resource = new Resource({ [ATTR_SERVICE_NAME]: settings.serviceName ?? service });
   const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/+$/, '')}/v1/traces` });
   const spanProcessor = new BatchSpanProcessor(exporter);
   const provider = new BasicTracerProvider({ resource, spanProcessors: [spanProcessor] });
-  provider.register({ contextManager: new AsyncLocalStorageContextManager().enable(), propagator: new W3CTraceContextPropagator() });
+  trace.setGlobalTracerProvider(provider);
   installed = { spanProcessor, resource, shutdown: () => provider.shutdown() };
   return installed;
 }

@@ -15,6 +15,7 @@ import { planDeliveries } from './recipients.js';
 import { NO_CHANNEL, NotificationStore } from '../db/notifications.js';
 import { CHANNELS, isChannel, isLanguage, PermanentDeliveryError, type Channel, type DeliveryJob, type DispatchJob } from './types.js';
 import { loggableMessage } from '../infra/log-redaction.js';
+import { createLogger, type Logger } from '../infra/logger.js';
 
 export interface NotificationWorkerOptions {
   orm: MikroORM;
@@ -28,6 +29,7 @@ export interface NotificationWorkerOptions {
   concurrency?: number;
   /** BullMQ tuning (tests shorten the stalled-job checks). */
   workerOptions?: Partial<WorkerOptions>;
+  /** Where its lines go; a JSON logger of its own (infra/logger.ts) on standard output otherwise. */
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -53,8 +55,11 @@ export class NotificationWorker {
   }
 
   private log(line: string): void {
-    (this.options.log ?? ((l: string) => console.log(l)))(`notifications: ${line}`);
+    if (this.options.log) this.options.log(`notifications: ${line}`);
+    else (this.ownLog ??= createLogger('mohla-notifications', 'info')).info(line);
   }
+
+  private ownLog?: Logger;
 
   start(): this {
     const { settings } = this.options;
