@@ -6,7 +6,7 @@
  */
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { inSpan } from '../infra/tracing.js';
+import { inChildSpan } from '../infra/tracing.js';
 
 const TRACER = 'mohla-db';
 
@@ -20,10 +20,10 @@ function attributes(operation: string) {
   return { 'db.system': 'postgresql', 'db.operation': operation };
 }
 
-/** Runs one statement in a client span named after its operation. */
+/** Runs one statement in a client span named after its operation, when a trace is active. */
 export function inStatementSpan<T>(text: string, run: () => Promise<T>): Promise<T> {
   const operation = operationOf(text);
-  return inSpan(`postgresql ${operation}`, { kind: SpanKind.CLIENT, attributes: attributes(operation) }, run);
+  return inChildSpan(`postgresql ${operation}`, { kind: SpanKind.CLIENT, attributes: attributes(operation) }, run);
 }
 
 interface KnexQueryEvent {
@@ -46,7 +46,8 @@ export function traceOrmStatements(orm: MikroORM): void {
   const open = new Map<string, Span>();
   const tracer = trace.getTracer(TRACER);
   knex.on('query', (query) => {
-    if (!query.__knexQueryUid) return;
+    // As in the plain-SQL helper, a statement outside any trace gets no span of its own.
+    if (!query.__knexQueryUid || !trace.getActiveSpan()) return;
     const operation = operationOf(query.sql ?? '');
     open.set(query.__knexQueryUid, tracer.startSpan(`postgresql ${operation}`, { kind: SpanKind.CLIENT, attributes: attributes(operation) }));
   });

@@ -57,11 +57,16 @@ export function workflowSpanTarget(): { spanProcessor: SpanProcessor; resource: 
   return installed ?? { spanProcessor: new NoopSpanProcessor(), resource: Resource.empty() };
 }
 
-/** Runs `work` in a span of its own, a child of the active one; the span ends when it settles, marked as an error if it throws. */
-export async function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
-  return trace.getTracer(TRACER).startActiveSpan(name, options, async (span) => {
+/**
+ * Runs `work` in a span of its own, a child of the active one; the span ends when it settles, marked as
+ * an error if it throws. Outside any trace `work` runs bare: a statement or a queue write of its own (a
+ * start-up read, a relay's poll) would be a trace of one span, noise at a collector.
+ */
+export async function inChildSpan<T>(name: string, options: SpanOptions, work: () => Promise<T>): Promise<T> {
+  if (!trace.getActiveSpan()) return work();
+  return trace.getTracer(TRACER).startActiveSpan(name, options, async (span: Span) => {
     try {
-      return await work(span);
+      return await work();
     } catch (err) {
       // The error's kind only: its message may quote a value (log-redaction.ts says why).
       span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.name : 'error' });

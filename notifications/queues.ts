@@ -6,7 +6,7 @@
  */
 import { SpanKind } from '@opentelemetry/api';
 import { Queue, type Job, type JobsOptions, type RedisOptions } from 'bullmq';
-import { inSpan } from '../infra/tracing.js';
+import { inChildSpan } from '../infra/tracing.js';
 import { deliveryJobId, dispatchJobId, parseJobId } from '../engine/ids.js';
 import { CHANNELS, isChannel, type Channel, type DeliveryJob, type DispatchJob } from './types.js';
 
@@ -68,7 +68,7 @@ function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
 
 /** A producer span around one batch added to a queue: its stage and size, never a job's contents. */
 function enqueueSpan<T>(queue: string, count: number, add: () => Promise<T>): Promise<T> {
-  return inSpan(`bullmq add ${queue}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'bullmq', 'messaging.destination.name': queue, 'messaging.batch.message_count': count } }, add);
+  return inChildSpan(`bullmq add ${queue}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'bullmq', 'messaging.destination.name': queue, 'messaging.batch.message_count': count } }, add);
 }
 
 export class NotificationQueues {
