@@ -11,7 +11,7 @@ import { inChildSpan } from '../infra/tracing.js';
 const TRACER = 'mohla-db';
 
 /** The statement's first keyword (`SELECT`, `INSERT`, `BEGIN`…): what it does, not what it touches. */
-export function operationOf(text: string): string {
+function operationOf(text: string): string {
   const word = /^\s*(?:\/\*.*?\*\/\s*)*([a-z]+)/is.exec(text)?.[1];
   return word ? word.toUpperCase() : 'UNKNOWN';
 }

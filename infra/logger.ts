@@ -5,6 +5,7 @@
  * that hold it and the headers that carry credentials are censored wherever they appear, on top of the
  * error serializers (infra/log-redaction.ts) that strip quoted values from messages.
  */
+import { hostname } from 'node:os';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
@@ -34,7 +35,8 @@ function traceFields(): Record<string, string> {
 export function loggerOptions(service: string, level: string, { traceFromContext = true } = {}): LoggerOptions {
   return {
     level,
-    base: { service },
+    // pid and hostname say which process of several wrote the line; the service says which kind it is.
+    base: { service, pid: process.pid, hostname: hostname() },
     timestamp: stdTimeFunctions.isoTime,
     // Level names read better than pino's numbers, in a terminal and in a log store's queries.
     formatters: { level: (label) => ({ level: label }) },

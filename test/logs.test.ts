@@ -12,6 +12,7 @@ import { buildApp } from '../api/app.js';
 import { apiContext, addOffice, bearer, createTestStack, eventually, tokenFor, type TestStack } from './helpers/stack.js';
 import { killHard, startWorkerProcess } from './helpers/worker-process.js';
 import { query } from '../db/sql.js';
+import { startTracing } from '../infra/tracing.js';
 
 const nadia = { fullName: 'Nadia Benjelloun', cin: 'FH334455', address: '9 impasse des Orangers, Berkane', phone: '0677889900' };
 const citizenId = 'cin-FH334455';
@@ -93,6 +94,8 @@ describe('logs on error paths', () => {
 });
 
 interface LogLine {
+  reqId?: unknown;
+  span_id?: unknown;
   level?: unknown;
   time?: unknown;
   msg?: unknown;
@@ -139,5 +142,33 @@ describe('the worker\'s log at debug', () => {
 
     const logs = workerOutput.join('');
     for (const value of [amine.fullName, amine.cin, amine.address, amine.phone, 'Ouazzani', amineCitizenId]) expect(logs, value).not.toContain(value);
+  });
+});
+
+describe('the API\'s request log', () => {
+  it('is JSON lines, each line of a request with its request id and the trace the caller began', async () => {
+    // The process's context and W3C propagation, as api/server.ts registers them; no exporter.
+    startTracing('mohla-api', {});
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const linesOf = async (headers: Record<string, string>) => {
+      const before = apiLines.length;
+      const res = await app.inject({ method: 'GET', url: '/health/live', headers });
+      expect(res.statusCode).toBe(200);
+      return { lines: apiLines.slice(before).map((line) => JSON.parse(line) as LogLine), id: res.headers['x-request-id'] };
+    };
+
+    const traced = await linesOf({ traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'trace-check-0001' });
+    expect(traced.id).toBe('trace-check-0001');
+    expect(traced.lines.map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+    for (const line of traced.lines) {
+      expect(line).toMatchObject({ level: 'info', reqId: 'trace-check-0001', trace_id: traceId });
+      expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
+      expect(typeof line.time).toBe('string');
+    }
+
+    // A request id that is not a short plain token is not taken: the API makes one.
+    const unsafe = await linesOf({ 'x-request-id': 'id with spaces and <markup>' });
+    expect(unsafe.id).toMatch(/^[0-9a-f-]{36}$/);
+    for (const line of unsafe.lines) expect(line.reqId).toBe(unsafe.id);
   });
 });
