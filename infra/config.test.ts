@@ -112,3 +112,22 @@ describe('METRICS_PORT and METRICS_TOKEN', () => {
     expect(() => loadConfig({ METRICS_PORT: 'nine', METRICS_TOKEN: token })).toThrow(/^METRICS_PORT=nine /);
   });
 });
+
+describe('LOG_LEVEL', () => {
+  it('is info unless told, in any case, and refuses a level pino does not know, naming the variable', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/^LOG_LEVEL=verbose is not one of fatal, error, warn, info, debug, trace, silent\.$/);
+  });
+});
+
+describe('OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_SERVICE_NAME', () => {
+  it('trace nowhere unless an endpoint is given, then take it and the service name', () => {
+    expect(loadConfig({}).tracing).toEqual({});
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'mohla-api-rabat' }).tracing).toEqual({ endpoint: 'http://otel-collector:4318', serviceName: 'mohla-api-rabat' });
+  });
+
+  it('refuse an endpoint that is not an http(s) URL, naming the variable', () => {
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' })).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT=otel-collector:4318 is not an http\(s\) URL\.$/);
+  });
+});
