@@ -12,6 +12,7 @@ import { historiesFromServer, replayHistories, type RecordedHistory } from '../.
 import { PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
 import { Runtime, type Worker } from '@temporalio/worker';
 import { WorkerLogger } from '../../infra/worker-logger.js';
+import { createLogger } from '../../infra/logger.js';
 import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { stopChild } from '../../infra/temporal-server.js';
@@ -56,7 +57,8 @@ let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new WorkerLogger('WARN') });
+  // Through process.stdout rather than straight to its file descriptor, so a test can read what was logged.
+  Runtime.install({ logger: new WorkerLogger(createLogger('mohla-worker', 'warn', process.stdout)) });
 }
 
 export interface TestStack {
