@@ -8,7 +8,7 @@ import { env, loadConfig } from './infra/config.js';
 import { createLogger } from './infra/logger.js';
 import { loggableError, loggableMessage } from './infra/log-redaction.js';
 import { startTracing } from './infra/tracing.js';
-import { WorkerLogger } from './infra/worker-logger.js';
+import { coreLogging, WorkerLogger } from './infra/worker-logger.js';
 import { openOrm } from './db/orm.js';
 import { loadNotificationSettings } from './notifications/config.js';
 import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   log.level = config.logLevel;
   // Before the worker exists: its interceptors and the workflow's span sink take the registered tracing.
   const tracing = startTracing('mohla-worker', config.tracing);
-  Runtime.install({ logger: new WorkerLogger(log) });
+  Runtime.install({ logger: new WorkerLogger(log), telemetryOptions: { logging: coreLogging(config.logLevel) } });
   // Before connecting: production without a signing key stops here, with the variable named.
   const checkpoints = checkpointStore(config);
   const orm = await openOrm(config.databaseUrl);

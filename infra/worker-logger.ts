@@ -1,6 +1,6 @@
-import type { Logger as SdkLogger, LogLevel, LogMetadata } from '@temporalio/worker';
+import type { LogExporterConfig, Logger as SdkLogger, LogLevel, LogMetadata } from '@temporalio/worker';
 import { createLogger, type Logger } from './logger.js';
-import { loggableMeta } from './log-redaction.js';
+import { loggableMessage, loggableMeta } from './log-redaction.js';
 
 const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
@@ -19,7 +19,8 @@ export class WorkerLogger implements SdkLogger {
   }
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    this.pino[PINO_LEVELS[level]]({ ...loggableMeta(meta) }, message);
+    // The core's messages are formatted text that may quote what failed: masked as failure texts are.
+    this.pino[PINO_LEVELS[level]]({ ...loggableMeta(meta) }, loggableMessage(message));
   }
 
   trace(message: string, meta?: LogMetadata): void {
@@ -47,4 +48,14 @@ export class WorkerLogger implements SdkLogger {
 export function sdkLogLevel(level: string): LogLevel {
   const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR' };
   return levels[level.toLowerCase()] ?? 'INFO';
+}
+
+/**
+ * The SDK's native core logs to the console in a format of its own unless its lines are forwarded to
+ * the runtime's logger: forwarded, they are JSON lines like the rest. Its `info` lines are about its own
+ * machinery, so at LOG_LEVEL=info it is held to warnings; debug and trace show everything.
+ */
+export function coreLogging(level: string): LogExporterConfig {
+  const sdkLevel = sdkLogLevel(level);
+  return { filter: { core: sdkLevel === 'INFO' ? 'WARN' : sdkLevel, other: 'ERROR' }, forward: {} };
 }
