@@ -1,7 +1,7 @@
 /**
  * One filing, one trace: the API's request span, the Temporal client's call under it, the workflow run
- * the call started, an activity the workflow scheduled and the PostgreSQL statements the activity ran,
- * each the parent of the next, exported by the real API and worker processes over OTLP/HTTP to a receiver
+ * the call started, an activity the workflow scheduled and the PostgreSQL statements and the queue write
+ * the activity made, each the parent of the next, exported by the real API and worker processes over OTLP/HTTP to a receiver
  * in the test. No span, in its name or its attributes, holds the applicant's data.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -71,7 +71,9 @@ describe('a filing\'s trace', () => {
       const activity = childOf(spans, scheduled, /^RunActivity:recordProjection$/);
       if (!activity) return undefined;
       const statement = childOf(spans, activity, /^postgresql [A-Z]+$/);
-      return statement ? { request, client, run, scheduled, activity, statement } : undefined;
+      // The filing's acknowledgement to the citizen is handed to the notification queue.
+      const queued = childOf(spans, activity, /^bullmq add dispatch$/);
+      return statement && queued ? { request, client, run, scheduled, activity, statement, queued } : undefined;
     }, 30_000);
 
     expect(chain.request.kind).toBe(2); // server
@@ -80,6 +82,8 @@ describe('a filing\'s trace', () => {
     for (const span of [chain.run, chain.scheduled, chain.activity, chain.statement]) expect(span.service).toBe('mohla-worker');
     expect(chain.statement.kind).toBe(3); // client
     expect(chain.statement.attributes).toEqual({ 'db.system': 'postgresql', 'db.operation': chain.statement.name.replace('postgresql ', '') });
+    expect(chain.queued.kind).toBe(4); // producer
+    expect(chain.queued.attributes).toEqual({ 'messaging.system': 'bullmq', 'messaging.destination.name': 'dispatch', 'messaging.batch.message_count': expect.any(Number) });
     // The request's span is named after the route: the tracking number appears in no API span.
     for (const span of receiver.spans.filter((s) => s.service === 'mohla-api' && s.kind === 2)) expect(JSON.stringify(span)).not.toContain(body.trackingNumber);
 
