@@ -5,10 +5,14 @@
  * in the test. No span, in its name or its attributes, holds the applicant's data.
  */
 import type { ChildProcess } from 'node:child_process';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../api/app.js';
 import { freePort } from './helpers/ports.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './helpers/otlp-receiver.js';
-import { createTestStack, eventually, tokenFor, type TestStack } from './helpers/stack.js';
+import { apiContext, createTestStack, eventually, tokenFor, type TestStack } from './helpers/stack.js';
 import { killHard, startApiProcess, startWorkerProcess } from './helpers/worker-process.js';
 
 const salma = { fullName: 'Salma Idrissi Kettani', cin: 'BE556677', address: '4 rue des Amandiers, Ifrane', phone: '0644332211' };
@@ -89,5 +93,28 @@ describe('a filing\'s trace', () => {
 
     const sent = receiver.bodies.join('\n');
     for (const value of [salma.fullName, salma.cin, salma.address, salma.phone, 'Kettani', citizenId]) expect(sent, value).not.toContain(value);
+  });
+});
+
+describe('a request\'s span', () => {
+  it('is named after the route it matched, or "unmatched", never after the address asked for', async () => {
+    // This process's own tracing, kept in memory, for an API built in it.
+    const exporter = new InMemorySpanExporter();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    const app = await buildApp(apiContext(stack));
+    try {
+      const trackingNumber = 'AB12-CD34-E';
+      expect((await app.inject({ method: 'GET', url: `/applications/${trackingNumber}?pin=123456` })).statusCode).toBe(401);
+      expect((await app.inject({ method: 'GET', url: `/nowhere/${trackingNumber}` })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+    const spans = exporter.getFinishedSpans().filter((s) => s.kind === 1);
+    expect(spans.map((s) => s.name)).toEqual(['GET /applications/:trackingNumber', 'GET unmatched']);
+    expect(spans.map((s) => s.attributes)).toEqual([
+      { 'http.request.method': 'GET', 'http.route': '/applications/:trackingNumber', 'http.response.status_code': 401 },
+      { 'http.request.method': 'GET', 'http.route': 'unmatched', 'http.response.status_code': 404 },
+    ]);
   });
 });
