@@ -1,7 +1,8 @@
 /**
  * The composition root of the Temporal worker process: connects to PostgreSQL, runs the procedure worker
  * (worker/procedure-worker.ts) with the notification worker beside it, answers its health checks on
- * WORKER_HEALTH_PORT, and signs audit checkpoints.
+ * WORKER_HEALTH_PORT, reports to Prometheus (METRICS_PORT; the SDK's own figures on WORKER_SDK_METRICS_PORT),
+ * and signs audit checkpoints.
  */
 import { Runtime } from '@temporalio/worker';
 import { env, loadConfig } from './infra/config.js';
@@ -11,15 +12,23 @@ import { loadNotificationSettings } from './notifications/config.js';
 import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
 import { startProcedureWorker } from './worker/procedure-worker.js';
 import { startWorkerHealth } from './worker/health-listener.js';
+import { workerTelemetryOptions } from './infra/worker-telemetry.js';
+import { createMetricsRegistry } from './infra/metrics.js';
+import { listenForMetrics } from './infra/metrics-endpoint.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  Runtime.install({ logger: new WorkerLogger(sdkLogLevel(config.logLevel)) });
+  Runtime.install({ logger: new WorkerLogger(sdkLogLevel(config.logLevel)), ...workerTelemetryOptions(config) });
   // Before connecting: production without a signing key stops here, with the variable named.
   const checkpoints = checkpointStore(config);
   const orm = await openOrm(config.databaseUrl);
   const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');
   const notificationSettings = loadNotificationSettings(config);
+  const metrics = config.metrics ? createMetricsRegistry() : undefined;
+  const metricsListener = metrics && config.metrics ? await listenForMetrics(metrics, { host: config.http.host, ...config.metrics }).catch(async (err: unknown) => {
+    await orm.close();
+    throw err;
+  }) : undefined;
   try {
     const procedureWorker = await startProcedureWorker({
       address: config.temporal.address,
@@ -31,6 +40,7 @@ async function main(): Promise<void> {
       delivery: { settings: notificationSettings },
       workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
       cachedApplications: config.worker.cachedApplications,
+      metrics,
     });
     // Opened after the worker starts and closed after it stops: while it drains, ready answers 503.
     const health = config.worker.healthPort
@@ -40,7 +50,7 @@ async function main(): Promise<void> {
         })
       : undefined;
     const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
-    console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}${health ? `, health on port ${health.port}` : ''}`);
+    console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}${health ? `, health on port ${health.port}` : ''}${metricsListener ? `, metrics on ${metricsListener.url}` : ''}`);
     try {
       await procedureWorker.running;
     } finally {
@@ -49,6 +59,7 @@ async function main(): Promise<void> {
       await health?.close();
     }
   } finally {
+    await metricsListener?.close();
     await orm.close();
   }
 }

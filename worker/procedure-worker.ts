@@ -14,6 +14,9 @@ import type { NotificationSettings } from '../notifications/config.js';
 import { NotificationQueues, type QueueSettings } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
+import type { Registry } from '../infra/metrics.js';
+import { registerDeliveryMetrics } from '../notifications/delivery-metrics.js';
+import { projectionLagInterceptor } from './projection-lag.js';
 
 interface ProcedureWorkerSetup {
   /** Temporal's frontend (host:port): the worker's own connection, closed when it stops. */
@@ -38,6 +41,8 @@ interface ProcedureWorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
   cachedApplications?: number;
+  /** The process's Prometheus registry: notification sends and projection lag are counted into it. */
+  metrics?: Registry;
 }
 
 export interface ProcedureWorker {
@@ -59,7 +64,8 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
     const queues = setup.notifications instanceof NotificationQueues ? setup.notifications : new NotificationQueues(setup.notifications);
     if (queues !== setup.notifications) closes.push(() => queues.close());
     if (setup.delivery) {
-      const notifier = new NotificationWorker({ orm: setup.orm, settings: setup.delivery.settings, queues, log: setup.delivery.log }).start();
+      const metrics = setup.metrics ? registerDeliveryMetrics(setup.metrics) : undefined;
+      const notifier = new NotificationWorker({ orm: setup.orm, settings: setup.delivery.settings, queues, log: setup.delivery.log, metrics }).start();
       closes.push(() => notifier.close());
     }
     const connection = await NativeConnection.connect({ address: setup.address });
@@ -74,6 +80,7 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       sinks: auditSinks(),
       dataConverter: temporalDataConverter(setup.codecKeys),
       ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
+      ...(setup.metrics ? { interceptors: { activity: [projectionLagInterceptor(setup.metrics)] } } : {}),
       ...workflowSource(setup.workflowBundle),
     });
     const running = worker.run();
