@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 let located: Promise<string> | undefined;
 
-export function promtoolPath(): Promise<string> {
+function promtoolPath(): Promise<string> {
   located ??= run('bash', ['-c', 'set -euo pipefail; . scripts/lib.sh; ensure_promtool >&2; printf %s "$PROMTOOL"'], { cwd: PROJECT_ROOT, env: process.env, timeout: 300_000 }).then(({ stdout }) => stdout);
   return located;
 }
