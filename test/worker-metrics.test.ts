@@ -106,7 +106,12 @@ describe("the worker's GET /metrics (METRICS_PORT)", () => {
   });
 
   it('times each message from its queue to its provider, and counts the failed attempts by channel and reason', async () => {
-    const samples = await workerSamples();
+    // The worker counts right after recording the send in PostgreSQL, which is what beforeAll waited for.
+    const samples = await eventually(async () => {
+      const now = await workerSamples();
+      const counted = sumOf(now, 'mohla_notification_delivery_seconds_count') + sumOf(now, 'mohla_notification_delivery_failures_total');
+      return counted === 4 + 2 ? now : undefined;
+    });
     expect(valueOf(samples, 'mohla_notification_delivery_seconds_count', { channel: 'sms' })).toBe(gateway.messages.length);
     expect(valueOf(samples, 'mohla_notification_delivery_seconds_count', { channel: 'email' })).toBe(smtp.mails.length);
     expect(gateway.messages.length + smtp.mails.length).toBe(4);
@@ -118,9 +123,11 @@ describe("the worker's GET /metrics (METRICS_PORT)", () => {
   });
 
   it('times each projection write from the workflow scheduling it', async () => {
-    const samples = await workerSamples();
     // Two filings and a complement request: at least one write each (more when a retry or a timer adds one).
-    expect(sumOf(samples, 'mohla_projection_lag_seconds_count')).toBeGreaterThanOrEqual(3);
+    const samples = await eventually(async () => {
+      const now = await workerSamples();
+      return sumOf(now, 'mohla_projection_lag_seconds_count') >= 3 ? now : undefined;
+    });
     expect(sumOf(samples, 'mohla_projection_lag_seconds_sum')).toBeGreaterThan(0);
     const modes = new Set(samples.filter((s) => s.name === 'mohla_projection_lag_seconds_count').map((s) => s.labels.mode));
     expect([...modes].every((mode) => mode === 'local' || mode === 'remote')).toBe(true);
