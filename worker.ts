@@ -12,9 +12,7 @@ import { loadNotificationSettings } from './notifications/config.js';
 import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
 import { startProcedureWorker } from './worker/procedure-worker.js';
 import { startWorkerHealth } from './worker/health-listener.js';
-import { workerTelemetryOptions } from './infra/worker-telemetry.js';
-import { createMetricsRegistry } from './infra/metrics.js';
-import { listenForMetrics } from './infra/metrics-endpoint.js';
+import { openWorkerMetrics, workerTelemetryOptions } from './infra/worker-telemetry.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,11 +22,10 @@ async function main(): Promise<void> {
   const orm = await openOrm(config.databaseUrl);
   const bundlePath = env('MOHLA_WORKFLOW_BUNDLE');
   const notificationSettings = loadNotificationSettings(config);
-  const metrics = config.metrics ? createMetricsRegistry() : undefined;
-  const metricsListener = metrics && config.metrics ? await listenForMetrics(metrics, { host: config.http.host, ...config.metrics }).catch(async (err: unknown) => {
+  const metrics = await openWorkerMetrics(config).catch(async (err: unknown) => {
     await orm.close();
     throw err;
-  }) : undefined;
+  });
   try {
     const procedureWorker = await startProcedureWorker({
       address: config.temporal.address,
@@ -40,7 +37,7 @@ async function main(): Promise<void> {
       delivery: { settings: notificationSettings },
       workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
       cachedApplications: config.worker.cachedApplications,
-      metrics,
+      metrics: metrics.registry,
     });
     // Opened after the worker starts and closed after it stops: while it drains, ready answers 503.
     const health = config.worker.healthPort
@@ -50,7 +47,7 @@ async function main(): Promise<void> {
         })
       : undefined;
     const stopCheckpoints = scheduleCheckpoints(orm, checkpoints, config.audit.checkpointMinutes, console.log);
-    console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}${health ? `, health on port ${health.port}` : ''}${metricsListener ? `, metrics on ${metricsListener.url}` : ''}`);
+    console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}${health ? `, health on port ${health.port}` : ''}${metrics.listener ? `, metrics on ${metrics.listener.url}` : ''}`);
     try {
       await procedureWorker.running;
     } finally {
@@ -59,7 +56,7 @@ async function main(): Promise<void> {
       await health?.close();
     }
   } finally {
-    await metricsListener?.close();
+    await metrics.listener?.close();
     await orm.close();
   }
 }
