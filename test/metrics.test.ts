@@ -8,6 +8,9 @@ import { registerBusinessMetrics } from '../db/business-metrics.js';
 import { createMetricsRegistry } from '../infra/metrics.js';
 import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
 import { parseExposition, valueOf } from './helpers/prometheus.js';
+import { freePort } from './helpers/ports.js';
+import { NotificationQueues } from '../notifications/queues.js';
+import { registerQueueDepthMetrics } from '../notifications/queue-metrics.js';
 
 const form = { fullName: 'Khadija Amrani', cin: 'GK123456', address: '12 rue Ibn Khaldoun, Oujda' };
 const PROCEDURE = 'residence-certificate';
@@ -151,5 +154,22 @@ describe('GET /metrics', () => {
     const recovered = parseExposition(await registry.metrics());
     expect(valueOf(recovered, 'mohla_business_metrics_up', {})).toBe(1);
     expect(valueOf(recovered, 'mohla_open_applications', { office: staff.office, procedure: PROCEDURE, status: 'in_progress' })).toBe(2);
+  });
+
+  it('answers while Redis is away, saying the notification queues could not be read', async () => {
+    const here = parseExposition((await scrape()).body);
+    expect(valueOf(here, 'mohla_notification_queue_up', {})).toBe(1);
+    expect(valueOf(here, 'mohla_notification_queue_jobs', { queue: 'dispatch', state: 'failed' })).toBe(0);
+    // Queues on a port where no Redis listens, as after Redis stopped.
+    const away = new NotificationQueues({ redisUrl: `redis://127.0.0.1:${await freePort()}`, prefix: `metrics-away-${stack.id}`, attempts: 1, backoffMs: 100 });
+    try {
+      const registry = createMetricsRegistry();
+      registerQueueDepthMetrics(registry, away, { timeoutMs: 300 });
+      const samples = parseExposition(await registry.metrics());
+      expect(valueOf(samples, 'mohla_notification_queue_up', {})).toBe(0);
+      expect(samples.filter((s) => s.name === 'mohla_notification_queue_jobs')).toEqual([]);
+    } finally {
+      await away.close();
+    }
   });
 });
