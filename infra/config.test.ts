@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
+import { workerTelemetryOptions } from './worker-telemetry.js';
 
 /** A codec key production accepts (not the public development one): 32 bytes, like `openssl rand -base64 32`. */
 const PRODUCTION_CODEC_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -129,5 +130,24 @@ describe('OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_SERVICE_NAME', () => {
 
   it('refuse an endpoint that is not an http(s) URL, naming the variable', () => {
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' })).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT=otel-collector:4318 is not an http\(s\) URL\.$/);
+  });
+});
+
+describe('WORKER_SDK_METRICS_PORT', () => {
+  it("serves no SDK metrics unless a port is given, then binds the SDK's listener to HOST and that port", () => {
+    expect(loadConfig({}).worker.sdkMetricsPort).toBeUndefined();
+    expect(workerTelemetryOptions(loadConfig({}))).toEqual({});
+    const bind = (env: NodeJS.ProcessEnv) => {
+      const metrics = workerTelemetryOptions(loadConfig(env)).telemetryOptions?.metrics;
+      return metrics && 'prometheus' in metrics ? metrics.prometheus : undefined;
+    };
+    expect(bind({ WORKER_SDK_METRICS_PORT: '9000' })).toEqual({ bindAddress: '127.0.0.1:9000', useSecondsForDurations: true });
+    expect(bind({ WORKER_SDK_METRICS_PORT: '9000', HOST: '0.0.0.0' })?.bindAddress).toBe('0.0.0.0:9000');
+    // An IPv6 address goes in brackets, or the port would read as part of it.
+    expect(bind({ WORKER_SDK_METRICS_PORT: '9000', HOST: '::' })?.bindAddress).toBe('[::]:9000');
+  });
+
+  it('refuses what is not a port, naming the variable', () => {
+    expect(() => loadConfig({ WORKER_SDK_METRICS_PORT: 'sdk' })).toThrow(/^WORKER_SDK_METRICS_PORT=sdk is not a TCP port/);
   });
 });

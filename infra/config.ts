@@ -58,7 +58,7 @@ export const ENVIRONMENT = {
   },
   METRICS_PORT: {
     default: '',
-    doc: "Port of the API's Prometheus endpoint (GET /metrics), on HOST beside PORT and never published to citizens; empty: no endpoint. Needs METRICS_TOKEN.",
+    doc: "Port of the process's Prometheus endpoint (GET /metrics): the API's figures in the API, the notification sends and projection lag in the worker; on HOST, never published to citizens; empty: no endpoint. Needs METRICS_TOKEN.",
   },
   METRICS_TOKEN: { default: '', doc: 'Bearer token Prometheus sends to GET /metrics (at least 32 characters, e.g. `openssl rand -hex 32`).' },
   MOHLA_API_URL: { default: '', doc: 'Where CLI commands that act on a running Mohla find its API; empty: http://HOST:PORT.' },
@@ -71,6 +71,10 @@ export const ENVIRONMENT = {
   WORKER_HEALTH_PORT: {
     default: '3001',
     doc: "Port of the worker's health listener (GET /health/live, /health/ready), on HOST like the API; 0: no listener.",
+  },
+  WORKER_SDK_METRICS_PORT: {
+    default: '',
+    doc: "Port on which the worker's Temporal SDK serves its own Prometheus metrics (temporal_*: pollers, workflow and activity tasks, latencies) at /metrics, on HOST, without any token; empty: not served.",
   },
   MOHLA_WORKFLOW_BUNDLE: {
     default: '',
@@ -184,8 +188,8 @@ export interface Config {
   tokens: TokenRules;
   /** The OpenID provider whose tokens are accepted; absent when OIDC_ISSUER is empty. */
   oidc?: OidcSettings;
-  /** `healthPort` 0: the worker process opens no health listener. */
-  worker: { cachedApplications?: number; healthPort: number };
+  /** `healthPort` 0: the worker process opens no health listener; no `sdkMetricsPort`: the SDK serves no metrics. */
+  worker: { cachedApplications?: number; healthPort: number; sdkMetricsPort?: number };
   documents: { filesPerSlot: number };
   rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
   audit: AuditConfig;
@@ -463,6 +467,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     worker: {
       cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined,
       healthPort: port('WORKER_HEALTH_PORT', source),
+      ...(env('WORKER_SDK_METRICS_PORT', source) ? { sdkMetricsPort: port('WORKER_SDK_METRICS_PORT', source) } : {}),
     },
     documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
     rateLimits: {

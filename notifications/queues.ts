@@ -56,7 +56,8 @@ export interface FailedNotification {
 
 class TimeoutError extends Error {}
 
-function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+/** `work`, or a QueueTimeoutError after `ms`: Redis away must not hold a caller longer than that. */
+export function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     work,

@@ -1,13 +1,16 @@
 /**
  * The procedure worker's interceptors, assembled in one place: OpenTelemetry's (a span for the workflow
  * run and for each activity, the trace carried in Temporal's headers from the API's client through the
- * workflow to its activities), and the trace ids on the activities' log lines. Workflow-side
+ * workflow to its activities), the trace ids on the activities' log lines, and the projection lag for
+ * Prometheus (worker/projection-lag.ts) where the process counts it. Workflow-side
  * interceptors are modules bundled with the workflow code: infra/workflow-sandbox.ts lists them.
  */
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptors, ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
+import type { Registry } from '../infra/metrics.js';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../infra/workflow-sandbox.js';
+import { projectionLagInterceptor } from './projection-lag.js';
 
 /**
  * The SDK writes an activity's closing line ("Activity completed", "Activity failed") once the
@@ -31,11 +34,12 @@ const traceIdsOnActivityLogs: ActivityInterceptorsFactory = (): ActivityIntercep
 };
 
 /** OpenTelemetry's first, so the activity's own span is open when the interceptors after it run. */
-export function workerInterceptors(): WorkerInterceptors {
+export function workerInterceptors(options: { metrics?: Registry } = {}): WorkerInterceptors {
   return {
     activity: [
       (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
       traceIdsOnActivityLogs,
+      ...(options.metrics ? [projectionLagInterceptor(options.metrics)] : []),
     ],
     workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
   };

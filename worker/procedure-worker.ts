@@ -14,6 +14,8 @@ import type { NotificationSettings } from '../notifications/config.js';
 import { NotificationQueues, type QueueSettings } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
+import type { Registry } from '../infra/metrics.js';
+import { registerDeliveryMetrics } from '../notifications/delivery-metrics.js';
 import { workerInterceptors } from './interceptors.js';
 
 interface ProcedureWorkerSetup {
@@ -39,6 +41,8 @@ interface ProcedureWorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
   cachedApplications?: number;
+  /** The process's Prometheus registry: notification sends and projection lag are counted into it. */
+  metrics?: Registry;
 }
 
 export interface ProcedureWorker {
@@ -60,7 +64,8 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
     const queues = setup.notifications instanceof NotificationQueues ? setup.notifications : new NotificationQueues(setup.notifications);
     if (queues !== setup.notifications) closes.push(() => queues.close());
     if (setup.delivery) {
-      const notifier = new NotificationWorker({ orm: setup.orm, settings: setup.delivery.settings, queues, log: setup.delivery.log }).start();
+      const metrics = setup.metrics ? registerDeliveryMetrics(setup.metrics) : undefined;
+      const notifier = new NotificationWorker({ orm: setup.orm, settings: setup.delivery.settings, queues, log: setup.delivery.log, metrics }).start();
       closes.push(() => notifier.close());
     }
     const connection = await NativeConnection.connect({ address: setup.address });
@@ -73,7 +78,7 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       taskQueue: setup.taskQueue,
       activities: createActivities({ orm: setup.orm, calendars, notifications: queues }),
       sinks: auditSinks(),
-      interceptors: workerInterceptors(),
+      interceptors: workerInterceptors({ metrics: setup.metrics }),
       dataConverter: temporalDataConverter(setup.codecKeys),
       ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
       ...workflowSource(setup.workflowBundle),
