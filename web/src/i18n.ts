@@ -57,6 +57,8 @@ const M = {
   unconfirmed: { ar: 'غير مؤكد', fr: 'non confirmé', en: 'unconfirmed' },
   otherDeadlines: { ar: 'آجال أخرى', fr: 'Autres délais', en: 'Other deadlines' },
   optional: { ar: 'اختياري', fr: 'facultatif', en: 'optional' },
+  chooseFile: { ar: 'اختيار ملف', fr: 'Choisir un fichier', en: 'Choose a file' },
+  noFileChosen: { ar: 'لم يتم اختيار أي ملف', fr: 'Aucun fichier choisi', en: 'No file chosen' },
   required: { ar: 'إلزامي', fr: 'obligatoire', en: 'required' },
   fetchedByAdministration: { ar: 'تحصل عليها الإدارة بنفسها', fr: "obtenue par l'administration", en: 'obtained by the administration' },
   none: { ar: 'لا شيء', fr: 'Aucun', en: 'None' },

@@ -174,6 +174,18 @@ export function fieldIdOf(pointer: string, idPrefix: string): string | undefined
   return pointer.startsWith('/data/') ? `${idPrefix}-${pointer.slice(6).replace(/\//g, '-')}` : undefined;
 }
 
+/** The label of the field a `/data/…` pointer names, in the page's language, if the form has that field. */
+export function fieldLabelAt(schema: FieldSchema, pointer: string): string | undefined {
+  if (!pointer.startsWith('/data/')) return undefined;
+  let field: FieldSchema | undefined = schema;
+  let key = '';
+  for (const segment of pointer.slice(6).split('/')) {
+    key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    field = field?.properties?.[key];
+  }
+  return field ? fieldLabel(key, field) : undefined;
+}
+
 /** The API's field problems by pointer; the first message wins for a field. */
 export function errorsByPointer(errors: Array<{ pointer?: string; message: string }>): Map<string, string> {
   const map = new Map<string, string>();

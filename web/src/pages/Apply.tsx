@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ProcedureDefinition, UserTaskStep } from '../../../engine/definition.generated.js';
 import { api, ApiError } from '../api.js';
+import { FilePicker } from '../components/FilePicker.js';
 import { NotReady, ProblemMessage } from '../components/Problem.js';
-import { errorsByPointer, fieldIdOf, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
+import { errorsByPointer, fieldIdOf, fieldLabelAt, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
 import { fieldMessage, localized, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
@@ -77,6 +78,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
   const handedIn = d.documents.filter((doc) => !doc.fetchedByAdministration);
   const errors = errorsByPointer(error?.errors ?? []);
   const fieldId = (pointer: string) => (pointer === '/officeId' ? 'office' : pointer === '/citizen' ? 'citizen' : fieldIdOf(pointer, 'form'));
+  const fieldLabel = (pointer: string) => (pointer === '/officeId' ? t('office') : pointer === '/citizen' ? t('citizenId') : fieldLabelAt(formSchema(d.form), pointer));
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -123,7 +125,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
           {t('filedButDocuments')} <strong dir="ltr">{filed}</strong>
         </p>
       )}
-      <ProblemMessage error={error} fieldIds={fieldId} />
+      <ProblemMessage error={error} fieldIds={fieldId} fieldLabels={fieldLabel} />
       <form onSubmit={submit} noValidate>
         <fieldset disabled={Boolean(filed)}>
           <legend>{t('whereAndWho')}</legend>
@@ -168,21 +170,20 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
                 <p class="hint" id={`doc-${doc.id}-hint`}>
                   {doc.formats.join(', ')} · ≤ {doc.maxSizeMb} MB
                 </p>
-                <input
+                <FilePicker
                   id={`doc-${doc.id}`}
-                  type="file"
                   accept={doc.formats.map((f) => MEDIA[f] ?? `.${f}`).join(',')}
-                  aria-describedby={`doc-${doc.id}-hint${fileErrors[doc.id] ? ` doc-${doc.id}-error` : ''}`}
-                  aria-invalid={fileErrors[doc.id] ? 'true' : undefined}
-                  onChange={(e) => {
-                    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+                  file={files[doc.id]}
+                  describedBy={`doc-${doc.id}-hint${fileErrors[doc.id] ? ` doc-${doc.id}-error` : ''}`}
+                  invalid={Boolean(fileErrors[doc.id])}
+                  onPick={(file) =>
                     setFiles((f) => {
                       const next = { ...f };
                       if (file) next[doc.id] = file;
                       else delete next[doc.id];
                       return next;
-                    });
-                  }}
+                    })
+                  }
                 />
                 {fileErrors[doc.id] && (
                   <p class="field-error" id={`doc-${doc.id}-error`}>

@@ -1,0 +1,130 @@
+/**
+ * The citizen's form in a real browser (Debian's Chromium through Playwright) on the real stack, on a
+ * narrow phone (360 px) in Arabic, French and English: no page is wider than the screen, the error summary
+ * names fields by their labels and links to them, the file picker speaks the page's language, and a field
+ * a form asks for only under a condition appears, becomes required and is checked in the browser with the
+ * same schema the server uses.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_DIST } from '../api/web.js';
+import { launchBrowser, POLL, screenshot, seriousViolations, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { createTestStack, type TestStack } from './helpers/stack.js';
+
+const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+const LANGUAGE_BUTTONS = { ar: 'العربية', fr: 'Français', en: 'English' } as const;
+
+let stack: TestStack;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const policyViolations: PolicyViolation[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
+  stack = await createTestStack();
+  const baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+  context = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 }, hasTouch: true, locale: 'en-US', timezoneId: 'Africa/Casablanca' });
+  context.setDefaultTimeout(20_000);
+  await watchSecurityPolicy(context, policyViolations);
+  page = await context.newPage();
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+});
+
+/** The elements that stick out of the screen, for a failure message that says where to look. */
+const overflowing = () =>
+  page.evaluate<string[]>(
+    `[...document.querySelectorAll('body *')].filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.left < -0.5 || r.right > innerWidth + 0.5); }).map((e) => e.tagName.toLowerCase() + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)`,
+  );
+
+/** The page fits the phone's width: nothing to scroll sideways to, either side. */
+async function expectNoSidewaysScroll(name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await screenshot(page, name);
+  const [scrollWidth, innerWidth] = await page.evaluate<[number, number]>('[document.documentElement.scrollWidth, innerWidth]');
+  expect(scrollWidth <= innerWidth, `${name}: ${scrollWidth} > ${innerWidth}; sticking out: ${(await overflowing()).join(', ')}`).toBe(true);
+  // In right-to-left, what is cut off on the left may not widen the document: each element is checked too.
+  expect(await overflowing(), name).toEqual([]);
+  expect(await seriousViolations(page), name).toEqual([]);
+}
+
+async function speak(lang: keyof typeof LANGUAGE_BUTTONS): Promise<void> {
+  await page.getByRole('button', { name: LANGUAGE_BUTTONS[lang] }).click();
+  await expect.poll(() => page.evaluate<string>('document.documentElement.lang'), POLL).toBe(lang);
+}
+
+let trackingNumber = '';
+
+describe('the citizen on a 360 px phone', () => {
+  it('files in Arabic: the error summary lists labels linking to their fields, the file picker speaks Arabic', async () => {
+    await page.goto('/#/sign-in');
+    await speak('ar');
+    await page.fill('#citizen-id', 'KL345678');
+    await page.getByRole('button', { name: /مواطن/ }).click();
+    await expect.poll(() => page.evaluate<string>('location.hash'), POLL).not.toMatch(/^#\/sign-in/);
+    await page.goto('/#/apply/residence-certificate');
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toContain('شهادة السكنى');
+    // The browser's own "Choose file" would be in English here (the browser's locale): the page's words are shown.
+    await expect.poll(textOf(page.locator('label[for="doc-cinCopy"].file-button')), POLL).toBe('اختيار ملف');
+    await expect.poll(textOf(page.locator('#doc-cinCopy-chosen')), POLL).toBe('لم يتم اختيار أي ملف');
+
+    await page.getByRole('button', { name: 'إيداع الطلب' }).click();
+    const summary = page.locator('.problem[role="alert"]');
+    await expect.poll(textOf(summary), POLL).toContain('الاسم الشخصي والعائلي');
+    const entries = await summary.locator('li').allTextContents();
+    expect(entries.join('\n')).not.toContain('/data/');
+    expect(entries.join('\n')).not.toContain('/officeId');
+    // Each entry is a link that takes the keyboard to its field.
+    await summary.getByRole('link', { name: 'الاسم الشخصي والعائلي' }).click();
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('form-fullName');
+    await expectNoSidewaysScroll('phone-1-form-errors-ar');
+
+    await page.selectOption('#office', 'annex-berkane-1');
+    await page.fill('#form-fullName', 'أمينة الإدريسي');
+    await page.fill('#form-cin', 'KL345678');
+    await page.fill('#form-address', 'حي السلام، زنقة 4، بركان');
+    await page.setInputFiles('#doc-cinCopy', { name: 'cnie-of-a-rather-long-name-for-a-narrow-screen.png', mimeType: 'image/png', buffer: png });
+    await expect.poll(textOf(page.locator('#doc-cinCopy-chosen')), POLL).toBe('cnie-of-a-rather-long-name-for-a-narrow-screen.png');
+    // Still reached by the keyboard: the hidden input takes the focus, and its name is the document's.
+    await page.focus('#doc-cinCopy');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('doc-cinCopy');
+    await page.getByRole('button', { name: 'إيداع الطلب' }).click();
+    await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('تم إيداع طلبك');
+    trackingNumber = (await page.locator('.receipt .tracking').first().textContent())!.trim();
+    await expectNoSidewaysScroll('phone-2-receipt-ar');
+  }, 120_000);
+
+  for (const lang of ['ar', 'fr', 'en'] as const) {
+    it(`in ${lang}: the form, the receipt and the application page fit the screen`, async () => {
+      await page.goto('/#/apply/residence-certificate');
+      await speak(lang);
+      await page.locator('#form-fullName').waitFor();
+      await page.locator('button.primary.big').click();
+      await page.locator('.problem[role="alert"] li').first().waitFor();
+      await expectNoSidewaysScroll(`phone-3-form-${lang}`);
+
+      await page.goto(`/#/applications/${trackingNumber}/receipt`);
+      await page.locator('.receipt .tracking').first().waitFor();
+      await expectNoSidewaysScroll(`phone-4-receipt-${lang}`);
+
+      await page.goto(`/#/applications/${trackingNumber}`);
+      await expect.poll(textOf(page.locator('.documents')), POLL).toContain('cnie-of-a-rather-long-name');
+      await expectNoSidewaysScroll(`phone-5-application-${lang}`);
+    }, 90_000);
+  }
+
+  it('broke no rule of the content security policy', () => {
+    expect(policyViolations).toEqual([]);
+  });
+});
