@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../api/web.js';
 import { launchBrowser, POLL, screenshot, seriousViolations, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
-import { createTestStack, type TestStack } from './helpers/stack.js';
+import { as, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const LANGUAGE_BUTTONS = { ar: 'العربية', fr: 'Français', en: 'English' } as const;
@@ -123,6 +123,59 @@ describe('the citizen on a 360 px phone', () => {
       await expectNoSidewaysScroll(`phone-5-application-${lang}`);
     }, 90_000);
   }
+
+});
+
+describe('a form that follows its schema, in Arabic', () => {
+  it('shows the field a condition asks for, requires it in the browser with the Arabic message, and drops it when the condition no longer holds; the server refuses the same', async () => {
+    const filings: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/applications') filings.push(r.url());
+    });
+    await page.goto('/#/apply/administrative-certificate');
+    await speak('ar');
+    await page.locator('#form-certificateType').waitFor();
+    // "Situation to be certified" is asked only for another kind of certificate.
+    expect(await page.locator('#form-otherType').count()).toBe(0);
+    await page.selectOption('#office', 'annex-berkane-1');
+    await page.fill('#form-fullName', 'أمينة الإدريسي');
+    await page.fill('#form-cin', 'KL345678');
+    await page.fill('#form-purpose', 'مؤسسة بنكية');
+    await page.fill('#form-address', 'حي السلام، زنقة 4، بركان');
+    await page.selectOption('#form-certificateType', 'other');
+    await page.locator('#form-otherType').waitFor();
+    expect(await page.locator('#form-otherType').getAttribute('aria-required')).toBe('true');
+    await expect.poll(textOf(page.locator('label[for="form-otherType"]')), POLL).toContain('الوضعية المراد إثباتها');
+
+    await page.getByRole('button', { name: 'إيداع الطلب' }).click();
+    await expect.poll(textOf(page.locator('#form-otherType-error')), POLL).toBe('هذه الخانة إلزامية');
+    await expect.poll(textOf(page.locator('.problem[role="alert"]')), POLL).toContain('الوضعية المراد إثباتها');
+    // Refused in the browser: nothing was sent.
+    expect(filings).toEqual([]);
+    await expectNoSidewaysScroll('phone-6-conditional-field-required-ar');
+
+    // The server, checking the same schema, refuses the same form for the same field.
+    const citizen = as(stack, await tokenFor('citizen', 'KL345678'));
+    const refused = await citizen({
+      method: 'POST',
+      url: '/applications',
+      payload: { procedureId: 'administrative-certificate', officeId: 'annex-berkane-1', data: { fullName: 'Amina Idrissi', cin: 'KL345678', purpose: 'A bank', address: 'Hay Salam, rue 4, Berkane', certificateType: 'other' } },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect((refused.json().errors as Array<{ pointer: string }>).map((e) => e.pointer)).toContain('/data/otherType');
+
+    // Typed, then no longer asked: the field goes, and so does what it held.
+    await page.fill('#form-otherType', 'x');
+    await expect.poll(textOf(page.locator('#form-otherType-error')), POLL).toMatch(/^قصير جدا، الحد الأدنى 3/);
+    await page.selectOption('#form-certificateType', 'income');
+    await page.locator('#form-otherType').waitFor({ state: 'detached' });
+    await page.locator('.problem[role="alert"]').waitFor({ state: 'detached' });
+    await page.selectOption('#form-certificateType', 'other');
+    expect(await page.locator('#form-otherType').inputValue()).toBe('');
+    await page.fill('#form-otherType', 'شهادة الإقامة بالخارج');
+    await page.locator('.problem[role="alert"]').waitFor({ state: 'detached' });
+    expect(filings).toEqual([]);
+  }, 120_000);
 
   it('broke no rule of the content security policy', () => {
     expect(policyViolations).toEqual([]);

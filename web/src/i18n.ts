@@ -268,6 +268,7 @@ const M = {
   err_notAllowed: { ar: 'خانة غير مقبولة', fr: "Ce champ n'est pas prévu", en: 'This field is not expected' },
   err_fileFormat: { ar: 'صيغة الملف غير مقبولة، المطلوب', fr: 'Format de fichier refusé, attendu', en: 'File format refused, expected' },
   err_fileSize: { ar: 'الملف كبير جدا', fr: 'Fichier trop volumineux', en: 'The file is too large' },
+  err_invalid: { ar: 'القيمة غير مقبولة', fr: 'Valeur non valide', en: 'This value is not valid' },
   st_open: { ar: 'قيد الدراسة', fr: 'En cours de traitement', en: 'Being processed' },
   st_approved: { ar: 'مقبول', fr: 'Acceptée', en: 'Approved' },
   st_rejected: { ar: 'مرفوض', fr: 'Refusée', en: 'Refused' },
