@@ -3,14 +3,15 @@
  * narrow phone (360 px) in Arabic, French and English: no page is wider than the screen, the error summary
  * names fields by their labels and links to them, the file picker speaks the page's language, and a field
  * a form asks for only under a condition appears, becomes required and is checked in the browser with the
- * same schema the server uses.
+ * same schema the server uses. Then a supervisor selects three tasks in the inbox with the keyboard and
+ * reassigns them at once, seeing each task's result.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../api/web.js';
-import { launchBrowser, POLL, screenshot, seriousViolations, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { launchBrowser, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
 import { as, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -19,13 +20,14 @@ const LANGUAGE_BUTTONS = { ar: 'العربية', fr: 'Français', en: 'English' 
 let stack: TestStack;
 let browser: Browser;
 let context: BrowserContext;
+let baseURL: string;
 let page: Page;
 const policyViolations: PolicyViolation[] = [];
 
 beforeAll(async () => {
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
   stack = await createTestStack();
-  const baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
+  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchBrowser();
   context = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 }, hasTouch: true, locale: 'en-US', timezoneId: 'Africa/Casablanca' });
   context.setDefaultTimeout(20_000);
@@ -175,6 +177,65 @@ describe('a form that follows its schema, in Arabic', () => {
     await page.fill('#form-otherType', 'شهادة الإقامة بالخارج');
     await page.locator('.problem[role="alert"]').waitFor({ state: 'detached' });
     expect(filings).toEqual([]);
+  }, 120_000);
+
+});
+
+describe("a supervisor's bulk work in the inbox", () => {
+  it('selects three tasks with the keyboard and reassigns them at once; each task says it was done', async () => {
+    const citizen = as(stack, await tokenFor('citizen', 'MN556677'));
+    const filed: string[] = [];
+    for (const name of ['Karim Alaoui', 'Nadia Berrada', 'Said Tazi']) {
+      const res = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: 'annex-berkane-1', data: { fullName: name, cin: 'MN556677', address: 'Hay Salam, rue 4, Berkane' } } });
+      expect(res.statusCode, res.body).toBe(201);
+      filed.push(res.json().trackingNumber as string);
+    }
+    const desk = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, locale: 'fr-MA', timezoneId: 'Africa/Casablanca' });
+    desk.setDefaultTimeout(20_000);
+    await watchSecurityPolicy(desk, policyViolations);
+    const supervisor = await desk.newPage();
+    try {
+      await signInAs(supervisor, /Chef de service/);
+      // A filter kept for later, in this browser, for this supervisor: it comes back from the saved list.
+      await supervisor.goto('/#/inbox?procedureId=residence-certificate&status=open');
+      await supervisor.getByText('Filtres enregistrés').click();
+      await supervisor.fill('#filter-name', 'Résidence, ouvertes');
+      await supervisor.getByRole('button', { name: 'Enregistrer ces filtres' }).click();
+      // Coming back later (the page loaded anew): the saved filter is still there.
+      await supervisor.goto('/#/inbox');
+      await supervisor.reload();
+      await supervisor.getByText('Filtres enregistrés').click();
+      await supervisor.getByRole('link', { name: 'Résidence, ouvertes' }).click();
+      await expect.poll(() => supervisor.evaluate<string>('location.hash'), POLL).toBe('#/inbox?procedureId=residence-certificate&status=open');
+      for (const tn of filed) await supervisor.getByRole('checkbox', { name: `Sélectionner la tâche ${tn}` }).waitFor();
+      // The keyboard alone: ↓ moves from row to row, Space selects; the three filed here are chosen.
+      const rows = await Promise.all((await supervisor.locator('tbody input.pick').all()).map(async (input) => (await input.getAttribute('value')) ?? ''));
+      await supervisor.locator('tbody input.pick').first().focus();
+      for (let i = 0; i < rows.length; i++) {
+        if (filed.some((tn) => rows[i]!.startsWith(`${tn}.`))) await supervisor.keyboard.press('Space');
+        if (i < rows.length - 1) await supervisor.keyboard.press('ArrowDown');
+      }
+      await expect.poll(textOf(supervisor.locator('.selected-count')), POLL).toBe('3');
+      await supervisor.fill('#bulk-agent', 'agent-12');
+      await supervisor.waitForLoadState('networkidle');
+      await screenshot(supervisor, 'inbox-bulk-1-selected');
+      expect(await seriousViolations(supervisor)).toEqual([]);
+      await supervisor.getByRole('button', { name: 'Réattribuer la sélection' }).click();
+      const results = supervisor.locator('.bulk-results li');
+      await expect.poll(() => results.count(), POLL).toBe(3);
+      expect((await results.allTextContents()).map((x) => x.trim())).toEqual(expect.arrayContaining(filed.map((tn) => `${tn} — Fait`)));
+      await supervisor.waitForLoadState('networkidle');
+      await screenshot(supervisor, 'inbox-bulk-2-reassigned');
+      expect(await seriousViolations(supervisor)).toEqual([]);
+    } finally {
+      await desk.close();
+    }
+    // The API shows each of the three in agent-12's hands.
+    const agent = as(stack, await tokenFor('agent', 'agent-12', ['annex-berkane-1']));
+    for (const tn of filed) {
+      const tasks = (await agent({ method: 'GET', url: `/applications/${tn}` })).json().tasks as Array<{ stepId: string; assignee: string | null; status: string }>;
+      expect(tasks.find((x) => x.stepId === 'review')).toMatchObject({ status: 'claimed', assignee: 'agent-12' });
+    }
   }, 120_000);
 
   it('broke no rule of the content security policy', () => {

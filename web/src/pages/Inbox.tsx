@@ -15,6 +15,7 @@ import { useData } from '../use-data.js';
 import { formSchema, usePublished, userTaskStep, type Definition, type DocumentSpec } from './Apply.js';
 import type { ApplicationView } from '../../../api/answers.js';
 import { DocumentList, stepTitleOf, useApplication, useProcedureTitles } from './Applications.js';
+import { BulkBar, KeyboardHelp, onInboxKey, SavedFilters } from './InboxBulk.js';
 
 /** The inbox with its filters; `round` only asks for a fresh read. */
 export function useInbox({ round, ...filters }: Record<string, string>) {
@@ -24,8 +25,21 @@ export function useInbox({ round, ...filters }: Record<string, string>) {
 export function InboxPage({ params }: { params: URLSearchParams }) {
   const titles = useProcedureTitles();
   const filters = { status: params.get('status') ?? '', assignee: params.get('assignee') ?? '', procedureId: params.get('procedureId') ?? '', officeId: params.get('officeId') ?? '' };
-  const inbox = useInbox(filters);
+  const [round, setRound] = useState(0);
+  const inbox = useInbox({ ...filters, round: String(round) });
   const person = useStore(session);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const shown = inbox.data?.tasks ?? [];
+  // Only tasks still listed stay selected: after a refresh, a task that left the list cannot be acted on.
+  const selection = shown.filter((x) => picked.has(x.id));
+  const toggle = (id: string, on: boolean) =>
+    setPicked((p) => {
+      const next = new Set(p);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const selectAll = () => setPicked(new Set(shown.map((x) => x.id)));
   const setFilter = (name: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
@@ -80,6 +94,19 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
           {t('refresh')}
         </button>
       </div>
+      <SavedFilters params={params} person={person} />
+      <KeyboardHelp />
+      {(selection.length > 0 || round > 0) && (
+        <BulkBar
+          tasks={selection}
+          person={person}
+          onDone={(results) => {
+            // What was done leaves the selection; what was refused stays, to be seen and dealt with.
+            setPicked(new Set(results.filter((r) => r.result === 'refused').map((r) => r.taskId)));
+            setRound((r) => r + 1);
+          }}
+        />
+      )}
       {!inbox.data ? (
         <NotReady error={inbox.error} />
       ) : inbox.data.tasks.length === 0 ? (
@@ -89,6 +116,14 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
           <caption class="visually-hidden">{t('inboxCaption')}</caption>
           <thead>
             <tr>
+              <th scope="col">
+                <input
+                  type="checkbox"
+                  aria-label={t('selectAll')}
+                  checked={selection.length === shown.length}
+                  onChange={(e) => ((e.currentTarget as HTMLInputElement).checked ? selectAll() : setPicked(new Set()))}
+                />
+              </th>
               <th scope="col">{t('timeLeft')}</th>
               <th scope="col">{t('task')}</th>
               <th scope="col">{t('trackingNumber')}</th>
@@ -96,9 +131,19 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
               <th scope="col">{t('assignee')}</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody onKeyDown={(e) => onInboxKey(e, shown, selectAll)}>
             {inbox.data.tasks.map((task) => (
               <tr key={task.id} class={task.legalDeadline?.overdue ? 'row-overdue' : task.legalDeadline?.atRisk ? 'row-at-risk' : ''}>
+                <td>
+                  <input
+                    type="checkbox"
+                    class="pick"
+                    value={task.id}
+                    aria-label={`${t('selectTask')} ${task.trackingNumber}`}
+                    checked={picked.has(task.id)}
+                    onChange={(e) => toggle(task.id, (e.currentTarget as HTMLInputElement).checked)}
+                  />
+                </td>
                 <td>
                   <TimeLeft clock={task.legalDeadline} />
                   {task.clock && (
