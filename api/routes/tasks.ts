@@ -57,7 +57,7 @@ const reassignBody = {
 } as const;
 
 /** At most this many tasks in one bulk action: an agent's screenful, answered well within a request's time. */
-export const BULK_MAX_TASKS = 50;
+const BULK_MAX_TASKS = 50;
 
 const bulkBody = {
   type: 'object',
