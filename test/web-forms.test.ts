@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../api/web.js';
 import { launchBrowser, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { testProcedure, text } from './helpers/definitions.js';
 import { as, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -179,6 +180,60 @@ describe('a form that follows its schema, in Arabic', () => {
     expect(filings).toEqual([]);
   }, 120_000);
 
+
+  it('follows else branches, dependentRequired, enum labels and dates as the schema says, in French', async () => {
+    await stack.procedures.publish(
+      testProcedure('form-rules', {
+        form: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['visitDate'],
+          properties: {
+            applicantKind: { type: 'string', enum: ['person', 'company'], label: text('Applicant'), enumLabels: { person: text('An individual'), company: text('A company') } },
+            cin: { type: 'string', pattern: '^[A-Z]{1,2}[0-9]{1,6}$', label: text('Identity card') },
+            companyName: { type: 'string', minLength: 2, label: text('Company name') },
+            visitDate: { type: 'string', format: 'date', label: text('Visit date') },
+            phone: { type: 'string', label: text('Phone') },
+            contactHours: { type: 'string', label: text('Contact hours') },
+          },
+          if: { properties: { applicantKind: { const: 'company' } }, required: ['applicantKind'] },
+          then: { required: ['companyName'] },
+          else: { required: ['cin'] },
+          dependentRequired: { phone: ['contactHours'] },
+        },
+      }),
+      'test',
+      'api',
+    );
+    await page.goto('/#/apply/form-rules');
+    await speak('fr');
+    await page.locator('#form-applicantKind').waitFor();
+    // Not a company (yet): the else branch asks for the identity card, and not for the company's name.
+    expect(await page.locator('#form-cin').getAttribute('aria-required')).toBe('true');
+    expect(await page.locator('#form-companyName').count()).toBe(0);
+    expect(await page.locator('#form-visitDate').getAttribute('type')).toBe('date');
+    expect(await page.locator('#form-applicantKind option[value="company"]').textContent()).toBe('f A company');
+    expect(await page.locator('#form-contactHours').getAttribute('aria-required')).toBeNull();
+
+    await page.selectOption('#form-applicantKind', 'company');
+    await page.locator('#form-companyName').waitFor();
+    expect(await page.locator('#form-companyName').getAttribute('aria-required')).toBe('true');
+    expect(await page.locator('#form-cin').count()).toBe(0);
+    await page.fill('#form-phone', '+212600000000');
+    await expect.poll(() => page.locator('#form-contactHours').getAttribute('aria-required'), POLL).toBe('true');
+
+    await page.locator('button.primary.big').click();
+    await expect.poll(textOf(page.locator('#form-companyName-error')), POLL).toBe('Ce champ est obligatoire');
+    await expect.poll(textOf(page.locator('#form-contactHours-error')), POLL).toBe('Ce champ est obligatoire');
+    await expect.poll(textOf(page.locator('#form-visitDate-error')), POLL).toBe('Ce champ est obligatoire');
+    const summary = await page.locator('.problem[role="alert"] li').allTextContents();
+    expect(summary.map((x) => x.split(' — ')[0])).toEqual(expect.arrayContaining(['f Company name', 'f Contact hours', 'f Visit date', 'Bureau']));
+    // The phone taken back: the hours are no longer required, and their problem goes with it.
+    await page.fill('#form-phone', '');
+    await page.locator('#form-contactHours-error').waitFor({ state: 'detached' });
+    expect(await page.locator('#form-contactHours').getAttribute('aria-required')).toBeNull();
+    await expectNoSidewaysScroll('phone-7-form-rules-fr');
+  }, 120_000);
 });
 
 describe("a supervisor's bulk work in the inbox", () => {

@@ -4,7 +4,8 @@ import { api, ApiError, query } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
 import { ClockList } from '../components/Clocks.js';
 import { Loading, NotReady, ProblemMessage } from '../components/Problem.js';
-import { errorsByPointer, fieldIdOf, SchemaForm, type FormValue } from '../components/SchemaForm.js';
+import { errorsByPointer, fieldIdOf, fieldLabelAt, SchemaForm, type FormValue } from '../components/SchemaForm.js';
+import { checkForm } from '../form-rules.js';
 import { TimeLeft } from '../components/TimeLeft.js';
 import { Timeline } from '../components/Timeline.js';
 import { localized, outcomeText, statusText, t, type LocalizedText } from '../i18n.js';
@@ -241,7 +242,16 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
       setBusy(false);
     }
   };
-  const errors = errorsByPointer(error?.errors ?? []);
+  // The task's form is checked in the browser with the schema the server uses before any outcome is sent.
+  const [checked, setChecked] = useState(false);
+  const local = checked && step?.form ? checkForm(formSchema(step.form), data) : [];
+  const shown = local.length ? new ApiError(400, 'invalid-form', '', local) : error;
+  const errors = errorsByPointer(shown?.errors ?? []);
+  const decide = (outcome: string) => {
+    setChecked(true);
+    if (step?.form && checkForm(formSchema(step.form), data).length) return;
+    void act(`/tasks/${task.id}/complete`, { outcome, data });
+  };
   // The outcome that leads to a complement request is offered as the request itself (documents, note).
   const complement = Object.entries(step?.outcomes ?? {}).find(([, o]) => definition.steps[o.next]?.type === 'requestComplement');
   const request = complement && definition.steps[complement[1].next];
@@ -264,14 +274,14 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
     <div class="panel">
       <h2>{t('decide')}</h2>
       {step?.instructions && <p class="notice">{localized(step.instructions)}</p>}
-      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'task')} />
+      <ProblemMessage error={shown} fieldIds={(p) => fieldIdOf(p, 'task')} fieldLabels={(p) => (step?.form ? fieldLabelAt(formSchema(step.form), p) : undefined)} />
       <form onSubmit={(e) => e.preventDefault()} noValidate>
         {step?.form && <SchemaForm schema={formSchema(step.form)} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="task" />}
         <div class="actions">
           {Object.entries(step?.outcomes ?? {})
             .filter(([outcome]) => outcome !== complement?.[0])
             .map(([outcome, o]) => (
-            <button key={outcome} type="button" class={`big ${outcomeClass(definition, o.next)}`} disabled={busy} onClick={() => void act(`/tasks/${task.id}/complete`, { outcome, data })}>
+            <button key={outcome} type="button" class={`big ${outcomeClass(definition, o.next)}`} disabled={busy} onClick={() => decide(outcome)}>
               {o.label ? localized(o.label) : outcomeText(outcome)}
             </button>
           ))}
