@@ -245,7 +245,7 @@ function WindowAction({ application, stepId, dueAt, step, onDone }: { applicatio
         {t('windowUntil')} <strong>{dateTime(dueAt)}</strong>
       </p>
       {step.action.instructions && <p class="notice">{localized(step.action.instructions)}</p>}
-      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'window')} />
+      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'window')} fieldLabels={(p) => (step.action.form ? fieldLabelAt(formSchema(step.action.form), p) : undefined)} />
       {step.action.form && <SchemaForm schema={formSchema(step.action.form)} value={data} onChange={setData} errors={errorsByPointer(error?.errors ?? [])} pointer="/data" idPrefix="window" />}
       <button type="submit" class="primary" disabled={busy}>
         {t('windowSend')}
