@@ -10,7 +10,7 @@ import type { Budget, ProcedureDefinition, Step } from '../../../engine/definiti
 import { t, type MessageKey } from '../i18n.js';
 import { budgetText, clocksStartingAt } from './Clocks.js';
 
-export const STEP_WIDTH = 184;
+const STEP_WIDTH = 184;
 const STEP_HEIGHT = 54;
 const LINE_HEIGHT = 15;
 const CHAR_WIDTH = 6.6;
@@ -92,7 +92,7 @@ export function stepTimes(definition: ProcedureDefinition, id: string, step: Ste
 }
 
 /** The ELK graph of a definition: one box per step, sized for its lines, one labelled edge per arrow. */
-export function elkGraph(definition: ProcedureDefinition, times: Map<string, string[]>): ElkNode {
+function elkGraph(definition: ProcedureDefinition, times: Map<string, string[]>): ElkNode {
   const edges: ElkExtendedEdge[] = diagramEdges(definition).map((e, i) => ({
     id: `e${i}`,
     sources: [e.from],
@@ -119,7 +119,7 @@ export function elkGraph(definition: ProcedureDefinition, times: Map<string, str
 }
 
 /** Reads ELK's answer back into the steps and arrows the diagram draws. */
-export function placed(definition: ProcedureDefinition, graph: ElkNode, times: Map<string, string[]>): StepLayout {
+function placed(definition: ProcedureDefinition, graph: ElkNode, times: Map<string, string[]>): StepLayout {
   const labels = diagramEdges(definition);
   const steps = (graph.children ?? []).map((n) => ({ id: n.id, step: definition.steps[n.id]!, x: n.x ?? 0, y: n.y ?? 0, width: n.width ?? STEP_WIDTH, height: n.height ?? STEP_HEIGHT, times: times.get(n.id) ?? [] }));
   const edges = ((graph.edges ?? []) as ElkExtendedEdge[]).map((e, i) => {

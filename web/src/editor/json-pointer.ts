@@ -14,16 +14,12 @@ export interface TextRange {
 
 export type JsonPath = Array<string | number>;
 
-export function pointerSegments(pointer: string): string[] {
+function pointerSegments(pointer: string): string[] {
   if (pointer === '' || pointer === '/') return [];
   return pointer
     .slice(1)
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-export function pathPointer(path: JsonPath): string {
-  return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 function child(node: Node, segment: string): Node | undefined {

@@ -69,7 +69,7 @@ function valueAt(value: unknown, path: JsonPath): unknown {
 }
 
 /** The schemas that say what the value at `path` may be, with `document` (the text's value) choosing among variants. */
-export function schemasAt(root: JsonSchema, path: JsonPath, document?: unknown): JsonSchema[] {
+function schemasAt(root: JsonSchema, path: JsonPath, document?: unknown): JsonSchema[] {
   let current = expand(root, root, document);
   path.forEach((segment, i) => {
     const value = valueAt(document, path.slice(0, i + 1));
