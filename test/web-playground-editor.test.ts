@@ -40,7 +40,7 @@ async function stepBox(page: Page, id: string) {
 }
 
 describe("the playground's editor and diagram", () => {
-  it('completes from the schema, shows the checker’s error on its line, draws the parallel commission and jumps to a step’s JSON', async () => {
+  it('draws the parallel commission, jumps to a step’s JSON, renames a step without JSON, shows the checker’s error on its line and completes from the schema', async () => {
     const definition = JSON.parse(readFileSync(LARGE, 'utf8')) as ProcedureDefinition;
     const commission = definition.steps.commission!;
     if (commission.type !== 'parallel') throw new Error('the large building permit has no parallel commission');
@@ -88,6 +88,21 @@ describe("the playground's editor and diagram", () => {
     await page.getByRole('button', { name: 'Aller au JSON de l’étape commission', exact: true }).press('Enter');
     await expect.poll(textOf(page.locator('#definition .cm-activeLine')), POLL).toMatch(/^"commission":/);
 
+    // A structured edit: the commission renamed without writing JSON. The text is rewritten, the diagram
+    // redrawn from it, and the checker finds the renamed definition valid (the join and the expressions
+    // that name the commission follow it).
+    await page.selectOption('#edit-kind', 'renameStep');
+    await page.selectOption('#edit-step', 'commission');
+    await page.fill('#edit-name', 'technicalCommission');
+    await page.getByRole('button', { name: 'Appliquer' }).click();
+    await page.locator('svg g.node[data-step="technicalCommission"]').waitFor({ state: 'visible' });
+    expect(await page.locator('svg g.node[data-step="commission"]').count()).toBe(0);
+    await page.getByText('La définition est valide.').waitFor({ state: 'visible' });
+    await page.locator('svg g.node[data-step="commissionJoin"]').click();
+    await expect.poll(textOf(page.locator('#definition .cm-activeLine')), POLL).toBe('"commissionJoin": {');
+    expect(await page.locator('#definition .cm-line', { hasText: '"parallel": "technicalCommission"' }).count()).toBe(1);
+    await screenshot(page, 'designer-editor-2-structured-edit');
+
     // The checker's error, as the designer types, on the line of the field it names.
     await replaceEditorText(page, JSON.stringify({ ...definition, version: 0 }, null, 2));
     // The editor draws only the lines in view: back to the top, where the version is.
@@ -96,7 +111,7 @@ describe("the playground's editor and diagram", () => {
     await expect.poll(textOf(error), POLL).toBe('0');
     expect(await textOf(page.locator('#definition .cm-line').filter({ has: page.locator('.cm-lintRange-error') }))()).toBe('"version": 0,');
     await expect.poll(textOf(page.getByRole('table', { name: "La définition n'est pas valide" })), POLL).toContain('/version');
-    await screenshot(page, 'designer-editor-2-inline-error');
+    await screenshot(page, 'designer-editor-3-inline-error');
 
     // Completion from the schema: a new key at the top of the definition offers the properties it may still have.
     await page.locator('#definition .cm-line').first().click();
@@ -105,7 +120,7 @@ describe("the playground's editor and diagram", () => {
     await page.keyboard.type('"langu');
     const offered = page.locator('#definition .cm-tooltip-autocomplete');
     await expect.poll(textOf(offered), POLL).toContain('languageVersion');
-    await screenshot(page, 'designer-editor-3-completion');
+    await screenshot(page, 'designer-editor-4-completion');
     await page.keyboard.press('Enter');
     await expect.poll(textOf(page.locator('#definition .cm-activeLine')), POLL).toMatch(/^"languageVersion"/);
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage } from '../components/Problem.js';
 import { StepDiagram } from '../components/StepDiagram.js';
+import { StructuredEdits } from '../components/StructuredEdits.js';
 import type { CheckerProblem, DefinitionEditor } from '../editor/definition-editor.js';
 import { calendarDate, dateTime } from '../format.js';
 import { DIRECTION, LANGUAGE_NAMES, LANGUAGES, t, useLanguage, type Language, type MessageKey } from '../i18n.js';
@@ -209,6 +210,7 @@ export function PlaygroundPage() {
         <>
           <h2>{t('diagram')}</h2>
           <StepDiagram definition={parsed.value} visited={simulation?.visited} onSelect={(id) => editor.current?.reveal(`/steps/${id}`)} />
+          <StructuredEdits text={text} definition={parsed.value} onEdit={replaceText} />
         </>
       )}
       {parsed?.ok && hasMessages(parsed.value) && <MessagesPreview definition={parsed.value} />}
