@@ -60,7 +60,7 @@ describe('structured edits of a definition', () => {
       expect.stringMatching(/^"complete": \{ "next": "technicalCommission", "label"/),
       '"technicalCommission": {',
       '"commissionJoin": { "type": "join", "parallel": "technicalCommission" },',
-      ...diff.slice(3).map((d) => expect.stringContaining('"branches.technicalCommission')),
+      ...diff.slice(3).map(() => expect.stringContaining('"branches.technicalCommission')),
     ]);
     expect(diff.length).toBeGreaterThan(3);
     for (const d of diff) expect(d.after.replace(/technicalCommission/g, 'commission')).toBe(d.before);
