@@ -240,6 +240,8 @@ describe('designer playground', () => {
     await page.getByRole('button', { name: 'Lancer la simulation' }).click();
     await expect.poll(textOf(page.getByRole('table', { name: 'Déroulé' })), POLL).toContain('review');
     await expect.poll(textOf(page.locator('.panel')), POLL).toContain('approved');
+    // The diagram marks the steps the simulation went through.
+    await expect.poll(() => page.locator('svg g.node.visited').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-step'))), POLL).toEqual(['review', 'issued']);
     await look(page, 'designer-2-simulated');
     expectAccessible(['designer-1-errors', 'designer-2-simulated']);
   }, 90_000);

@@ -62,7 +62,7 @@ export function StructuredEdits({ text, definition, onEdit }: { text: string; de
   );
 
   return (
-    <form class="panel structured-edits" onSubmit={apply} aria-labelledby="structured-edits-title">
+    <form class="structured-edits" onSubmit={apply} aria-labelledby="structured-edits-title">
       <h2 id="structured-edits-title">{t('structuredEdits')}</h2>
       <div class="filters">
         <div class="field">
