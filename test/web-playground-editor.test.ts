@@ -2,7 +2,8 @@
  * The playground's editor and diagram in a real browser (Debian's Chromium through Playwright) on the
  * real API: CodeMirror offers the schema's property names, draws the checker's error on its line, the
  * large building permit's commission is drawn as three branches side by side with labelled arrows, a
- * click on a step puts the cursor on its JSON, and none of it breaks the content security policy.
+ * click on a step puts the cursor on its JSON, a step is renamed without writing JSON, a hover shows the
+ * schema's description, and none of it breaks the content security policy.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -123,6 +124,10 @@ describe("the playground's editor and diagram", () => {
     await screenshot(page, 'designer-editor-4-completion');
     await page.keyboard.press('Enter');
     await expect.poll(textOf(page.locator('#definition .cm-activeLine')), POLL).toMatch(/^"languageVersion"/);
+
+    // Resting the pointer on a key shows the schema's description of it.
+    await page.locator('#definition .cm-line', { hasText: '"version": 0' }).hover({ position: { x: 40, y: 6 } });
+    await expect.poll(textOf(page.locator('#definition .cm-tooltip-hover')), POLL).toContain('Version number, starting at 1.');
 
     expect(await seriousViolations(page)).toEqual([]);
     expect(violations).toEqual([]);
