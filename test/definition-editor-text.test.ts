@@ -88,6 +88,17 @@ describe("the schema's completion", () => {
     expect(completionsAt(schema, roll.text, roll.offset).choices.map((c) => c.insert)).toEqual(['true', 'false']);
   });
 
+  it('offers the definition’s own steps where a step is named, and its roles where a role is', () => {
+    const text = large.replace('"next": "weighOpinions"', '"next": "w"');
+    const offset = text.indexOf('"next": "w"') + '"next": "w'.length;
+    const { from, to, choices } = completionsAt(schema, text, offset);
+    expect(text.slice(from, to)).toBe('w');
+    expect(choices.map((c) => c.label)).toEqual(expect.arrayContaining(['weighOpinions', 'commission', 'commissionJoin', 'granted']));
+    const declared = (JSON.parse(large) as { roles: string[] }).roles;
+    const role = large.indexOf('"role": "') + '"role": "'.length;
+    expect(completionsAt(schema, large, role).choices.map((c) => c.label).sort()).toEqual([...declared].sort());
+  });
+
   it('describes what the cursor is on', () => {
     expect(descriptionAt(schema, ['languageVersion'])).toMatch(/version of the procedure language/);
     const value = JSON.parse(large) as unknown;

@@ -130,7 +130,14 @@ function valueChoices(root: JsonSchema, path: JsonPath, document: unknown): Comp
     const label = typeof value === 'string' ? value : text;
     if (!seen.has(text)) seen.set(text, { label, insert: text, kind: 'value', ...(detail ? { detail } : {}) });
   };
+  const own = (key: string) => {
+    const value = (document as Record<string, unknown> | undefined)?.[key];
+    return value && typeof value === 'object' ? (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : Object.keys(value)) : [];
+  };
   for (const schema of schemasAt(root, path, document)) {
+    // Where the schema asks for a step's or a role's id, the definition's own steps and roles are what fits.
+    if (schema.$ref === '#/$defs/StepId') own('steps').forEach((id) => add(id));
+    if (schema.$ref === '#/$defs/RoleId' && path[0] !== 'roles') own('roles').forEach((id) => add(id));
     for (const value of schema.enum ?? []) add(value, schema.description);
     if (schema.const !== undefined) add(schema.const, schema.description);
     const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
