@@ -38,6 +38,8 @@ function deadlineName(id: string, state: ApplicationState, named: (id: string) =
 
 export class SimulationTrace {
   readonly entries: TraceEntry[] = [];
+  /** The steps entered, in order (a step entered twice is named twice): what a diagram marks as visited. */
+  readonly visited: string[] = [];
   /** Named when first seen: a wait's token moves on when it ends, its step is where it started. */
   private readonly names = new Map<string, string>();
 
@@ -58,6 +60,7 @@ export class SimulationTrace {
   record(state: ApplicationState, commands: Command[], now: string): void {
     for (const id of Object.keys(state.deadlines)) this.name(id, state);
     for (const command of commands) {
+      if (command.type === 'timeline' && command.entry.kind === 'stepEntered' && command.entry.stepId) this.visited.push(command.entry.stepId);
       const entry = this.describe(command);
       if (entry) this.entries.push({ ...entry, at: entry.at || now });
     }

@@ -53,6 +53,8 @@ export interface SimulatedClock {
 
 export interface SimulationResult {
   trace: TraceEntry[];
+  /** The steps entered, in order. */
+  visited: string[];
   state: ApplicationState;
   outcome: string | null;
   /** `met` when a step stopped it before the application closed (a window after the answer). */
@@ -241,6 +243,7 @@ export async function simulate(definition: ProcedureDefinition, scenario: Scenar
   const legal = legalDeadlineView(machine.state);
   return {
     trace: trace.entries,
+    visited: trace.visited,
     state: machine.state,
     outcome: machine.state.outcome ?? null,
     legalDeadline: legal ? { dueAt: legal.dueAt, dueDate: legal.dueDate, explanation: legal.explanation, ...(legal.met ? { met: legal.met } : {}) } : null,

@@ -87,6 +87,7 @@ describe('simulation of a draft', () => {
       legalDeadline: { dueAt: expect.any(String), dueDate: '2026-11-26', explanation: eachItem(expect.any(String)) },
       clocks: [],
       trace: eachItem({ at: expect.any(String), kind: expect.any(String), text: expect.any(String) }),
+      visited: ['review', 'issued'],
       status: expect.any(String),
     });
     expect(body.trace.map((e: { kind: string }) => e.kind)).toContain('closed');

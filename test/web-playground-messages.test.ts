@@ -11,7 +11,7 @@ import { WEB_DIST } from '../api/web.js';
 import { loadConfig } from '../infra/config.js';
 import { loadProcedureFolder } from '../registry/catalogue.js';
 import { SAMPLE_TRACKING_NUMBER } from '../registry/message-preview.js';
-import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { launchBrowser, personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
 import { createTestStack, type TestStack } from './helpers/stack.js';
 
 let stack: TestStack;
@@ -41,7 +41,7 @@ describe("the playground's preview of a procedure's messages", () => {
     });
     await signInAs(page, /Concepteur/);
     await page.selectOption('#start-from', 'dispute-file');
-    await expect.poll(() => page.locator('#definition').inputValue(), POLL).toMatch(/"dispute-file"/);
+    await expect.poll(textOf(page.locator('#definition .cm-content')), POLL).toMatch(/"dispute-file"/);
 
     await page.selectOption('#messages-language', 'ar');
     await page.getByRole('button', { name: 'Voir les messages' }).click();
@@ -59,12 +59,12 @@ describe("the playground's preview of a procedure's messages", () => {
     // The preview follows the text as the designer edits it, without pressing the button again.
     const reworded = structuredClone(dispute);
     reworded.messages![name]!.title.ar = 'عنوان جديد';
-    await page.fill('#definition', JSON.stringify(reworded, null, 2));
+    await replaceEditorText(page, JSON.stringify(reworded, null, 2));
     await expect.poll(textOf(previews.locator('.message-subject')), POLL).toBe(`عنوان جديد – ${SAMPLE_TRACKING_NUMBER}`);
 
     const broken = structuredClone(dispute);
     broken.messages![name]!.text.fr = 'Dossier {trackingNumber ({procedure})';
-    await page.fill('#definition', JSON.stringify(broken, null, 2));
+    await replaceEditorText(page, JSON.stringify(broken, null, 2));
     await page.selectOption('#messages-language', 'fr');
     await expect.poll(textOf(previews.locator('.message-problems')), POLL).toContain(`/messages/${name}/text/fr`);
     expect(await textOf(previews.locator('.message-problems'))()).toMatch(/not an ICU message at character \d+/);

@@ -9,7 +9,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../api/web.js';
-import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
+import { loadConfig } from '../infra/config.js';
+import { loadProcedureFolder } from '../registry/catalogue.js';
+import { launchBrowser, personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
 import { StaffDirectory } from '../notifications/staff.js';
 import { bearer, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
@@ -219,17 +221,17 @@ describe('designer playground', () => {
     await signInAs(page, /Concepteur/);
     await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('Atelier des procédures');
     await page.selectOption('#start-from', 'residence-certificate');
-    await expect.poll(() => page.locator('#definition').inputValue(), POLL).toMatch(/"residence-certificate"/);
+    await expect.poll(textOf(page.locator('#definition .cm-content')), POLL).toMatch(/"residence-certificate"/);
     await page.getByRole('img', { name: /Certificat de résidence/ }).waitFor({ state: 'visible' });
 
-    const definition = JSON.parse(await page.locator('#definition').inputValue()) as { start: string; steps: Record<string, unknown> };
-    await page.fill('#definition', JSON.stringify({ ...definition, start: 'nowhere' }, null, 2));
+    const definition = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('residence-certificate')!.definition;
+    await replaceEditorText(page, JSON.stringify({ ...definition, start: 'nowhere' }, null, 2));
     await page.getByRole('button', { name: 'Valider' }).click();
     const errors = page.getByRole('table', { name: "La définition n'est pas valide" });
     await expect.poll(textOf(errors), POLL).toContain('/start');
     await look(page, 'designer-1-errors');
 
-    await page.fill('#definition', JSON.stringify(definition, null, 2));
+    await replaceEditorText(page, JSON.stringify(definition, null, 2));
     await page.getByRole('button', { name: 'Valider' }).click();
     await page.getByText('La définition est valide.').waitFor({ state: 'visible' });
     // The scenario's form is checked against the definition's, as a filing's is.
@@ -238,6 +240,8 @@ describe('designer playground', () => {
     await page.getByRole('button', { name: 'Lancer la simulation' }).click();
     await expect.poll(textOf(page.getByRole('table', { name: 'Déroulé' })), POLL).toContain('review');
     await expect.poll(textOf(page.locator('.panel')), POLL).toContain('approved');
+    // The diagram marks the steps the simulation went through.
+    await expect.poll(() => page.locator('svg g.node.visited').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-step'))), POLL).toEqual(['review', 'issued']);
     await look(page, 'designer-2-simulated');
     expectAccessible(['designer-1-errors', 'designer-2-simulated']);
   }, 90_000);

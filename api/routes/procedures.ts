@@ -159,7 +159,7 @@ const validAnswer = {
 
 const simulationAnswer = {
   type: 'object',
-  required: ['outcome', 'legalDeadline', 'clocks', 'trace', 'status'],
+  required: ['outcome', 'legalDeadline', 'clocks', 'trace', 'visited', 'status'],
   additionalProperties: false,
   properties: {
     outcome: textOrNull,
@@ -201,6 +201,7 @@ const simulationAnswer = {
         properties: { at: { type: 'string' }, kind: { type: 'string' }, text: { type: 'string' } },
       },
     },
+    visited: { type: 'array', description: 'The steps entered, in order (a step entered twice is named twice).', items: { type: 'string' } },
     status: { type: 'string' },
   },
 } as const;
@@ -441,7 +442,7 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
       ];
       if (problems.length) throw new DomainError('invalid_input', problems.map((p) => `${p.pointer} ${p.message}`).join('; '), problems);
       const result = await simulate(definition, request.body.scenario as unknown as Scenario, calendar, { language: definitionLanguage(definition) });
-      return { outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, status: result.state.status };
+      return { outcome: result.outcome, legalDeadline: result.legalDeadline, clocks: result.clocks, trace: result.trace, visited: result.visited, status: result.state.status };
     },
   );
 

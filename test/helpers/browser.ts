@@ -73,6 +73,17 @@ export async function watchSecurityPolicy(context: BrowserContext, into: PolicyV
   );
 }
 
+/**
+ * Replaces the text of the playground's code editor as a designer pasting would: the editor's own
+ * select-all (the page holds only the lines in view, so selecting the page's text would not take them
+ * all), then the text.
+ */
+export async function replaceEditorText(page: Page, text: string): Promise<void> {
+  await page.locator('#definition .cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
 /** What a locator shows, for `expect.poll` (the page updates after the API answers). */
 export const textOf = (locator: Locator) => async () => ((await locator.first().textContent()) ?? '').trim();
 

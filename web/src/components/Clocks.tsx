@@ -52,7 +52,7 @@ export function ClockList({ clocks }: { clocks: ClockView[] }) {
   );
 }
 
-function budgetText(budget: Budget): string {
+export function budgetText(budget: Budget): string {
   if ('workingDays' in budget) return `${budget.workingDays} ${t('unitWorkingDays')}`;
   if ('calendarDays' in budget) return `${budget.calendarDays} ${t('unitCalendarDays')}`;
   if ('months' in budget) return `${budget.months} ${t('unitMonths')}`;

@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage } from '../components/Problem.js';
-import { layout, StepDiagram } from '../components/StepDiagram.js';
+import { StepDiagram } from '../components/StepDiagram.js';
+import { StructuredEdits } from '../components/StructuredEdits.js';
+import type { CheckerProblem, DefinitionEditor } from '../editor/definition-editor.js';
 import { calendarDate, dateTime } from '../format.js';
 import { DIRECTION, LANGUAGE_NAMES, LANGUAGES, t, useLanguage, type Language, type MessageKey } from '../i18n.js';
 import { useData } from '../use-data.js';
@@ -13,6 +15,7 @@ interface Simulation {
   legalDeadline: { dueAt: string; dueDate: string; explanation: string[] } | null;
   clocks: Array<{ id: string; label: string; status: string; dueDate: string | null }>;
   trace: Array<{ at: string; kind: string; text: string }>;
+  visited: string[];
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
@@ -47,13 +50,35 @@ export function PlaygroundPage() {
   const [simulation, setSimulation] = useState<Simulation>();
   const [simulationError, setSimulationError] = useState<ApiError>();
   const parsed = useMemo(() => (text.trim() ? parse(text) : undefined), [text]);
+  const editor = useRef<DefinitionEditor>();
+  // Answers may come back out of order while the designer types: only the latest check's is shown.
+  const latestCheck = useRef(0);
+
+  // A pause in typing checks the text again; its problems are drawn in the editor and listed below it.
+  useEffect(() => {
+    if (!parsed?.ok) {
+      editor.current?.showProblems([]);
+      return undefined;
+    }
+    const timer = setTimeout(() => void validate(), 600);
+    return () => clearTimeout(timer);
+  }, [text]);
 
   /** A new definition in the editor: a starter scenario for it, and nothing said yet about it. */
   function load(content: string, definition: unknown) {
-    setText(content);
+    replaceText(content);
     setScenario(starterScenario(definition));
     setChecked(undefined);
     setSimulation(undefined);
+  }
+
+  /**
+   * A text that comes from elsewhere than the editor (a published definition, a file, a structured edit).
+   * Only these are pushed into the editor: echoing its own changes back could undo keys typed since.
+   */
+  function replaceText(content: string) {
+    setText(content);
+    editor.current?.setText(content);
   }
 
   async function start(id: string) {
@@ -63,14 +88,21 @@ export function PlaygroundPage() {
   }
 
   async function validate() {
-    setSimulation(undefined);
     if (!parsed?.ok) return;
+    const request = ++latestCheck.current;
+    let problems: CheckerProblem[];
     try {
-      await api('POST', '/procedures/validate', { body: parsed.value });
+      const answer = await api<{ warnings?: Array<{ pointer: string; message: string }> }>('POST', '/procedures/validate', { body: parsed.value });
+      if (request !== latestCheck.current) return;
       setChecked({ valid: true });
+      problems = (answer.warnings ?? []).map((w) => ({ ...w, severity: 'warning' }));
     } catch (err) {
-      setChecked({ valid: false, error: err as ApiError });
+      if (request !== latestCheck.current) return;
+      const error = err as ApiError;
+      setChecked({ valid: false, error });
+      problems = error.errors.map((e) => ({ pointer: e.pointer ?? '', message: e.message, severity: 'error' }));
     }
+    editor.current?.showProblems(problems);
   }
 
   async function run() {
@@ -121,21 +153,13 @@ export function PlaygroundPage() {
         </div>
       </div>
       <div class="field">
-        <label for="definition">{t('definition')}</label>
-        <textarea
-          id="definition"
-          class="code"
-          dir="ltr"
-          spellcheck={false}
-          rows={18}
-          value={text}
-          aria-describedby={parsed && !parsed.ok ? 'definition-error' : undefined}
-          aria-invalid={parsed && !parsed.ok ? 'true' : undefined}
-          onInput={(e) => {
-            setText((e.currentTarget as HTMLTextAreaElement).value);
-            setChecked(undefined);
-          }}
-        />
+        <p class="label" id="definition-label">
+          {t('definition')}
+        </p>
+        <CodeEditor text={text} onChange={(value) => {
+          setText(value);
+          setChecked(undefined);
+        }} editor={editor} />
         {parsed && !parsed.ok && (
           <p class="field-error" id="definition-error">
             {t('definitionNotJson')}: {parsed.message}
@@ -185,7 +209,8 @@ export function PlaygroundPage() {
       {parsed?.ok && drawable(parsed.value) && (
         <>
           <h2>{t('diagram')}</h2>
-          <Diagram definition={parsed.value} />
+          <StepDiagram definition={parsed.value} visited={simulation?.visited} onSelect={(id) => editor.current?.reveal(`/steps/${id}`)} />
+          <StructuredEdits text={text} definition={parsed.value} onEdit={replaceText} />
         </>
       )}
       {parsed?.ok && hasMessages(parsed.value) && <MessagesPreview definition={parsed.value} />}
@@ -246,14 +271,38 @@ export function PlaygroundPage() {
   );
 }
 
-/** A definition too broken to lay out is simply not drawn; its errors say why. */
-function Diagram({ definition }: { definition: ProcedureDefinition }) {
-  try {
-    layout(definition);
-  } catch {
-    return <p>{t('cannotDraw')}</p>;
-  }
-  return <StepDiagram definition={definition} />;
+/**
+ * The code editor, fetched as its own chunk the first time the playground opens (other pages do not
+ * load CodeMirror). Until it is there, the text waits in the page's state and is handed over on arrival.
+ */
+function CodeEditor({ text, onChange, editor }: { text: string; onChange: (text: string) => void; editor: { current: DefinitionEditor | undefined } }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [ready, setReady] = useState(false);
+  const latest = useRef({ text, onChange });
+  latest.current = { text, onChange };
+  useEffect(() => {
+    let mounted: DefinitionEditor | undefined;
+    let gone = false;
+    void import('../editor/definition-editor.js').then(({ mountDefinitionEditor }) => {
+      if (gone || !host.current) return;
+      mounted = mountDefinitionEditor(host.current, { text: latest.current.text, label: t('definition'), onChange: (value) => latest.current.onChange(value) });
+      editor.current = mounted;
+      setReady(true);
+    });
+    return () => {
+      gone = true;
+      mounted?.destroy();
+      editor.current = undefined;
+    };
+  }, []);
+  return (
+    <>
+      <div ref={host} id="definition" class="code-editor" />
+      <p class="hint" id="definition-help">
+        {ready ? t('editorHelp') : t('editorLoading')}
+      </p>
+    </>
+  );
 }
 
 interface MessagePreview {
