@@ -14,6 +14,8 @@ import type { NotificationSettings } from '../notifications/config.js';
 import { NotificationQueues, type QueueSettings } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
+import { DEFAULT_INCIDENT_ATTEMPTS, watchWorkflowTaskFailures } from './incidents.js';
+import { workerInterceptors } from './interceptors.js';
 
 interface ProcedureWorkerSetup {
   /** Temporal's frontend (host:port): the worker's own connection, closed when it stops. */
@@ -38,6 +40,10 @@ interface ProcedureWorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
   cachedApplications?: number;
+  /** Attempts of one activity before it is recorded as an incident (WORKER_INCIDENT_ATTEMPTS); 5 otherwise. */
+  incidentAttempts?: number;
+  /** Service activities answered by a remote system (SERVICE_ENDPOINTS): activity → URL. */
+  serviceEndpoints?: Readonly<Record<string, string>>;
 }
 
 export interface ProcedureWorker {
@@ -70,12 +76,15 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       connection,
       namespace: setup.namespace ?? 'default',
       taskQueue: setup.taskQueue,
-      activities: createActivities({ orm: setup.orm, calendars, notifications: queues }),
+      activities: createActivities({ orm: setup.orm, calendars, notifications: queues, serviceEndpoints: setup.serviceEndpoints }),
+      interceptors: workerInterceptors({ orm: setup.orm, incidentAttempts: setup.incidentAttempts ?? DEFAULT_INCIDENT_ATTEMPTS }),
       sinks: auditSinks(),
       dataConverter: temporalDataConverter(setup.codecKeys),
       ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
       ...workflowSource(setup.workflowBundle),
     });
+    const stopWatching = watchWorkflowTaskFailures(worker, connection, setup.namespace ?? 'default', setup.orm);
+    closes.push(async () => stopWatching());
     const running = worker.run();
     return {
       worker,
