@@ -3,131 +3,37 @@
  * replays, a remote system answering 503, an application terminated with a reason — on a real worker,
  * Temporal, PostgreSQL — and who may see them.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcedureWorker } from '../worker/procedure-worker.js';
-import { testProcedure } from './helpers/definitions.js';
-import { brokenWorkflowBundle, startIncidentWorker } from './helpers/incident-workers.js';
-import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { incidentScene, type IncidentAnswer } from './helpers/incident-workers.js';
+import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
 
 let stack: TestStack;
-let worker: ProcedureWorker | undefined;
-let admin: ReturnType<typeof as>;
-/** What the fake civil-status registry answers: 503 while `down`, the record otherwise. */
-const registry = { down: true, calls: 0 };
-let registryServer: http.Server;
-let registryUrl: string;
-
-const SERVICE_PROCEDURE = `incident-service-${Date.now().toString(36)}`;
-const PLAIN_PROCEDURE = `incident-plain-${Date.now().toString(36)}`;
-
-async function startGoodWorker(): Promise<void> {
-  worker = await startIncidentWorker(stack, { incidentAttempts: 2, serviceEndpoints: { fetchCivilStatusRecord: registryUrl } });
-}
-
-async function stopWorker(): Promise<void> {
-  await worker?.stop();
-  worker = undefined;
-}
+let scene: Awaited<ReturnType<typeof incidentScene>>;
 
 beforeAll(async () => {
-  registryServer = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      registry.calls += 1;
-      if (registry.down) {
-        res.writeHead(503, { 'content-type': 'text/plain' }).end('registry under maintenance');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ found: true, recordNumber: '12/2020' }));
-    });
-  });
-  await new Promise<void>((resolve) => registryServer.listen(0, '127.0.0.1', resolve));
-  registryUrl = `http://127.0.0.1:${(registryServer.address() as AddressInfo).port}/records`;
   stack = await createTestStack({ worker: false });
-  admin = as(stack, await tokenFor('admin', 'admin-incidents'));
-  await stack.procedures.publish(testProcedure(PLAIN_PROCEDURE, { offices: ['annex'] }), 'test', 'api');
-  await stack.procedures.publish(
-    testProcedure(SERVICE_PROCEDURE, {
-      steps: {
-        review: { type: 'userTask', role: 'agent', title: { ar: 'ن review', fr: 'f review', en: 'review' }, outcomes: { approve: { next: 'fetch' }, reject: { next: 'refused' } } },
-        fetch: {
-          type: 'serviceTask',
-          activity: 'fetchCivilStatusRecord',
-          input: { fullName: { var: 'data.note' } },
-          // Attempt 3 would come 100 s after attempt 2: only "retry now" brings it sooner.
-          retry: { initialInterval: 'PT1S', backoffCoefficient: 100, maximumInterval: 'PT10M' },
-          next: 'granted',
-          onFailure: 'refused',
-        },
-      },
-    }),
-    'test',
-    'api',
-  );
-  await startGoodWorker();
+  scene = await incidentScene(stack);
+  await scene.startCorrectWorker();
 }, 120_000);
 
 afterAll(async () => {
-  await stopWorker();
+  await scene?.close();
   // The stack replays every history of its task queue with the correct code when it closes.
   await stack?.close();
-  await new Promise((resolve) => registryServer?.close(resolve));
 });
-
-interface IncidentAnswer {
-  id: string;
-  kind: string;
-  status: string;
-  trackingNumber: string;
-  code: string;
-  reason: string;
-  count: number;
-  subject: string;
-  officeId: string | null;
-}
-
-async function incidentsOf(trackingNumber: string, kind: string): Promise<IncidentAnswer[]> {
-  const answer = await admin({ method: 'GET', url: `/incidents?trackingNumber=${trackingNumber}&kind=${kind}` });
-  expect(answer.statusCode, answer.body).toBe(200);
-  return answer.json().incidents;
-}
-
-async function file(office: string, procedureId: string): Promise<string> {
-  const { citizen } = await people(stack, office);
-  const filed = await citizen({ method: 'POST', url: '/applications', payload: { procedureId, officeId: office, data: { note: 'Nadia Benali', phone: '0661000000' } } });
-  expect(filed.statusCode, filed.body).toBe(201);
-  return filed.json().trackingNumber as string;
-}
-
-/**
- * Files an application of the service procedure and approves its review, which starts the service step:
- * the agent's request is answered once the step has run, so it is handed back unanswered.
- */
-async function approveIntoService(office: string) {
-  const tn = await file(office, SERVICE_PROCEDURE);
-  const { agent } = await people(stack, office);
-  const view = await eventually(async () => {
-    const answer = (await agent({ method: 'GET', url: `/applications/${tn}` })).json() as { tasks?: Array<{ id: string }> };
-    return answer.tasks?.length ? answer : undefined;
-  });
-  const approval = agent({ method: 'POST', url: `/tasks/${view.tasks![0]!.id}/complete`, payload: { outcome: 'approve' } });
-  const down = await eventually(async () => (await incidentsOf(tn, 'service-down'))[0], 60_000);
-  return { tn, approval, down };
-}
 
 describe('incidents', () => {
   it('a remote system answering 503 is a service-down incident after the attempts set; it recovers, retry now, the incident resolves', async () => {
     const office = `annex-svc-${stack.id}`;
-    const { tn, approval, down } = await approveIntoService(office);
+    const admin = scene.admin;
+    const { tn, approval, down } = await scene.serviceDown(office);
     expect(down).toMatchObject({ kind: 'service-down', status: 'open', subject: 'fetchCivilStatusRecord', code: '5xx', officeId: office });
     expect(down.reason).toContain('answered 503');
     // Neither the form's data nor the registry's answer: the service, the attempt and the status.
     expect(JSON.stringify(down)).not.toContain('Nadia');
-    expect(registry.calls).toBeGreaterThanOrEqual(2);
+    expect(scene.registry.state.calls).toBeGreaterThanOrEqual(2);
 
-    registry.down = false;
+    scene.registry.state.down = false;
     const retried = await admin({ method: 'POST', url: `/incidents/${down.id}/retry` });
     expect(retried.statusCode, retried.body).toBe(200);
     expect(['activity-retried', 'resolved']).toContain(retried.json().outcome);
@@ -147,32 +53,19 @@ describe('incidents', () => {
 
   it('a bad deploy whose code no longer replays is a workflow-task-failure incident; the fixed worker takes over, retry now, it resolves', async () => {
     const office = `annex-nde-${stack.id}`;
-    const tn = await file(office, PLAIN_PROCEDURE);
-    await eventually(async () => {
-      const view = (await admin({ method: 'GET', url: `/applications/${tn}` })).json();
-      return view.tasks?.length ? view : undefined;
-    });
-    // The bad deploy: the correct worker goes (its cache with it), one with changed workflow code comes.
-    const broken = await brokenWorkflowBundle();
-    await stopWorker();
-    worker = await startIncidentWorker(stack, { bundle: broken });
-    // Anything that wakes the workflow makes the new worker replay its history.
-    await stack.client.workflow.getHandle(tn).signal('incidentTestNudge');
-    const [failing] = await eventually(async () => {
-      const found = await incidentsOf(tn, 'workflow-task-failure');
-      return found.length ? found : undefined;
-    }, 60_000);
+    const admin = scene.admin;
+    const { tn, failing } = await scene.nondeterminism(office);
     expect(failing).toMatchObject({ kind: 'workflow-task-failure', status: 'open', code: 'DeterminismViolationError', officeId: office });
-    expect(failing!.reason.toLowerCase()).toContain('nondetermin');
-    const stillFailing = await admin({ method: 'POST', url: `/incidents/${failing!.id}/retry` });
+    expect(failing.reason.toLowerCase()).toContain('nondetermin');
+    const stillFailing = await admin({ method: 'POST', url: `/incidents/${failing.id}/retry` });
     expect(stillFailing.statusCode, stillFailing.body).toBe(200);
     expect(stillFailing.json()).toMatchObject({ outcome: 'still-failing', incident: { status: 'open' } });
 
     // The fix: the correct code is deployed again; its worker replays the history and completes the task.
-    await stopWorker();
-    await startGoodWorker();
+    await scene.stopWorker();
+    await scene.startCorrectWorker();
     const retried = await eventually(async () => {
-      const answer = await admin({ method: 'POST', url: `/incidents/${failing!.id}/retry` });
+      const answer = await admin({ method: 'POST', url: `/incidents/${failing.id}/retry` });
       expect(answer.statusCode, answer.body).toBe(200);
       const outcome = answer.json() as { outcome: string; incident: IncidentAnswer };
       return outcome.outcome === 'resolved' ? outcome : undefined;
@@ -180,15 +73,15 @@ describe('incidents', () => {
     expect(retried.incident).toMatchObject({ status: 'resolved', resolvedAt: expect.any(String) });
     // The application works again: the agent completes its task.
     const { agent } = await people(stack, office);
-    const view = (await agent({ method: 'GET', url: `/applications/${tn}` })).json();
-    const done = await agent({ method: 'POST', url: `/tasks/${view.tasks[0].id}/complete`, payload: { outcome: 'approve' } });
+    const done = await agent({ method: 'POST', url: `/tasks/${await scene.reviewTask(office, tn)}/complete`, payload: { outcome: 'approve' } });
     expect(done.statusCode, done.body).toBe(200);
   }, 300_000);
 
   it('terminate with a reason: Temporal terminates the run, the timeline and the audit log record it, its incidents close; again changes nothing', async () => {
     const office = `annex-term-${stack.id}`;
-    registry.down = true;
-    const { tn, approval } = await approveIntoService(office);
+    scene.registry.state.down = true;
+    const admin = scene.admin;
+    const { tn, approval } = await scene.serviceDown(office);
 
     const empty = await admin({ method: 'POST', url: `/applications/${tn}/terminate`, payload: { reason: '' } });
     expect(empty.statusCode, empty.body).toBe(400);
@@ -217,11 +110,12 @@ describe('incidents', () => {
     // The approval that waited for the registry learns that its application is closed.
     const refused = await approval;
     expect(refused.statusCode, refused.body).toBe(409);
-    registry.down = false;
+    scene.registry.state.down = false;
   }, 180_000);
 
   it('only administrators and the supervisors of the office see incidents; another office’s are not listed and answer 404', async () => {
     const office = `annex-svc-${stack.id}`;
+    const admin = scene.admin;
     const { agent, citizen, supervisor } = await people(stack, office);
     const other = await people(stack, `annex-elsewhere-${stack.id}`);
     expect((await agent({ method: 'GET', url: '/incidents' })).statusCode).toBe(403);

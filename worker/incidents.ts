@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Context as ActivityContext } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker, type ActivityInboundCallsInterceptor, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
 import { noteIncident, resolveAfterSuccess } from '../db/incidents.js';
@@ -15,8 +14,18 @@ import { noteIncident, resolveAfterSuccess } from '../db/incidents.js';
 export const DEFAULT_INCIDENT_ATTEMPTS = 5;
 
 /** The failure's first line, clipped: error texts are the SDK's or ours, but never the payloads. */
-export function errorFirstLine(message: string): string {
+function errorFirstLine(message: string): string {
   return (message.split('\n', 1)[0] ?? '').slice(0, 500);
+}
+
+/**
+ * What the SDK's core says of a failed workflow task, without the wrapping: it hands over its failure
+ * structure printed whole (`… Failure { message: "[TMPRL1100] Nondeterminism error: …", source: … }`),
+ * of which operators need the message.
+ */
+function workflowTaskMessage(text: string): string {
+  const inner = /message: "((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+  return errorFirstLine(inner ? inner.replace(/\\"/g, '"') : text);
 }
 
 /** The status class of a remote system that is down, from the failure runService throws (activities/services.ts). */
@@ -31,6 +40,8 @@ function errorClass(err: unknown): string {
 }
 
 const warn = (what: string) => (err: unknown) => console.warn(`incident bookkeeping failed (${what}): ${err instanceof Error ? err.message : String(err)}`);
+
+type ActivityContext = Parameters<ActivityInterceptorsFactory>[0];
 
 class IncidentActivityInbound implements ActivityInboundCallsInterceptor {
   constructor(
@@ -125,7 +136,7 @@ export function watchWorkflowTaskFailures(worker: Worker, connection: NativeConn
   return EvictionWatch.on(worker, ({ runId, evictJob }) => {
     const code = FAILED_TASK_REASONS[evictJob.reason ?? 0];
     if (!code) return;
-    const reason = errorFirstLine(evictJob.message ?? '');
+    const reason = workflowTaskMessage(evictJob.message ?? '');
     const at = new Date();
     void workflowIdOf(runId)
       .then((trackingNumber) => {

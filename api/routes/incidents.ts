@@ -37,7 +37,7 @@ const incidentParams = {
   properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,8}$', description: "The incident's number." } },
 } as const;
 
-export const incidentSchema = {
+const incidentSchema = {
   type: 'object',
   required: ['trackingNumber', 'revision', 'code', 'reason', 'occurredAt', 'id', 'kind', 'status', 'runId', 'subject', 'officeId', 'procedureId', 'count', 'firstSeenAt', 'lastSeenAt', 'resolvedAt', 'links'],
   additionalProperties: false,

@@ -69,7 +69,7 @@ export function IncidentsPage({ params }: { params: URLSearchParams }) {
           {t('refresh')}
         </button>
       </form>
-      <p role="status" class="notice">
+      <p role="status" class={notice ? 'notice' : undefined}>
         {notice}
       </p>
       {!list.data ? (
