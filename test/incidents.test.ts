@@ -124,7 +124,8 @@ describe('incidents', () => {
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((i) => i.officeId === office)).toBe(true);
     expect((await other.supervisor({ method: 'GET', url: '/incidents' })).json().incidents).toEqual([]);
-    expect((await other.supervisor({ method: 'GET', url: `/incidents?officeId=${office}` })).json().incidents).toEqual([]);
+    expect((await other.supervisor({ method: 'GET', url: `/incidents?officeId=${office}` })).statusCode).toBe(403);
+    expect((await other.supervisor({ method: 'GET', url: `/incidents?trackingNumber=${own[0]!.trackingNumber}` })).statusCode).toBe(404);
     const seen = await other.supervisor({ method: 'GET', url: `/incidents/${own[0]!.id}` });
     expect(seen.statusCode).toBe(404);
     expect((await other.supervisor({ method: 'POST', url: `/incidents/${own[0]!.id}/retry` })).statusCode).toBe(404);

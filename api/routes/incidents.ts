@@ -10,7 +10,7 @@ import { findIncident, INCIDENT_KINDS, listIncidents, resolveIncidents, type Inc
 import { recordTermination } from '../../db/termination.js';
 import { DomainError } from '../../engine/errors.js';
 import type { Principal } from '../../identity/tokens.js';
-import { principalOf } from '../auth.js';
+import { principalOf, worksFor } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { applicationSchema, instant, instantOrNull } from '../answers.js';
 import { canonicalTrackingNumber, visibleApplication, trackingParams } from './applications.js';
@@ -103,10 +103,10 @@ const terminateBody = {
   properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
 } as const;
 
-/** Supervisors see their offices' incidents only; an administrator every office's. */
+/** Supervisors see their offices' incidents only (an office filter is checked before); an administrator every office's. */
 function officesOf(principal: Principal, officeId: string | undefined): readonly string[] | undefined {
-  if (principal.role === 'admin') return officeId ? [officeId] : undefined;
-  return officeId ? principal.offices.filter((o) => o === officeId) : principal.offices;
+  if (officeId) return [officeId];
+  return principal.role === 'admin' ? undefined : principal.offices;
 }
 
 async function visibleIncident(ctx: ApiContext, principal: Principal, id: string): Promise<IncidentRow> {
@@ -175,8 +175,18 @@ export function incidentRoutes(app: ApiRoutes, ctx: ApiContext): void {
     async (request) => {
       const principal = principalOf(request);
       const { trackingNumber, limit = 200, offset = 0, kind, status, officeId, procedureId } = request.query;
+      if (officeId && !worksFor(principal, officeId)) {
+        throw new DomainError('forbidden', `You do not work for office ${officeId}.`, [{ pointer: 'querystring:/officeId', message: 'is not one of your offices' }]);
+      }
+      const pointer = 'querystring:/trackingNumber';
+      // An administrator may ask about an application the read model does not hold yet (stuck before its first projection).
+      const application = trackingNumber
+        ? principal.role === 'admin'
+          ? canonicalTrackingNumber(trackingNumber, pointer)
+          : (await visibleApplication(ctx, principal, trackingNumber, pointer)).trackingNumber
+        : undefined;
       const rows = await listIncidents(ctx.orm, {
-        ...(trackingNumber ? { trackingNumber: canonicalTrackingNumber(trackingNumber, 'querystring:/trackingNumber') } : {}),
+        ...(application ? { trackingNumber: application } : {}),
         ...(kind ? { kind } : {}),
         ...(status ? { status } : {}),
         ...(procedureId ? { procedureId } : {}),
