@@ -9,6 +9,7 @@ import { hasPersonalFields, newSalt } from '../audit/commitment.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 import { permanentRefusal, storableText, withoutClientData, type PermanentRefusal } from './unstorable.js';
 import { loggableMessage } from '../infra/log-redaction.js';
+import { activityLog } from './activity-log.js';
 
 export interface ProjectionChange {
   state: ApplicationState;
@@ -27,7 +28,7 @@ async function handOverNotifications(orm: MikroORM, queues: NotificationQueues, 
   try {
     await queues.enqueue(waiting);
   } catch (err) {
-    console.warn(`notifications ${waiting.join(', ')} wait for the relay: ${loggableMessage((err as Error).message)}`);
+    activityLog().warn(`notifications ${waiting.join(', ')} wait for the relay: ${loggableMessage((err as Error).message)}`);
     return;
   }
   await markNotificationsQueued(orm, waiting, new Date());
@@ -69,7 +70,7 @@ async function recordIncident(orm: MikroORM, change: ProjectionChange, refusal: 
   const { trackingNumber, revision } = change.state;
   await recordProjectionIncident(orm, { trackingNumber, revision, code: refusal.code, reason: `${refusal.reason}; ${outcome}`.slice(0, 300), occurredAt: new Date() });
   // The tracking number, the revision and the rule: never the data (Law 09-08).
-  console.warn(`projection of ${trackingNumber} revision ${revision} refused by PostgreSQL (${refusal.code}, ${refusal.reason}): ${outcome}; see GET /incidents`);
+  activityLog().warn(`projection of ${trackingNumber} revision ${revision} refused by PostgreSQL (${refusal.code}, ${refusal.reason}): ${outcome}; see GET /incidents`);
 }
 
 export function createProjectionActivities(deps: { orm: MikroORM; notifications?: NotificationQueues }) {

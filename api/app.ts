@@ -8,8 +8,10 @@ import addFormats from 'ajv-formats';
 import { registerAuth, tokenVerifier } from './auth.js';
 import { registerRateLimits } from './rate-limits.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { registerRequestSpans } from './request-spans.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { loggableError } from '../infra/log-redaction.js';
+import { loggerOptions } from '../infra/logger.js';
 import type { ApiContext } from './context.js';
 import { edgeServerOptions, registerEdge } from './edge.js';
 import { PROBLEM_TYPE_BASE, problemSchema, sendProblem, toProblem } from './problem.js';
@@ -66,9 +68,11 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
       return typeof given === 'string' && /^[\w.-]{8,128}$/.test(given) ? given : randomUUID();
     },
     ...options,
-    ...(options.logger && typeof options.logger === 'object' ? { logger: { ...options.logger, serializers } } : {}),
+    // JSON lines with Mohla's fields and censored paths (infra/logger.ts); the caller sets level and stream.
+    ...(options.logger && typeof options.logger === 'object' ? { logger: { ...loggerOptions('mohla-api', 'info', { traceFromContext: false }), ...options.logger, serializers } } : {}),
   });
   app.setValidatorCompiler(validatorCompilers());
+  registerRequestSpans(app);
   if (ctx.metrics) registerRequestMetrics(app, ctx.metrics);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

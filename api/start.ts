@@ -8,14 +8,15 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../infra/config.js';
-import { apiConnectionOptions } from '../infra/temporal-connection.js';
+import { apiClientInterceptors, apiConnectionOptions } from '../infra/temporal-connection.js';
 import { openOrm } from '../db/orm.js';
 import type { Calendar } from '../engine/calendar.js';
 import { loadReferenceData } from '../registry/reference-data.js';
 import { signalAffectedApplications } from './calendar-signals.js';
 import { buildApp } from './app.js';
-import { buildMetricsEndpoint } from './metrics-endpoint.js';
+import { listenForMetrics, type MetricsListener } from '../infra/metrics-endpoint.js';
 import { registerBusinessMetrics } from '../db/business-metrics.js';
+import { registerQueueDepthMetrics } from '../notifications/queue-metrics.js';
 import { createMetricsRegistry } from '../infra/metrics.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
 import { FileSystemStorage } from '../documents/storage.js';
@@ -49,11 +50,11 @@ async function tellRunningApplications(temporal: Client, taskQueue: string, upda
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
   const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys), interceptors: apiClientInterceptors() });
   let orm: MikroORM | undefined;
   let redis: Redis | undefined;
   let notifications: NotificationQueues | undefined;
-  let metricsEndpoint: FastifyInstance | undefined;
+  let metricsEndpoint: MetricsListener | undefined;
   try {
     orm = await openOrm(config.databaseUrl);
     const queueSettings = loadQueueSettings(config);
@@ -71,17 +72,15 @@ export async function startApi(config: Config, log: (line: string) => void = con
     notifications = new NotificationQueues(queueSettings);
     const metrics = createMetricsRegistry();
     registerBusinessMetrics(metrics, orm);
+    registerQueueDepthMetrics(metrics, notifications);
     const app = await buildApp(
       { metrics, temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
         codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
       { logger: { level: config.logLevel }, ...trustedProxies(config.http.trustProxy) },
     );
     const url = await app.listen({ host: config.http.host, port: config.http.port });
-    let metricsUrl: string | undefined;
-    if (config.metrics) {
-      metricsEndpoint = buildMetricsEndpoint(metrics, config.metrics.token);
-      metricsUrl = `${await metricsEndpoint.listen({ host: config.http.host, port: config.metrics.port })}/metrics`;
-    }
+    if (config.metrics) metricsEndpoint = await listenForMetrics(metrics, { host: config.http.host, ...config.metrics });
+    const metricsUrl = metricsEndpoint?.url;
     const [ormRef, redisRef, queues, metricsRef] = [orm, redis, notifications, metricsEndpoint];
     return {
       app,

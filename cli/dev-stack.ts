@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Runtime } from '@temporalio/worker';
-import { sdkLogLevel, WorkerLogger } from '../infra/worker-logger.js';
+import { coreLogging, sdkLogLevel, WorkerLogger } from '../infra/worker-logger.js';
+import { startTracing } from '../infra/tracing.js';
 import type { Config } from '../infra/config.js';
 import { ensurePostgres, ensureRedis, ServiceUnavailableError, type RunningService } from '../infra/services.js';
 import { ensureTemporalCli } from '../infra/temporal-cli.js';
@@ -74,7 +75,10 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
 
     // Messages go to files under MOHLA_DATA_DIR/outbox unless NOTIFY_*_PROVIDER say otherwise.
     const notificationSettings = loadNotificationSettings(effective);
-    Runtime.install({ logger: new WorkerLogger(sdkLogLevel(effective.logLevel)) });
+    // One process, one service name: the API's and the worker's spans meet in one trace all the same.
+    const tracing = startTracing('mohla-dev', effective.tracing);
+    if (tracing) stops.push(() => tracing.shutdown());
+    Runtime.install({ logger: new WorkerLogger(sdkLogLevel(effective.logLevel)), telemetryOptions: { logging: coreLogging(effective.logLevel) } });
     const procedureWorker = await startProcedureWorker({
       address: effective.temporal.address,
       namespace: effective.temporal.namespace,

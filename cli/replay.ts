@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '../infra/config.js';
+import { createLogger, standardError } from '../infra/logger.js';
+import { WorkerLogger } from '../infra/worker-logger.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
 import { EncryptionCodec } from '../infra/payload-codec.js';
 import { parseLocalDate } from '../engine/calendar.js';
@@ -86,8 +88,10 @@ export async function replayCommand(args: string[]): Promise<number> {
     histories = historiesFromServer(client, PROCEDURE_WORKFLOW, query);
   }
   const reports: ReplayReport[] = [];
-  // The replay worker's chatter would mix with the report (and break --json).
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The replay worker's log goes to standard error, as JSON lines, never into the report (--json). Its
+  // state changes are information only an operator chasing a problem asks for, with LOG_LEVEL=debug.
+  const quiet = ['info', 'warn'].includes(config.logLevel) ? 'warn' : config.logLevel;
+  Runtime.install({ logger: new WorkerLogger(createLogger('mohla-cli', quiet, standardError())) });
   try {
     const bundle = await bundleCurrentWorkflows();
     for await (const report of replayHistories(histories, bundle, codec)) {

@@ -1,7 +1,7 @@
 /**
  * Mohla's business figures as Prometheus gauges, read from the projections when Prometheus scrapes:
  * open applications and tasks, legal deadlines about to fall or already passed, the notification outbox,
- * and running totals of escalations and of decisions granted by silence.
+ * and running totals of escalations, of complements asked of citizens and of decisions granted by silence.
  *
  * Labels are the office, the procedure and a status: sets bounded by the directory and the shipped
  * definitions, never a tracking number or a person. One statement per family, all of them in one
@@ -35,6 +35,9 @@ const STATEMENTS = {
      from task where status in ('open', 'claimed') group by 1, 2, 3`,
   dueWithinDay: `select office_id, procedure_id, count(*)::int as count from application
      where status = 'open' and ${RUNNING} and due_at >= now() and due_at < now() + interval '24 hours' group by 1, 2`,
+  // Still undecided an hour before the law's deadline: what the deadline alert pages on.
+  dueWithinHour: `select office_id, procedure_id, count(*)::int as count from application
+     where status = 'open' and ${RUNNING} and due_at >= now() and due_at < now() + interval '1 hour' group by 1, 2`,
   overdue: `select office_id, procedure_id, count(*)::int as count from application
      where status = 'open' and ${RUNNING} and due_at < now() group by 1, 2`,
   notifications: `select status, count(*)::int as count from notification group by 1`,
@@ -42,6 +45,9 @@ const STATEMENTS = {
   escalations: `select a.office_id, a.procedure_id, count(*)::int as count
      from timeline_entry e join application a on a.tracking_number = e.tracking_number
      where e.kind = 'taskEscalated' group by 1, 2`,
+  complementRequests: `select a.office_id, a.procedure_id, count(*)::int as count
+     from timeline_entry e join application a on a.tracking_number = e.tracking_number
+     where e.kind = 'complementRequested' group by 1, 2`,
   silenceGrants: `select a.office_id, a.procedure_id, count(*)::int as count
      from timeline_entry e join application a on a.tracking_number = e.tracking_number
      where e.kind = 'closed' and (e.detail->>'grantedBySilence')::boolean group by 1, 2`,
@@ -130,9 +136,11 @@ export function registerBusinessMetrics(registry: Registry, orm: MikroORM, optio
   gauge('mohla_open_applications', 'Open applications; status in_progress, or deadline_paused while the legal deadline waits for the citizen.', 'openApplications', ['office', 'procedure', 'status']);
   gauge('mohla_open_tasks', 'Tasks still to do; status open (in the office inbox) or claimed (taken by an agent).', 'openTasks', ['office', 'procedure', 'status']);
   gauge('mohla_applications_due_within_24h', 'Open applications whose running legal deadline falls within the next 24 hours.', 'dueWithinDay', ['office', 'procedure']);
+  gauge('mohla_applications_due_within_1h', 'Open applications whose running legal deadline falls within the next hour: still undecided, and about to be late.', 'dueWithinHour', ['office', 'procedure']);
   gauge('mohla_applications_overdue', 'Open applications whose running legal deadline has passed.', 'overdue', ['office', 'procedure']);
   gauge('mohla_notifications', 'Rows of the notification outbox by status: pending, failed, sent, unreachable.', 'notifications', ['status']);
   total('mohla_task_escalations_total', 'Tasks escalated when their deadline expired, since the first application.', 'escalations');
+  total('mohla_complement_requests_total', 'Complements (documents or fields) asked of citizens, since the first application.', 'complementRequests');
   total('mohla_silence_grants_total', 'Applications granted by the silence of the administration, since the first application.', 'silenceGrants');
 }
 

@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PROJECT_ROOT } from '../infra/config.js';
 import { entities } from './entities.js';
 import { migrationsList } from '../migrations/index.js';
+import { traceOrmStatements } from './statement-spans.js';
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 
@@ -31,7 +32,9 @@ function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Opti
 }
 
 export async function openOrm(databaseUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(databaseUrl, overrides));
+  const orm = await MikroORM.init(ormOptions(databaseUrl, overrides));
+  traceOrmStatements(orm);
+  return orm;
 }
 
 /** Applies the committed migrations that the database has not seen yet; returns their names. */

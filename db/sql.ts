@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ClientBase, QueryResultRow } from 'pg';
+import { inStatementSpan } from './statement-spans.js';
 
 /** The pool knex keeps for MikroORM: acquire and release are what knex itself uses for its queries. */
 interface KnexPoolClient {
@@ -42,7 +43,7 @@ export type Sql = <R extends QueryResultRow = Record<string, unknown>>(text: str
 export async function withSql<T>(orm: MikroORM, work: (sql: Sql) => Promise<T>): Promise<T> {
   const pool = poolOf(orm);
   const connection = await pool.acquireConnection();
-  const sql: Sql = async (text, values) => (await connection.query({ name: statementName(text), text, values: values as unknown[] })).rows;
+  const sql: Sql = (text, values) => inStatementSpan(text, async () => (await connection.query({ name: statementName(text), text, values: values as unknown[] })).rows);
   try {
     return await work(sql);
   } finally {
@@ -63,7 +64,7 @@ export async function runOnce(orm: MikroORM, text: string): Promise<void> {
   const pool = poolOf(orm);
   const connection = await pool.acquireConnection();
   try {
-    await connection.query(text);
+    await inStatementSpan(text, () => connection.query(text));
   } finally {
     await pool.releaseConnection(connection);
   }

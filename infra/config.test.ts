@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
+import { workerTelemetryOptions } from './worker-telemetry.js';
 
 /** A codec key production accepts (not the public development one): 32 bytes, like `openssl rand -base64 32`. */
 const PRODUCTION_CODEC_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -110,5 +111,43 @@ describe('METRICS_PORT and METRICS_TOKEN', () => {
     expect(() => loadConfig({ METRICS_PORT: '9464' })).toThrow(new ConfigError('METRICS_TOKEN must be set to at least 32 characters when METRICS_PORT is set.'));
     expect(() => loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'short' })).toThrow(/^METRICS_TOKEN /);
     expect(() => loadConfig({ METRICS_PORT: 'nine', METRICS_TOKEN: token })).toThrow(/^METRICS_PORT=nine /);
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it('is info unless told, in any case, and refuses a level pino does not know, naming the variable', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/^LOG_LEVEL=verbose is not one of fatal, error, warn, info, debug, trace, silent\.$/);
+  });
+});
+
+describe('OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_SERVICE_NAME', () => {
+  it('trace nowhere unless an endpoint is given, then take it and the service name', () => {
+    expect(loadConfig({}).tracing).toEqual({});
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'mohla-api-rabat' }).tracing).toEqual({ endpoint: 'http://otel-collector:4318', serviceName: 'mohla-api-rabat' });
+  });
+
+  it('refuse an endpoint that is not an http(s) URL, naming the variable', () => {
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' })).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT=otel-collector:4318 is not an http\(s\) URL\.$/);
+  });
+});
+
+describe('WORKER_SDK_METRICS_PORT', () => {
+  it("serves no SDK metrics unless a port is given, then binds the SDK's listener to HOST and that port", () => {
+    expect(loadConfig({}).worker.sdkMetricsPort).toBeUndefined();
+    expect(workerTelemetryOptions(loadConfig({}))).toEqual({});
+    const bind = (env: NodeJS.ProcessEnv) => {
+      const metrics = workerTelemetryOptions(loadConfig(env)).telemetryOptions?.metrics;
+      return metrics && 'prometheus' in metrics ? metrics.prometheus : undefined;
+    };
+    expect(bind({ WORKER_SDK_METRICS_PORT: '9000' })).toEqual({ bindAddress: '127.0.0.1:9000', useSecondsForDurations: true });
+    expect(bind({ WORKER_SDK_METRICS_PORT: '9000', HOST: '0.0.0.0' })?.bindAddress).toBe('0.0.0.0:9000');
+    // An IPv6 address goes in brackets, or the port would read as part of it.
+    expect(bind({ WORKER_SDK_METRICS_PORT: '9000', HOST: '::' })?.bindAddress).toBe('[::]:9000');
+  });
+
+  it('refuses what is not a port, naming the variable', () => {
+    expect(() => loadConfig({ WORKER_SDK_METRICS_PORT: 'sdk' })).toThrow(/^WORKER_SDK_METRICS_PORT=sdk is not a TCP port/);
   });
 });

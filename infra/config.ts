@@ -58,7 +58,7 @@ export const ENVIRONMENT = {
   },
   METRICS_PORT: {
     default: '',
-    doc: "Port of the API's Prometheus endpoint (GET /metrics), on HOST beside PORT and never published to citizens; empty: no endpoint. Needs METRICS_TOKEN.",
+    doc: "Port of the process's Prometheus endpoint (GET /metrics): the API's figures in the API, the notification sends and projection lag in the worker; on HOST, never published to citizens; empty: no endpoint. Needs METRICS_TOKEN.",
   },
   METRICS_TOKEN: { default: '', doc: 'Bearer token Prometheus sends to GET /metrics (at least 32 characters, e.g. `openssl rand -hex 32`).' },
   MOHLA_API_URL: { default: '', doc: 'Where CLI commands that act on a running Mohla find its API; empty: http://HOST:PORT.' },
@@ -79,6 +79,10 @@ export const ENVIRONMENT = {
   SERVICE_ENDPOINTS: {
     default: '',
     doc: 'Service activities answered by a remote system instead of the built-in answer, as `activity=URL` pairs separated by commas (e.g. `fetchCivilStatusRecord=https://registry.example/records`); the worker POSTs the request as JSON.',
+  },
+  WORKER_SDK_METRICS_PORT: {
+    default: '',
+    doc: "Port on which the worker's Temporal SDK serves its own Prometheus metrics (temporal_*: pollers, workflow and activity tasks, latencies) at /metrics, on HOST, without any token; empty: not served.",
   },
   MOHLA_WORKFLOW_BUNDLE: {
     default: '',
@@ -156,7 +160,12 @@ export const ENVIRONMENT = {
   BENCH_CLIENTS: { default: '16', doc: '`npm run bench` only: concurrent clients in the throughput comparison.' },
   BENCH_PROFILE: { default: '', doc: '`npm run bench` only: `1` writes V8 CPU profiles of the worker processes to bench/results/profiles/.' },
   NODE_ENV: { default: 'development', doc: '`production` turns development conveniences off.' },
-  LOG_LEVEL: { default: 'info', doc: 'API and worker log level (fatal, error, warn, info, debug).' },
+  LOG_LEVEL: { default: 'info', doc: 'Log level of the API, the worker and the CLI (fatal, error, warn, info, debug, trace, silent); logs are JSON lines (docs/operations.md).' },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    default: '',
+    doc: 'OpenTelemetry collector receiving traces over OTLP/HTTP (JSON), e.g. `http://otel-collector:4318`; spans are posted to `<endpoint>/v1/traces`. Empty: no tracing.',
+  },
+  OTEL_SERVICE_NAME: { default: '', doc: 'The service name on exported spans; empty: `mohla-api` for the API, `mohla-worker` for the worker.' },
 } as const satisfies Record<string, { default: string; doc: string }>;
 
 /** The project root, whatever the current directory (the CLI may be run from anywhere). */
@@ -181,12 +190,14 @@ export interface Config {
   proceduresDir: string;
   production: boolean;
   logLevel: string;
+  /** Where spans go (OTLP/HTTP); no endpoint, no tracing. */
+  tracing: { endpoint?: string; serviceName?: string };
   jwtSecret: string;
   tokens: TokenRules;
   /** The OpenID provider whose tokens are accepted; absent when OIDC_ISSUER is empty. */
   oidc?: OidcSettings;
-  /** `healthPort` 0: the worker process opens no health listener. */
-  worker: { cachedApplications?: number; healthPort: number; incidentAttempts: number; serviceEndpoints: Record<string, string> };
+  /** `healthPort` 0: the worker process opens no health listener; no `sdkMetricsPort`: the SDK serves no metrics. */
+  worker: { cachedApplications?: number; healthPort: number; sdkMetricsPort?: number; incidentAttempts: number; serviceEndpoints: Record<string, string> };
   documents: { filesPerSlot: number };
   rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
   audit: AuditConfig;
@@ -432,6 +443,22 @@ function uiOrigins(source: NodeJS.ProcessEnv): string[] {
 }
 
 /** A metrics port without a token would show every office's workload to whoever reaches it. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(source: NodeJS.ProcessEnv): string {
+  const level = env('LOG_LEVEL', source).toLowerCase();
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL=${level} is not one of ${LOG_LEVELS.join(', ')}.`);
+  return level;
+}
+
+/** Where OpenTelemetry's spans go: an http(s) URL, or nowhere. */
+function tracing(source: NodeJS.ProcessEnv): Config['tracing'] {
+  const endpoint = env('OTEL_EXPORTER_OTLP_ENDPOINT', source);
+  const serviceName = env('OTEL_SERVICE_NAME', source);
+  if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint} is not an http(s) URL.`);
+  return { ...(endpoint ? { endpoint } : {}), ...(serviceName ? { serviceName } : {}) };
+}
+
 function metricsEndpoint(source: NodeJS.ProcessEnv): MetricsEndpointSettings | undefined {
   if (!env('METRICS_PORT', source)) return undefined;
   const token = env('METRICS_TOKEN', source);
@@ -456,7 +483,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(PROJECT_ROOT, env('MOHLA_DATA_DIR', source)),
     proceduresDir: path.resolve(PROJECT_ROOT, env('MOHLA_PROCEDURES_DIR', source)),
     production: env('NODE_ENV', source) === 'production',
-    logLevel: env('LOG_LEVEL', source),
+    logLevel: logLevel(source),
+    tracing: tracing(source),
     jwtSecret: jwtSecret(source),
     tokens: {
       maxLifetimeSeconds: positiveInteger('TOKEN_MAX_LIFETIME_SECONDS', source),
@@ -466,6 +494,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     worker: {
       cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined,
       healthPort: port('WORKER_HEALTH_PORT', source),
+      ...(env('WORKER_SDK_METRICS_PORT', source) ? { sdkMetricsPort: port('WORKER_SDK_METRICS_PORT', source) } : {}),
       incidentAttempts: positiveInteger('WORKER_INCIDENT_ATTEMPTS', source),
       serviceEndpoints: serviceEndpoints(source),
     },

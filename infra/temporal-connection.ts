@@ -1,4 +1,5 @@
-import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ClientInterceptors, type ConnectionOptions } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 
 /**
  * How the API's Temporal client connects. The SDK retries an unreachable server ten times, about twenty
@@ -14,4 +15,12 @@ export function apiConnectionOptions(address: string): ConnectionOptions {
     connectTimeout: '5s',
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: API_TEMPORAL_ATTEMPTS }))],
   };
+}
+
+/**
+ * The API's client calls (start, update with start, signal, update, query, terminate) as spans, children
+ * of the request's span; their context travels in the call's headers to the workflow.
+ */
+export function apiClientInterceptors(): ClientInterceptors {
+  return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
 }

@@ -4,7 +4,9 @@
  * own rate limit. Job ids are deterministic: adding a job that already exists does nothing, which is
  * what makes a retried activity or a relay pass harmless.
  */
+import { SpanKind } from '@opentelemetry/api';
 import { Queue, type Job, type JobsOptions, type RedisOptions } from 'bullmq';
+import { inChildSpan } from '../infra/tracing.js';
 import { deliveryJobId, dispatchJobId, parseJobId } from '../engine/ids.js';
 import { CHANNELS, isChannel, type Channel, type DeliveryJob, type DispatchJob } from './types.js';
 
@@ -54,7 +56,8 @@ export interface FailedNotification {
 
 class TimeoutError extends Error {}
 
-function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+/** `work`, or a QueueTimeoutError after `ms`: Redis away must not hold a caller longer than that. */
+export function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     work,
@@ -62,6 +65,11 @@ function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
       timer = setTimeout(() => reject(new TimeoutError(`Redis did not answer within ${ms} ms (${what})`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** A producer span around one batch added to a queue: its stage and size, never a job's contents. */
+function enqueueSpan<T>(queue: string, count: number, add: () => Promise<T>): Promise<T> {
+  return inChildSpan(`bullmq add ${queue}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'bullmq', 'messaging.destination.name': queue, 'messaging.batch.message_count': count } }, add);
 }
 
 export class NotificationQueues {
@@ -87,10 +95,12 @@ export class NotificationQueues {
   /** Queues the outbox rows with these keys for dispatch (a key already queued is left alone). */
   async enqueue(keys: string[]): Promise<void> {
     if (!keys.length) return;
-    await within(
-      this.timeoutMs,
-      'queueing notifications',
-      this.dispatch.addBulk(keys.map((key) => ({ name: 'dispatch', data: { key }, opts: { jobId: dispatchJobId(key) } }))),
+    await enqueueSpan('dispatch', keys.length, () =>
+      within(
+        this.timeoutMs,
+        'queueing notifications',
+        this.dispatch.addBulk(keys.map((key) => ({ name: 'dispatch', data: { key }, opts: { jobId: dispatchJobId(key) } }))),
+      ),
     );
   }
 
@@ -98,10 +108,12 @@ export class NotificationQueues {
     for (const channel of CHANNELS) {
       const mine = jobs.filter((j) => j.channel === channel);
       if (!mine.length) continue;
-      await within(
-        this.timeoutMs,
-        `queueing ${channel} messages`,
-        this.channels[channel].addBulk(mine.map((data) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data) } }))),
+      await enqueueSpan(channel, mine.length, () =>
+        within(
+          this.timeoutMs,
+          `queueing ${channel} messages`,
+          this.channels[channel].addBulk(mine.map((data) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data) } }))),
+        ),
       );
     }
   }

@@ -15,6 +15,8 @@ import { planDeliveries } from './recipients.js';
 import { NO_CHANNEL, NotificationStore } from '../db/notifications.js';
 import { CHANNELS, isChannel, isLanguage, PermanentDeliveryError, type Channel, type DeliveryJob, type DispatchJob } from './types.js';
 import { loggableMessage } from '../infra/log-redaction.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import type { DeliveryMetrics } from './delivery-metrics.js';
 
 export interface NotificationWorkerOptions {
   orm: MikroORM;
@@ -28,8 +30,11 @@ export interface NotificationWorkerOptions {
   concurrency?: number;
   /** BullMQ tuning (tests shorten the stalled-job checks). */
   workerOptions?: Partial<WorkerOptions>;
+  /** Where its lines go; a JSON logger of its own (infra/logger.ts) on standard output otherwise. */
   log?: (line: string) => void;
   now?: () => Date;
+  /** Where sends and failed attempts are counted (the worker process's Prometheus registry). */
+  metrics?: DeliveryMetrics;
 }
 
 const RELAY_BATCH = 500;
@@ -53,8 +58,11 @@ export class NotificationWorker {
   }
 
   private log(line: string): void {
-    (this.options.log ?? ((l: string) => console.log(l)))(`notifications: ${line}`);
+    if (this.options.log) this.options.log(`notifications: ${line}`);
+    else (this.ownLog ??= createLogger('mohla-notifications', 'info')).info(line);
   }
+
+  private ownLog?: Logger;
 
   start(): this {
     const { settings } = this.options;
@@ -146,10 +154,14 @@ export class NotificationWorker {
         `an earlier attempt stopped in the middle of sending through ${provider.name}: the message may have left. ` +
         'Retry only after checking that it did not reach the recipient.';
       await this.store.markAttemptFailed(key, channel, recipient, reason, true);
+      this.options.metrics?.failed(channel, 'interrupted', true);
       throw new UnrecoverableError(reason);
     }
     const delivery = claim.message;
-    if (!delivery.address) throw new UnrecoverableError(`delivery ${channel} to ${recipient} for ${key} has no address`);
+    if (!delivery.address) {
+      this.options.metrics?.failed(channel, 'no_address', true);
+      throw new UnrecoverableError(`delivery ${channel} to ${recipient} for ${key} has no address`);
+    }
     try {
       const receipt = await provider.send({
         id: deliveryJobId(job.data),
@@ -160,12 +172,14 @@ export class NotificationWorker {
         text: delivery.body,
       });
       await this.store.markSent(key, channel, recipient, provider.name, receipt.providerMessageId);
+      this.options.metrics?.sent(channel, job.timestamp);
       return 'sent';
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const permanent = err instanceof PermanentDeliveryError;
       const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       await this.store.markAttemptFailed(key, channel, recipient, message, final);
+      this.options.metrics?.failed(channel, permanent ? 'refused' : 'provider_error', final);
       throw permanent ? new UnrecoverableError(message) : err;
     }
   }

@@ -69,3 +69,38 @@ ensure_poppler() {
   if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
   $sudo apt-get install -y --no-install-recommends poppler-utils || { $sudo apt-get update && $sudo apt-get install -y --no-install-recommends poppler-utils; }
 }
+
+# The alert rules' tests run promtool, from Debian's prometheus package: downloaded and unpacked once per
+# machine into the user cache, never installed (installing it would start a Prometheus server). Sets
+# PROMTOOL to its path.
+ensure_promtool() {
+  local root="${XDG_CACHE_HOME:-$HOME/.cache}/mohla"
+  local found
+  found=$(ls -d "$root"/prometheus-*/usr/bin/promtool 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -n "$found" ] && [ -x "$found" ]; then
+    export PROMTOOL="$found"
+    return
+  fi
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  local version
+  version=$(apt-cache policy prometheus 2>/dev/null | awk '/Candidate:/ { print $2 }')
+  if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+    $sudo apt-get update >&2
+    version=$(apt-cache policy prometheus | awk '/Candidate:/ { print $2 }')
+  fi
+  echo "Fetching promtool from Debian's prometheus $version package…" >&2
+  local cache="$root/prometheus-${version//:/_}"
+  mkdir -p "$root"
+  local scratch
+  scratch=$(mktemp -d "$root/prometheus-unpack.XXXXXX")
+  # apt's own user cannot write into a private temporary folder: it downloads as the caller, and says so.
+  (cd "$scratch" && apt-get download "prometheus=$version" 2>&1 | grep -v 'unsandboxed' >&2 || true)
+  dpkg-deb -x "$scratch"/prometheus_*.deb "$scratch/unpacked"
+  "$scratch/unpacked/usr/bin/promtool" --version >/dev/null
+  rm -rf "$cache"
+  # A rename, so a half-unpacked folder is never taken for a finished one.
+  mv "$scratch/unpacked" "$cache"
+  rm -rf "$scratch"
+  export PROMTOOL="$cache/usr/bin/promtool"
+}

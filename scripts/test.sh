@@ -10,6 +10,7 @@ ensure_dependencies
 ensure_temporal_cli
 ensure_chromium
 ensure_poppler
+ensure_promtool
 ensure_web_build
 echo "Type-checking…"
 npx tsc --noEmit

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,17 @@ import { TEMPORAL_SERVER_VERSION } from '../infra/temporal-cluster.js';
 import { TEMPORAL_UI_VERSION, UI_CODEC_INCLUDES_CREDENTIALS } from '../infra/temporal-ui.js';
 import { DEPLOYED_CONFIG_DIR, writeDeploymentConfig } from '../cli/cluster.js';
 import { readDockerfile } from './helpers/dockerfile.js';
+import Fastify from 'fastify';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Histogram } from 'prom-client';
+import { createMetricsRegistry } from '../infra/metrics.js';
+import { registerBusinessMetrics } from '../db/business-metrics.js';
+import { registerQueueDepthMetrics } from '../notifications/queue-metrics.js';
+import type { NotificationQueues } from '../notifications/queues.js';
+import { registerDeliveryMetrics } from '../notifications/delivery-metrics.js';
+import { registerRequestMetrics } from '../api/request-metrics.js';
+import { projectionLagInterceptor } from '../worker/projection-lag.js';
+import { promtool } from './helpers/promtool.js';
 
 interface Service {
   image?: string;
@@ -20,10 +31,13 @@ interface Service {
   depends_on?: Record<string, unknown> | string[];
   ports?: string[];
   healthcheck?: { test?: string[] };
+  volumes?: string[];
+  secrets?: string[];
 }
 
 const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
+  secrets: Record<string, { file?: string; environment?: string }>;
 };
 const services = compose.services;
 const mohlaServices = ['api', 'worker', 'migrate'];
@@ -173,5 +187,170 @@ describe('configuration', () => {
     }
     const undeclared = [...read].filter((name) => !(name in ENVIRONMENT));
     expect(undeclared).toEqual([]);
+  });
+});
+
+/**
+ * Every metric name Mohla's processes export, from the code that registers them: the registries are built
+ * as the API and the worker build theirs, and listed without being collected (so the database and the
+ * queues they would read are never asked: the placeholders below are never touched).
+ */
+function mohlaMetricNames(): Set<string> {
+  const registry = createMetricsRegistry();
+  registerBusinessMetrics(registry, {} as MikroORM);
+  registerQueueDepthMetrics(registry, { dispatch: {}, channels: { sms: {}, email: {} } } as unknown as NotificationQueues);
+  registerDeliveryMetrics(registry);
+  projectionLagInterceptor(registry);
+  registerRequestMetrics(Fastify(), registry);
+  return new Set(
+    registry.getMetricsAsArray().flatMap((metric) => {
+      const name = (metric as unknown as { name: string }).name;
+      return metric instanceof Histogram ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name];
+    }),
+  );
+}
+
+/**
+ * The Temporal SDK's metrics the dashboard and the alerts read, as its core names them with the default
+ * `temporal_` prefix and `useSecondsForDurations` (infra/worker-telemetry.ts). The core lists them in
+ * Temporal's SDK metrics reference; test/worker-metrics.test.ts sees the pollers and the schedule-to-start
+ * latency served by a real worker (failure counters appear only once something fails).
+ */
+const SDK_COUNTERS = ['temporal_workflow_task_execution_failed', 'temporal_activity_execution_failed', 'temporal_local_activity_execution_failed'];
+const SDK_GAUGES = ['temporal_num_pollers'];
+const SDK_HISTOGRAMS = ['temporal_workflow_task_schedule_to_start_latency', 'temporal_activity_schedule_to_start_latency'];
+const sdkMetricNames = new Set([...SDK_COUNTERS, ...SDK_GAUGES, ...SDK_HISTOGRAMS.flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`])]);
+
+/** The metrics an expression selects: each name written before a `{` selector. */
+function selectedMetrics(expr: string): string[] {
+  return [...expr.matchAll(/([a-zA-Z_:][\w:]*)\s*\{/g)].map((m) => m[1]!);
+}
+
+const deployed = (file: string) => path.join(PROJECT_ROOT, 'deploy', file);
+const prometheusConfig = parse(readFileSync(deployed('prometheus/prometheus.yml'), 'utf8')) as {
+  rule_files: string[];
+  scrape_configs: Array<{ job_name: string; authorization?: { credentials_file?: string }; dns_sd_configs?: Array<{ names: string[]; port: number }> }>;
+};
+const dashboard = JSON.parse(readFileSync(deployed('grafana/dashboards/mohla.json'), 'utf8')) as {
+  templating: { list: Array<{ name: string; type: string; query: unknown }> };
+  panels: Array<{ type: string; title: string; targets?: Array<{ expr: string; datasource?: { uid?: string } }> }>;
+};
+
+/** Where a service mounts a file or folder of the repository, and whether read-only. */
+function mount(service: Service | undefined, source: string): { target: string; readOnly: boolean } | undefined {
+  const entry = service?.volumes?.find((v) => v.split(':')[0] === source);
+  if (!entry) return undefined;
+  const [, target, mode] = entry.split(':');
+  return { target: target!, readOnly: mode === 'ro' };
+}
+
+describe('monitoring in docker-compose.yml: Prometheus and Grafana', () => {
+  const prometheus = services.prometheus;
+  const grafana = services.grafana;
+
+  it('runs Prometheus and Grafana from images pinned to a release, published on this machine only', () => {
+    expect(prometheus?.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(grafana?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    for (const service of [prometheus, grafana]) for (const port of service?.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('mounts the configuration, the alert rules and the provisioning read-only where they are read', () => {
+    const config = mount(prometheus, './deploy/prometheus/prometheus.yml');
+    expect(config?.readOnly).toBe(true);
+    const flag = ([] as string[]).concat(prometheus?.command ?? []).find((c) => c.startsWith('--config.file='));
+    expect(flag).toBe(`--config.file=${config?.target}`);
+    const rules = mount(prometheus, './deploy/prometheus/mohla-alerts.yml');
+    expect(rules?.readOnly).toBe(true);
+    expect(prometheusConfig.rule_files).toEqual([rules?.target]);
+    const provisioning = mount(grafana, './deploy/grafana/provisioning');
+    expect(provisioning).toEqual({ target: '/etc/grafana/provisioning', readOnly: true });
+    const dashboards = mount(grafana, './deploy/grafana/dashboards');
+    expect(dashboards?.readOnly).toBe(true);
+    const provider = parse(readFileSync(deployed('grafana/provisioning/dashboards/mohla.yml'), 'utf8')) as { providers: Array<{ options: { path: string } }> };
+    expect(provider.providers.map((p) => p.options.path)).toEqual([dashboards?.target]);
+    const sources = parse(readFileSync(deployed('grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: Array<{ type: string; url: string }> };
+    expect(sources.datasources).toEqual([expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' })]);
+  });
+
+  it("scrapes the API's and the worker's metrics ports with the token Mohla is given, and the SDK's port without", () => {
+    const job = (name: string) => prometheusConfig.scrape_configs.find((c) => c.job_name === name);
+    const target = (name: string) => ({ host: job(name)?.dns_sd_configs?.[0]?.names[0], port: job(name)?.dns_sd_configs?.[0]?.port });
+    expect(target('mohla-api')).toEqual({ host: 'api', port: Number(services.api?.environment?.METRICS_PORT) });
+    expect(target('mohla-worker')).toEqual({ host: 'worker', port: Number(services.worker?.environment?.METRICS_PORT) });
+    expect(target('mohla-worker-sdk')).toEqual({ host: 'worker', port: Number(services.worker?.environment?.WORKER_SDK_METRICS_PORT) });
+    // The secret's file is the very value the API and the worker check.
+    for (const name of ['mohla-api', 'mohla-worker']) {
+      const file = job(name)?.authorization?.credentials_file ?? '';
+      const secret = path.basename(file);
+      expect(file).toBe(`/run/secrets/${secret}`);
+      expect(prometheus?.secrets).toContain(secret);
+      expect(services.api?.environment?.METRICS_TOKEN).toBe(`\${${compose.secrets[secret]?.environment}:?set METRICS_TOKEN to a long random value (openssl rand -hex 32)}`);
+    }
+    expect(services.worker?.environment?.METRICS_TOKEN).toBe(services.api?.environment?.METRICS_TOKEN);
+    expect(job('mohla-worker-sdk')?.authorization).toBeUndefined();
+    // Neither metrics port is published: Prometheus reaches them on Compose's network.
+    for (const name of ['api', 'worker']) {
+      const published = (services[name]?.ports ?? []).map((p) => Number(p.split(':').at(-1)));
+      expect(published).not.toContain(Number(services[name]?.environment?.METRICS_PORT));
+      expect(published).not.toContain(Number(services[name]?.environment?.WORKER_SDK_METRICS_PORT));
+    }
+  });
+
+  it('has a Prometheus configuration that promtool check config accepts', async () => {
+    // promtool checks that the token file exists: this copy reads a token written here, and the rules from the repository.
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'mohla-prometheus-'));
+    const token = path.join(scratch, 'metrics-token');
+    writeFileSync(token, 'a-token-for-the-check\n');
+    const text = readFileSync(deployed('prometheus/prometheus.yml'), 'utf8')
+      .replaceAll('/run/secrets/metrics-token', token)
+      .replace(prometheusConfig.rule_files[0]!, deployed('prometheus/mohla-alerts.yml'));
+    writeFileSync(path.join(scratch, 'prometheus.yml'), text);
+    const result = await promtool(['check', 'config', path.join(scratch, 'prometheus.yml')]);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/SUCCESS: \d+ rules found/);
+  }, 300_000);
+
+  it('provisions a dashboard whose every panel reads only metrics Mohla or the Temporal SDK exports', () => {
+    const known = new Set([...mohlaMetricNames(), ...sdkMetricNames]);
+    expect(known.has('mohla_applications_due_within_1h')).toBe(true);
+    expect(dashboard.templating.list.find((v) => v.name === 'ds')?.type).toBe('datasource');
+    const queries = dashboard.panels.filter((p) => p.type !== 'row');
+    expect(queries.length).toBeGreaterThanOrEqual(20);
+    const read = new Set<string>();
+    for (const panel of queries) {
+      expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
+      for (const target of panel.targets ?? []) {
+        expect(target.datasource?.uid, panel.title).toBe('${ds}');
+        const metrics = selectedMetrics(target.expr);
+        expect(metrics.length, `${panel.title}: ${target.expr}`).toBeGreaterThan(0);
+        for (const metric of metrics) {
+          expect(known.has(metric), `${panel.title}: ${metric} is not exported`).toBe(true);
+          read.add(metric);
+        }
+      }
+    }
+    for (const variable of dashboard.templating.list.filter((v) => v.type === 'query')) {
+      for (const metric of selectedMetrics(JSON.stringify(variable.query))) expect(known.has(metric), `variable ${variable.name}: ${metric}`).toBe(true);
+    }
+    // The business and technical panels the issue asks for.
+    for (const metric of [
+      'mohla_open_applications', 'mohla_open_tasks', 'mohla_applications_due_within_24h', 'mohla_applications_due_within_1h', 'mohla_applications_overdue',
+      'mohla_task_escalations_total', 'mohla_silence_grants_total', 'mohla_complement_requests_total', 'mohla_notification_queue_jobs',
+      'mohla_notification_delivery_failures_total', 'mohla_notification_delivery_seconds_bucket', 'mohla_projection_lag_seconds_bucket',
+      'mohla_http_requests_total', 'mohla_http_request_duration_seconds_bucket', 'temporal_workflow_task_execution_failed', 'temporal_activity_execution_failed',
+      'temporal_num_pollers', 'temporal_workflow_task_schedule_to_start_latency_bucket', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
+    ]) {
+      expect(read.has(metric), metric).toBe(true);
+    }
+  });
+
+  it('has alert rules that read only metrics Mohla, the SDK or Prometheus itself (up) exports', () => {
+    const known = new Set([...mohlaMetricNames(), ...sdkMetricNames, 'up']);
+    const rules = parse(readFileSync(deployed('prometheus/mohla-alerts.yml'), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+    for (const rule of rules.groups.flatMap((g) => g.rules)) {
+      const metrics = selectedMetrics(rule.expr);
+      expect(metrics.length, rule.alert).toBeGreaterThan(0);
+      for (const metric of metrics) expect(known.has(metric), `${rule.alert}: ${metric}`).toBe(true);
+    }
   });
 });

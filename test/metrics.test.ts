@@ -1,12 +1,16 @@
 /**
  * What Prometheus reads from the API: the business figures of an office as its applications and tasks
  * stand in PostgreSQL, the API's requests by route pattern, a scrape refused without the token, and a
- * slow database reported rather than waited for.
+ * slow database reported rather than waited for. The worker's own figures: worker-metrics.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerBusinessMetrics } from '../db/business-metrics.js';
 import { createMetricsRegistry } from '../infra/metrics.js';
 import { createTestStack, eventually, people, type TestStack } from './helpers/stack.js';
+import { parseExposition, valueOf } from './helpers/prometheus.js';
+import { freePort } from './helpers/ports.js';
+import { NotificationQueues } from '../notifications/queues.js';
+import { registerQueueDepthMetrics } from '../notifications/queue-metrics.js';
 
 const form = { fullName: 'Khadija Amrani', cin: 'GK123456', address: '12 rue Ibn Khaldoun, Oujda' };
 const PROCEDURE = 'residence-certificate';
@@ -17,35 +21,8 @@ let staff: Awaited<ReturnType<typeof people>>;
 let filed: { decided: string; dueSoon: string; overdue: string };
 let taskIds: string[];
 
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Prometheus's text format: `name{label="value",…} number` per line, comments and help text skipped. */
-function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) throw new Error(`not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const [, name, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[name!] = value!.replace(/\\(.)/g, '$1');
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
 async function scrape(headers: Record<string, string> = { authorization: `Bearer ${stack.metrics.token}` }) {
   return stack.metrics.endpoint.inject({ method: 'GET', url: '/metrics', headers });
-}
-
-/** The value of the one sample of `name` whose labels include `labels`; 0 when there is none (Prometheus's absent series). */
-function valueOf(samples: Sample[], name: string, labels: Record<string, string>): number {
-  const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-  expect(found.length, `${name} ${JSON.stringify(labels)}`).toBeLessThanOrEqual(1);
-  return found[0]?.value ?? 0;
 }
 
 const sql = (text: string, params: unknown[] = []) => stack.orm.em.fork().getConnection().execute(text, params);
@@ -92,12 +69,33 @@ describe('GET /metrics', () => {
     expect(valueOf(samples, 'mohla_open_tasks', { ...here, status: 'open' })).toBe(1);
     expect(valueOf(samples, 'mohla_open_tasks', { ...here, status: 'claimed' })).toBe(1);
     expect(valueOf(samples, 'mohla_applications_due_within_24h', here)).toBe(1);
+    // Two hours away: within the day, not yet within the hour.
+    expect(valueOf(samples, 'mohla_applications_due_within_1h', here)).toBe(0);
     expect(valueOf(samples, 'mohla_applications_overdue', here)).toBe(1);
     // Never a tracking number, a task or a person in a label.
     const labelValues = samples.flatMap((s) => Object.values(s.labels));
     for (const secret of [...Object.values(filed), ...taskIds, staff.citizenId, staff.agentId, form.cin]) {
       expect(labelValues.filter((v) => v.includes(secret))).toEqual([]);
     }
+  });
+
+  it('counts an application due within the hour, and no longer once it is overdue or paused', async () => {
+    const here = { office: staff.office, procedure: PROCEDURE };
+    try {
+      await sql(`update application set due_at = now() + interval '30 minutes' where tracking_number = ?`, [filed.dueSoon]);
+      const soon = parseExposition((await scrape()).body);
+      expect(valueOf(soon, 'mohla_applications_due_within_1h', here)).toBe(1);
+      expect(valueOf(soon, 'mohla_applications_due_within_24h', here)).toBe(1);
+      // The deadline waits for the citizen: nobody is late while it is paused.
+      await sql(`update application set deadline = jsonb_set(deadline, '{paused}', 'true') where tracking_number = ?`, [filed.dueSoon]);
+      const paused = parseExposition((await scrape()).body);
+      expect(valueOf(paused, 'mohla_applications_due_within_1h', here)).toBe(0);
+      expect(valueOf(paused, 'mohla_open_applications', { ...here, status: 'deadline_paused' })).toBe(1);
+    } finally {
+      await sql(`update application set due_at = now() + interval '2 hours', deadline = jsonb_set(deadline, '{paused}', 'false') where tracking_number = ?`, [filed.dueSoon]);
+    }
+    const restored = parseExposition((await scrape()).body);
+    expect(valueOf(restored, 'mohla_applications_due_within_1h', here)).toBe(0);
   });
 
   it('counts escalations and silence grants from the timeline, and the outbox by status', async () => {
@@ -156,5 +154,22 @@ describe('GET /metrics', () => {
     const recovered = parseExposition(await registry.metrics());
     expect(valueOf(recovered, 'mohla_business_metrics_up', {})).toBe(1);
     expect(valueOf(recovered, 'mohla_open_applications', { office: staff.office, procedure: PROCEDURE, status: 'in_progress' })).toBe(2);
+  });
+
+  it('answers while Redis is away, saying the notification queues could not be read', async () => {
+    const here = parseExposition((await scrape()).body);
+    expect(valueOf(here, 'mohla_notification_queue_up', {})).toBe(1);
+    expect(valueOf(here, 'mohla_notification_queue_jobs', { queue: 'dispatch', state: 'failed' })).toBe(0);
+    // Queues on a port where no Redis listens, as after Redis stopped.
+    const away = new NotificationQueues({ redisUrl: `redis://127.0.0.1:${await freePort()}`, prefix: `metrics-away-${stack.id}`, attempts: 1, backoffMs: 100 });
+    try {
+      const registry = createMetricsRegistry();
+      registerQueueDepthMetrics(registry, away, { timeoutMs: 300 });
+      const samples = parseExposition(await registry.metrics());
+      expect(valueOf(samples, 'mohla_notification_queue_up', {})).toBe(0);
+      expect(samples.filter((s) => s.name === 'mohla_notification_queue_jobs')).toEqual([]);
+    } finally {
+      await away.close();
+    }
   });
 });

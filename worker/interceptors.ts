@@ -1,17 +1,50 @@
 /**
- * The worker's interceptors, assembled in one place so that each concern (incidents here, and any other
- * added beside it) adds its own without the worker's set-up knowing their order.
+ * The procedure worker's interceptors, assembled in one place: OpenTelemetry's (a span for the workflow
+ * run and for each activity, the trace carried in Temporal's headers from the API's client through the
+ * workflow to its activities), the trace ids on the activities' log lines, and the projection lag for
+ * Prometheus (worker/projection-lag.ts) where the process counts it, and the incidents of activities past
+ * their attempts and remote systems down (worker/incidents.ts) where the worker records them. Workflow-side
+ * interceptors are modules bundled with the workflow code: infra/workflow-sandbox.ts lists them.
  */
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { ActivityInterceptors, ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { Registry } from '../infra/metrics.js';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../infra/workflow-sandbox.js';
 import { incidentActivityInterceptor } from './incidents.js';
+import { projectionLagInterceptor } from './projection-lag.js';
 
-export interface InterceptorSettings {
-  orm: MikroORM;
-  /** Attempts of one activity before it is recorded as an incident. */
-  incidentAttempts: number;
-}
+/**
+ * The SDK writes an activity's closing line ("Activity completed", "Activity failed") once the
+ * interceptors have returned, outside the activity's span: the span's ids are kept from inside it so
+ * that line carries them too.
+ */
+const traceIdsOnActivityLogs: ActivityInterceptorsFactory = (): ActivityInterceptors => {
+  let ids: Record<string, string> = {};
+  return {
+    inbound: {
+      execute(input, next) {
+        const span = trace.getActiveSpan()?.spanContext();
+        if (span && isSpanContextValid(span)) ids = { trace_id: span.traceId, span_id: span.spanId };
+        return next(input);
+      },
+    },
+    outbound: {
+      getLogAttributes: (input, next) => next({ ...ids, ...input }),
+    },
+  };
+};
 
-export function workerInterceptors(settings: InterceptorSettings): NonNullable<WorkerOptions['interceptors']> {
-  return { activity: [incidentActivityInterceptor(settings.orm, settings.incidentAttempts)] };
+/** OpenTelemetry's first, so the activity's own span is open when the interceptors after it run. */
+export function workerInterceptors(options: { metrics?: Registry; incidents?: { orm: MikroORM; attempts: number } } = {}): WorkerInterceptors {
+  return {
+    activity: [
+      (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
+      traceIdsOnActivityLogs,
+      ...(options.metrics ? [projectionLagInterceptor(options.metrics)] : []),
+      ...(options.incidents ? [incidentActivityInterceptor(options.incidents.orm, options.incidents.attempts)] : []),
+    ],
+    workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+  };
 }

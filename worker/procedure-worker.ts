@@ -14,6 +14,8 @@ import type { NotificationSettings } from '../notifications/config.js';
 import { NotificationQueues, type QueueSettings } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
+import type { Registry } from '../infra/metrics.js';
+import { registerDeliveryMetrics } from '../notifications/delivery-metrics.js';
 import { DEFAULT_INCIDENT_ATTEMPTS, watchWorkflowTaskFailures } from './incidents.js';
 import { workerInterceptors } from './interceptors.js';
 
@@ -40,6 +42,8 @@ interface ProcedureWorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
   cachedApplications?: number;
+  /** The process's Prometheus registry: notification sends and projection lag are counted into it. */
+  metrics?: Registry;
   /** Attempts of one activity before it is recorded as an incident (WORKER_INCIDENT_ATTEMPTS); 5 otherwise. */
   incidentAttempts?: number;
   /** Service activities answered by a remote system (SERVICE_ENDPOINTS): activity → URL. */
@@ -65,7 +69,8 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
     const queues = setup.notifications instanceof NotificationQueues ? setup.notifications : new NotificationQueues(setup.notifications);
     if (queues !== setup.notifications) closes.push(() => queues.close());
     if (setup.delivery) {
-      const notifier = new NotificationWorker({ orm: setup.orm, settings: setup.delivery.settings, queues, log: setup.delivery.log }).start();
+      const metrics = setup.metrics ? registerDeliveryMetrics(setup.metrics) : undefined;
+      const notifier = new NotificationWorker({ orm: setup.orm, settings: setup.delivery.settings, queues, log: setup.delivery.log, metrics }).start();
       closes.push(() => notifier.close());
     }
     const connection = await NativeConnection.connect({ address: setup.address });
@@ -77,8 +82,8 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       namespace: setup.namespace ?? 'default',
       taskQueue: setup.taskQueue,
       activities: createActivities({ orm: setup.orm, calendars, notifications: queues, serviceEndpoints: setup.serviceEndpoints }),
-      interceptors: workerInterceptors({ orm: setup.orm, incidentAttempts: setup.incidentAttempts ?? DEFAULT_INCIDENT_ATTEMPTS }),
       sinks: auditSinks(),
+      interceptors: workerInterceptors({ metrics: setup.metrics, incidents: { orm: setup.orm, attempts: setup.incidentAttempts ?? DEFAULT_INCIDENT_ATTEMPTS } }),
       dataConverter: temporalDataConverter(setup.codecKeys),
       ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
       ...workflowSource(setup.workflowBundle),

@@ -12,6 +12,7 @@ import { historiesFromServer, replayHistories, type RecordedHistory } from '../.
 import { PROCEDURE_WORKFLOW } from '../../workflows/messages.js';
 import { Runtime, type Worker } from '@temporalio/worker';
 import { WorkerLogger } from '../../infra/worker-logger.js';
+import { createLogger } from '../../infra/logger.js';
 import type { ChildProcess } from 'node:child_process';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { stopChild } from '../../infra/temporal-server.js';
@@ -23,8 +24,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
-import { buildMetricsEndpoint } from '../../api/metrics-endpoint.js';
+import { buildMetricsEndpoint } from '../../infra/metrics-endpoint.js';
 import { registerBusinessMetrics } from '../../db/business-metrics.js';
+import { registerQueueDepthMetrics } from '../../notifications/queue-metrics.js';
 import { createMetricsRegistry } from '../../infra/metrics.js';
 import type { ApiContext } from '../../api/context.js';
 import { openOrm } from '../../db/orm.js';
@@ -56,7 +58,8 @@ let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new WorkerLogger('WARN') });
+  // Through process.stdout rather than straight to its file descriptor, so a test can read what was logged.
+  Runtime.install({ logger: new WorkerLogger(createLogger('mohla-worker', 'warn', process.stdout)) });
 }
 
 export interface TestStack {
@@ -154,6 +157,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
   const storage = new FileSystemStorage(mkdtempSync(path.join(os.tmpdir(), `mohla-documents-${id}-`)));
   const metricsRegistry = createMetricsRegistry();
   registerBusinessMetrics(metricsRegistry, appOrm);
+  registerQueueDepthMetrics(metricsRegistry, notifications);
   const metricsToken = randomBytes(32).toString('hex');
   const metrics = { endpoint: buildMetricsEndpoint(metricsRegistry, metricsToken), token: metricsToken };
   const app = await buildApp({ metrics: metricsRegistry, temporal: client, taskQueue, orm: appOrm, redis, procedures, calendars, offices, storage, notifications, secret: TEST_SECRET, demoSignIn: true });

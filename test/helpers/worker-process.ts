@@ -69,9 +69,10 @@ export function startWorkerProcess(stack: StackPlace, environment: NodeJS.Proces
   return startProcess('worker.ts', { ...stackEnvironment(stack), ...environment }, 'worker polling');
 }
 
-/** Runs the HTTP API (api/server.ts) in a child process on the given port. */
-export function startApiProcess(stack: StackPlace, port: number): Promise<ChildProcess> {
-  return startProcess('api/server.ts', { ...stackEnvironment(stack), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'API listening');
+/** Runs the HTTP API (api/server.ts) in a child process on the given port; `environment` adds to the stack's. */
+export function startApiProcess(stack: StackPlace, port: number, environment: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  // At info: the line that says it listens is an info line.
+  return startProcess('api/server.ts', { ...stackEnvironment(stack), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...environment }, 'API listening');
 }
 
 export function killHard(child: ChildProcess): Promise<void> {
