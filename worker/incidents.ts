@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker, type ActivityInboundCallsInterceptor, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
+import { Runtime, Worker, type ActivityInboundCallsInterceptor, type ActivityInterceptorsFactory, type NativeConnection } from '@temporalio/worker';
 import { noteIncident, resolveAfterSuccess } from '../db/incidents.js';
+import { loggableMessage } from '../infra/log-redaction.js';
 
 /** How many attempts of one activity before it counts as an incident (WORKER_INCIDENT_ATTEMPTS). */
 export const DEFAULT_INCIDENT_ATTEMPTS = 5;
@@ -39,7 +40,9 @@ function errorClass(err: unknown): string {
   return err instanceof Error ? err.name : 'Error';
 }
 
-const warn = (what: string) => (err: unknown) => console.warn(`incident bookkeeping failed (${what}): ${err instanceof Error ? err.message : String(err)}`);
+// The worker's log (infra/worker-logger.ts), where the SDK's own lines go.
+const warn = (what: string) => (err: unknown) =>
+  Runtime.instance().logger.warn(`incident bookkeeping failed (${what})`, { error: loggableMessage(err instanceof Error ? err.message : String(err)) });
 
 type ActivityContext = Parameters<ActivityInterceptorsFactory>[0];
 

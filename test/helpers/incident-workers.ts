@@ -142,7 +142,8 @@ export async function incidentScene(stack: TestStack) {
     async nondeterminism(office: string) {
       const tn = await file(office, procedures.plain);
       await reviewTask(office, tn);
-      const broken = await bundleWorkflowCode({ ...workflowBundleOptions(), workflowInterceptorModules: [BROKEN_INTERCEPTOR] });
+      const options = workflowBundleOptions();
+      const broken = await bundleWorkflowCode({ ...options, workflowInterceptorModules: [...(options.workflowInterceptorModules ?? []), BROKEN_INTERCEPTOR] });
       await stop();
       await start({ code: broken.code });
       // Anything that wakes the workflow makes the new worker replay its history.
