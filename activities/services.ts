@@ -81,7 +81,12 @@ async function callRemote(url: string, request: ServiceRequest): Promise<unknown
   // Only the status goes into the failure: the answer's body may quote the request.
   if (response.status >= 500) throw ApplicationFailure.retryable(`${request.activity}: the remote system answered ${response.status}`, 'remote-5xx');
   if (!response.ok) throw ApplicationFailure.nonRetryable(`${request.activity}: the remote system refused the request (${response.status})`, 'remote-refused');
-  return response.json();
+  try {
+    return await response.json();
+  } catch {
+    // Up, but answering something else (a maintenance page): not "down", and never quoted.
+    throw ApplicationFailure.retryable(`${request.activity}: the remote system's answer is not JSON`, 'invalid-remote-answer');
+  }
 }
 
 /** `endpoints`: service activity → URL of the remote system that answers it instead of the built-in one. */

@@ -91,15 +91,15 @@ export async function resolveIncidents(orm: MikroORM, condition: ResolvedConditi
  */
 export async function resolveAfterSuccess(
   orm: MikroORM,
-  success: { trackingNumber: string; runId: string; subject: string; workflowTaskSince?: Date; at: Date },
+  success: { trackingNumber: string; runId: string; subjects: readonly string[]; workflowTaskSince?: Date; at: Date },
 ): Promise<void> {
   await query(
     orm,
     `update incident set status = 'resolved', resolved_at = $5
        where status = 'open' and tracking_number = $1 and run_id = $2
-         and ((kind in ('activity-retrying', 'service-down') and subject = $3)
+         and ((kind in ('activity-retrying', 'service-down') and subject = any($3::text[]))
               or (kind = 'workflow-task-failure' and first_seen_at < $4::timestamptz))`,
-    [success.trackingNumber, success.runId, success.subject, success.workflowTaskSince ?? null, success.at],
+    [success.trackingNumber, success.runId, success.subjects, success.workflowTaskSince ?? null, success.at],
   );
 }
 

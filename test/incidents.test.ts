@@ -51,6 +51,23 @@ describe('incidents', () => {
     expect((await admin({ method: 'GET', url: `/incidents?status=open&trackingNumber=${tn}` })).json().incidents).toEqual([]);
   }, 180_000);
 
+  it('an activity failing for a reason of its own past the attempts set is an activity-retrying incident; fixed, retry now resolves it', async () => {
+    const office = `annex-act-${stack.id}`;
+    const admin = scene.admin;
+    scene.registry.state.down = false;
+    scene.registry.state.garbled = true;
+    const { tn, approval, down } = await scene.serviceDown(office, 'activity-retrying');
+    expect(down).toMatchObject({ kind: 'activity-retrying', status: 'open', subject: 'runService', code: 'invalid-remote-answer', officeId: office });
+    expect(JSON.stringify(down)).not.toContain('maintenance page');
+    expect(down.reason).toMatch(/^activity runService, attempt \d+: /);
+    scene.registry.state.garbled = false;
+    const retried = await admin({ method: 'POST', url: `/incidents/${down.id}/retry` });
+    expect(retried.statusCode, retried.body).toBe(200);
+    await eventually(async () => ((await admin({ method: 'GET', url: `/incidents/${down.id}` })).json().status === 'resolved' ? true : undefined), 30_000);
+    expect((await approval).statusCode).toBe(200);
+    expect((await admin({ method: 'GET', url: `/applications/${tn}` })).json()).toMatchObject({ status: 'closed', outcome: 'approved' });
+  }, 180_000);
+
   it('a bad deploy whose code no longer replays is a workflow-task-failure incident; the fixed worker takes over, retry now, it resolves', async () => {
     const office = `annex-nde-${stack.id}`;
     const admin = scene.admin;

@@ -83,7 +83,8 @@ class IncidentActivityInbound implements ActivityInboundCallsInterceptor {
     await resolveAfterSuccess(this.orm, {
       trackingNumber: run.workflowId,
       runId: run.runId,
-      subject: service || info.activityType,
+      // A service task's failures are the service's (service-down) or the activity's (activity-retrying).
+      subjects: service ? [service, info.activityType] : [info.activityType],
       ...(info.isLocal ? {} : { workflowTaskSince: new Date(info.scheduledTimestampMs) }),
       at: new Date(),
     }).catch(warn('resolving incidents after a success'));

@@ -33,12 +33,14 @@ export interface IncidentAnswer {
 
 /** A fake remote registry: 503 while `down`, a record otherwise; `calls` counts the requests. */
 async function fakeRegistry() {
-  const state = { down: true, calls: 0 };
+  // `garbled`: up, but answering what is not JSON — an activity failing for a reason of its own.
+  const state = { down: true, garbled: false, calls: 0 };
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       state.calls += 1;
       if (state.down) res.writeHead(503, { 'content-type': 'text/plain' }).end('registry under maintenance');
+      else if (state.garbled) res.writeHead(200, { 'content-type': 'application/json' }).end('<html>maintenance page</html>');
       else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ found: true, recordNumber: '12/2020' }));
     });
   });
@@ -128,11 +130,11 @@ export async function incidentScene(stack: TestStack) {
      * Files an application and approves its review, which starts the service step while the registry is
      * down: the agent's request is answered once the step has run, so it is handed back unanswered.
      */
-    async serviceDown(office: string) {
+    async serviceDown(office: string, kind: 'service-down' | 'activity-retrying' = 'service-down') {
       const tn = await file(office, procedures.service);
       const { agent } = await people(stack, office);
       const approval = agent({ method: 'POST', url: `/tasks/${await reviewTask(office, tn)}/complete`, payload: { outcome: 'approve' } });
-      const down = await eventually(async () => (await incidentsOf(tn, 'service-down'))[0], 60_000);
+      const down = await eventually(async () => (await incidentsOf(tn, kind))[0], 60_000);
       return { tn, approval, down };
     },
     /**
