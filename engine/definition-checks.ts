@@ -4,6 +4,7 @@
  * rules live in engine/checks/, one module per concern, and docs/procedure-language.md lists them.
  */
 import type { ProcedureDefinition } from './definition.generated.js';
+import { checkBulkComplete } from './checks/bulk.js';
 import { checkCitizenConstructs } from './citizen-checks.js';
 import { checkConditions } from './condition-checks.js';
 import { checkClocks } from './checks/clocks.js';
@@ -43,6 +44,7 @@ function checkSteps(definition: ProcedureDefinition, problems: Problems, context
         checkRole(definition, problems, step.role, `${at}/role`, 'task');
         if (step.form) checkEnumLabels(problems, step.form, `${at}/form`);
         if (step.serviceLevel) checkServiceLevel(definition, problems, step.serviceLevel, `${at}/serviceLevel`);
+        checkBulkComplete(problems, step, at);
         break;
       case 'serviceTask':
         checkServiceTask(problems, step, at, checkExpression);

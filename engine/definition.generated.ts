@@ -449,6 +449,10 @@ export interface UserTaskStep {
     [k: string]: Transition;
   };
   serviceLevel?: ServiceLevel;
+  /**
+   * Agents may complete several of this step's tasks at once with the same outcome (POST /tasks/bulk). Only for a step whose form, if any, requires nothing: a bulk completion enters no data.
+   */
+  bulkComplete?: boolean;
 }
 /**
  * This interface was referenced by `ProcedureDefinition`'s JSON-Schema

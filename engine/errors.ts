@@ -24,6 +24,7 @@ export const ERROR_CATALOGUE = {
   unknown_outcome: { status: 422, title: 'The task does not declare this outcome' },
   invalid_task_data: { status: 400, title: 'The task form is not valid' },
   complement_not_allowed: { status: 422, title: 'A complement cannot be requested here' },
+  bulk_not_allowed: { status: 422, title: 'This step completes its tasks one at a time' },
   no_complement_requested: { status: 409, title: 'No documents are awaited from the citizen' },
   no_window_open: { status: 409, title: 'The citizen has no window open to act in' },
   invalid_form_data: { status: 422, title: 'What the citizen entered does not fit the form' },

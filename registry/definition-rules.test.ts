@@ -65,6 +65,8 @@ function base() {
           },
         },
         outcomes: { complete: { next: 'fees' }, incomplete: { next: 'askDocuments' } },
+        // Nothing to enter: agents may complete several at once.
+        bulkComplete: true,
         serviceLevel: { budget: { workingDays: 2 }, onExpiry: { action: 'notify', notify: ['supervisor'] } },
       },
       askDocuments: {
@@ -120,6 +122,13 @@ type Mutation = (d: any) => void;
 
 const broken: Array<[string, Mutation, string, RegExp]> = [
   ['an unknown start step', (d) => (d.start = 'nowhere'), '/start', /does not exist/],
+  [
+    'bulk completion of a step whose form requires a field',
+    (d) => (d.steps.intake.form.required = ['remark']),
+    '/steps/intake/bulkComplete',
+    /tasks completed in bulk enter no data, but this step's form requires "remark"/,
+  ],
+  ['a bulk flag that is not a boolean', (d) => (d.steps.intake.bulkComplete = 'yes'), '/steps/intake/bulkComplete', /must be boolean/],
   ['an outcome leading nowhere', (d) => (d.steps.intake.outcomes.complete.next = 'ghost'), '/steps/intake/outcomes/complete/next', /"ghost" does not exist/],
   ['a decision leading nowhere', (d) => (d.steps.verdict.otherwise = 'ghost'), '/steps/verdict/otherwise', /does not exist/],
   ['a decision case leading nowhere', (d) => (d.steps.verdict.cases[0].next = 'ghost'), '/steps/verdict/cases/0/next', /does not exist/],

@@ -103,7 +103,8 @@ describe("the citizen's window on the application page", () => {
 
     await page.fill('#window-grounds', 'Trop court');
     await page.getByRole('button', { name: 'Envoyer' }).click();
-    await expect.poll(textOf(page.locator('.panel.attention')), POLL).toContain('/data/grounds');
+    // The summary names the field by its label, as the citizen reads it, not by its pointer.
+    await expect.poll(textOf(page.locator('.panel.attention .problem li')), POLL).toMatch(/^Motifs de la réclamation — /);
     await page.fill('#window-grounds', 'The budget was voted in session; it is public and should be given to me.');
     await page.getByRole('button', { name: 'Envoyer' }).click();
     await expect.poll(textOf(page.locator('.timeline')), POLL).toContain('Le demandeur a agi dans le délai');

@@ -19,6 +19,7 @@ import { isCounting, taskViewFromRecord, type StoredClock } from '../views.js';
 import { sendAction, taskRetry } from '../workflow-actions.js';
 import { canonicalTrackingNumber } from './applications.js';
 import { firstRefusedField } from '../edge.js';
+import { toProblem } from '../problem.js';
 
 const inboxQuery = {
   type: 'object',
@@ -53,6 +54,61 @@ const reassignBody = {
   type: 'object',
   additionalProperties: false,
   properties: { toRole: { type: 'string', minLength: 1, maxLength: 64 }, toAgent: { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
+
+/** At most this many tasks in one bulk action: an agent's screenful, answered well within a request's time. */
+const BULK_MAX_TASKS = 50;
+
+const bulkBody = {
+  type: 'object',
+  required: ['action', 'taskIds'],
+  additionalProperties: false,
+  properties: {
+    action: { type: 'string', enum: ['claim', 'reassign', 'complete'] },
+    taskIds: { type: 'array', minItems: 1, maxItems: BULK_MAX_TASKS, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128 } },
+    /** For `complete`: the one outcome every task gets. */
+    outcome: { type: 'string', minLength: 1, maxLength: 64 },
+    /** For `reassign`. */
+    toRole: { type: 'string', minLength: 1, maxLength: 64 },
+    toAgent: { type: 'string', minLength: 1, maxLength: 128 },
+  },
+} as const;
+
+interface BulkBody {
+  action: 'claim' | 'reassign' | 'complete';
+  taskIds: string[];
+  outcome?: string;
+  toRole?: string;
+  toAgent?: string;
+}
+
+interface BulkItemResult {
+  taskId: string;
+  result: 'done' | 'refused';
+  code?: string;
+  reason?: string;
+}
+
+const bulkAnswer = {
+  type: 'object',
+  required: ['results'],
+  additionalProperties: false,
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['taskId', 'result'],
+        additionalProperties: false,
+        properties: {
+          taskId: { type: 'string' },
+          result: { type: 'string', enum: ['done', 'refused'] },
+          code: { type: 'string', description: 'Why it was refused: the code the single route would answer (task_not_found for a task outside your offices).' },
+          reason: { type: 'string' },
+        },
+      },
+    },
+  },
 } as const;
 
 const complementBody = {
@@ -179,18 +235,40 @@ export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
 
   async function taskAction(request: FastifyRequest & { params: { taskId: string } }) {
     const principal = principalOf(request);
-    const task = await officeTask(principal, request.params.taskId);
+    return actionOn(principal, request.params.taskId);
+  }
+
+  async function actionOn(principal: Principal, taskId: string) {
+    const task = await officeTask(principal, taskId);
     return { principal, task, trackingNumber: trackingNumberOfTask(task.id) };
+  }
+
+  /** Claims the task for the caller; the single and the bulk route send the same request, so one retry answers both. */
+  function claim({ principal, task, trackingNumber }: Awaited<ReturnType<typeof actionOn>>) {
+    const req = { taskId: task.id, actor: principal.sub };
+    return sendAction(ctx, trackingNumber, claimTask, 'claim', req, taskRetry(ctx, task.id, (t) => t.assignee === principal.sub));
+  }
+
+  function complete({ principal, task, trackingNumber }: Awaited<ReturnType<typeof actionOn>>, outcome: string, data: Record<string, unknown> | undefined) {
+    const req = { taskId: task.id, outcome, actor: principal.sub, ...(data ? { data } : {}) };
+    return sendAction(
+      ctx,
+      trackingNumber,
+      completeTask,
+      'complete',
+      req,
+      taskRetry(ctx, task.id, (t) => t.status === 'completed' && t.outcome === outcome && t.completedBy === principal.sub),
+    );
+  }
+
+  function reassign({ principal, task, trackingNumber }: Awaited<ReturnType<typeof actionOn>>, to: { toRole?: string; toAgent?: string }) {
+    return sendAction(ctx, trackingNumber, reassignTask, 'reassign', { taskId: task.id, ...to, actor: principal.sub });
   }
 
   app.post(
     '/tasks/:taskId/claim',
     { config: { access: ['agent', 'supervisor'] }, schema: { summary: 'Claim a task', tags: ['tasks'], operationId: 'claimTask', params: taskParams, response: actionAnswers } },
-    async (request) => {
-      const { principal, task, trackingNumber } = await taskAction(request);
-      const req = { taskId: task.id, actor: principal.sub };
-      return sendAction(ctx, trackingNumber, claimTask, 'claim', req, taskRetry(ctx, task.id, (t) => t.assignee === principal.sub));
-    },
+    async (request) => claim(await taskAction(request)),
   );
 
   app.post(
@@ -219,7 +297,8 @@ export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const { principal, task, trackingNumber } = await taskAction(request);
+      const action = await taskAction(request);
+      const { task } = action;
       const { outcome, data } = request.body;
       const pinned = await ctx.procedures.get(task.procedureId, task.procedureVersion);
       if (pinned) checkTaskDataSize(pinned.definition, data);
@@ -228,15 +307,7 @@ export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
         const errors = ctx.procedures.validateSchema(step.form, data ?? {}, '/data', `${pinned!.id}@${pinned!.version}#${task.stepId}`);
         if (errors.length) throw new DomainError('invalid_task_data', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
       }
-      const req = { taskId: task.id, outcome, actor: principal.sub, ...(data ? { data: data as Record<string, unknown> } : {}) };
-      return sendAction(
-        ctx,
-        trackingNumber,
-        completeTask,
-        'complete',
-        req,
-        taskRetry(ctx, task.id, (t) => t.status === 'completed' && t.outcome === outcome && t.completedBy === principal.sub),
-      );
+      return complete(action, outcome, data as Record<string, unknown> | undefined);
     },
   );
 
@@ -253,10 +324,7 @@ export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
         response: actionAnswers,
       },
     },
-    async (request) => {
-      const { principal, task, trackingNumber } = await taskAction(request);
-      return sendAction(ctx, trackingNumber, reassignTask, 'reassign', { taskId: task.id, ...request.body, actor: principal.sub });
-    },
+    async (request) => reassign(await taskAction(request), request.body),
   );
 
   app.post(
@@ -277,6 +345,58 @@ export function taskRoutes(app: ApiRoutes, ctx: ApiContext): void {
       const { fields, note } = request.body;
       const req = { taskId: task.id, documents: [...request.body.documents], ...(fields ? { fields: [...fields] } : {}), actor: principal.sub, ...(note ? { note } : {}) };
       return sendAction(ctx, trackingNumber, requestComplement, 'complement', req);
+    },
+  );
+
+  /**
+   * One item of a bulk action, done or refused on its own: a refusal (another office's task, one already
+   * done, a step that does not allow bulk completion) is reported with its code and never stops the others.
+   * Each item sends exactly the request its single route sends, so retrying the bulk is answered item by item
+   * as before and never applies an item twice.
+   */
+  async function bulkItem(principal: Principal, taskId: string, body: BulkBody): Promise<BulkItemResult> {
+    try {
+      const action = await actionOn(principal, taskId);
+      if (body.action === 'claim') await claim(action);
+      else if (body.action === 'reassign') await reassign(action, { ...(body.toRole ? { toRole: body.toRole } : {}), ...(body.toAgent ? { toAgent: body.toAgent } : {}) });
+      else {
+        const pinned = await ctx.procedures.get(action.task.procedureId, action.task.procedureVersion);
+        const step = pinned?.definition.steps[action.task.stepId] as UserTaskStep | undefined;
+        if (step?.bulkComplete !== true) throw new DomainError('bulk_not_allowed', `Step ${action.task.stepId} of ${action.task.procedureId} is completed one task at a time.`);
+        await complete(action, body.outcome!, undefined);
+      }
+      return { taskId, result: 'done' };
+    } catch (err) {
+      // A refusal of the item itself (4xx, from the route or the workflow's validator); Temporal or the
+      // database not answering fails the whole request instead, and retrying it is safe.
+      const refusal = toProblem(err);
+      if (refusal && refusal.status < 500) return { taskId, result: 'refused', code: refusal.code, reason: refusal.detail };
+      throw err;
+    }
+  }
+
+  app.post(
+    '/tasks/bulk',
+    {
+      config: { access: ['agent', 'supervisor'] },
+      schema: {
+        summary: 'Claim, reassign (supervisors) or complete with one outcome several tasks; each task is done or refused on its own',
+        tags: ['tasks'],
+        operationId: 'bulkTaskAction',
+        body: bulkBody,
+        response: answers({ 200: json("Each task's result, in the order asked.", bulkAnswer) }),
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const body = request.body as BulkBody;
+      if (body.action === 'reassign' && principal.role !== 'supervisor') throw new DomainError('forbidden', 'Only a supervisor reassigns tasks.', [{ pointer: '/action', message: 'is for supervisors' }]);
+      if (body.action === 'complete' && !body.outcome) throw new DomainError('invalid_input', 'A bulk completion names its outcome.', [{ pointer: '/outcome', message: 'is required' }]);
+      if (body.action === 'reassign' && !body.toRole && !body.toAgent) throw new DomainError('invalid_input', 'A reassignment names a role or an agent.', [{ pointer: '/toAgent', message: 'is required' }]);
+      const results: BulkItemResult[] = [];
+      // One after the other: the items may share an application, whose updates are serialised anyway.
+      for (const taskId of body.taskIds) results.push(await bulkItem(principal, taskId, body));
+      return { results };
     },
   );
 }

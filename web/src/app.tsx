@@ -28,7 +28,8 @@ const STAFF: Role[] = ['agent', 'supervisor', 'admin'];
 const ROUTES: Route[] = [
   { pattern: '/guide', page: () => <GuidePage /> },
   { pattern: '/guide/:id', page: ({ id }) => <GuideEntryPage id={id!} /> },
-  { pattern: '/apply/:id', roles: CITIZEN_SIDE, page: ({ id }) => <ApplyPage id={id!} /> },
+  // Keyed by procedure: another procedure's form starts empty, not with the last one's answers.
+  { pattern: '/apply/:id', roles: CITIZEN_SIDE, page: ({ id }) => <ApplyPage key={id} id={id!} /> },
   { pattern: '/applications', roles: ['citizen'], page: () => <MyApplicationsPage /> },
   { pattern: '/applications/:trackingNumber', roles: [...CITIZEN_SIDE, 'auditor'], page: ({ trackingNumber }) => <ApplicationPage trackingNumber={trackingNumber!} /> },
   { pattern: '/applications/:trackingNumber/receipt', roles: CITIZEN_SIDE, page: ({ trackingNumber }) => <ReceiptPage trackingNumber={trackingNumber!} /> },
@@ -36,7 +37,7 @@ const ROUTES: Route[] = [
   { pattern: '/kiosk/track', page: () => <KioskTrack /> },
   { pattern: '/kiosk/file', page: () => <KioskFile /> },
   { pattern: '/kiosk/guide/:id', roles: ['citizen'], page: ({ id }) => <GuideEntryPage id={id!} base="/kiosk" /> },
-  { pattern: '/kiosk/apply/:id', roles: ['citizen'], page: ({ id }) => <ApplyPage id={id!} base="/kiosk" /> },
+  { pattern: '/kiosk/apply/:id', roles: ['citizen'], page: ({ id }) => <ApplyPage key={id} id={id!} base="/kiosk" /> },
   { pattern: '/kiosk/applications/:trackingNumber/receipt', roles: ['citizen'], page: ({ trackingNumber }) => <ReceiptPage trackingNumber={trackingNumber!} base="/kiosk" /> },
   { pattern: '/inbox', roles: STAFF, page: (_p, location) => <InboxPage params={location.params} /> },
   { pattern: '/inbox/:taskId', roles: STAFF, page: ({ taskId }) => <TaskPage taskId={taskId!} /> },

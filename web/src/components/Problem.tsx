@@ -2,7 +2,16 @@ import type { ApiError } from '../api.js';
 import { fieldMessage, t } from '../i18n.js';
 
 /** An API refusal in words, with the fields it names (as links to them when they are on the page). */
-export function ProblemMessage({ error, fieldIds }: { error: ApiError | undefined; fieldIds?: (pointer: string) => string | undefined }) {
+export function ProblemMessage({
+  error,
+  fieldIds,
+  fieldLabels,
+}: {
+  error: ApiError | undefined;
+  fieldIds?: (pointer: string) => string | undefined;
+  /** The field's label in the page's language: a citizen reads "Full name", not `/data/fullName`. */
+  fieldLabels?: (pointer: string) => string | undefined;
+}) {
   if (!error) return null;
   return (
     <div class="problem" role="alert">
@@ -15,9 +24,11 @@ export function ProblemMessage({ error, fieldIds }: { error: ApiError | undefine
         <ul>
           {error.errors.map((e, i) => {
             const id = e.pointer && fieldIds?.(e.pointer);
+            const label = e.pointer && fieldLabels?.(e.pointer);
+            const name = label ? <span>{label}</span> : <code>{e.pointer}</code>;
             return (
               <li key={i}>
-                {id ? <a href={`#${id}`} onClick={(ev) => { ev.preventDefault(); document.getElementById(id)?.focus(); }}>{e.pointer}</a> : <code>{e.pointer}</code>} — {fieldMessage(e.message)}
+                {id ? <a href={`#${id}`} onClick={(ev) => { ev.preventDefault(); document.getElementById(id)?.focus(); }}>{name}</a> : name} — {fieldMessage(e.message)}
               </li>
             );
           })}

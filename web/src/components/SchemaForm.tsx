@@ -1,26 +1,8 @@
 import type { JSX } from 'preact';
-import { fieldMessage, localized, t, type LocalizedText } from '../i18n.js';
+import { fieldRules, withoutHidden, type FieldSchema, type FormValue } from '../form-rules.js';
+import { fieldMessage, localized, t } from '../i18n.js';
 
-/** The part of JSON Schema a procedure's form uses, with the definition language's labels. */
-export interface FieldSchema {
-  type?: string | string[];
-  properties?: Record<string, FieldSchema>;
-  required?: string[];
-  enum?: unknown[];
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  title?: string;
-  description?: string;
-  label?: LocalizedText;
-  enumLabels?: Record<string, LocalizedText>;
-  items?: FieldSchema;
-}
-
-export type FormValue = Record<string, unknown>;
+export type { FieldSchema, FormValue } from '../form-rules.js';
 
 /** "fullName" → "Full name": the last resort when a definition gives a field no label. */
 function humanize(key: string): string {
@@ -63,10 +45,10 @@ interface Props {
 
 /** A form generated from the definition's JSON Schema; the API checks it, errors come back beside fields. */
 export function SchemaForm({ schema, value, onChange, errors, pointer, idPrefix }: Props) {
-  const required = new Set(schema.required ?? []);
+  const { visible, required } = fieldRules(schema, value);
   return (
     <div class="fields">
-      {Object.entries(schema.properties ?? {}).map(([key, field]) => {
+      {Object.entries(schema.properties ?? {}).filter(([key]) => visible.has(key)).map(([key, field]) => {
         const id = `${idPrefix}-${key}`;
         const fieldPointer = `${pointer}/${key}`;
         const error = errors.get(fieldPointer);
@@ -80,7 +62,7 @@ export function SchemaForm({ schema, value, onChange, errors, pointer, idPrefix 
           const next = { ...value };
           if (v === undefined) delete next[key];
           else next[key] = v;
-          onChange(next);
+          onChange(withoutHidden(schema, next));
         };
         const common = {
           id,
@@ -172,6 +154,18 @@ export function SchemaForm({ schema, value, onChange, errors, pointer, idPrefix 
 /** The id SchemaForm gives the field a `/data/…` pointer names, so an error summary can link to it. */
 export function fieldIdOf(pointer: string, idPrefix: string): string | undefined {
   return pointer.startsWith('/data/') ? `${idPrefix}-${pointer.slice(6).replace(/\//g, '-')}` : undefined;
+}
+
+/** The label of the field a `/data/…` pointer names, in the page's language, if the form has that field. */
+export function fieldLabelAt(schema: FieldSchema, pointer: string): string | undefined {
+  if (!pointer.startsWith('/data/')) return undefined;
+  let field: FieldSchema | undefined = schema;
+  let key = '';
+  for (const segment of pointer.slice(6).split('/')) {
+    key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    field = field?.properties?.[key];
+  }
+  return field ? fieldLabel(key, field) : undefined;
 }
 
 /** The API's field problems by pointer; the first message wins for a field. */

@@ -9,7 +9,8 @@ import { dateTime } from '../format.js';
 import { fieldMessage, localized, statusText, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { useData } from '../use-data.js';
 import { formSchema, upload, usePublished, userTaskStep, type Definition } from './Apply.js';
-import { errorsByPointer, fieldIdOf, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
+import { errorsByPointer, fieldIdOf, fieldLabelAt, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
+import { FilePicker } from '../components/FilePicker.js';
 import type { GuideEntry } from '../../../registry/guide.js';
 import { useGuide } from './Guide.js';
 
@@ -244,7 +245,7 @@ function WindowAction({ application, stepId, dueAt, step, onDone }: { applicatio
         {t('windowUntil')} <strong>{dateTime(dueAt)}</strong>
       </p>
       {step.action.instructions && <p class="notice">{localized(step.action.instructions)}</p>}
-      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'window')} />
+      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'window')} fieldLabels={(p) => (step.action.form ? fieldLabelAt(formSchema(step.action.form), p) : undefined)} />
       {step.action.form && <SchemaForm schema={formSchema(step.action.form)} value={data} onChange={setData} errors={errorsByPointer(error?.errors ?? [])} pointer="/data" idPrefix="window" />}
       <button type="submit" class="primary" disabled={busy}>
         {t('windowSend')}
@@ -297,7 +298,7 @@ function ComplementAnswer({ application, definition, awaited, fields, onDone }: 
   return (
     <form class="panel attention" onSubmit={send} noValidate>
       <h2>{awaited.length ? t('complementAsked') : t('fieldsAsked')}</h2>
-      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'amend')} />
+      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'amend')} fieldLabels={(p) => fieldLabelAt(definition.form as FieldSchema, p)} />
       {fields.length > 0 && (
         <SchemaForm schema={askedPart(definition.form, fields)} value={amended} onChange={setAmended} errors={errorsByPointer(error?.errors ?? [])} pointer="/data" idPrefix="amend" />
       )}
@@ -306,15 +307,12 @@ function ComplementAnswer({ application, definition, awaited, fields, onDone }: 
         return (
           <div key={id} class={`field${fileErrors[id] ? ' has-error' : ''}`}>
             <label for={`complement-${id}`}>{spec ? localized(spec.label) : id}</label>
-            <input
+            <FilePicker
               id={`complement-${id}`}
-              type="file"
-              aria-invalid={fileErrors[id] ? 'true' : undefined}
-              aria-describedby={fileErrors[id] ? `complement-${id}-error` : undefined}
-              onChange={(e) => {
-                const file = (e.currentTarget as HTMLInputElement).files?.[0];
-                if (file) setFiles((f) => ({ ...f, [id]: file }));
-              }}
+              file={files[id]}
+              describedBy={fileErrors[id] ? `complement-${id}-error` : undefined}
+              invalid={Boolean(fileErrors[id])}
+              onPick={(file) => file && setFiles((f) => ({ ...f, [id]: file }))}
             />
             {fileErrors[id] && (
               <p class="field-error" id={`complement-${id}-error`}>

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ProcedureDefinition, UserTaskStep } from '../../../engine/definition.generated.js';
 import { api, ApiError } from '../api.js';
+import { FilePicker } from '../components/FilePicker.js';
 import { NotReady, ProblemMessage } from '../components/Problem.js';
-import { errorsByPointer, fieldIdOf, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
+import { errorsByPointer, fieldIdOf, fieldLabelAt, SchemaForm, type FieldSchema, type FormValue } from '../components/SchemaForm.js';
+import { checkForm } from '../form-rules.js';
 import { fieldMessage, localized, t, useLanguage, type LocalizedText } from '../i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
@@ -65,6 +67,8 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
   const [error, setError] = useState<ApiError>();
   const [fileErrors, setFileErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  // Once the person has tried to file, the form is checked in the browser as they correct it.
+  const [checked, setChecked] = useState(false);
   const [filed, setFiled] = useState<string>();
   // One key per form: pressing "file" twice, or again after a lost answer, files one application.
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
@@ -75,13 +79,23 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
   const internal = (d.channels as readonly string[]).includes('internal');
   const choices = offices.data.filter((o) => (d.offices as readonly string[]).includes(o.kind) && (!staff || person!.offices.includes(o.id)));
   const handedIn = d.documents.filter((doc) => !doc.fetchedByAdministration);
-  const errors = errorsByPointer(error?.errors ?? []);
+  // The same schema the server checks with, read here without a round trip (see form-rules.ts).
+  const problems = () => [...(officeId ? [] : [{ pointer: '/officeId', message: t('err_required') }]), ...checkForm(formSchema(d.form), data)];
+  const local = checked && !filed ? problems() : [];
+  const shown = local.length ? new ApiError(400, 'invalid-form', '', local) : error;
+  const errors = errorsByPointer(shown?.errors ?? []);
   const fieldId = (pointer: string) => (pointer === '/officeId' ? 'office' : pointer === '/citizen' ? 'citizen' : fieldIdOf(pointer, 'form'));
+  const fieldLabel = (pointer: string) => (pointer === '/officeId' ? t('office') : pointer === '/citizen' ? t('citizenId') : fieldLabelAt(formSchema(d.form), pointer));
 
   async function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
+    setChecked(true);
     setError(undefined);
+    if (!filed && problems().length) {
+      window.scrollTo(0, 0);
+      return;
+    }
+    setBusy(true);
     setFileErrors({});
     try {
       let trackingNumber = filed;
@@ -123,7 +137,7 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
           {t('filedButDocuments')} <strong dir="ltr">{filed}</strong>
         </p>
       )}
-      <ProblemMessage error={error} fieldIds={fieldId} />
+      <ProblemMessage error={shown} fieldIds={fieldId} fieldLabels={fieldLabel} />
       <form onSubmit={submit} noValidate>
         <fieldset disabled={Boolean(filed)}>
           <legend>{t('whereAndWho')}</legend>
@@ -168,21 +182,20 @@ export function ApplyPage({ id, base = '' }: { id: string; base?: string }) {
                 <p class="hint" id={`doc-${doc.id}-hint`}>
                   {doc.formats.join(', ')} · ≤ {doc.maxSizeMb} MB
                 </p>
-                <input
+                <FilePicker
                   id={`doc-${doc.id}`}
-                  type="file"
                   accept={doc.formats.map((f) => MEDIA[f] ?? `.${f}`).join(',')}
-                  aria-describedby={`doc-${doc.id}-hint${fileErrors[doc.id] ? ` doc-${doc.id}-error` : ''}`}
-                  aria-invalid={fileErrors[doc.id] ? 'true' : undefined}
-                  onChange={(e) => {
-                    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+                  file={files[doc.id]}
+                  describedBy={`doc-${doc.id}-hint${fileErrors[doc.id] ? ` doc-${doc.id}-error` : ''}`}
+                  invalid={Boolean(fileErrors[doc.id])}
+                  onPick={(file) =>
                     setFiles((f) => {
                       const next = { ...f };
                       if (file) next[doc.id] = file;
                       else delete next[doc.id];
                       return next;
-                    });
-                  }}
+                    })
+                  }
                 />
                 {fileErrors[doc.id] && (
                   <p class="field-error" id={`doc-${doc.id}-error`}>

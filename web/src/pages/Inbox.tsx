@@ -4,7 +4,8 @@ import { api, ApiError, query } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
 import { ClockList } from '../components/Clocks.js';
 import { Loading, NotReady, ProblemMessage } from '../components/Problem.js';
-import { errorsByPointer, fieldIdOf, SchemaForm, type FormValue } from '../components/SchemaForm.js';
+import { errorsByPointer, fieldIdOf, fieldLabelAt, SchemaForm, type FormValue } from '../components/SchemaForm.js';
+import { checkForm } from '../form-rules.js';
 import { TimeLeft } from '../components/TimeLeft.js';
 import { Timeline } from '../components/Timeline.js';
 import { localized, outcomeText, statusText, t, type LocalizedText } from '../i18n.js';
@@ -15,6 +16,7 @@ import { useData } from '../use-data.js';
 import { formSchema, usePublished, userTaskStep, type Definition, type DocumentSpec } from './Apply.js';
 import type { ApplicationView } from '../../../api/answers.js';
 import { DocumentList, stepTitleOf, useApplication, useProcedureTitles } from './Applications.js';
+import { BulkBar, KeyboardHelp, onInboxKey, SavedFilters } from './InboxBulk.js';
 
 /** The inbox with its filters; `round` only asks for a fresh read. */
 export function useInbox({ round, ...filters }: Record<string, string>) {
@@ -24,8 +26,21 @@ export function useInbox({ round, ...filters }: Record<string, string>) {
 export function InboxPage({ params }: { params: URLSearchParams }) {
   const titles = useProcedureTitles();
   const filters = { status: params.get('status') ?? '', assignee: params.get('assignee') ?? '', procedureId: params.get('procedureId') ?? '', officeId: params.get('officeId') ?? '' };
-  const inbox = useInbox(filters);
+  const [round, setRound] = useState(0);
+  const inbox = useInbox({ ...filters, round: String(round) });
   const person = useStore(session);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const shown = inbox.data?.tasks ?? [];
+  // Only tasks still listed stay selected: after a refresh, a task that left the list cannot be acted on.
+  const selection = shown.filter((x) => picked.has(x.id));
+  const toggle = (id: string, on: boolean) =>
+    setPicked((p) => {
+      const next = new Set(p);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const selectAll = () => setPicked(new Set(shown.map((x) => x.id)));
   const setFilter = (name: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
@@ -80,6 +95,19 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
           {t('refresh')}
         </button>
       </div>
+      <SavedFilters params={params} person={person} />
+      <KeyboardHelp />
+      {(selection.length > 0 || round > 0) && (
+        <BulkBar
+          tasks={selection}
+          person={person}
+          onDone={(results) => {
+            // What was done leaves the selection; what was refused stays, to be seen and dealt with.
+            setPicked(new Set(results.filter((r) => r.result === 'refused').map((r) => r.taskId)));
+            setRound((r) => r + 1);
+          }}
+        />
+      )}
       {!inbox.data ? (
         <NotReady error={inbox.error} />
       ) : inbox.data.tasks.length === 0 ? (
@@ -89,6 +117,14 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
           <caption class="visually-hidden">{t('inboxCaption')}</caption>
           <thead>
             <tr>
+              <th scope="col">
+                <input
+                  type="checkbox"
+                  aria-label={t('selectAll')}
+                  checked={selection.length === shown.length}
+                  onChange={(e) => ((e.currentTarget as HTMLInputElement).checked ? selectAll() : setPicked(new Set()))}
+                />
+              </th>
               <th scope="col">{t('timeLeft')}</th>
               <th scope="col">{t('task')}</th>
               <th scope="col">{t('trackingNumber')}</th>
@@ -96,9 +132,19 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
               <th scope="col">{t('assignee')}</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody onKeyDown={(e) => onInboxKey(e, shown, selectAll)}>
             {inbox.data.tasks.map((task) => (
               <tr key={task.id} class={task.legalDeadline?.overdue ? 'row-overdue' : task.legalDeadline?.atRisk ? 'row-at-risk' : ''}>
+                <td>
+                  <input
+                    type="checkbox"
+                    class="pick"
+                    value={task.id}
+                    aria-label={`${t('selectTask')} ${task.trackingNumber}`}
+                    checked={picked.has(task.id)}
+                    onChange={(e) => toggle(task.id, (e.currentTarget as HTMLInputElement).checked)}
+                  />
+                </td>
                 <td>
                   <TimeLeft clock={task.legalDeadline} />
                   {task.clock && (
@@ -196,7 +242,16 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
       setBusy(false);
     }
   };
-  const errors = errorsByPointer(error?.errors ?? []);
+  // The task's form is checked in the browser with the schema the server uses before any outcome is sent.
+  const [checked, setChecked] = useState(false);
+  const local = checked && step?.form ? checkForm(formSchema(step.form), data) : [];
+  const shown = local.length ? new ApiError(400, 'invalid-form', '', local) : error;
+  const errors = errorsByPointer(shown?.errors ?? []);
+  const decide = (outcome: string) => {
+    setChecked(true);
+    if (step?.form && checkForm(formSchema(step.form), data).length) return;
+    void act(`/tasks/${task.id}/complete`, { outcome, data });
+  };
   // The outcome that leads to a complement request is offered as the request itself (documents, note).
   const complement = Object.entries(step?.outcomes ?? {}).find(([, o]) => definition.steps[o.next]?.type === 'requestComplement');
   const request = complement && definition.steps[complement[1].next];
@@ -219,14 +274,14 @@ function TaskActions({ application, definition, task, mine, onDone }: { applicat
     <div class="panel">
       <h2>{t('decide')}</h2>
       {step?.instructions && <p class="notice">{localized(step.instructions)}</p>}
-      <ProblemMessage error={error} fieldIds={(p) => fieldIdOf(p, 'task')} />
+      <ProblemMessage error={shown} fieldIds={(p) => fieldIdOf(p, 'task')} fieldLabels={(p) => (step?.form ? fieldLabelAt(formSchema(step.form), p) : undefined)} />
       <form onSubmit={(e) => e.preventDefault()} noValidate>
         {step?.form && <SchemaForm schema={formSchema(step.form)} value={data} onChange={setData} errors={errors} pointer="/data" idPrefix="task" />}
         <div class="actions">
           {Object.entries(step?.outcomes ?? {})
             .filter(([outcome]) => outcome !== complement?.[0])
             .map(([outcome, o]) => (
-            <button key={outcome} type="button" class={`big ${outcomeClass(definition, o.next)}`} disabled={busy} onClick={() => void act(`/tasks/${task.id}/complete`, { outcome, data })}>
+            <button key={outcome} type="button" class={`big ${outcomeClass(definition, o.next)}`} disabled={busy} onClick={() => decide(outcome)}>
               {o.label ? localized(o.label) : outcomeText(outcome)}
             </button>
           ))}
