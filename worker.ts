@@ -48,6 +48,8 @@ async function main(): Promise<void> {
       workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
       cachedApplications: config.worker.cachedApplications,
       metrics: metrics.registry,
+      incidentAttempts: config.worker.incidentAttempts,
+      serviceEndpoints: config.worker.serviceEndpoints,
     });
     // Opened after the worker starts and closed after it stops: while it drains, ready answers 503.
     const health = config.worker.healthPort

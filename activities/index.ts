@@ -10,6 +10,8 @@ export interface ActivityDependencies {
   calendars: CalendarStore;
   /** Where notify commands are handed over; without it they wait in the outbox for a relay. */
   notifications?: NotificationQueues;
+  /** Service activities answered by a remote system (SERVICE_ENDPOINTS): activity → URL. */
+  serviceEndpoints?: Readonly<Record<string, string>>;
 }
 
 /** Every activity the procedure workflow may schedule, built from the worker's dependencies. */
@@ -17,7 +19,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createProjectionActivities(deps),
     ...createDeadlineActivities(deps),
-    ...createServiceActivities(),
+    ...createServiceActivities(deps.serviceEndpoints),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ApplicationState, TaskState } from '../engine/interpreter/state.js';
 import type { Command } from '../engine/interpreter/commands.js';
-import { markNotificationsQueued, recordProjectionIncident, writeProjection, type ProjectionRows } from '../db/projection.js';
+import { markNotificationsQueued, writeProjection, type ProjectionRows } from '../db/projection.js';
+import { recordProjectionIncident } from '../db/incidents.js';
 import { applicationRow, notificationRow, taskRow, timelineRow } from '../db/rows.js';
 import { chainEntries } from '../audit/chain-format.js';
 import { hasPersonalFields, newSalt } from '../audit/commitment.js';

@@ -52,13 +52,52 @@ const SERVICES: Record<ServiceActivityName, (request: ServiceRequest) => unknown
   },
 };
 
-export function createServiceActivities() {
+/** How long a remote system has to answer one attempt; the step's retry policy decides what follows. */
+const REMOTE_TIMEOUT_MS = 10_000;
+
+/**
+ * Asks the remote system that stands for a service (SERVICE_ENDPOINTS) for its answer: the request as JSON,
+ * the answer as JSON. A system that is down — no connection, no answer in time, a 5xx — fails the attempt
+ * with a retryable failure whose type names the status class (`remote-connection-refused`,
+ * `remote-timeout`, `remote-5xx`), which the worker records as a `service-down` incident
+ * (worker/incidents.ts); a 4xx is the system refusing this request, which no retry changes.
+ */
+async function callRemote(url: string, request: ServiceRequest): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ trackingNumber: request.trackingNumber, stepId: request.stepId, service: request.activity, input: request.input }),
+      signal: AbortSignal.timeout(REMOTE_TIMEOUT_MS),
+    });
+  } catch (err) {
+    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    const code = (err as { cause?: { code?: unknown } }).cause?.code;
+    if (timedOut) throw ApplicationFailure.retryable(`${request.activity}: no answer within ${REMOTE_TIMEOUT_MS / 1000} s`, 'remote-timeout');
+    if (code === 'ECONNREFUSED') throw ApplicationFailure.retryable(`${request.activity}: connection refused`, 'remote-connection-refused');
+    throw ApplicationFailure.retryable(`${request.activity}: unreachable (${typeof code === 'string' ? code : 'network error'})`, 'remote-unreachable');
+  }
+  // Only the status goes into the failure: the answer's body may quote the request.
+  if (response.status >= 500) throw ApplicationFailure.retryable(`${request.activity}: the remote system answered ${response.status}`, 'remote-5xx');
+  if (!response.ok) throw ApplicationFailure.nonRetryable(`${request.activity}: the remote system refused the request (${response.status})`, 'remote-refused');
+  try {
+    return await response.json();
+  } catch {
+    // Up, but answering something else (a maintenance page): not "down", and never quoted.
+    throw ApplicationFailure.retryable(`${request.activity}: the remote system's answer is not JSON`, 'invalid-remote-answer');
+  }
+}
+
+/** `endpoints`: service activity → URL of the remote system that answers it instead of the built-in one. */
+export function createServiceActivities(endpoints: Readonly<Record<string, string>> = {}) {
   return {
     async runService(request: ServiceRequest): Promise<unknown> {
       if (!isServiceActivity(request.activity)) {
         throw ApplicationFailure.nonRetryable(`no service activity "${request.activity}"`, 'unknown_activity');
       }
-      return SERVICES[request.activity](request);
+      const url = endpoints[request.activity];
+      return url ? callRemote(url, request) : SERVICES[request.activity](request);
     },
   };
 }

@@ -2,7 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ApplicationState } from '../engine/interpreter/state.js';
 import { findApplication } from '../db/applications.js';
 import { applicationRow, taskRow, type ProjectedApplication } from '../db/rows.js';
-import type { ApplicationRecord, DocumentRecord, ProjectionIncidentRecord, TaskRecord, TimelineRecord } from '../db/entities.js';
+import type { ApplicationRecord, DocumentRecord, TaskRecord, TimelineRecord } from '../db/entities.js';
+import type { IncidentRow } from '../db/incidents.js';
 import type { ApplicationView, ClockView, LegalDeadlineView, TaskView } from './answers.js';
 import type { ReceiptDocument } from './receipt.js';
 
@@ -103,8 +104,32 @@ export function timelineEntryView(row: TimelineRecord) {
   };
 }
 
-export function incidentView(row: ProjectionIncidentRecord) {
-  return { trackingNumber: row.trackingNumber, revision: row.revision, code: row.code, reason: row.reason, occurredAt: row.occurredAt.toISOString() };
+/** An incident as operators read it (api/routes/incidents.ts), with where to read the application's history. */
+export function incidentView(row: IncidentRow, namespace: string) {
+  const tn = encodeURIComponent(row.trackingNumber);
+  return {
+    trackingNumber: row.trackingNumber,
+    revision: row.revision ?? null,
+    code: row.code,
+    reason: row.reason,
+    occurredAt: row.firstSeenAt.toISOString(),
+    id: String(row.id),
+    kind: row.kind,
+    status: row.status,
+    runId: row.runId,
+    subject: row.subject,
+    officeId: row.officeId,
+    procedureId: row.procedureId,
+    count: row.count,
+    firstSeenAt: row.firstSeenAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    resolvedAt: row.resolvedAt ? row.resolvedAt.toISOString() : null,
+    links: {
+      timeline: `/applications/${tn}/timeline`,
+      auditHistory: `/audit/applications/${tn}/history`,
+      temporalHistory: `/namespaces/${encodeURIComponent(namespace)}/workflows/${tn}/${encodeURIComponent(row.runId)}/history`,
+    },
+  };
 }
 
 /** A handed-in document as the receipt and the document list show it; `label` from the procedure's guide. */

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type UpdateDefinition } from '@temporalio/client';
 import type { ApplicationState } from '../engine/interpreter/state.js';
 import { canonicalJson } from '../engine/canonical-json.js';
 import { DomainError } from '../engine/errors.js';
@@ -39,13 +39,25 @@ export async function sendAction<R extends object>(
       .getHandle(trackingNumber)
       .executeUpdate(update, { args: [request], updateId: actionUpdateId(ctx.secret, action, subject, request) });
     return applicationView(state);
-  } catch (err) {
+  } catch (caught) {
+    const err = await closedUnderTheUpdate(ctx, trackingNumber, caught);
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     if (afterClose) return afterClose(err);
     const view = await readApplication(ctx.orm, trackingNumber);
     if (!view) throw new DomainError('application_not_found', `No application has tracking number ${trackingNumber}.`);
     throw new DomainError('application_closed', `Application ${trackingNumber} is already ${view.outcome ?? view.status}.`);
   }
+}
+
+/**
+ * An update the workflow had accepted fails when the run closes before answering it (an administrator
+ * terminated it): told apart from a refusal by the run's status, and answered as any update sent to a
+ * closed application.
+ */
+async function closedUnderTheUpdate(ctx: ApiContext, trackingNumber: string, err: unknown): Promise<unknown> {
+  if (!(err instanceof WorkflowUpdateFailedError)) return err;
+  const { status } = await ctx.temporal.workflow.getHandle(trackingNumber).describe();
+  return status.name === 'RUNNING' ? err : new WorkflowNotFoundError(`Application ${trackingNumber} closed (${status.name}) before answering.`, trackingNumber, undefined);
 }
 
 /**

@@ -101,7 +101,10 @@ export async function* replayHistories(
   for await (const result of results) {
     const expected = recorded.get(result.workflowId) ?? null;
     const summary = closed.get(result.workflowId);
-    const replayed = summary ? (summary.outcome ?? summary.status) : expected === 'running' ? 'running' : null;
+    // A run still going, or terminated by an administrator (a decision outside the code, which the code
+    // cannot reach by itself), matches when its events replay to where the history stops.
+    const unfinished = expected === 'running' || expected === 'terminated';
+    const replayed = summary ? (summary.outcome ?? summary.status) : unfinished ? expected : null;
     const error = result.error;
     const problem = error
       ? {

@@ -88,6 +88,8 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       notifications: notificationSettings,
       delivery: { settings: notificationSettings, log },
       cachedApplications: effective.worker.cachedApplications,
+      incidentAttempts: effective.worker.incidentAttempts,
+      serviceEndpoints: effective.worker.serviceEndpoints,
     });
     stops.push(() => procedureWorker.stop());
 

@@ -224,22 +224,34 @@ const TrackingNumberReservation = defineEntity({
 });
 
 /**
- * A transition of an application that PostgreSQL refused for good (text it cannot store, a value out of
- * range): retrying would never succeed, so the projection kept what it could and recorded this for an
- * administrator. `reason` names the rule broken, never the data.
+ * An application whose workflow is failing or stuck, as an operator must see it (db/incidents.ts):
+ * Temporal keeps no list of failing workflow tasks, so the worker records them here, with activities
+ * past their attempt threshold, remote systems that are down, and projection writes PostgreSQL refused
+ * for good. One row per condition — kind, application, run and `subject` (the error, the activity, the
+ * service, the revision) — seen `count` times between `firstSeenAt` and `lastSeenAt`. `reason` is the
+ * error's text without payloads or personal data.
  */
-export const ProjectionIncident = defineEntity({
-  name: 'ProjectionIncident',
-  tableName: 'projection_incident',
+export const Incident = defineEntity({
+  name: 'Incident',
+  tableName: 'incident',
   properties: {
-    trackingNumber: p.string().length(16).primary(),
-    revision: p.integer().primary(),
-    code: p.string().length(5),
-    reason: p.string().length(300),
-    occurredAt: p.datetime(),
+    id: p.integer().primary().autoincrement(),
+    kind: p.string().length(32),
+    trackingNumber: p.string().length(64).index(),
+    runId: p.string().length(64),
+    subject: p.string().length(128),
+    revision: p.integer().nullable(),
+    code: p.string().length(64),
+    reason: p.string().length(500),
+    status: p.string().length(16),
+    firstSeenAt: p.datetime(),
+    lastSeenAt: p.datetime(),
+    count: p.integer(),
+    resolvedAt: p.datetime().nullable(),
   },
+  uniques: [{ properties: ['kind', 'trackingNumber', 'runId', 'subject'] }],
 });
-export type ProjectionIncidentRecord = Row<typeof ProjectionIncident>;
+export type IncidentRecord = Row<typeof Incident>;
 
 /**
  * The staff directory: who holds which role in which office, and how to reach them. `id` is the
@@ -324,7 +336,7 @@ export const entities = [
   ApplicationDocument,
   IdempotentFiling,
   TrackingNumberReservation,
-  ProjectionIncident,
+  Incident,
   StaffMember,
   NotificationDelivery,
   AuditEntry,

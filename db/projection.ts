@@ -1,11 +1,11 @@
 /**
  * The read model's writes: a transition of an application (its row, its tasks, its timeline, its
- * outbox, its audit entries) in one statement, and the incidents recorded when PostgreSQL refuses one
- * for good. The column lists come from the entities (db/entities.ts), so a column added there is
+ * outbox, its audit entries) in one statement (the incidents recorded when PostgreSQL refuses one for
+ * good are in db/incidents.ts). The column lists come from the entities (db/entities.ts), so a column added there is
  * written here too.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Application, columnsOf, Notification, ProjectionIncident, Task, TimelineEntry, type ProjectionIncidentRecord, type TaskRecord, type TimelineRecord } from './entities.js';
+import { Application, columnsOf, Notification, Task, TimelineEntry, type TaskRecord, type TimelineRecord } from './entities.js';
 import type { OutboxRow, ProjectedApplication } from './rows.js';
 import { query } from './sql.js';
 
@@ -86,19 +86,4 @@ export async function writeProjection(orm: MikroORM, rows: ProjectionRows): Prom
 /** The outbox rows the notification queue now holds. */
 export async function markNotificationsQueued(orm: MikroORM, keys: string[], at: Date): Promise<void> {
   await query(orm, 'update notification set queued_at = $2 where key = any($1::text[]) and queued_at is null', [keys, at]);
-}
-
-export async function recordProjectionIncident(orm: MikroORM, incident: ProjectionIncidentRecord): Promise<void> {
-  await query(
-    orm,
-    `insert into projection_incident (tracking_number, revision, code, reason, occurred_at) values ($1, $2, $3, $4, $5)
-       on conflict (tracking_number, revision) do nothing`,
-    [incident.trackingNumber, incident.revision, incident.code, incident.reason, incident.occurredAt],
-  );
-}
-
-/** Incidents, most recent first; of one application when `trackingNumber` is given. */
-export async function projectionIncidents(orm: MikroORM, filter: { trackingNumber?: string; limit: number }): Promise<ProjectionIncidentRecord[]> {
-  const where = filter.trackingNumber ? { trackingNumber: filter.trackingNumber } : {};
-  return orm.em.fork().find(ProjectionIncident, where, { orderBy: { occurredAt: 'desc' }, limit: filter.limit });
 }

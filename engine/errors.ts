@@ -17,6 +17,8 @@ export const ERROR_CATALOGUE = {
   calendar_not_found: { status: 404, title: 'No calendar has this id' },
   task_not_found: { status: 404, title: 'The application has no such task' },
   document_not_found: { status: 404, title: 'The application has no such document' },
+  incident_not_found: { status: 404, title: 'No incident has this id' },
+  incident_not_retryable: { status: 409, title: 'Nothing retries this incident' },
   task_not_open: { status: 409, title: 'The task is no longer open' },
   application_closed: { status: 409, title: 'The application is already closed' },
   unknown_outcome: { status: 422, title: 'The task does not declare this outcome' },

@@ -72,6 +72,14 @@ export const ENVIRONMENT = {
     default: '3001',
     doc: "Port of the worker's health listener (GET /health/live, /health/ready), on HOST like the API; 0: no listener.",
   },
+  WORKER_INCIDENT_ATTEMPTS: {
+    default: '5',
+    doc: 'Attempts of one activity after which the worker records an incident (kind activity-retrying, or service-down for a remote system that is down); see the operations guide.',
+  },
+  SERVICE_ENDPOINTS: {
+    default: '',
+    doc: 'Service activities answered by a remote system instead of the built-in answer, as `activity=URL` pairs separated by commas (e.g. `fetchCivilStatusRecord=https://registry.example/records`); the worker POSTs the request as JSON.',
+  },
   WORKER_SDK_METRICS_PORT: {
     default: '',
     doc: "Port on which the worker's Temporal SDK serves its own Prometheus metrics (temporal_*: pollers, workflow and activity tasks, latencies) at /metrics, on HOST, without any token; empty: not served.",
@@ -189,7 +197,7 @@ export interface Config {
   /** The OpenID provider whose tokens are accepted; absent when OIDC_ISSUER is empty. */
   oidc?: OidcSettings;
   /** `healthPort` 0: the worker process opens no health listener; no `sdkMetricsPort`: the SDK serves no metrics. */
-  worker: { cachedApplications?: number; healthPort: number; sdkMetricsPort?: number };
+  worker: { cachedApplications?: number; healthPort: number; sdkMetricsPort?: number; incidentAttempts: number; serviceEndpoints: Record<string, string> };
   documents: { filesPerSlot: number };
   rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
   audit: AuditConfig;
@@ -277,6 +285,25 @@ function jwtSecret(source: NodeJS.ProcessEnv): string {
   if (secret === DEVELOPMENT_JWT_SECRET) throw new ConfigError('JWT_SECRET is the public development secret: set it to a long random value when NODE_ENV=production.');
   if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters long.');
   return secret;
+}
+
+/** SERVICE_ENDPOINTS: `activity=URL` pairs, each URL http(s). */
+function serviceEndpoints(source: NodeJS.ProcessEnv): Record<string, string> {
+  const endpoints: Record<string, string> = {};
+  for (const pair of env('SERVICE_ENDPOINTS', source).split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at).trim();
+    const url = pair.slice(at + 1).trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (at < 1 || !parsed || !['http:', 'https:'].includes(parsed.protocol)) throw new ConfigError(`SERVICE_ENDPOINTS: "${pair}" is not activity=http(s) URL.`);
+    endpoints[name] = parsed.href;
+  }
+  return endpoints;
 }
 
 function nonNegativeInteger(name: EnvironmentVariable, source: NodeJS.ProcessEnv): number {
@@ -468,6 +495,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       cachedApplications: env('WORKER_CACHED_APPLICATIONS', source) ? positiveInteger('WORKER_CACHED_APPLICATIONS', source) : undefined,
       healthPort: port('WORKER_HEALTH_PORT', source),
       ...(env('WORKER_SDK_METRICS_PORT', source) ? { sdkMetricsPort: port('WORKER_SDK_METRICS_PORT', source) } : {}),
+      incidentAttempts: positiveInteger('WORKER_INCIDENT_ATTEMPTS', source),
+      serviceEndpoints: serviceEndpoints(source),
     },
     documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
     rateLimits: {

@@ -228,8 +228,17 @@ describe('a projection PostgreSQL refuses for good', () => {
       expect(incidents.statusCode, incidents.body).toBe(200);
       expect(incidents.json()).toEqual({
         incidents: [
-          { trackingNumber: tn, revision: expect.any(Number), code: expect.stringMatching(/^22/), reason: expect.stringContaining('replaced by U+FFFD'), occurredAt: anInstant },
+          expect.objectContaining({
+            trackingNumber: tn,
+            revision: expect.any(Number),
+            code: expect.stringMatching(/^22/),
+            reason: expect.stringContaining('replaced by U+FFFD'),
+            occurredAt: anInstant,
+            kind: 'projection-refused',
+            status: 'open',
+          }),
         ],
+        nextOffset: null,
       });
       expect(incidents.body).not.toContain('Amina');
       // Not one retry after another: the filing's history is as short as any other's.

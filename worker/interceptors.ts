@@ -2,14 +2,17 @@
  * The procedure worker's interceptors, assembled in one place: OpenTelemetry's (a span for the workflow
  * run and for each activity, the trace carried in Temporal's headers from the API's client through the
  * workflow to its activities), the trace ids on the activities' log lines, and the projection lag for
- * Prometheus (worker/projection-lag.ts) where the process counts it. Workflow-side
+ * Prometheus (worker/projection-lag.ts) where the process counts it, and the incidents of activities past
+ * their attempts and remote systems down (worker/incidents.ts) where the worker records them. Workflow-side
  * interceptors are modules bundled with the workflow code: infra/workflow-sandbox.ts lists them.
  */
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptors, ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Registry } from '../infra/metrics.js';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../infra/workflow-sandbox.js';
+import { incidentActivityInterceptor } from './incidents.js';
 import { projectionLagInterceptor } from './projection-lag.js';
 
 /**
@@ -34,12 +37,13 @@ const traceIdsOnActivityLogs: ActivityInterceptorsFactory = (): ActivityIntercep
 };
 
 /** OpenTelemetry's first, so the activity's own span is open when the interceptors after it run. */
-export function workerInterceptors(options: { metrics?: Registry } = {}): WorkerInterceptors {
+export function workerInterceptors(options: { metrics?: Registry; incidents?: { orm: MikroORM; attempts: number } } = {}): WorkerInterceptors {
   return {
     activity: [
       (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
       traceIdsOnActivityLogs,
       ...(options.metrics ? [projectionLagInterceptor(options.metrics)] : []),
+      ...(options.incidents ? [incidentActivityInterceptor(options.incidents.orm, options.incidents.attempts)] : []),
     ],
     workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
   };

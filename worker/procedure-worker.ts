@@ -16,6 +16,7 @@ import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 import type { Registry } from '../infra/metrics.js';
 import { registerDeliveryMetrics } from '../notifications/delivery-metrics.js';
+import { DEFAULT_INCIDENT_ATTEMPTS, watchWorkflowTaskFailures } from './incidents.js';
 import { workerInterceptors } from './interceptors.js';
 
 interface ProcedureWorkerSetup {
@@ -43,6 +44,10 @@ interface ProcedureWorkerSetup {
   cachedApplications?: number;
   /** The process's Prometheus registry: notification sends and projection lag are counted into it. */
   metrics?: Registry;
+  /** Attempts of one activity before it is recorded as an incident (WORKER_INCIDENT_ATTEMPTS); 5 otherwise. */
+  incidentAttempts?: number;
+  /** Service activities answered by a remote system (SERVICE_ENDPOINTS): activity → URL. */
+  serviceEndpoints?: Readonly<Record<string, string>>;
 }
 
 export interface ProcedureWorker {
@@ -76,13 +81,15 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       connection,
       namespace: setup.namespace ?? 'default',
       taskQueue: setup.taskQueue,
-      activities: createActivities({ orm: setup.orm, calendars, notifications: queues }),
+      activities: createActivities({ orm: setup.orm, calendars, notifications: queues, serviceEndpoints: setup.serviceEndpoints }),
       sinks: auditSinks(),
-      interceptors: workerInterceptors({ metrics: setup.metrics }),
+      interceptors: workerInterceptors({ metrics: setup.metrics, incidents: { orm: setup.orm, attempts: setup.incidentAttempts ?? DEFAULT_INCIDENT_ATTEMPTS } }),
       dataConverter: temporalDataConverter(setup.codecKeys),
       ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
       ...workflowSource(setup.workflowBundle),
     });
+    const stopWatching = watchWorkflowTaskFailures(worker, connection, setup.namespace ?? 'default', setup.orm);
+    closes.push(async () => stopWatching());
     const running = worker.run();
     return {
       worker,

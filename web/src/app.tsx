@@ -7,6 +7,7 @@ import { useStore } from './store.js';
 import { ApplicationPage, MyApplicationsPage } from './pages/Applications.js';
 import { ApplyPage } from './pages/Apply.js';
 import { DashboardPage } from './pages/Dashboard.js';
+import { IncidentsPage } from './pages/Incidents.js';
 import { GuideEntryPage, GuidePage } from './pages/Guide.js';
 import { InboxPage, TaskPage } from './pages/Inbox.js';
 import { KioskFile, KioskHome, KioskTrack } from './pages/Kiosk.js';
@@ -41,6 +42,7 @@ const ROUTES: Route[] = [
   { pattern: '/inbox', roles: STAFF, page: (_p, location) => <InboxPage params={location.params} /> },
   { pattern: '/inbox/:taskId', roles: STAFF, page: ({ taskId }) => <TaskPage taskId={taskId!} /> },
   { pattern: '/dashboard', roles: ['supervisor', 'auditor', 'admin'], page: (_p, location) => <DashboardPage params={location.params} /> },
+  { pattern: '/incidents', roles: ['supervisor', 'admin'], page: (_p, location) => <IncidentsPage params={location.params} /> },
   { pattern: '/playground', roles: ['designer', 'admin'], page: () => <PlaygroundPage /> },
   { pattern: '/sign-in', page: (_p, location) => <SignInPage next={location.params.get('next')} /> },
 ];
@@ -50,6 +52,7 @@ const MENU: Array<{ path: string; label: () => string; roles?: Role[]; signedOut
   { path: '/applications', label: () => t('myApplications'), roles: ['citizen'] },
   { path: '/inbox', label: () => t('inbox'), roles: STAFF },
   { path: '/dashboard', label: () => t('dashboard'), roles: ['supervisor', 'auditor', 'admin'] },
+  { path: '/incidents', label: () => t('incidents'), roles: ['supervisor', 'admin'] },
   { path: '/playground', label: () => t('playground'), roles: ['designer', 'admin'] },
   { path: '/kiosk', label: () => t('kiosk'), signedOut: true },
 ];
