@@ -20,6 +20,9 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { codecRoutes, registerCodecSession } from './routes/codec.js';
 import { documentRoutes } from './routes/documents.js';
+import { issuedDocumentRoutes } from './routes/issued-documents.js';
+import { verificationRoutes } from './routes/verification.js';
+import { documentKeyRing } from '../documents/key-ring.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -124,6 +127,8 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   applicationRoutes(routes, ctx);
   citizenTurnRoutes(routes, ctx);
   documentRoutes(routes, ctx);
+  issuedDocumentRoutes(routes, ctx);
+  verificationRoutes(routes, ctx, ctx.documentKeys ?? (await documentKeyRing()));
   trackingRoutes(routes, ctx);
   taskRoutes(routes, ctx);
   procedureRoutes(routes, ctx);

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { CalendarStore } from '../registry/calendars.js';
 import type { DocumentStorage } from '../documents/storage.js';
+import type { DocumentKeyRing } from '../documents/signatures.js';
 import type { RateLimitSettings } from './rate-limits.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 import type { OidcSettings, TokenRules } from '../infra/config.js';
@@ -30,6 +31,8 @@ export interface ApiContext {
   procedures: ProcedureRegistry;
   calendars: CalendarStore;
   storage: DocumentStorage;
+  /** The keys that verify issued documents and that /.well-known/mohla-document-keys.json publishes; documentKeyRing() when not given. */
+  documentKeys?: DocumentKeyRing;
   notifications: NotificationQueues;
   /** The offices citizens can file with. */
   offices: Office[];

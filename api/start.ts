@@ -19,6 +19,7 @@ import { registerBusinessMetrics } from '../db/business-metrics.js';
 import { createMetricsRegistry } from '../infra/metrics.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
 import { FileSystemStorage } from '../documents/storage.js';
+import { documentKeyRing, documentPublicUrl } from '../documents/key-ring.js';
 import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 
@@ -48,6 +49,9 @@ async function tellRunningApplications(temporal: Client, taskQueue: string, upda
 }
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
+  // Refused before anything is opened: production must name its document keys and its public address.
+  const documentKeys = await documentKeyRing(config);
+  documentPublicUrl(config);
   const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
   const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
   let orm: MikroORM | undefined;
@@ -72,7 +76,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
     const metrics = createMetricsRegistry();
     registerBusinessMetrics(metrics, orm);
     const app = await buildApp(
-      { metrics, temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
+      { metrics, temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, documentKeys, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
         codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
       { logger: { level: config.logLevel }, ...trustedProxies(config.http.trustProxy) },
     );

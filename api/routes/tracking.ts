@@ -14,7 +14,7 @@ import type { ApplicationView } from '../answers.js';
 import { readApplication } from '../views.js';
 import { canonicalTrackingNumber, receiptOf } from './applications.js';
 
-const trackBody = {
+export const trackBody = {
   type: 'object',
   required: ['trackingNumber', 'pin'],
   additionalProperties: false,
@@ -94,11 +94,20 @@ function openWindow(view: ApplicationView, procedure: PinnedProcedure | undefine
   return { action: step.action.label, dueAt: turn.dueAt, dueDate: turn.dueDate };
 }
 
-export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
-  const attempts = new PinAttempts(ctx.redis, ctx.secret);
+export type KioskUnlock = (
+  rawTrackingNumber: string,
+  pin: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<{ view: ApplicationView; procedure: PinnedProcedure | undefined }>;
 
-  /** A kiosk has no login: the tracking number and the receipt's PIN open a view without personal data. */
-  async function unlock(rawTrackingNumber: string, pin: string, request: FastifyRequest, reply: FastifyReply) {
+/**
+ * A kiosk has no login: the tracking number and the receipt's PIN open a view without personal data.
+ * Every kiosk route unlocks through this, so wrong PINs are counted together whatever route tries them.
+ */
+export function kioskUnlock(ctx: ApiContext): KioskUnlock {
+  const attempts = new PinAttempts(ctx.redis, ctx.secret);
+  return async function unlock(rawTrackingNumber, pin, request, reply) {
     const trackingNumber = canonicalTrackingNumber(rawTrackingNumber, '/trackingNumber');
     const waitMs = await attempts.take(trackingNumber, request.ip).catch(() => {
       // Without the counters a PIN could be guessed: refuse to check it rather than check it unguarded.
@@ -116,8 +125,12 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
       throw new DomainError('application_not_found', 'No application matches this tracking number and PIN.');
     }
     await attempts.succeeded(trackingNumber, request.ip);
-    return { view, procedure };
-  }
+    return { view, procedure: procedure ?? undefined };
+  };
+}
+
+export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
+  const unlock = kioskUnlock(ctx);
 
   app.post(
     '/track',
