@@ -4,7 +4,6 @@ import { issuedDocumentByCode, issuedDocumentsOf, type IssuedDocument } from '..
 import { recordDocumentChange } from '../../documents/after-issuance.js';
 import { attachmentDisposition, normaliseFileName } from '../../documents/file-name.js';
 import { formatVerificationCode, parseVerificationCode, type VerificationCode } from '../../documents/verification-code.js';
-import { localizedText } from '../../registry/localized-text.js';
 import type { Principal } from '../../identity/tokens.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -24,6 +23,14 @@ const codeParams = {
 
 const nullableInstant = { type: ['string', 'null'], format: 'date-time' } as const;
 
+/** A title in Arabic and French, and English when the procedure offers it; null when none is declared. */
+export const titleOrNull = {
+  type: ['object', 'null'],
+  required: ['ar', 'fr'],
+  additionalProperties: false,
+  properties: { ar: { type: 'string' }, fr: { type: 'string' }, en: { type: 'string' } },
+} as const;
+
 /** An issued document as its holder and the office see it: where it stands, how it is delivered, where to download it. */
 export const issuedDocumentSchema = {
   type: 'object',
@@ -33,7 +40,7 @@ export const issuedDocumentSchema = {
     code: { type: 'string', description: 'The verification code, as printed.' },
     kind: { type: 'string', enum: ['certificate', 'attestation', 'refusal-letter'] },
     documentName: { type: 'string' },
-    title: { oneOf: [localizedText, { type: 'null' }] },
+    title: titleOrNull,
     issuedAt: instant,
     delivery: { type: 'string', enum: ['download', 'collection', 'post'] },
     status: { type: 'string', enum: ['valid', 'revoked', 'superseded'] },

@@ -4,12 +4,11 @@ import { issuedDocumentByCode } from '../../db/issued-documents.js';
 import { formatVerificationCode, type VerificationCode } from '../../documents/verification-code.js';
 import { publishedKeySet, type DocumentKeyRing } from '../../documents/signatures.js';
 import { checkPresented, documentStatus, recordSignature, type IssuedRecord } from '../../documents/verification.js';
-import { localizedText } from '../../registry/localized-text.js';
 import type { ApiContext } from '../context.js';
 import { instant } from '../answers.js';
 import { receiveOneFile } from '../uploads.js';
 import { answers, json, type ApiRoutes } from '../responses.js';
-import { parsedCode, titleOf } from './issued-documents.js';
+import { parsedCode, titleOf, titleOrNull } from './issued-documents.js';
 
 /** An issued document is a few hundred kilobytes; a file much larger than this cannot be one. */
 const MAX_PRESENTED_MB = 10;
@@ -58,20 +57,20 @@ const verificationAnswer = {
       properties: {
         kind: { type: 'string', description: 'certificate, attestation or refusal-letter.' },
         name: { type: 'string', description: "The procedure's name for the document." },
-        title: { oneOf: [localizedText, { type: 'null' }], description: "The document's title, when the procedure declares one." },
+        title: { ...titleOrNull, description: "The document's title, when the procedure declares one." },
       },
     },
     procedure: {
       type: 'object',
       required: ['id', 'title'],
       additionalProperties: false,
-      properties: { id: { type: 'string' }, title: { oneOf: [localizedText, { type: 'null' }] } },
+      properties: { id: { type: 'string' }, title: titleOrNull },
     },
     office: {
       type: 'object',
       required: ['id', 'name'],
       additionalProperties: false,
-      properties: { id: { type: 'string' }, name: { oneOf: [localizedText, { type: 'null' }] } },
+      properties: { id: { type: 'string' }, name: titleOrNull },
     },
     issuedAt: instant,
     sha256: { type: 'string', description: "SHA-256 of the PDF's bytes as issued, hex." },
