@@ -1,0 +1,150 @@
+/**
+ * Issued documents in a real browser (Debian's Chromium through Playwright) on the real stack: the
+ * citizen downloads their certificate from "my applications", and anyone opening the QR code's page sees
+ * whether it is valid or revoked, in Arabic and French, and checks the file they hold.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_DIST } from '../api/web.js';
+import { recordIssuedDocument } from '../db/issued-documents.js';
+import { documentKeyRing, verificationUrl } from '../documents/key-ring.js';
+import { DocumentRenderer } from '../documents/renderer.js';
+import { signDocument } from '../documents/signatures.js';
+import { formatVerificationCode, newVerificationCode } from '../documents/verification-code.js';
+import { sha256Hex } from '../documents/verification.js';
+import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+
+let stack: TestStack;
+let browser: Browser;
+let baseURL: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
+  stack = await createTestStack();
+  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** A residence certificate approved for `citizenId`, with its certificate issued, rendered and signed. */
+async function certificateFor(citizenId: string) {
+  const office = await people(stack, `annex-web-docs-${stack.id}`);
+  const citizen = as(stack, await tokenFor('citizen', citizenId));
+  const form = { fullName: 'Amal Chraibi', cin: 'BE771122', address: '12 rue Allal Ben Abdellah, Rabat', phone: '+212622334455' };
+  const filed = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: office.office, data: form } });
+  expect(filed.statusCode, filed.body).toBe(201);
+  const { trackingNumber, tasks } = filed.json() as { trackingNumber: string; tasks: Array<{ id: string }> };
+  expect((await office.agent({ method: 'POST', url: `/tasks/${tasks[0]!.id}/complete`, payload: { outcome: 'approve' } })).statusCode).toBe(200);
+  await eventually(async () => ((await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json().status === 'closed' ? true : undefined));
+
+  const code = newVerificationCode();
+  const pdf = await new DocumentRenderer().render('certificate', {
+    languages: ['ar', 'fr'],
+    office: { name: { ar: 'الملحقة الإدارية', fr: 'Annexe administrative' } },
+    procedureTitle: { ar: 'شهادة السكنى', fr: 'Certificat de résidence' },
+    trackingNumber,
+    holder: { name: form.fullName },
+    filedOn: '2026-12-01',
+    decidedOn: '2026-12-06',
+    verification: { code, url: verificationUrl(baseURL, code) },
+  });
+  const signature = signDocument(pdf, await documentKeyRing());
+  const storageKey = `issued/${trackingNumber}/${signature.sha256}.pdf`;
+  await stack.storage.put(storageKey, pdf);
+  await recordIssuedDocument(stack.appOrm, {
+    code,
+    trackingNumber,
+    officeId: office.office,
+    procedureId: 'residence-certificate',
+    kind: 'certificate',
+    documentName: 'residence-certificate',
+    issueKey: `${trackingNumber}:web-test`,
+    sha256: signature.sha256,
+    storageKey,
+    signature: signature.signature,
+    keyId: signature.keyId,
+    languages: ['ar', 'fr'],
+    delivery: 'download',
+    issuedAt: new Date(),
+  });
+  return { trackingNumber, pdf, code: formatVerificationCode(code), sha256: signature.sha256, office };
+}
+
+describe('issued documents on the portal', () => {
+  it('the citizen downloads the certificate from "my applications"; the QR code\'s page says valid, then revoked, in French and Arabic', async () => {
+    const citizenId = 'BE771122';
+    const issued = await certificateFor(citizenId);
+
+    const context = await personContext(browser, baseURL);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    await signInAs(page, /Citoyen/, citizenId);
+    await page.goto('/#/applications');
+    const row = page.locator('tr', { hasText: issued.trackingNumber });
+    const button = row.getByRole('button', { name: /Télécharger/ });
+    await button.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'issued-documents-my-applications');
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    const saved = readFileSync((await download.path())!);
+    expect(saved.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(sha256Hex(saved)).toBe(issued.sha256);
+    expect(download.suggestedFilename()).toBe(`residence-certificate-${issued.code}.pdf`);
+
+    // The QR code's page, as anyone opens it: no sign-in.
+    const visitor = await personContext(browser, baseURL);
+    const verify = await visitor.newPage();
+    verify.on('pageerror', (err) => {
+      throw err;
+    });
+    await verify.goto(`/#/verify/${issued.code}`);
+    const verdict = verify.locator('.verdict-line').first();
+    await expect.poll(textOf(verdict), POLL).toBe('Document authentique et valide');
+    expect(await textOf(verify.locator('.facts'))()).not.toContain('Amal Chraibi');
+    expect(await seriousViolations(verify)).toEqual([]);
+    await screenshot(verify, 'issued-documents-verify-valid-fr');
+
+    // The file the holder has: checked against what was issued; a changed copy is not.
+    await verify.setInputFiles('#verify-file', { name: 'certificate.pdf', mimeType: 'application/pdf', buffer: issued.pdf });
+    await expect.poll(textOf(verify.locator('.verdict-line').nth(1)), POLL).toBe('Ce fichier est exactement le document délivré, et sa signature est valide');
+    const changed = Buffer.from(issued.pdf);
+    const middle = Math.floor(changed.length / 2);
+    changed[middle] = changed[middle]! ^ 0x20;
+    await verify.setInputFiles('#verify-file', { name: 'certificate.pdf', mimeType: 'application/pdf', buffer: changed });
+    await expect.poll(textOf(verify.locator('.verdict-line').nth(1)), POLL).toBe('Ce fichier n’est pas le document délivré sous ce code');
+    expect(await seriousViolations(verify)).toEqual([]);
+    await screenshot(verify, 'issued-documents-verify-tampered-fr');
+
+    await verify.getByRole('button', { name: 'العربية' }).click();
+    await expect.poll(textOf(verdict), POLL).toBe('وثيقة أصلية وصالحة');
+    expect(await verify.evaluate<string>('document.documentElement.dir')).toBe('rtl');
+    expect(await seriousViolations(verify)).toEqual([]);
+    await screenshot(verify, 'issued-documents-verify-valid-ar');
+
+    const revoked = await issued.office.supervisor({
+      method: 'POST',
+      url: `/applications/${issued.trackingNumber}/issued-documents/${issued.code}/revoke`,
+      payload: { reason: 'Justificatif de domicile falsifié' },
+    });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    await verify.reload();
+    await expect.poll(textOf(verify.locator('.verdict-line').first()), POLL).toBe('وثيقة أصلية لكنها ملغاة');
+    expect(await textOf(verify.locator('.verdict'))()).toContain('Justificatif de domicile falsifié');
+    expect(await seriousViolations(verify)).toEqual([]);
+    await screenshot(verify, 'issued-documents-verify-revoked-ar');
+    await verify.getByRole('button', { name: 'Français' }).click();
+    await expect.poll(textOf(verify.locator('.verdict-line').first()), POLL).toBe('Document authentique, mais révoqué');
+    await screenshot(verify, 'issued-documents-verify-revoked-fr');
+    await context.close();
+    await visitor.close();
+  });
+});
