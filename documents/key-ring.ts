@@ -11,7 +11,7 @@ import { formatVerificationCode, type VerificationCode } from './verification-co
 import { KeyRingError, loadKeyRing, type DocumentKeyRing } from './signatures.js';
 
 /** Where development keeps its generated document key, under MOHLA_DATA_DIR. */
-export const DEVELOPMENT_KEYS_DIR = 'document-keys';
+const DEVELOPMENT_KEYS_DIR = 'document-keys';
 
 export interface DocumentKeySource {
   documents: Pick<DocumentSettings, 'keysDir'>;
@@ -73,9 +73,9 @@ export function documentPublicUrl(config: { documents: Pick<DocumentSettings, 'p
 }
 
 /**
- * The page a document's QR code opens: the portal's verification page for this code, which reads the
- * code from the address and asks GET /verify/CODE. The code is printed with dashes, as on the paper.
+ * The address a document's QR code holds: GET /verify/CODE, which answers JSON to programs and sends a
+ * browser on to the verification page (/#/verify/CODE). The code is printed with dashes, as on the paper.
  */
 export function verificationUrl(publicUrl: string, code: VerificationCode): string {
-  return `${publicUrl.replace(/\/+$/, '')}/#/verify/${formatVerificationCode(code)}`;
+  return `${publicUrl.replace(/\/+$/, '')}/verify/${formatVerificationCode(code)}`;
 }

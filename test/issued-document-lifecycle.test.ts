@@ -114,6 +114,15 @@ describe('verification by code (public)', () => {
     }
   });
 
+  it("sends a browser opening the QR code's address on to the verification page", async () => {
+    const code = newVerificationCode();
+    const url = new URL(verificationUrl('https://mohla.example.ma', code));
+    expect(url.pathname).toBe(`/verify/${formatVerificationCode(code)}`);
+    const res = await anonymous({ method: 'GET', url: url.pathname, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/#/verify/${formatVerificationCode(code)}`);
+  });
+
   it('names the code when it is malformed (400) or unknown (404)', async () => {
     const malformed = await anonymous({ method: 'GET', url: '/verify/ABC' });
     expect(malformed.statusCode).toBe(400);

@@ -74,7 +74,7 @@ async function certificateFor(citizenId: string) {
     delivery: 'download',
     issuedAt: new Date(),
   });
-  return { trackingNumber, pdf, code: formatVerificationCode(code), sha256: signature.sha256, office };
+  return { trackingNumber, pdf, code: formatVerificationCode(code), sha256: signature.sha256, office, qrUrl: verificationUrl(baseURL, code) };
 }
 
 describe('issued documents on the portal', () => {
@@ -106,7 +106,9 @@ describe('issued documents on the portal', () => {
     verify.on('pageerror', (err) => {
       throw err;
     });
-    await verify.goto(`/#/verify/${issued.code}`);
+    // The address the QR code holds: the browser is sent on to the verification page.
+    await verify.goto(issued.qrUrl);
+    await expect.poll(() => verify.evaluate<string>('location.hash'), POLL).toBe(`#/verify/${issued.code}`);
     const verdict = verify.locator('.verdict-line').first();
     await expect.poll(textOf(verdict), POLL).toBe('Document authentique et valide');
     expect(await textOf(verify.locator('.facts'))()).not.toContain('Amal Chraibi');

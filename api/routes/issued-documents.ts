@@ -32,7 +32,7 @@ export const titleOrNull = {
 } as const;
 
 /** An issued document as its holder and the office see it: where it stands, how it is delivered, where to download it. */
-export const issuedDocumentSchema = {
+const issuedDocumentSchema = {
   type: 'object',
   required: ['code', 'kind', 'documentName', 'title', 'issuedAt', 'delivery', 'status', 'revokedAt', 'revocationReason', 'supersededBy', 'supersedes', 'collectedAt', 'postedAt', 'postalReference', 'sha256', 'download'],
   additionalProperties: false,
@@ -98,7 +98,7 @@ export function titleOf(definition: object | undefined, name: string): Localized
   return declared?.title ?? null;
 }
 
-export function issuedDocumentView(doc: IssuedDocument, definition: object | undefined) {
+function issuedDocumentView(doc: IssuedDocument, definition: object | undefined) {
   return {
     code: display(doc.code)!,
     kind: doc.kind,
@@ -126,7 +126,7 @@ export function parsedCode(typed: string, pointer: string): VerificationCode {
 }
 
 /** The application's document under this code; a code of another application is not found, like an unknown one. */
-export async function documentOf(ctx: ApiContext, view: ApplicationView, typed: string, pointer = 'params:/code'): Promise<IssuedDocument> {
+async function documentOf(ctx: ApiContext, view: ApplicationView, typed: string, pointer = 'params:/code'): Promise<IssuedDocument> {
   const code = parsedCode(typed, pointer);
   const doc = await issuedDocumentByCode(ctx.orm, code);
   if (!doc || doc.trackingNumber !== view.trackingNumber) {
@@ -171,7 +171,7 @@ async function listOf(ctx: ApiContext, view: ApplicationView) {
 }
 
 /** A revoked or replaced copy is no longer handed over or posted, nor re-issued: the current one is. */
-export function mustBeCurrent(doc: IssuedDocument, doing: string): void {
+function mustBeCurrent(doc: IssuedDocument, doing: string): void {
   if (doc.revokedAt) throw new DomainError('issued_document_not_current', `Document ${display(doc.code)} was revoked; it cannot be ${doing}.`);
   if (doc.supersededBy) {
     throw new DomainError('issued_document_not_current', `Document ${display(doc.code)} was replaced by ${display(doc.supersededBy)}; that copy can be ${doing}.`);

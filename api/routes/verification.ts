@@ -7,7 +7,7 @@ import { checkPresented, documentStatus, recordSignature, type IssuedRecord } fr
 import type { ApiContext } from '../context.js';
 import { instant } from '../answers.js';
 import { receiveOneFile } from '../uploads.js';
-import { answers, json, type ApiRoutes } from '../responses.js';
+import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { parsedCode, titleOf, titleOrNull } from './issued-documents.js';
 
 /** An issued document is a few hundred kilobytes; a file much larger than this cannot be one. */
@@ -172,10 +172,19 @@ export function verificationRoutes(app: ApiRoutes, ctx: ApiContext, ring: Docume
         tags: ['verification'],
         operationId: 'verifyDocument',
         params: codeParams,
-        response: answers({ 200: json('What the code stands for.', verificationAnswer) }),
+        response: answers({
+          200: json('What the code stands for.', verificationAnswer),
+          303: text('A browser (asking for HTML) is sent to the verification page, /#/verify/CODE.', ['text/html']),
+        }),
       },
     },
     async (request, reply) => {
+      // The QR code's address: a phone's browser gets the page, which asks this same address for JSON.
+      const accept = request.headers.accept ?? '';
+      if (accept.includes('text/html') && !accept.includes('application/json')) {
+        const page = `/#/verify/${encodeURIComponent(request.params.code)}`;
+        return reply.code(303).header('location', page).type('text/html; charset=utf-8').send(`<a href="${page}">${page}</a>`);
+      }
       const code = parsedCode(request.params.code, 'params:/code');
       reply.header('cache-control', 'no-store');
       return verificationOf(ctx, ring, await issuedRecord(ctx, code, 'params:/code'));
