@@ -72,6 +72,10 @@ export const ENVIRONMENT = {
     default: '3001',
     doc: "Port of the worker's health listener (GET /health/live, /health/ready), on HOST like the API; 0: no listener.",
   },
+  PUBLIC_URL: {
+    default: 'http://localhost:3000',
+    doc: 'The address citizens reach Mohla at: issued documents print `<PUBLIC_URL>/verify/<code>` and carry it in their QR code.',
+  },
   MOHLA_WORKFLOW_BUNDLE: {
     default: '',
     doc: 'Path of a prebuilt workflow bundle for the worker; empty: bundle workflows/ at start.',

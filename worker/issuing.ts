@@ -1,0 +1,14 @@
+/** What a worker process issues documents with, from the configuration: the storage the API reads them from. */
+import path from 'node:path';
+import { env, type Config } from '../infra/config.js';
+import { FileSystemStorage, type DocumentStorage } from '../documents/storage.js';
+import { readOffices, type Office } from '../registry/offices.js';
+
+export function issuingSetup(config: Config): { storage: DocumentStorage; offices: readonly Office[]; publicUrl: string } {
+  return {
+    // The same folder the API keeps documents in (api/start.ts).
+    storage: new FileSystemStorage(path.join(config.dataDir, 'documents')),
+    offices: readOffices(config.proceduresDir),
+    publicUrl: env('PUBLIC_URL'),
+  };
+}
