@@ -11,6 +11,7 @@ import { loadNotificationSettings } from './notifications/config.js';
 import { checkpointStore, scheduleCheckpoints } from './audit/checkpoint.js';
 import { startProcedureWorker } from './worker/procedure-worker.js';
 import { startWorkerHealth } from './worker/health-listener.js';
+import { issuingSetup } from './worker/issuing.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       delivery: { settings: notificationSettings },
       workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
       cachedApplications: config.worker.cachedApplications,
+      documents: issuingSetup(config),
     });
     // Opened after the worker starts and closed after it stops: while it drains, ready answers 503.
     const health = config.worker.healthPort

@@ -1,7 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CalendarStore } from '../registry/calendars.js';
 import type { NotificationQueues } from '../notifications/queues.js';
+import type { DocumentStorage } from '../documents/storage.js';
+import type { Office } from '../registry/offices.js';
 import { createDeadlineActivities } from './deadlines.js';
+import { createDocumentActivities } from './issued-documents.js';
 import { createProjectionActivities } from './projection.js';
 import { createServiceActivities } from './services.js';
 
@@ -10,6 +13,12 @@ export interface ActivityDependencies {
   calendars: CalendarStore;
   /** Where notify commands are handed over; without it they wait in the outbox for a relay. */
   notifications?: NotificationQueues;
+  /** Where issued documents are kept; a worker without it cannot issue any. */
+  storage?: DocumentStorage;
+  /** The office directory, for the office's name on issued documents. */
+  offices?: readonly Office[];
+  /** Where `/verify/<code>` is served, printed on issued documents. */
+  publicUrl?: string;
 }
 
 /** Every activity the procedure workflow may schedule, built from the worker's dependencies. */
@@ -18,6 +27,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createProjectionActivities(deps),
     ...createDeadlineActivities(deps),
     ...createServiceActivities(),
+    ...createDocumentActivities(deps),
   };
 }
 

@@ -86,7 +86,7 @@ export const ENVIRONMENT = {
   },
   PUBLIC_URL: {
     default: '',
-    doc: "The portal's address as citizens reach it (https://…), which the QR code of an issued document leads to (PUBLIC_URL/#/verify/CODE). Required when NODE_ENV=production; empty in development: http://HOST:PORT.",
+    doc: "The portal's address as citizens reach it (https://…), which issued documents print and carry in their QR code (PUBLIC_URL/verify/CODE, which sends a browser on to the verification page). Required when NODE_ENV=production; empty in development: http://HOST:PORT.",
   },
   RATE_LIMIT_AUTHENTICATION: { default: '20/1m', doc: 'Most sign-in requests (every route under /auth/) per caller address and period, in the form of NOTIFY_SMS_RATE; more answer 429 with Retry-After.' },
   RATE_LIMIT_FILING: { default: '30/1m', doc: 'Most filings (POST /applications) per person and period, a counter agent included.' },

@@ -14,6 +14,8 @@ import type { NotificationSettings } from '../notifications/config.js';
 import { NotificationQueues, type QueueSettings } from '../notifications/queues.js';
 import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
+import type { DocumentStorage } from '../documents/storage.js';
+import type { Office } from '../registry/offices.js';
 
 interface ProcedureWorkerSetup {
   /** Temporal's frontend (host:port): the worker's own connection, closed when it stops. */
@@ -34,6 +36,8 @@ interface ProcedureWorkerSetup {
    * `mohla dev`); the tests and the bench leave delivery to a notification worker of their own, or none.
    */
   delivery?: { settings: NotificationSettings; log?: (line: string) => void };
+  /** Where issued documents are kept, the office directory they name offices from, and the address they are verified at. */
+  documents?: { storage: DocumentStorage; offices: readonly Office[]; publicUrl: string };
   /** A prebuilt bundle (tests, bench, the image); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
@@ -70,7 +74,7 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       connection,
       namespace: setup.namespace ?? 'default',
       taskQueue: setup.taskQueue,
-      activities: createActivities({ orm: setup.orm, calendars, notifications: queues }),
+      activities: createActivities({ orm: setup.orm, calendars, notifications: queues, ...setup.documents }),
       sinks: auditSinks(),
       dataConverter: temporalDataConverter(setup.codecKeys),
       ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),

@@ -217,10 +217,13 @@ export class Interpretation {
         this.notify(stepNotification(stepId, visits), step.notify, step.template, { stepId });
         return { token, stepId: step.next };
       case 'end':
+        // Only a definition declaring its documents names a refusal letter or keeps its end step: one
+        // written before issues nothing, and its applications close as they always did.
+        if (this.definition.issuedDocuments) this.state.endStep = stepId;
         this.close(
           step.outcome,
           at,
-          { document: step.document, motivation: step.motivation?.en, ...(step.forwardedTo ? { forwardedTo: step.forwardedTo } : {}) },
+          { document: step.document ?? step.letter, motivation: step.motivation?.en, ...(step.forwardedTo ? { forwardedTo: step.forwardedTo } : {}) },
           this.endedInBranch(token, stepId),
         );
         return undefined;
