@@ -22,7 +22,7 @@ import { codecRoutes, registerCodecSession } from './routes/codec.js';
 import { documentRoutes } from './routes/documents.js';
 import { issuedDocumentRoutes } from './routes/issued-documents.js';
 import { verificationRoutes } from './routes/verification.js';
-import { documentKeyRing } from '../documents/key-ring.js';
+import { documentKeyRing, documentPublicUrl } from '../documents/key-ring.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -127,8 +127,10 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   applicationRoutes(routes, ctx);
   citizenTurnRoutes(routes, ctx);
   documentRoutes(routes, ctx);
-  issuedDocumentRoutes(routes, ctx);
-  verificationRoutes(routes, ctx, ctx.documentKeys ?? (await documentKeyRing()));
+  // Issued documents are verified with the keys the worker signs with, and re-issued at the same address.
+  const documents = { ...ctx, documentKeys: ctx.documentKeys ?? (await documentKeyRing()), publicUrl: ctx.publicUrl ?? documentPublicUrl() };
+  issuedDocumentRoutes(routes, documents);
+  verificationRoutes(routes, documents, documents.documentKeys);
   trackingRoutes(routes, ctx);
   taskRoutes(routes, ctx);
   procedureRoutes(routes, ctx);

@@ -33,6 +33,8 @@ export interface ApiContext {
   storage: DocumentStorage;
   /** The keys that verify issued documents and that /.well-known/mohla-document-keys.json publishes; documentKeyRing() when not given. */
   documentKeys?: DocumentKeyRing;
+  /** The portal's address printed on re-issued documents (PUBLIC_URL); the configuration's when not given. */
+  publicUrl?: string;
   notifications: NotificationQueues;
   /** The offices citizens can file with. */
   offices: Office[];

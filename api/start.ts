@@ -51,7 +51,7 @@ async function tellRunningApplications(temporal: Client, taskQueue: string, upda
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
   // Refused before anything is opened: production must name its document keys and its public address.
   const documentKeys = await documentKeyRing(config);
-  documentPublicUrl(config);
+  const publicUrl = documentPublicUrl(config);
   const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
   const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys) });
   let orm: MikroORM | undefined;
@@ -76,7 +76,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
     const metrics = createMetricsRegistry();
     registerBusinessMetrics(metrics, orm);
     const app = await buildApp(
-      { metrics, temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, documentKeys, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
+      { metrics, temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, documentKeys, publicUrl, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
         codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
       { logger: { level: config.logLevel }, ...trustedProxies(config.http.trustProxy) },
     );

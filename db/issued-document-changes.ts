@@ -22,9 +22,17 @@ const STATEMENTS = {
   post: `update issued_document set posted_at = $2, postal_reference = $3 where code = $1 and posted_at is null returning tracking_number`,
 } as const;
 
+/**
+ * Whether the document's issuance is in the timeline: the workflow's `document-issued` for a decision's
+ * document, a `document-reissued` naming it for a copy issued here.
+ */
+const ISSUANCE_RECORDED = `select exists (
+  select 1 from timeline_entry where tracking_number = $1
+     and ((kind = 'document-issued' and detail->>'code' = $2) or (kind = 'document-reissued' and detail->>'newCode' = $2))) as found`;
+
 export type IssuedDocumentChange =
   | { kind: 'revoke'; code: string; at: Date; by: string; reason: string }
-  | { kind: 'reissue'; code: string; newCode: string }
+  | { kind: 'reissue'; code: string; newCode: string; reason: string; requestKey: string | null }
   | { kind: 'collect'; code: string; at: Date; by: string }
   | { kind: 'post'; code: string; at: Date; postalReference: string };
 
@@ -55,6 +63,12 @@ export async function changeIssuedDocument(orm: MikroORM, trackingNumber: string
     const [application] = await sql<{ status: string }>('select status from application where tracking_number = $1 for update', [trackingNumber]);
     if (application?.status !== 'closed') {
       throw new DomainError('application_not_closed', `Application ${trackingNumber} is still being processed; its documents can be changed once it is closed.`);
+    }
+    // The workflow's last entry is the issuance of its document; until the timeline holds it, the
+    // workflow may still number entries, and one taken here would push its own out.
+    const [recorded] = await sql<{ found: boolean }>(ISSUANCE_RECORDED, [trackingNumber, change.code]);
+    if (!recorded?.found) {
+      throw new DomainError('application_not_closed', `The issuance of this document is still being recorded in application ${trackingNumber}; try again in a moment.`);
     }
     const changed = await sql<{ tracking_number: string }>(STATEMENTS[change.kind], values(change));
     if (changed.length === 0) return false;

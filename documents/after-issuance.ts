@@ -20,7 +20,12 @@ function entryOf(change: IssuedDocumentChange, actor: string): TimelineEntry {
     case 'revoke':
       return { at: change.at.toISOString(), kind: 'document-revoked', actor, detail: { code: change.code, reason: change.reason } };
     case 'reissue':
-      return { at: new Date().toISOString(), kind: 'document-reissued', actor, detail: { code: change.code, newCode: change.newCode } };
+      return {
+        at: new Date().toISOString(),
+        kind: 'document-reissued',
+        actor,
+        detail: { code: change.code, newCode: change.newCode, reason: change.reason, ...(change.requestKey ? { request: change.requestKey } : {}) },
+      };
     case 'collect':
       return { at: change.at.toISOString(), kind: 'document-collected', actor, detail: { code: change.code } };
     case 'post':

@@ -2,7 +2,8 @@
  * An issued document after issuance, on the real stack: checked by anyone with its code (and its file or
  * hash), downloaded by its citizen and its office only, printed at a kiosk, revoked by a supervisor,
  * re-issued by an agent, collected or posted, still verifiable once retention erased its file, and
- * verifiable across a rotation of the signing key.
+ * verifiable across a rotation of the signing key. Documents are issued by the workflow when the
+ * application is decided (documents/issue.ts); the key-rotation test signs its own.
  */
 import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,17 +12,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { firstTimelineDisagreement } from '../db/audit-log.js';
-import { forgetIssuedDocumentBytes, issuedDocumentByCode, recordIssuedDocument, type IssuedDocumentDelivery } from '../db/issued-documents.js';
+import { forgetIssuedDocumentBytes, issuedDocumentByCode, type IssuedDocumentDelivery } from '../db/issued-documents.js';
+import { issueDocument } from '../documents/issue.js';
 import { query } from '../db/sql.js';
 import { documentKeyRing, verificationUrl } from '../documents/key-ring.js';
 import { DocumentRenderer } from '../documents/renderer.js';
-import { loadKeyRing, signDocument, verifyDocument, type DocumentKeyRing } from '../documents/signatures.js';
-import { formatVerificationCode, newVerificationCode } from '../documents/verification-code.js';
+import { loadKeyRing, verifyDocument, type DocumentKeyRing } from '../documents/signatures.js';
+import { formatVerificationCode, newVerificationCode, type VerificationCode } from '../documents/verification-code.js';
 import { sha256Hex } from '../documents/verification.js';
 import { walkAuditChain } from '../audit/chain.js';
 import { fieldError, problemAnswer } from './helpers/answers.js';
 import { multipartFile } from './helpers/multipart.js';
 import { apiContext, as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { testProcedure, text } from './helpers/definitions.js';
 
 const form = { fullName: 'Salma Idrissi', cin: 'JB445566', address: '3 derb Sidi Bouloukat, Fès', phone: '+212611223344' };
 
@@ -42,58 +45,73 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A residence certificate filed in office A and approved, once its closing is in PostgreSQL. */
-async function approvedApplication() {
-  const filed = await officeA.citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: officeA.office, data: form } });
+/** A procedure of one review whose approval issues a document delivered `delivery`. */
+function deliveredBy(delivery: IssuedDocumentDelivery) {
+  return testProcedure(`docs-by-${delivery}`, {
+    form: { type: 'object', required: ['fullName'], properties: { fullName: { type: 'string' }, phone: { type: 'string' } } },
+    issuedDocuments: { permit: { template: 'certificate', title: text('Permit'), delivery, holder: { var: 'data.fullName' } } },
+    steps: { granted: { type: 'end', outcome: 'approved', document: 'permit' } },
+  });
+}
+
+/**
+ * An application filed in office A and approved, once the workflow has issued its document and recorded
+ * it: a residence certificate, or a test procedure's permit delivered by collection or post.
+ */
+async function approvedApplication(procedureId = 'residence-certificate', data: Record<string, unknown> = form) {
+  const filed = await officeA.citizen({ method: 'POST', url: '/applications', payload: { procedureId, officeId: officeA.office, data } });
   expect(filed.statusCode, filed.body).toBe(201);
   const { trackingNumber, tasks, receipt } = filed.json() as { trackingNumber: string; tasks: Array<{ id: string }>; receipt: { pin: string } };
   const done = await officeA.agent({ method: 'POST', url: `/tasks/${tasks[0]!.id}/complete`, payload: { outcome: 'approve' } });
   expect(done.statusCode, done.body).toBe(200);
-  await eventually(async () => ((await officeA.agent({ method: 'GET', url: `/applications/${trackingNumber}` })).json().status === 'closed' ? true : undefined));
-  return { trackingNumber, pin: receipt.pin };
+  const issued = await eventually(async () => {
+    const entries = (await officeA.agent({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string; detail: { code?: string } }>;
+    const code = entries.find((e) => e.kind === 'document-issued')?.detail.code;
+    return code ? await issuedDocumentByCode(stack.appOrm, code) : undefined;
+  }, 60_000);
+  const pdf = await streamed(await stack.storage.read(issued!.storageKey!));
+  return { trackingNumber, pin: receipt.pin, row: issued!, pdf, code: issued!.code as VerificationCode, printed: formatVerificationCode(issued!.code as VerificationCode) };
 }
 
-/** A document issued for the application, rendered, signed, stored and registered. */
-async function issue(trackingNumber: string, options: { delivery?: IssuedDocumentDelivery; keys?: DocumentKeyRing; issueKey?: string } = {}) {
-  const code = newVerificationCode();
-  const pdf = await renderer.render('certificate', {
-    languages: ['ar', 'fr'],
-    office: { name: { ar: 'الملحقة الإدارية', fr: 'Annexe administrative' } },
-    procedureTitle: { ar: 'شهادة السكنى', fr: 'Certificat de résidence' },
-    trackingNumber,
-    holder: { name: form.fullName },
-    filedOn: '2026-12-01',
-    decidedOn: '2026-12-06',
-    verification: { code, url: verificationUrl('https://mohla.example.ma', code) },
-  });
-  const signature = signDocument(pdf, options.keys ?? ring);
-  const storageKey = `issued/${trackingNumber}/${signature.sha256}.pdf`;
-  await stack.storage.put(storageKey, pdf);
-  const row = await recordIssuedDocument(stack.appOrm, {
-    code,
-    trackingNumber,
-    officeId: officeA.office,
-    procedureId: 'residence-certificate',
-    kind: 'certificate',
-    documentName: 'residence-certificate',
-    issueKey: options.issueKey ?? `${trackingNumber}:test:${code}`,
-    sha256: signature.sha256,
-    storageKey,
-    signature: signature.signature,
-    keyId: signature.keyId,
-    languages: ['ar', 'fr'],
-    delivery: options.delivery ?? 'download',
-    issuedAt: new Date(),
-  });
-  return { row, pdf, code, printed: formatVerificationCode(code) };
+async function streamed(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/** A document issued by the issuing function with the given keys, as a worker holding them would (the rotation test). */
+async function issue(trackingNumber: string, keys: DocumentKeyRing, issueKey: string) {
+  const row = await issueDocument(
+    { orm: stack.appOrm, storage: stack.storage, publicUrl: 'https://mohla.example.ma', ring: keys, renderer },
+    {
+      trackingNumber,
+      officeId: officeA.office,
+      procedureId: 'residence-certificate',
+      document: 'residence-certificate',
+      kind: 'certificate',
+      data: {
+        languages: ['ar', 'fr'],
+        office: { name: { ar: 'الملحقة الإدارية', fr: 'Annexe administrative' } },
+        procedureTitle: { ar: 'شهادة السكنى', fr: 'Certificat de résidence' },
+        trackingNumber,
+        holder: { name: form.fullName },
+        filedOn: '2026-12-01',
+        decidedOn: '2026-12-06',
+      },
+      issueKey,
+      delivery: 'download',
+    },
+  );
+  const pdf = await streamed(await stack.storage.read(row.storageKey!));
+  return { row, pdf, code: row.code, printed: formatVerificationCode(row.code as VerificationCode) };
 }
 
 const anonymous = (options: Parameters<TestStack['request']>[0]) => stack.request(options);
 
 describe('verification by code (public)', () => {
   it('answers valid and authentic, with no personal data, whatever the case and the dashes', async () => {
-    const { trackingNumber } = await approvedApplication();
-    const doc = await issue(trackingNumber);
+    const doc = await approvedApplication();
+    const { trackingNumber } = doc;
     for (const typed of [doc.printed, doc.code.toLowerCase(), doc.printed.replaceAll('-', ' ')]) {
       const res = await anonymous({ method: 'GET', url: `/verify/${encodeURIComponent(typed)}` });
       expect(res.statusCode, res.body).toBe(200);
@@ -135,8 +153,8 @@ describe('verification by code (public)', () => {
 
 describe('verification of a file (public)', () => {
   it('knows the issued bytes, refuses a file with one byte changed, and accepts the hash alone', async () => {
-    const { trackingNumber } = await approvedApplication();
-    const doc = await issue(trackingNumber);
+    const doc = await approvedApplication();
+    const { trackingNumber } = doc;
     const right = await anonymous({ method: 'POST', url: '/verify', ...multipartFile('certificate.pdf', doc.pdf, 'application/pdf', { code: doc.printed }) });
     expect(right.statusCode, right.body).toBe(200);
     expect(right.json()).toMatchObject({ authentic: true, status: 'valid', presented: { authentic: true, sha256: doc.row.sha256 } });
@@ -163,8 +181,8 @@ describe('verification of a file (public)', () => {
   });
 
   it('publishes the signing key at the well-known address, and a document verifies with it alone', async () => {
-    const { trackingNumber } = await approvedApplication();
-    const doc = await issue(trackingNumber);
+    const doc = await approvedApplication();
+    const { trackingNumber } = doc;
     const res = await anonymous({ method: 'GET', url: '/.well-known/mohla-document-keys.json' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toContain('public');
@@ -179,8 +197,8 @@ describe('verification of a file (public)', () => {
 
 describe('downloads', () => {
   it('gives the PDF to its citizen, its office and the kiosk with the PIN; 404 to anyone else', async () => {
-    const { trackingNumber, pin } = await approvedApplication();
-    const doc = await issue(trackingNumber);
+    const doc = await approvedApplication();
+    const { trackingNumber, pin } = doc;
     const url = `/applications/${trackingNumber}/issued-documents/${doc.printed}`;
     for (const caller of [officeA.citizen, officeA.agent, officeA.supervisor]) {
       const res = await caller({ method: 'GET', url });
@@ -214,8 +232,8 @@ describe('downloads', () => {
   });
 
   it('after retention erased the file: the code still verifies, the download says why it is gone (410)', async () => {
-    const { trackingNumber } = await approvedApplication();
-    const doc = await issue(trackingNumber);
+    const doc = await approvedApplication();
+    const { trackingNumber } = doc;
     await stack.storage.remove(doc.row.storageKey!);
     await forgetIssuedDocumentBytes(stack.appOrm, trackingNumber);
     const verified = await anonymous({ method: 'GET', url: `/verify/${doc.printed}` });
@@ -230,8 +248,8 @@ describe('downloads', () => {
 
 describe('revocation, delivery and the record of each', () => {
   it('a supervisor of the office revokes with a reason, once; the verification page says so', async () => {
-    const { trackingNumber } = await approvedApplication();
-    const doc = await issue(trackingNumber);
+    const doc = await approvedApplication();
+    const { trackingNumber } = doc;
     const url = `/applications/${trackingNumber}/issued-documents/${doc.printed}/revoke`;
     const reason = 'Délivré sur la foi d’un justificatif de domicile falsifié';
     expect((await officeA.agent({ method: 'POST', url, payload: { reason } })).statusCode).toBe(403);
@@ -262,12 +280,69 @@ describe('revocation, delivery and the record of each', () => {
     expect(walked.problem).toBeUndefined();
   });
 
-  it('records a collection at the office, and a posting with its reference, once each', async () => {
-    const { trackingNumber } = await approvedApplication();
-    const collected = await issue(trackingNumber, { delivery: 'collection' });
-    const posted = await issue(trackingNumber, { delivery: 'post' });
-    const base = `/applications/${trackingNumber}/issued-documents`;
+  it('an agent re-issues a lost copy: a new code supersedes the old one, once under an Idempotency-Key', async () => {
+    const doc = await approvedApplication();
+    const url = `/applications/${doc.trackingNumber}/issued-documents/${doc.printed}/reissue`;
+    const ask = { payload: { reason: 'Copie perdue par le demandeur' }, headers: { 'idempotency-key': `reissue-${doc.code}` } };
+    expect((await officeA.citizen({ method: 'POST', url, ...ask })).statusCode).toBe(403);
+    expect((await officeB.agent({ method: 'POST', url, ...ask })).statusCode).toBe(404);
 
+    const made = await officeA.agent({ method: 'POST', url, ...ask });
+    expect(made.statusCode, made.body).toBe(201);
+    const copy = made.json() as { code: string; supersedes: string; status: string; download: string; sha256: string };
+    expect(copy).toMatchObject({ supersedes: doc.printed, status: 'valid', documentName: 'residence-certificate' });
+    expect(copy.code).not.toBe(doc.printed);
+    expect(made.headers.location).toBe(copy.download);
+    const again = await officeA.agent({ method: 'POST', url, ...ask });
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(copy);
+    const another = await officeA.supervisor({ method: 'POST', url, payload: { reason: 'encore' }, headers: { 'idempotency-key': 'another-request-1' } });
+    expect(another.statusCode).toBe(409);
+    expect(another.json()).toEqual(problemAnswer({ status: 409, code: 'issued_document_not_current', detail: expect.stringContaining(copy.code) }));
+
+    // The old code says superseded, without leading to the new one; the new one is valid and its file authentic.
+    const old = await anonymous({ method: 'GET', url: `/verify/${doc.printed}` });
+    expect(old.json()).toMatchObject({ authentic: true, status: 'superseded', supersededAt: expect.any(String) });
+    expect(old.body).not.toContain(copy.code);
+    expect(old.body).not.toContain(copy.code.replaceAll('-', ''));
+    const pdf = (await officeA.citizen({ method: 'GET', url: copy.download })).rawPayload;
+    expect(sha256Hex(pdf)).toBe(copy.sha256);
+    const checked = await anonymous({ method: 'POST', url: '/verify', ...multipartFile('copy.pdf', pdf, 'application/pdf', { code: copy.code }) });
+    expect(checked.json()).toMatchObject({ authentic: true, status: 'valid', presented: { authentic: true } });
+    // The old file is still the old code's document, but not the new code's.
+    const crossed = await anonymous({ method: 'POST', url: '/verify', payload: { code: copy.code, sha256: doc.row.sha256 } });
+    expect(crossed.json().presented.authentic).toBe(false);
+
+    const copyRow = (await issuedDocumentByCode(stack.appOrm, copy.code.replaceAll('-', '')))!;
+    expect(copyRow).toMatchObject({ supersedes: doc.code, issuedBy: officeA.agentId, issueKey: `${doc.code}:reissue:2` });
+    const entries = ((await officeA.agent({ method: 'GET', url: `/applications/${doc.trackingNumber}/timeline` })).json().entries as Array<{ kind: string; actor: string; detail: Record<string, unknown> }>).filter(
+      (e) => e.kind === 'document-reissued',
+    );
+    expect(entries).toEqual([expect.objectContaining({ actor: officeA.agentId, detail: expect.objectContaining({ code: doc.code, newCode: copyRow.code, reason: 'Copie perdue par le demandeur' }) })]);
+    expect(await firstTimelineDisagreement(stack.orm)).toBeUndefined();
+
+    // A replaced copy may still be revoked; a revoked one is never printed again.
+    const revoked = await officeA.supervisor({ method: 'POST', url: `/applications/${doc.trackingNumber}/issued-documents/${copy.code}/revoke`, payload: { reason: 'Obtenu par fraude' } });
+    expect(revoked.json()).toMatchObject({ status: 'revoked' });
+    const refused = await officeA.agent({ method: 'POST', url: `/applications/${doc.trackingNumber}/issued-documents/${copy.code}/reissue`, payload: { reason: 'perdu' } });
+    expect(refused.statusCode).toBe(409);
+    expect((await officeA.supervisor({ method: 'POST', url: `/applications/${doc.trackingNumber}/issued-documents/${doc.printed}/revoke`, payload: { reason: 'Obtenu par fraude' } })).json()).toMatchObject({
+      status: 'revoked',
+    });
+  });
+
+  it('records a collection at the office, and a posting with its reference, once each', async () => {
+    const designer = as(stack, await tokenFor('designer'));
+    for (const delivery of ['collection', 'post'] as const) {
+      const published = await designer({ method: 'POST', url: '/procedures', payload: { ...deliveredBy(delivery), offices: ['annex'] } });
+      expect(published.statusCode, published.body).toBe(201);
+    }
+    const collected = await approvedApplication('docs-by-collection', { fullName: form.fullName });
+    const posted = await approvedApplication('docs-by-post', { fullName: form.fullName });
+
+    const base = `/applications/${collected.trackingNumber}/issued-documents`;
+    const postedBase = `/applications/${posted.trackingNumber}/issued-documents`;
     const wrongWay = await officeA.agent({ method: 'POST', url: `${base}/${collected.printed}/posted`, payload: { postalReference: 'RR123456789MA' } });
     expect(wrongWay.statusCode).toBe(422);
     expect(wrongWay.json()).toEqual(problemAnswer({ status: 422, code: 'delivery_mismatch', errors: [fieldError('params:/code')] }));
@@ -278,16 +353,17 @@ describe('revocation, delivery and the record of each', () => {
     expect(handed.json()).toMatchObject({ delivery: 'collection', collectedAt: expect.any(String) });
     expect((await officeA.agent({ method: 'POST', url: `${base}/${collected.printed}/collected`, payload: {} })).json()).toEqual(handed.json());
 
-    const badReference = await officeA.agent({ method: 'POST', url: `${base}/${posted.printed}/posted`, payload: { postalReference: '<b>' } });
+    const badReference = await officeA.agent({ method: 'POST', url: `${postedBase}/${posted.printed}/posted`, payload: { postalReference: '<b>' } });
     expect(badReference.statusCode).toBe(400);
     expect(badReference.json()).toEqual(problemAnswer({ status: 400, errors: [fieldError('/postalReference')] }));
-    const sent = await officeA.agent({ method: 'POST', url: `${base}/${posted.printed}/posted`, payload: { postalReference: 'RR123456789MA' } });
+    const sent = await officeA.agent({ method: 'POST', url: `${postedBase}/${posted.printed}/posted`, payload: { postalReference: 'RR123456789MA' } });
     expect(sent.statusCode, sent.body).toBe(200);
     expect(sent.json()).toMatchObject({ delivery: 'post', postalReference: 'RR123456789MA', postedAt: expect.any(String) });
 
-    const kinds = ((await officeA.agent({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string }>).map((e) => e.kind);
-    expect(kinds.filter((k) => k === 'document-collected')).toHaveLength(1);
-    expect(kinds.filter((k) => k === 'document-posted')).toHaveLength(1);
+    const kinds = async (trackingNumber: string) =>
+      ((await officeA.agent({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string }>).map((e) => e.kind);
+    expect((await kinds(collected.trackingNumber)).filter((k) => k === 'document-collected')).toHaveLength(1);
+    expect((await kinds(posted.trackingNumber)).filter((k) => k === 'document-posted')).toHaveLength(1);
     expect(await firstTimelineDisagreement(stack.orm)).toBeUndefined();
   });
 });
@@ -299,14 +375,14 @@ describe('key rotation', () => {
     writeFileSync(path.join(dir, 'current.pem'), first.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const before = await loadKeyRing(dir);
     const { trackingNumber } = await approvedApplication();
-    const old = await issue(trackingNumber, { keys: before });
+    const old = await issue(trackingNumber, before, `${trackingNumber}:rotation:old`);
 
     // The rotation as documented: the old key's public half stays, a new private key signs.
     writeFileSync(path.join(dir, 'current.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(path.join(dir, 'retired-1.pem'), first.publicKey.export({ type: 'spki', format: 'pem' }));
     const after = await loadKeyRing(dir);
     expect(after.signer.keyId).not.toBe(before.signer.keyId);
-    const fresh = await issue(trackingNumber, { keys: after });
+    const fresh = await issue(trackingNumber, after, `${trackingNumber}:rotation:new`);
     expect(fresh.row.keyId).toBe(after.signer.keyId);
 
     const rotated = await buildApp(apiContext(stack, { documentKeys: after, orm: stack.appOrm }));
@@ -322,7 +398,7 @@ describe('key rotation', () => {
       await rotated.close();
     }
     // A key that is not published: the record's signature is not authentic, and says why.
-    const stray = await issue(trackingNumber, { keys: before });
+    const stray = await issue(trackingNumber, before, `${trackingNumber}:rotation:stray`);
     const res = await anonymous({ method: 'GET', url: `/verify/${stray.printed}` });
     expect(res.json()).toMatchObject({ authentic: false, problem: expect.stringContaining('not among the published document keys') });
     expect((await issuedDocumentByCode(stack.appOrm, stray.code))?.keyId).toBe(before.signer.keyId);

@@ -7,6 +7,8 @@ import { formatVerificationCode, parseVerificationCode, type VerificationCode } 
 import type { Principal } from '../../identity/tokens.js';
 import { principalOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import type { DocumentKeyRing } from '../../documents/signatures.js';
+import { reissueDocument } from '../reissue.js';
 import { instant, type ApplicationView } from '../answers.js';
 import { answers, file, json, type ApiRoutes } from '../responses.js';
 import { trackingParams, visibleApplication } from './applications.js';
@@ -75,6 +77,18 @@ const postedBody = {
   required: ['postalReference'],
   additionalProperties: false,
   properties: { postalReference: { type: 'string', minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9 ./-]*$', description: "The postal service's reference of the letter (e.g. RR123456789MA)." } },
+} as const;
+
+const reissueBody = {
+  type: 'object',
+  required: ['reason'],
+  additionalProperties: false,
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 500, description: 'Why a new copy is needed (a lost or damaged copy).' } },
+} as const;
+
+const idempotencyHeaders = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 128 } },
 } as const;
 
 const noBody = { type: 'object', additionalProperties: false, properties: {} } as const;
@@ -191,7 +205,7 @@ async function staffAction(ctx: ApiContext, principal: Principal, trackingNumber
   return { view, doc: await documentOf(ctx, view, code) };
 }
 
-export function issuedDocumentRoutes(app: ApiRoutes, ctx: ApiContext): void {
+export function issuedDocumentRoutes(app: ApiRoutes, ctx: ApiContext & { documentKeys: DocumentKeyRing; publicUrl: string }): void {
   const unlock = kioskUnlock(ctx);
   const after = async (view: ApplicationView, code: string) => {
     const doc = (await issuedDocumentByCode(ctx.orm, code))!;
@@ -288,6 +302,39 @@ export function issuedDocumentRoutes(app: ApiRoutes, ctx: ApiContext): void {
       if (!reason) throw new DomainError('invalid_input', 'Give the reason for revoking.', [{ pointer: '/reason', message: 'is blank' }]);
       await recordDocumentChange(ctx.orm, view.trackingNumber, { kind: 'revoke', code: doc.code, at: new Date(), by: principal.sub, reason }, principal.sub);
       return after(view, doc.code);
+    },
+  );
+
+  app.post(
+    '/applications/:trackingNumber/issued-documents/:code/reissue',
+    {
+      config: { access: ['agent', 'supervisor'] },
+      schema: {
+        summary: 'Issue a new copy of a lost document (an agent or supervisor of its office): a new code, which supersedes the old one',
+        tags: ['issued documents'],
+        operationId: 'reissueDocument',
+        params: codeParams,
+        headers: idempotencyHeaders,
+        body: reissueBody,
+        response: answers({
+          201: json('The new copy (Location names its PDF).', issuedDocumentSchema),
+          200: json('Re-issued before under this Idempotency-Key: the same copy (Idempotent-Replayed: true).', issuedDocumentSchema),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { view, doc } = await staffAction(ctx, principal, request.params.trackingNumber, request.params.code);
+      const reason = request.body.reason.trim();
+      if (!reason) throw new DomainError('invalid_input', 'Give the reason for a new copy.', [{ pointer: '/reason', message: 'is blank' }]);
+      const idempotencyKey = request.headers['idempotency-key'];
+      const { document, replayed } = await reissueDocument(ctx, view, doc, { actor: principal.sub, reason, ...(idempotencyKey ? { idempotencyKey } : {}) });
+      const answer = issuedDocumentView(document, await procedureDefinition(ctx, view));
+      return reply
+        .status(replayed ? 200 : 201)
+        .header('location', answer.download ?? `/verify/${answer.code}`)
+        .header('idempotent-replayed', String(replayed))
+        .send(answer);
     },
   );
 
