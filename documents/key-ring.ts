@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type DocumentSettings } from '../infra/config.js';
-import { formatVerificationCode, type VerificationCode } from './verification-code.js';
+import type { VerificationCode } from './verification-code.js';
 import { KeyRingError, loadKeyRing, type DocumentKeyRing } from './signatures.js';
 
 /** Where development keeps its generated document key, under MOHLA_DATA_DIR. */
@@ -74,8 +74,9 @@ export function documentPublicUrl(config: { documents: Pick<DocumentSettings, 'p
 
 /**
  * The address a document's QR code holds: GET /verify/CODE, which answers JSON to programs and sends a
- * browser on to the verification page (/#/verify/CODE). The code is printed with dashes, as on the paper.
+ * browser on to the verification page (/#/verify/CODE). The code in its stored form, without dashes: the
+ * shortest address, the easiest QR code to read; the page prints it in groups.
  */
 export function verificationUrl(publicUrl: string, code: VerificationCode): string {
-  return `${publicUrl.replace(/\/+$/, '')}/verify/${formatVerificationCode(code)}`;
+  return `${publicUrl.replace(/\/+$/, '')}/verify/${code}`;
 }
