@@ -45,7 +45,6 @@ const verificationAnswer = {
   properties: {
     code: { type: 'string', description: 'The code, as printed (groups of four).' },
     authentic: { type: 'boolean', description: 'Mohla issued a document under this code, and its recorded signature verifies with a published key.' },
-    problem: { type: 'string', description: 'Why the record is not authentic, when it is not.' },
     status: { type: 'string', enum: ['valid', 'revoked', 'superseded'] },
     revokedAt: nullableInstant,
     revocationReason: { type: ['string', 'null'], description: "The supervisor's reason, when revoked." },
@@ -75,6 +74,7 @@ const verificationAnswer = {
     issuedAt: instant,
     sha256: { type: 'string', description: "SHA-256 of the PDF's bytes as issued, hex." },
     keyId: { type: 'string', description: 'The key that signed it, as the published key set names it.' },
+    problem: { type: 'string', description: 'Why the record is not authentic, when it is not.' },
     presented: {
       type: 'object',
       description: 'POST /verify only: whether the presented file (or hash) is the document issued under this code.',
@@ -119,7 +119,6 @@ async function verificationOf(ctx: ApiContext, ring: DocumentKeyRing, record: Is
   return {
     code: formatVerificationCode(record.code as VerificationCode),
     authentic: signature.ok,
-    ...(signature.ok ? {} : { problem: signature.reason }),
     status: status.status,
     revokedAt: status.status === 'revoked' ? status.revokedAt : null,
     revocationReason: status.status === 'revoked' ? status.reason : null,
@@ -130,6 +129,7 @@ async function verificationOf(ctx: ApiContext, ring: DocumentKeyRing, record: Is
     issuedAt: record.issuedAt.toISOString(),
     sha256: record.sha256,
     keyId: record.keyId,
+    ...(signature.ok ? {} : { problem: signature.reason }),
   };
 }
 
