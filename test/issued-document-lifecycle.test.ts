@@ -154,7 +154,6 @@ describe('verification by code (public)', () => {
 describe('verification of a file (public)', () => {
   it('knows the issued bytes, refuses a file with one byte changed, and accepts the hash alone', async () => {
     const doc = await approvedApplication();
-    const { trackingNumber } = doc;
     const right = await anonymous({ method: 'POST', url: '/verify', ...multipartFile('certificate.pdf', doc.pdf, 'application/pdf', { code: doc.printed }) });
     expect(right.statusCode, right.body).toBe(200);
     expect(right.json()).toMatchObject({ authentic: true, status: 'valid', presented: { authentic: true, sha256: doc.row.sha256 } });
@@ -182,7 +181,6 @@ describe('verification of a file (public)', () => {
 
   it('publishes the signing key at the well-known address, and a document verifies with it alone', async () => {
     const doc = await approvedApplication();
-    const { trackingNumber } = doc;
     const res = await anonymous({ method: 'GET', url: '/.well-known/mohla-document-keys.json' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toContain('public');
