@@ -3,7 +3,8 @@ import type { ApplicationState } from '../engine/interpreter/state.js';
 import { findApplication } from '../db/applications.js';
 import { applicationRow, taskRow, type ProjectedApplication } from '../db/rows.js';
 import type { ApplicationRecord, DocumentRecord, ProjectionIncidentRecord, TaskRecord, TimelineRecord } from '../db/entities.js';
-import type { ApplicationView, ClockView, LegalDeadlineView, TaskView } from './answers.js';
+import type { ApplicationView, ClockView, IssuedDocumentSummary, LegalDeadlineView, TaskView } from './answers.js';
+import { issuedDocumentsOf } from '../db/issued-documents.js';
 import type { ReceiptDocument } from './receipt.js';
 
 /** A workflow's state, shown exactly as its projection will show it. */
@@ -68,6 +69,18 @@ function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord
     tasks: tasks.map(taskViewFromRecord),
     ...(app.citizenTurn ? { citizenTurn: app.citizenTurn as NonNullable<ApplicationView['citizenTurn']> } : {}),
   };
+}
+
+/** The documents an application issued, as its page and the kiosk list them. */
+export async function issuedDocumentList(orm: MikroORM, trackingNumber: string): Promise<IssuedDocumentSummary[]> {
+  return (await issuedDocumentsOf(orm, trackingNumber)).map((d) => ({
+    code: d.code,
+    kind: d.kind,
+    document: d.documentName,
+    issuedAt: d.issuedAt.toISOString(),
+    status: d.revokedAt ? 'revoked' : d.supersededBy ? 'superseded' : 'valid',
+    delivery: d.delivery,
+  }));
 }
 
 /** An application as its projection holds it, or undefined when none has this tracking number. */
