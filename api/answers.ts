@@ -204,6 +204,7 @@ export const applicationSchema = {
     'deadline',
     'clocks',
     'tasks',
+    'issuedDocuments',
   ],
   additionalProperties: false,
   properties: {
@@ -228,7 +229,11 @@ export const applicationSchema = {
     deadline: { ...legalDeadlineSchema, type: ['object', 'null'] },
     clocks: { type: 'array', items: clockSchema, description: 'The named clocks that have started, in that order (none for most procedures).' },
     tasks: { type: 'array', items: taskSchema },
-    issuedDocuments: { type: 'array', items: issuedDocumentSummarySchema, description: 'The documents its decision issued, oldest first (present when it is followed by itself, not in the answers to actions).' },
+    issuedDocuments: {
+      type: 'array',
+      items: issuedDocumentSummarySchema,
+      description: 'The documents its decision has issued so far, oldest first: none while it is open, and none yet in the answer to the action that decides it (the document follows).',
+    },
     citizenTurn: {
       type: 'object',
       description: 'Present while a window is open for the citizen to act (language 2): at which step, since when, and until when.',

@@ -49,7 +49,7 @@ function clockListView(stored: unknown, now: Date): ClockView[] {
   }));
 }
 
-function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[]): ApplicationView {
+function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[], issuedDocuments: IssuedDocumentSummary[] = []): ApplicationView {
   return {
     trackingNumber: app.trackingNumber,
     procedure: { id: app.procedureId, version: app.procedureVersion },
@@ -67,6 +67,7 @@ function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord
     deadline: (app.deadline as LegalDeadlineView | undefined) ?? null,
     clocks: clockListView(app.clocks, new Date()),
     tasks: tasks.map(taskViewFromRecord),
+    issuedDocuments,
     ...(app.citizenTurn ? { citizenTurn: app.citizenTurn as NonNullable<ApplicationView['citizenTurn']> } : {}),
   };
 }
@@ -86,7 +87,9 @@ export async function issuedDocumentList(orm: MikroORM, trackingNumber: string):
 /** An application as its projection holds it, or undefined when none has this tracking number. */
 export async function readApplication(orm: MikroORM, trackingNumber: string): Promise<ApplicationView | undefined> {
   const found = await findApplication(orm, trackingNumber);
-  return found && applicationViewFromRecords(found.application, found.tasks);
+  // Only a closed application has documents (a decision issues them): an open one costs no second query.
+  const issued = found?.application.status === 'closed' ? await issuedDocumentList(orm, trackingNumber) : [];
+  return found && applicationViewFromRecords(found.application, found.tasks, issued);
 }
 
 /** An application in a list, with the steps of its history. */

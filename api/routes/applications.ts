@@ -17,7 +17,7 @@ import { buildReceipt, receiptHtml, type ReceiptDocument } from '../receipt.js';
 import { documentIds, freeText } from '../schemas.js';
 import { applicationSchema, instant, instantOrNull, listAnswer, receiptSchema, textOrNull, type ApplicationView } from '../answers.js';
 import { answers, json, text, type ApiRoutes } from '../responses.js';
-import { applicationSummaryView, documentView, issuedDocumentList, readApplication, timelineEntryView } from '../views.js';
+import { applicationSummaryView, documentView, readApplication, timelineEntryView } from '../views.js';
 import { sendAction } from '../workflow-actions.js';
 import { checkAmendedForm } from '../amended-form.js';
 
@@ -306,10 +306,7 @@ export function applicationRoutes(app: ApiRoutes, ctx: ApiContext): void {
         response: answers({ 200: json('The application as it stands.', applicationSchema) }),
       },
     },
-    async (request) => {
-      const { view } = await action(ctx, request);
-      return { ...view, issuedDocuments: await issuedDocumentList(ctx.orm, view.trackingNumber) };
-    },
+    async (request) => (await action(ctx, request)).view,
   );
 
   app.get(

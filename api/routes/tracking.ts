@@ -11,7 +11,7 @@ import { applicationSchema, clockSchema, instant, instantOrNull, issuedDocumentS
 import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { receiptHtml } from '../receipt.js';
 import type { ApplicationView } from '../answers.js';
-import { issuedDocumentList, readApplication } from '../views.js';
+import { readApplication } from '../views.js';
 import { canonicalTrackingNumber, receiptOf } from './applications.js';
 
 const trackBody = {
@@ -149,7 +149,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
           : null,
         clocks: view.clocks.map((c) => ({ label: c.label, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
         citizenWindow: openWindow(view, procedure),
-        issuedDocuments: await issuedDocumentList(ctx.orm, view.trackingNumber),
+        issuedDocuments: view.issuedDocuments,
         steps: view.tasks.map((t) => ({ stepId: t.stepId, status: t.status, createdAt: t.createdAt, completedAt: t.completedAt })),
       };
     },

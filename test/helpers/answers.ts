@@ -45,8 +45,6 @@ export function issuedDocumentAnswer(pinned: Record<string, unknown> = {}) {
   };
 }
 
-/** The issued documents: on the application's own page, not in the answers to actions. */
-const issuedDocumentsOrNone = expect.toBeOneOf([undefined, eachItem(issuedDocumentAnswer())]);
 const aLocalizedText = { ar: expect.any(String), fr: expect.any(String), en: expect.any(String) };
 
 export function problemAnswer(pinned: Pinned<Problem> = {}) {
@@ -122,7 +120,7 @@ export function applicationAnswer(pinned: Pinned<ApplicationView> = {}) {
     deadline: orNull(deadlineAnswer()),
     clocks: eachItem(clockAnswer()),
     tasks: eachItem(taskAnswer()),
-    issuedDocuments: issuedDocumentsOrNone,
+    issuedDocuments: eachItem(issuedDocumentAnswer()),
     ...pinned,
   };
 }
