@@ -141,7 +141,7 @@ export function reviewDefinition(candidate: unknown): { errors: FieldError[]; wa
     }),
     ...checkDefinition(definition, { language, templates: NOTIFY_STEP_TEMPLATES }),
     ...messageProblems(definition),
-    ...documentProblems(definition),
+    ...documentProblems(definition, language),
   ];
   return { errors: problems.filter((p) => p.severity !== 'warning'), warnings: problems.filter((p) => p.severity === 'warning') };
 }

@@ -6,6 +6,7 @@
  * nothing is issued for it.
  */
 import type { DocumentText, IssuedDocument, ProcedureDefinition } from '../engine/definition.generated.js';
+import type { LanguageVersion } from '../engine/language.js';
 import type { FieldError } from './definition-schema.js';
 import { pointerSegment } from '../engine/form-schema.js';
 
@@ -122,7 +123,8 @@ function declarationProblems(definition: ProcedureDefinition, name: string, docu
   return problems;
 }
 
-export function documentProblems(definition: ProcedureDefinition): FieldError[] {
+/** `language`: language 2 already refuses an unmotivated refusal, so only language 1 hears it from here. */
+export function documentProblems(definition: ProcedureDefinition, language: LanguageVersion): FieldError[] {
   const declared = definition.issuedDocuments;
   if (!declared) return [];
   const problems: FieldError[] = [];
@@ -146,6 +148,7 @@ export function documentProblems(definition: ProcedureDefinition): FieldError[] 
     }
     if (document.template === 'refusal-letter') {
       if (!use.motivation) {
+        if (language >= 2) continue;
         problems.push({ pointer: use.pointer.replace(/\/letter$/, '/motivation'), message: `is required: the refusal letter "${use.name}" prints the reasons for the refusal` });
       } else if (document.title.en !== undefined && use.motivation.en === undefined) {
         problems.push({ pointer: use.pointer.replace(/\/letter$/, '/motivation/en'), message: `is required: the refusal letter "${use.name}" is printed in English too` });

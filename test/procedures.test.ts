@@ -19,6 +19,9 @@ function nextVersion() {
   next.version = latest.version + 1;
   next.steps.review.outcomes = { grant: { next: 'issued' }, refuse: { next: 'refused' } };
   next.steps.issued.document = 'residence-certificate-2026';
+  // The renamed document is declared under its new name, as the checker asks.
+  next.issuedDocuments = { ...next.issuedDocuments, 'residence-certificate-2026': next.issuedDocuments['residence-certificate'] };
+  delete next.issuedDocuments['residence-certificate'];
   return next;
 }
 

@@ -7,7 +7,7 @@ import { localizedText } from '../../registry/localized-text.js';
 import { pinMatches } from '../auth.js';
 import { PinAttempts } from '../pin-attempts.js';
 import type { ApiContext } from '../context.js';
-import { applicationSchema, clockSchema, instant, instantOrNull, legalDeadlineSchema } from '../answers.js';
+import { applicationSchema, clockSchema, instant, instantOrNull, issuedDocumentSummarySchema, legalDeadlineSchema } from '../answers.js';
 import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { receiptHtml } from '../receipt.js';
 import type { ApplicationView } from '../answers.js';
@@ -24,7 +24,7 @@ export const trackBody = {
 /** What a kiosk shows: where the application stands, without personal data. */
 const trackAnswer = {
   type: 'object',
-  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'clocks', 'citizenWindow', 'steps'],
+  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'clocks', 'citizenWindow', 'issuedDocuments', 'steps'],
   additionalProperties: false,
   properties: {
     trackingNumber: { type: 'string' },
@@ -74,6 +74,7 @@ const trackAnswer = {
         dueDate: applicationSchema.properties.citizenTurn.properties.dueDate,
       },
     },
+    issuedDocuments: { type: 'array', items: issuedDocumentSummarySchema },
     steps: {
       type: 'array',
       items: {
@@ -161,6 +162,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
           : null,
         clocks: view.clocks.map((c) => ({ label: c.label, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
         citizenWindow: openWindow(view, procedure),
+        issuedDocuments: view.issuedDocuments,
         steps: view.tasks.map((t) => ({ stepId: t.stepId, status: t.status, createdAt: t.createdAt, completedAt: t.completedAt })),
       };
     },
