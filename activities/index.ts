@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CalendarStore } from '../registry/calendars.js';
 import type { NotificationQueues } from '../notifications/queues.js';
+import type { PadesSigner } from '../documents/pades.js';
 import type { DocumentStorage } from '../documents/storage.js';
 import type { Office } from '../registry/offices.js';
 import { createDeadlineActivities } from './deadlines.js';
@@ -19,6 +20,8 @@ export interface ActivityDependencies {
   offices?: readonly Office[];
   /** Where `/verify/<code>` is served, printed on issued documents. */
   publicUrl?: string;
+  /** The office's certificate for the PAdES signature inside issued PDFs; none: Ed25519 only. */
+  pades?: PadesSigner;
 }
 
 /** Every activity the procedure workflow may schedule, built from the worker's dependencies. */

@@ -12,6 +12,7 @@ import type { DocumentText } from '../engine/definition.generated.js';
 import type { DocumentIssueRequest } from '../engine/interpreter/issued-documents.js';
 import { DocumentDataError, type DocumentData } from '../documents/document-data.js';
 import { issueDocument } from '../documents/issue.js';
+import type { PadesSigner } from '../documents/pades.js';
 import type { DocumentStorage } from '../documents/storage.js';
 import type { Office } from '../registry/offices.js';
 
@@ -30,6 +31,8 @@ export interface DocumentActivityDependencies {
   offices?: readonly Office[];
   /** Where `/verify/<code>` is served (PUBLIC_URL). */
   publicUrl?: string;
+  /** The PAdES signature's certificate (DOCUMENT_PADES_P12), when one is configured. */
+  pades?: PadesSigner;
 }
 
 /** Dates on documents are Moroccan calendar days. */
@@ -91,7 +94,7 @@ export function createDocumentActivities(deps: DocumentActivityDependencies) {
       if (!found || found.application.status !== 'closed') throw new Error(`application ${request.trackingNumber} is not closed in the read model yet`);
       try {
         const issued = await issueDocument(
-          { orm: deps.orm, storage: deps.storage, publicUrl: deps.publicUrl ?? 'http://localhost:3000' },
+          { orm: deps.orm, storage: deps.storage, publicUrl: deps.publicUrl ?? 'http://localhost:3000', ...(deps.pades ? { pades: deps.pades } : {}) },
           {
             trackingNumber: request.trackingNumber,
             officeId: request.officeId,

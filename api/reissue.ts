@@ -94,7 +94,7 @@ export async function reissueDocument(
   const issueKey = `${doc.code}:reissue:${await generation(ctx, doc)}`;
   const { request, data } = await issueRequestOf(ctx, view, doc, issueKey);
   const copy = await issueDocument(
-    { orm: ctx.orm, storage: ctx.storage, publicUrl: ctx.publicUrl, ring: ctx.documentKeys },
+    { orm: ctx.orm, storage: ctx.storage, publicUrl: ctx.publicUrl, ring: ctx.documentKeys, ...(ctx.pades ? { pades: ctx.pades } : {}) },
     {
       trackingNumber: view.trackingNumber,
       officeId: view.officeId,

@@ -16,6 +16,7 @@ import { issuedDocumentByIssueKey, recordIssuedDocument, type IssuedDocument, ty
 import type { DocumentData, DocumentTemplate } from './document-data.js';
 import { documentKeyRing, verificationUrl } from './key-ring.js';
 import { DocumentRenderer } from './renderer.js';
+import { embedPadesSignature, type PadesSigner } from './pades.js';
 import { signDocument, type DocumentKeyRing } from './signatures.js';
 import type { DocumentStorage } from './storage.js';
 import { verificationCodeFrom, type VerificationCode } from './verification-code.js';
@@ -45,6 +46,8 @@ export interface IssuingContext {
   publicUrl: string;
   ring?: DocumentKeyRing;
   renderer?: DocumentRenderer;
+  /** The office's certificate for a PAdES signature inside the PDF (DOCUMENT_PADES_P12); none: Ed25519 only. */
+  pades?: PadesSigner;
 }
 
 let sharedRenderer: DocumentRenderer | undefined;
@@ -72,10 +75,13 @@ export async function issueDocument(context: IssuingContext, request: IssueReque
   if (existing) return existing;
   const ring = context.ring ?? (await documentKeyRing());
   const code = issuedCode(ring, request.issueKey);
-  const pdf = await (context.renderer ?? renderer()).render(request.kind, {
+  const rendered = await (context.renderer ?? renderer()).render(request.kind, {
     ...request.data,
     verification: { code, url: verificationUrl(context.publicUrl, code) },
   });
+  // The PAdES signature first, inside the file; the Ed25519 signature then covers the file as issued.
+  const issuedAt = new Date();
+  const pdf = context.pades ? await embedPadesSignature(rendered, context.pades, issuedAt, `${request.document} ${code}`) : rendered;
   const signature = signDocument(pdf, ring);
   const storageKey = issuedStorageKey(request.trackingNumber, signature.sha256);
   await context.storage.put(storageKey, pdf);
@@ -93,7 +99,7 @@ export async function issueDocument(context: IssuingContext, request: IssueReque
     keyId: signature.keyId,
     languages: [...request.data.languages],
     delivery: request.delivery,
-    issuedAt: new Date(),
+    issuedAt,
     issuedBy: request.issuedBy ?? null,
     supersedes: request.supersedes ?? null,
   });

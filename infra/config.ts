@@ -84,6 +84,13 @@ export const ENVIRONMENT = {
     default: '',
     doc: 'Directory of the Ed25519 keys (PEM) that sign issued documents: one private key, which signs, and the public keys of retired ones, which still verify; all are published at /.well-known/mohla-document-keys.json. Required when NODE_ENV=production; development generates one in MOHLA_DATA_DIR/document-keys.',
   },
+  DOCUMENT_PADES_P12: {
+    default: '',
+    doc: "PKCS#12 file of the office's RSA certificate and key: issued documents then also carry a PAdES signature a PDF reader shows. Empty: the Ed25519 signature only.",
+  },
+  DOCUMENT_PADES_PASSPHRASE: { default: '', doc: 'Passphrase of DOCUMENT_PADES_P12.' },
+  DOCUMENT_PADES_NAME: { default: 'Mohla', doc: 'Who the PAdES signature names as signer (the certificate names its holder too).' },
+  DOCUMENT_PADES_LOCATION: { default: 'Maroc', doc: 'Where the PAdES signature says it was made.' },
   PUBLIC_URL: {
     default: '',
     doc: "The portal's address as citizens reach it (https://…), which issued documents print and carry in their QR code (PUBLIC_URL/verify/CODE, which sends a browser on to the verification page). Required when NODE_ENV=production; empty in development: http://HOST:PORT.",
@@ -226,6 +233,8 @@ export interface DocumentSettings {
   keysDir: string;
   /** Where the QR code of an issued document leads, without a trailing slash; empty in production when PUBLIC_URL is not set. */
   publicUrl: string;
+  /** The PAdES signature's certificate (DOCUMENT_PADES_P12); none: the Ed25519 signature only. */
+  pades?: { p12Path: string; passphrase: string; name: string; location: string };
 }
 
 export interface AuditConfig {
@@ -443,10 +452,21 @@ function publicUrl(source: NodeJS.ProcessEnv): string {
 
 function documentSettings(source: NodeJS.ProcessEnv): DocumentSettings {
   const keysDir = env('DOCUMENT_KEYS_DIR', source);
+  const p12 = env('DOCUMENT_PADES_P12', source);
   return {
     filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source),
     keysDir: keysDir ? path.resolve(keysDir) : '',
     publicUrl: publicUrl(source),
+    ...(p12
+      ? {
+          pades: {
+            p12Path: path.resolve(p12),
+            passphrase: env('DOCUMENT_PADES_PASSPHRASE', source),
+            name: env('DOCUMENT_PADES_NAME', source),
+            location: env('DOCUMENT_PADES_LOCATION', source),
+          },
+        }
+      : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  * verifiable across a rotation of the signing key. Documents are issued by the workflow when the
  * application is decided (documents/issue.ts); the key-rotation test signs its own.
  */
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,9 @@ import { buildApp } from '../api/app.js';
 import { firstTimelineDisagreement } from '../db/audit-log.js';
 import { forgetIssuedDocumentBytes, issuedDocumentByCode, type IssuedDocumentDelivery } from '../db/issued-documents.js';
 import { issueDocument } from '../documents/issue.js';
+import { padesSigner } from '../documents/pades.js';
+import { loadConfig } from '../infra/config.js';
+import { comparable, keepPdf, pdfText } from './helpers/pdf-reading.js';
 import { query } from '../db/sql.js';
 import { documentKeyRing, verificationUrl } from '../documents/key-ring.js';
 import { DocumentRenderer } from '../documents/renderer.js';
@@ -23,7 +27,7 @@ import { sha256Hex } from '../documents/verification.js';
 import { walkAuditChain } from '../audit/chain.js';
 import { fieldError, problemAnswer } from './helpers/answers.js';
 import { multipartFile } from './helpers/multipart.js';
-import { apiContext, as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { apiContext, as, bearer, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { testProcedure, text } from './helpers/definitions.js';
 
 const form = { fullName: 'Salma Idrissi', cin: 'JB445566', address: '3 derb Sidi Bouloukat, Fès', phone: '+212611223344' };
@@ -402,3 +406,51 @@ describe('key rotation', () => {
     expect((await issuedDocumentByCode(stack.appOrm, stray.code))?.keyId).toBe(before.signer.keyId);
   });
 });
+
+/** What poppler's pdfsig says of a PDF's embedded signatures (it exits non-zero for some verdicts: the text is what counts). */
+function pdfsig(pdf: Buffer): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mohla-pdfsig-')), 'document.pdf');
+  writeFileSync(file, pdf);
+  try {
+    return execFileSync('pdfsig', [file]).toString();
+  } catch (err) {
+    return String((err as { stdout?: Buffer }).stdout ?? '');
+  }
+}
+
+describe('PAdES', () => {
+  it("embeds the office certificate's signature in a re-issued copy: pdfsig finds it valid, and invalid once a byte changes", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mohla-pades-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '30', '-subj', '/CN=Annexe administrative/O=Mohla test'], { stdio: 'ignore' });
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', path.join(dir, 'key.pem'), '-in', path.join(dir, 'cert.pem'), '-out', path.join(dir, 'office.p12'), '-passout', 'pass:office-secret']);
+    const pades = padesSigner(loadConfig({ DOCUMENT_PADES_P12: path.join(dir, 'office.p12'), DOCUMENT_PADES_PASSPHRASE: 'office-secret' }).documents);
+    expect(pades).toBeDefined();
+    const signing = await buildApp(apiContext(stack, { orm: stack.appOrm, pades: pades! }));
+    stack.answers.watch(signing);
+    try {
+      const doc = await approvedApplication();
+      const agent = bearer(await tokenFor('agent', officeA.agentId, [officeA.office]));
+      const made = await signing.inject({ method: 'POST', url: `/applications/${doc.trackingNumber}/issued-documents/${doc.printed}/reissue`, payload: { reason: 'Copie perdue' }, headers: agent });
+      expect(made.statusCode, made.body).toBe(201);
+      const copy = made.json() as { code: string; download: string; sha256: string };
+      const pdf = (await signing.inject({ method: 'GET', url: copy.download, headers: agent })).rawPayload;
+      expect(sha256Hex(pdf)).toBe(copy.sha256);
+      const said = pdfsig(pdf);
+      expect(said).toContain('Signer Certificate Common Name: Annexe administrative');
+      expect(said).toContain('Signature Validation: Signature is Valid.');
+      expect(said).toContain('Total document signed');
+      // The Ed25519 signature covers the file as issued, PAdES signature included.
+      expect((await signing.inject({ method: 'POST', url: '/verify', ...multipartFile('copy.pdf', pdf, 'application/pdf', { code: copy.code }) })).json().presented.authentic).toBe(true);
+      expect(comparable(pdfText(keepPdf('pades-certificate', pdf)))).toContain(comparable('Certificat de résidence'));
+
+      const changed = Buffer.from(pdf);
+      const at = changed.indexOf('/Type /Page');
+      changed[at + 1] = 't'.charCodeAt(0);
+      expect(pdfsig(changed)).toContain('Signature Validation: Digest Mismatch.');
+      expect((await signing.inject({ method: 'POST', url: '/verify', ...multipartFile('copy.pdf', changed, 'application/pdf', { code: copy.code }) })).json().presented.authentic).toBe(false);
+    } finally {
+      await signing.close();
+    }
+  });
+});
+

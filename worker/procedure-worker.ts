@@ -15,6 +15,7 @@ import { NotificationQueues, type QueueSettings } from '../notifications/queues.
 import { NotificationWorker } from '../notifications/worker.js';
 import { CalendarStore, SHIPPED_CALENDAR } from '../registry/calendars.js';
 import type { DocumentStorage } from '../documents/storage.js';
+import type { PadesSigner } from '../documents/pades.js';
 import type { Office } from '../registry/offices.js';
 
 interface ProcedureWorkerSetup {
@@ -37,7 +38,7 @@ interface ProcedureWorkerSetup {
    */
   delivery?: { settings: NotificationSettings; log?: (line: string) => void };
   /** Where issued documents are kept, the office directory they name offices from, and the address they are verified at. */
-  documents?: { storage: DocumentStorage; offices: readonly Office[]; publicUrl: string };
+  documents?: { storage: DocumentStorage; offices: readonly Office[]; publicUrl: string; pades?: PadesSigner };
   /** A prebuilt bundle (tests, bench, the image); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
