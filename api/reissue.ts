@@ -5,7 +5,7 @@
  * the copy already made instead of making another.
  */
 import { createHmac } from 'node:crypto';
-import { decisionDocumentData } from '../activities/issued-documents.js';
+import { decisionDocumentData } from '../documents/decision-data.js';
 import { findApplication } from '../db/applications.js';
 import { issuedDocumentByCode, issuedDocumentsOf, type IssuedDocument } from '../db/issued-documents.js';
 import { timelineOf } from '../db/timeline.js';
@@ -63,7 +63,7 @@ async function issueRequestOf(ctx: ApiContext, view: ApplicationView, doc: Issue
     ...(motivation ? { motivation } : {}),
     ...(typeof dueDate === 'string' ? { dueOn: dueDate } : {}),
   };
-  return { request, data: decisionDocumentData(request, found.application, ctx.offices) };
+  return { request, data: decisionDocumentData(request, { form: found.application.data ?? {}, filedAt: found.application.filedAt }, ctx.offices) };
 }
 
 export interface Reissued {

@@ -8,7 +8,7 @@ import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { decisionIssueKey, type DocumentIssueRequest } from '../engine/interpreter/issued-documents.js';
 import type { Office } from '../registry/offices.js';
 import { decisionDocumentData, formValue } from './decision-data.js';
-import { verificationUrl } from './issue.js';
+import { verificationUrl } from './key-ring.js';
 import { DocumentRenderer } from './renderer.js';
 import { verificationCodeFrom } from './verification-code.js';
 
