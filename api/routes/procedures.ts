@@ -16,7 +16,7 @@ import { problemSchema } from '../problem.js';
 import { answers, file, json, type ApiRoutes } from '../responses.js';
 import { DocumentDataError } from '../../documents/document-data.js';
 import { previewDocument } from '../../documents/preview.js';
-import { env } from '../../infra/config.js';
+import { documentPublicUrl } from '../../documents/key-ring.js';
 import type { Fits } from '../same-type.js';
 import { localizedText } from '../../registry/localized-text.js';
 
@@ -506,7 +506,7 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
       }
       let pdf: Buffer;
       try {
-        pdf = await previewDocument(definition, request.body.document, { data: request.body.data, offices: ctx.offices, publicUrl: env('PUBLIC_URL'), now: new Date() });
+        pdf = await previewDocument(definition, request.body.document, { data: request.body.data, offices: ctx.offices, publicUrl: ctx.publicUrl ?? documentPublicUrl(), now: new Date() });
       } catch (err) {
         // A sample value the template refuses (a control character, a name too long): the field is named, never its value.
         if (err instanceof DocumentDataError) throw new DomainError('invalid_input', `data ${err.message}`, [{ pointer: '/data', message: err.message }]);
