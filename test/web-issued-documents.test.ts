@@ -38,7 +38,7 @@ async function certificateFor(citizenId: string) {
   const form = { fullName: 'Amal Chraibi', cin: 'BE771122', address: '12 rue Allal Ben Abdellah, Rabat', phone: '+212622334455' };
   const filed = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: office.office, data: form } });
   expect(filed.statusCode, filed.body).toBe(201);
-  const { trackingNumber, tasks } = filed.json() as { trackingNumber: string; tasks: Array<{ id: string }> };
+  const { trackingNumber, tasks, receipt } = filed.json() as { trackingNumber: string; tasks: Array<{ id: string }>; receipt: { pin: string } };
   expect((await office.agent({ method: 'POST', url: `/tasks/${tasks[0]!.id}/complete`, payload: { outcome: 'approve' } })).statusCode).toBe(200);
   const row = await eventually(async () => {
     const entries = (await citizen({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string; detail: { code?: string } }>;
@@ -49,7 +49,7 @@ async function certificateFor(citizenId: string) {
   for await (const chunk of await stack.storage.read(row!.storageKey!)) chunks.push(Buffer.from(chunk as Buffer));
   const code = row!.code as VerificationCode;
   // The worker prints its own PUBLIC_URL; the address is the same path on this test's server.
-  return { trackingNumber, pdf: Buffer.concat(chunks), code: formatVerificationCode(code), sha256: row!.sha256, office, qrUrl: verificationUrl(baseURL, code), holder: form.fullName };
+  return { trackingNumber, pdf: Buffer.concat(chunks), code: formatVerificationCode(code), sha256: row!.sha256, office, qrUrl: verificationUrl(baseURL, code), holder: form.fullName, pin: receipt.pin };
 }
 
 describe('issued documents on the portal', () => {
@@ -74,6 +74,21 @@ describe('issued documents on the portal', () => {
     expect(saved.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(sha256Hex(saved)).toBe(issued.sha256);
     expect(download.suggestedFilename()).toBe(`residence-certificate-${issued.code}.pdf`);
+
+    // At the kiosk, the tracking number and PIN open the document for printing in the browser's PDF viewer.
+    const kiosk = await personContext(browser, baseURL, { kiosk: true });
+    const kioskPage = await kiosk.newPage();
+    await kioskPage.goto('/#/kiosk/track');
+    await kioskPage.fill('#track-number', issued.trackingNumber);
+    await kioskPage.fill('#track-pin', issued.pin);
+    await kioskPage.getByRole('button', { name: 'Suivre la demande' }).click();
+    const print = kioskPage.locator('.issued-documents').getByRole('button', { name: /Imprimer/ });
+    await print.waitFor();
+    expect(await seriousViolations(kioskPage)).toEqual([]);
+    await screenshot(kioskPage, 'issued-documents-kiosk');
+    const [viewer] = await Promise.all([kiosk.waitForEvent('page'), print.click()]);
+    expect(viewer.url()).toMatch(/^blob:/);
+    await kiosk.close();
 
     // The QR code's page, as anyone opens it: no sign-in.
     const visitor = await personContext(browser, baseURL);
