@@ -11,6 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issuedDocumentsOf, type IssuedDocument } from '../db/issued-documents.js';
 import { query } from '../db/sql.js';
+import { Notification } from '../db/entities.js';
+import { notifyDocumentPosted } from '../notifications/document-events.js';
+import { renderMessage } from '../notifications/templates.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { documentKeyRing } from '../documents/key-ring.js';
 import { verifyDocument } from '../documents/signatures.js';
@@ -19,6 +22,18 @@ import { applicationAnswer, issuedDocumentAnswer } from './helpers/answers.js';
 import { comparable, firstPagePng, keepPdf, pdfText, readingOrder } from './helpers/pdf-reading.js';
 import { addOffice, as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { killHard, startWorkerProcess } from './helpers/worker-process.js';
+
+/** What a message is rendered with, for the texts only. */
+const sampleContext = (language: 'ar' | 'fr' | 'en', trackingNumber: string) => ({
+  language,
+  audience: 'citizen' as const,
+  trackingNumber,
+  procedure: 'Certificat de résidence',
+  now: new Date(),
+  tasks: [],
+  documents: [],
+  outcome: 'approved',
+});
 
 let stack: TestStack;
 let actors: Awaited<ReturnType<typeof people>>;
@@ -93,6 +108,21 @@ describe('a residence certificate granted by the agent', () => {
 
     const entry = await eventually(async () => (await auditKinds(trackingNumber)).find((e) => e.kind === 'document-issued'));
     expect(entry.detail).toEqual({ code: document.code, kind: 'certificate', document: 'residence-certificate', sha256: document.sha256, delivery: 'download' });
+    // The decision's message says the document can be downloaded.
+    const decision = await stack.orm.em.fork().findOneOrFail(Notification, { key: `${trackingNumber}:decision` });
+    expect(decision.context).toMatchObject({ outcome: 'approved', document: 'residence-certificate', downloadable: true });
+    expect(renderMessage('decision', { ...sampleContext('fr', trackingNumber), downloadable: true }).text).toContain('Le document peut être téléchargé depuis votre espace Mohla.');
+
+    // Posting it (as an agent records it) tells the citizen once, with the postal reference.
+    const posted = { trackingNumber, code: document.code, document: 'residence-certificate', postalReference: 'RR123456789MA' };
+    await notifyDocumentPosted({ orm: stack.appOrm, queues: stack.notifications }, posted);
+    await notifyDocumentPosted({ orm: stack.appOrm, queues: stack.notifications }, posted);
+    const messages = await stack.orm.em.fork().find(Notification, { trackingNumber, template: 'documentPosted' });
+    expect(messages.map((m) => [m.key, m.recipients, m.context])).toEqual([
+      [`${trackingNumber}:document:${document.code}:posted`, ['citizen'], { code: document.code, document: 'residence-certificate', postalReference: 'RR123456789MA' }],
+    ]);
+    expect(renderMessage('documentPosted', { ...sampleContext('ar', trackingNumber), postalReference: 'RR123456789MA' }).text).toContain('RR123456789MA');
+
     const timeline = JSON.stringify((await actors.citizen({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json());
     for (const personal of Object.values(data)) expect(timeline).not.toContain(personal);
   });

@@ -140,6 +140,7 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
     case 'deadlineScheduled':
     case 'timerFired':
     case 'calendarChanged':
+      return;
     // Sent by the workflow itself once the decision's document is issued, after the application closed.
     case 'documentIssued':
       return;

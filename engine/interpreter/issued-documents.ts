@@ -7,7 +7,6 @@ import type { DocumentText, IssuedDocument, ProcedureDefinition } from '../defin
 
 import { documentNotification, LEGAL_DEADLINE } from '../ids.js';
 import type { ApplicationEvent } from './events.js';
-import type { Interpretation } from './interpretation.js';
 import type { ApplicationState } from './state.js';
 
 /** What the worker needs to issue a decision's document: no personal data (the form is read from the ledger). */
@@ -27,6 +26,11 @@ export interface DocumentIssueRequest {
   dueOn?: string;
   /** The refusal letter's reasons, from the end step that refused. */
   motivation?: DocumentText;
+}
+
+/** Whether a decision's document is issued for download (the decision's message then says so); only a declared one is issued. */
+export function isDownloaded(definition: ProcedureDefinition, document: string | undefined): boolean {
+  return document !== undefined && definition.issuedDocuments?.[document]?.delivery === 'download';
 }
 
 /** The issue key of an application's decision document. */
@@ -59,11 +63,17 @@ export function documentToIssue(definition: ProcedureDefinition, state: Applicat
   };
 }
 
+/** What recording an issuance needs of the interpretation (named here: the interpretation imports this module). */
+interface TimelineAndMessages {
+  log(at: string, kind: string, fields: { detail: Record<string, unknown> }): void;
+  notify(key: string, recipients: string[], template: string, context: Record<string, unknown>): void;
+}
+
 /**
  * The issuance in the timeline (and so in the audit chain): which document, its code and hash, never
  * what it says. A document for collection tells the citizen it is ready.
  */
-export function documentIssued(run: Interpretation, event: Extract<ApplicationEvent, { type: 'documentIssued' }>): void {
+export function documentIssued(run: TimelineAndMessages, event: Extract<ApplicationEvent, { type: 'documentIssued' }>): void {
   run.log(event.at, 'document-issued', { detail: { code: event.code, kind: event.kind, document: event.document, sha256: event.sha256, delivery: event.delivery } });
   if (event.delivery === 'collection') {
     run.notify(documentNotification(event.code, 'ready'), ['citizen'], 'readyForCollection', { document: event.document });
