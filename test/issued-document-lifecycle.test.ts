@@ -361,6 +361,14 @@ describe('revocation, delivery and the record of each', () => {
     const sent = await officeA.agent({ method: 'POST', url: `${postedBase}/${posted.printed}/posted`, payload: { postalReference: 'RR123456789MA' } });
     expect(sent.statusCode, sent.body).toBe(200);
     expect(sent.json()).toMatchObject({ delivery: 'post', postalReference: 'RR123456789MA', postedAt: expect.any(String) });
+    const resent = await officeA.agent({ method: 'POST', url: `${postedBase}/${posted.printed}/posted`, payload: { postalReference: 'RR000000000MA' } });
+    expect(resent.json()).toEqual(sent.json());
+    // The citizen is told once that it is on its way, with the reference recorded first.
+    const told = await query<{ template: string; context: Record<string, unknown> }>(stack.orm, 'select template, context from notification where tracking_number = $1 and template = $2', [
+      posted.trackingNumber,
+      'documentPosted',
+    ]);
+    expect(told).toEqual([{ template: 'documentPosted', context: expect.objectContaining({ code: posted.code, postalReference: 'RR123456789MA' }) }]);
 
     const kinds = async (trackingNumber: string) =>
       ((await officeA.agent({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string }>).map((e) => e.kind);

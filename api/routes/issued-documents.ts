@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../engine/errors.js';
 import { issuedDocumentByCode, issuedDocumentsOf, type IssuedDocument } from '../../db/issued-documents.js';
 import { recordDocumentChange } from '../../documents/after-issuance.js';
+import { notifyDocumentPosted } from '../../notifications/document-events.js';
 import { attachmentDisposition, normaliseFileName } from '../../documents/file-name.js';
 import { formatVerificationCode, parseVerificationCode, type VerificationCode } from '../../documents/verification-code.js';
 import type { Principal } from '../../identity/tokens.js';
@@ -380,7 +381,13 @@ export function issuedDocumentRoutes(app: ApiRoutes, ctx: ApiContext & { documen
       mustBeDelivered(doc, 'post', 'params:/code');
       if (!doc.postedAt) mustBeCurrent(doc, 'posted');
       await recordDocumentChange(ctx.orm, view.trackingNumber, { kind: 'post', code: doc.code, at: new Date(), postalReference: request.body.postalReference }, principal.sub);
-      return after(view, doc.code);
+      const posted = await after(view, doc.code);
+      // Told once per document (the outbox's key), also when this is a retry whose first attempt died before telling.
+      await notifyDocumentPosted(
+        { orm: ctx.orm, queues: ctx.notifications },
+        { trackingNumber: view.trackingNumber, code: doc.code, document: doc.documentName, postalReference: posted.postalReference! },
+      );
+      return posted;
     },
   );
 }
