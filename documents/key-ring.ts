@@ -7,6 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { env } from '../infra/config.js';
 import { loadKeyRing, type DocumentKeyRing } from './signatures.js';
 
 let ring: Promise<DocumentKeyRing> | undefined;
@@ -22,7 +23,7 @@ async function ephemeralKeyRing(): Promise<DocumentKeyRing> {
   }
 }
 
-export function documentKeyRing(directory = process.env.DOCUMENT_KEYS_DIR): Promise<DocumentKeyRing> {
+export function documentKeyRing(directory = env('DOCUMENT_KEYS_DIR')): Promise<DocumentKeyRing> {
   ring ??= directory ? loadKeyRing(directory) : ephemeralKeyRing();
   return ring;
 }

@@ -76,6 +76,10 @@ export const ENVIRONMENT = {
     default: 'http://localhost:3000',
     doc: 'The address citizens reach Mohla at: issued documents print `<PUBLIC_URL>/verify/<code>` and carry it in their QR code.',
   },
+  DOCUMENT_KEYS_DIR: {
+    default: '',
+    doc: 'Directory of the Ed25519 PEM keys that sign issued documents (one private key, retired public keys); empty: a key made for each process, for development only.',
+  },
   MOHLA_WORKFLOW_BUNDLE: {
     default: '',
     doc: 'Path of a prebuilt workflow bundle for the worker; empty: bundle workflows/ at start.',
