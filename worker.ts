@@ -19,6 +19,7 @@ import { openWorkerMetrics, workerTelemetryOptions } from './infra/worker-teleme
 
 /** At info until the configuration, which checks LOG_LEVEL, is read: a refused configuration is still logged. */
 const log = createLogger('mohla-worker', 'info');
+import { issuingSetup } from './worker/issuing.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       metrics: metrics.registry,
       incidentAttempts: config.worker.incidentAttempts,
       serviceEndpoints: config.worker.serviceEndpoints,
+      documents: issuingSetup(config),
     });
     // Opened after the worker starts and closed after it stops: while it drains, ready answers 503.
     const health = config.worker.healthPort

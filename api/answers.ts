@@ -167,6 +167,23 @@ export const taskSchema = {
 
 export type TaskView = FromSchema<typeof taskSchema>;
 
+/** A document the application issued, as its holder and the kiosk see it: what identifies it, never what it says. */
+export const issuedDocumentSummarySchema = {
+  type: 'object',
+  required: ['code', 'kind', 'document', 'issuedAt', 'status', 'delivery'],
+  additionalProperties: false,
+  properties: {
+    code: { type: 'string', description: 'The verification code, in its stored form (16 characters).' },
+    kind: { enum: ['certificate', 'attestation', 'refusal-letter'] },
+    document: { type: 'string', description: "The definition's name for the document." },
+    issuedAt: instant,
+    status: { enum: ['valid', 'superseded', 'revoked'], description: 'valid; superseded by a re-issued copy; or revoked.' },
+    delivery: { enum: ['download', 'collection', 'post'] },
+  },
+} as const;
+
+export type IssuedDocumentSummary = FromSchema<typeof issuedDocumentSummarySchema>;
+
 /** How the API shows an application (the form data stays out: it is personal). */
 export const applicationSchema = {
   type: 'object',
@@ -187,6 +204,7 @@ export const applicationSchema = {
     'deadline',
     'clocks',
     'tasks',
+    'issuedDocuments',
   ],
   additionalProperties: false,
   properties: {
@@ -211,6 +229,11 @@ export const applicationSchema = {
     deadline: { ...legalDeadlineSchema, type: ['object', 'null'] },
     clocks: { type: 'array', items: clockSchema, description: 'The named clocks that have started, in that order (none for most procedures).' },
     tasks: { type: 'array', items: taskSchema },
+    issuedDocuments: {
+      type: 'array',
+      items: issuedDocumentSummarySchema,
+      description: 'The documents its decision has issued so far, oldest first: none while it is open, and none yet in the answer to the action that decides it (the document follows).',
+    },
     citizenTurn: {
       type: 'object',
       description: 'Present while a window is open for the citizen to act (language 2): at which step, since when, and until when.',

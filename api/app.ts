@@ -22,6 +22,9 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { codecRoutes, registerCodecSession } from './routes/codec.js';
 import { documentRoutes } from './routes/documents.js';
+import { issuedDocumentRoutes } from './routes/issued-documents.js';
+import { verificationRoutes } from './routes/verification.js';
+import { documentKeyRing, documentPublicUrl } from '../documents/key-ring.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -128,6 +131,10 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   applicationRoutes(routes, ctx);
   citizenTurnRoutes(routes, ctx);
   documentRoutes(routes, ctx);
+  // Issued documents are verified with the keys the worker signs with, and re-issued at the same address.
+  const documents = { ...ctx, documentKeys: ctx.documentKeys ?? (await documentKeyRing()), publicUrl: ctx.publicUrl ?? documentPublicUrl() };
+  issuedDocumentRoutes(routes, documents);
+  verificationRoutes(routes, documents, documents.documentKeys);
   trackingRoutes(routes, ctx);
   taskRoutes(routes, ctx);
   procedureRoutes(routes, ctx);

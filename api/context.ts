@@ -3,6 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { CalendarStore } from '../registry/calendars.js';
 import type { DocumentStorage } from '../documents/storage.js';
+import type { DocumentKeyRing } from '../documents/signatures.js';
+import type { PadesSigner } from '../documents/pades.js';
 import type { RateLimitSettings } from './rate-limits.js';
 import type { NotificationQueues } from '../notifications/queues.js';
 import type { OidcSettings, TokenRules } from '../infra/config.js';
@@ -30,6 +32,12 @@ export interface ApiContext {
   procedures: ProcedureRegistry;
   calendars: CalendarStore;
   storage: DocumentStorage;
+  /** The keys that verify issued documents and that /.well-known/mohla-document-keys.json publishes; documentKeyRing() when not given. */
+  documentKeys?: DocumentKeyRing;
+  /** The portal's address printed on re-issued documents (PUBLIC_URL); the configuration's when not given. */
+  publicUrl?: string;
+  /** The PAdES signature's certificate for re-issued documents (DOCUMENT_PADES_P12); none: Ed25519 only. */
+  pades?: PadesSigner;
   notifications: NotificationQueues;
   /** The offices citizens can file with. */
   offices: Office[];

@@ -5,11 +5,13 @@ import { DomainError } from '../engine/errors.js';
 import type { Rate } from '../infra/config.js';
 import { counterKeys } from './counter-keys.js';
 
-/** How often a caller may sign in, file and follow an application at a kiosk; counted in Redis, across API processes. */
+/** How often a caller may sign in, file, follow an application at a kiosk and check a document; counted in Redis, across API processes. */
 export interface RateLimitSettings {
   authentication: Rate;
   filing: Rate;
   tracking: Rate;
+  /** Checks of issued documents by their code; none counted when absent. */
+  verification?: Rate;
 }
 
 type Kind = keyof RateLimitSettings;
@@ -22,6 +24,8 @@ type Kind = keyof RateLimitSettings;
 function kindOf(route: RouteOptions): Kind | undefined {
   // Every sign-in route, whatever its method (an identity provider's redirect back is a GET).
   if (route.url.startsWith('/auth/')) return 'authentication';
+  // Public and without a caller: each look-up of a code, by GET or with a file, counts per address.
+  if (route.url === '/verify' || route.url.startsWith('/verify/')) return 'verification';
   const methods = ([] as string[]).concat(route.method);
   if (!methods.includes('POST')) return undefined;
   if (route.url === '/applications') return 'filing';
@@ -47,7 +51,9 @@ export async function registerRateLimits(app: FastifyInstance, redis: Redis, set
   app.addHook('onRoute', (route) => {
     const kind = kindOf(route);
     if (!kind) return;
-    const { max, durationMs } = settings[kind];
+    const rate = settings[kind];
+    if (!rate) return;
+    const { max, durationMs } = rate;
     const config = (route.config ?? {}) as Record<string, unknown>;
     route.config = {
       ...config,

@@ -20,6 +20,8 @@ import { registerQueueDepthMetrics } from '../notifications/queue-metrics.js';
 import { createMetricsRegistry } from '../infra/metrics.js';
 import { temporalDataConverter } from '../infra/data-converter.js';
 import { FileSystemStorage } from '../documents/storage.js';
+import { documentKeyRing, documentPublicUrl } from '../documents/key-ring.js';
+import { padesSigner } from '../documents/pades.js';
 import { loadQueueSettings } from '../notifications/config.js';
 import { NotificationQueues } from '../notifications/queues.js';
 
@@ -49,6 +51,10 @@ async function tellRunningApplications(temporal: Client, taskQueue: string, upda
 }
 
 export async function startApi(config: Config, log: (line: string) => void = console.log): Promise<RunningApi> {
+  // Refused before anything is opened: production must name its document keys and its public address.
+  const documentKeys = await documentKeyRing(config);
+  const publicUrl = documentPublicUrl(config);
+  const pades = padesSigner(config.documents);
   const connection = await Connection.connect(apiConnectionOptions(config.temporal.address));
   const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(config.codecKeys), interceptors: apiClientInterceptors() });
   let orm: MikroORM | undefined;
@@ -74,7 +80,7 @@ export async function startApi(config: Config, log: (line: string) => void = con
     registerBusinessMetrics(metrics, orm);
     registerQueueDepthMetrics(metrics, notifications);
     const app = await buildApp(
-      { metrics, temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
+      { metrics, temporal, taskQueue: config.temporal.taskQueue, orm, redis, procedures, calendars, offices, storage, documentKeys, publicUrl, ...(pades ? { pades } : {}), notifications, secret: config.jwtSecret, tokens: config.tokens, oidc: config.oidc, demoSignIn: !config.production, documentFilesPerSlot: config.documents.filesPerSlot, rateLimits: config.rateLimits,
         codecEndpoint: { uiOrigins: config.codec.uiOrigins, sessionMinutes: config.codec.sessionMinutes, secureCookie: config.production } },
       { logger: { level: config.logLevel }, ...trustedProxies(config.http.trustProxy) },
     );

@@ -22,11 +22,21 @@ interface Slot {
  * arrives. Every way a multipart body can be wrong answers a 4xx naming the field, and leaves nothing
  * staged.
  */
-export async function receiveOneFile(request: FastifyRequest, storage: DocumentStorage, slot: Slot, limitBytes: number): Promise<ReceivedFile> {
+export async function receiveOneFile(
+  request: FastifyRequest,
+  storage: DocumentStorage,
+  slot: Slot,
+  limitBytes: number,
+  /** Given the form's other fields, for a route that reads one beside the file. */
+  onField?: (name: string, value: string) => void,
+): Promise<ReceivedFile> {
   let received: ReceivedFile | undefined;
   try {
     for await (const part of request.parts({ limits: { ...MULTIPART_LIMITS, fileSize: limitBytes } })) {
-      if (part.type !== 'file') continue;
+      if (part.type !== 'file') {
+        if (typeof part.value === 'string') onField?.(part.fieldname, part.value);
+        continue;
+      }
       const name = normaliseFileName(part.filename, '');
       if (!name.ok) throw new DomainError('invalid_input', `The file's name is refused: ${name.reason}.`, [{ pointer: `body:/${part.fieldname}`, message: name.reason }]);
       const file = await storage.stage(part.file);

@@ -4,7 +4,8 @@ import { findApplication } from '../db/applications.js';
 import { applicationRow, taskRow, type ProjectedApplication } from '../db/rows.js';
 import type { ApplicationRecord, DocumentRecord, TaskRecord, TimelineRecord } from '../db/entities.js';
 import type { IncidentRow } from '../db/incidents.js';
-import type { ApplicationView, ClockView, LegalDeadlineView, TaskView } from './answers.js';
+import type { ApplicationView, ClockView, IssuedDocumentSummary, LegalDeadlineView, TaskView } from './answers.js';
+import { issuedDocumentsOf } from '../db/issued-documents.js';
 import type { ReceiptDocument } from './receipt.js';
 
 /** A workflow's state, shown exactly as its projection will show it. */
@@ -49,7 +50,7 @@ function clockListView(stored: unknown, now: Date): ClockView[] {
   }));
 }
 
-function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[]): ApplicationView {
+function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord[], issuedDocuments: IssuedDocumentSummary[] = []): ApplicationView {
   return {
     trackingNumber: app.trackingNumber,
     procedure: { id: app.procedureId, version: app.procedureVersion },
@@ -67,14 +68,29 @@ function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord
     deadline: (app.deadline as LegalDeadlineView | undefined) ?? null,
     clocks: clockListView(app.clocks, new Date()),
     tasks: tasks.map(taskViewFromRecord),
+    issuedDocuments,
     ...(app.citizenTurn ? { citizenTurn: app.citizenTurn as NonNullable<ApplicationView['citizenTurn']> } : {}),
   };
+}
+
+/** The documents an application issued, as its page and the kiosk list them. */
+export async function issuedDocumentList(orm: MikroORM, trackingNumber: string): Promise<IssuedDocumentSummary[]> {
+  return (await issuedDocumentsOf(orm, trackingNumber)).map((d) => ({
+    code: d.code,
+    kind: d.kind,
+    document: d.documentName,
+    issuedAt: d.issuedAt.toISOString(),
+    status: d.revokedAt ? 'revoked' : d.supersededBy ? 'superseded' : 'valid',
+    delivery: d.delivery,
+  }));
 }
 
 /** An application as its projection holds it, or undefined when none has this tracking number. */
 export async function readApplication(orm: MikroORM, trackingNumber: string): Promise<ApplicationView | undefined> {
   const found = await findApplication(orm, trackingNumber);
-  return found && applicationViewFromRecords(found.application, found.tasks);
+  // Only a closed application has documents (a decision issues them): an open one costs no second query.
+  const issued = found?.application.status === 'closed' ? await issuedDocumentList(orm, trackingNumber) : [];
+  return found && applicationViewFromRecords(found.application, found.tasks, issued);
 }
 
 /** An application in a list, with the steps of its history. */

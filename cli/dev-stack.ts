@@ -9,6 +9,7 @@ import { startDevServer, waitForTemporal, type DevServer } from '../infra/tempor
 import { codecEndpointUrl } from '../infra/temporal-ui.js';
 import { openOrm } from '../db/orm.js';
 import { migrateAsAdministrator } from '../db/roles.js';
+import { issuingSetup } from '../worker/issuing.js';
 import { startProcedureWorker } from '../worker/procedure-worker.js';
 import { startApi } from '../api/start.js';
 import { loadNotificationSettings } from '../notifications/config.js';
@@ -90,6 +91,7 @@ export async function startDevStack(config: Config, log: Log = console.log): Pro
       cachedApplications: effective.worker.cachedApplications,
       incidentAttempts: effective.worker.incidentAttempts,
       serviceEndpoints: effective.worker.serviceEndpoints,
+      documents: issuingSetup(effective),
     });
     stops.push(() => procedureWorker.stop());
 

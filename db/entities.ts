@@ -326,6 +326,47 @@ const AuditEntry = defineEntity({
   uniques: [{ properties: ['trackingNumber', 'entrySeq'] }],
 });
 
+/**
+ * The register of issued documents: one row per certificate, attestation or refusal letter that left
+ * Mohla, keyed by its verification code. Rows are kept after retention erases the bytes (`storageKey`
+ * null), so that a document can still be verified by its code and hash. `issueKey` makes issuing
+ * idempotent: one decision (or one re-issue) gives one row and one code, however often it is retried.
+ */
+const IssuedDocumentEntry = defineEntity({
+  name: 'IssuedDocumentEntry',
+  tableName: 'issued_document',
+  properties: {
+    code: p.text().primary(),
+    trackingNumber: p.text().index(),
+    officeId: p.text(),
+    procedureId: p.text(),
+    /** The template: certificate, attestation or refusal-letter. */
+    kind: p.text(),
+    /** The definition's document key, e.g. residence-certificate. */
+    documentName: p.text(),
+    issueKey: p.text().unique(),
+    sha256: p.text(),
+    storageKey: p.text().nullable(),
+    signature: p.text(),
+    keyId: p.text(),
+    languages: p.array().columnType('text[]'),
+    delivery: p.text(),
+    issuedAt: p.datetime(),
+    issuedBy: p.text().nullable(),
+    // Self-references, so the database refuses a pointer to a document that was never issued. Typed as
+    // a plain schema: the entity's own type cannot be inferred from a property that names it.
+    supersedes: () => p.manyToOne(IssuedDocumentEntry as EntitySchema<object>).fieldName('supersedes').nullable(),
+    supersededBy: () => p.manyToOne(IssuedDocumentEntry as EntitySchema<object>).fieldName('superseded_by').nullable(),
+    revokedAt: p.datetime().nullable(),
+    revokedBy: p.text().nullable(),
+    revokedReason: p.text().nullable(),
+    collectedAt: p.datetime().nullable(),
+    collectedBy: p.text().nullable(),
+    postedAt: p.datetime().nullable(),
+    postalReference: p.text().nullable(),
+  },
+});
+
 export const entities = [
   Application,
   Task,
@@ -340,6 +381,7 @@ export const entities = [
   StaffMember,
   NotificationDelivery,
   AuditEntry,
+  IssuedDocumentEntry,
 ];
 
 const naming = new UnderscoreNamingStrategy();

@@ -39,6 +39,19 @@ export const documentDataSchema = {
       properties: { name: text(200), address: text(300) },
     },
     procedureTitle: text(200),
+    /** The document's own title, as the procedure names it; without it, the template's generic title. */
+    title: text(200),
+    /** Values of the form the procedure shows on the document, each under its label (personal data, like the holder). */
+    fields: {
+      type: 'array',
+      maxItems: 12,
+      items: {
+        type: 'object',
+        required: ['label', 'value'],
+        additionalProperties: false,
+        properties: { label: text(200), value: { type: 'string', minLength: 1, maxLength: 500 } },
+      },
+    },
     trackingNumber: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,39}$' },
     /** Personal data: it appears in the PDF and nowhere else (never in a log line or an error). */
     holder: {
@@ -124,6 +137,8 @@ function localizedTexts(data: DocumentData): Array<[string, { en?: string }]> {
     ['/office/name', data.office.name],
     ['/office/address', data.office.address],
     ['/procedureTitle', data.procedureTitle],
+    ['/title', data.title],
+    ...(data.fields ?? []).map((field, i): [string, { en?: string }] => [`/fields/${i}/label`, field.label]),
     ['/legalBasis', data.legalBasis],
     ['/motivation', data.motivation],
     ['/remedy', data.remedy],

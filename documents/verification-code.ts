@@ -80,3 +80,14 @@ export function parseVerificationCode(typed: string): VerificationCodeCheck {
   }
   return { ok: true, code: cleaned as VerificationCode };
 }
+
+/**
+ * The code of a document, derived from bytes that are already unpredictable (an HMAC under a secret):
+ * the same issuance always gets the same code, so a retry after a crash reprints the very same document.
+ * Two bytes per character, reduced mod 29: the bias (65536 mod 29 = 25 of 65536) is far too small to help a guess.
+ */
+export function verificationCodeFrom(random: Buffer): VerificationCode {
+  if (random.length < RANDOM_LENGTH * 2) throw new Error(`a verification code needs ${RANDOM_LENGTH * 2} random bytes`);
+  const values = Array.from({ length: RANDOM_LENGTH }, (_, i) => random.readUInt16BE(i * 2) % BASE);
+  return (values.map((v) => ALPHABET[v]).join('') + checkCharacter(values)) as VerificationCode;
+}

@@ -144,6 +144,11 @@ export type Step =
  * via the `definition` "MessageName".
  */
 export type MessageName = string;
+/**
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "DocumentKey".
+ */
+export type DocumentKey = string;
 
 /**
  * A Mohla procedure definition: one version of an administrative procedure of the digital guide.
@@ -232,6 +237,12 @@ export interface ProcedureDefinition {
    * Days after an application closes during which its personal data is kept (form, documents, reasons, messages, its Temporal history); then `mohla retention` erases them. Absent: 1826 days, five years.
    */
   retentionDays?: number;
+  /**
+   * The documents the procedure issues, by the name an end step's `document` or `letter`, or a silence-means-consent expiry's `attestation`, gives them. A definition without it issues nothing (its documents are names only).
+   */
+  issuedDocuments?: {
+    [k: string]: IssuedDocument;
+  };
   /**
    * Id of the first step.
    */
@@ -426,6 +437,73 @@ export interface MessageText {
   ar: string;
   fr: string;
   en: string;
+}
+/**
+ * A document the procedure issues: the template it is printed with, its title, how it reaches the citizen and what it shows besides what every document shows (office, procedure, tracking number, holder, dates, verification code).
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "IssuedDocument".
+ */
+export interface IssuedDocument {
+  /**
+   * certificate (a granted application), attestation (consent by silence) or refusal-letter (a motivated refusal).
+   */
+  template: 'certificate' | 'attestation' | 'refusal-letter';
+  title: DocumentText;
+  /**
+   * download (from the citizen's space, the receipt page and the kiosk), collection (at the office: the citizen is told when it is ready) or post (sent to the applicant: the citizen is told when it is posted).
+   */
+  delivery: 'download' | 'collection' | 'post';
+  holder: FormValue;
+  /**
+   * Other values of the form the document shows, each with its label, in this order.
+   */
+  fields?: DocumentField[];
+  legalBasis?: DocumentText1;
+  remedy?: DocumentText2;
+}
+/**
+ * A text printed on an issued document: Arabic and French always, English when the procedure offers it (the document is then printed in the three languages).
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "DocumentText".
+ */
+export interface DocumentText {
+  ar: string;
+  fr: string;
+  en?: string;
+}
+/**
+ * The form field holding the applicant's name as the document prints it.
+ */
+export interface FormValue {
+  var: string;
+}
+/**
+ * A value of the form the document shows, under its label.
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "DocumentField".
+ */
+export interface DocumentField {
+  label: DocumentText;
+  var: string;
+}
+/**
+ * A text printed on an issued document: Arabic and French always, English when the procedure offers it (the document is then printed in the three languages).
+ */
+export interface DocumentText1 {
+  ar: string;
+  fr: string;
+  en?: string;
+}
+/**
+ * A text printed on an issued document: Arabic and French always, English when the procedure offers it (the document is then printed in the three languages).
+ */
+export interface DocumentText2 {
+  ar: string;
+  fr: string;
+  en?: string;
 }
 /**
  * A task for an agent of the candidate role, closed by one of its declared outcomes.
@@ -721,6 +799,10 @@ export interface EndStep {
    * Document issued to the citizen.
    */
   document?: string;
+  /**
+   * The refusal letter sent with a rejection: an entry of `issuedDocuments` whose template is refusal-letter.
+   */
+  letter?: string;
   forwardedTo?: LocalizedText;
   motivation?: LocalizedText;
 }
@@ -732,4 +814,13 @@ export interface EndStep {
  */
 export interface EnumLabels {
   [k: string]: LocalizedText;
+}
+/**
+ * A value read from the application's form: `data.<field>` (a field of the form, `data.a.b` inside an object field).
+ *
+ * This interface was referenced by `ProcedureDefinition`'s JSON-Schema
+ * via the `definition` "FormValue".
+ */
+export interface FormValue1 {
+  var: string;
 }

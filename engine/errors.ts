@@ -32,6 +32,11 @@ export const ERROR_CATALOGUE = {
   invalid_definition: { status: 422, title: 'The procedure definition is not valid' },
   version_conflict: { status: 409, title: 'This procedure version is already published with other content' },
   service_unavailable: { status: 503, title: 'A service Mohla depends on does not answer' },
+  issued_document_not_found: { status: 404, title: 'No issued document has this verification code' },
+  issued_document_erased: { status: 410, title: "The document's file was erased under the retention rules" },
+  issued_document_not_current: { status: 409, title: 'The document was revoked or replaced by another copy' },
+  application_not_closed: { status: 409, title: 'The application is still being processed' },
+  delivery_mismatch: { status: 422, title: 'The document is not delivered this way' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -20,6 +20,7 @@ import {
   parseDocumentStorageKey,
   parseJobId,
   parseNotificationKey,
+  documentNotification,
   parseTaskId,
   parseTimerId,
   parseTokenId,
@@ -138,6 +139,7 @@ describe('ids keep the formats stored in histories, PostgreSQL and Redis', () =>
       deadlineId.map((d) => ({ text: expiryNotification(d), event: { kind: 'expiry', deadlineId: d } })),
       n.map((extension) => ({ text: extensionNotification(extension), event: { kind: 'extension', extension } })),
       fc.tuple(stepId, n).map(([s, visit]) => ({ text: windowNotification(s, visit), event: { kind: 'window', stepId: s, visit } })),
+      fc.tuple(fc.constant('K7QM3XHD9RTBWC4P'), fc.constantFrom('ready' as const, 'posted' as const)).map(([code, e]) => ({ text: documentNotification(code, e), event: { kind: 'document', code, event: e } })),
     );
     fc.assert(
       fc.property(trackingNumber, event, fc.constantFrom(...CHANNELS), fc.oneof(fc.constant('citizen'), staffId), (tn, e, channel, recipient) => {

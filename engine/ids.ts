@@ -126,6 +126,8 @@ export const extensionNotification = (extension: number): string => `extended:${
 /** A citizen window opened, per step and visit (language 2). */
 export const windowNotification = (stepId: string, visit: number): string => `window:${stepId}:${visit}`;
 
+/** An issued document's own events: ready for collection, sent by post (the code is unique to the document). */
+export const documentNotification = (code: string, event: 'ready' | 'posted'): string => `document:${code}:${event}`;
 export const notificationKey = (trackingNumber: string, event: string): string => `${trackingNumber}:${event}`;
 
 export type NotificationEvent =
@@ -137,7 +139,8 @@ export type NotificationEvent =
   | { kind: 'rearmedWarning'; deadlineId: string; rung: number; extension: number }
   | { kind: 'expiry'; deadlineId: string }
   | { kind: 'extension'; extension: number }
-  | { kind: 'window'; stepId: string; visit: number };
+  | { kind: 'window'; stepId: string; visit: number }
+  | { kind: 'document'; code: string; event: 'ready' | 'posted' };
 
 function parseNotificationEvent(event: string): NotificationEvent | undefined {
   if (event === FILED_NOTIFICATION) return { kind: 'filed' };
@@ -157,6 +160,8 @@ function parseNotificationEvent(event: string): NotificationEvent | undefined {
   if (expired !== undefined) return { kind: 'expiry', deadlineId: expired };
   const window = perVisit(after(event, 'window:'));
   if (window) return { kind: 'window', stepId: window.tokenId, visit: window.visit };
+  const [code, happened, ...more] = (after(event, 'document:') ?? '').split(':');
+  if (code && (happened === 'ready' || happened === 'posted') && !more.length) return { kind: 'document', code, event: happened };
   const extended = natural(after(event, 'extended:'));
   return extended !== undefined ? { kind: 'extension', extension: extended } : undefined;
 }

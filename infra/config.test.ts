@@ -41,6 +41,7 @@ describe('rate limits and uploads', () => {
       authentication: { max: 20, durationMs: 60_000 },
       filing: { max: 30, durationMs: 60_000 },
       tracking: { max: 60, durationMs: 60_000 },
+      verification: { max: 60, durationMs: 60_000 },
     });
     expect(loadConfig({ RATE_LIMIT_FILING: '5/10s' }).rateLimits).toMatchObject({ filing: { max: 5, durationMs: 10_000 } });
     expect(loadConfig({}).documents.filesPerSlot).toBe(5);

@@ -92,9 +92,25 @@ export const ENVIRONMENT = {
     default: '5',
     doc: 'Most files an application may hold for one document of its procedure (different contents; the same bytes again count once).',
   },
+  DOCUMENT_KEYS_DIR: {
+    default: '',
+    doc: 'Directory of the Ed25519 keys (PEM) that sign issued documents: one private key, which signs, and the public keys of retired ones, which still verify; all are published at /.well-known/mohla-document-keys.json. Required when NODE_ENV=production; development generates one in MOHLA_DATA_DIR/document-keys.',
+  },
+  DOCUMENT_PADES_P12: {
+    default: '',
+    doc: "PKCS#12 file of the office's RSA certificate and key: issued documents then also carry a PAdES signature a PDF reader shows. Empty: the Ed25519 signature only.",
+  },
+  DOCUMENT_PADES_PASSPHRASE: { default: '', doc: 'Passphrase of DOCUMENT_PADES_P12.' },
+  DOCUMENT_PADES_NAME: { default: 'Mohla', doc: 'Who the PAdES signature names as signer (the certificate names its holder too).' },
+  DOCUMENT_PADES_LOCATION: { default: 'Maroc', doc: 'Where the PAdES signature says it was made.' },
+  PUBLIC_URL: {
+    default: '',
+    doc: "The portal's address as citizens reach it (https://…), which issued documents print and carry in their QR code (PUBLIC_URL/verify/CODE, which sends a browser on to the verification page). Required when NODE_ENV=production; empty in development: http://HOST:PORT.",
+  },
   RATE_LIMIT_AUTHENTICATION: { default: '20/1m', doc: 'Most sign-in requests (every route under /auth/) per caller address and period, in the form of NOTIFY_SMS_RATE; more answer 429 with Retry-After.' },
   RATE_LIMIT_FILING: { default: '30/1m', doc: 'Most filings (POST /applications) per person and period, a counter agent included.' },
   RATE_LIMIT_TRACKING: { default: '60/1m', doc: "Most kiosk look-ups (POST /track, /track/receipt.html) per caller address and period, besides the wrong-PIN limit." },
+  RATE_LIMIT_VERIFICATION: { default: '60/1m', doc: 'Most checks of issued documents (GET /verify/CODE, POST /verify) per caller address and period.' },
   JWT_SECRET: {
     default: '',
     doc: 'Secret that signs bearer tokens and receipt PINs. Required when NODE_ENV=production; development uses a fixed, public one.',
@@ -198,8 +214,8 @@ export interface Config {
   oidc?: OidcSettings;
   /** `healthPort` 0: the worker process opens no health listener; no `sdkMetricsPort`: the SDK serves no metrics. */
   worker: { cachedApplications?: number; healthPort: number; sdkMetricsPort?: number; incidentAttempts: number; serviceEndpoints: Record<string, string> };
-  documents: { filesPerSlot: number };
-  rateLimits: { authentication: Rate; filing: Rate; tracking: Rate };
+  documents: DocumentSettings;
+  rateLimits: { authentication: Rate; filing: Rate; tracking: Rate; verification: Rate };
   audit: AuditConfig;
   /** Keys of the Temporal payload codec, the encrypting one first. */
   codecKeys: CodecKey[];
@@ -228,6 +244,16 @@ export interface OidcSettings {
   roleMap: Record<string, string>;
   defaultRole?: string;
   officesClaim: string;
+}
+
+export interface DocumentSettings {
+  filesPerSlot: number;
+  /** DOCUMENT_KEYS_DIR resolved; empty: the development keys in the data directory (refused in production). */
+  keysDir: string;
+  /** Where the QR code of an issued document leads, without a trailing slash; empty in production when PUBLIC_URL is not set. */
+  publicUrl: string;
+  /** The PAdES signature's certificate (DOCUMENT_PADES_P12); none: the Ed25519 signature only. */
+  pades?: { p12Path: string; passphrase: string; name: string; location: string };
 }
 
 export interface AuditConfig {
@@ -442,6 +468,46 @@ function uiOrigins(source: NodeJS.ProcessEnv): string[] {
   });
 }
 
+/**
+ * The address printed in every document's QR code outlives the deployment that printed it: production
+ * must name it, and a development default must still be a URL the renderer accepts.
+ */
+function publicUrl(source: NodeJS.ProcessEnv): string {
+  const given = env('PUBLIC_URL', source).trim();
+  // Production without one is refused where documents are issued and verified (documents/key-ring.ts),
+  // so that commands which never touch a document still run.
+  if (!given) return env('NODE_ENV', source) === 'production' ? '' : `http://${env('HOST', source)}:${env('PORT', source)}`;
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL=${given} is not a URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`PUBLIC_URL=${given} must be an http or https address.`);
+  if (url.search || url.hash) throw new ConfigError(`PUBLIC_URL=${given} must not hold a query or a fragment.`);
+  return url.href.replace(/\/+$/, '');
+}
+
+function documentSettings(source: NodeJS.ProcessEnv): DocumentSettings {
+  const keysDir = env('DOCUMENT_KEYS_DIR', source);
+  const p12 = env('DOCUMENT_PADES_P12', source);
+  return {
+    filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source),
+    keysDir: keysDir ? path.resolve(keysDir) : '',
+    publicUrl: publicUrl(source),
+    ...(p12
+      ? {
+          pades: {
+            p12Path: path.resolve(p12),
+            passphrase: env('DOCUMENT_PADES_PASSPHRASE', source),
+            name: env('DOCUMENT_PADES_NAME', source),
+            location: env('DOCUMENT_PADES_LOCATION', source),
+          },
+        }
+      : {}),
+  };
+}
+
 /** A metrics port without a token would show every office's workload to whoever reaches it. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -498,11 +564,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       incidentAttempts: positiveInteger('WORKER_INCIDENT_ATTEMPTS', source),
       serviceEndpoints: serviceEndpoints(source),
     },
-    documents: { filesPerSlot: positiveInteger('DOCUMENT_FILES_PER_SLOT', source) },
+    documents: documentSettings(source),
     rateLimits: {
       authentication: parseRate('RATE_LIMIT_AUTHENTICATION', env('RATE_LIMIT_AUTHENTICATION', source)),
       filing: parseRate('RATE_LIMIT_FILING', env('RATE_LIMIT_FILING', source)),
       tracking: parseRate('RATE_LIMIT_TRACKING', env('RATE_LIMIT_TRACKING', source)),
+      verification: parseRate('RATE_LIMIT_VERIFICATION', env('RATE_LIMIT_VERIFICATION', source)),
     },
     audit: auditConfig(source),
     codecKeys: codecKeys(source),

@@ -195,6 +195,8 @@ function messageContext(input: PlanInput, person: Person): MessageContext {
     ...(forwardedTo ? { forwardedTo } : {}),
     ...(reason ? { reason } : {}),
     ...(clock ? { clock } : {}),
+    ...(context.downloadable === true ? { downloadable: true } : {}),
+    ...(text(context.postalReference) ? { postalReference: text(context.postalReference) } : {}),
   };
 }
 

@@ -37,6 +37,10 @@ export interface MessageContext {
   reason?: string;
   /** The named clock a warning or expiry is about, by its label in the recipient's language. */
   clock?: string;
+  /** The decision's document can be downloaded (its delivery is `download`). */
+  downloadable?: boolean;
+  /** The postal service's reference of a document sent by post. */
+  postalReference?: string;
 }
 
 export interface RenderedMessage {
@@ -186,6 +190,14 @@ const escalation: Template = {
   },
 };
 
+/** The sentence a decision adds when its document is to be downloaded. */
+const DOWNLOAD: Record<Language, string> = {
+  ar: ' يمكنكم تحميل الوثيقة من فضائكم على Mohla.',
+  fr: ' Le document peut être téléchargé depuis votre espace Mohla.',
+  en: ' The document can be downloaded from your Mohla space.',
+};
+const download = (language: Language, c: MessageContext): string => (c.downloadable ? DOWNLOAD[language] : '');
+
 const decision: Template = {
   title: { ar: 'القرار', fr: 'Décision', en: 'Decision' },
   text: {
@@ -194,11 +206,11 @@ const decision: Template = {
       const why = c.motivation ? ` ${c.motivation}` : '';
       switch (c.outcome) {
         case 'approved':
-          return `${head}: تمت الموافقة عليه.${why}`;
+          return `${head}: تمت الموافقة عليه.${why}${download('ar', c)}`;
         case 'rejected':
-          return `${head}: تم رفضه.${c.motivation ? ` التعليل: ${c.motivation}` : ''}`;
+          return `${head}: تم رفضه.${c.motivation ? ` التعليل: ${c.motivation}` : ''}${download('ar', c)}`;
         case 'partiallyGranted':
-          return `${head}: تمت الموافقة عليه جزئيا.${c.motivation ? ` تعليل رفض الباقي: ${c.motivation}` : ''}`;
+          return `${head}: تمت الموافقة عليه جزئيا.${c.motivation ? ` تعليل رفض الباقي: ${c.motivation}` : ''}${download('ar', c)}`;
         case 'forwarded':
           return `${head}: أحيل على الجهة المختصة بالبت فيه${c.forwardedTo ? `: ${c.forwardedTo}` : ''}.${why}`;
         case 'withdrawn':
@@ -212,11 +224,11 @@ const decision: Template = {
       const why = c.motivation ? ` ${c.motivation}` : '';
       switch (c.outcome) {
         case 'approved':
-          return `${head} est acceptée.${why}`;
+          return `${head} est acceptée.${why}${download('fr', c)}`;
         case 'rejected':
-          return `${head} est refusée.${c.motivation ? ` Motif : ${c.motivation}` : ''}`;
+          return `${head} est refusée.${c.motivation ? ` Motif : ${c.motivation}` : ''}${download('fr', c)}`;
         case 'partiallyGranted':
-          return `${head} est acceptée en partie.${c.motivation ? ` Motif du refus du reste : ${c.motivation}` : ''}`;
+          return `${head} est acceptée en partie.${c.motivation ? ` Motif du refus du reste : ${c.motivation}` : ''}${download('fr', c)}`;
         case 'forwarded':
           return `${head} est transmise à l’autorité compétente pour y répondre${c.forwardedTo ? ` : ${c.forwardedTo}` : ''}.${why}`;
         case 'withdrawn':
@@ -230,11 +242,11 @@ const decision: Template = {
       const why = c.motivation ? ` ${c.motivation}` : '';
       switch (c.outcome) {
         case 'approved':
-          return `${head} is approved.${why}`;
+          return `${head} is approved.${why}${download('en', c)}`;
         case 'rejected':
-          return `${head} is refused.${c.motivation ? ` Reason: ${c.motivation}` : ''}`;
+          return `${head} is refused.${c.motivation ? ` Reason: ${c.motivation}` : ''}${download('en', c)}`;
         case 'partiallyGranted':
-          return `${head} is granted in part.${c.motivation ? ` Why the rest is refused: ${c.motivation}` : ''}`;
+          return `${head} is granted in part.${c.motivation ? ` Why the rest is refused: ${c.motivation}` : ''}${download('en', c)}`;
         case 'forwarded':
           return `${head} is forwarded to the body competent to answer it${c.forwardedTo ? `: ${c.forwardedTo}` : ''}.${why}`;
         case 'withdrawn':
@@ -250,11 +262,11 @@ const grantedBySilence: Template = {
   title: { ar: 'موافقة ضمنية', fr: 'Accord tacite', en: 'Granted by silence' },
   text: {
     ar: (c) =>
-      `Mohla: لم يصدر أي رد على طلبكم ${c.trackingNumber} (${q('ar', c.procedure)}) داخل الأجل القانوني، وسكوت الإدارة يعتبر موافقة: طلبكم مقبول، وتسلم لكم شهادة تثبت ذلك.`,
+      `Mohla: لم يصدر أي رد على طلبكم ${c.trackingNumber} (${q('ar', c.procedure)}) داخل الأجل القانوني، وسكوت الإدارة يعتبر موافقة: طلبكم مقبول، وتسلم لكم شهادة تثبت ذلك.${download('ar', c)}`,
     fr: (c) =>
-      `Mohla : faute de réponse dans le délai légal, votre demande ${c.trackingNumber} (${q('fr', c.procedure)}) est réputée acceptée (le silence de l’administration vaut accord). Une attestation vous est délivrée.`,
+      `Mohla : faute de réponse dans le délai légal, votre demande ${c.trackingNumber} (${q('fr', c.procedure)}) est réputée acceptée (le silence de l’administration vaut accord). Une attestation vous est délivrée.${download('fr', c)}`,
     en: (c) =>
-      `Mohla: no answer came within the legal time limit, so your application ${c.trackingNumber} (${q('en', c.procedure)}) is deemed granted (silence means consent). An attestation is issued to you.`,
+      `Mohla: no answer came within the legal time limit, so your application ${c.trackingNumber} (${q('en', c.procedure)}) is deemed granted (silence means consent). An attestation is issued to you.${download('en', c)}`,
   },
 };
 
@@ -282,6 +294,15 @@ const readyForCollection: Template = {
   },
 };
 
+const documentPosted: Template = {
+  title: { ar: 'إرسال الوثيقة بالبريد', fr: 'Document envoyé par la poste', en: 'Document sent by post' },
+  text: {
+    ar: (c) => `Mohla: أرسلت إليكم وثيقتكم (الطلب ${c.trackingNumber}، ${q('ar', c.procedure)}) بالبريد${c.postalReference ? `، مرجع الإرسال ${c.postalReference}` : ''}.`,
+    fr: (c) => `Mohla : votre document (demande ${c.trackingNumber}, ${q('fr', c.procedure)}) vous a été envoyé par la poste${c.postalReference ? `, référence d’envoi ${c.postalReference}` : ''}.`,
+    en: (c) => `Mohla: your document (application ${c.trackingNumber}, ${q('en', c.procedure)}) was sent to you by post${c.postalReference ? `, postal reference ${c.postalReference}` : ''}.`,
+  },
+};
+
 /** The engine's own events, plus the ones procedures share (ready for collection). */
 export const EVENT_TEMPLATES = {
   filed,
@@ -296,6 +317,7 @@ export const EVENT_TEMPLATES = {
   grantedBySilence,
   deadlineExtended,
   readyForCollection,
+  documentPosted,
 } satisfies Record<string, Template>;
 
 /** A message written for one procedure's `notify` step: citizens only, so one text per language. */

@@ -20,6 +20,7 @@ import {
 import { readJsonFile, type SourceProblem } from './json-source.js';
 import { languageVersionOf } from './language-versions.js';
 import { messageProblems } from './message-checks.js';
+import { documentProblems } from './document-checks.js';
 import { NOTIFY_STEP_TEMPLATES } from '../notifications/templates.js';
 
 export const DEFINITION_FILE = /^[a-z][a-z0-9-]*\.v\d+\.json$/;
@@ -140,6 +141,7 @@ export function reviewDefinition(candidate: unknown): { errors: FieldError[]; wa
     }),
     ...checkDefinition(definition, { language, templates: NOTIFY_STEP_TEMPLATES }),
     ...messageProblems(definition),
+    ...documentProblems(definition, language),
   ];
   return { errors: problems.filter((p) => p.severity !== 'warning'), warnings: problems.filter((p) => p.severity === 'warning') };
 }

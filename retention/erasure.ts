@@ -1,7 +1,8 @@
 /**
  * The retention rule: a closed application's personal data is kept for its procedure's `retentionDays`
  * after closing (five years when the definition says nothing), then erased everywhere Mohla holds it:
- * the form and the free text of the read model, the messages sent, the documents' bytes, and its
+ * the form and the free text of the read model, the messages sent, the documents' bytes (handed in and
+ * issued), and its
  * Temporal history. What stays is what proves the procedure was followed: the application's status,
  * dates and outcome, each event's kind, time and actor, and the audit log unchanged, whose rows hold
  * only commitments to the erased words (audit/commitment.ts).
@@ -10,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { PERSONAL_DETAIL_FIELDS } from '../audit/commitment.js';
 import { documentStorageKeysOf } from '../db/documents.js';
+import { forgetIssuedDocumentBytes, issuedDocumentStorageKeysOf } from '../db/issued-documents.js';
 import { erasePersonalData, expiredApplications, type ExpiredApplication } from '../db/retention.js';
 import type { DocumentStorage } from '../documents/storage.js';
 import { historyGone } from '../infra/temporal-errors.js';
@@ -33,6 +35,10 @@ async function eraseApplication(
     if (!historyGone(err)) throw err;
   }
   for (const storageKey of await documentStorageKeysOf(deps.orm, trackingNumber)) await deps.storage.remove(storageKey);
+  // The documents it issued lose their bytes (they print the holder's name) but keep their row: code,
+  // hash, signature and dates, so that a paper copy can still be verified.
+  for (const storageKey of await issuedDocumentStorageKeysOf(deps.orm, trackingNumber)) await deps.storage.remove(storageKey);
+  await forgetIssuedDocumentBytes(deps.orm, trackingNumber);
   await erasePersonalData(deps.orm, trackingNumber, PERSONAL_DETAIL_FIELDS, now);
 }
 

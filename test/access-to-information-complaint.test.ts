@@ -128,7 +128,7 @@ describe('access to information v3 on the real stack', () => {
     const filed = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'access-to-information', officeId: office, data: request } });
     expect(filed.statusCode, filed.body).toBe(201);
     const { trackingNumber } = filed.json() as { trackingNumber: string };
-    expect(filed.json().procedure).toEqual({ id: 'access-to-information', version: 3 });
+    expect(filed.json().procedure).toEqual({ id: 'access-to-information', version: 4 });
     const taskAt = async (stepId: string) => ((await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json().tasks as Array<{ id: string; stepId: string; status: string }>).find((t) => t.stepId === stepId && t.status === 'open')!;
 
     const act = (who: typeof citizen, data: unknown) => who({ method: 'POST', url: `/applications/${trackingNumber}/act`, payload: { data } });

@@ -82,6 +82,11 @@ describe('office boundaries on every route', () => {
       '/tasks/:taskId/reassign': { toAgent: 'agent-b' },
       '/track': { trackingNumber: filed.trackingNumber, pin: filed.receipt.pin === '000000' ? '000001' : '000000' },
       '/track/receipt.html': { trackingNumber: filed.trackingNumber, pin: filed.receipt.pin === '000000' ? '000001' : '000000' },
+      '/track/issued-documents': { trackingNumber: filed.trackingNumber, pin: filed.receipt.pin === '000000' ? '000001' : '000000' },
+      '/track/issued-documents/:code': { trackingNumber: filed.trackingNumber, pin: filed.receipt.pin === '000000' ? '000001' : '000000' },
+      '/applications/:trackingNumber/issued-documents/:code/revoke': { reason: 'probe across offices' },
+      '/applications/:trackingNumber/issued-documents/:code/reissue': { reason: 'probe across offices' },
+      '/applications/:trackingNumber/issued-documents/:code/posted': { postalReference: 'RR123456789MA' },
     };
     // Not bound to an office: filing (a citizen may file anywhere), designers' and admins' tools, sign-in.
     const unbound = ['/applications', '/auth/demo-token', '/procedures', '/calendars', '/notifications/failed', '/guide', '/offices', '/health'];

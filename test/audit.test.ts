@@ -8,7 +8,7 @@ import { GENESIS, rowHash } from '../audit/chain-format.js';
 import { scheduleCheckpoints, timestampFile, writeCheckpoint, type Checkpoint, type CheckpointStore } from '../audit/checkpoint.js';
 import { keyId, type CheckpointKeys } from '../audit/signing-key.js';
 import { verifyAuditLog } from '../audit/verify.js';
-import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { startTimeStampAuthority, type TimeStampAuthority } from './helpers/time-stamp-authority.js';
 
 const form = { fullName: 'Nadia Alaoui', cin: 'FE554433', address: 'Rue de Fès, Berkane' };
@@ -34,6 +34,11 @@ async function fileAndDecide(outcome: string, officeId = `${office}-later`): Pro
   const filed = (await staff.citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId, data: form } })).json();
   await staff.agent({ method: 'POST', url: `/tasks/${filed.tasks[0].id}/claim` });
   await staff.agent({ method: 'POST', url: `/tasks/${filed.tasks[0].id}/complete`, payload: { outcome } });
+  // The decision's document (certificate or refusal letter) follows the decision: its entry ends the application's chain.
+  await eventually(async () => {
+    const rows = await stack.orm.em.fork().getConnection().execute("select 1 from audit_entry where tracking_number = ? and kind = 'document-issued'", [filed.trackingNumber]);
+    return rows.length ? true : undefined;
+  });
 }
 
 beforeAll(async () => {

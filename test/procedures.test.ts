@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadProcedureFolder } from '../registry/catalogue.js';
 import { ProcedureRegistry, publishShippedProcedures } from '../registry/published.js';
 import { as, createTestStack, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { comparable, keepPdf, pdfText, readingOrder } from './helpers/pdf-reading.js';
 
 /** The latest shipped version, which new applications take until a newer one is published. */
 const latest = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('residence-certificate')!;
@@ -19,6 +20,9 @@ function nextVersion() {
   next.version = latest.version + 1;
   next.steps.review.outcomes = { grant: { next: 'issued' }, refuse: { next: 'refused' } };
   next.steps.issued.document = 'residence-certificate-2026';
+  // The renamed document is declared under its new name, as the checker asks.
+  next.issuedDocuments = { ...next.issuedDocuments, 'residence-certificate-2026': next.issuedDocuments['residence-certificate'] };
+  delete next.issuedDocuments['residence-certificate'];
   return next;
 }
 
@@ -250,5 +254,46 @@ describe("the preview of a draft's own messages", () => {
     expect(res.json()).toEqual(problemAnswer({ status: 422, code: 'invalid_definition', errors: [fieldError('/definition/start', 'is required')] }));
     const citizen = as(stack, await tokenFor('citizen', 'AB123456'));
     expect((await citizen({ method: 'POST', url: '/procedures/messages/preview', payload: { definition: dispute } })).statusCode).toBe(403);
+  });
+});
+
+describe("the preview of a draft's issued document", () => {
+  const residence = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('residence-certificate')!.definition;
+
+  it('prints the document as a PDF for a designer, with sample values where the designer gives none', async () => {
+    const res = await designer({
+      method: 'POST',
+      url: '/procedures/documents/preview',
+      payload: { definition: residence, document: 'residence-certificate', data: { fullName: 'Hamza Alaoui', address: '3 rue Ibn Batouta, Tanger' } },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const pdf = res.rawPayload;
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = readingOrder(pdfText(keepPdf('preview-residence-certificate', pdf)));
+    for (const phrase of ['شهادة السكنى', 'Certificat de résidence', 'Hamza Alaoui', '3 rue Ibn Batouta, Tanger', '[Numéro de la CNIE]']) expect(text, phrase).toContain(comparable(phrase));
+  });
+
+  it('prints a refusal letter with the motivation of the end that sends it', async () => {
+    const res = await designer({ method: 'POST', url: '/procedures/documents/preview', payload: { definition: residence, document: 'residence-refusal' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const text = readingOrder(pdfText(keepPdf('preview-residence-refusal', res.rawPayload)));
+    const refused = residence.steps.refused as { motivation: { fr: string } };
+    expect(text).toContain(comparable(refused.motivation.fr));
+  });
+
+  it('answers 400 naming the field for a document the draft does not declare, 422 for a broken draft, 403 for anyone but a designer', async () => {
+    const unknown = await designer({ method: 'POST', url: '/procedures/documents/preview', payload: { definition: residence, document: 'birth-certificate' } });
+    expect(unknown.json()).toEqual(
+      problemAnswer({ status: 400, code: 'invalid_input', errors: [{ pointer: '/document', message: 'names no document of the definition (it declares residence-certificate, residence-refusal)' }] }),
+    );
+    const { start: _start, ...startless } = residence;
+    const broken = await designer({ method: 'POST', url: '/procedures/documents/preview', payload: { definition: startless, document: 'residence-certificate' } });
+    expect(broken.json()).toEqual(problemAnswer({ status: 422, code: 'invalid_definition', errors: [fieldError('/definition/start', 'is required')] }));
+    const controlled = await designer({ method: 'POST', url: '/procedures/documents/preview', payload: { definition: residence, document: 'residence-certificate', data: { fullName: 'Amina\u202eEl Idrissi' } } });
+    expect(controlled.statusCode).toBe(400);
+    expect(controlled.json().errors).toEqual([{ pointer: '/data', message: expect.stringMatching(/^\/holder\/name holds the direction control U\+202E/) }]);
+    const citizen = as(stack, await tokenFor('citizen', 'AB123456'));
+    expect((await citizen({ method: 'POST', url: '/procedures/documents/preview', payload: { definition: residence, document: 'residence-certificate' } })).statusCode).toBe(403);
   });
 });

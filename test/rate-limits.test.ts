@@ -1,5 +1,5 @@
 /**
- * Rate limits on sign-in, filing and the kiosk, counted in the real Redis: the allowance is used up, the
+ * Rate limits on sign-in, filing, the kiosk and the checks of issued documents, counted in the real Redis: the allowance is used up, the
  * next request answers 429 problem+json with Retry-After, and other callers are not held back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ const limits: RateLimitSettings = {
   authentication: { max: 3, durationMs: minute },
   filing: { max: 2, durationMs: minute },
   tracking: { max: 4, durationMs: minute },
+  verification: { max: 3, durationMs: minute },
 };
 
 beforeAll(async () => {
@@ -47,6 +48,20 @@ function expectLimited(res: LightMyRequestResponse, window: number) {
 const signIn = (address: string) => limited.inject({ method: 'GET', url: '/auth/config', remoteAddress: address });
 
 describe('rate limits', () => {
+  it('let an address check a few document codes a minute, by code and with a file, then answer 429; another address still checks', async () => {
+    const code = 'K7QM-3XHD-9RTB-WC4P';
+    const byCode = (address: string) => limited.inject({ method: 'GET', url: `/verify/${code}`, remoteAddress: address });
+    const withHash = (address: string) => limited.inject({ method: 'POST', url: '/verify', payload: { code, sha256: '0'.repeat(64) }, remoteAddress: address });
+    for (const check of [byCode, withHash]) {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await check('203.0.113.40')).statusCode);
+      // Answered (the code is refused or unknown), not limited, until the allowance is used up.
+      expect(statuses.filter((status) => status === 429)).toEqual([]);
+      expectLimited(await check('203.0.113.40'), minute);
+      expect((await check('203.0.113.41')).statusCode).not.toBe(429);
+    }
+  });
+
   it('let an address sign in a few times a minute, then answer 429 with Retry-After; another address still signs in', async () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await signIn('203.0.113.7')).statusCode);

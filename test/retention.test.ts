@@ -8,6 +8,7 @@ import { writeCheckpoint } from '../audit/checkpoint.js';
 import { keyId, type CheckpointKeys } from '../audit/signing-key.js';
 import { verifyAuditLog } from '../audit/verify.js';
 import { applyRetention, DEFAULT_RETENTION_DAYS } from '../retention/erasure.js';
+import { issuedDocumentsOf } from '../db/issued-documents.js';
 import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { multipartFile } from './helpers/multipart.js';
 import { buffer } from 'node:stream/consumers';
@@ -122,4 +123,27 @@ describe('mohla retention', () => {
     // Done once: a second run finds nothing more to erase.
     expect((await retention(new Date(Date.now() + (DEFAULT_RETENTION_DAYS + 1) * day))).expired.map((a) => a.trackingNumber)).not.toContain(tn);
   }, 120_000);
+});
+
+describe('mohla retention and issued documents', () => {
+  it("deletes an issued document's PDF with the personal data, and keeps its row so its code still verifies", async () => {
+    const filed = (await staff.citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: staff.office, data: form } })).json();
+    const tn = filed.trackingNumber as string;
+    expect((await staff.agent({ method: 'POST', url: `/tasks/${filed.tasks[0].id}/complete`, payload: { outcome: 'approve' } })).statusCode).toBe(200);
+    const [issued] = await eventually(async () => {
+      const rows = await issuedDocumentsOf(stack.appOrm, tn);
+      return rows.length ? rows : undefined;
+    });
+    const storageKey = issued!.storageKey!;
+    await expect(stack.storage.read(storageKey).then((s) => buffer(s))).resolves.toBeInstanceOf(Buffer);
+    // Once the workflow is done: retention deletes its history.
+    await stack.client.workflow.getHandle(tn).result();
+
+    const later = new Date(Date.now() + (DEFAULT_RETENTION_DAYS + 1) * day);
+    const report = await retention(later);
+    expect(report.erased).toContain(tn);
+    await expect(stack.storage.read(storageKey)).rejects.toThrow();
+    const [kept] = await issuedDocumentsOf(stack.appOrm, tn);
+    expect(kept).toEqual({ ...issued, storageKey: null });
+  });
 });

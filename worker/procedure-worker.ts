@@ -18,6 +18,9 @@ import type { Registry } from '../infra/metrics.js';
 import { registerDeliveryMetrics } from '../notifications/delivery-metrics.js';
 import { DEFAULT_INCIDENT_ATTEMPTS, watchWorkflowTaskFailures } from './incidents.js';
 import { workerInterceptors } from './interceptors.js';
+import type { DocumentStorage } from '../documents/storage.js';
+import type { PadesSigner } from '../documents/pades.js';
+import type { Office } from '../registry/offices.js';
 
 interface ProcedureWorkerSetup {
   /** Temporal's frontend (host:port): the worker's own connection, closed when it stops. */
@@ -38,6 +41,8 @@ interface ProcedureWorkerSetup {
    * `mohla dev`); the tests and the bench leave delivery to a notification worker of their own, or none.
    */
   delivery?: { settings: NotificationSettings; log?: (line: string) => void };
+  /** Where issued documents are kept, the office directory they name offices from, and the address they are verified at. */
+  documents?: { storage: DocumentStorage; offices: readonly Office[]; publicUrl: string; pades?: PadesSigner };
   /** A prebuilt bundle (tests, bench, the image); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_CACHED_APPLICATIONS); the SDK sizes it on the heap otherwise. */
@@ -81,7 +86,7 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       connection,
       namespace: setup.namespace ?? 'default',
       taskQueue: setup.taskQueue,
-      activities: createActivities({ orm: setup.orm, calendars, notifications: queues, serviceEndpoints: setup.serviceEndpoints }),
+      activities: createActivities({ orm: setup.orm, calendars, notifications: queues, serviceEndpoints: setup.serviceEndpoints, ...setup.documents }),
       sinks: auditSinks(),
       interceptors: workerInterceptors({ metrics: setup.metrics, incidents: { orm: setup.orm, attempts: setup.incidentAttempts ?? DEFAULT_INCIDENT_ATTEMPTS } }),
       dataConverter: temporalDataConverter(setup.codecKeys),

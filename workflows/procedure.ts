@@ -5,6 +5,7 @@ import { LEGAL_DEADLINE } from '../engine/ids.js';
 import type { ApplicationInput, ApplicationState } from '../engine/interpreter/state.js';
 import { legalDeadlineView } from '../engine/interpreter/views.js';
 import { nextTimer } from '../engine/interpreter/timers.js';
+import { documentToIssue } from '../engine/interpreter/issued-documents.js';
 import type { ApplicationEvent } from '../engine/interpreter/events.js';
 import { DomainError } from '../engine/errors.js';
 import { checkActionSize } from '../engine/input-bounds.js';
@@ -33,6 +34,15 @@ import type { AuditSinks } from '../infra/workflow-sinks.js';
 const { recordProjection, runService } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // Projections must land eventually: retry for as long as PostgreSQL is away.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Issuing a decision's document renders and signs a PDF: a regular activity, retried for as long as
+ * PostgreSQL or the storage is away. Data the template refuses fails it for good (non-retryable).
+ */
+const { issueDecisionDocument } = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -65,6 +75,13 @@ const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
  * replay; applications begun since get the intervals in milliseconds and the retries they asked for.
  */
 const SERVICE_RETRY_IN_MILLISECONDS = 'service-retry-in-milliseconds';
+
+/**
+ * Applications that close with a document their definition declares have it issued (certificate,
+ * refusal letter, the attestation of consent by silence). Histories recorded before ended without it,
+ * and replay so.
+ */
+const ISSUED_DOCUMENTS = 'issued-documents';
 
 /** A domain error becomes an ApplicationFailure: the update fails, the workflow carries on. */
 function asFailure(err: unknown): unknown {
@@ -191,6 +208,16 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
     const wait = Math.max(1, timer.atMs - Date.now());
     if (!(await wf.condition(changed, wait))) {
       await machine.dispatch({ type: 'timerFired', timerId: timer.id, at: nowIso() });
+    }
+  }
+  const toIssue = documentToIssue(definition, machine.state);
+  if (toIssue && wf.patched(ISSUED_DOCUMENTS)) {
+    try {
+      const issued = await issueDecisionDocument(toIssue);
+      await machine.dispatch({ type: 'documentIssued', ...issued, at: nowIso() });
+    } catch (err) {
+      // The decision stands without its document; an agent can issue it again (a re-issue).
+      wf.log.warn('the decision document was not issued', { trackingNumber: machine.state.trackingNumber, document: toIssue.document, error: String(err) });
     }
   }
   await wf.condition(wf.allHandlersFinished);

@@ -13,7 +13,10 @@ import { duplicateKeysOf } from '../edge.js';
 import type { ApiContext } from '../context.js';
 import { instant, legalDeadlineSchema, listAnswer, textOrNull } from '../answers.js';
 import { problemSchema } from '../problem.js';
-import { answers, json, type ApiRoutes } from '../responses.js';
+import { answers, file, json, type ApiRoutes } from '../responses.js';
+import { DocumentDataError } from '../../documents/document-data.js';
+import { previewDocument } from '../../documents/preview.js';
+import { documentPublicUrl } from '../../documents/key-ring.js';
 import type { Fits } from '../same-type.js';
 import { localizedText } from '../../registry/localized-text.js';
 
@@ -102,6 +105,17 @@ const previewBody = {
     definition: {},
     language: { type: 'string', enum: ['ar', 'fr', 'en'], default: 'fr', description: 'The language to render the messages in.' },
     audience: { type: 'string', enum: ['citizen', 'staff'], default: 'citizen', description: 'Whom the messages speak to, for texts that choose with {audience, select, …}.' },
+  },
+} as const;
+
+const documentPreviewBody = {
+  type: 'object',
+  required: ['definition', 'document'],
+  additionalProperties: false,
+  properties: {
+    definition: {},
+    document: { type: 'string', minLength: 1, maxLength: 64, description: 'The document to print: a key of the definition\'s `issuedDocuments`.' },
+    data: { type: 'object', description: 'Sample values of the form (optional): a field left out is printed with a sample value.' },
   },
 } as const;
 
@@ -466,6 +480,45 @@ export function procedureRoutes(app: ApiRoutes, ctx: ApiContext): void {
       const { language = 'fr', audience = 'citizen' } = request.body;
       const messages = previewMessages(request.body.definition as ProcedureDefinition, [...review.errors, ...review.warnings], { language, audience, now: new Date() });
       return { language, audience, messages };
+    },
+  );
+
+  app.post(
+    '/procedures/documents/preview',
+    {
+      config: { access: ['designer', 'admin'], definitionBody: true },
+      schema: {
+        summary: "Print one of a draft definition's issued documents with sample values, before publishing it",
+        tags: ['procedures'],
+        operationId: 'previewProcedureDocument',
+        body: documentPreviewBody,
+        response: answers({ 200: file('The document as a PDF, with sample values and a verification code that verifies nothing.', ['application/pdf']) }),
+      },
+    },
+    async (request, reply) => {
+      const review = reviewDefinition(request.body.definition);
+      const errors = review.errors.map((e) => ({ pointer: `/definition${e.pointer === '/' ? '' : e.pointer}`, message: e.message }));
+      if (errors.length) throw new DomainError('invalid_definition', errors.map((e) => `${e.pointer} ${e.message}`).join('; '), errors);
+      const definition = request.body.definition as ProcedureDefinition;
+      const declared = Object.keys(definition.issuedDocuments ?? {});
+      if (!declared.includes(request.body.document)) {
+        const message = declared.length ? `names no document of the definition (it declares ${declared.join(', ')})` : 'names no document: the definition declares no issuedDocuments';
+        throw new DomainError('invalid_input', `document ${message}`, [{ pointer: '/document', message }]);
+      }
+      let pdf: Buffer;
+      try {
+        pdf = await previewDocument(definition, request.body.document, { data: request.body.data, offices: ctx.offices, publicUrl: ctx.publicUrl ?? documentPublicUrl(), now: new Date() });
+      } catch (err) {
+        // A sample value the template refuses (a control character, a name too long): the field is named, never its value.
+        if (err instanceof DocumentDataError) throw new DomainError('invalid_input', `data ${err.message}`, [{ pointer: '/data', message: err.message }]);
+        throw err;
+      }
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${request.body.document}-preview.pdf"`)
+        .header('content-security-policy', "sandbox; default-src 'none'")
+        .header('x-content-type-options', 'nosniff')
+        .send(pdf);
     },
   );
 

@@ -7,14 +7,14 @@ import { localizedText } from '../../registry/localized-text.js';
 import { pinMatches } from '../auth.js';
 import { PinAttempts } from '../pin-attempts.js';
 import type { ApiContext } from '../context.js';
-import { applicationSchema, clockSchema, instant, instantOrNull, legalDeadlineSchema } from '../answers.js';
+import { applicationSchema, clockSchema, instant, instantOrNull, issuedDocumentSummarySchema, legalDeadlineSchema } from '../answers.js';
 import { answers, json, text, type ApiRoutes } from '../responses.js';
 import { receiptHtml } from '../receipt.js';
 import type { ApplicationView } from '../answers.js';
 import { readApplication } from '../views.js';
 import { canonicalTrackingNumber, receiptOf } from './applications.js';
 
-const trackBody = {
+export const trackBody = {
   type: 'object',
   required: ['trackingNumber', 'pin'],
   additionalProperties: false,
@@ -24,7 +24,7 @@ const trackBody = {
 /** What a kiosk shows: where the application stands, without personal data. */
 const trackAnswer = {
   type: 'object',
-  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'clocks', 'citizenWindow', 'steps'],
+  required: ['trackingNumber', 'procedure', 'status', 'outcome', 'document', 'grantedBySilence', 'forwardedTo', 'filedAt', 'closedAt', 'deadline', 'clocks', 'citizenWindow', 'issuedDocuments', 'steps'],
   additionalProperties: false,
   properties: {
     trackingNumber: { type: 'string' },
@@ -74,6 +74,7 @@ const trackAnswer = {
         dueDate: applicationSchema.properties.citizenTurn.properties.dueDate,
       },
     },
+    issuedDocuments: { type: 'array', items: issuedDocumentSummarySchema },
     steps: {
       type: 'array',
       items: {
@@ -94,11 +95,20 @@ function openWindow(view: ApplicationView, procedure: PinnedProcedure | undefine
   return { action: step.action.label, dueAt: turn.dueAt, dueDate: turn.dueDate };
 }
 
-export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
-  const attempts = new PinAttempts(ctx.redis, ctx.secret);
+export type KioskUnlock = (
+  rawTrackingNumber: string,
+  pin: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<{ view: ApplicationView; procedure: PinnedProcedure | undefined }>;
 
-  /** A kiosk has no login: the tracking number and the receipt's PIN open a view without personal data. */
-  async function unlock(rawTrackingNumber: string, pin: string, request: FastifyRequest, reply: FastifyReply) {
+/**
+ * A kiosk has no login: the tracking number and the receipt's PIN open a view without personal data.
+ * Every kiosk route unlocks through this, so wrong PINs are counted together whatever route tries them.
+ */
+export function kioskUnlock(ctx: ApiContext): KioskUnlock {
+  const attempts = new PinAttempts(ctx.redis, ctx.secret);
+  return async function unlock(rawTrackingNumber, pin, request, reply) {
     const trackingNumber = canonicalTrackingNumber(rawTrackingNumber, '/trackingNumber');
     const waitMs = await attempts.take(trackingNumber, request.ip).catch(() => {
       // Without the counters a PIN could be guessed: refuse to check it rather than check it unguarded.
@@ -116,8 +126,12 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
       throw new DomainError('application_not_found', 'No application matches this tracking number and PIN.');
     }
     await attempts.succeeded(trackingNumber, request.ip);
-    return { view, procedure };
-  }
+    return { view, procedure: procedure ?? undefined };
+  };
+}
+
+export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
+  const unlock = kioskUnlock(ctx);
 
   app.post(
     '/track',
@@ -148,6 +162,7 @@ export function trackingRoutes(app: ApiRoutes, ctx: ApiContext): void {
           : null,
         clocks: view.clocks.map((c) => ({ label: c.label, status: c.status, dueAt: c.dueAt, dueDate: c.dueDate, explanation: c.explanation })),
         citizenWindow: openWindow(view, procedure),
+        issuedDocuments: view.issuedDocuments,
         steps: view.tasks.map((t) => ({ stepId: t.stepId, status: t.status, createdAt: t.createdAt, completedAt: t.completedAt })),
       };
     },

@@ -141,5 +141,8 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
     case 'timerFired':
     case 'calendarChanged':
       return;
+    // Sent by the workflow itself once the decision's document is issued, after the application closed.
+    case 'documentIssued':
+      return;
   }
 }

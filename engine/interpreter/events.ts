@@ -16,4 +16,6 @@ export type ApplicationEvent =
   | { type: 'deadlineScheduled'; deadlineId: string; schedule: DeadlineSchedule; at: string }
   | { type: 'timerFired'; timerId: string; at: string }
   | { type: 'withdrawn'; actor: string; reason?: string; at: string }
-  | { type: 'calendarChanged'; at: string };
+  | { type: 'calendarChanged'; at: string }
+  /** The document of the decision was issued (engine/issued-documents.ts): no personal data, only what identifies it. */
+  | { type: 'documentIssued'; code: string; kind: string; document: string; sha256: string; delivery: string; at: string };

@@ -24,6 +24,7 @@ import { isInternal } from '../internal-procedures.js';
 import type { ApplicationState, DeadlineKind, DeadlineState, Outcome, TaskState, TimelineEntry, Token } from './state.js';
 import { complementOutcome, stepOf } from './steps.js';
 import { dropWindowsOf, openWindow } from './citizen-window.js';
+import { isDownloaded } from './issued-documents.js';
 import { deadlineTemplate, meetClocks, moveOnExpiry, scheduleRequestOf, startClocks, waitUntil } from './clocks.js';
 import { complementDeadlineId, complementNotification, DECISION_NOTIFICATION, escalationDeadlineId, expiryNotification, LEGAL_DEADLINE, notificationKey, serviceLevelDeadlineId, stepNotification, taskId, tokenId, waitDeadlineId } from '../ids.js';
 
@@ -217,10 +218,12 @@ export class Interpretation {
         this.notify(stepNotification(stepId, visits), step.notify, step.template, { stepId });
         return { token, stepId: step.next };
       case 'end':
+        // Only a definition declaring its documents keeps its end step: one written before issues nothing.
+        if (this.definition.issuedDocuments) this.state.endStep = stepId;
         this.close(
           step.outcome,
           at,
-          { document: step.document, motivation: step.motivation?.en, ...(step.forwardedTo ? { forwardedTo: step.forwardedTo } : {}) },
+          { document: step.document ?? step.letter, motivation: step.motivation?.en, ...(step.forwardedTo ? { forwardedTo: step.forwardedTo } : {}) },
           this.endedInBranch(token, stepId),
         );
         return undefined;
@@ -393,9 +396,11 @@ export class Interpretation {
       ...(extra.document ? { document: extra.document } : {}),
       ...(extra.grantedBySilence ? { grantedBySilence: true } : {}),
     });
+    const downloadable = isDownloaded(this.definition, extra.document);
     this.notify(DECISION_NOTIFICATION, ['citizen'], extra.grantedBySilence ? 'grantedBySilence' : 'decision', {
       outcome,
       document: extra.document,
+      ...(downloadable ? { downloadable: true } : {}),
       ...(extra.forwardedTo ? { forwardedTo: extra.forwardedTo } : {}),
     });
   }

@@ -149,6 +149,11 @@ export interface ApplicationState {
   /** The decision was granted by the administration's silence. */
   grantedBySilence?: boolean;
   motivation?: string;
+  /**
+   * The end step that closed it, kept only for a definition that declares `issuedDocuments`: the
+   * refusal letter takes its motivation from there.
+   */
+  endStep?: string;
   /** The competent body a forwarded application went to (outcome `forwarded`). */
   forwardedTo?: LocalizedText;
   data: Record<string, unknown>;

@@ -16,6 +16,7 @@ import { stepOf, userTaskStep } from './steps.js';
 import { deadlineTimers } from './timers.js';
 import { citizenActed, windowExpired, windowScheduled } from './citizen-window.js';
 import { amendForm } from './form-amendment.js';
+import { documentIssued } from './issued-documents.js';
 import { clockExpiry, deadlineTemplate, endWaitIfPast, followDates } from './clocks.js';
 import { complementDeadlineId, extensionNotification, FILED_NOTIFICATION, LEGAL_DEADLINE, parseTimerId, rearmedWarningNotification, warningNotification } from '../ids.js';
 
@@ -253,6 +254,9 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       break;
     case 'calendarChanged':
       for (const d of Object.values(state.deadlines)) if (!d.done) run.reschedule(d.id);
+      break;
+    case 'documentIssued':
+      documentIssued(run, event);
       break;
   }
   followDates(run, event.at);

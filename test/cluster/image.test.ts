@@ -6,7 +6,7 @@
  * PostgreSQL and Redis. In the cluster tier because two `npm ci` take a minute or two.
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -78,6 +78,12 @@ beforeAll(async () => {
   const signingKey = path.join(scratch, 'audit-signing-key.pem');
   writeFileSync(signingKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   chownSync(signingKey, user.uid, user.gid);
+  // The document keys as docker-compose.yml mounts them: a directory holding the one signing key.
+  const documentKeys = path.join(scratch, 'document-keys');
+  mkdirSync(documentKeys);
+  writeFileSync(path.join(documentKeys, 'current.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  chownSync(documentKeys, user.uid, user.gid);
+  chownSync(path.join(documentKeys, 'current.pem'), user.uid, user.gid);
   const volume = image.volumes[0];
   if (!volume) throw new Error('the image declares no data volume');
   env = {
@@ -90,6 +96,8 @@ beforeAll(async () => {
     JWT_SECRET: secret,
     TEMPORAL_CODEC_KEYS: `image:${randomBytes(32).toString('base64')}`,
     AUDIT_SIGNING_KEY: signingKey,
+    DOCUMENT_KEYS_DIR: documentKeys,
+    PUBLIC_URL: 'https://mohla.example.ma',
     AUDIT_CHECKPOINT_DIR: image.mapPaths(compose.services.worker?.environment?.AUDIT_CHECKPOINT_DIR ?? path.join(volume, 'audit-checkpoints')),
     LOG_LEVEL: 'warn',
     // As docker-compose.yml sets them for the API, on a port free here and on this machine only.

@@ -31,6 +31,20 @@ export function eachItem(item: unknown) {
 }
 
 const texts = eachItem(expect.any(String));
+
+/** A document the application issued, as its page and the kiosk list it. */
+export function issuedDocumentAnswer(pinned: Record<string, unknown> = {}) {
+  return {
+    code: expect.stringMatching(/^[2-9A-HJKMNP-TV-Y]{16}$/),
+    kind: expect.toBeOneOf(['certificate', 'attestation', 'refusal-letter']),
+    document: expect.any(String),
+    issuedAt: anInstant,
+    status: expect.toBeOneOf(['valid', 'superseded', 'revoked']),
+    delivery: expect.toBeOneOf(['download', 'collection', 'post']),
+    ...pinned,
+  };
+}
+
 const aLocalizedText = { ar: expect.any(String), fr: expect.any(String), en: expect.any(String) };
 
 export function problemAnswer(pinned: Pinned<Problem> = {}) {
@@ -106,6 +120,7 @@ export function applicationAnswer(pinned: Pinned<ApplicationView> = {}) {
     deadline: orNull(deadlineAnswer()),
     clocks: eachItem(clockAnswer()),
     tasks: eachItem(taskAnswer()),
+    issuedDocuments: eachItem(issuedDocumentAnswer()),
     ...pinned,
   };
 }
@@ -172,6 +187,7 @@ export function trackAnswer(pinned: Record<string, unknown> = {}) {
     deadline: orNull({ dueAt: expect.any(String), paused: expect.any(Boolean), explanation: texts }),
     clocks: eachItem({ label: aLabel, status: clockStatus, dueAt: orNull(expect.any(String)), dueDate: orNull(aDate), explanation: texts }),
     citizenWindow: orNull({ action: aLocalizedText, dueAt: expect.any(String), dueDate: aDate }),
+    issuedDocuments: eachItem(issuedDocumentAnswer()),
     steps: eachItem({ stepId: expect.any(String), status: expect.any(String), createdAt: anInstant, completedAt: orNull(anInstant) }),
     ...pinned,
   };

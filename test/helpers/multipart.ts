@@ -1,8 +1,11 @@
-/** A multipart/form-data body with one file, as a browser's form sends it. */
-export function multipartFile(fileName: string, bytes: Buffer, contentType = 'application/octet-stream') {
+/** A multipart/form-data body with one file (after the given text fields), as a browser's form sends it. */
+export function multipartFile(fileName: string, bytes: Buffer, contentType = 'application/octet-stream', fields: Record<string, string> = {}) {
   const boundary = `----mohla${Math.random().toString(16).slice(2)}`;
+  const before = Object.entries(fields)
+    .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+    .join('');
   const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+    `${before}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return {

@@ -197,6 +197,7 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
         notifications,
         workflowBundle: { codePath: workflowBundlePath },
         cachedApplications,
+        documents: { storage, offices, publicUrl: 'http://localhost:3000' },
       });
       stack.worker = procedureWorker.worker;
       return procedureWorker.worker;

@@ -30,9 +30,9 @@ export async function api<T>(method: string, path: string, options: Options = {}
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** A file the API serves (a handed-in document), as a blob the page can show. */
-export async function apiBlob(path: string): Promise<Blob> {
-  return (await send('GET', path, {})).blob();
+/** A file the API serves (a handed-in or an issued document), as a blob the page can save; a POST for the kiosk's. */
+export async function apiBlob(path: string, body?: unknown): Promise<Blob> {
+  return (await send(body === undefined ? 'GET' : 'POST', path, body === undefined ? {} : { body })).blob();
 }
 
 async function send(method: string, path: string, options: Options): Promise<Response> {

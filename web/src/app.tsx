@@ -13,6 +13,7 @@ import { InboxPage, TaskPage } from './pages/Inbox.js';
 import { KioskFile, KioskHome, KioskTrack } from './pages/Kiosk.js';
 import { PlaygroundPage } from './pages/Playground.js';
 import { ReceiptPage } from './pages/Receipt.js';
+import { VerifyHome, VerifyPage } from './pages/Verify.js';
 import { homeOf, SignInPage } from './pages/SignIn.js';
 
 interface Route {
@@ -33,6 +34,9 @@ const ROUTES: Route[] = [
   { pattern: '/applications', roles: ['citizen'], page: () => <MyApplicationsPage /> },
   { pattern: '/applications/:trackingNumber', roles: [...CITIZEN_SIDE, 'auditor'], page: ({ trackingNumber }) => <ApplicationPage trackingNumber={trackingNumber!} /> },
   { pattern: '/applications/:trackingNumber/receipt', roles: CITIZEN_SIDE, page: ({ trackingNumber }) => <ReceiptPage trackingNumber={trackingNumber!} /> },
+  // The page a document's QR code opens: public, like the check behind it.
+  { pattern: '/verify', page: () => <VerifyHome /> },
+  { pattern: '/verify/:code', page: ({ code }) => <VerifyPage code={code!} /> },
   { pattern: '/kiosk', page: () => <KioskHome /> },
   { pattern: '/kiosk/track', page: () => <KioskTrack /> },
   { pattern: '/kiosk/file', page: () => <KioskFile /> },

@@ -13,6 +13,7 @@ import { errorsByPointer, fieldIdOf, fieldLabelAt, SchemaForm, type FieldSchema,
 import { FilePicker } from '../components/FilePicker.js';
 import type { GuideEntry } from '../../../registry/guide.js';
 import { useGuide } from './Guide.js';
+import { IssuedDocumentList, useIssuedDocuments } from '../components/IssuedDocuments.js';
 
 
 interface Listed {
@@ -48,6 +49,7 @@ export function MyApplicationsPage() {
               <th scope="col">{t('filedAt')}</th>
               <th scope="col">{t('status')}</th>
               <th scope="col">{t('legalDueDate')}</th>
+              <th scope="col">{t('issuedDocuments')}</th>
             </tr>
           </thead>
           <tbody>
@@ -62,6 +64,9 @@ export function MyApplicationsPage() {
                 <td>{dateTime(a.filedAt)}</td>
                 <td>{statusText(a.status, a.outcome)}</td>
                 <td>{a.status === 'open' ? dateTime(a.dueAt) : '—'}</td>
+                <td>
+                  <RowDocuments trackingNumber={a.trackingNumber} closed={a.status === 'closed'} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -69,6 +74,13 @@ export function MyApplicationsPage() {
       )}
     </section>
   );
+}
+
+/** The documents issued for one application of the list, each with its download button. */
+function RowDocuments({ trackingNumber, closed }: { trackingNumber: string; closed: boolean }) {
+  const issued = useIssuedDocuments(trackingNumber, closed);
+  if (!issued.data?.length) return <>—</>;
+  return <IssuedDocumentList documents={issued.data} compact />;
 }
 
 /** Procedure titles in the reader's language, from the guide. */
@@ -114,6 +126,7 @@ export function stepTitleOf(definition: Definition | undefined) {
 /** An application as its citizen follows it: status, the legal due date explained, timeline, actions. */
 export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) {
   const { view, timeline, documents, reload } = useApplication(trackingNumber);
+  const issued = useIssuedDocuments(trackingNumber, view.data?.status === 'closed');
   const definition = usePublished(view.data?.procedure.id ?? '', view.data?.procedure.version);
   const lang = useLanguage();
   const guide = useData(() => (view.data ? api<GuideEntry>('GET', `/guide/${view.data.procedure.id}?lang=${lang}`) : Promise.resolve(undefined)), [view.data?.procedure.id, lang]);
@@ -162,6 +175,7 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
           {t('receipt')}
         </a>
       </p>
+      <IssuedDocumentList documents={issued.data ?? []} />
       {a.status === 'open' && a.citizenTurn && windowStep?.type === 'citizenWindow' && (
         <WindowAction application={a} stepId={a.citizenTurn.stepId} dueAt={a.citizenTurn.dueAt} step={windowStep} onDone={reload} />
       )}

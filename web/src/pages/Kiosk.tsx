@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { ClockView } from '../../../api/answers.js';
 import { api, ApiError } from '../api.js';
 import { Loading, ProblemMessage } from '../components/Problem.js';
+import { IssuedDocumentList, type IssuedDocument } from '../components/IssuedDocuments.js';
 import { errorsByPointer } from '../components/SchemaForm.js';
 import { calendarDate, dateTime, longDate } from '../format.js';
 import { fieldMessage, localized, statusText, t, type LocalizedText } from '../i18n.js';
@@ -69,6 +70,7 @@ export function KioskTrack() {
   const [pin, setPin] = useState('');
   const [error, setError] = useState<ApiError>();
   const [found, setFound] = useState<Tracked>();
+  const [issued, setIssued] = useState<IssuedDocument[]>([]);
   const [busy, setBusy] = useState(false);
   const titles = useProcedureTitles();
   const errors = errorsByPointer(error?.errors ?? []);
@@ -78,9 +80,13 @@ export function KioskTrack() {
     setBusy(true);
     setError(undefined);
     try {
-      setFound(await api<Tracked>('POST', '/track', { body: { trackingNumber: trackingNumber.trim(), pin: pin.trim() } }));
+      const unlock = { trackingNumber: trackingNumber.trim(), pin: pin.trim() };
+      const tracked = await api<Tracked>('POST', '/track', { body: unlock });
+      setFound(tracked);
+      setIssued(tracked.status === 'closed' ? (await api<{ documents: IssuedDocument[] }>('POST', '/track/issued-documents', { body: unlock })).documents : []);
     } catch (err) {
       setFound(undefined);
+      setIssued([]);
       setError(err as ApiError);
     } finally {
       setBusy(false);
@@ -152,6 +158,9 @@ export function KioskTrack() {
               {t('print')}
             </button>
           </p>
+          <div class="no-print">
+            <IssuedDocumentList documents={issued} kiosk={{ trackingNumber: found.trackingNumber, pin: pin.trim() }} />
+          </div>
         </div>
       )}
     </section>

@@ -7,6 +7,7 @@ import { navigate } from '../router.js';
 import { signOut } from '../session.js';
 import { useData } from '../use-data.js';
 import { useOffices } from './Apply.js';
+import { IssuedDocumentList, useIssuedDocuments } from '../components/IssuedDocuments.js';
 
 /** The receipt (récépissé): what the citizen keeps, printable on one page. */
 function ReceiptView({ receipt }: { receipt: Receipt }) {
@@ -58,11 +59,16 @@ function ReceiptView({ receipt }: { receipt: Receipt }) {
 
 export function ReceiptPage({ trackingNumber, base = '' }: { trackingNumber: string; base?: string }) {
   const receipt = useData(() => api<Receipt>('GET', `/applications/${trackingNumber}/receipt`), [trackingNumber]);
+  const status = useData(() => api<{ status: string }>('GET', `/applications/${trackingNumber}`), [trackingNumber]);
+  const issued = useIssuedDocuments(trackingNumber, status.data?.status === 'closed');
   if (!receipt.data) return <NotReady error={receipt.error} />;
   return (
     <section>
       <h1 tabIndex={-1}>{t('filedTitle')}</h1>
       <ReceiptView receipt={receipt.data} />
+      <div class="no-print">
+        <IssuedDocumentList documents={issued.data ?? []} />
+      </div>
       <p class="no-print actions">
         <button type="button" class="primary big" onClick={() => window.print()}>
           {t('print')}

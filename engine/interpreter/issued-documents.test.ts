@@ -1,0 +1,99 @@
+/**
+ * Which document a closed application issues, read from its definition and state, and what recording
+ * the issuance does: pure functions, run through the simulator and the transition function.
+ */
+import { describe, expect, it } from 'vitest';
+import { validateDefinition } from '../../registry/catalogue.js';
+import type { ProcedureDefinition } from '../definition.generated.js';
+import { simulate, type Scenario } from '../simulator.js';
+import { testProcedure, text } from '../../test/helpers/definitions.js';
+import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
+import { applyEvent } from './transition.js';
+import { documentToIssue } from './issued-documents.js';
+
+const calendar = shippedCalendar();
+const two = (words: string) => ({ ar: `${words} ar`, fr: `${words} fr` });
+
+function issuing(delivery: 'download' | 'collection' | 'post', declared = true): ProcedureDefinition {
+  const d = testProcedure('issuing-engine', {
+    form: { type: 'object', properties: { fullName: { type: 'string' } } },
+    deadline: { budget: { duration: 'PT1H' }, startsOn: 'filing', onComplement: 'pause', onExpiry: { action: 'autoApprove', end: 'granted', attestation: 'silence' } },
+    steps: {
+      review: { type: 'userTask', role: 'agent', title: text('Review'), outcomes: { approve: { next: 'granted' }, reject: { next: 'refused' } } },
+      granted: { type: 'end', outcome: 'approved', document: 'permit' },
+      refused: { type: 'end', outcome: 'rejected', motivation: text('refused'), ...(declared ? { letter: 'refusal' } : {}) },
+    },
+    ...(declared
+      ? {
+          issuedDocuments: {
+            permit: { template: 'certificate', title: two('Permit'), delivery, holder: { var: 'data.fullName' } },
+            silence: { template: 'attestation', title: two('Silence'), delivery: 'download', holder: { var: 'data.fullName' }, legalBasis: two('Article 48') },
+            refusal: { template: 'refusal-letter', title: two('Refusal'), delivery: 'download', holder: { var: 'data.fullName' }, remedy: two('Appeal') },
+          },
+        }
+      : {}),
+  });
+  expect(validateDefinition(d)).toEqual([]);
+  return d as unknown as ProcedureDefinition;
+}
+
+const filedAt = '2026-03-16T09:00:00.000Z';
+const run = (d: ProcedureDefinition, events: Scenario['events'] = [], until?: string) =>
+  simulate(d, { filedAt, data: { fullName: 'Amina' }, events, ...(until ? { until } : {}) }, calendar);
+
+describe('the document a decision issues', () => {
+  it('is the approving end\'s certificate, once per decision', async () => {
+    const { state } = await run(issuing('download'), [{ action: 'complete', step: 'review', outcome: 'approve', after: 'PT10M' }]);
+    expect(documentToIssue(issuing('download'), state)).toMatchObject({ document: 'permit', issueKey: `${state.trackingNumber}:decision:permit`, declaration: { template: 'certificate' } });
+  });
+
+  it("is the rejecting end's letter, with that end's motivation", async () => {
+    const { state } = await run(issuing('download'), [{ action: 'complete', step: 'review', outcome: 'reject', after: 'PT10M' }]);
+    expect(state.document).toBe('refusal');
+    expect(documentToIssue(issuing('download'), state)).toMatchObject({ document: 'refusal', motivation: text('refused'), declaration: { template: 'refusal-letter' } });
+  });
+
+  it('is the attestation when the deadline runs out, with the day it ran out', async () => {
+    const { state } = await run(issuing('download'), [], '2026-03-16T11:00:00.000Z');
+    expect(state.grantedBySilence).toBe(true);
+    expect(documentToIssue(issuing('download'), state)).toMatchObject({ document: 'silence', dueOn: '2026-03-16', declaration: { template: 'attestation' } });
+  });
+
+  it('is none for a definition that declares no documents, which closes as it always did', async () => {
+    const legacy = issuing('download', false);
+    const { state } = await run(legacy, [{ action: 'complete', step: 'review', outcome: 'reject', after: 'PT10M' }]);
+    expect(state.endStep).toBeUndefined();
+    expect(state.document).toBeUndefined();
+    expect(documentToIssue(legacy, state)).toBeUndefined();
+  });
+
+  it('is recorded in the timeline without personal data, and one for collection tells the citizen it is ready', async () => {
+    const definition = issuing('collection');
+    const { state } = await run(definition, [{ action: 'complete', step: 'review', outcome: 'approve', after: 'PT10M' }]);
+    const event = { type: 'documentIssued' as const, code: 'K7QM3XHD9RTBWC4P', kind: 'certificate', document: 'permit', sha256: 'a'.repeat(64), delivery: 'collection', at: '2026-03-16T09:20:00.000Z' };
+    const { commands } = applyEvent(definition, state, event, { language: 2 });
+    expect(commands).toEqual([
+      { type: 'timeline', seq: state.counters.timeline + 1, entry: { at: event.at, kind: 'document-issued', detail: { code: event.code, kind: 'certificate', document: 'permit', sha256: event.sha256, delivery: 'collection' } } },
+      {
+        type: 'notify',
+        key: `${state.trackingNumber}:document:${event.code}:ready`,
+        recipients: ['citizen'],
+        template: 'readyForCollection',
+        context: { document: 'permit', procedureId: 'issuing-engine', trackingNumber: state.trackingNumber },
+      },
+    ]);
+  });
+
+  it('says in the decision message that a document to download can be downloaded', async () => {
+    const decision = async (delivery: 'download' | 'collection') => {
+      const definition = issuing(delivery);
+      const { state } = await run(definition, [], '2026-03-16T09:05:00.000Z');
+      const task = Object.values(state.tasks)[0]!;
+      const event = { type: 'taskCompleted' as const, taskId: task.id, outcome: 'approve', actor: 'agent-1', at: '2026-03-16T09:10:00.000Z' };
+      const notify = applyEvent(definition, state, event, { language: 2 }).commands.find((c) => c.type === 'notify' && c.template === 'decision');
+      return notify?.type === 'notify' ? notify.context : undefined;
+    };
+    expect(await decision('download')).toMatchObject({ outcome: 'approved', document: 'permit', downloadable: true });
+    expect(await decision('collection')).not.toHaveProperty('downloadable');
+  });
+});

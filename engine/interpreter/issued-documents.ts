@@ -1,0 +1,82 @@
+/**
+ * What the decision's document is, once an application closes, and what its issuance leaves in the
+ * timeline. Pure: the workflow asks `documentToIssue` which document to have the worker issue, then
+ * hands the result back as a `documentIssued` event.
+ */
+import type { DocumentText, IssuedDocument, ProcedureDefinition } from '../definition.generated.js';
+
+import { documentNotification, LEGAL_DEADLINE } from '../ids.js';
+import type { ApplicationEvent } from './events.js';
+import type { ApplicationState } from './state.js';
+
+/** What the worker needs to issue a decision's document: no personal data (the form is read from the ledger). */
+export interface DocumentIssueRequest {
+  trackingNumber: string;
+  procedureId: string;
+  procedureVersion: number;
+  officeId: string;
+  /** The definition's document key. */
+  document: string;
+  declaration: IssuedDocument;
+  procedureTitle: DocumentText;
+  /** One per decision: an application is decided once, so a retry or a replay finds the same key. */
+  issueKey: string;
+  decidedAt: string;
+  /** The day the legal deadline ran out (the attestation), as the deadline's schedule gives it. */
+  dueOn?: string;
+  /** The refusal letter's reasons, from the end step that refused. */
+  motivation?: DocumentText;
+}
+
+/** Whether a decision's document is issued for download (the decision's message then says so); only a declared one is issued. */
+export function isDownloaded(definition: ProcedureDefinition, document: string | undefined): boolean {
+  return document !== undefined && definition.issuedDocuments?.[document]?.delivery === 'download';
+}
+
+/** The issue key of an application's decision document. */
+export const decisionIssueKey = (trackingNumber: string, document: string): string => `${trackingNumber}:decision:${document}`;
+
+/**
+ * The document a closed application's decision issues, if its definition declares it: the certificate
+ * of an approving end, the refusal letter of a rejecting one, the attestation of consent by silence.
+ */
+export function documentToIssue(definition: ProcedureDefinition, state: ApplicationState): DocumentIssueRequest | undefined {
+  const declared = definition.issuedDocuments;
+  if (state.status !== 'closed' || !state.document || !declared) return undefined;
+  const declaration = declared[state.document];
+  if (!declaration) return undefined;
+  const end = state.endStep ? definition.steps[state.endStep] : undefined;
+  const motivation = end?.type === 'end' ? end.motivation : undefined;
+  const dueOn = state.deadlines[LEGAL_DEADLINE]?.projection?.dueDate;
+  return {
+    trackingNumber: state.trackingNumber,
+    procedureId: state.procedureId,
+    procedureVersion: state.procedureVersion,
+    officeId: state.officeId,
+    document: state.document,
+    declaration,
+    procedureTitle: definition.title,
+    issueKey: decisionIssueKey(state.trackingNumber, state.document),
+    decidedAt: state.closedAt ?? state.filedAt,
+    ...(motivation ? { motivation } : {}),
+    ...(dueOn ? { dueOn } : {}),
+  };
+}
+
+/** What recording an issuance needs of the interpretation (named here: the interpretation imports this module). */
+interface TimelineAndMessages {
+  log(at: string, kind: string, fields: { detail: Record<string, unknown> }): void;
+  notify(key: string, recipients: string[], template: string, context: Record<string, unknown>): void;
+}
+
+/**
+ * The issuance in the timeline (and so in the audit chain): which document, its code and hash, never
+ * what it says. A document for collection tells the citizen it is ready.
+ */
+export function documentIssued(run: TimelineAndMessages, event: Extract<ApplicationEvent, { type: 'documentIssued' }>): void {
+  run.log(event.at, 'document-issued', { detail: { code: event.code, kind: event.kind, document: event.document, sha256: event.sha256, delivery: event.delivery } });
+  if (event.delivery === 'collection') {
+    run.notify(documentNotification(event.code, 'ready'), ['citizen'], 'readyForCollection', { document: event.document });
+  }
+}
+
