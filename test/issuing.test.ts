@@ -4,8 +4,9 @@
  * runs out unanswered, the refusal letter of an access-to-information request, each a signed PDF read
  * back with poppler, listed on the application's page, and entered in the audit chain.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,7 +231,7 @@ describe('a worker killed while it issues a document', () => {
     await stack.stopWorker();
     // Worker processes sign with one key directory, as a deployment's workers do.
     const keys = mkdtempSync(path.join(os.tmpdir(), 'mohla-document-keys-'));
-    execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', path.join(keys, 'current.pem')]);
+    writeFileSync(path.join(keys, 'current.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const environment = { DOCUMENT_KEYS_DIR: keys };
     const workers: ChildProcess[] = [await startWorkerProcess(stack, environment)];
     try {
