@@ -12,6 +12,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issuedDocumentsOf, type IssuedDocument } from '../db/issued-documents.js';
 import { query } from '../db/sql.js';
+import { createDocumentActivities } from '../activities/issued-documents.js';
+import { documentToIssue } from '../engine/interpreter/issued-documents.js';
 import { Notification } from '../db/entities.js';
 import { notifyDocumentPosted } from '../notifications/document-events.js';
 import { renderMessage } from '../notifications/templates.js';
@@ -109,6 +111,16 @@ describe('a residence certificate granted by the agent', () => {
 
     const entry = await eventually(async () => (await auditKinds(trackingNumber)).find((e) => e.kind === 'document-issued'));
     expect(entry.detail).toEqual({ code: document.code, kind: 'certificate', document: 'residence-certificate', sha256: document.sha256, delivery: 'download' });
+    // The activity asked again for the same decision (a retry, a replay) finds the document: same code, one row.
+    const state = await stack.client.workflow.getHandle(trackingNumber).result();
+    const definition = (await stack.procedures.get('residence-certificate', state.procedureVersion))!.definition;
+    const activities = createDocumentActivities({ orm: stack.appOrm, storage: stack.storage, offices: stack.offices, publicUrl: 'http://localhost:3000' });
+    const request = documentToIssue(definition, state)!;
+    const summary = { code: document.code, kind: 'certificate', document: 'residence-certificate', sha256: document.sha256, delivery: 'download' };
+    expect(await activities.issueDecisionDocument(request)).toEqual(summary);
+    expect(await activities.issueDecisionDocument(request)).toEqual(summary);
+    expect(await issuedDocumentsOf(stack.appOrm, trackingNumber)).toHaveLength(1);
+
     // The decision's message says the document can be downloaded.
     const decision = await stack.orm.em.fork().findOneOrFail(Notification, { key: `${trackingNumber}:decision` });
     expect(decision.context).toMatchObject({ outcome: 'approved', document: 'residence-certificate', downloadable: true });
