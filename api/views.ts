@@ -74,7 +74,7 @@ function applicationViewFromRecords(app: ProjectedApplication, tasks: TaskRecord
 }
 
 /** The documents an application issued, as its page and the kiosk list them. */
-export async function issuedDocumentList(orm: MikroORM, trackingNumber: string): Promise<IssuedDocumentSummary[]> {
+async function issuedDocumentList(orm: MikroORM, trackingNumber: string): Promise<IssuedDocumentSummary[]> {
   return (await issuedDocumentsOf(orm, trackingNumber)).map((d) => ({
     code: d.code,
     kind: d.kind,

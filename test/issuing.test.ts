@@ -4,13 +4,16 @@
  * runs out unanswered, the refusal letter of an access-to-information request, each a signed PDF read
  * back with poppler, listed on the application's page, and entered in the audit chain.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issuedDocumentsOf, type IssuedDocument } from '../db/issued-documents.js';
 import { query } from '../db/sql.js';
+import { createDocumentActivities } from '../activities/issued-documents.js';
+import { documentToIssue } from '../engine/interpreter/issued-documents.js';
 import { Notification } from '../db/entities.js';
 import { notifyDocumentPosted } from '../notifications/document-events.js';
 import { renderMessage } from '../notifications/templates.js';
@@ -108,6 +111,16 @@ describe('a residence certificate granted by the agent', () => {
 
     const entry = await eventually(async () => (await auditKinds(trackingNumber)).find((e) => e.kind === 'document-issued'));
     expect(entry.detail).toEqual({ code: document.code, kind: 'certificate', document: 'residence-certificate', sha256: document.sha256, delivery: 'download' });
+    // The activity asked again for the same decision (a retry, a replay) finds the document: same code, one row.
+    const state = await stack.client.workflow.getHandle(trackingNumber).result();
+    const definition = (await stack.procedures.get('residence-certificate', state.procedureVersion))!.definition;
+    const activities = createDocumentActivities({ orm: stack.appOrm, storage: stack.storage, offices: stack.offices, publicUrl: 'http://localhost:3000' });
+    const request = documentToIssue(definition, state)!;
+    const summary = { code: document.code, kind: 'certificate', document: 'residence-certificate', sha256: document.sha256, delivery: 'download' };
+    expect(await activities.issueDecisionDocument(request)).toEqual(summary);
+    expect(await activities.issueDecisionDocument(request)).toEqual(summary);
+    expect(await issuedDocumentsOf(stack.appOrm, trackingNumber)).toHaveLength(1);
+
     // The decision's message says the document can be downloaded.
     const decision = await stack.orm.em.fork().findOneOrFail(Notification, { key: `${trackingNumber}:decision` });
     expect(decision.context).toMatchObject({ outcome: 'approved', document: 'residence-certificate', downloadable: true });
@@ -230,7 +243,7 @@ describe('a worker killed while it issues a document', () => {
     await stack.stopWorker();
     // Worker processes sign with one key directory, as a deployment's workers do.
     const keys = mkdtempSync(path.join(os.tmpdir(), 'mohla-document-keys-'));
-    execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', path.join(keys, 'current.pem')]);
+    writeFileSync(path.join(keys, 'current.pem'), generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const environment = { DOCUMENT_KEYS_DIR: keys };
     const workers: ChildProcess[] = [await startWorkerProcess(stack, environment)];
     try {

@@ -11,12 +11,14 @@ import { checkCitizenAct } from './citizen-window.js';
 import { checkAmendment } from './form-amendment.js';
 
 function openTask(state: ApplicationState, taskId: string): TaskState {
-  openApplication(state);
   const task = state.tasks[taskId];
-  if (!task) throw new DomainError('task_not_found', `Application ${state.trackingNumber} has no task ${taskId}.`);
-  if (task.status === 'completed' || task.status === 'cancelled') {
+  // A task already done says so first, whether or not the application is closed: the same answer as
+  // once the workflow has ended (a closed workflow may still be issuing the decision's document).
+  if (task?.status === 'completed' || task?.status === 'cancelled') {
     throw new DomainError('task_not_open', `Task ${taskId} is already ${task.status}.`);
   }
+  openApplication(state);
+  if (!task) throw new DomainError('task_not_found', `Application ${state.trackingNumber} has no task ${taskId}.`);
   return task;
 }
 

@@ -310,7 +310,23 @@ export function apiContext(stack: TestStack, changes: Partial<ApiContext> = {}):
 }
 
 /** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
+/**
+ * A closed application's workflow runs on to issue the decision's document: its history is compared
+ * once that is done, not half-way (a replay of a history cut mid-task would run ahead of it). Bounded:
+ * an application whose worker a test stopped does not hold the file's end.
+ */
+async function settleClosedApplications(client: Client, taskQueue: string, timeoutMs = 60_000): Promise<void> {
+  const query = `WorkflowType = '${PROCEDURE_WORKFLOW}' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND MohlaStatus = 'closed'`;
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const { count } = await client.workflow.count(query);
+    if (count === 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function replayTaskQueue(client: Client, taskQueue: string, workflowBundlePath: string): Promise<string[]> {
+  await settleClosedApplications(client, taskQueue);
   const histories: RecordedHistory[] = [];
   for await (const recorded of historiesFromServer(client, PROCEDURE_WORKFLOW, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
   const failures: string[] = [];
