@@ -4,7 +4,7 @@
  * playground, an agent re-issues a lost certificate and sees the old copy replaced, a supervisor revokes
  * the new one with a reason and the public verification page says so. axe checks each screen.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +69,7 @@ describe('issued documents, for the designer and the office', () => {
     });
     await signInAs(page, /Concepteur/);
     await page.selectOption('#start-from', 'residence-certificate');
-    await expect.poll(textOf(page.locator('#definition .cm-content')), POLL).toContain('"issuedDocuments"');
+    await expect.poll(textOf(page.locator('#definition .cm-content')), POLL).toContain('"residence-certificate"');
     const chooser = page.locator('#preview-document');
     await chooser.waitFor({ state: 'visible' });
     expect(await chooser.inputValue()).toBe('residence-certificate');
@@ -78,7 +78,6 @@ describe('issued documents, for the designer and the office', () => {
     const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/procedures/documents/preview') && r.request().method() === 'POST'), button.click()]);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toBe('application/pdf');
-    expect((await response.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const shown = page.locator('.document-preview');
     await expect.poll(textOf(shown), POLL).toMatch(/^Aperçu prêt \(PDF, \d+ Ko\)/);
     const open = shown.getByRole('link', { name: /Ouvrir le PDF/ });
@@ -87,6 +86,10 @@ describe('issued documents, for the designer and the office', () => {
     const [viewer] = await Promise.all([context.waitForEvent('page'), open.click()]);
     expect(viewer.url()).toMatch(/^blob:/);
     await viewer.close();
+    // The download is the PDF the API answered, named after the document.
+    const [download] = await Promise.all([page.waitForEvent('download'), shown.getByRole('link', { name: /Télécharger le PDF/ }).click()]);
+    expect(readFileSync((await download.path())!).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(download.suggestedFilename()).toBe('residence-certificate-preview.pdf');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'designer-document-preview');
 
