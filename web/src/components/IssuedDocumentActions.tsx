@@ -13,7 +13,7 @@ export function actionsPossible(role: Role): boolean {
 }
 
 /** Which of the office's actions fit a document as it stands; the routes check the same, this only hides dead buttons. */
-export function actionsFor(doc: IssuedDocument, role: Role): Action[] {
+function actionsFor(doc: IssuedDocument, role: Role): Action[] {
   if (!actionsPossible(role) || doc.status === 'revoked') return [];
   const actions: Action[] = [];
   if (doc.status === 'valid') {
