@@ -10,6 +10,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../api/web.js';
 import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { testProcedure, text } from './helpers/definitions.js';
 import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 
 let stack: TestStack;
@@ -33,12 +34,11 @@ interface Listed {
   status: string;
 }
 
-/** A residence certificate approved at a fresh office, once the workflow has issued it. */
-async function issuedCertificate() {
-  const office = await people(stack, `annex-web-doc-actions-${stack.id}`);
+/** A procedure's application filed and approved at a fresh office, once the workflow has issued its document. */
+async function approvedApplication(procedureId: string, data: Record<string, unknown>) {
+  const office = await people(stack, `annex-web-doc-actions-${procedureId}-${stack.id}`);
   const citizen = as(stack, await tokenFor('citizen', 'CD445566'));
-  const form = { fullName: 'Karim Bennani', cin: 'CD445566', address: '4 avenue Hassan II, Oujda', phone: '+212611223344' };
-  const filed = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: 'residence-certificate', officeId: office.office, data: form } });
+  const filed = await citizen({ method: 'POST', url: '/applications', payload: { procedureId, officeId: office.office, data } });
   expect(filed.statusCode, filed.body).toBe(201);
   const { trackingNumber, tasks } = filed.json() as { trackingNumber: string; tasks: Array<{ id: string }> };
   expect((await office.agent({ method: 'POST', url: `/tasks/${tasks[0]!.id}/complete`, payload: { outcome: 'approve' } })).statusCode).toBe(200);
@@ -48,6 +48,17 @@ async function issuedCertificate() {
     return documents.length ? documents : undefined;
   }, 60_000);
   return { office, trackingNumber, code: listed![0]!.code };
+}
+
+const issuedCertificate = () =>
+  approvedApplication('residence-certificate', { fullName: 'Karim Bennani', cin: 'CD445566', address: '4 avenue Hassan II, Oujda', phone: '+212611223344' });
+
+/** A small procedure whose permit is handed over at the office or sent by post. */
+function deliveredBy(delivery: 'collection' | 'post') {
+  return testProcedure(`web-docs-by-${delivery}`, {
+    form: { type: 'object', required: ['fullName'], properties: { fullName: { type: 'string' } } },
+    issuedDocuments: { permit: { template: 'certificate', title: text('Permit'), delivery, holder: { var: 'data.fullName' } } },
+  });
 }
 
 /** A browser signed in as one of the office's staff: no demonstration persona works at this office, so the session is set as sign-in sets it. */
@@ -180,5 +191,61 @@ describe('issued documents, for the designer and the office', () => {
     expect(await seriousViolations(verify)).toEqual([]);
     await screenshot(verify, 'verify-revoked-after-reissue');
     await visitor.close();
+  });
+
+  it('an agent records the collection of a permit handed over at the office, and the postal reference of one sent by post', async () => {
+    const designer = as(stack, await tokenFor('designer'));
+    for (const delivery of ['collection', 'post'] as const) {
+      const published = await designer({ method: 'POST', url: '/procedures', payload: deliveredBy(delivery) });
+      expect(published.statusCode, published.body).toBe(201);
+    }
+    const collected = await approvedApplication('web-docs-by-collection', { fullName: 'Karim Bennani' });
+    const posted = await approvedApplication('web-docs-by-post', { fullName: 'Karim Bennani' });
+
+    const context = await staffContext('agent', collected.office.agentId, collected.office.office);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    await page.goto(`/#/applications/${collected.trackingNumber}`);
+    const line = page.locator('.issued-documents li', { hasText: collected.code });
+    // Handed over, not posted: only the actions that fit the document are offered.
+    expect(await line.getByRole('button', { name: /Enregistrer la référence postale/ }).count()).toBe(0);
+    await line.getByRole('button', { name: /Enregistrer le retrait/ }).click();
+    const [handed] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/collected')), line.getByRole('button', { name: 'Confirmer le retrait' }).click()]);
+    expect(handed.status()).toBe(200);
+    await expect.poll(textOf(line.locator('[role="status"]')), POLL).toBe('Retrait enregistré.');
+    await expect.poll(textOf(line), POLL).toContain('Retiré le');
+    expect(await line.getByRole('button', { name: /Enregistrer le retrait/ }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'agent-document-collected');
+    await context.close();
+
+    const postContext = await staffContext('agent', posted.office.agentId, posted.office.office);
+    const post = await postContext.newPage();
+    post.on('pageerror', (err) => {
+      throw err;
+    });
+    await post.goto(`/#/applications/${posted.trackingNumber}`);
+    const postedLine = post.locator('.issued-documents li', { hasText: posted.code });
+    await postedLine.getByRole('button', { name: /Enregistrer la référence postale/ }).click();
+    const reference = post.locator(`#doc-${posted.code}-postalReference`);
+    // A reference the postal service never gives: refused by the route, naming the field.
+    await reference.fill('<b>');
+    const confirm = postedLine.getByRole('button', { name: 'Enregistrer l’envoi' });
+    const [refused] = await Promise.all([post.waitForResponse((r) => r.url().endsWith('/posted')), confirm.click()]);
+    expect(refused.status()).toBe(400);
+    await expect.poll(textOf(postedLine.locator('.problem')), POLL).toContain('Référence postale');
+    expect(await seriousViolations(post)).toEqual([]);
+    await screenshot(post, 'agent-postal-reference-refused');
+    await reference.fill('RR123456789MA');
+    const [sent] = await Promise.all([post.waitForResponse((r) => r.url().endsWith('/posted')), confirm.click()]);
+    expect(sent.status()).toBe(200);
+    await expect.poll(textOf(postedLine), POLL).toContain('Envoyé par la poste, référence RR123456789MA');
+    await post.getByRole('button', { name: 'English' }).click();
+    await expect.poll(textOf(postedLine.locator('[role="status"]')), POLL).toBe('Mailing recorded; the citizen is told.');
+    expect(await seriousViolations(post)).toEqual([]);
+    await screenshot(post, 'agent-document-posted-en');
+    await postContext.close();
   });
 });

@@ -47,7 +47,8 @@ export function IssuedDocumentActions({ trackingNumber, doc, role, onDone }: { t
   const [value, setValue] = useState('');
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string>();
+  // What was done, said in the reader's language at each render (they may switch after acting).
+  const [done, setDone] = useState<{ key: MessageKey; code?: string }>();
   // One key per form opened: a retry after a lost answer is the same re-issue, not a second copy.
   const [idempotencyKey, setIdempotencyKey] = useState(newKey);
   const actions = actionsFor(doc, role);
@@ -74,7 +75,7 @@ export function IssuedDocumentActions({ trackingNumber, doc, role, onDone }: { t
         body: field ? { [field.name]: value.trim() } : {},
         ...(open === 'reissue' ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
       });
-      setDone(open === 'reissue' ? `${t('reissued')} ${answer.code}` : t(`done_${open}` as MessageKey));
+      setDone(open === 'reissue' ? { key: 'reissued', code: answer.code } : { key: `done_${open}` as MessageKey });
       setOpen(undefined);
       onDone();
     } catch (err) {
@@ -84,11 +85,18 @@ export function IssuedDocumentActions({ trackingNumber, doc, role, onDone }: { t
   }
 
   const field = open && FIELD[open];
+  const fieldRefused = Boolean(field && error?.errors.some((p) => p.pointer === `/${field.name}`));
   return (
     <div class="document-actions">
       {done && (
         <p class="notice success" role="status">
-          {done}
+          {t(done.key)}
+          {done.code && (
+            <>
+              {' '}
+              <span dir="ltr">{done.code}</span>
+            </>
+          )}
         </p>
       )}
       {!open && actions.length > 0 && (
@@ -111,7 +119,7 @@ export function IssuedDocumentActions({ trackingNumber, doc, role, onDone }: { t
             fieldLabels={(p) => (field && p === `/${field.name}` ? t(field.label) : p === 'params:/code' ? t('verificationCode') : undefined)}
           />
           {field && (
-            <div class={`field${error?.errors.some((p) => p.pointer === `/${field.name}`) ? ' has-error' : ''}`}>
+            <div class={`field${fieldRefused ? ' has-error' : ''}`}>
               <label for={id(field.name)}>{t(field.label)}</label>
               {field.hint && (
                 <p class="hint" id={id(`${field.name}-hint`)}>
@@ -124,6 +132,7 @@ export function IssuedDocumentActions({ trackingNumber, doc, role, onDone }: { t
                   dir="ltr"
                   value={value}
                   aria-describedby={field.hint ? id(`${field.name}-hint`) : undefined}
+                  aria-invalid={fieldRefused || undefined}
                   onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)}
                 />
               ) : (
@@ -132,6 +141,7 @@ export function IssuedDocumentActions({ trackingNumber, doc, role, onDone }: { t
                   rows={2}
                   value={value}
                   aria-describedby={field.hint ? id(`${field.name}-hint`) : undefined}
+                  aria-invalid={fieldRefused || undefined}
                   onInput={(e) => setValue((e.currentTarget as HTMLTextAreaElement).value)}
                 />
               )}
