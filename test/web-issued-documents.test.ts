@@ -118,7 +118,8 @@ describe('issued documents on the portal', () => {
 
     await verify.getByRole('button', { name: 'العربية' }).click();
     await expect.poll(textOf(verdict), POLL).toBe('وثيقة أصلية وصالحة');
-    expect(await verify.evaluate<string>('document.documentElement.dir')).toBe('rtl');
+    // The page's direction follows the language in an effect after the render: waited for, as web.test.ts does.
+    await expect.poll(() => verify.evaluate<string>('document.documentElement.dir'), POLL).toBe('rtl');
     expect(await seriousViolations(verify)).toEqual([]);
     await screenshot(verify, 'issued-documents-verify-valid-ar');
 

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, apiBlob, ApiError } from '../api.js';
 import { dateTime } from '../format.js';
@@ -47,7 +48,18 @@ function save(blob: Blob, name: string): void {
  * the tracking number and PIN open it. The file is fetched with the caller's credentials and saved or
  * shown by the browser's PDF viewer, never as a page of Mohla's origin.
  */
-export function IssuedDocumentList({ documents, kiosk, compact }: { documents: IssuedDocument[]; kiosk?: { trackingNumber: string; pin: string }; compact?: boolean }) {
+export function IssuedDocumentList({
+  documents,
+  kiosk,
+  compact,
+  actions,
+}: {
+  documents: IssuedDocument[];
+  kiosk?: { trackingNumber: string; pin: string };
+  compact?: boolean;
+  /** What the office may do with each document (re-issue, record its delivery, revoke), under its line. */
+  actions?: (doc: IssuedDocument) => ComponentChildren;
+}) {
   const [error, setError] = useState<ApiError>();
   if (!documents.length) return null;
   async function fetchPdf(doc: IssuedDocument): Promise<Blob | undefined> {
@@ -84,7 +96,13 @@ export function IssuedDocumentList({ documents, kiosk, compact }: { documents: I
                 — {t('sentByPost')} <span dir="ltr">{doc.postalReference}</span>
               </span>
             )}
-            {doc.collectedAt && <span class="meta"> — {t('collected')} {dateTime(doc.collectedAt)}</span>}{' '}
+            {doc.collectedAt && <span class="meta"> — {t('collected')} {dateTime(doc.collectedAt)}</span>}
+            {doc.status === 'revoked' && doc.revocationReason && (
+              <span class="meta">
+                {' '}
+                — {t('reason')}: {doc.revocationReason}
+              </span>
+            )}{' '}
             {doc.download ? (
               kiosk ? (
                 <button type="button" class="primary big" onClick={() => void print(doc)}>
@@ -99,6 +117,7 @@ export function IssuedDocumentList({ documents, kiosk, compact }: { documents: I
               <span class="meta">{t('documentErased')}</span>
             )}{' '}
             <a href={`#/verify/${doc.code}`}>{t('verifyDocument')}</a>
+            {actions?.(doc)}
           </li>
         ))}
       </ul>

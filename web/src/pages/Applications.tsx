@@ -13,7 +13,10 @@ import { errorsByPointer, fieldIdOf, fieldLabelAt, SchemaForm, type FieldSchema,
 import { FilePicker } from '../components/FilePicker.js';
 import type { GuideEntry } from '../../../registry/guide.js';
 import { useGuide } from './Guide.js';
-import { IssuedDocumentList, useIssuedDocuments } from '../components/IssuedDocuments.js';
+import { IssuedDocumentList, useIssuedDocuments, type IssuedDocument } from '../components/IssuedDocuments.js';
+import { actionsPossible, IssuedDocumentActions } from '../components/IssuedDocumentActions.js';
+import { session } from '../session.js';
+import { useStore } from '../store.js';
 
 
 interface Listed {
@@ -129,6 +132,7 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
   const issued = useIssuedDocuments(trackingNumber, view.data?.status === 'closed');
   const definition = usePublished(view.data?.procedure.id ?? '', view.data?.procedure.version);
   const lang = useLanguage();
+  const person = useStore(session);
   const guide = useData(() => (view.data ? api<GuideEntry>('GET', `/guide/${view.data.procedure.id}?lang=${lang}`) : Promise.resolve(undefined)), [view.data?.procedure.id, lang]);
   if (!view.data) return <NotReady error={view.error} />;
   const a = view.data;
@@ -175,7 +179,24 @@ export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) 
           {t('receipt')}
         </a>
       </p>
-      <IssuedDocumentList documents={issued.data ?? []} />
+      <IssuedDocumentList
+        documents={issued.data ?? []}
+        {...(person && actionsPossible(person.role)
+          ? {
+              actions: (doc: IssuedDocument) => (
+                <IssuedDocumentActions
+                  trackingNumber={a.trackingNumber}
+                  doc={doc}
+                  role={person.role}
+                  onDone={() => {
+                    issued.reload();
+                    timeline.reload();
+                  }}
+                />
+              ),
+            }
+          : {})}
+      />
       {a.status === 'open' && a.citizenTurn && windowStep?.type === 'citizenWindow' && (
         <WindowAction application={a} stepId={a.citizenTurn.stepId} dueAt={a.citizenTurn.dueAt} step={windowStep} onDone={reload} />
       )}

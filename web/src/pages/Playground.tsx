@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage } from '../components/Problem.js';
+import { declaredDocuments, DocumentPreview } from '../components/DocumentPreview.js';
 import { StepDiagram } from '../components/StepDiagram.js';
 import { StructuredEdits } from '../components/StructuredEdits.js';
 import type { CheckerProblem, DefinitionEditor } from '../editor/definition-editor.js';
@@ -214,6 +215,7 @@ export function PlaygroundPage() {
         </>
       )}
       {parsed?.ok && hasMessages(parsed.value) && <MessagesPreview definition={parsed.value} />}
+      {parsed?.ok && declaredDocuments(parsed.value).length > 0 && <DocumentPreview definition={parsed.value} />}
       <h2>{t('simulate')}</h2>
       <div class="field">
         <label for="scenario">{t('scenario')}</label>
