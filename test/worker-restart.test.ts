@@ -78,6 +78,9 @@ describe('a worker that keeps fewer applications in memory than are open', () =>
       expect(completed.statusCode, completed.body).toBe(200);
       expect(completed.json()).toEqual(applicationAnswer({ trackingNumber: filed[0]!.trackingNumber, status: 'closed', outcome: 'approved' }));
       expect(worker.getStatus().numCachedWorkflows).toBeLessThanOrEqual(2);
+      // The closed application's workflow goes on to issue its certificate: this worker is the only one to do it.
+      const result = await stack.client.workflow.getHandle(filed[0]!.trackingNumber).result();
+      expect(result.outcome).toBe('approved');
     } finally {
       await stack.stopWorker();
     }

@@ -309,27 +309,28 @@ export function apiContext(stack: TestStack, changes: Partial<ApiContext> = {}):
   };
 }
 
-/** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
 /**
  * A closed application's workflow runs on to issue the decision's document: its history is compared
  * once that is done, not half-way (a replay of a history cut mid-task would run ahead of it). Bounded:
- * an application whose worker a test stopped does not hold the file's end.
+ * an application whose worker a test stopped does not hold the file's end; how many are left is said.
  */
-async function settleClosedApplications(client: Client, taskQueue: string, timeoutMs = 60_000): Promise<void> {
+async function settleClosedApplications(client: Client, taskQueue: string, timeoutMs = 60_000): Promise<number> {
   const query = `WorkflowType = '${PROCEDURE_WORKFLOW}' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND MohlaStatus = 'closed'`;
   const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
+  for (;;) {
     const { count } = await client.workflow.count(query);
-    if (count === 0) return;
+    if (count === 0 || Date.now() >= until) return count;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
+/** Replays every application of a task queue (and checks its outcome); one line per history that fails. */
 async function replayTaskQueue(client: Client, taskQueue: string, workflowBundlePath: string): Promise<string[]> {
-  await settleClosedApplications(client, taskQueue);
+  const unsettled = await settleClosedApplications(client, taskQueue);
   const histories: RecordedHistory[] = [];
   for await (const recorded of historiesFromServer(client, PROCEDURE_WORKFLOW, `TaskQueue = '${taskQueue}'`)) histories.push(recorded);
-  const failures: string[] = [];
+  // Said first, so that the "running recorded" lines below read as what they are: a test stopped its worker too early.
+  const failures: string[] = unsettled ? [`${unsettled} closed application(s) still issuing their document when the file ended: wait for their workflow's result before stopping the worker`] : [];
   for await (const report of replayHistories(histories, { codePath: workflowBundlePath }, codecOf(client))) {
     if (report.ok) continue;
     // Kept for whoever investigates: `mohla replay --file` replays it offline.

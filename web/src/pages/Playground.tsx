@@ -325,6 +325,10 @@ function hasMessages(value: unknown): boolean {
  */
 function MessagesPreview({ definition }: { definition: unknown }) {
   const [language, setLanguage] = useState<Language>(useLanguage());
+  // The refresh below fires after a pause in typing: it must render the language chosen by then, not the
+  // one chosen when the text changed (the designer may switch languages within the pause).
+  const chosenLanguage = useRef(language);
+  chosenLanguage.current = language;
   const [shown, setShown] = useState<{ language: Language; messages: MessagePreview[] }>();
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
@@ -352,7 +356,7 @@ function MessagesPreview({ definition }: { definition: unknown }) {
   const showing = shown !== undefined || error !== undefined;
   useEffect(() => {
     if (!showing) return undefined;
-    const timer = setTimeout(() => void preview(language), 400);
+    const timer = setTimeout(() => void preview(chosenLanguage.current), 400);
     return () => clearTimeout(timer);
   }, [source]);
 
