@@ -70,7 +70,7 @@ export function documentToIssue(definition: ProcedureDefinition, state: Applicat
 }
 
 /** The issue key of a letter issued as a window opens: one per visit of the step. */
-export const windowIssueKey = (trackingNumber: string, stepId: string, visit: number): string => `${trackingNumber}:${stepId}:${visit}`;
+const windowIssueKey = (trackingNumber: string, stepId: string, visit: number): string => `${trackingNumber}:${stepId}:${visit}`;
 
 /**
  * The refusal letter an open citizen window issues, if one is still to be asked for: the window's step
