@@ -289,6 +289,8 @@ describe('an access-to-information request refused', () => {
     expect(letter).toMatchObject({ kind: 'refusal-letter', documentName: 'information-refusal', issueKey: `${trackingNumber}:silenceWindow:1` });
     const open = (await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
     expect(open).toMatchObject({ status: 'open', citizenTurn: { stepId: 'silenceWindow' } });
+    // The application's page lists it while the application is open.
+    expect(open.issuedDocuments).toEqual([issuedDocumentAnswer({ code: letter.code, kind: 'refusal-letter', document: 'information-refusal', status: 'valid', delivery: 'download' })]);
     const { text } = keptPdf(letter, 'access-to-information-implicit-refusal-letter');
     const window = definition.steps.silenceWindow as { motivation: { ar: string; fr: string; en: string } };
     expect(text).toContain(comparable(window.motivation.fr));
