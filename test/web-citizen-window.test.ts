@@ -61,8 +61,8 @@ describe("the citizen's window on the application page", () => {
     });
     expect(refused.statusCode, refused.body).toBe(200);
     // The refusal letter is issued as the window opens: the citizen holds it while they may still complain.
-    const letters = async () => (await citizen({ method: 'GET', url: `/applications/${trackingNumber}/issued-documents` })).json().documents as Array<{ document: string }>;
-    await expect.poll(async () => (await letters()).map((d) => d.document), POLL).toEqual(['information-refusal']);
+    const letters = async () => (await citizen({ method: 'GET', url: `/applications/${trackingNumber}/issued-documents` })).json().documents as Array<{ documentName: string }>;
+    await expect.poll(async () => (await letters()).map((d) => d.documentName), POLL).toEqual(['information-refusal']);
     const letterTitle = 'Décision de refus d’accès à l’information';
 
     // At the kiosk, with the receipt's number and PIN: the window, until when, and where to act.
