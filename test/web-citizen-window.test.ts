@@ -104,6 +104,7 @@ describe("the citizen's window on the application page", () => {
     await expect.poll(textOf(panel.getByRole('heading')), POLL).toBe('Réclamer auprès du chef de l\'organisme');
     await expect.poll(textOf(panel), POLL).toContain('Vous pouvez le faire jusqu’au');
     await expect.poll(textOf(page.locator('.issued-documents')), POLL).toContain(letterTitle);
+    expect(await textOf(page.locator('.timeline'))()).toContain('Document délivré — Réclamer auprès du chef de l\'organisme');
     await page.waitForLoadState('networkidle');
     await screenshot(page, 'citizen-window-open');
     expect(await seriousViolations(page)).toEqual([]);
