@@ -1,5 +1,6 @@
 /**
- * The activity that issues a decision's document: it gathers what the document prints from the ledger
+ * The activity that issues a decision's document (or the refusal letter a citizen window issues as it
+ * opens): it gathers what the document prints from the ledger
  * (the application's row: its form, filing and closing instants; the office directory) and issues it
  * through documents/issue.ts, which makes a retry find the document already issued. What it returns
  * goes into the workflow's history: the code, kind and hash, never what the document says.
@@ -40,7 +41,10 @@ export function createDocumentActivities(deps: DocumentActivityDependencies) {
       if (!deps.storage) throw ApplicationFailure.nonRetryable('this worker has no document storage to keep issued documents in', 'no_document_storage');
       const found = await findApplication(deps.orm, request.trackingNumber);
       // The decision's projection is written before the workflow asks for its document: until it shows, retry.
-      if (!found || found.application.status !== 'closed') throw new Error(`application ${request.trackingNumber} is not closed in the read model yet`);
+      // A window's letter is asked for while the application is open: its row is enough (the form, the filing).
+      if (!found || (!request.window && found.application.status !== 'closed')) {
+        throw new Error(`application ${request.trackingNumber} is not ${request.window ? 'in' : 'closed in'} the read model yet`);
+      }
       try {
         const issued = await issueDocument(
           { orm: deps.orm, storage: deps.storage, publicUrl: deps.publicUrl ?? 'http://localhost:3000', ...(deps.pades ? { pades: deps.pades } : {}) },

@@ -88,8 +88,8 @@ async function issuedDocumentList(orm: MikroORM, trackingNumber: string): Promis
 /** An application as its projection holds it, or undefined when none has this tracking number. */
 export async function readApplication(orm: MikroORM, trackingNumber: string): Promise<ApplicationView | undefined> {
   const found = await findApplication(orm, trackingNumber);
-  // Only a closed application has documents (a decision issues them): an open one costs no second query.
-  const issued = found?.application.status === 'closed' ? await issuedDocumentList(orm, trackingNumber) : [];
+  // An open application may hold documents too: the refusal letter a citizen window issued as it opened.
+  const issued = found ? await issuedDocumentList(orm, trackingNumber) : [];
   return found && applicationViewFromRecords(found.application, found.tasks, issued);
 }
 

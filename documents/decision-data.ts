@@ -56,6 +56,7 @@ export function decisionDocumentData(request: DocumentIssueRequest, application:
     ...(declaration.legalBasis ? { legalBasis: printed(declaration.legalBasis, english) } : {}),
     ...(declaration.template === 'refusal-letter' && request.motivation ? { motivation: printed(request.motivation, english) } : {}),
     ...(declaration.remedy ? { remedy: printed(declaration.remedy, english) } : {}),
+    ...(declaration.template === 'refusal-letter' && request.contestBy ? { contestBy: request.contestBy } : {}),
   };
 }
 

@@ -70,6 +70,8 @@ export const documentDataSchema = {
     motivation: text(4000),
     /** How and by when the applicant may contest the refusal (the refusal letter). */
     remedy: text(1500),
+    /** The last day to contest, when the refusal opened a window for it (the refusal letter, optional). */
+    contestBy: day,
     verification: {
       type: 'object',
       required: ['code', 'url'],

@@ -766,6 +766,11 @@ export interface CitizenWindowStep {
    */
   legalDeadline?: 'stop' | 'pause' | 'continue';
   reviewWithin?: Budget;
+  /**
+   * The refusal letter issued when the window opens (an entry of `issuedDocuments` whose template is refusal-letter), so that the citizen holds the motivated refusal, and the date by which to contest it, while the window is open. The letter prints the step's `motivation` (required with `letter`). An end that later sends the same letter for the same refusal does not send it again.
+   */
+  letter?: string;
+  motivation?: LocalizedText;
 }
 /**
  * Sends a message and moves on.

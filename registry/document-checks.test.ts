@@ -137,6 +137,49 @@ describe('the documents a definition issues', () => {
     expect(problems(issuing((d) => (d.steps.granted.letter = 'refusal')))).toEqual(["/steps/granted/letter: a refusal letter goes with outcome rejected; this end's outcome is approved"]);
   });
 
+  describe('a letter a citizen window issues as it opens', () => {
+    /** The refusal opens a window to contest it; the window issues the letter, the end that confirms it names the same one. */
+    const withWindow = (change: (d: Definition) => void = () => undefined) =>
+      issuing((d) => {
+        d.steps.review.outcomes.reject.next = 'contest';
+        d.steps.contest = {
+          type: 'citizenWindow',
+          within: { workingDays: 20 },
+          action: { label: text('Complain') },
+          next: 'review',
+          onExpiry: 'refused',
+          letter: 'refusal',
+          motivation: text('refused'),
+        };
+        change(d);
+      });
+
+    it('is accepted when it names a declared refusal letter and gives the motivation it prints', () => {
+      expect(problems(withWindow())).toEqual([]);
+    });
+
+    it('is refused, with its pointer, when it names a document of another template', () => {
+      expect(problems(withWindow((d) => (d.steps.contest.letter = 'permit')))).toEqual([
+        '/steps/contest/letter: "permit" is printed with the certificate template; the letter a window issues is a refusal letter',
+      ]);
+    });
+
+    it('is refused when it names an undeclared document, even in a definition that declares none', () => {
+      expect(problems(withWindow((d) => (d.steps.contest.letter = 'nothing')))).toEqual([
+        '/steps/contest/letter: "nothing" is not declared in issuedDocuments (declared: permit, silence, refusal)',
+      ]);
+      expect(problems(withWindow((d) => delete d.issuedDocuments))).toEqual([
+        '/steps/contest/letter: "refusal" is not declared: the definition declares no issuedDocuments, and a window\'s letter must be a declared refusal letter',
+      ]);
+    });
+
+    it('is refused without the motivation it prints', () => {
+      expect(problems(withWindow((d) => delete d.steps.contest.motivation))).toEqual([
+        '/steps/contest/motivation: is required: the refusal letter "refusal" prints the reasons for the refusal',
+      ]);
+    });
+  });
+
   it('warn about a declared document that nothing issues', () => {
     expect(problems(issuing((d) => (d.issuedDocuments.spare = { ...d.issuedDocuments.permit })))).toEqual(['/issuedDocuments/spare: no end step or expiry issues "spare" (warning)']);
   });

@@ -1,6 +1,6 @@
 /**
  * The checks of the documents a definition issues (`issuedDocuments`): every document an end step, a
- * refusal or a silence-means-consent expiry names is declared, with the template that fits; the form
+ * refusal, a citizen window's `letter` or a silence-means-consent expiry names is declared, with the template that fits; the form
  * fields a document prints exist; and each template gets the texts it cannot print without. A
  * definition that declares no documents is checked as before: its document names are names only, and
  * nothing is issued for it.
@@ -23,6 +23,8 @@ interface Use {
   motivation?: DocumentText;
   /** A letter on an end that does not refuse. */
   misplaced?: string;
+  /** A citizen window's letter: its motivation is required in every language version (windows are language 2). */
+  window?: true;
 }
 
 /** An approving end prints a certificate; the end a silence-means-consent expiry closes on may print the attestation. */
@@ -31,8 +33,11 @@ const APPROVED: readonly Template[] = ['certificate', 'attestation'];
 function usesOf(definition: ProcedureDefinition): Use[] {
   const uses: Use[] = [];
   for (const [id, step] of Object.entries(definition.steps)) {
-    if (step.type !== 'end') continue;
     const at = `/steps/${pointerSegment(id)}`;
+    if (step.type === 'citizenWindow' && step.letter !== undefined) {
+      uses.push({ pointer: `${at}/letter`, name: step.letter, fits: ['refusal-letter'], because: 'the letter a window issues is a refusal letter', motivation: step.motivation, window: true });
+    }
+    if (step.type !== 'end') continue;
     if (step.document !== undefined) {
       const approving = step.outcome === 'approved' || step.outcome === 'partiallyGranted';
       uses.push({
@@ -126,7 +131,12 @@ function declarationProblems(definition: ProcedureDefinition, name: string, docu
 /** `language`: language 2 already refuses an unmotivated refusal, so only language 1 hears it from here. */
 export function documentProblems(definition: ProcedureDefinition, language: LanguageVersion): FieldError[] {
   const declared = definition.issuedDocuments;
-  if (!declared) return [];
+  // A window's letter is new with windows: unlike an end's document names, it is never a name only.
+  if (!declared) {
+    return usesOf(definition)
+      .filter((use) => use.window)
+      .map((use) => ({ pointer: use.pointer, message: `"${use.name}" is not declared: the definition declares no issuedDocuments, and a window's letter must be a declared refusal letter` }));
+  }
   const problems: FieldError[] = [];
   for (const [name, document] of Object.entries(declared)) problems.push(...declarationProblems(definition, name, document));
   const issued = new Set<string>();
@@ -148,7 +158,7 @@ export function documentProblems(definition: ProcedureDefinition, language: Lang
     }
     if (document.template === 'refusal-letter') {
       if (!use.motivation) {
-        if (language >= 2) continue;
+        if (language >= 2 && !use.window) continue;
         problems.push({ pointer: use.pointer.replace(/\/letter$/, '/motivation'), message: `is required: the refusal letter "${use.name}" prints the reasons for the refusal` });
       } else if (document.title.en !== undefined && use.motivation.en === undefined) {
         problems.push({ pointer: use.pointer.replace(/\/letter$/, '/motivation/en'), message: `is required: the refusal letter "${use.name}" is printed in English too` });

@@ -185,56 +185,136 @@ describe('a small building permit left unanswered past its deadline', () => {
 });
 
 describe('an access-to-information request refused', () => {
-  it('closes with a motivated refusal letter that says how to complain and within what time', async () => {
-    const definition = shipped('access-to-information.v4.json') as ProcedureDefinition & { steps: Record<string, Record<string, unknown>> };
-    const window = definition.steps.refusalWindow!;
-    const quick = { ...definition, id: 'access-to-information-quick', version: 1, steps: { ...definition.steps, refusalWindow: { ...window, within: { duration: 'PT3S' } } } };
-    await stack.procedures.publish(quick as ProcedureDefinition, 'test', 'api');
-    const office = `commune-refusal-${stack.id}`;
+  type Steps = Record<string, Record<string, unknown>>;
+  const request = {
+    fullName: 'Salma Idrissi',
+    idType: 'cin',
+    idNumber: 'BK123456',
+    informationRequested: 'The minutes of the council sessions of 2025',
+    deliveryFormat: 'email',
+    email: 'salma@example.ma',
+    lifeSafetyOrFreedomAtStake: false,
+  };
+  const grounds = { grounds: 'The minutes of a public council session are public by law.' };
+
+  /** The shipped v4 under another id, `change` applied: a short window or a short legal deadline. */
+  async function published(id: string, change: (definition: { steps: Steps; deadline: Record<string, unknown> }) => void): Promise<ProcedureDefinition & { steps: Steps }> {
+    const definition = { ...structuredClone(shipped('access-to-information.v4.json')), id, version: 1 };
+    change(definition as unknown as { steps: Steps; deadline: Record<string, unknown> });
+    await stack.procedures.publish(definition, 'test', 'api');
+    return definition as unknown as ProcedureDefinition & { steps: Steps };
+  }
+
+  async function filedAt(office: string, procedureId: string) {
     addOffice(stack, office, 'commune');
     const citizen = as(stack, await tokenFor('citizen', `citizen-${office}`));
     const officer = as(stack, await tokenFor('agent', `officer-${office}`, [office]));
-    const data = {
-      fullName: 'Salma Idrissi',
-      idType: 'cin',
-      idNumber: 'BK123456',
-      informationRequested: 'The minutes of the council sessions of 2025',
-      deliveryFormat: 'email',
-      email: 'salma@example.ma',
-      lifeSafetyOrFreedomAtStake: false,
-    };
-    const filed = await citizen({ method: 'POST', url: '/applications', payload: { procedureId: quick.id, officeId: office, data } });
+    const filed = await citizen({ method: 'POST', url: '/applications', payload: { procedureId, officeId: office, data: request } });
     expect(filed.statusCode, filed.body).toBe(201);
     const { trackingNumber } = filed.json() as { trackingNumber: string };
     const taskAt = async (stepId: string) =>
       ((await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json().tasks as Array<{ id: string; stepId: string; status: string }>).find(
         (t) => t.stepId === stepId && t.status === 'open',
       )!;
+    const timeline = async () => (await citizen({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string; stepId?: string; detail: Record<string, unknown> }>;
+    return { citizen, officer, trackingNumber, taskAt, timeline };
+  }
+
+  /** "2026-12-06" as the letter prints it. */
+  const printedDay = (iso: string) => iso.split('-').reverse().join('/');
+
+  it('has its motivated letter, with the last day to complain, issued as the complaint window opens, and only that one once the window runs out', async () => {
+    const definition = await published('access-to-information-refused-window', (d) => {
+      // Long enough for the letter to be issued well inside it, short enough to see it run out.
+      d.steps.refusalWindow = { ...d.steps.refusalWindow, within: { duration: 'PT20S' } };
+    });
+    const { officer, trackingNumber, taskAt, timeline } = await filedAt(`commune-refusal-${stack.id}`, definition.id);
     expect((await officer({ method: 'POST', url: `/tasks/${(await taskAt('examine')).id}/complete`, payload: { outcome: 'refuse' } })).statusCode).toBe(200);
     const refusal = { exception: 'privacy', motivation: 'The minutes name private persons throughout.' };
     const refused = await officer({ method: 'POST', url: `/tasks/${(await taskAt('motivateRefusal')).id}/complete`, payload: { outcome: 'confirm', data: refusal } });
     expect(refused.statusCode, refused.body).toBe(200);
 
     const document = await issuedFor(trackingNumber);
-    expect(document).toMatchObject({ kind: 'refusal-letter', documentName: 'information-refusal' });
+    expect(document).toMatchObject({ kind: 'refusal-letter', documentName: 'information-refusal', issueKey: `${trackingNumber}:refusalWindow:1`, delivery: 'download', issuedBy: null });
     const { text } = keptPdf(document, 'access-to-information-refusal-letter');
-    const end = definition.steps.refused as { motivation: { ar: string; fr: string; en: string } };
+    const window = definition.steps.refusalWindow as { motivation: { ar: string; fr: string; en: string } };
+    const opened = await eventually(async () => (await timeline()).find((e) => e.kind === 'windowOpened'));
+    const lastDay = printedDay(opened.detail.dueDate as string);
     for (const phrase of [
       definition.issuedDocuments!['information-refusal']!.title.ar,
       definition.issuedDocuments!['information-refusal']!.title.fr,
-      end.motivation.fr,
+      window.motivation.fr,
+      window.motivation.en,
       'أسباب الرفض',
       // Arabic runs around digits and brackets come back reordered from pdftotext: words between them are compared.
-      'رفض الطلب لأن المعلومة يشملها استثناء قانوني',
+      'رفض الطلب لأن المعلومة المطلوبة يشملها أحد الاستثناءات',
       'طرق الطعن',
       'يمكنكم تقديم شكاية إلى رئيس الهيئة داخل أجل',
-      'يوم عمل من تاريخ التوصل بهذا القرار',
       'dans les 20 jours ouvrables suivant la réception de cette décision',
       'CDAI',
-      data.informationRequested,
+      `Date limite pour contester cette décision : ${lastDay}`,
+      `Last day to contest this decision: ${lastDay}`,
+      'آخر أجل للطعن في هذا القرار',
+      request.informationRequested,
     ]) {
       expect(text, phrase).toContain(comparable(phrase));
     }
+
+    // The window runs out: the application closes on the refusal, which already has its letter.
+    const result = await stack.client.workflow.getHandle(trackingNumber).result();
+    expect(result).toMatchObject({ status: 'closed', outcome: 'rejected', document: 'information-refusal', endStep: 'refused' });
+    const entries = await timeline();
+    const at = (kind: string) => entries.findIndex((e) => e.kind === kind);
+    // Issued while the window was open: before it closed, and so before the application did.
+    expect(entries.filter((e) => e.kind === 'document-issued')).toEqual([expect.objectContaining({ stepId: 'refusalWindow', detail: expect.objectContaining({ code: document.code }) })]);
+    expect(at('windowOpened')).toBeLessThan(at('document-issued'));
+    expect(at('document-issued')).toBeLessThan(at('windowClosed'));
+    expect(at('windowClosed')).toBeLessThan(at('closed'));
+    expect((await issuedDocumentsOf(stack.appOrm, trackingNumber)).map((d) => d.code)).toEqual([document.code]);
+    const audited = await eventually(async () => {
+      const kinds = await auditKinds(trackingNumber);
+      return kinds.some((e) => e.kind === 'closed') ? kinds.filter((e) => e.kind === 'document-issued') : undefined;
+    });
+    expect(audited.map((e) => e.detail.code)).toEqual([document.code]);
+  });
+
+  it('after the implicit refusal: the letter as the window opens, then, once the complaint is dismissed, the dismissal letter', async () => {
+    const definition = await published('access-to-information-implicit-window', (d) => {
+      d.deadline = { ...d.deadline, budget: { duration: 'PT3S' }, variants: [], warnings: [] };
+    });
+    const { citizen, officer, trackingNumber, taskAt, timeline } = await filedAt(`commune-implicit-${stack.id}`, definition.id);
+
+    // The body stays silent: the implicit refusal opens the window (20 working days), and the letter comes with it.
+    const letter = await issuedFor(trackingNumber);
+    expect(letter).toMatchObject({ kind: 'refusal-letter', documentName: 'information-refusal', issueKey: `${trackingNumber}:silenceWindow:1` });
+    const open = (await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json();
+    expect(open).toMatchObject({ status: 'open', citizenTurn: { stepId: 'silenceWindow' } });
+    // The application's page lists it while the application is open.
+    expect(open.issuedDocuments).toEqual([issuedDocumentAnswer({ code: letter.code, kind: 'refusal-letter', document: 'information-refusal', status: 'valid', delivery: 'download' })]);
+    const { text } = keptPdf(letter, 'access-to-information-implicit-refusal-letter');
+    const window = definition.steps.silenceWindow as { motivation: { ar: string; fr: string; en: string } };
+    expect(text).toContain(comparable(window.motivation.fr));
+    expect(text).toContain(comparable(`Date limite pour contester cette décision : ${printedDay(open.citizenTurn.dueDate as string)}`));
+
+    const acted = await citizen({ method: 'POST', url: `/applications/${trackingNumber}/act`, payload: { stepId: 'silenceWindow', data: grounds } });
+    expect(acted.statusCode, acted.body).toBe(200);
+    const dismissed = await officer({
+      method: 'POST',
+      url: `/tasks/${(await taskAt('complaintReview')).id}/complete`,
+      payload: { outcome: 'dismissed', data: { reasons: 'The minutes name private persons throughout.' } },
+    });
+    expect(dismissed.statusCode, dismissed.body).toBe(200);
+    const result = await stack.client.workflow.getHandle(trackingNumber).result();
+    expect(result).toMatchObject({ status: 'closed', outcome: 'rejected', document: 'complaint-dismissal' });
+    const rows = await eventually(async () => {
+      const issued = await issuedDocumentsOf(stack.appOrm, trackingNumber);
+      return issued.length === 2 ? issued : undefined;
+    });
+    expect(rows.map((d) => [d.documentName, d.issueKey]).sort()).toEqual([
+      ['complaint-dismissal', `${trackingNumber}:decision:complaint-dismissal`],
+      ['information-refusal', `${trackingNumber}:silenceWindow:1`],
+    ]);
+    expect((await timeline()).filter((e) => e.kind === 'document-issued').map((e) => e.detail.document)).toEqual(['information-refusal', 'complaint-dismissal']);
   });
 });
 

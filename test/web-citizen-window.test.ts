@@ -1,7 +1,8 @@
 /**
  * The citizen's window in a real browser (Debian's Chromium through Playwright) on the real stack: after
- * an express refusal of a request for information (access-to-information v3), the citizen's page shows
- * the complaint they may make and until when, and the citizen complains from it.
+ * an express refusal of a request for information (access-to-information v4), the citizen's page shows
+ * the complaint they may make and until when, and the refusal letter issued as the window opened; the
+ * citizen complains from it.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -59,6 +60,10 @@ describe("the citizen's window on the application page", () => {
       payload: { outcome: 'confirm', data: { exception: 'other-legal-exception', motivation: 'The budget is still being drafted by the council.' } },
     });
     expect(refused.statusCode, refused.body).toBe(200);
+    // The refusal letter is issued as the window opens: the citizen holds it while they may still complain.
+    const letters = async () => (await citizen({ method: 'GET', url: `/applications/${trackingNumber}/issued-documents` })).json().documents as Array<{ documentName: string }>;
+    await expect.poll(async () => (await letters()).map((d) => d.documentName), POLL).toEqual(['information-refusal']);
+    const letterTitle = 'Décision de refus d’accès à l’information';
 
     // At the kiosk, with the receipt's number and PIN: the window, until when, and where to act.
     const turn = (await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json().citizenTurn as { dueDate: string };
@@ -79,6 +84,7 @@ describe("the citizen's window on the application page", () => {
     expect(said).toContain(`${day} ${new Intl.DateTimeFormat('fr', { month: 'long' }).format(new Date(Date.UTC(year!, month! - 1, 15)))} ${year}`);
     expect(said).toContain('depuis la page de votre demande sur le portail');
     expect(said).not.toContain('Nadia');
+    await expect.poll(textOf(kioskPage.locator('.issued-documents')), POLL).toContain(letterTitle);
     // The body answered in time: its legal deadline reads as met, not as a date still to come.
     const legal = kioskPage.locator('dl.facts dt', { hasText: 'Date limite légale' }).locator('xpath=following-sibling::dd[1]');
     expect(await textOf(legal)()).toMatch(/^Respecté — /);
@@ -97,6 +103,8 @@ describe("the citizen's window on the application page", () => {
     const panel = page.locator('.panel.attention');
     await expect.poll(textOf(panel.getByRole('heading')), POLL).toBe('Réclamer auprès du chef de l\'organisme');
     await expect.poll(textOf(panel), POLL).toContain('Vous pouvez le faire jusqu’au');
+    await expect.poll(textOf(page.locator('.issued-documents')), POLL).toContain(letterTitle);
+    expect(await textOf(page.locator('.timeline'))()).toContain('Document délivré — Réclamer auprès du chef de l\'organisme');
     await page.waitForLoadState('networkidle');
     await screenshot(page, 'citizen-window-open');
     expect(await seriousViolations(page)).toEqual([]);

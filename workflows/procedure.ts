@@ -5,7 +5,7 @@ import { LEGAL_DEADLINE } from '../engine/ids.js';
 import type { ApplicationInput, ApplicationState } from '../engine/interpreter/state.js';
 import { legalDeadlineView } from '../engine/interpreter/views.js';
 import { nextTimer } from '../engine/interpreter/timers.js';
-import { documentToIssue } from '../engine/interpreter/issued-documents.js';
+import { documentToIssue, windowLetterToIssue } from '../engine/interpreter/issued-documents.js';
 import type { ApplicationEvent } from '../engine/interpreter/events.js';
 import { DomainError } from '../engine/errors.js';
 import { checkActionSize } from '../engine/input-bounds.js';
@@ -82,6 +82,13 @@ const SERVICE_RETRY_IN_MILLISECONDS = 'service-retry-in-milliseconds';
  * and replay so.
  */
 const ISSUED_DOCUMENTS = 'issued-documents';
+
+/**
+ * A citizen window that names a `letter` has it issued as the window opens, while the application is
+ * still open, rather than once it closes. No recorded history has such a window; the marker keeps any
+ * history begun before this code from meeting the new activity on replay.
+ */
+const WINDOW_LETTERS = 'window-letters';
 
 /** A domain error becomes an ApplicationFailure: the update fails, the workflow carries on. */
 function asFailure(err: unknown): unknown {
@@ -194,9 +201,27 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
   wf.setHandler(confirmFiling, () => filing);
   await filing;
 
+  // Issue keys of window letters already asked for: rebuilt identically on replay, so each is asked once.
+  const askedLetters = new Set<string>();
+  async function issueWindowLetters(): Promise<void> {
+    for (let request = windowLetterToIssue(definition, machine.state, askedLetters); request; request = windowLetterToIssue(definition, machine.state, askedLetters)) {
+      askedLetters.add(request.issueKey);
+      if (!wf.patched(WINDOW_LETTERS)) continue;
+      try {
+        const issued = await issueDecisionDocument(request);
+        await machine.dispatch({ type: 'documentIssued', ...issued, window: request.window!, at: nowIso() });
+      } catch (err) {
+        // The refusal stands without its letter; the end that confirms it issues its own.
+        wf.log.warn('the window letter was not issued', { trackingNumber: machine.state.trackingNumber, document: request.document, error: String(err) });
+      }
+    }
+  }
+
   // Each pass arms the earliest timer; any change (an action, a pause, an extension, a calendar
   // change) wakes the loop so the timer is armed again from the new state.
   while (machine.state.status === 'open') {
+    await issueWindowLetters();
+    if (machine.state.status !== 'open') break;
     const revision = machine.state.revision;
     const timer = nextTimer(machine.state, machine.language);
     const changed = () => machine.idle && (machine.state.revision !== revision || machine.state.status !== 'open');

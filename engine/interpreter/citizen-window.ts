@@ -77,6 +77,8 @@ export function citizenActed(run: WindowMoves, event: Extract<ApplicationEvent, 
   const open = state.windows![event.stepId]!;
   const step = windowStep(definition, event.stepId);
   closeWindow(run, open, event.at);
+  // Contested: a later end decides anew, and sends its own letter.
+  if (state.refusalLetter?.stepId === event.stepId) delete state.refusalLetter;
   const record = (state.steps[event.stepId] ??= { visits: 1 });
   record.data = event.data;
   // Only the names: what the citizen wrote is personal data, and the timeline is read by many.

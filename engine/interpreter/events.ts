@@ -18,4 +18,4 @@ export type ApplicationEvent =
   | { type: 'withdrawn'; actor: string; reason?: string; at: string }
   | { type: 'calendarChanged'; at: string }
   /** The document of the decision was issued (engine/issued-documents.ts): no personal data, only what identifies it. */
-  | { type: 'documentIssued'; code: string; kind: string; document: string; sha256: string; delivery: string; at: string };
+  | { type: 'documentIssued'; code: string; kind: string; document: string; sha256: string; delivery: string; window?: { stepId: string; visit: number }; at: string };

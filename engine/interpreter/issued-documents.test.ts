@@ -9,7 +9,9 @@ import { simulate, type Scenario } from '../simulator.js';
 import { testProcedure, text } from '../../test/helpers/definitions.js';
 import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 import { applyEvent } from './transition.js';
-import { documentToIssue } from './issued-documents.js';
+import { documentToIssue, windowLetterToIssue } from './issued-documents.js';
+import { nextTimer } from './timers.js';
+import { expiryTimerId } from '../ids.js';
 
 const calendar = shippedCalendar();
 const two = (words: string) => ({ ar: `${words} ar`, fr: `${words} fr` });
@@ -95,5 +97,87 @@ describe('the document a decision issues', () => {
     };
     expect(await decision('download')).toMatchObject({ outcome: 'approved', document: 'permit', downloadable: true });
     expect(await decision('collection')).not.toHaveProperty('downloadable');
+  });
+});
+
+describe('the letter a citizen window issues as it opens', () => {
+  /** A refusal opens a window to contest it, which issues the letter; the end that confirms the refusal names the same letter. */
+  function contested(): ProcedureDefinition {
+    const d = issuing('download') as unknown as { steps: Record<string, unknown>; issuedDocuments: Record<string, unknown> };
+    d.steps.review = { type: 'userTask', role: 'agent', title: text('Review'), outcomes: { approve: { next: 'granted' }, reject: { next: 'contest' } } };
+    d.steps.contest = {
+      type: 'citizenWindow',
+      within: { duration: 'PT30M' },
+      action: { label: text('Complain') },
+      next: 'reconsider',
+      onExpiry: 'refused',
+      letter: 'refusal',
+      motivation: text('refused at once'),
+    };
+    d.steps.reconsider = { type: 'userTask', role: 'agent', title: text('Reconsider'), outcomes: { uphold: { next: 'granted' }, dismiss: { next: 'dismissed' } } };
+    d.steps.dismissed = { type: 'end', outcome: 'rejected', motivation: text('dismissed'), letter: 'dismissal' };
+    d.issuedDocuments.dismissal = { template: 'refusal-letter', title: two('Dismissal'), delivery: 'download', holder: { var: 'data.fullName' }, remedy: two('Court') };
+    expect(validateDefinition(d)).toEqual([]);
+    return d as unknown as ProcedureDefinition;
+  }
+  const refusedAt = '2026-03-16T09:10:00.000Z';
+  const issuedEvent = (at: string) => ({
+    type: 'documentIssued' as const,
+    code: 'K7QM3XHD9RTBWC4P',
+    kind: 'refusal-letter',
+    document: 'refusal',
+    sha256: 'b'.repeat(64),
+    delivery: 'download',
+    window: { stepId: 'contest', visit: 1 },
+    at,
+  });
+
+  it("is asked for once the window's deadline is known, with the step's motivation and the window's last day, once per visit", async () => {
+    const definition = contested();
+    const { state } = await run(definition, [{ action: 'complete', step: 'review', outcome: 'reject', at: refusedAt }], '2026-03-16T09:15:00.000Z');
+    expect(state.status).toBe('open');
+    const request = windowLetterToIssue(definition, state, new Set());
+    expect(request).toMatchObject({
+      document: 'refusal',
+      issueKey: `${state.trackingNumber}:contest:1`,
+      decidedAt: refusedAt,
+      motivation: text('refused at once'),
+      window: { stepId: 'contest', visit: 1 },
+      contestBy: state.deadlines[state.windows!.contest!.deadlineId]!.projection!.dueDate,
+      declaration: { template: 'refusal-letter' },
+    });
+    expect(windowLetterToIssue(definition, state, new Set([request!.issueKey]))).toBeUndefined();
+  });
+
+  it('is not issued again by the end that confirms the refusal once the window runs out', async () => {
+    const definition = contested();
+    const { state } = await run(definition, [{ action: 'complete', step: 'review', outcome: 'reject', at: refusedAt }], '2026-03-16T09:15:00.000Z');
+    const issued = applyEvent(definition, state, issuedEvent('2026-03-16T09:16:00.000Z'), { language: 2 });
+    expect(issued.commands[0]).toMatchObject({ type: 'timeline', entry: { kind: 'document-issued', stepId: 'contest', detail: { code: 'K7QM3XHD9RTBWC4P', document: 'refusal' } } });
+    expect(issued.state.refusalLetter).toEqual({ document: 'refusal', stepId: 'contest', visit: 1 });
+    // The window runs out: the application closes on the refusal it already holds the letter of.
+    const timer = nextTimer(issued.state, 2)!;
+    expect(timer.id).toBe(expiryTimerId(issued.state.windows!.contest!.deadlineId));
+    const closed = applyEvent(definition, issued.state, { type: 'timerFired', timerId: timer.id, at: new Date(timer.atMs).toISOString() }, { language: 2 }).state;
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'rejected', document: 'refusal', endStep: 'refused' });
+    expect(documentToIssue(definition, closed)).toBeUndefined();
+  });
+
+  it('does not stop the letter of a later decision once the citizen contested the refusal', async () => {
+    const definition = contested();
+    const { state } = await run(definition, [{ action: 'complete', step: 'review', outcome: 'reject', at: refusedAt }], '2026-03-16T09:15:00.000Z');
+    const issued = applyEvent(definition, state, issuedEvent('2026-03-16T09:16:00.000Z'), { language: 2 }).state;
+    const acted = applyEvent(definition, issued, { type: 'citizenActed', stepId: 'contest', data: {}, actor: issued.citizen, at: '2026-03-16T09:20:00.000Z' }, { language: 2 }).state;
+    expect(acted.refusalLetter).toBeUndefined();
+    // Had the dismissal named the same letter, it would be issued: this is another decision.
+    expect(documentToIssue(definition, { ...acted, status: 'closed', document: 'refusal', endStep: 'refused' })).toMatchObject({ document: 'refusal', issueKey: `${acted.trackingNumber}:decision:refusal` });
+  });
+
+  it('is asked for by no window of a definition that names no letter', async () => {
+    const definition = contested() as unknown as { steps: Record<string, Record<string, unknown>> };
+    delete definition.steps.contest!.letter;
+    const { state } = await run(definition as unknown as ProcedureDefinition, [{ action: 'complete', step: 'review', outcome: 'reject', at: refusedAt }], '2026-03-16T09:15:00.000Z');
+    expect(state.windows?.contest).toBeDefined();
+    expect(windowLetterToIssue(definition as unknown as ProcedureDefinition, state, new Set())).toBeUndefined();
   });
 });

@@ -167,6 +167,11 @@ export interface ApplicationState {
   branches: Record<string, Record<string, string | null>>;
   deadlines: Record<string, DeadlineState>;
   complement: ComplementState;
+  /**
+   * The refusal letter a window issued as it opened, while that refusal stands: cleared when the citizen
+   * acts in the window (a complaint), so only an end that confirms the same refusal skips its letter.
+   */
+  refusalLetter?: { document: string; stepId: string; visit: number };
   /** The citizen windows open now, by step; absent until a window first opens. */
   windows?: Record<string, CitizenWindowState>;
   extensions: number;

@@ -433,6 +433,7 @@ const M = {
   sentByPost: { ar: 'أرسلت بالبريد، المرجع', fr: 'Envoyé par la poste, référence', en: 'Sent by post, reference' },
   collected: { ar: 'سحبت في', fr: 'Retiré le', en: 'Collected on' },
   documentErased: { ar: 'حذف الملف وفق قواعد مدة الحفظ؛ يظل الرمز قابلا للتحقق', fr: 'Fichier effacé selon les règles de conservation ; le code reste vérifiable', en: 'File erased under the retention rules; the code still verifies' },
+  'tl_document-issued': { ar: 'إصدار وثيقة', fr: 'Document délivré', en: 'Document issued' },
   'tl_document-revoked': { ar: 'إلغاء وثيقة', fr: 'Document révoqué', en: 'Document revoked' },
   'tl_document-reissued': { ar: 'تسليم نسخة جديدة', fr: 'Nouvelle copie délivrée', en: 'New copy issued' },
   'tl_document-collected': { ar: 'سحب الوثيقة من المكتب', fr: 'Document retiré au bureau', en: 'Document collected at the office' },

@@ -23,11 +23,15 @@ export interface IssuedDocument {
   download: string | null;
 }
 
-/** The documents issued for an application; none asked for while it is open (a document comes at its end). */
-export function useIssuedDocuments(trackingNumber: string, closed: boolean) {
+/**
+ * The documents issued for an application, asked for once its status is known and again when it changes
+ * (closing issues the decision's document). An open application may already hold one: the refusal letter
+ * a citizen window issued as it opened. No status: nothing asked for.
+ */
+export function useIssuedDocuments(trackingNumber: string, status: string | undefined) {
   return useData(
-    () => (closed ? api<{ documents: IssuedDocument[] }>('GET', `/applications/${trackingNumber}/issued-documents`).then((x) => x.documents) : Promise.resolve([])),
-    [trackingNumber, closed],
+    () => (status ? api<{ documents: IssuedDocument[] }>('GET', `/applications/${trackingNumber}/issued-documents`).then((x) => x.documents) : Promise.resolve([])),
+    [trackingNumber, status],
   );
 }
 

@@ -81,7 +81,8 @@ export function MyApplicationsPage() {
 
 /** The documents issued for one application of the list, each with its download button. */
 function RowDocuments({ trackingNumber, closed }: { trackingNumber: string; closed: boolean }) {
-  const issued = useIssuedDocuments(trackingNumber, closed);
+  // One request per closed row: a list of open applications asks for none (their page shows a window's letter).
+  const issued = useIssuedDocuments(trackingNumber, closed ? 'closed' : undefined);
   if (!issued.data?.length) return <>—</>;
   return <IssuedDocumentList documents={issued.data} compact />;
 }
@@ -129,7 +130,8 @@ export function stepTitleOf(definition: Definition | undefined) {
 /** An application as its citizen follows it: status, the legal due date explained, timeline, actions. */
 export function ApplicationPage({ trackingNumber }: { trackingNumber: string }) {
   const { view, timeline, documents, reload } = useApplication(trackingNumber);
-  const issued = useIssuedDocuments(trackingNumber, view.data?.status === 'closed');
+  // Asked for again when the application's answer counts another document (a window's letter, then the decision's).
+  const issued = useIssuedDocuments(trackingNumber, view.data && `${view.data.status}:${view.data.issuedDocuments.length}`);
   const definition = usePublished(view.data?.procedure.id ?? '', view.data?.procedure.version);
   const lang = useLanguage();
   const person = useStore(session);

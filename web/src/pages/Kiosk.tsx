@@ -83,7 +83,8 @@ export function KioskTrack() {
       const unlock = { trackingNumber: trackingNumber.trim(), pin: pin.trim() };
       const tracked = await api<Tracked>('POST', '/track', { body: unlock });
       setFound(tracked);
-      setIssued(tracked.status === 'closed' ? (await api<{ documents: IssuedDocument[] }>('POST', '/track/issued-documents', { body: unlock })).documents : []);
+      // An open application may hold a refusal letter its citizen window issued: always asked for.
+      setIssued((await api<{ documents: IssuedDocument[] }>('POST', '/track/issued-documents', { body: unlock })).documents);
     } catch (err) {
       setFound(undefined);
       setIssued([]);

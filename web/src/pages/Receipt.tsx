@@ -60,7 +60,7 @@ function ReceiptView({ receipt }: { receipt: Receipt }) {
 export function ReceiptPage({ trackingNumber, base = '' }: { trackingNumber: string; base?: string }) {
   const receipt = useData(() => api<Receipt>('GET', `/applications/${trackingNumber}/receipt`), [trackingNumber]);
   const status = useData(() => api<{ status: string }>('GET', `/applications/${trackingNumber}`), [trackingNumber]);
-  const issued = useIssuedDocuments(trackingNumber, status.data?.status === 'closed');
+  const issued = useIssuedDocuments(trackingNumber, status.data?.status);
   if (!receipt.data) return <NotReady error={receipt.error} />;
   return (
     <section>
