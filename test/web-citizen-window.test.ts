@@ -4,23 +4,18 @@
  * the complaint they may make and until when, and the refusal letter issued as the window opened; the
  * citizen complains from it.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIST } from '../api/web.js';
-import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
-import { as, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
+import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { as, tokenFor, type TestStack } from './helpers/stack.js';
+import { openWebStack } from './helpers/web-stack.js';
 
 let stack: TestStack;
 let browser: Browser;
 let baseURL: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
-  stack = await createTestStack();
-  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchBrowser();
+  ({ stack, browser, baseURL } = await openWebStack());
 });
 
 afterAll(async () => {

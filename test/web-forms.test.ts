@@ -6,14 +6,12 @@
  * same schema the server uses. Then a supervisor selects three tasks in the inbox with the keyboard and
  * reassigns them at once, seeing each task's result.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIST } from '../api/web.js';
-import { launchBrowser, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
 import { testProcedure, text } from './helpers/definitions.js';
-import { as, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
+import { as, tokenFor, type TestStack } from './helpers/stack.js';
+import { openWebStack } from './helpers/web-stack.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const LANGUAGE_BUTTONS = { ar: 'العربية', fr: 'Français', en: 'English' } as const;
@@ -26,10 +24,7 @@ let page: Page;
 const policyViolations: PolicyViolation[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
-  stack = await createTestStack();
-  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchBrowser();
+  ({ stack, browser, baseURL } = await openWebStack());
   context = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 }, hasTouch: true, locale: 'en-US', timezoneId: 'Africa/Casablanca' });
   context.setDefaultTimeout(20_000);
   await watchSecurityPolicy(context, policyViolations);

@@ -4,24 +4,20 @@
  * playground, an agent re-issues a lost certificate and sees the old copy replaced, a supervisor revokes
  * the new one with a reason and the public verification page says so. axe checks each screen.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIST } from '../api/web.js';
-import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
 import { testProcedure, text } from './helpers/definitions.js';
-import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { as, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { openWebStack } from './helpers/web-stack.js';
 
 let stack: TestStack;
 let browser: Browser;
 let baseURL: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
-  stack = await createTestStack();
-  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchBrowser();
+  ({ stack, browser, baseURL } = await openWebStack());
 }, 120_000);
 
 afterAll(async () => {

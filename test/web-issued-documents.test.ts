@@ -3,27 +3,23 @@
  * citizen downloads their certificate from "my applications", and anyone opening the QR code's page sees
  * whether it is valid or revoked, in Arabic and French, and checks the file they hold.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIST } from '../api/web.js';
 import { issuedDocumentByCode } from '../db/issued-documents.js';
 import { verificationUrl } from '../documents/key-ring.js';
 import { formatVerificationCode, type VerificationCode } from '../documents/verification-code.js';
 import { sha256Hex } from '../documents/verification.js';
-import { launchBrowser, personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
-import { as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { as, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
+import { openWebStack } from './helpers/web-stack.js';
 
 let stack: TestStack;
 let browser: Browser;
 let baseURL: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
-  stack = await createTestStack();
-  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchBrowser();
+  ({ stack, browser, baseURL } = await openWebStack());
 }, 120_000);
 
 afterAll(async () => {

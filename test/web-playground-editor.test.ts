@@ -5,15 +5,15 @@
  * click on a step puts the cursor on its JSON, a step is renamed without writing JSON, a hover shows the
  * schema's description, and none of it breaks the content security policy.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIST } from '../api/web.js';
 import type { ProcedureDefinition } from '../engine/definition.generated.js';
 import { loadConfig } from '../infra/config.js';
-import { launchBrowser, personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
-import { createTestStack, type TestStack } from './helpers/stack.js';
+import { personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { type TestStack } from './helpers/stack.js';
+import { openWebStack } from './helpers/web-stack.js';
 
 let stack: TestStack;
 let browser: Browser;
@@ -22,10 +22,7 @@ let baseURL: string;
 const LARGE = path.join(loadConfig().proceduresDir, 'building-permit-large.v2.json');
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
-  stack = await createTestStack({ worker: false });
-  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchBrowser();
+  ({ stack, browser, baseURL } = await openWebStack({ worker: false }));
 });
 
 afterAll(async () => {

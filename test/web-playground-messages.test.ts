@@ -3,26 +3,21 @@
  * Playwright) on the real API: the dispute file's message in Arabic with sample values, then the
  * checker's words, not a broken page, once a French text is no ICU message.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIST } from '../api/web.js';
 import { loadConfig } from '../infra/config.js';
 import { loadProcedureFolder } from '../registry/catalogue.js';
 import { SAMPLE_TRACKING_NUMBER } from '../registry/message-preview.js';
-import { launchBrowser, personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
-import { createTestStack, type TestStack } from './helpers/stack.js';
+import { personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { type TestStack } from './helpers/stack.js';
+import { openWebStack } from './helpers/web-stack.js';
 
 let stack: TestStack;
 let browser: Browser;
 let baseURL: string;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
-  stack = await createTestStack({ worker: false });
-  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchBrowser();
+  ({ stack, browser, baseURL } = await openWebStack({ worker: false }));
 });
 
 afterAll(async () => {

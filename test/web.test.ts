@@ -4,16 +4,14 @@
  * figures change, the kiosk finds it by tracking number and PIN, a designer sees a broken definition's
  * errors. Every page visited is screenshotted (test-results/screenshots) and checked with axe.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIST } from '../api/web.js';
 import { loadConfig } from '../infra/config.js';
 import { loadProcedureFolder } from '../registry/catalogue.js';
-import { launchBrowser, personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
+import { personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
 import { StaffDirectory } from '../notifications/staff.js';
-import { bearer, createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
+import { bearer, tokenFor, type TestStack } from './helpers/stack.js';
+import { openWebStack } from './helpers/web-stack.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -26,10 +24,7 @@ const violations: Record<string, Violation[]> = {};
 const policyViolations: PolicyViolation[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The front end is not built: run `npm run web:build` (npm test does).');
-  stack = await createTestStack();
-  baseURL = await stack.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchBrowser();
+  ({ stack, browser, baseURL } = await openWebStack());
 });
 
 afterAll(async () => {

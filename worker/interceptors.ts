@@ -36,8 +36,13 @@ const traceIdsOnActivityLogs: ActivityInterceptorsFactory = (): ActivityIntercep
   };
 };
 
-/** OpenTelemetry's first, so the activity's own span is open when the interceptors after it run. */
-export function workerInterceptors(options: { metrics?: Registry; incidents?: { orm: MikroORM; attempts: number } } = {}): WorkerInterceptors {
+/**
+ * OpenTelemetry's first, so the activity's own span is open when the interceptors after it run. The
+ * workflow-side modules are named only for a worker that bundles the workflow code itself: a prebuilt
+ * bundle has them already (workflowBundleOptions), and the SDK warns at every start when they are given
+ * beside one.
+ */
+export function workerInterceptors(options: { metrics?: Registry; incidents?: { orm: MikroORM; attempts: number }; prebuiltBundle?: boolean } = {}): WorkerInterceptors {
   return {
     activity: [
       (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
@@ -45,6 +50,6 @@ export function workerInterceptors(options: { metrics?: Registry; incidents?: { 
       ...(options.metrics ? [projectionLagInterceptor(options.metrics)] : []),
       ...(options.incidents ? [incidentActivityInterceptor(options.incidents.orm, options.incidents.attempts)] : []),
     ],
-    workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+    ...(options.prebuiltBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
   };
 }

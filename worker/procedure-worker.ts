@@ -88,7 +88,7 @@ export async function startProcedureWorker(setup: ProcedureWorkerSetup): Promise
       taskQueue: setup.taskQueue,
       activities: createActivities({ orm: setup.orm, calendars, notifications: queues, serviceEndpoints: setup.serviceEndpoints, ...setup.documents }),
       sinks: auditSinks(),
-      interceptors: workerInterceptors({ metrics: setup.metrics, incidents: { orm: setup.orm, attempts: setup.incidentAttempts ?? DEFAULT_INCIDENT_ATTEMPTS } }),
+      interceptors: workerInterceptors({ metrics: setup.metrics, incidents: { orm: setup.orm, attempts: setup.incidentAttempts ?? DEFAULT_INCIDENT_ATTEMPTS }, prebuiltBundle: Boolean(setup.workflowBundle) }),
       dataConverter: temporalDataConverter(setup.codecKeys),
       ...(setup.cachedApplications ? { maxCachedWorkflows: setup.cachedApplications } : {}),
       ...workflowSource(setup.workflowBundle),

@@ -99,7 +99,8 @@ beforeAll(async () => {
     DOCUMENT_KEYS_DIR: documentKeys,
     PUBLIC_URL: 'https://mohla.example.ma',
     AUDIT_CHECKPOINT_DIR: image.mapPaths(compose.services.worker?.environment?.AUDIT_CHECKPOINT_DIR ?? path.join(volume, 'audit-checkpoints')),
-    LOG_LEVEL: 'warn',
+    // The start-up lines waited for below ("worker polling", "API listening") are info lines of the JSON log.
+    LOG_LEVEL: 'info',
     // As docker-compose.yml sets them for the API, on a port free here and on this machine only.
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
