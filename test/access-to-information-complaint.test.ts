@@ -13,19 +13,12 @@ import { Notification } from '../db/entities.js';
 import { anInstant, applicationAnswer, deadlineAnswer, problemAnswer, taskAnswer } from './helpers/answers.js';
 import { addOffice, as, createTestStack, eventually, tokenFor, type TestStack } from './helpers/stack.js';
 import { shippedCalendar } from './helpers/shipped-calendar.js';
+import { informationRequest } from './helpers/definitions.js';
 
 const definition = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'procedures/access-to-information.v3.json'), 'utf8')) as ProcedureDefinition;
 const calendar = shippedCalendar();
 
-const request = {
-  fullName: 'Salma Idrissi',
-  idType: 'cin',
-  idNumber: 'BK123456',
-  informationRequested: 'The minutes of the council sessions of 2025',
-  deliveryFormat: 'email',
-  email: 'salma@example.ma',
-  lifeSafetyOrFreedomAtStake: false,
-};
+const request = informationRequest;
 const refusal = { exception: 'privacy', motivation: 'The minutes name private persons throughout.' };
 const grounds = { grounds: 'The minutes are public by law; names can be blacked out.' };
 const reasons = { reasons: 'The minutes are published once names are removed.' };

@@ -25,6 +25,7 @@ import { applicationAnswer, issuedDocumentAnswer } from './helpers/answers.js';
 import { comparable, firstPagePng, keepPdf, pdfText, readingOrder } from './helpers/pdf-reading.js';
 import { addOffice, as, createTestStack, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { killHard, startWorkerProcess } from './helpers/worker-process.js';
+import { informationRequest } from './helpers/definitions.js';
 
 /** What a message is rendered with, for the texts only. */
 const sampleContext = (language: 'ar' | 'fr' | 'en', trackingNumber: string) => ({
@@ -186,15 +187,7 @@ describe('a small building permit left unanswered past its deadline', () => {
 
 describe('an access-to-information request refused', () => {
   type Steps = Record<string, Record<string, unknown>>;
-  const request = {
-    fullName: 'Salma Idrissi',
-    idType: 'cin',
-    idNumber: 'BK123456',
-    informationRequested: 'The minutes of the council sessions of 2025',
-    deliveryFormat: 'email',
-    email: 'salma@example.ma',
-    lifeSafetyOrFreedomAtStake: false,
-  };
+  const request = informationRequest;
   const grounds = { grounds: 'The minutes of a public council session are public by law.' };
 
   /** The shipped v4 under another id, `change` applied: a short window or a short legal deadline. */

@@ -103,3 +103,14 @@ export function promotionFile(changes: TestProcedureChanges = {}) {
     ...fields,
   };
 }
+
+/** An access-to-information request as a citizen files it (its form in the shipped procedure, v2 and later). */
+export const informationRequest = {
+  fullName: 'Salma Idrissi',
+  idType: 'cin',
+  idNumber: 'BK123456',
+  informationRequested: 'The minutes of the council sessions of 2025',
+  deliveryFormat: 'email',
+  email: 'salma@example.ma',
+  lifeSafetyOrFreedomAtStake: false,
+};
