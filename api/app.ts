@@ -21,6 +21,7 @@ import { citizenTurnRoutes } from './routes/citizen-turn.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { codecRoutes, registerCodecSession } from './routes/codec.js';
+import { migrationRoutes } from './routes/migrations.js';
 import { documentRoutes } from './routes/documents.js';
 import { issuedDocumentRoutes } from './routes/issued-documents.js';
 import { verificationRoutes } from './routes/verification.js';
@@ -138,6 +139,7 @@ export async function buildApp(ctx: ApiContext, options: FastifyServerOptions = 
   trackingRoutes(routes, ctx);
   taskRoutes(routes, ctx);
   procedureRoutes(routes, ctx);
+  migrationRoutes(routes, ctx);
   calendarRoutes(routes, ctx);
   auditRoutes(routes, ctx);
   statisticsRoutes(routes, ctx);

@@ -367,6 +367,44 @@ const IssuedDocumentEntry = defineEntity({
   },
 });
 
+/**
+ * A migration plan (engine/migration/plan.ts): how a procedure's running applications move from one
+ * version to a later one that corrects it. Kept as written, so that every move names the plan it followed.
+ */
+const MigrationPlanEntry = defineEntity({
+  name: 'MigrationPlanEntry',
+  tableName: 'migration_plan',
+  properties: {
+    id: p.text().primary(),
+    procedureId: p.text(),
+    fromVersion: p.integer(),
+    toVersion: p.integer(),
+    plan: p.json<Record<string, unknown>>(),
+    createdBy: p.text(),
+    createdAt: p.datetime(),
+  },
+  indexes: [{ properties: ['procedureId', 'fromVersion'] }],
+});
+export type MigrationPlanRecord = Row<typeof MigrationPlanEntry>;
+
+/**
+ * What applying a plan did to one application: `moved`, or `refused` with the reasons (it stays on its
+ * version). One row per plan and application, rewritten by a later batch that moves one refused before.
+ */
+const ApplicationMigration = defineEntity({
+  name: 'ApplicationMigration',
+  tableName: 'application_migration',
+  properties: {
+    planId: p.text().primary(),
+    trackingNumber: p.text().primary(),
+    result: p.text(),
+    reasons: p.json<string[]>(),
+    actor: p.text(),
+    at: p.datetime(),
+  },
+});
+export type ApplicationMigrationRecord = Row<typeof ApplicationMigration>;
+
 export const entities = [
   Application,
   Task,
@@ -382,6 +420,8 @@ export const entities = [
   NotificationDelivery,
   AuditEntry,
   IssuedDocumentEntry,
+  MigrationPlanEntry,
+  ApplicationMigration,
 ];
 
 const naming = new UnderscoreNamingStrategy();

@@ -37,6 +37,9 @@ export const ERROR_CATALOGUE = {
   issued_document_not_current: { status: 409, title: 'The document was revoked or replaced by another copy' },
   application_not_closed: { status: 409, title: 'The application is still being processed' },
   delivery_mismatch: { status: 422, title: 'The document is not delivered this way' },
+  not_movable: { status: 409, title: 'The application cannot move to this version' },
+  already_migrated: { status: 409, title: 'The application already runs on this version' },
+  migration_plan_not_found: { status: 404, title: 'No migration plan has this id' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

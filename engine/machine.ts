@@ -4,7 +4,10 @@
  * to `record` in one call. The Temporal workflow and the simulator share it, each with its own effects.
  */
 import { applyEvent } from './interpreter/transition.js';
-import { initialState, type ApplicationInput, type ApplicationState } from './interpreter/state.js';
+import { initialState, type ApplicationInput, type ApplicationState, type PinnedProcedure } from './interpreter/state.js';
+import { assessMigration, renamedSteps, type MigrationVerdict } from './migration/assessment.js';
+import type { MigrationPlan } from './migration/plan.js';
+import { DomainError } from './errors.js';
 import type { ApplicationEvent } from './interpreter/events.js';
 import { scheduleRequest, type Command } from './interpreter/commands.js';
 import type { DeadlineSchedule, DeadlineScheduleRequest } from './deadline/schedule.js';
@@ -31,6 +34,18 @@ export interface Effects {
   dayCounting(at: string): Promise<DayCounting>;
 }
 
+/** An administrator's move of the application to a corrected version (workflows/messages.ts). */
+export interface MigrationRequest {
+  planId: string;
+  procedure: PinnedProcedure;
+  plan: MigrationPlan;
+  actor: string;
+}
+
+export function notMovable(verdict: Extract<MigrationVerdict, { movable: false }>): DomainError {
+  return new DomainError(verdict.code, `The application cannot move: ${verdict.reasons.join('; ')}.`, verdict.reasons.map((message) => ({ pointer: '', message })));
+}
+
 export class ApplicationMachine {
   state: ApplicationState;
   /** The language the application's definition is read in, for good (engine/language.ts). */
@@ -38,16 +53,54 @@ export class ApplicationMachine {
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
   /** Only language-2 definitions with date operators read the calendar: no history recorded before asks for it. */
-  private readonly countsDays: boolean;
+  private countsDays: boolean;
+  /** The version the application runs on: the one it was filed on, until an administrator moves it. */
+  private pinned: PinnedProcedure;
 
   constructor(
-    readonly definition: ProcedureDefinition,
+    definition: ProcedureDefinition,
     input: ApplicationInput,
     private readonly effects: Effects,
   ) {
+    this.pinned = { ...input.procedure, definition };
     this.state = initialState(input);
     this.language = languageOf(input.procedure);
-    this.countsDays = readsCalendar(definition, this.language);
+    this.countsDays = readsCalendar(this.pinned.definition, this.language);
+  }
+
+  get definition(): ProcedureDefinition {
+    return this.pinned.definition;
+  }
+
+  get procedure(): PinnedProcedure {
+    return this.pinned;
+  }
+
+  /**
+   * Moves the application to a corrected version, in its turn among the events: checked again against
+   * the state as it then stands (an action accepted meanwhile may have taken it to a step the plan does
+   * not map), then the new definition is swapped in and the move applied as one event.
+   */
+  migrate(request: MigrationRequest): Promise<ApplicationState> {
+    return this.enqueue(() => {
+      const verdict = assessMigration(this.pinned, request.procedure, request.plan, this.state);
+      if (!verdict.movable) throw notMovable(verdict);
+      const from = this.pinned;
+      this.pinned = request.procedure;
+      this.countsDays = readsCalendar(this.pinned.definition, this.language);
+      return this.settle({
+        type: 'migrated',
+        planId: request.planId,
+        fromVersion: from.version,
+        toVersion: request.procedure.version,
+        steps: verdict.steps,
+        renamed: renamedSteps(from, request.procedure, request.plan),
+        deadlines: request.plan.deadlines ?? {},
+        ...(request.plan.note ? { note: request.plan.note } : {}),
+        actor: request.actor,
+        at: this.effects.now(),
+      });
+    });
   }
 
   /**
@@ -55,8 +108,12 @@ export class ApplicationMachine {
    * A DomainError from the interpreter rejects the returned promise and changes nothing.
    */
   dispatch(event: ApplicationEvent): Promise<ApplicationState> {
+    return this.enqueue(() => this.settle(event));
+  }
+
+  private enqueue(work: () => Promise<ApplicationState>): Promise<ApplicationState> {
     this.inFlight += 1;
-    const run = this.queue.then(() => this.settle(event)).finally(() => {
+    const run = this.queue.then(work).finally(() => {
       this.inFlight -= 1;
     });
     this.queue = run.catch(() => undefined);

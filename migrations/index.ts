@@ -20,6 +20,7 @@ import { Migration20261212120000 } from './Migration20261212120000.js';
 import { Migration20261213090000 } from './Migration20261213090000.js';
 import { Migration20261214090000 } from './Migration20261214090000.js';
 import { Migration20261214100000 } from './Migration20261214100000.js';
+import { Migration20261215090000 } from './Migration20261215090000.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121064621', class: Migration20261121064621 },
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261213090000', class: Migration20261213090000 },
   { name: 'Migration20261214090000', class: Migration20261214090000 },
   { name: 'Migration20261214100000', class: Migration20261214100000 },
+  { name: 'Migration20261215090000', class: Migration20261215090000 },
 ];

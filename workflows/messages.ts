@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApplicationState } from '../engine/interpreter/state.js';
+import type { MigrationRequest } from '../engine/machine.js';
 
 /** Messages of the procedure workflow; the API imports these definitions to talk to it. */
 
@@ -60,6 +61,12 @@ export const provideComplement = defineUpdate<ApplicationState, [ProvideCompleme
 export const extendDeadline = defineUpdate<ApplicationState, [ExtendDeadlineRequest]>('extendDeadline');
 export const withdraw = defineUpdate<ApplicationState, [WithdrawRequest]>('withdraw');
 export const actInWindow = defineUpdate<ApplicationState, [CitizenActRequest]>('actInWindow');
+
+/**
+ * An administrator moves the application to a corrected version under a migration plan
+ * (engine/migration/): the new version travels whole, so that a replay reads what was applied.
+ */
+export const migrateApplication = defineUpdate<ApplicationState, [MigrationRequest]>('migrateApplication');
 
 /** Sent with the start: answers once the filing is projected, so the inbox already shows the first task. */
 export const confirmFiling = defineUpdate<ApplicationState, []>('confirmFiling');

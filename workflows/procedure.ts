@@ -11,7 +11,8 @@ import { DomainError } from '../engine/errors.js';
 import { checkActionSize } from '../engine/input-bounds.js';
 import { serviceRetryPolicy } from '../engine/service-retry.js';
 import { PrefetchedSchedules } from '../engine/deadline/prefetched-schedules.js';
-import { ApplicationMachine, type Effects } from '../engine/machine.js';
+import { ApplicationMachine, notMovable, type Effects } from '../engine/machine.js';
+import { assessMigration } from '../engine/migration/assessment.js';
 import type { Activities } from '../activities/index.js';
 import {
   actInWindow,
@@ -22,6 +23,7 @@ import {
   confirmFiling,
   extendDeadline,
   legalDeadline,
+  migrateApplication,
   provideComplement,
   reassignTask,
   releaseTask,
@@ -104,7 +106,6 @@ function nowIso(): string {
 }
 
 export async function procedureWorkflow(input: ApplicationInput): Promise<ApplicationState> {
-  const definition = input.procedure.definition;
   let dueAt: string | undefined;
   // The API sets the due date at the start when it scheduled the legal deadline itself; histories
   // started before have none there and upsert it as they always did.
@@ -129,7 +130,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
       }
     },
     async record(state, commands) {
-      const change = { state, commands, procedureHash: input.procedure.hash };
+      const change = { state, commands, procedureHash: machine.procedure.hash };
       const local = (input.workflowVersion ?? 0) >= 1 || wf.patched(PROJECTION_AS_LOCAL_ACTIVITY);
       await (local ? recordProjectionLocally(change) : recordProjection(change));
       const legal = state.deadlines[LEGAL_DEADLINE]?.projection;
@@ -142,13 +143,19 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
       if (commands.some((c) => c.type === 'closeApplication')) {
         updates.push({ key: searchAttributes.status, value: 'closed' });
       }
+      // Only a move to a corrected version changes it (no history recorded before has one).
+      if (state.procedureVersion !== procedureVersion) {
+        procedureVersion = state.procedureVersion;
+        updates.push({ key: searchAttributes.procedureVersion, value: procedureVersion });
+      }
       if (updates.length) wf.upsertSearchAttributes(updates);
     },
     now: nowIso,
     // Asked only for a definition whose conditions count days (engine/machine.ts): none recorded before.
     dayCounting: (at) => conditionCalendar(at),
   };
-  const machine = new ApplicationMachine(definition, input, effects);
+  let procedureVersion = input.procedure.version;
+  const machine = new ApplicationMachine(input.procedure.definition, input, effects);
 
   /** Registers a human action: validated before it enters history, applied in order, deduplicated by update id. */
   function action<A extends unknown[]>(
@@ -169,8 +176,8 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
           try {
             const event = toEvent(...args);
             // Before anything is projected: an action Temporal could not record must not get that far.
-            checkActionSize(definition, machine.state, event);
-            checkEvent(definition, machine.state, event, machine.language);
+            checkActionSize(machine.definition, machine.state, event);
+            checkEvent(machine.definition, machine.state, event, machine.language);
           } catch (err) {
             throw asFailure(err);
           }
@@ -191,6 +198,23 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
   action(withdraw, (r) => ({ type: 'withdrawn', ...r, at: nowIso() }));
   // Only language-2 definitions have windows: no history recorded before this handler ever received it.
   action(actInWindow, (r) => ({ type: 'citizenActed', ...r, at: nowIso() }));
+  // No history recorded before this handler ever received the update: adding it changes no replay.
+  wf.setHandler(
+    migrateApplication,
+    async (request) => {
+      try {
+        return await machine.migrate(request);
+      } catch (err) {
+        throw asFailure(err);
+      }
+    },
+    {
+      validator: (request) => {
+        const verdict = assessMigration(machine.procedure, request.procedure, request.plan, machine.state);
+        if (!verdict.movable) throw asFailure(notMovable(verdict));
+      },
+    },
+  );
   wf.setHandler(calendarChanged, () => {
     // Not returned, so as to keep how the SDK treats this signal as it was: a rejection here fails the
     // workflow task (the sandbox catches it), which is retried.
@@ -204,7 +228,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
   // Issue keys of window letters already asked for: rebuilt identically on replay, so each is asked once.
   const askedLetters = new Set<string>();
   async function issueWindowLetters(): Promise<void> {
-    for (let request = windowLetterToIssue(definition, machine.state, askedLetters); request; request = windowLetterToIssue(definition, machine.state, askedLetters)) {
+    for (let request = windowLetterToIssue(machine.definition, machine.state, askedLetters); request; request = windowLetterToIssue(machine.definition, machine.state, askedLetters)) {
       askedLetters.add(request.issueKey);
       if (!wf.patched(WINDOW_LETTERS)) continue;
       try {
@@ -235,7 +259,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
       await machine.dispatch({ type: 'timerFired', timerId: timer.id, at: nowIso() });
     }
   }
-  const toIssue = documentToIssue(definition, machine.state);
+  const toIssue = documentToIssue(machine.definition, machine.state);
   if (toIssue && wf.patched(ISSUED_DOCUMENTS)) {
     try {
       const issued = await issueDecisionDocument(toIssue);

@@ -146,5 +146,8 @@ export function checkEvent(definition: ProcedureDefinition, state: ApplicationSt
     // Sent by the workflow itself once the decision's document is issued, after the application closed.
     case 'documentIssued':
       return;
+    // Checked whole before the definition is swapped (engine/migration/assessment.ts).
+    case 'migrated':
+      return openApplication(state);
   }
 }

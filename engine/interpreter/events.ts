@@ -18,4 +18,20 @@ export type ApplicationEvent =
   | { type: 'withdrawn'; actor: string; reason?: string; at: string }
   | { type: 'calendarChanged'; at: string }
   /** The document of the decision was issued (engine/issued-documents.ts): no personal data, only what identifies it. */
-  | { type: 'documentIssued'; code: string; kind: string; document: string; sha256: string; delivery: string; window?: { stepId: string; visit: number }; at: string };
+  | { type: 'documentIssued'; code: string; kind: string; document: string; sha256: string; delivery: string; window?: { stepId: string; visit: number }; at: string }
+  /**
+   * An administrator moved the application to a corrected version (engine/interpreter/migration.ts): the
+   * steps it is at (`steps`), every step the new version renames (`renamed`), and what becomes of its deadlines.
+   */
+  | {
+      type: 'migrated';
+      planId: string;
+      fromVersion: number;
+      toVersion: number;
+      steps: Record<string, string>;
+      renamed: Record<string, string>;
+      deadlines: { legal?: 'keep' | 'recompute'; serviceLevels?: 'keep' | 'recompute' };
+      note?: string;
+      actor: string;
+      at: string;
+    };

@@ -17,6 +17,7 @@ import { deadlineTimers } from './timers.js';
 import { citizenActed, windowExpired, windowScheduled } from './citizen-window.js';
 import { amendForm } from './form-amendment.js';
 import { documentIssued } from './issued-documents.js';
+import { migrated } from './migration.js';
 import { clockExpiry, deadlineTemplate, endWaitIfPast, followDates } from './clocks.js';
 import { complementDeadlineId, extensionNotification, FILED_NOTIFICATION, LEGAL_DEADLINE, parseTimerId, rearmedWarningNotification, warningNotification } from '../ids.js';
 
@@ -257,6 +258,9 @@ export function applyEvent(definition: ProcedureDefinition, current: Application
       break;
     case 'documentIssued':
       documentIssued(run, event);
+      break;
+    case 'migrated':
+      migrated(run, event);
       break;
   }
   followDates(run, event.at);

@@ -368,6 +368,7 @@ const M = {
   tl_windowClosed: { ar: 'انقضاء الأجل المتاح للمواطن', fr: 'Délai du demandeur écoulé', en: 'The citizen’s time ran out' },
   tl_legalDeadlineStopped: { ar: 'توقف الأجل القانوني', fr: 'Délai légal arrêté', en: 'Legal deadline stopped' },
   tl_legalDeadlineRestarted: { ar: 'أجل جديد للبت', fr: 'Nouveau délai de réponse', en: 'New time to answer' },
+  tl_migrated: { ar: 'نقل الملف إلى صيغة مصححة من المسطرة', fr: 'Dossier transféré vers une version corrigée de la procédure', en: 'Moved to a corrected version of the procedure' },
   tl_terminated: { ar: 'إنهاء الطلب من طرف المسؤول', fr: 'Demande arrêtée par l’administrateur', en: 'Application terminated by an administrator' },
   incidents: { ar: 'الحوادث', fr: 'Incidents', en: 'Incidents' },
   incidentKind: { ar: 'النوع', fr: 'Type', en: 'Kind' },
