@@ -385,7 +385,6 @@ const MigrationPlanEntry = defineEntity({
   },
   indexes: [{ properties: ['procedureId', 'fromVersion'] }],
 });
-export type MigrationPlanRecord = Row<typeof MigrationPlanEntry>;
 
 /**
  * What applying a plan did to one application: `moved`, or `refused` with the reasons (it stays on its
@@ -403,7 +402,6 @@ const ApplicationMigration = defineEntity({
     at: p.datetime(),
   },
 });
-export type ApplicationMigrationRecord = Row<typeof ApplicationMigration>;
 
 export const entities = [
   Application,

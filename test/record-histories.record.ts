@@ -26,7 +26,9 @@
  * - `language-2`, recorded from cc898b9, the first code whose scenarios go through procedure language 2
  *   (internal procedures, named clocks, waits until a date, citizen windows, form amendment, the outcomes
  *   forwarded and partiallyGranted, a definition's own messages); its earlier scenarios ran again on
- *   that code.
+ *   that code;
+ * - `moved-to-corrected-version`, recorded from bf5f515, the first code that moves running applications
+ *   to a corrected version (the migrateApplication update), its one scenario alone.
  * Never part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
@@ -233,10 +235,38 @@ async function publishShort(id: string, deadline: Record<string, unknown>, { rev
   return definition.id;
 }
 
+/** An administrator moves the applications of `procedureId` from one version to the next under `plan`. */
+async function migrate(procedureId: string, fromVersion: number, plan: Record<string, unknown>): Promise<void> {
+  const admin = as(stack, await tokenFor('admin', 'admin-recording'));
+  const created = await admin({ method: 'POST', url: `/procedures/${procedureId}/migrations`, payload: { fromVersion, toVersion: fromVersion + 1, plan } });
+  expect(created.statusCode, created.body).toBe(201);
+  const applied = await admin({ method: 'POST', url: `/procedures/${procedureId}/migrations/${created.json().id}/apply`, payload: {} });
+  expect(applied.json().results.map((r: { result: string }) => r.result).every((r: string) => r === 'moved'), applied.body).toBe(true);
+}
+
 // Personal data below is invented.
 const residence = { fullName: 'Youssef Alaoui', cin: 'FB123456', address: '12 rue Al Massira, Berkane', phone: '+212 600 000 001', language: 'fr' };
 
 describe(`recording the history set ${SET}`, () => {
+  scenario('moved to a corrected version, then decided on it; and one moved and still running', async () => {
+    const id = 'recording-corrected';
+    const steps = (review: string, serviceDays: number) => ({
+      [review]: { type: 'userTask', role: 'agent', title: text('Review'), outcomes: { approve: { next: 'granted' }, reject: { next: 'refused' } }, serviceLevel: { budget: { calendarDays: serviceDays }, onExpiry: { action: 'notify', notify: ['supervisor'] } } },
+    });
+    const first = testProcedure(id, { deadline: { budget: { workingDays: 20 } }, steps: steps('review', 10) });
+    const { review: _review, ...rest } = first.steps;
+    await stack.procedures.publish(first, 'recording', 'api');
+    const decided = await file(id, ANNEX, {});
+    const running = await file(id, ANNEX, {});
+    await post(agent, `/tasks/${taskOf(running, 'review')}/claim`);
+    await stack.procedures.publish({ ...first, version: 2, start: 'technicalReview', deadline: { ...first.deadline, budget: { workingDays: 15 } }, steps: { ...rest, ...steps('technicalReview', 3) } }, 'recording', 'api');
+    await migrate(id, 1, { steps: { review: 'technicalReview' }, deadlines: { legal: 'recompute', serviceLevels: 'recompute' }, note: 'the review takes three days' });
+    await complete(await viewOf(decided.trackingNumber), 'technicalReview', 'approve');
+    const exercises = ['migrateApplication update', 'step renamed, open task kept', 'legal deadline and service level recomputed', 'procedureVersion search attribute upserted'];
+    await record(id, 'moved-approved', decided.trackingNumber, 'approved', [...exercises, 'task completed on the new version']);
+    await record(id, 'moved-claimed-running', running.trackingNumber, 'running', [...exercises, 'claimed task moved']);
+  });
+
   // First, while nothing else runs: the closure signals every application whose deadline it may move.
   scenario('a calendar closure re-projects a running legal deadline', async () => {
     const id = await publishShort('recording-calendar-change', { budget: { workingDays: 3 }, onExpiry: { action: 'notify', notify: ['supervisor'] } });

@@ -34,6 +34,10 @@ it('keeps the set whose histories go through the constructs of procedure languag
   expect(sets.map((s) => s.set)).toContain('language-2');
 });
 
+it('keeps the set whose applications were moved to a corrected version', () => {
+  expect(sets.map((s) => s.set)).toContain('moved-to-corrected-version');
+});
+
 for (const set of sets) {
   describe(`histories recorded by ${set.recordedFrom.slice(0, 7)} (${set.set})`, () => {
     const reports = new Map<string, ReplayReport>();

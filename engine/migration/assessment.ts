@@ -14,7 +14,7 @@ export type MigrationVerdict =
   | { movable: false; code: 'already_migrated' | 'not_movable'; reasons: string[] };
 
 /** The steps the application is at: its running tokens, open tasks, the complement and the windows awaited. */
-export function activeSteps(state: ApplicationState): string[] {
+function activeSteps(state: ApplicationState): string[] {
   const steps = new Set<string>();
   for (const token of Object.values(state.tokens)) steps.add(token.stepId);
   for (const task of Object.values(state.tasks)) if (task.status === 'open' || task.status === 'claimed') steps.add(task.stepId);
