@@ -82,8 +82,17 @@ async function inTurn<T, R>(items: T[], work: (item: T) => Promise<R>, concurren
 export async function dryRun(ctx: ApiContext, plan: StoredPlan, limit: number): Promise<ApplicationAssessment[]> {
   const versions = await planVersions(ctx, plan);
   const applications = await applicationsToMove(ctx.orm, plan, { limit, refusedToo: true });
-  return inTurn(applications, (application) => assess(ctx, versions, plan.plan, application));
+  return inTurn(applications, async (application) => {
+    try {
+      return await assess(ctx, versions, plan.plan, application);
+    } catch (err) {
+      // One workflow that does not answer (its worker away) is listed as such; the others are still tried.
+      return { ...application, verdict: { movable: false, code: 'not_movable', reasons: [`its workflow did not answer: ${firstLine(err)}`] } };
+    }
+  });
 }
+
+const firstLine = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0]! : String(err));
 
 export interface BatchResult {
   trackingNumber: string;
@@ -124,7 +133,7 @@ async function move(ctx: ApiContext, versions: { from: PinnedProcedure; to: Pinn
     else if (refused) result = { ...base, result: 'refused', reasons: refused.reasons };
     else if (err instanceof WorkflowNotFoundError) result = { ...base, result: 'refused', reasons: ['its workflow has ended: the application is closed'] };
     // Temporal or PostgreSQL away: nothing moved, and the next batch tries again.
-    else result = { ...base, result: 'failed', reasons: [`the move could not be sent: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`] };
+    else result = { ...base, result: 'failed', reasons: [`the move could not be sent: ${firstLine(err)}`] };
   }
   await recordMigrationResult(ctx.orm, plan.id, { trackingNumber: result.trackingNumber, result: result.result, reasons: result.reasons, actor, at: new Date() });
   return result;

@@ -249,7 +249,7 @@ describe('moving running applications to a corrected version', () => {
         expect.objectContaining({ detail: expect.objectContaining({ plan: planId, fromVersion: 2, toVersion: 3, deadlines: { legal: 'keep', serviceLevels: 'recompute' } }) }),
       ]);
       const audited = await stack.orm.em.fork().getConnection().execute("select count(*)::int as n from audit_entry where tracking_number = ? and kind = 'migrated'", [trackingNumber]);
-      expect(audited[0].n).toBe(1);
+      expect(audited[0]?.n).toBe(1);
       const described = await stack.client.workflow.getHandle(trackingNumber).describe();
       expect(described.typedSearchAttributes.get(searchAttributes.procedureVersion)).toBe(3);
     }

@@ -79,7 +79,7 @@ const batchAnswer = {
     plan: { type: 'string' },
     results: {
       type: 'array',
-      items: { type: 'object', required: ['trackingNumber', 'officeId', 'result', 'reasons'], additionalProperties: false, properties: { trackingNumber: { type: 'string' }, officeId: { type: 'string' }, result, steps, reasons } },
+      items: { type: 'object', required: ['trackingNumber', 'officeId', 'result', 'reasons'], additionalProperties: false, properties: { trackingNumber: { type: 'string' }, officeId: { type: 'string' }, result, reasons, steps } },
     },
     remaining: { type: 'integer', description: 'Open applications still on the old version that no batch of this plan has looked at yet.' },
   },
