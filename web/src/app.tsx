@@ -8,6 +8,7 @@ import { ApplicationPage, MyApplicationsPage } from './pages/Applications.js';
 import { ApplyPage } from './pages/Apply.js';
 import { DashboardPage } from './pages/Dashboard.js';
 import { IncidentsPage } from './pages/Incidents.js';
+import { MigrationsPage } from './pages/Migrations.js';
 import { GuideEntryPage, GuidePage } from './pages/Guide.js';
 import { InboxPage, TaskPage } from './pages/Inbox.js';
 import { KioskFile, KioskHome, KioskTrack } from './pages/Kiosk.js';
@@ -48,6 +49,7 @@ const ROUTES: Route[] = [
   { pattern: '/dashboard', roles: ['supervisor', 'auditor', 'admin'], page: (_p, location) => <DashboardPage params={location.params} /> },
   { pattern: '/incidents', roles: ['supervisor', 'admin'], page: (_p, location) => <IncidentsPage params={location.params} /> },
   { pattern: '/playground', roles: ['designer', 'admin'], page: () => <PlaygroundPage /> },
+  { pattern: '/migrations', roles: ['designer', 'admin'], page: (_p, location) => <MigrationsPage params={location.params} /> },
   { pattern: '/sign-in', page: (_p, location) => <SignInPage next={location.params.get('next')} /> },
 ];
 
@@ -58,6 +60,7 @@ const MENU: Array<{ path: string; label: () => string; roles?: Role[]; signedOut
   { path: '/dashboard', label: () => t('dashboard'), roles: ['supervisor', 'auditor', 'admin'] },
   { path: '/incidents', label: () => t('incidents'), roles: ['supervisor', 'admin'] },
   { path: '/playground', label: () => t('playground'), roles: ['designer', 'admin'] },
+  { path: '/migrations', label: () => t('migrations'), roles: ['designer', 'admin'] },
   { path: '/kiosk', label: () => t('kiosk'), signedOut: true },
 ];
 

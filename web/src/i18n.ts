@@ -395,6 +395,132 @@ const M = {
   ik_activityRetrying: { ar: 'محاولات متكررة', fr: 'Tentatives répétées', en: 'Activity retrying' },
   ik_serviceDown: { ar: 'خدمة خارجية متوقفة', fr: 'Service distant indisponible', en: 'Remote service down' },
   ik_projectionRefused: { ar: 'تعذر التسجيل', fr: 'Enregistrement refusé', en: 'Projection refused' },
+  migrations: { ar: 'نقل الطلبات', fr: 'Transfert de demandes', en: 'Moving applications' },
+  migrationsTitle: { ar: 'نقل الطلبات الجارية إلى صيغة مصححة من المسطرة', fr: 'Transférer les demandes en cours vers une version corrigée', en: 'Moving running applications to a corrected version' },
+  migrationsIntro: {
+    ar: 'حين يتبين خطأ في صيغة منشورة من مسطرة، تنشر صيغة مصححة ثم يحرر مخطط يحدد أين تذهب الطلبات الجارية في الصيغة الجديدة. جربه لمعرفة الطلبات القابلة للنقل وغير القابلة له؛ ثم يطبقه مدير النظام دفعة بعد دفعة. الطلب الذي لا يمكن نقله يبقى على صيغته ويستمر وفقها.',
+    fr: 'Quand une version publiée d’une procédure comporte une erreur, on publie une version corrigée, puis on rédige un plan : il dit où vont, dans la nouvelle version, les demandes en cours. Essayez-le pour voir lesquelles seraient transférées et lesquelles ne le peuvent pas ; un administrateur l’applique ensuite, lot par lot. Une demande qui ne peut pas être transférée reste sur sa version et y poursuit son traitement.',
+    en: 'When a published version of a procedure has a mistake, publish a corrected version, then write a plan: it says where the applications in progress go in the new version. Try it to see which would move and which cannot; an administrator then applies it, one batch at a time. An application that cannot move stays on its version and carries on there.',
+  },
+  migrationPlans: { ar: 'مخططات هذه المسطرة', fr: 'Plans de cette procédure', en: 'Plans of this procedure' },
+  noMigrationPlans: { ar: 'لا يوجد أي مخطط بعد.', fr: 'Aucun plan pour l’instant.', en: 'No plan yet.' },
+  migrationPlan: { ar: 'المخطط', fr: 'Plan', en: 'Plan' },
+  versions: { ar: 'الصيغ', fr: 'Versions', en: 'Versions' },
+  versionWord: { ar: 'الصيغة', fr: 'version', en: 'version' },
+  writtenBy: { ar: 'حرره', fr: 'Rédigé par', en: 'Written by' },
+  writtenOn: { ar: 'تاريخ التحرير', fr: 'Rédigé le', en: 'Written on' },
+  openPlan: { ar: 'فتح المخطط', fr: 'Ouvrir le plan', en: 'Open the plan' },
+  writePlan: { ar: 'تحرير مخطط', fr: 'Rédiger un plan', en: 'Write a plan' },
+  fromVersion: { ar: 'من الصيغة', fr: 'Depuis la version', en: 'From version' },
+  toVersion: { ar: 'إلى الصيغة', fr: 'Vers la version', en: 'To version' },
+  onlyOneVersion: { ar: 'لهذه المسطرة صيغة منشورة واحدة: انشر الصيغة المصححة أولا.', fr: 'Cette procédure n’a qu’une version publiée : publiez d’abord la version corrigée.', en: 'This procedure has a single published version: publish the corrected one first.' },
+  stepMapping: { ar: 'المراحل التي تغير معرفها', fr: 'Étapes dont l’identifiant a changé', en: 'Steps whose id changed' },
+  stepMappingHint: {
+    ar: 'المرحلة غير المذكورة هنا تقابلها في الصيغة الجديدة المرحلة التي تحمل نفس المعرف. لكل مرحلة لم تعد موجودة، اختر أين تذهب طلباتها؛ وإن بقيت بلا مقابل، تبقى الطلبات الموجودة فيها على الصيغة القديمة.',
+    fr: 'Une étape absente de cette liste va à l’étape de même identifiant de la nouvelle version. Pour chaque étape que la nouvelle version n’a plus, choisissez où vont ses demandes ; laissée sans correspondance, les demandes qui s’y trouvent restent sur l’ancienne version.',
+    en: 'A step not listed here goes to the step of the same id in the new version. For each step the new version no longer has, choose where its applications go; left without one, the applications at that step stay on the old version.',
+  },
+  noStepChanged: { ar: 'تحتفظ كل مراحل الصيغة القديمة بمعرفاتها في الصيغة الجديدة.', fr: 'Chaque étape de l’ancienne version garde son identifiant dans la nouvelle.', en: 'Every step of the old version keeps its id in the new one.' },
+  oldStep: { ar: 'مرحلة الصيغة', fr: 'Étape de la version', en: 'Step of version' },
+  newStep: { ar: 'تصبح، في الصيغة', fr: 'Devient, dans la version', en: 'Becomes, in version' },
+  notMapped: { ar: '— بلا مقابل: تبقى طلباتها —', fr: '— sans correspondance : ses demandes restent —', en: '— none: its applications stay —' },
+  addMappingRow: { ar: 'ربط مرحلة أخرى', fr: 'Associer une autre étape', en: 'Map another step' },
+  removeRow: { ar: 'حذف', fr: 'Retirer', en: 'Remove' },
+  arrow: { ar: '←', fr: '→', en: '→' },
+  becomes: { ar: 'تصبح', fr: 'devient', en: 'becomes' },
+  runningDeadlines: { ar: 'الآجال الجارية', fr: 'Délais en cours', en: 'Running deadlines' },
+  serviceLevels: { ar: 'آجال الخدمة للمهام المفتوحة', fr: 'Délais de service des tâches ouvertes', en: 'Service levels of the open tasks' },
+  rule_keep: { ar: 'الإبقاء', fr: 'Conserver', en: 'Keep' },
+  rule_recompute: { ar: 'إعادة الحساب', fr: 'Recalculer', en: 'Recompute' },
+  legalKeepHint: { ar: 'يبقى تاريخ الأجل كما هو، مع سجله.', fr: 'l’échéance reste exactement la même, avec son historique.', en: 'the due date stays exactly as it is, with its history.' },
+  legalRecomputeHint: {
+    ar: 'يحتفظ بسجل الأجل (البداية، التوقفات، التمديدات)؛ وتصبح المدة والتنبيهات هي مدة الصيغة الجديدة وتنبيهاتها، ويعاد احتساب تاريخ الأجل انطلاقا من هذا السجل.',
+    fr: 'son historique est conservé (début, suspensions, prolongations) ; la durée et les rappels deviennent ceux de la nouvelle version, et l’échéance est recalculée à partir de cet historique.',
+    en: 'its history is kept (start, pauses, extensions); the length and the reminders become the new version’s, and the due date is counted again from that history.',
+  },
+  slKeepHint: { ar: 'تحتفظ كل مهمة مفتوحة بأجلها.', fr: 'chaque tâche ouverte garde son échéance.', en: 'each open task keeps its due date.' },
+  slRecomputeHint: {
+    ar: 'يعاد احتساب أجل كل مهمة مفتوحة وفق أجل الخدمة في مرحلتها الجديدة؛ وينتهي إن لم يكن للمرحلة الجديدة أجل.',
+    fr: 'l’échéance de chaque tâche ouverte est recalculée selon le délai de service de sa nouvelle étape ; elle prend fin si la nouvelle étape n’en a pas.',
+    en: 'each open task’s due date is counted again on its new step’s service level; it ends where the new step has none.',
+  },
+  migrationNote: { ar: 'سبب نقل الطلبات (ملاحظة)', fr: 'Pourquoi les demandes changent de version (note)', en: 'Why the applications move (note)' },
+  migrationNoteHint: { ar: 'الخطأ الذي تصححه الصيغة الجديدة، لمن سيقرأ المخطط لاحقا.', fr: 'L’erreur que corrige la nouvelle version, pour qui lira le plan plus tard.', en: 'The mistake the new version corrects, for whoever reads the plan later.' },
+  savePlan: { ar: 'حفظ المخطط', fr: 'Enregistrer le plan', en: 'Save the plan' },
+  planSaved: { ar: 'تم حفظ المخطط', fr: 'Le plan est enregistré', en: 'The plan is saved' },
+  stays: { ar: 'مراحل تبقى طلباتها على الصيغة القديمة', fr: 'Étapes dont les demandes restent sur l’ancienne version', en: 'Steps whose applications stay on the old version' },
+  staysHint: {
+    ar: 'الطلب الموجود في إحدى هذه المراحل لا يمكن نقله: يستمر حتى نهايته وفق الصيغة القديمة.',
+    fr: 'Une demande qui se trouve à l’une de ces étapes ne peut pas changer de version : elle poursuit jusqu’au bout sur l’ancienne.',
+    en: 'An application found at one of these steps cannot move: it carries on to its end on the old version.',
+  },
+  staysNone: { ar: 'لكل مرحلة من الصيغة القديمة مكان في الصيغة الجديدة.', fr: 'Chaque étape de l’ancienne version a sa place dans la nouvelle.', en: 'Every step of the old version has a place in the new one.' },
+  openSavedPlan: { ar: 'فتح المخطط لتجربته وتطبيقه', fr: 'Ouvrir le plan pour l’essayer et l’appliquer', en: 'Open the plan to try it and apply it' },
+  allPlans: { ar: 'كل مخططات هذه المسطرة', fr: 'Tous les plans de cette procédure', en: 'All the plans of this procedure' },
+  stepsMapped: { ar: 'المراحل المربوطة', fr: 'Correspondances d’étapes', en: 'Steps mapped' },
+  noneMapped: { ar: 'لا شيء: تحتفظ كل مرحلة بمعرفها', fr: 'Aucune : chaque étape garde son identifiant', en: 'None: every step keeps its id' },
+  remaining: { ar: 'طلبات لم تفحص بعد', fr: 'Demandes restant à examiner', en: 'Applications still to look at' },
+  remainingHint: {
+    ar: 'الطلبات الجارية التي ما زالت على الصيغة القديمة ولم تفحصها أي دفعة من هذا المخطط.',
+    fr: 'Les demandes en cours encore sur l’ancienne version qu’aucun lot de ce plan n’a examinées.',
+    en: 'Open applications still on the old version that no batch of this plan has looked at.',
+  },
+  resultsSoFar: { ar: 'ما أنجزته الدفعات', fr: 'Ce qu’ont fait les lots', en: 'What the batches did' },
+  noResultsYet: { ar: 'لم تطبق أي دفعة بعد.', fr: 'Aucun lot appliqué pour l’instant.', en: 'No batch applied yet.' },
+  result: { ar: 'النتيجة', fr: 'Résultat', en: 'Result' },
+  res_moved: { ar: 'نقل', fr: 'Transférée', en: 'Moved' },
+  res_refused: { ar: 'رفض', fr: 'Refusée', en: 'Refused' },
+  res_failed: { ar: 'تعذر، يعاد لاحقا', fr: 'Échec, à retenter', en: 'Failed, to try again' },
+  by: { ar: 'بواسطة', fr: 'Par', en: 'By' },
+  why: { ar: 'السبب', fr: 'Pourquoi', en: 'Why' },
+  dryRunTitle: { ar: 'تجربته على الطلبات الجارية', fr: 'L’essayer sur les demandes en cours', en: 'Try it on the open applications' },
+  dryRunHint: {
+    ar: 'لا ينقل أي طلب: يفحص كل طلب جار على الصيغة القديمة كما سيفحصه النقل.',
+    fr: 'Rien ne bouge : chaque demande en cours sur l’ancienne version est vérifiée comme le transfert la vérifierait.',
+    en: 'Nothing moves: each open application on the old version is checked as the move would check it.',
+  },
+  tryIt: { ar: 'جرب', fr: 'Essayer', en: 'Try it' },
+  movable: { ar: 'قابلة للنقل', fr: 'Seraient transférées', en: 'Would move' },
+  unmovable: { ar: 'غير قابلة للنقل', fr: 'Ne peuvent pas être transférées', en: 'Cannot move' },
+  whereNow: { ar: 'موضعه، من المرحلة القديمة إلى الجديدة', fr: 'Où elle en est, de l’ancienne étape à la nouvelle', en: 'Where it is, old step to new' },
+  noneFound: { ar: 'لا شيء.', fr: 'Aucune.', en: 'None.' },
+  applyBatch: { ar: 'التطبيق على الدفعة الموالية', fr: 'Appliquer au lot suivant', en: 'Apply to the next batch' },
+  applyHint: {
+    ar: 'ينقل كل طلب بمعالجته الخاصة التي تعيد فحص النقل؛ والطلب الذي لا يمكن نقله يبقى على صيغته. إعادة التطبيق لا تنقل أي طلب مرتين.',
+    fr: 'Chaque demande est transférée par son propre traitement, qui vérifie à nouveau le transfert ; une demande qui ne peut pas l’être reste sur sa version. Appliquer à nouveau ne transfère rien deux fois.',
+    en: 'Each application is moved by its own processing, which checks the move again; one that cannot move stays on its version. Applying again moves nothing twice.',
+  },
+  batchSize: { ar: 'حجم الدفعة', fr: 'Taille du lot', en: 'Batch size' },
+  batchSizeHint: { ar: 'من 1 إلى 200 طلب.', fr: 'De 1 à 200 demandes.', en: '1 to 200 applications.' },
+  retryRefused: { ar: 'إعادة فحص الطلبات المرفوضة', fr: 'Réexaminer les demandes refusées', en: 'Look again at those refused' },
+  retryRefusedHint: {
+    ar: 'قد يكون العائق قد زال منذ ذلك الحين (مهمة أنجزت، مرحلة تم تجاوزها).',
+    fr: 'Leur obstacle a pu disparaître depuis (une tâche terminée, une étape franchie).',
+    en: 'Their obstacle may be gone since (a task completed, a step left behind).',
+  },
+  batchDone: { ar: 'تمت معالجة الدفعة', fr: 'Lot traité', en: 'Batch done' },
+  batchEmpty: { ar: 'لم يبق أي طلب للفحص.', fr: 'Il ne restait aucune demande à examiner.', en: 'No application was left to look at.' },
+  detail: { ar: 'التفاصيل', fr: 'Détail', en: 'Detail' },
+  colon: { ar: ': ', fr: '\u00a0: ', en: ': ' },
+  mr_atStep: { ar: 'الطلب في المرحلة {step}: {reason}', fr: 'elle est à l’étape {step} : {reason}', en: 'it is at step {step}: {reason}' },
+  mr_notInVersion: { ar: 'المرحلة {step} غير موجودة في الصيغة {version} والمخطط لا يربطها بأي مرحلة', fr: 'l’étape {step} n’existe pas dans la version {version} et le plan ne l’associe à aucune', en: 'step {step} is not in version {version} and the plan does not map it' },
+  mr_mappedToMissing: { ar: 'المرحلة {step} مربوطة بالمرحلة {target} غير الموجودة في الصيغة {version}', fr: 'l’étape {step} est associée à {target}, que la version {version} n’a pas', en: 'step {step} is mapped to {target}, which version {version} does not have' },
+  mr_otherKind: { ar: 'المرحلة {step} من نوع {kind} والمرحلة {target} في الصيغة {version} من نوع {otherKind}', fr: 'l’étape {step} est de type {kind} et l’étape {target} de la version {version} de type {otherKind}', en: 'step {step} is a {kind} step and {target} of version {version} is a {otherKind} step' },
+  mr_noBranch: { ar: 'المرحلة المتوازية {target} في الصيغة {version} لا تتضمن الفرع {branches}', fr: 'l’étape parallèle {target} de la version {version} n’a pas la branche {branches}', en: 'the parallel step {target} of version {version} has no branch {branches}' },
+  mr_otherProcedure: { ar: 'الصيغة {version} تخص المسطرة {other} وليس {procedure}', fr: 'la version {version} appartient à la procédure {other}, pas à {procedure}', en: 'version {version} belongs to procedure {other}, not {procedure}' },
+  mr_notLater: { ar: 'يجب أن تكون لاحقة للصيغة {version}', fr: 'doit être postérieure à la version {version}', en: 'must be later than version {version}' },
+  mr_noStep: { ar: 'لا توجد في الصيغة {version} مرحلة {step}', fr: 'la version {version} n’a pas d’étape {step}', en: 'version {version} has no step {step}' },
+  mr_notPublished: { ar: 'ليست صيغة منشورة من المسطرة', fr: 'n’est pas une version publiée de la procédure', en: 'is not a published version of the procedure' },
+  mr_alreadyMoved: { ar: 'الطلب يسير أصلا وفق الصيغة {version}', fr: 'la demande suit déjà la version {version}', en: 'the application already runs on version {version}' },
+  mr_closed: { ar: 'الطلب مغلق: {outcome}', fr: 'la demande est close : {outcome}', en: 'the application is closed: {outcome}' },
+  mr_otherVersion: { ar: 'الطلب يسير وفق الصيغة {version} وليس {expected}', fr: 'la demande suit la version {version}, pas la {expected}', en: 'the application runs on version {version}, not {expected}' },
+  mr_language: { ar: 'الصيغة {version} مكتوبة بلغة المساطر {language} والطلب بلغة المساطر {current}', fr: 'la version {version} se lit dans le langage de procédure {language}, et la demande dans le langage {current}', en: 'version {version} is read in language {language} and the application in language {current}' },
+  mr_role: { ar: 'مهمته في المرحلة {step} مسندة إلى الدور {role}، وهو غير موجود في الصيغة {version}', fr: 'sa tâche à l’étape {step} revient au rôle {role}, que la version {version} n’a pas', en: 'its task at step {step} is for the role {role}, which version {version} does not have' },
+  mr_clock: { ar: 'أجله {clock} جار والصيغة {version} لا تنص عليه', fr: 'son délai {clock} court et la version {version} ne le déclare pas', en: 'its clock {clock} is running and version {version} does not declare it' },
+  mr_ended: { ar: 'انتهت معالجته: الطلب مغلق', fr: 'son traitement est terminé : la demande est close', en: 'its workflow has ended: the application is closed' },
+  mr_form: { ar: 'استمارته لا تلائم الصيغة {version}: {field} — {problem}', fr: 'son formulaire ne convient pas à la version {version} : {field} — {problem}', en: 'its form does not fit version {version}: {field} — {problem}' },
+  mr_noAnswer: { ar: 'لم تجب معالجته: {detail}', fr: 'son traitement n’a pas répondu : {detail}', en: 'its workflow did not answer: {detail}' },
+  mr_notSent: { ar: 'تعذر إرسال النقل: {detail}', fr: 'le transfert n’a pas pu être envoyé : {detail}', en: 'the move could not be sent: {detail}' },
   issuedDocuments: { ar: 'الوثائق المسلمة', fr: 'Documents délivrés', en: 'Issued documents' },
   issuedDocument: { ar: 'الوثيقة', fr: 'Document', en: 'Document' },
   doc_certificate: { ar: 'شهادة', fr: 'Certificat', en: 'Certificate' },
@@ -524,4 +650,57 @@ export function fieldMessage(message: string): string {
     if (m) return text(m);
   }
   return message;
+}
+
+/** A message of ours with its `{name}` parts filled in. */
+function fill(key: MessageKey, values: Record<string, string>): string {
+  return t(key).replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/**
+ * A step, role or clock id inside a sentence. In Arabic the id is isolated (U+2068…U+2069): a Latin id
+ * next to its quotes would otherwise be reordered by the right-to-left text around it.
+ */
+function quoted(id: string): string {
+  const lang = language.get();
+  if (lang === 'ar') return `«\u2068${id}\u2069»`;
+  return lang === 'fr' ? `«\u00a0${id}\u00a0»` : `“${id}”`;
+}
+
+/**
+ * Why a plan is refused, why a step stays, why an application cannot move (engine/migration/plan.ts,
+ * engine/migration/assessment.ts, api/application-migration.ts): English sentences with ids in them,
+ * said again in the reader's language. A sentence not known here is shown as the API wrote it.
+ */
+export function migrationMessage(message: string): string {
+  const ids = (list: string) => [...list.matchAll(/"([^"]+)"/g)].map((m) => quoted(m[1]!)).join(', ');
+  const rules: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
+    [/^it is at step "([^"]+)": (.*)$/s, (m) => fill('mr_atStep', { step: quoted(m[1]!), reason: migrationMessage(m[2]!) })],
+    [/^step "([^"]+)" is not in version (\d+) and the plan does not map it$/, (m) => fill('mr_notInVersion', { step: quoted(m[1]!), version: m[2]! })],
+    [/^step "([^"]+)" is mapped to "([^"]+)", which version (\d+) does not have$/, (m) => fill('mr_mappedToMissing', { step: quoted(m[1]!), target: quoted(m[2]!), version: m[3]! })],
+    [
+      /^step "([^"]+)" is a (\S+) step and "([^"]+)" of version (\d+) is a (\S+) step$/,
+      (m) => fill('mr_otherKind', { step: quoted(m[1]!), kind: quoted(m[2]!), target: quoted(m[3]!), version: m[4]!, otherKind: quoted(m[5]!) }),
+    ],
+    [/^the parallel step "([^"]+)" of version (\d+) has no branch (.+)$/, (m) => fill('mr_noBranch', { target: quoted(m[1]!), version: m[2]!, branches: ids(m[3]!) })],
+    [/^version (\d+) belongs to procedure "([^"]+)", not "([^"]+)"$/, (m) => fill('mr_otherProcedure', { version: m[1]!, other: quoted(m[2]!), procedure: quoted(m[3]!) })],
+    [/^must be later than version (\d+)$/, (m) => fill('mr_notLater', { version: m[1]! })],
+    [/^version (\d+) has no step "([^"]+)"$/, (m) => fill('mr_noStep', { version: m[1]!, step: quoted(m[2]!) })],
+    [/^is not a published version of the procedure$/, () => t('mr_notPublished')],
+    [/^the application already runs on version (\d+)$/, (m) => fill('mr_alreadyMoved', { version: m[1]! })],
+    [/^the application runs on version (\d+), not (\d+)$/, (m) => fill('mr_otherVersion', { version: m[1]!, expected: m[2]! })],
+    [/^the application is (\S+)$/, (m) => fill('mr_closed', { outcome: statusText('closed', m[1]!) })],
+    [/^version (\d+) is read in language (\S+) and the application in language (\S+)$/, (m) => fill('mr_language', { version: m[1]!, language: m[2]!, current: m[3]! })],
+    [/^its task at step "([^"]+)" is for the role "([^"]+)", which version (\d+) does not have$/, (m) => fill('mr_role', { step: quoted(m[1]!), role: quoted(m[2]!), version: m[3]! })],
+    [/^its clock "([^"]+)" is running and version (\d+) does not declare it$/, (m) => fill('mr_clock', { clock: quoted(m[1]!), version: m[2]! })],
+    [/^its workflow has ended: the application is closed$/, () => t('mr_ended')],
+    [/^its form does not fit version (\d+): (\S+) (.*)$/s, (m) => fill('mr_form', { version: m[1]!, field: m[2]!, problem: fieldMessage(m[3]!) })],
+    [/^its workflow did not answer: (.*)$/s, (m) => fill('mr_noAnswer', { detail: m[1]! })],
+    [/^the move could not be sent: (.*)$/s, (m) => fill('mr_notSent', { detail: m[1]! })],
+  ];
+  for (const [pattern, text] of rules) {
+    const m = message.match(pattern);
+    if (m) return text(m);
+  }
+  return fieldMessage(message);
 }
