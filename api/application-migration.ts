@@ -13,13 +13,20 @@ import { updateId } from '../engine/ids.js';
 import type { PinnedProcedure } from '../engine/interpreter/state.js';
 import { assessMigration, type MigrationVerdict } from '../engine/migration/assessment.js';
 import type { MigrationPlan } from '../engine/migration/plan.js';
+import { migrationReason } from '../engine/migration/reasons.js';
 import { applicationStatus, migrateApplication } from '../workflows/messages.js';
 import { applicationsToMove, recordMigrationResult, type MigrationResult, type StoredPlan } from '../db/migration-plans.js';
 import type { ApiContext } from './context.js';
 
 /** A plan's id is its content's digest: posting the same plan again finds the one stored. */
 export function planId(procedureId: string, fromVersion: number, toVersion: number, plan: MigrationPlan): string {
-  return `mp-${createHash('sha256').update(canonicalJson({ procedureId, fromVersion, toVersion, plan })).digest('hex').slice(0, 16)}`;
+  // Said in full, so that a plan that leaves a default out and one that spells it are the same plan.
+  const meaning = {
+    steps: plan.steps ?? {},
+    deadlines: { legal: plan.deadlines?.legal ?? 'keep', serviceLevels: plan.deadlines?.serviceLevels ?? 'keep' },
+    note: plan.note ?? null,
+  };
+  return `mp-${createHash('sha256').update(canonicalJson({ procedureId, fromVersion, toVersion, plan: meaning })).digest('hex').slice(0, 16)}`;
 }
 
 /** Both versions of a plan, as published. */
@@ -30,7 +37,7 @@ export async function planVersions(ctx: ApiContext, plan: Pick<StoredPlan, 'proc
     throw new DomainError(
       'procedure_not_found',
       `Procedure "${plan.procedureId}" has no published version ${missing.map(([, v]) => v).join(' or ')}.`,
-      missing.map(([pointer]) => ({ pointer, message: 'is not a published version of the procedure' })),
+      missing.map(([pointer]) => ({ pointer, message: migrationReason('notPublished') })),
     );
   }
   return { from, to };
@@ -52,13 +59,13 @@ async function assess(ctx: ApiContext, versions: { from: PinnedProcedure; to: Pi
     state = await ctx.temporal.workflow.getHandle(application.trackingNumber).query(applicationStatus);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
-    return { ...application, verdict: { movable: false, code: 'not_movable', reasons: ['its workflow has ended: the application is closed'] } };
+    return { ...application, verdict: { movable: false, code: 'not_movable', reasons: [migrationReason('ended')] } };
   }
   const verdict = assessMigration(versions.from, versions.to, plan, state);
   if (!verdict.movable) return { ...application, verdict };
   const formErrors = ctx.procedures.validateForm(versions.to, state.data);
   if (formErrors.length) {
-    const reasons = formErrors.map((e) => `its form does not fit version ${versions.to.version}: ${e.pointer} ${e.message}`);
+    const reasons = formErrors.map((e) => migrationReason('form', { version: versions.to.version, field: e.pointer, problem: e.message }));
     return { ...application, verdict: { movable: false, code: 'not_movable', reasons } };
   }
   return { ...application, verdict };
@@ -87,7 +94,7 @@ export async function dryRun(ctx: ApiContext, plan: StoredPlan, limit: number): 
       return await assess(ctx, versions, plan.plan, application);
     } catch (err) {
       // One workflow that does not answer (its worker away) is listed as such; the others are still tried.
-      return { ...application, verdict: { movable: false, code: 'not_movable', reasons: [`its workflow did not answer: ${firstLine(err)}`] } };
+      return { ...application, verdict: { movable: false, code: 'not_movable', reasons: [migrationReason('noAnswer', { detail: firstLine(err) })] } };
     }
   });
 }
@@ -131,9 +138,9 @@ async function move(ctx: ApiContext, versions: { from: PinnedProcedure; to: Pinn
     const refused = refusal(err);
     if (refused?.code === 'already_migrated') result = { ...base, result: 'moved', reasons: [] };
     else if (refused) result = { ...base, result: 'refused', reasons: refused.reasons };
-    else if (err instanceof WorkflowNotFoundError) result = { ...base, result: 'refused', reasons: ['its workflow has ended: the application is closed'] };
+    else if (err instanceof WorkflowNotFoundError) result = { ...base, result: 'refused', reasons: [migrationReason('ended')] };
     // Temporal or PostgreSQL away: nothing moved, and the next batch tries again.
-    else result = { ...base, result: 'failed', reasons: [`the move could not be sent: ${firstLine(err)}`] };
+    else result = { ...base, result: 'failed', reasons: [migrationReason('notSent', { detail: firstLine(err) })] };
   }
   await recordMigrationResult(ctx.orm, plan.id, { trackingNumber: result.trackingNumber, result: result.result, reasons: result.reasons, actor, at: new Date() });
   return result;

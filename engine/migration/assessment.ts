@@ -7,6 +7,7 @@ import { parseDeadlineId } from '../ids.js';
 import type { ApplicationState, PinnedProcedure } from '../interpreter/state.js';
 import { languageOf } from '../language.js';
 import { mappedStep, type MigrationPlan } from './plan.js';
+import { migrationReason } from './reasons.js';
 
 export type MigrationVerdict =
   /** `steps`: where the application is now, old step to new. */
@@ -26,30 +27,30 @@ function activeSteps(state: ApplicationState): string[] {
 type Pinned = Pick<PinnedProcedure, 'definition' | 'version' | 'languageVersion'>;
 
 export function assessMigration(from: Pinned, to: Pinned, plan: MigrationPlan, state: ApplicationState): MigrationVerdict {
-  if (state.procedureVersion === to.version) return { movable: false, code: 'already_migrated', reasons: [`the application already runs on version ${to.version}`] };
+  if (state.procedureVersion === to.version) return { movable: false, code: 'already_migrated', reasons: [migrationReason('alreadyMoved', { version: to.version })] };
   const reasons: string[] = [];
-  if (state.status !== 'open') reasons.push(`the application is ${state.outcome ?? 'closed'}`);
-  if (state.procedureVersion !== from.version) reasons.push(`the application runs on version ${state.procedureVersion}, not ${from.version}`);
+  if (state.status !== 'open') reasons.push(migrationReason('closed', { outcome: state.outcome ?? 'closed' }));
+  if (state.procedureVersion !== from.version) reasons.push(migrationReason('otherVersion', { version: state.procedureVersion, expected: from.version }));
   if (languageOf(from) !== languageOf(to)) {
     // The language decides how every expression and deadline is read: a history cannot change it half-way.
-    reasons.push(`version ${to.version} is read in language ${languageOf(to)} and the application in language ${languageOf(from)}`);
+    reasons.push(migrationReason('language', { version: to.version, language: languageOf(to), current: languageOf(from) }));
   }
   const steps: Record<string, string> = {};
   for (const stepId of activeSteps(state)) {
     const mapped = mappedStep(from.definition, to.definition, plan, stepId);
-    if ('reason' in mapped) reasons.push(`it is at step "${stepId}": ${mapped.reason}`);
+    if ('reason' in mapped) reasons.push(migrationReason('atStep', { step: stepId, reason: mapped.reason }));
     else steps[stepId] = mapped.stepId;
   }
   const roles = new Set(to.definition.roles);
   for (const task of Object.values(state.tasks)) {
     if ((task.status === 'open' || task.status === 'claimed') && !roles.has(task.role)) {
-      reasons.push(`its task at step "${task.stepId}" is for the role "${task.role}", which version ${to.version} does not have`);
+      reasons.push(migrationReason('role', { step: task.stepId, role: task.role, version: to.version }));
     }
   }
   for (const d of Object.values(state.deadlines)) {
     const key = parseDeadlineId(d.id);
     if (key?.kind === 'clock' && !d.done && !to.definition.clocks?.[key.clockId]) {
-      reasons.push(`its clock "${key.clockId}" is running and version ${to.version} does not declare it`);
+      reasons.push(migrationReason('clock', { clock: key.clockId, version: to.version }));
     }
   }
   return reasons.length ? { movable: false, code: 'not_movable', reasons } : { movable: true, steps };

@@ -14,6 +14,7 @@ import { text, userTask } from '../../test/helpers/definitions.js';
 import { shippedCalendar } from '../../test/helpers/shipped-calendar.js';
 import { assessMigration } from './assessment.js';
 import { checkMigrationPlan, type MigrationPlan } from './plan.js';
+import { MIGRATION_REASONS, migrationReason, readMigrationReason, type MigrationReasonCode } from './reasons.js';
 
 const calendar = shippedCalendar();
 const filedAt = '2026-03-02T09:00:00+01:00';
@@ -193,5 +194,18 @@ describe('moving one application', () => {
     await closed.machine.dispatch({ type: 'filed', at: filedAt });
     await closed.machine.dispatch({ type: 'withdrawn', actor: 'citizen', at: '2026-03-03T09:00:00+01:00' });
     expect(assessMigration(pinned(v1), pinned(v2), plan, closed.machine.state)).toEqual({ movable: false, code: 'not_movable', reasons: ['the application is withdrawn'] });
+  });
+});
+
+describe('the reasons, as the web reads them back', () => {
+  it('gives back the code and the values of every sentence, a reason inside a reason included', () => {
+    for (const code of Object.keys(MIGRATION_REASONS) as MigrationReasonCode[]) {
+      const names = [...MIGRATION_REASONS[code].matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      const values = Object.fromEntries(names.map((name, i) => [name, `${name}-${i}`]));
+      expect(readMigrationReason(migrationReason(code, values))).toEqual({ code, values });
+    }
+    const inner = migrationReason('notInVersion', { step: 'register', version: 3 });
+    expect(readMigrationReason(migrationReason('atStep', { step: 'register', reason: inner }))).toEqual({ code: 'atStep', values: { step: 'register', reason: inner } });
+    expect(readMigrationReason('something else entirely')).toBeUndefined();
   });
 });

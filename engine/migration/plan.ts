@@ -5,6 +5,7 @@
  */
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ProcedureDefinition } from '../definition.generated.js';
+import { migrationReason } from './reasons.js';
 
 /** What becomes of a running deadline: its schedule kept as it is, or counted again on the new version's terms. */
 export const DEADLINE_RULES = ['keep', 'recompute'] as const;
@@ -47,14 +48,14 @@ export function mappedStep(from: ProcedureDefinition, to: ProcedureDefinition, p
   const source = own(from.steps, stepId);
   const step = own(to.steps, target);
   if (!step) {
-    return { reason: named ? `step "${stepId}" is mapped to "${target}", which version ${to.version} does not have` : `step "${stepId}" is not in version ${to.version} and the plan does not map it` };
+    return { reason: named ? migrationReason('mappedToMissing', { step: stepId, target, version: to.version }) : migrationReason('notInVersion', { step: stepId, version: to.version }) };
   }
   if (source && source.type !== step.type) {
-    return { reason: `step "${stepId}" is a ${source.type} step and "${target}" of version ${to.version} is a ${step.type} step` };
+    return { reason: migrationReason('otherKind', { step: stepId, kind: source.type, target, version: to.version, otherKind: step.type }) };
   }
   if (source?.type === 'parallel' && step.type === 'parallel') {
     const missing = Object.keys(source.branches).filter((b) => !own(step.branches, b));
-    if (missing.length) return { reason: `the parallel step "${target}" of version ${to.version} has no branch ${missing.map((b) => `"${b}"`).join(', ')}` };
+    if (missing.length) return { reason: migrationReason('noBranch', { target, version: to.version, branches: missing.map((b) => `"${b}"`).join(', ') }) };
   }
   return { stepId: target };
 }
@@ -76,11 +77,11 @@ export interface PlanIssue {
 export function checkMigrationPlan(from: ProcedureDefinition, to: ProcedureDefinition, plan: MigrationPlan): { errors: PlanIssue[]; stays: PlanIssue[] } {
   const errors: PlanIssue[] = [];
   const stays: PlanIssue[] = [];
-  if (from.id !== to.id) errors.push({ pointer: '/toVersion', message: `version ${to.version} belongs to procedure "${to.id}", not "${from.id}"` });
-  if (to.version <= from.version) errors.push({ pointer: '/toVersion', message: `must be later than version ${from.version}` });
+  if (from.id !== to.id) errors.push({ pointer: '/toVersion', message: migrationReason('otherProcedure', { version: to.version, other: to.id, procedure: from.id }) });
+  if (to.version <= from.version) errors.push({ pointer: '/toVersion', message: migrationReason('notLater', { version: from.version }) });
   for (const source of Object.keys(plan.steps ?? {})) {
     const pointer = `/plan/steps/${source}`;
-    if (!own(from.steps, source)) errors.push({ pointer, message: `version ${from.version} has no step "${source}"` });
+    if (!own(from.steps, source)) errors.push({ pointer, message: migrationReason('noStep', { version: from.version, step: source }) });
     else {
       const mapped = mappedStep(from, to, plan, source);
       if ('reason' in mapped) errors.push({ pointer, message: mapped.reason });

@@ -1,3 +1,4 @@
+import { readMigrationReason } from '../../engine/migration/reasons.js';
 import { createStore, useStore } from './store.js';
 
 export const LANGUAGES = ['ar', 'fr', 'en'] as const;
@@ -667,40 +668,31 @@ function quoted(id: string): string {
   return lang === 'fr' ? `«\u00a0${id}\u00a0»` : `“${id}”`;
 }
 
+/** How each placeholder of a reason is said: ids quoted, an outcome and a field's problem in words. */
+const REASON_VALUES: Record<string, (value: string) => string> = {
+  step: quoted,
+  target: quoted,
+  other: quoted,
+  procedure: quoted,
+  kind: quoted,
+  otherKind: quoted,
+  role: quoted,
+  clock: quoted,
+  branches: (list) => [...list.matchAll(/"([^"]+)"/g)].map((m) => quoted(m[1]!)).join(', '),
+  outcome: (outcome) => statusText('closed', outcome),
+  problem: (problem) => fieldMessage(problem),
+  reason: (reason) => migrationMessage(reason),
+};
+
 /**
- * Why a plan is refused, why a step stays, why an application cannot move (engine/migration/plan.ts,
- * engine/migration/assessment.ts, api/application-migration.ts): English sentences with ids in them,
- * said again in the reader's language. A sentence not known here is shown as the API wrote it.
+ * Why a plan is refused, why a step stays, why an application cannot move: the API writes these from the
+ * templates of engine/migration/reasons.ts, read back here with the same templates and said again in the
+ * reader's language (`mr_<code>`). A sentence of another kind is shown as the API wrote it.
  */
 export function migrationMessage(message: string): string {
-  const ids = (list: string) => [...list.matchAll(/"([^"]+)"/g)].map((m) => quoted(m[1]!)).join(', ');
-  const rules: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
-    [/^it is at step "([^"]+)": (.*)$/s, (m) => fill('mr_atStep', { step: quoted(m[1]!), reason: migrationMessage(m[2]!) })],
-    [/^step "([^"]+)" is not in version (\d+) and the plan does not map it$/, (m) => fill('mr_notInVersion', { step: quoted(m[1]!), version: m[2]! })],
-    [/^step "([^"]+)" is mapped to "([^"]+)", which version (\d+) does not have$/, (m) => fill('mr_mappedToMissing', { step: quoted(m[1]!), target: quoted(m[2]!), version: m[3]! })],
-    [
-      /^step "([^"]+)" is a (\S+) step and "([^"]+)" of version (\d+) is a (\S+) step$/,
-      (m) => fill('mr_otherKind', { step: quoted(m[1]!), kind: quoted(m[2]!), target: quoted(m[3]!), version: m[4]!, otherKind: quoted(m[5]!) }),
-    ],
-    [/^the parallel step "([^"]+)" of version (\d+) has no branch (.+)$/, (m) => fill('mr_noBranch', { target: quoted(m[1]!), version: m[2]!, branches: ids(m[3]!) })],
-    [/^version (\d+) belongs to procedure "([^"]+)", not "([^"]+)"$/, (m) => fill('mr_otherProcedure', { version: m[1]!, other: quoted(m[2]!), procedure: quoted(m[3]!) })],
-    [/^must be later than version (\d+)$/, (m) => fill('mr_notLater', { version: m[1]! })],
-    [/^version (\d+) has no step "([^"]+)"$/, (m) => fill('mr_noStep', { version: m[1]!, step: quoted(m[2]!) })],
-    [/^is not a published version of the procedure$/, () => t('mr_notPublished')],
-    [/^the application already runs on version (\d+)$/, (m) => fill('mr_alreadyMoved', { version: m[1]! })],
-    [/^the application runs on version (\d+), not (\d+)$/, (m) => fill('mr_otherVersion', { version: m[1]!, expected: m[2]! })],
-    [/^the application is (\S+)$/, (m) => fill('mr_closed', { outcome: statusText('closed', m[1]!) })],
-    [/^version (\d+) is read in language (\S+) and the application in language (\S+)$/, (m) => fill('mr_language', { version: m[1]!, language: m[2]!, current: m[3]! })],
-    [/^its task at step "([^"]+)" is for the role "([^"]+)", which version (\d+) does not have$/, (m) => fill('mr_role', { step: quoted(m[1]!), role: quoted(m[2]!), version: m[3]! })],
-    [/^its clock "([^"]+)" is running and version (\d+) does not declare it$/, (m) => fill('mr_clock', { clock: quoted(m[1]!), version: m[2]! })],
-    [/^its workflow has ended: the application is closed$/, () => t('mr_ended')],
-    [/^its form does not fit version (\d+): (\S+) (.*)$/s, (m) => fill('mr_form', { version: m[1]!, field: m[2]!, problem: fieldMessage(m[3]!) })],
-    [/^its workflow did not answer: (.*)$/s, (m) => fill('mr_noAnswer', { detail: m[1]! })],
-    [/^the move could not be sent: (.*)$/s, (m) => fill('mr_notSent', { detail: m[1]! })],
-  ];
-  for (const [pattern, text] of rules) {
-    const m = message.match(pattern);
-    if (m) return text(m);
-  }
-  return fieldMessage(message);
+  const reason = readMigrationReason(message);
+  if (!reason) return fieldMessage(message);
+  const values = Object.fromEntries(Object.entries(reason.values).map(([name, value]) => [name, (REASON_VALUES[name] ?? String)(value)]));
+  const key: MessageKey = `mr_${reason.code}`;
+  return fill(key, values);
 }
