@@ -291,6 +291,32 @@ describe('moving running applications to a corrected version', () => {
     expect((await walkAuditChain(stack.orm)).problem).toBeUndefined();
   });
 
+  it('moves each application once when two administrators apply the same plan at the same moment', async () => {
+    const id = 'concurrent-permit';
+    const first = testProcedure(id);
+    await stack.procedures.publish(first, 'test', 'api');
+    const filings = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const res = await office.citizen({ method: 'POST', url: '/applications', payload: { procedureId: id, officeId: office.office, data: {} } });
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json().trackingNumber as string;
+      }),
+    );
+    await stack.procedures.publish({ ...first, version: 2, steps: { ...first.steps, review: { ...first.steps.review, title: text('Examine the file') } } }, 'test', 'api');
+    const plan = (await admin({ method: 'POST', url: `/procedures/${id}/migrations`, payload: { fromVersion: 1, toVersion: 2 } })).json();
+    const other = as(stack, await tokenFor('admin', 'admin-migration-2'));
+    const batches = await Promise.all([admin, other].map((caller) => caller({ method: 'POST', url: `/procedures/${id}/migrations/${plan.id}/apply`, payload: { batchSize: 10 } })));
+    for (const batch of batches) {
+      expect(batch.statusCode, batch.body).toBe(200);
+      for (const r of batch.json().results) expect(r.result).toBe('moved');
+    }
+    for (const trackingNumber of filings) {
+      const timeline = (await office.agent({ method: 'GET', url: `/applications/${trackingNumber}/timeline` })).json().entries as Array<{ kind: string }>;
+      expect(timeline.filter((e) => e.kind === 'migrated')).toHaveLength(1);
+      expect((await state(trackingNumber)).procedureVersion).toBe(2);
+    }
+  });
+
   it('refuses a plan for versions not published, and tells another procedure’s plan from none', async () => {
     const missing = await designer({ method: 'POST', url: `/procedures/${PROCEDURE}/migrations`, payload: { fromVersion: 2, toVersion: 9 } });
     expect(missing.statusCode).toBe(404);
