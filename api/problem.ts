@@ -140,6 +140,8 @@ function isTemporalUnavailable(error: unknown): boolean {
 /** Socket errors and PostgreSQL's connection classes (08…, 57P0x): the server is gone, not the query wrong. */
 const CONNECTION_LOST = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE|08\d{3}|57P0[1-3])$/;
 
+const STORE_GONE = /^Connection is closed\.$|Connection terminated|is not queryable$|^timeout exceeded when trying to connect$/;
+
 /**
  * Whether PostgreSQL or Redis could not be reached (refused, cut, shut down, a client giving up on its
  * retries). Matched on the drivers' error codes and names, walking the causes that the ORM and the
@@ -149,10 +151,13 @@ function isStoreUnavailable(error: unknown): boolean {
   for (let current = error, hops = 0; current && hops < 8; current = (current as { cause?: unknown }).cause, hops++) {
     const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
     if (typeof code === 'string' && CONNECTION_LOST.test(code)) return true;
-    // ioredis after its retries, and knex when no connection could be had in time.
-    if (name === 'MaxRetriesPerRequestError' || name === 'KnexTimeoutError' || name === 'ConnectionException') return true;
-    // pg reports a connection dropped mid-query only in its message (which knex prefixes with the SQL).
-    if (typeof message === 'string' && /(^Connection is closed\.$|Connection terminated)/.test(message)) return true;
+    // ioredis after its retries.
+    if (name === 'MaxRetriesPerRequestError') return true;
+    // pg says only in its message that a connection dropped mid-query or could not be opened in time
+    // (`Connection terminated…`), that a statement came after it dropped (`…not queryable`), and pg's pool
+    // that no connection came free in time; ioredis that its connection is closed. MikroORM 7 keeps the
+    // driver's message as it is.
+    if (typeof message === 'string' && STORE_GONE.test(message)) return true;
   }
   return false;
 }

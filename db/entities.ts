@@ -354,9 +354,10 @@ const IssuedDocumentEntry = defineEntity({
     issuedAt: p.datetime(),
     issuedBy: p.text().nullable(),
     // Self-references, so the database refuses a pointer to a document that was never issued. Typed as
-    // a plain schema: the entity's own type cannot be inferred from a property that names it.
-    supersedes: () => p.manyToOne(IssuedDocumentEntry as EntitySchema<object>).fieldName('supersedes').nullable(),
-    supersededBy: () => p.manyToOne(IssuedDocumentEntry as EntitySchema<object>).fieldName('superseded_by').nullable(),
+    // a plain schema: the entity's own type cannot be inferred from a property that names it. The update
+    // rule is the one the table was created with (MikroORM 6's default, no longer MikroORM 7's).
+    supersedes: () => p.manyToOne(IssuedDocumentEntry as EntitySchema<object>).fieldName('supersedes').nullable().updateRule('cascade'),
+    supersededBy: () => p.manyToOne(IssuedDocumentEntry as EntitySchema<object>).fieldName('superseded_by').nullable().updateRule('cascade'),
     revokedAt: p.datetime().nullable(),
     revokedBy: p.text().nullable(),
     revokedReason: p.text().nullable(),

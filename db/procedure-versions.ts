@@ -43,7 +43,7 @@ export async function withProcedureLock<T>(orm: MikroORM, procedureId: string, w
       latest: () => tx.findOne(ProcedureVersion, { procedureId }, { orderBy: { version: 'desc' } }),
       async insert(row) {
         const entity = tx.create(ProcedureVersion, row);
-        await tx.persistAndFlush(entity);
+        await tx.persist(entity).flush();
         return entity;
       },
     });

@@ -10,17 +10,40 @@
  */
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ClientBase, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { inStatementSpan } from './statement-spans.js';
 
-/** The pool knex keeps for MikroORM: acquire and release are what knex itself uses for its queries. */
-interface KnexPoolClient {
-  acquireConnection(): Promise<ClientBase>;
-  releaseConnection(connection: ClientBase): Promise<void>;
+/** The `pg` pool MikroORM runs its own statements on (through kysely), with its limits and type parsers. */
+function poolOf(orm: MikroORM): Promise<Pool> {
+  return orm.em.getConnection().getNativeClient();
 }
 
-function poolOf(orm: MikroORM): KnexPoolClient {
-  return orm.em.getConnection().getKnex().client as unknown as KnexPoolClient;
+/**
+ * Gives a connection the server ended while it was lent out back to the pool at once, which drops it.
+ * MikroORM 7's query layer (kysely) keeps a transaction's connection until its rollback succeeds, which on
+ * a dead connection it never does: each connection lost in a transaction would otherwise hold a place in
+ * the pool for good, and closing the ORM would wait for it forever. The holder's own release, if it ever
+ * comes, then does nothing. Called once, as the ORM opens.
+ */
+export async function releaseLostConnections(orm: MikroORM): Promise<void> {
+  const pool = await poolOf(orm);
+  const watching = new WeakMap<PoolClient, () => void>();
+  pool.on('acquire', (client) => {
+    const ended = () => {
+      watching.delete(client);
+      const release = client.release;
+      client.release = () => undefined;
+      release();
+    };
+    watching.set(client, ended);
+    client.once('end', ended);
+  });
+  pool.on('release', (_err, client) => {
+    const ended = watching.get(client);
+    if (!ended) return;
+    watching.delete(client);
+    client.removeListener('end', ended);
+  });
 }
 
 const statementNames = new Map<string, string>();
@@ -37,17 +60,16 @@ function statementName(text: string): string {
 export type Sql = <R extends QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]) => Promise<R[]>;
 
 /**
- * Runs `work` on one pooled connection. A connection that broke (the server ended it) is marked by knex's
- * own error listener and dropped from the pool when next acquired, as with any knex query.
+ * Runs `work` on one pooled connection. A connection that broke (the server ended it) is no longer
+ * queryable, and the pool drops it on release instead of handing it out again, as it does for the ORM's.
  */
 export async function withSql<T>(orm: MikroORM, work: (sql: Sql) => Promise<T>): Promise<T> {
-  const pool = poolOf(orm);
-  const connection = await pool.acquireConnection();
+  const connection = await (await poolOf(orm)).connect();
   const sql: Sql = (text, values) => inStatementSpan(text, async () => (await connection.query({ name: statementName(text), text, values: values as unknown[] })).rows);
   try {
     return await work(sql);
   } finally {
-    await pool.releaseConnection(connection);
+    connection.release();
   }
 }
 
@@ -61,12 +83,11 @@ export function query<R extends QueryResultRow = Record<string, unknown>>(orm: M
  * identifiers cannot be parameters), which would otherwise each keep a prepared statement and a name.
  */
 export async function runOnce(orm: MikroORM, text: string): Promise<void> {
-  const pool = poolOf(orm);
-  const connection = await pool.acquireConnection();
+  const connection = await (await poolOf(orm)).connect();
   try {
     await inStatementSpan(text, () => connection.query(text));
   } finally {
-    await pool.releaseConnection(connection);
+    connection.release();
   }
 }
 

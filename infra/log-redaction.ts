@@ -1,7 +1,7 @@
 /**
  * Logs name what failed and where, never what a person wrote: Law 09-08 data must not reach log files,
- * which outlive every retention rule. Errors are the way in: a database driver's message carries the SQL
- * with its values inlined (knex), PostgreSQL's `detail` the failing row, and messages of every kind quote
+ * which outlive every retention rule. Errors are the way in: a database layer's message may carry the SQL
+ * with its values inlined (knex did), PostgreSQL's `detail` the failing row, and messages of every kind quote
  * the value they refuse. What a log keeps of an error is its kind, its codes, the schema objects it
  * names, its message with the SQL and every quoted value taken out, and its stack frames.
  */
@@ -27,7 +27,8 @@ const MAX_MESSAGE = 500;
 export function loggableMessage(message: string): string {
   // Values first: a value inlined in SQL is quoted, so a " - " inside one is gone before the cut below.
   let text = message.replace(QUOTED, '"…"');
-  // knex and MikroORM write `<sql with values> - <database's message>[ - hint: …]`.
+  // `<sql with values> - <database's message>[ - hint: …]`, as knex under MikroORM 6 wrote it: MikroORM 7
+  // keeps the database's message, but an error from any layer that prefixes the SQL is still cut here.
   if (SQL_START.test(text)) text = text.includes(' - ') ? text.slice(text.indexOf(' - ') + 3) : '(SQL statement)';
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
 }

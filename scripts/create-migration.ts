@@ -9,7 +9,7 @@ const pg = await ensurePostgres(config.databaseAdminUrl, { dataDir: config.dataD
 const orm = await openOrm(pg.url);
 try {
   await migrate(orm);
-  const result = await orm.getMigrator().createMigration(undefined, false, process.argv.includes('--initial'));
+  const result = await orm.migrator.create(undefined, false, process.argv.includes('--initial'));
   writeMigrationsIndex(MIGRATIONS_DIR);
   console.log(result.fileName ? `wrote migrations/${result.fileName}` : 'entities and migrations agree: nothing to write');
 } finally {

@@ -140,16 +140,16 @@ describe('GET /metrics', () => {
   it('answers while PostgreSQL is stuck, saying the business figures are missing', async () => {
     const registry = createMetricsRegistry();
     registerBusinessMetrics(registry, stack.appOrm, { timeoutMs: 300 });
-    const knex = stack.orm.em.getConnection().getKnex();
-    const holder = await knex.transaction();
+    const connection = stack.orm.em.getConnection();
+    const holder = await connection.begin();
     try {
-      await holder.raw('lock table application in access exclusive mode');
+      await connection.execute('lock table application in access exclusive mode', [], 'run', holder);
       const stuck = parseExposition(await registry.metrics());
       expect(valueOf(stuck, 'mohla_business_metrics_up', {})).toBe(0);
       expect(valueOf(stuck, 'mohla_business_metrics_read_failures_total', {})).toBe(1);
       expect(stuck.filter((s) => s.name === 'mohla_open_applications')).toEqual([]);
     } finally {
-      await holder.rollback();
+      await connection.rollback(holder);
     }
     const recovered = parseExposition(await registry.metrics());
     expect(valueOf(recovered, 'mohla_business_metrics_up', {})).toBe(1);

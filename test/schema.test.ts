@@ -29,11 +29,11 @@ afterAll(async () => {
 });
 
 it('the migrations build the schema the entities describe', async () => {
-  expect(await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false })).toBe('');
+  expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
 });
 
 it('the hand-written statements name every column as MikroORM maps it', () => {
-  for (const meta of Object.values(orm.getMetadata().getAll())) {
+  for (const meta of orm.getMetadata().getAll().values()) {
     const mapped = Object.fromEntries(Object.values(meta.properties).map((property) => [property.fieldNames[0], property.name]));
     expect(handWritten.get(meta.className), meta.className).toEqual(mapped);
   }
