@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchedPage } from './helpers/browser.js';
 import { as, tokenFor, type TestStack } from './helpers/stack.js';
 import { openWebStack } from './helpers/web-stack.js';
 
@@ -64,10 +64,7 @@ describe("the citizen's window on the application page", () => {
     const turn = (await citizen({ method: 'GET', url: `/applications/${trackingNumber}` })).json().citizenTurn as { dueDate: string };
     const [year, month, day] = turn.dueDate.split('-').map(Number);
     const kiosk = await personContext(browser, baseURL, { kiosk: true });
-    const kioskPage = await kiosk.newPage();
-    kioskPage.on('pageerror', (err) => {
-      throw err;
-    });
+    const kioskPage = await watchedPage(kiosk);
     await kioskPage.goto('/#/kiosk/track');
     await kioskPage.fill('#track-number', trackingNumber);
     await kioskPage.fill('#track-pin', filed.json().receipt.pin as string);
@@ -89,10 +86,7 @@ describe("the citizen's window on the application page", () => {
     await kiosk.close();
 
     const context = await personContext(browser, baseURL);
-    const page: Page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
+    const page: Page = await watchedPage(context);
     await signInAs(page, /Citoyen/, citizenId);
     await page.goto(`/#/applications/${trackingNumber}`);
     const panel = page.locator('.panel.attention');

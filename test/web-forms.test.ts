@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { POLL, screenshot, seriousViolations, signInAs, textOf, watchedPage, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
 import { testProcedure, text } from './helpers/definitions.js';
 import { as, tokenFor, type TestStack } from './helpers/stack.js';
 import { openWebStack } from './helpers/web-stack.js';
@@ -28,10 +28,7 @@ beforeAll(async () => {
   context = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 }, hasTouch: true, locale: 'en-US', timezoneId: 'Africa/Casablanca' });
   context.setDefaultTimeout(20_000);
   await watchSecurityPolicy(context, policyViolations);
-  page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw err;
-  });
+  page = await watchedPage(context);
 });
 
 afterAll(async () => {

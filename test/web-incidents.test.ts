@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../api/web.js';
-import { launchBrowser, personContext, POLL, screenshot, seriousViolations, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { launchBrowser, lookAccessible, personContext, POLL, textOf, watchedPage, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
 import { incidentScene } from './helpers/incident-workers.js';
 import { createTestStack, tokenFor, type TestStack } from './helpers/stack.js';
 
@@ -40,20 +40,9 @@ afterAll(async () => {
 async function adminPage(): Promise<Page> {
   context = await personContext(browser, baseURL);
   await watchSecurityPolicy(context, policyViolations);
-  const token = await tokenFor('admin', 'admin-incidents');
-  await context.addInitScript(`sessionStorage.setItem('mohla.session', ${JSON.stringify(token)})`);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw err;
-  });
-  return page;
+  return watchedPage(context, await tokenFor('admin', 'admin-incidents'));
 }
 
-async function look(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await screenshot(page, name);
-  expect(await seriousViolations(page), name).toEqual([]);
-}
 
 const row = (page: Page, tn: string) => page.locator('tr', { has: page.getByRole('link', { name: tn, exact: true }) });
 
@@ -72,17 +61,17 @@ describe('incidents page', () => {
     expect(await row(page, service.tn).textContent()).toContain('Service distant indisponible');
     expect(await row(page, service.tn).textContent()).toContain('answered 503');
     expect(await row(page, nondeterministic.tn).textContent()).toContain('DeterminismViolationError');
-    await look(page, 'incidents-1-open-fr');
+    await lookAccessible(page, 'incidents-1-open-fr');
 
     // The terminate dialog asks for a reason; cancelled here.
     await row(page, service.tn).getByRole('button', { name: /Arrêter/ }).click();
     await expect.poll(() => page.getByRole('dialog').count(), POLL).toBe(1);
-    await look(page, 'incidents-2-terminate-dialog-fr');
+    await lookAccessible(page, 'incidents-2-terminate-dialog-fr');
     await page.getByRole('button', { name: 'Annuler' }).click();
 
     await page.getByRole('button', { name: 'العربية' }).click();
     await expect.poll(textOf(page.getByRole('heading', { level: 1 })), POLL).toBe('الحوادث');
-    await look(page, 'incidents-3-open-ar');
+    await lookAccessible(page, 'incidents-3-open-ar');
     await page.getByRole('button', { name: 'Français' }).click();
 
     // The fixes: the registry answers again, and the correct code is deployed again.
@@ -105,12 +94,12 @@ describe('incidents page', () => {
         { timeout: 120_000, interval: 2_000 },
       )
       .toBe(0);
-    await look(page, 'incidents-4-after-retry-fr');
+    await lookAccessible(page, 'incidents-4-after-retry-fr');
 
     await page.goto('/#/incidents?status=resolved');
     await expect.poll(() => row(page, nondeterministic.tn).count(), POLL).toBe(1);
     await expect.poll(() => row(page, service.tn).count(), POLL).toBe(1);
-    await look(page, 'incidents-5-resolved-fr');
+    await lookAccessible(page, 'incidents-5-resolved-fr');
     expect((await service.approval).statusCode).toBe(200);
     expect(policyViolations).toEqual([]);
   }, 400_000);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchedPage, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
 import { testProcedure, text } from './helpers/definitions.js';
 import { as, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { openWebStack } from './helpers/web-stack.js';
@@ -70,10 +70,7 @@ describe('issued documents, for the designer and the office', () => {
     const context = await personContext(browser, baseURL);
     const violations: PolicyViolation[] = [];
     await watchSecurityPolicy(context, violations);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
+    const page = await watchedPage(context);
     await signInAs(page, /Concepteur/);
     await page.selectOption('#start-from', 'residence-certificate');
     await expect.poll(textOf(page.locator('#definition .cm-content')), POLL).toContain('"residence-certificate"');
@@ -125,10 +122,7 @@ describe('issued documents, for the designer and the office', () => {
     const issued = await issuedCertificate();
 
     const agentContext = await staffContext('agent', issued.office.agentId, issued.office.office);
-    const agent = await agentContext.newPage();
-    agent.on('pageerror', (err) => {
-      throw err;
-    });
+    const agent = await watchedPage(agentContext);
     await agent.goto(`/#/applications/${issued.trackingNumber}`);
     const oldLine = agent.locator('.issued-documents li', { hasText: issued.code });
     await oldLine.getByRole('button', { name: /Délivrer une nouvelle copie/ }).click();
@@ -162,10 +156,7 @@ describe('issued documents, for the designer and the office', () => {
     await agentContext.close();
 
     const supervisorContext = await staffContext('supervisor', issued.office.supervisorId, issued.office.office);
-    const supervisor = await supervisorContext.newPage();
-    supervisor.on('pageerror', (err) => {
-      throw err;
-    });
+    const supervisor = await watchedPage(supervisorContext);
     await supervisor.goto(`/#/applications/${issued.trackingNumber}`);
     const current = supervisor.locator('.issued-documents li', { hasText: newCode });
     await current.getByRole('button', { name: /Révoquer le document/ }).click();
@@ -199,10 +190,7 @@ describe('issued documents, for the designer and the office', () => {
     const posted = await approvedApplication('web-docs-by-post', { fullName: 'Karim Bennani' });
 
     const context = await staffContext('agent', collected.office.agentId, collected.office.office);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
+    const page = await watchedPage(context);
     await page.goto(`/#/applications/${collected.trackingNumber}`);
     const line = page.locator('.issued-documents li', { hasText: collected.code });
     // Handed over, not posted: only the actions that fit the document are offered.
@@ -218,10 +206,7 @@ describe('issued documents, for the designer and the office', () => {
     await context.close();
 
     const postContext = await staffContext('agent', posted.office.agentId, posted.office.office);
-    const post = await postContext.newPage();
-    post.on('pageerror', (err) => {
-      throw err;
-    });
+    const post = await watchedPage(postContext);
     await post.goto(`/#/applications/${posted.trackingNumber}`);
     const postedLine = post.locator('.issued-documents li', { hasText: posted.code });
     await postedLine.getByRole('button', { name: /Enregistrer la référence postale/ }).click();

@@ -10,7 +10,7 @@ import { issuedDocumentByCode } from '../db/issued-documents.js';
 import { verificationUrl } from '../documents/key-ring.js';
 import { formatVerificationCode, type VerificationCode } from '../documents/verification-code.js';
 import { sha256Hex } from '../documents/verification.js';
-import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchedPage } from './helpers/browser.js';
 import { as, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { openWebStack } from './helpers/web-stack.js';
 
@@ -54,10 +54,7 @@ describe('issued documents on the portal', () => {
     const issued = await certificateFor(citizenId);
 
     const context = await personContext(browser, baseURL);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
+    const page = await watchedPage(context);
     await signInAs(page, /Citoyen/, citizenId);
     await page.goto('/#/applications');
     const row = page.locator('tr', { hasText: issued.trackingNumber });
@@ -88,10 +85,7 @@ describe('issued documents on the portal', () => {
 
     // The QR code's page, as anyone opens it: no sign-in.
     const visitor = await personContext(browser, baseURL);
-    const verify = await visitor.newPage();
-    verify.on('pageerror', (err) => {
-      throw err;
-    });
+    const verify = await watchedPage(visitor);
     // The address the QR code holds: the browser is sent on to the verification page.
     await verify.goto(issued.qrUrl);
     await expect.poll(() => verify.evaluate<string>('location.hash'), POLL).toBe(`#/verify/${issued.code.replaceAll('-', '')}`);

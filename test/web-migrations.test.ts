@@ -11,7 +11,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personContext, POLL, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
+import { lookAccessible, personContext, POLL, signInAs, textOf, watchedPage, watchSecurityPolicy, type PolicyViolation } from './helpers/browser.js';
 import { testProcedure, userTask } from './helpers/definitions.js';
 import { as, eventually, people, tokenFor, type TestStack } from './helpers/stack.js';
 import { openWebStack } from './helpers/web-stack.js';
@@ -99,19 +99,9 @@ async function open(token?: string): Promise<Page> {
   contexts.push(context);
   await watchSecurityPolicy(context, policyViolations);
   // No demonstration persona is an administrator: the session is set as sign-in sets it.
-  if (token) await context.addInitScript(`sessionStorage.setItem('mohla.session', ${JSON.stringify(token)})`);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw err;
-  });
-  return page;
+  return watchedPage(context, token);
 }
 
-async function look(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await screenshot(page, name);
-  expect(await seriousViolations(page), name).toEqual([]);
-}
 
 /** Text as read, whatever spaces the typography put in (French quotes hold non-breaking ones). */
 const words = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
@@ -149,7 +139,7 @@ describe('moving running applications to a corrected version, in the browser', (
     expect(await mapping('legacyRegistry').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('.map-row[data-step="technicalReview"] .field-error').count()).toBe(0);
     expect(words(await page.locator('form .problem').textContent())).toContain('Étape de la version 2 : legacyRegistry');
-    await look(page, 'migrations-1-mapping-refused-fr');
+    await lookAccessible(page, 'migrations-1-mapping-refused-fr');
 
     // Left without a step, the register is where applications stay; service levels counted again.
     await mapping('legacyRegistry').selectOption('');
@@ -162,7 +152,7 @@ describe('moving running applications to a corrected version, in the browser', (
     await expect.poll(textIn(page, '.plan-saved .stays li[data-step="legacyRegistry"]'), POLL).toBe(`legacyRegistry — ${staysAtRegister}`);
     expect(await page.locator('.plan-saved .stays li').count()).toBe(1);
     await expect.poll(() => page.locator(`.migration-plans tr[data-plan="${planId}"]`).count(), POLL).toBe(1);
-    await look(page, 'migrations-2-plan-saved-fr');
+    await lookAccessible(page, 'migrations-2-plan-saved-fr');
 
     await page.getByRole('link', { name: 'Ouvrir le plan pour l’essayer et l’appliquer' }).click();
     await expect.poll(textOf(page.getByRole('heading', { level: 2 }).first()), POLL).toBe(`Plan ${planId}`);
@@ -181,7 +171,7 @@ describe('moving running applications to a corrected version, in the browser', (
       expect(words(await page.locator(`table.movable tr[data-tracking="${trackingNumber}"] td:last-child`).textContent())).toBe('technicalReview →devient review');
     }
     expect(await textIn(page, '.plan-facts .remaining')()).toBe('5');
-    await look(page, 'migrations-3-dry-run-fr');
+    await lookAccessible(page, 'migrations-3-dry-run-fr');
 
     // A batch larger than what is left: three moved, two refused with their reason, none left.
     await page.locator('#batch-size').fill('10');
@@ -197,7 +187,7 @@ describe('moving running applications to a corrected version, in the browser', (
     }
     await expect.poll(textIn(page, '.plan-facts .remaining'), POLL).toBe('0');
     await expect.poll(textIn(page, '.past-results summary'), POLL).toBe('Transférée : 3 · Refusée : 2');
-    await look(page, 'migrations-4-batch-applied-fr');
+    await lookAccessible(page, 'migrations-4-batch-applied-fr');
 
     // Those refused, looked at again: still at the register, still refused; nothing moved twice.
     await page.locator('#retry-refused').check();
@@ -213,7 +203,7 @@ describe('moving running applications to a corrected version, in the browser', (
     expect(await textIn(page, '.apply-batch [role="status"]')()).toBe('تمت معالجة الدفعة. رفض: 2 — طلبات لم تفحص بعد: 0');
     const reason = words(await page.locator('table.batch-results tbody tr ul.reasons').first().textContent()).replace(/[\u2068\u2069]/g, '');
     expect(reason).toBe('الطلب في المرحلة «legacyRegistry»: المرحلة «legacyRegistry» غير موجودة في الصيغة 3 والمخطط لا يربطها بأي مرحلة');
-    await look(page, 'migrations-5-batch-applied-ar');
+    await lookAccessible(page, 'migrations-5-batch-applied-ar');
 
     // Each application moved runs on version 3 now; those at the register stay on version 2.
     for (const { trackingNumber, at } of filed) {
@@ -242,7 +232,7 @@ describe('moving running applications to a corrected version, in the browser', (
     expect(await page.getByRole('button', { name: 'Appliquer au lot suivant' }).count()).toBe(0);
     expect(await page.locator('#batch-size').count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Appliquer au lot suivant' }).count()).toBe(0);
-    await look(page, 'migrations-6-designer-fr');
+    await lookAccessible(page, 'migrations-6-designer-fr');
     expect(policyViolations).toEqual([]);
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../infra/config.js';
 import { loadProcedureFolder } from '../registry/catalogue.js';
 import { SAMPLE_TRACKING_NUMBER } from '../registry/message-preview.js';
-import { personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf } from './helpers/browser.js';
+import { personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf, watchedPage } from './helpers/browser.js';
 import { type TestStack } from './helpers/stack.js';
 import { openWebStack } from './helpers/web-stack.js';
 
@@ -30,10 +30,7 @@ describe("the playground's preview of a procedure's messages", () => {
     const dispute = loadProcedureFolder(loadConfig().proceduresDir).catalogue.get('dispute-file')!.definition;
     const [name, message] = Object.entries(dispute.messages!)[0]!;
     const context = await personContext(browser, baseURL);
-    const page: Page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
+    const page: Page = await watchedPage(context);
     await signInAs(page, /Concepteur/);
     await page.selectOption('#start-from', 'dispute-file');
     await expect.poll(textOf(page.locator('#definition .cm-content')), POLL).toMatch(/"dispute-file"/);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { WEB_DIST } from '../api/web.js';
-import { launchBrowser, personContext, POLL, screenshot, textOf } from './helpers/browser.js';
+import { launchBrowser, personContext, POLL, screenshot, textOf, watchedPage } from './helpers/browser.js';
 import { signingKey, startIdentityProvider, type IdentityProvider } from './helpers/identity-provider.js';
 import { apiContext, createTestStack, type TestStack } from './helpers/stack.js';
 
@@ -83,10 +83,7 @@ afterAll(async () => {
 describe('signing in with the identity provider', () => {
   it("takes an agent from the provider's sign-in page to their office's inbox", async () => {
     const context = await personContext(browser, baseURL);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
+    const page = await watchedPage(context);
     await page.goto('/#/inbox');
     await page.getByRole('button', { name: /compte d'identité/ }).click();
     // The provider's own page, on its own origin.

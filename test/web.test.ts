@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../infra/config.js';
 import { loadProcedureFolder } from '../registry/catalogue.js';
-import { personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
+import { personContext, POLL, replaceEditorText, screenshot, seriousViolations, signInAs, textOf, watchedPage, watchSecurityPolicy, type PolicyViolation, type Violation } from './helpers/browser.js';
 import { StaffDirectory } from '../notifications/staff.js';
 import { bearer, tokenFor, type TestStack } from './helpers/stack.js';
 import { openWebStack } from './helpers/web-stack.js';
@@ -37,10 +37,7 @@ async function open(options: { phone?: boolean; kiosk?: boolean } = {}): Promise
   const context = await personContext(browser, baseURL, options);
   contexts.push(context);
   await watchSecurityPolicy(context, policyViolations);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw err;
-  });
+  const page = await watchedPage(context);
   return page;
 }
 

@@ -34,6 +34,26 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * A new page in the context that fails the test on any error the page throws, signed in with `token` when
+ * given (set in session storage as sign-in sets it, for people no demonstration persona stands for).
+ */
+export async function watchedPage(context: BrowserContext, token?: string): Promise<Page> {
+  if (token) await context.addInitScript(`sessionStorage.setItem('mohla.session', ${JSON.stringify(token)})`);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+  return page;
+}
+
+/** Once the page is quiet: its screenshot saved, and no serious accessibility violation on it. */
+export async function lookAccessible(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await screenshot(page, name);
+  expect(await seriousViolations(page), name).toEqual([]);
+}
+
 export interface Violation {
   id: string;
   impact: string | null;
