@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, query } from '../api.js';
 import { NotReady, ProblemMessage } from '../components/Problem.js';
@@ -542,6 +543,44 @@ function Reasons({ reasons }: { reasons: string[] }) {
   );
 }
 
+/** A titled table of applications: each one's tracking number, its office, and what `cell` says of it. */
+function ApplicationsTable<R extends { trackingNumber: string; officeId: string }>(props: { id: string; title: MessageKey; className: string; column: MessageKey; rows: R[]; cell(row: R): ComponentChildren }) {
+  const { id, title, className, column, rows, cell } = props;
+  return (
+    <>
+      <h3 id={id}>{t(title)}</h3>
+      {rows.length === 0 ? (
+        <p>{t('noneFound')}</p>
+      ) : (
+        <table class={`list ${className}`} aria-labelledby={id}>
+          <thead>
+            <tr>
+              <th scope="col">{t('application')}</th>
+              <th scope="col">{t('office')}</th>
+              <th scope="col">{t(column)}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.trackingNumber} data-tracking={row.trackingNumber}>
+                <td>
+                  <a href={`#/applications/${row.trackingNumber}`} dir="ltr">
+                    {row.trackingNumber}
+                  </a>
+                </td>
+                <td>
+                  <bdi>{row.officeId}</bdi>
+                </td>
+                <td>{cell(row)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
 function Moves({ steps }: { steps: Record<string, string> }) {
   return (
     <ul class="plain">
@@ -635,68 +674,8 @@ function DryRunSection({ base }: { base: string }) {
       </p>
       {result && (
         <>
-          <h3 id="movable-title">{t('movable')}</h3>
-          {result.movable.length === 0 ? (
-            <p>{t('noneFound')}</p>
-          ) : (
-            <table class="list movable" aria-labelledby="movable-title">
-              <thead>
-                <tr>
-                  <th scope="col">{t('application')}</th>
-                  <th scope="col">{t('office')}</th>
-                  <th scope="col">{t('whereNow')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.movable.map((m) => (
-                  <tr key={m.trackingNumber} data-tracking={m.trackingNumber}>
-                    <td>
-                      <a href={`#/applications/${m.trackingNumber}`} dir="ltr">
-                        {m.trackingNumber}
-                      </a>
-                    </td>
-                    <td>
-                      <bdi>{m.officeId}</bdi>
-                    </td>
-                    <td>
-                      <Moves steps={m.steps} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <h3 id="unmovable-title">{t('unmovable')}</h3>
-          {result.unmovable.length === 0 ? (
-            <p>{t('noneFound')}</p>
-          ) : (
-            <table class="list unmovable" aria-labelledby="unmovable-title">
-              <thead>
-                <tr>
-                  <th scope="col">{t('application')}</th>
-                  <th scope="col">{t('office')}</th>
-                  <th scope="col">{t('why')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.unmovable.map((u) => (
-                  <tr key={u.trackingNumber} data-tracking={u.trackingNumber}>
-                    <td>
-                      <a href={`#/applications/${u.trackingNumber}`} dir="ltr">
-                        {u.trackingNumber}
-                      </a>
-                    </td>
-                    <td>
-                      <bdi>{u.officeId}</bdi>
-                    </td>
-                    <td>
-                      <Reasons reasons={u.reasons} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <ApplicationsTable id="movable-title" title="movable" className="movable" column="whereNow" rows={result.movable} cell={(m) => <Moves steps={m.steps} />} />
+          <ApplicationsTable id="unmovable-title" title="unmovable" className="unmovable" column="why" rows={result.unmovable} cell={(u) => <Reasons reasons={u.reasons} />} />
         </>
       )}
     </section>
