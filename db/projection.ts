@@ -1,6 +1,6 @@
 /**
  * The read model's writes: a transition of an application (its row, its tasks, its timeline, its
- * outbox, its audit entries) in one statement (the incidents recorded when PostgreSQL refuses one for
+ * outbox, its audit entries, the result of a move to a corrected version) in one statement (the incidents recorded when PostgreSQL refuses one for
  * good are in db/incidents.ts). The column lists come from the entities (db/entities.ts), so a column added there is
  * written here too.
  */
@@ -46,6 +46,14 @@ const PROJECTION_STATEMENT = `with
   timeline_rows as (
     insert into timeline_entry (${list(TIMELINE_COLUMNS)}) select ${list(TIMELINE_COLUMNS)} from jsonb_populate_recordset(null::timeline_entry, $3::jsonb)
     on conflict (tracking_number, seq) do nothing returning 1),
+  -- A move to a corrected version is reported on its plan by the same statement that projects it, so the
+  -- plan's results hold it even when the administrator's request died after the workflow moved.
+  migration_rows as (
+    insert into application_migration (plan_id, tracking_number, result, reasons, actor, at)
+    select t.detail->>'plan', t.tracking_number, 'moved', '[]'::jsonb, coalesce(t.actor, ''), t.at
+      from jsonb_populate_recordset(null::timeline_entry, $3::jsonb) t where t.kind = 'migrated' and t.detail ? 'plan'
+    on conflict (plan_id, tracking_number) do update set result = 'moved', reasons = '[]'::jsonb, actor = excluded.actor, at = excluded.at
+      where application_migration.result <> 'moved' returning 1),
   notification_rows as (
     insert into notification (${list(NOTIFICATION_COLUMNS)}) select ${list(NOTIFICATION_COLUMNS)} from jsonb_populate_recordset(null::notification, $4::jsonb)
     on conflict (key) do nothing returning key)
@@ -53,7 +61,8 @@ select written.waiting, audit_chain_append($6, $7::jsonb) as appended
   from (select array(select key from notification_rows
                      union all
                      select key from notification where key = any($5::text[]) and status = 'pending' and queued_at is null) as waiting,
-               (select count(*) from application_row) + (select count(*) from task_rows) + (select count(*) from timeline_rows) as rows
+               (select count(*) from application_row) + (select count(*) from task_rows) + (select count(*) from timeline_rows)
+                 + (select count(*) from migration_rows) as rows
         offset 0) as written`;
 
 export interface ProjectionRows {

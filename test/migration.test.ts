@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkAuditChain } from '../audit/chain.js';
 import type { ApplicationState } from '../engine/interpreter/state.js';
-import { applicationStatus } from '../workflows/messages.js';
+import { applicationStatus, migrateApplication } from '../workflows/messages.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { testProcedure, text, userTask } from './helpers/definitions.js';
 import { multipartFile } from './helpers/multipart.js';
@@ -98,8 +98,8 @@ async function complete(trackingNumber: string, stepId: string, outcome: string)
   expect(res.statusCode, res.body).toBe(200);
 }
 
-async function file(): Promise<string> {
-  const res = await office.citizen({ method: 'POST', url: '/applications', payload: { procedureId: PROCEDURE, officeId: office.office, data: {} } });
+async function file(procedureId = PROCEDURE): Promise<string> {
+  const res = await office.citizen({ method: 'POST', url: '/applications', payload: { procedureId, officeId: office.office, data: {} } });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().trackingNumber as string;
 }
@@ -295,13 +295,7 @@ describe('moving running applications to a corrected version', () => {
     const id = 'concurrent-permit';
     const first = testProcedure(id);
     await stack.procedures.publish(first, 'test', 'api');
-    const filings = await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        const res = await office.citizen({ method: 'POST', url: '/applications', payload: { procedureId: id, officeId: office.office, data: {} } });
-        expect(res.statusCode, res.body).toBe(201);
-        return res.json().trackingNumber as string;
-      }),
-    );
+    const filings = await Promise.all(Array.from({ length: 4 }, () => file(id)));
     await stack.procedures.publish({ ...first, version: 2, steps: { ...first.steps, review: { ...first.steps.review, title: text('Examine the file') } } }, 'test', 'api');
     const plan = (await admin({ method: 'POST', url: `/procedures/${id}/migrations`, payload: { fromVersion: 1, toVersion: 2 } })).json();
     const other = as(stack, await tokenFor('admin', 'admin-migration-2'));
@@ -315,6 +309,27 @@ describe('moving running applications to a corrected version', () => {
       expect(timeline.filter((e) => e.kind === 'migrated')).toHaveLength(1);
       expect((await state(trackingNumber)).procedureVersion).toBe(2);
     }
+  });
+
+  it('lists an application as moved on its plan even when the administrator’s request died once the workflow had moved it', async () => {
+    const id = 'orphan-move-permit';
+    const first = testProcedure(id);
+    await stack.procedures.publish(first, 'test', 'api');
+    const trackingNumber = await file(id);
+    await stack.procedures.publish({ ...first, version: 2, steps: { ...first.steps, review: { ...first.steps.review, title: text('Examine the file') } } }, 'test', 'api');
+    const planId = (await admin({ method: 'POST', url: `/procedures/${id}/migrations`, payload: { fromVersion: 1, toVersion: 2 } })).json().id as string;
+    // What the API sends for one application of a batch, sent here by hand: the request that sent it never records a result.
+    const target = await stack.procedures.get(id, 2);
+    await stack.client.workflow.getHandle(trackingNumber).executeUpdate(migrateApplication, { args: [{ planId, procedure: target!, plan: {}, actor: 'admin-migration' }] });
+    const status = await eventually(async () => {
+      const answer = (await admin({ method: 'GET', url: `/procedures/${id}/migrations/${planId}` })).json();
+      return answer.results.length ? answer : undefined;
+    });
+    expect(status.results).toEqual([expect.objectContaining({ trackingNumber, result: 'moved', reasons: [], actor: 'admin-migration' })]);
+    expect(status.remaining).toBe(0);
+    // The next batch finds nothing left to move, and says so without touching the result.
+    const batch = await admin({ method: 'POST', url: `/procedures/${id}/migrations/${planId}/apply`, payload: {} });
+    expect(batch.json()).toMatchObject({ results: [], remaining: 0 });
   });
 
   it('refuses a plan for versions not published, and tells another procedure’s plan from none', async () => {

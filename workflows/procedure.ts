@@ -41,10 +41,13 @@ const { recordProjection, runService } = wf.proxyActivities<Activities>({
 
 /**
  * Issuing a decision's document renders and signs a PDF: a regular activity, retried for as long as
- * PostgreSQL or the storage is away. Data the template refuses fails it for good (non-retryable).
+ * PostgreSQL or the storage is away. Data the template refuses fails it for good (non-retryable). It
+ * heartbeats, so the document of a worker killed mid-way is issued by another within seconds rather than
+ * after the whole start-to-close timeout (options are not part of what a replay compares).
  */
 const { issueDecisionDocument } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
