@@ -129,7 +129,7 @@ async function move(ctx: ApiContext, versions: { from: PinnedProcedure; to: Pinn
       result = verdict.code === 'already_migrated' ? { ...base, result: 'moved', reasons: [] } : { ...base, result: 'refused', reasons: verdict.reasons };
     } else {
       await ctx.temporal.workflow.getHandle(application.trackingNumber).executeUpdate(migrateApplication, {
-        args: [{ planId: plan.id, procedure: versions.to, plan: plan.plan, actor }],
+        args: [{ planId: plan.id, procedure: versions.to, plan: plan.plan, actor, fromVersion: plan.fromVersion }],
         updateId: updateId('migrate', application.trackingNumber, plan.id),
       });
       result = { ...base, result: 'moved', steps: verdict.steps, reasons: [] };

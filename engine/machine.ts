@@ -40,6 +40,12 @@ export interface MigrationRequest {
   procedure: PinnedProcedure;
   plan: MigrationPlan;
   actor: string;
+  /**
+   * The version the plan moves from. An application on another version is refused: two plans applied at
+   * once must not both move it, the second with a mapping written for steps it no longer has. Requests
+   * sent before it was carried have none.
+   */
+  fromVersion?: number;
 }
 
 export function notMovable(verdict: Extract<MigrationVerdict, { movable: false }>): DomainError {
@@ -82,25 +88,43 @@ export class ApplicationMachine {
    * not map), then the new definition is swapped in and the move applied as one event.
    */
   migrate(request: MigrationRequest): Promise<ApplicationState> {
-    return this.enqueue(() => {
-      const verdict = assessMigration(this.pinned, request.procedure, request.plan, this.state);
+    return this.enqueue(async () => {
+      const verdict = this.assessMove(request);
       if (!verdict.movable) throw notMovable(verdict);
       const from = this.pinned;
-      this.pinned = request.procedure;
-      this.countsDays = readsCalendar(this.pinned.definition, this.language);
-      return this.settle({
-        type: 'migrated',
-        planId: request.planId,
-        fromVersion: from.version,
-        toVersion: request.procedure.version,
-        steps: verdict.steps,
-        renamed: renamedSteps(from, request.procedure, request.plan),
-        deadlines: request.plan.deadlines ?? {},
-        ...(request.plan.note ? { note: request.plan.note } : {}),
-        actor: request.actor,
-        at: this.effects.now(),
-      });
+      const countedDays = this.countsDays;
+      try {
+        this.pinned = request.procedure;
+        this.countsDays = readsCalendar(this.pinned.definition, this.language);
+        return await this.settle({
+          type: 'migrated',
+          planId: request.planId,
+          fromVersion: from.version,
+          toVersion: request.procedure.version,
+          steps: verdict.steps,
+          renamed: renamedSteps(from, request.procedure, request.plan),
+          deadlines: request.plan.deadlines ?? {},
+          ...(request.plan.note ? { note: request.plan.note } : {}),
+          actor: request.actor,
+          at: this.effects.now(),
+        });
+      } catch (err) {
+        // The move itself refused (the new version's terms cannot be read on this application): it stays
+        // on its version, read with its own definition, and a later plan may still move it.
+        if (this.state.procedureVersion === from.version) {
+          this.pinned = from;
+          this.countsDays = countedDays;
+        }
+        throw err;
+      }
     });
+  }
+
+  /** Whether the request can move the application as it now stands: the workflow's validator asks this too. */
+  assessMove(request: MigrationRequest): MigrationVerdict {
+    // Against the plan's own starting version, so that an application another plan moved meanwhile is refused.
+    const from = request.fromVersion === undefined ? this.pinned : { ...this.pinned, version: request.fromVersion };
+    return assessMigration(from, request.procedure, request.plan, this.state);
   }
 
   /**

@@ -21,6 +21,7 @@ import { Migration20261213090000 } from './Migration20261213090000.js';
 import { Migration20261214090000 } from './Migration20261214090000.js';
 import { Migration20261214100000 } from './Migration20261214100000.js';
 import { Migration20261215090000 } from './Migration20261215090000.js';
+import { Migration20261216090000 } from './Migration20261216090000.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121064621', class: Migration20261121064621 },
@@ -44,4 +45,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261214090000', class: Migration20261214090000 },
   { name: 'Migration20261214100000', class: Migration20261214100000 },
   { name: 'Migration20261215090000', class: Migration20261215090000 },
+  { name: 'Migration20261216090000', class: Migration20261216090000 },
 ];

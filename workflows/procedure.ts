@@ -12,7 +12,6 @@ import { checkActionSize } from '../engine/input-bounds.js';
 import { serviceRetryPolicy } from '../engine/service-retry.js';
 import { PrefetchedSchedules } from '../engine/deadline/prefetched-schedules.js';
 import { ApplicationMachine, notMovable, type Effects } from '../engine/machine.js';
-import { assessMigration } from '../engine/migration/assessment.js';
 import type { Activities } from '../activities/index.js';
 import {
   actInWindow,
@@ -213,7 +212,7 @@ export async function procedureWorkflow(input: ApplicationInput): Promise<Applic
     },
     {
       validator: (request) => {
-        const verdict = assessMigration(machine.procedure, request.procedure, request.plan, machine.state);
+        const verdict = machine.assessMove(request);
         if (!verdict.movable) throw asFailure(notMovable(verdict));
       },
     },

@@ -173,6 +173,26 @@ describe('the letter a citizen window issues as it opens', () => {
     expect(documentToIssue(definition, { ...acted, status: 'closed', document: 'refusal', endStep: 'refused' })).toMatchObject({ document: 'refusal', issueKey: `${acted.trackingNumber}:decision:refusal` });
   });
 
+  it('keeps the issue key it was asked for under when a move to a corrected version renames its step: no second letter', async () => {
+    const definition = contested();
+    const { state } = await run(definition, [{ action: 'complete', step: 'review', outcome: 'reject', at: refusedAt }], '2026-03-16T09:15:00.000Z');
+    const asked = windowLetterToIssue(definition, state, new Set())!;
+    // Version 2 calls the window "objection"; the letter was asked for before the move and is issued after it.
+    const corrected = structuredClone(definition) as unknown as { version: number; steps: Record<string, Record<string, unknown>> };
+    corrected.version = 2;
+    corrected.steps.objection = corrected.steps.contest!;
+    delete corrected.steps.contest;
+    (corrected.steps.review!.outcomes as Record<string, { next: string }>).reject!.next = 'objection';
+    const v2 = corrected as unknown as ProcedureDefinition;
+    const migrated = { type: 'migrated' as const, planId: 'mp-1', fromVersion: 1, toVersion: 2, steps: { contest: 'objection' }, renamed: { contest: 'objection' }, deadlines: {}, actor: 'admin-1', at: '2026-03-16T09:15:30.000Z' };
+    const moved = applyEvent(v2, state, migrated, { language: 2 }).state;
+    expect(moved.windows?.objection).toMatchObject({ stepId: 'objection', visit: 1 });
+    expect(windowLetterToIssue(v2, moved, new Set([asked.issueKey]))).toBeUndefined();
+    expect(windowLetterToIssue(v2, moved, new Set())).toMatchObject({ issueKey: asked.issueKey, window: asked.window });
+    // The letter asked for before the move holds the refusal of the renamed window.
+    expect(applyEvent(v2, moved, issuedEvent('2026-03-16T09:16:00.000Z'), { language: 2 }).state.refusalLetter).toEqual({ document: 'refusal', stepId: 'objection', visit: 1 });
+  });
+
   it('is asked for by no window of a definition that names no letter', async () => {
     const definition = contested() as unknown as { steps: Record<string, Record<string, unknown>> };
     delete definition.steps.contest!.letter;

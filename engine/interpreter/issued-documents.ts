@@ -8,7 +8,7 @@ import type { CitizenWindowStep, DocumentText, IssuedDocument, ProcedureDefiniti
 
 import { documentNotification, LEGAL_DEADLINE } from '../ids.js';
 import type { ApplicationEvent } from './events.js';
-import type { ApplicationState } from './state.js';
+import type { ApplicationState, CitizenWindowState } from './state.js';
 
 /** What the worker needs to issue a decision's document: no personal data (the form is read from the ledger). */
 export interface DocumentIssueRequest {
@@ -70,7 +70,7 @@ export function documentToIssue(definition: ProcedureDefinition, state: Applicat
 }
 
 /** The issue key of a letter issued as a window opens: one per visit of the step. */
-const windowIssueKey = (trackingNumber: string, stepId: string, visit: number): string => `${trackingNumber}:${stepId}:${visit}`;
+const windowIssueKey = (trackingNumber: string, window: CitizenWindowState): string => `${trackingNumber}:${window.openedAtStep ?? window.stepId}:${window.visit}`;
 
 /**
  * The refusal letter an open citizen window issues, if one is still to be asked for: the window's step
@@ -86,7 +86,7 @@ export function windowLetterToIssue(definition: ProcedureDefinition, state: Appl
     const step = definition.steps[window.stepId] as CitizenWindowStep | undefined;
     const declaration = step?.letter !== undefined ? declared[step.letter] : undefined;
     const due = state.deadlines[window.deadlineId]?.projection;
-    const issueKey = windowIssueKey(state.trackingNumber, window.stepId, window.visit);
+    const issueKey = windowIssueKey(state.trackingNumber, window);
     if (!step?.letter || !declaration || !due || asked.has(issueKey)) continue;
     return {
       trackingNumber: state.trackingNumber,
@@ -99,7 +99,7 @@ export function windowLetterToIssue(definition: ProcedureDefinition, state: Appl
       issueKey,
       decidedAt: window.openedAt,
       ...(step.motivation ? { motivation: step.motivation } : {}),
-      window: { stepId: window.stepId, visit: window.visit },
+      window: { stepId: window.openedAtStep ?? window.stepId, visit: window.visit },
       contestBy: due.dueDate,
     };
   }
@@ -120,7 +120,8 @@ interface TimelineAndMessages {
 export function documentIssued(run: TimelineAndMessages, event: Extract<ApplicationEvent, { type: 'documentIssued' }>): void {
   const detail = { code: event.code, kind: event.kind, document: event.document, sha256: event.sha256, delivery: event.delivery };
   run.log(event.at, 'document-issued', event.window ? { stepId: event.window.stepId, detail } : { detail });
-  const open = event.window && run.state.windows?.[event.window.stepId];
+  // Named by the step it opened at: a window whose step a move renamed since is found by that name too.
+  const open = event.window && Object.values(run.state.windows ?? {}).find((w) => (w.openedAtStep ?? w.stepId) === event.window!.stepId);
   // The refusal stands while its window is open, and if the window runs out an end confirms it with this letter.
   if (open && open.visit === event.window!.visit) run.state.refusalLetter = { document: event.document, stepId: open.stepId, visit: open.visit };
   if (event.delivery === 'collection') {

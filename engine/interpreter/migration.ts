@@ -13,29 +13,40 @@ import type { ApplicationEvent } from './events.js';
 
 export type MigratedEvent = Extract<ApplicationEvent, { type: 'migrated' }>;
 
-function renameKeys<T>(record: Record<string, T>, renamed: Record<string, string>): Record<string, T> {
+/** The new name of an old step: own properties only, so a step called `constructor` is a step like any other. */
+function renamer(renamed: Record<string, string>): (stepId: string) => string {
+  return (stepId) => (Object.prototype.hasOwnProperty.call(renamed, stepId) ? renamed[stepId]! : stepId);
+}
+
+/**
+ * Every key renamed at once, so that a chain (a→b, b→c) or a swap (a↔b) moves each record to its own new
+ * name. The plan's check refuses two old steps on one name; should one come anyway, the renamed record,
+ * which the new version's step continues, is the one kept.
+ */
+function renameKeys<T>(record: Record<string, T>, rename: (key: string) => string): Record<string, T> {
   const out: Record<string, T> = {};
-  // An old id whose new name is already taken (the new version reuses it) keeps its own record.
-  for (const [key, value] of Object.entries(record)) {
-    const target = renamed[key];
-    out[target && !(target in record) && !(target in out) ? target : key] = value;
-  }
+  for (const [key, value] of Object.entries(record)) if (rename(key) === key) out[key] = value;
+  for (const [key, value] of Object.entries(record)) if (rename(key) !== key) out[rename(key)] = value;
   return out;
 }
 
 export function migrated(run: Interpretation, event: MigratedEvent): void {
   const { state, definition } = run;
-  const rename = (stepId: string) => event.renamed[stepId] ?? stepId;
+  const rename = renamer(event.renamed);
   state.procedureVersion = event.toVersion;
   for (const token of Object.values(state.tokens)) token.stepId = rename(token.stepId);
   for (const task of Object.values(state.tasks)) {
     if (task.status === 'open' || task.status === 'claimed') task.stepId = rename(task.stepId);
   }
-  state.steps = renameKeys(state.steps, event.renamed);
-  state.branches = renameKeys(state.branches, event.renamed);
+  state.steps = renameKeys(state.steps, rename);
+  state.branches = renameKeys(state.branches, rename);
   if (state.windows) {
-    state.windows = renameKeys(state.windows, event.renamed);
-    for (const w of Object.values(state.windows)) w.stepId = rename(w.stepId);
+    state.windows = renameKeys(state.windows, rename);
+    for (const w of Object.values(state.windows)) {
+      // Its letter keeps the issue key it was asked for under, so that the move never issues it twice.
+      if (rename(w.stepId) !== w.stepId) w.openedAtStep ??= w.stepId;
+      w.stepId = rename(w.stepId);
+    }
   }
   if (state.complement.open) state.complement.open.stepId = rename(state.complement.open.stepId);
   if (state.refusalLetter) state.refusalLetter.stepId = rename(state.refusalLetter.stepId);

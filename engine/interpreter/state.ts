@@ -126,6 +126,11 @@ export interface CitizenWindowState {
   deadlineId: string;
   visit: number;
   openedAt: string;
+  /**
+   * The step it opened at, when a move to a corrected version renamed that step since: its refusal
+   * letter's issue key is made with it, as it was when the letter was asked for.
+   */
+  openedAtStep?: string;
 }
 
 export interface TimelineEntry {

@@ -97,6 +97,17 @@ describe('a migration plan', () => {
     expect(checkMigrationPlan(v2, v1, {}).errors).toEqual([{ pointer: '/toVersion', message: 'must be later than version 2' }]);
   });
 
+  it('is refused where two old steps would share one name in the new version, the renamed one named', () => {
+    expect(checkMigrationPlan(v1, v2, { steps: { checking: 'decision', paperCopy: 'decision' } }).errors).toEqual([
+      { pointer: '/plan/steps/paperCopy', message: 'steps "paperCopy" and "checking" would both be "decision" in version 2: map one of them to another step' },
+    ]);
+    // Mapped onto a step that keeps its own id in the new version.
+    expect(checkMigrationPlan(v1, v2, { steps: { checking: 'intake' } }).errors).toEqual([
+      { pointer: '/plan/steps/checking', message: 'steps "checking" and "intake" would both be "intake" in version 2: map one of them to another step' },
+    ]);
+    expect(checkMigrationPlan(v1, v2, { steps: { checking: 'decision', urbanism: 'safety', safety: 'urbanism' } }).errors).toEqual([]);
+  });
+
   it('names the old steps applications cannot move from', () => {
     const { errors, stays } = checkMigrationPlan(v1, v2, plan);
     expect(errors).toEqual([]);
@@ -150,6 +161,48 @@ describe('moving one application', () => {
     expect(Object.values(machine.state.tasks).find((t) => t.status === 'open')?.stepId).toBe('decision');
     await complete('decision', 'reject');
     expect(machine.state.steps.decision?.outcome).toBe('reject');
+  });
+
+  it('renames every record at once, so a swap of two steps swaps their records', async () => {
+    const { machine, complete, openTask } = machineOn(v1);
+    await machine.dispatch({ type: 'filed', at: filedAt });
+    await complete('intake', 'complete');
+    await complete('urbanism', 'done');
+    const before = machine.state;
+    const waiting = openTask('safety');
+    await machine.migrate({ planId: 'mp-swap', procedure: pinned(v2), plan: { steps: { checking: 'decision', urbanism: 'safety', safety: 'urbanism' } }, actor: 'admin-1' });
+    expect(machine.state.steps.safety).toEqual(before.steps.urbanism);
+    expect(machine.state.steps.urbanism).toEqual(before.steps.safety);
+    expect(machine.state.tasks[waiting.id]?.stepId).toBe('urbanism');
+  });
+
+  it('reads a step named like a property of every object as a step like any other', async () => {
+    const odd = (version: number) => definition(version, { valueOf: userTask('agent', { approve: 'granted', reject: 'refused' }) }, { start: 'valueOf' });
+    const { machine, openTask, complete } = machineOn(odd(1));
+    await machine.dispatch({ type: 'filed', at: filedAt });
+    await machine.migrate({ planId: 'mp-odd', procedure: pinned(odd(2)), plan: {}, actor: 'admin-1' });
+    expect(openTask('valueOf')).toBeDefined();
+    expect(Object.values(machine.state.tokens).map((t) => t.stepId)).toEqual(['valueOf']);
+    await complete('valueOf', 'approve');
+    expect(machine.state.outcome).toBe('approved');
+  });
+
+  it('refuses a second plan from the version the application has left, and stays as it is when the new version cannot be read on it', async () => {
+    const { machine } = machineOn(v1);
+    await machine.dispatch({ type: 'filed', at: filedAt });
+    await machine.migrate({ planId: 'mp-first', procedure: pinned(v2), plan, actor: 'admin-1', fromVersion: 1 });
+    const v3 = definition(3, { ...v2.steps });
+    const late = { planId: 'mp-late', procedure: pinned(v3), plan: {}, actor: 'admin-2', fromVersion: 1 };
+    expect(machine.assessMove(late)).toEqual({ movable: false, code: 'not_movable', reasons: ['the application runs on version 2, not 1'] });
+    await expect(machine.migrate(late)).rejects.toMatchObject({ code: 'not_movable' });
+    expect(machine.state.procedureVersion).toBe(2);
+
+    // A legal deadline whose terms the new version cannot compute: the move fails and the application goes on under version 2.
+    const unreadable = definition(3, { ...v2.steps }, { deadline: { budget: { calendarDays: 20 }, startsOn: 'filing', onComplement: 'pause', onExpiry: { action: 'notify', notify: ['supervisor'] }, variants: 'not a list' } });
+    const before = machine.state;
+    await expect(machine.migrate({ planId: 'mp-bad', procedure: pinned(unreadable), plan: { deadlines: { legal: 'recompute' } }, actor: 'admin-1', fromVersion: 2 })).rejects.toThrow();
+    expect(machine.state).toBe(before);
+    expect(machine.definition).toBe(v2);
   });
 
   it('moves an application waiting for documents; the citizen’s answer leads on under the new version', async () => {

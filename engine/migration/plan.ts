@@ -87,10 +87,18 @@ export function checkMigrationPlan(from: ProcedureDefinition, to: ProcedureDefin
       if ('reason' in mapped) errors.push({ pointer, message: mapped.reason });
     }
   }
+  // Where each old step's record (visits, outcome, branches, window) stands after the move: the new id it
+  // maps to, or its own id where it cannot move. Two on one name would merge two records into one.
+  const recordedAs = new Map<string, string>();
   for (const stepId of Object.keys(from.steps)) {
-    if (own(plan.steps ?? {}, stepId)) continue;
     const mapped = mappedStep(from, to, plan, stepId);
-    if ('reason' in mapped) stays.push({ pointer: `/steps/${stepId}`, message: mapped.reason });
+    const name = 'stepId' in mapped ? mapped.stepId : stepId;
+    const other = recordedAs.get(name);
+    if (other !== undefined) {
+      const [renamed, kept] = own(plan.steps ?? {}, stepId) ? [stepId, other] : [other, stepId];
+      errors.push({ pointer: own(plan.steps ?? {}, renamed) ? `/plan/steps/${renamed}` : '/plan/steps', message: migrationReason('merged', { step: renamed, other: kept, target: name, version: to.version }) });
+    } else recordedAs.set(name, stepId);
+    if (!own(plan.steps ?? {}, stepId) && 'reason' in mapped) stays.push({ pointer: `/steps/${stepId}`, message: mapped.reason });
   }
   return { errors, stays };
 }

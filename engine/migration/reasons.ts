@@ -8,6 +8,7 @@ export const MIGRATION_REASONS = {
   notInVersion: 'step "{step}" is not in version {version} and the plan does not map it',
   otherKind: 'step "{step}" is a {kind} step and "{target}" of version {version} is a {otherKind} step',
   noBranch: 'the parallel step "{target}" of version {version} has no branch {branches}',
+  merged: 'steps "{step}" and "{other}" would both be "{target}" in version {version}: map one of them to another step',
   otherProcedure: 'version {version} belongs to procedure "{other}", not "{procedure}"',
   notLater: 'must be later than version {version}',
   noStep: 'version {version} has no step "{step}"',

@@ -507,6 +507,11 @@ const M = {
   mr_notInVersion: { ar: 'المرحلة {step} غير موجودة في الصيغة {version} والمخطط لا يربطها بأي مرحلة', fr: 'l’étape {step} n’existe pas dans la version {version} et le plan ne l’associe à aucune', en: 'step {step} is not in version {version} and the plan does not map it' },
   mr_mappedToMissing: { ar: 'المرحلة {step} مربوطة بالمرحلة {target} غير الموجودة في الصيغة {version}', fr: 'l’étape {step} est associée à {target}, que la version {version} n’a pas', en: 'step {step} is mapped to {target}, which version {version} does not have' },
   mr_otherKind: { ar: 'المرحلة {step} من نوع {kind} والمرحلة {target} في الصيغة {version} من نوع {otherKind}', fr: 'l’étape {step} est de type {kind} et l’étape {target} de la version {version} de type {otherKind}', en: 'step {step} is a {kind} step and {target} of version {version} is a {otherKind} step' },
+  mr_merged: {
+    ar: 'المرحلتان {step} و{other} ستصبحان معا المرحلة {target} في الصيغة {version}: اربط إحداهما بمرحلة أخرى',
+    fr: 'les étapes {step} et {other} deviendraient toutes deux {target} dans la version {version} : associez l’une d’elles à une autre étape',
+    en: 'steps {step} and {other} would both be {target} in version {version}: map one of them to another step',
+  },
   mr_noBranch: { ar: 'المرحلة المتوازية {target} في الصيغة {version} لا تتضمن الفرع {branches}', fr: 'l’étape parallèle {target} de la version {version} n’a pas la branche {branches}', en: 'the parallel step {target} of version {version} has no branch {branches}' },
   mr_otherProcedure: { ar: 'الصيغة {version} تخص المسطرة {other} وليس {procedure}', fr: 'la version {version} appartient à la procédure {other}, pas à {procedure}', en: 'version {version} belongs to procedure {other}, not {procedure}' },
   mr_notLater: { ar: 'يجب أن تكون لاحقة للصيغة {version}', fr: 'doit être postérieure à la version {version}', en: 'must be later than version {version}' },
