@@ -31,7 +31,7 @@ export async function tokenCommand(args: string[]): Promise<number> {
   const token = await issueToken(
     config.jwtSecret,
     { sub: values.sub ?? `${role}-${offices[0] ?? 'dev'}`, role, offices, ...(values.name ? { name: values.name } : {}) },
-    values.expires as string,
+    seconds,
   );
   console.log(token);
   return 0;

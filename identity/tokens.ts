@@ -28,17 +28,19 @@ export interface VerifiedToken {
 
 const encode = (secret: string) => new TextEncoder().encode(secret);
 
-export async function issueToken(
-  secret: string,
-  principal: Principal,
-  expiresIn: string | number = '12h',
-): Promise<string> {
+/**
+ * Signs a token for `lifetimeSeconds` (12 hours, the longest the API accepts by default). The issue time
+ * and the expiry are counted from one reading of the clock: read twice across a second's boundary, they
+ * would be one second further apart than the lifetime, and the API would refuse a full-length token.
+ */
+export async function issueToken(secret: string, principal: Principal, lifetimeSeconds = 12 * 3600, nowMs = Date.now()): Promise<string> {
+  const issuedAt = Math.floor(nowMs / 1000);
   return new SignJWT({ role: principal.role, offices: principal.offices, ...(principal.name ? { name: principal.name } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(principal.sub)
-    .setIssuedAt()
+    .setIssuedAt(issuedAt)
     .setIssuer('mohla')
-    .setExpirationTime(expiresIn)
+    .setExpirationTime(issuedAt + lifetimeSeconds)
     .sign(encode(secret));
 }
 

@@ -122,7 +122,7 @@ export function signInRoutes(app: ApiRoutes, ctx: ApiContext): void {
         throw new DomainError('invalid_input', `A ${role} works for at least one office.`, [{ pointer: '/offices', message: 'must name an office' }]);
       }
       const principal = { sub, role, offices, ...(name ? { name } : {}) };
-      return { token: await issueToken(ctx.secret, principal, '8h'), principal };
+      return { token: await issueToken(ctx.secret, principal, 8 * 3600), principal };
     },
   );
 }
