@@ -85,7 +85,7 @@ export async function issueDocument(context: IssuingContext, request: IssueReque
   const signature = signDocument(pdf, ring);
   const storageKey = issuedStorageKey(request.trackingNumber, signature.sha256);
   await context.storage.put(storageKey, pdf);
-  return recordIssuedDocument(context.orm, {
+  const recorded = await recordIssuedDocument(context.orm, {
     code,
     trackingNumber: request.trackingNumber,
     officeId: request.officeId,
@@ -103,4 +103,8 @@ export async function issueDocument(context: IssuingContext, request: IssueReque
     issuedBy: request.issuedBy ?? null,
     supersedes: request.supersedes ?? null,
   });
+  // Another attempt issued it first (a retry that overlapped a slow one). With a PAdES signature, whose
+  // signing time differs, this attempt's file is other bytes under another key: nothing points at it.
+  if (recorded.storageKey !== storageKey) await context.storage.remove(storageKey);
+  return recorded;
 }

@@ -7,14 +7,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { firstTimelineDisagreement } from '../db/audit-log.js';
 import { forgetIssuedDocumentBytes, issuedDocumentByCode, type IssuedDocumentDelivery } from '../db/issued-documents.js';
-import { issueDocument } from '../documents/issue.js';
+import { issueDocument, type IssuingContext } from '../documents/issue.js';
 import { padesSigner } from '../documents/pades.js';
 import { loadConfig } from '../infra/config.js';
 import { comparable, keepPdf, pdfText } from './helpers/pdf-reading.js';
@@ -84,9 +84,9 @@ async function streamed(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /** A document issued by the issuing function with the given keys, as a worker holding them would (the rotation test). */
-async function issue(trackingNumber: string, keys: DocumentKeyRing, issueKey: string) {
+async function issue(trackingNumber: string, keys: DocumentKeyRing, issueKey: string, context: Partial<IssuingContext> = {}) {
   const row = await issueDocument(
-    { orm: stack.appOrm, storage: stack.storage, publicUrl: 'https://mohla.example.ma', ring: keys, renderer },
+    { orm: stack.appOrm, storage: stack.storage, publicUrl: 'https://mohla.example.ma', ring: keys, renderer, ...context },
     {
       trackingNumber,
       officeId: officeA.office,
@@ -427,7 +427,7 @@ function pdfsig(pdf: Buffer): string {
 }
 
 describe('PAdES', () => {
-  it("embeds the office certificate's signature in a re-issued copy: pdfsig finds it valid, and invalid once a byte changes", async () => {
+  it("embeds the office certificate's signature in a re-issued copy: pdfsig finds it valid, and invalid once a byte changes; two overlapping attempts keep one file", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mohla-pades-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '30', '-subj', '/CN=Annexe administrative/O=Mohla test'], { stdio: 'ignore' });
     execFileSync('openssl', ['pkcs12', '-export', '-inkey', path.join(dir, 'key.pem'), '-in', path.join(dir, 'cert.pem'), '-out', path.join(dir, 'office.p12'), '-passout', 'pass:office-secret']);
@@ -450,6 +450,24 @@ describe('PAdES', () => {
       // The Ed25519 signature covers the file as issued, PAdES signature included.
       expect((await signing.inject({ method: 'POST', url: '/verify', ...multipartFile('copy.pdf', pdf, 'application/pdf', { code: copy.code }) })).json().presented.authentic).toBe(true);
       expect(comparable(pdfText(keepPdf('pades-certificate', pdf)))).toContain(comparable('Certificat de résidence'));
+
+      // Two attempts at one document overlap (a retry while the first is still signing): the second signs
+      // a second later, so its file differs, and it is removed once the first is found in the register.
+      const overlapping = await approvedApplication();
+      const issueKey = `${overlapping.trackingNumber}:overlap`;
+      let renders = 0;
+      const late: Pick<DocumentRenderer, 'render'> = {
+        render: async (...args) => {
+          if ((renders += 1) === 2) await new Promise((resolve) => setTimeout(resolve, 1_100));
+          return renderer.render(...args);
+        },
+      };
+      const ring = await documentKeyRing();
+      const attempts = await Promise.all([issue(overlapping.trackingNumber, ring, issueKey, { pades: pades!, renderer: late as DocumentRenderer }), issue(overlapping.trackingNumber, ring, issueKey, { pades: pades!, renderer: late as DocumentRenderer })]);
+      expect(renders).toBe(2);
+      expect(attempts[1].row).toEqual(attempts[0].row);
+      const kept = readdirSync(path.join(stack.storage.root, 'issued', overlapping.trackingNumber));
+      expect(kept.filter((name) => name !== path.basename(attempts[0].row.storageKey!) && name !== path.basename(overlapping.row.storageKey!))).toEqual([]);
 
       const changed = Buffer.from(pdf);
       const at = changed.indexOf('/Type /Page');
