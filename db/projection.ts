@@ -1,8 +1,8 @@
 /**
  * The read model's writes: a transition of an application (its row, its tasks, its timeline, its
- * outbox, its audit entries, the result of a move to a corrected version) in one statement (the incidents recorded when PostgreSQL refuses one for
- * good are in db/incidents.ts). The column lists come from the entities (db/entities.ts), so a column added there is
- * written here too.
+ * outbox, its audit entries, the result of a move to a corrected version) in one statement (the
+ * incidents recorded when PostgreSQL refuses one for good are in db/incidents.ts). The column lists come
+ * from the entities (db/entities.ts), so a column added there is written here too.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Application, columnsOf, Notification, Task, TimelineEntry, type TaskRecord, type TimelineRecord } from './entities.js';
