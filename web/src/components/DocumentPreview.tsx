@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { apiBlob, ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { ProblemMessage } from './Problem.js';
+import { HintedField } from './HintedField.js';
 
 interface Declared {
   key: string;
@@ -88,30 +89,20 @@ export function DocumentPreview({ definition }: { definition: unknown }) {
           </select>
         </div>
       </div>
-      <div class={`field${sampleError || fieldError('/data') ? ' has-error' : ''}`}>
-        <label for="preview-data">
-          {t('previewSampleData')} <span class="optional">({t('optional')})</span>
-        </label>
-        <p class="hint" id="preview-data-hint">
-          {t('previewSampleDataHint')}
-        </p>
-        <textarea
-          id="preview-data"
-          class="code"
-          dir="ltr"
-          spellcheck={false}
-          rows={4}
-          aria-describedby={sampleError ? 'preview-data-hint preview-data-error' : 'preview-data-hint'}
-          aria-invalid={sampleError ? true : undefined}
-          value={sample}
-          onInput={(e) => setSample((e.currentTarget as HTMLTextAreaElement).value)}
-        />
-        {sampleError && (
-          <p class="field-error" id="preview-data-error">
-            {sampleError}
-          </p>
+      <HintedField
+        id="preview-data"
+        label={
+          <>
+            {t('previewSampleData')} <span class="optional">({t('optional')})</span>
+          </>
+        }
+        hint={t('previewSampleDataHint')}
+        problem={sampleError}
+        invalid={Boolean(sampleError || fieldError('/data'))}
+        control={(described) => (
+          <textarea id="preview-data" class="code" dir="ltr" spellcheck={false} rows={4} {...described} value={sample} onInput={(e) => setSample((e.currentTarget as HTMLTextAreaElement).value)} />
         )}
-      </div>
+      />
       <p>
         <button type="button" onClick={() => void preview()} disabled={busy || !selected} aria-describedby="preview-hint">
           {t('previewDocumentButton')}

@@ -4,6 +4,7 @@ import { api, apiBlob, ApiError } from '../api.js';
 import { DeadlineExplained } from '../components/Deadline.js';
 import { ClockList } from '../components/Clocks.js';
 import { Loading, NotReady, ProblemMessage } from '../components/Problem.js';
+import { ListTable } from '../components/ListTable.js';
 import { Timeline, type TimelineEntry } from '../components/Timeline.js';
 import { dateTime } from '../format.js';
 import { fieldMessage, localized, statusText, t, useLanguage, type LocalizedText } from '../i18n.js';
@@ -43,37 +44,24 @@ export function MyApplicationsPage() {
       {list.data.length === 0 ? (
         <p>{t('noApplications')}</p>
       ) : (
-        <table class="list">
-          <caption class="visually-hidden">{t('myApplications')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('trackingNumber')}</th>
-              <th scope="col">{t('procedure')}</th>
-              <th scope="col">{t('filedAt')}</th>
-              <th scope="col">{t('status')}</th>
-              <th scope="col">{t('legalDueDate')}</th>
-              <th scope="col">{t('issuedDocuments')}</th>
+        <ListTable caption={t('myApplications')} columns={[t('trackingNumber'), t('procedure'), t('filedAt'), t('status'), t('legalDueDate'), t('issuedDocuments')]}>
+          {list.data.map((a) => (
+            <tr key={a.trackingNumber}>
+              <td>
+                <a href={`#/applications/${a.trackingNumber}`} dir="ltr">
+                  {a.trackingNumber}
+                </a>
+              </td>
+              <td>{titles.get(a.procedure.id) ?? a.procedure.id}</td>
+              <td>{dateTime(a.filedAt)}</td>
+              <td>{statusText(a.status, a.outcome)}</td>
+              <td>{a.status === 'open' ? dateTime(a.dueAt) : '—'}</td>
+              <td>
+                <RowDocuments trackingNumber={a.trackingNumber} closed={a.status === 'closed'} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.data.map((a) => (
-              <tr key={a.trackingNumber}>
-                <td>
-                  <a href={`#/applications/${a.trackingNumber}`} dir="ltr">
-                    {a.trackingNumber}
-                  </a>
-                </td>
-                <td>{titles.get(a.procedure.id) ?? a.procedure.id}</td>
-                <td>{dateTime(a.filedAt)}</td>
-                <td>{statusText(a.status, a.outcome)}</td>
-                <td>{a.status === 'open' ? dateTime(a.dueAt) : '—'}</td>
-                <td>
-                  <RowDocuments trackingNumber={a.trackingNumber} closed={a.status === 'closed'} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import type { Statistics } from '../../../audit/statistics.js';
 import { api, ApiError, query } from '../api.js';
 import { BarChart } from '../components/BarChart.js';
 import { NotReady, ProblemMessage } from '../components/Problem.js';
+import { ListTable } from '../components/ListTable.js';
 import { TimeLeft } from '../components/TimeLeft.js';
 import { dateTime, number, percent } from '../format.js';
 import { t } from '../i18n.js';
@@ -138,22 +139,11 @@ function Reassign({ round }: { round: number }) {
       ) : inbox.data.tasks.length === 0 ? (
         <p>{t('inboxEmpty')}</p>
       ) : (
-        <table class="list">
-          <caption class="visually-hidden">{t('reassign')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('task')}</th>
-              <th scope="col">{t('timeLeft')}</th>
-              <th scope="col">{t('assignee')}</th>
-              <th scope="col">{t('reassignTo')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {inbox.data.tasks.map((task) => (
-              <ReassignRow key={task.id} task={task} onDone={inbox.reload} />
-            ))}
-          </tbody>
-        </table>
+        <ListTable caption={t('reassign')} columns={[t('task'), t('timeLeft'), t('assignee'), t('reassignTo')]}>
+          {inbox.data.tasks.map((task) => (
+            <ReassignRow key={task.id} task={task} onDone={inbox.reload} />
+          ))}
+        </ListTable>
       )}
     </>
   );

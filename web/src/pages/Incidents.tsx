@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, ApiError, query } from '../api.js';
 import { NotReady, ProblemMessage } from '../components/Problem.js';
+import { ListTable } from '../components/ListTable.js';
 import { dateTime, number } from '../format.js';
 import { t, type MessageKey } from '../i18n.js';
 import { session } from '../session.js';
@@ -77,24 +78,11 @@ export function IncidentsPage({ params }: { params: URLSearchParams }) {
       ) : list.data.incidents.length === 0 ? (
         <p data-testid="no-incidents">{t('noIncidents')}</p>
       ) : (
-        <table class="list incidents">
-          <caption class="visually-hidden">{t('incidents')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('incidentKind')}</th>
-              <th scope="col">{t('application')}</th>
-              <th scope="col">{t('since')}</th>
-              <th scope="col">{t('occurrences')}</th>
-              <th scope="col">{t('error')}</th>
-              <th scope="col">{t('actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.incidents.map((incident) => (
-              <IncidentRow key={incident.id} incident={incident} onDone={refresh} />
-            ))}
-          </tbody>
-        </table>
+        <ListTable class="incidents" caption={t('incidents')} columns={[t('incidentKind'), t('application'), t('since'), t('occurrences'), t('error'), t('actions')]}>
+          {list.data.incidents.map((incident) => (
+            <IncidentRow key={incident.id} incident={incident} onDone={refresh} />
+          ))}
+        </ListTable>
       )}
     </section>
   );

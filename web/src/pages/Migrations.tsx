@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, query } from '../api.js';
 import { NotReady, ProblemMessage } from '../components/Problem.js';
+import { HintedField } from '../components/HintedField.js';
+import { ListTable } from '../components/ListTable.js';
 import { dateTime, number } from '../format.js';
 import { localized, migrationMessage, t, type LocalizedText, type MessageKey } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -104,35 +106,23 @@ function ProcedurePlans({ procedureId }: { procedureId: string }) {
       ) : plans.data.length === 0 ? (
         <p>{t('noMigrationPlans')}</p>
       ) : (
-        <table class="list migration-plans">
-          <caption class="visually-hidden">{t('migrationPlans')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('migrationPlan')}</th>
-              <th scope="col">{t('versions')}</th>
-              <th scope="col">{t('migrationNote')}</th>
-              <th scope="col">{t('writtenBy')}</th>
-              <th scope="col">{t('writtenOn')}</th>
+        <ListTable class="migration-plans" caption={t('migrationPlans')} columns={[t('migrationPlan'), t('versions'), t('migrationNote'), t('writtenBy'), t('writtenOn')]}>
+          {plans.data.map((plan) => (
+            <tr key={plan.id} data-plan={plan.id}>
+              <td>
+                <a href={`#${planPath(procedureId, plan.id)}`} aria-label={`${t('openPlan')} ${plan.id}`}>
+                  <code dir="ltr">{plan.id}</code>
+                </a>
+              </td>
+              <td>
+                <Versions plan={plan} />
+              </td>
+              <td>{plan.plan.note ? <bdi>{plan.plan.note}</bdi> : '—'}</td>
+              <td dir="ltr">{plan.createdBy}</td>
+              <td>{dateTime(plan.createdAt)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {plans.data.map((plan) => (
-              <tr key={plan.id} data-plan={plan.id}>
-                <td>
-                  <a href={`#${planPath(procedureId, plan.id)}`} aria-label={`${t('openPlan')} ${plan.id}`}>
-                    <code dir="ltr">{plan.id}</code>
-                  </a>
-                </td>
-                <td>
-                  <Versions plan={plan} />
-                </td>
-                <td>{plan.plan.note ? <bdi>{plan.plan.note}</bdi> : '—'}</td>
-                <td dir="ltr">{plan.createdBy}</td>
-                <td>{dateTime(plan.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
       <PlanForm procedureId={procedureId} onSaved={plans.reload} />
     </>
@@ -392,28 +382,18 @@ function PlanForm({ procedureId, onSaved }: { procedureId: string; onSaved(): vo
         <h3>{t('runningDeadlines')}</h3>
         {ruleChoice('legal', 'legalDeadline', legal, setLegal, { keep: 'legalKeepHint', recompute: 'legalRecomputeHint' }, '/plan/deadlines/legal')}
         {ruleChoice('service-levels', 'serviceLevels', serviceLevels, setServiceLevels, { keep: 'slKeepHint', recompute: 'slRecomputeHint' }, '/plan/deadlines/serviceLevels')}
-        <div class={`field note-field${noteProblem ? ' has-error' : ''}`}>
-          <label for="migration-note">
-            {t('migrationNote')} <span class="optional">({t('optional')})</span>
-          </label>
-          <p class="hint" id="migration-note-hint">
-            {t('migrationNoteHint')}
-          </p>
-          <textarea
-            id="migration-note"
-            rows={3}
-            maxLength={500}
-            value={note}
-            aria-invalid={noteProblem ? true : undefined}
-            aria-describedby={noteProblem ? 'migration-note-hint migration-note-error' : 'migration-note-hint'}
-            onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
-          />
-          {noteProblem && (
-            <p class="field-error" id="migration-note-error">
-              {noteProblem}
-            </p>
-          )}
-        </div>
+        <HintedField
+          id="migration-note"
+          class="note-field"
+          label={
+            <>
+              {t('migrationNote')} <span class="optional">({t('optional')})</span>
+            </>
+          }
+          hint={t('migrationNoteHint')}
+          problem={noteProblem}
+          control={(described) => <textarea id="migration-note" rows={3} maxLength={500} value={note} {...described} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />}
+        />
         <ProblemMessage error={error} fieldIds={fieldIds} fieldLabels={fieldLabels} />
         <p>
           <button type="submit" class="primary" disabled={busy || !definitions.data}>
@@ -552,30 +532,21 @@ function ApplicationsTable<R extends { trackingNumber: string; officeId: string 
       {rows.length === 0 ? (
         <p>{t('noneFound')}</p>
       ) : (
-        <table class={`list ${className}`} aria-labelledby={id}>
-          <thead>
-            <tr>
-              <th scope="col">{t('application')}</th>
-              <th scope="col">{t('office')}</th>
-              <th scope="col">{t(column)}</th>
+        <ListTable class={className} labelledBy={id} columns={[t('application'), t('office'), t(column)]}>
+          {rows.map((row) => (
+            <tr key={row.trackingNumber} data-tracking={row.trackingNumber}>
+              <td>
+                <a href={`#/applications/${row.trackingNumber}`} dir="ltr">
+                  {row.trackingNumber}
+                </a>
+              </td>
+              <td>
+                <bdi>{row.officeId}</bdi>
+              </td>
+              <td>{cell(row)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.trackingNumber} data-tracking={row.trackingNumber}>
-                <td>
-                  <a href={`#/applications/${row.trackingNumber}`} dir="ltr">
-                    {row.trackingNumber}
-                  </a>
-                </td>
-                <td>
-                  <bdi>{row.officeId}</bdi>
-                </td>
-                <td>{cell(row)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
     </>
   );
@@ -609,35 +580,23 @@ function PastResults({ status }: { status: PlanStatus }) {
       ) : (
         <details class="past-results">
           <summary>{counted(status.results)}</summary>
-          <table class="list">
-            <caption class="visually-hidden">{t('resultsSoFar')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('application')}</th>
-                <th scope="col">{t('result')}</th>
-                <th scope="col">{t('why')}</th>
-                <th scope="col">{t('by')}</th>
-                <th scope="col">{t('when')}</th>
+          <ListTable caption={t('resultsSoFar')} columns={[t('application'), t('result'), t('why'), t('by'), t('when')]}>
+            {status.results.map((r) => (
+              <tr key={r.trackingNumber} data-result={r.result}>
+                <td>
+                  <a href={`#/applications/${r.trackingNumber}`} dir="ltr">
+                    {r.trackingNumber}
+                  </a>
+                </td>
+                <td>{t(`res_${r.result}`)}</td>
+                <td>{r.reasons.length ? <Reasons reasons={r.reasons} /> : '—'}</td>
+                <td>
+                  <bdi>{r.actor}</bdi>
+                </td>
+                <td>{dateTime(r.at)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {status.results.map((r) => (
-                <tr key={r.trackingNumber} data-result={r.result}>
-                  <td>
-                    <a href={`#/applications/${r.trackingNumber}`} dir="ltr">
-                      {r.trackingNumber}
-                    </a>
-                  </td>
-                  <td>{t(`res_${r.result}`)}</td>
-                  <td>{r.reasons.length ? <Reasons reasons={r.reasons} /> : '—'}</td>
-                  <td>
-                    <bdi>{r.actor}</bdi>
-                  </td>
-                  <td>{dateTime(r.at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         </details>
       )}
     </>
@@ -708,28 +667,15 @@ function ApplySection({ base, onApplied }: { base: string; onApplied(): void }) 
       <h2 id="apply-title">{t('applyBatch')}</h2>
       <p class="hint">{t('applyHint')}</p>
       <form onSubmit={apply} noValidate>
-        <div class={`field${sizeProblem ? ' has-error' : ''}`}>
-          <label for="batch-size">{t('batchSize')}</label>
-          <p class="hint" id="batch-size-hint">
-            {t('batchSizeHint')}
-          </p>
-          <input
-            id="batch-size"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={200}
-            value={size}
-            aria-invalid={sizeProblem ? true : undefined}
-            aria-describedby={sizeProblem ? 'batch-size-hint batch-size-error' : 'batch-size-hint'}
-            onInput={(e) => setSize((e.currentTarget as HTMLInputElement).value)}
-          />
-          {sizeProblem && (
-            <p class="field-error" id="batch-size-error">
-              {sizeProblem}
-            </p>
+        <HintedField
+          id="batch-size"
+          label={t('batchSize')}
+          hint={t('batchSizeHint')}
+          problem={sizeProblem}
+          control={(described) => (
+            <input id="batch-size" type="number" inputMode="numeric" min={1} max={200} value={size} {...described} onInput={(e) => setSize((e.currentTarget as HTMLInputElement).value)} />
           )}
-        </div>
+        />
         <div class="field checkbox">
           <input id="retry-refused" type="checkbox" checked={retryRefused} aria-describedby="retry-refused-hint" onChange={(e) => setRetryRefused((e.currentTarget as HTMLInputElement).checked)} />
           <label for="retry-refused">{t('retryRefused')}</label>
@@ -754,33 +700,22 @@ function ApplySection({ base, onApplied }: { base: string; onApplied(): void }) 
         )}
       </p>
       {batch && batch.results.length > 0 && (
-        <table class="list batch-results">
-          <caption class="visually-hidden">{t('batchDone')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('application')}</th>
-              <th scope="col">{t('office')}</th>
-              <th scope="col">{t('result')}</th>
-              <th scope="col">{t('detail')}</th>
+        <ListTable class="batch-results" caption={t('batchDone')} columns={[t('application'), t('office'), t('result'), t('detail')]}>
+          {batch.results.map((r) => (
+            <tr key={r.trackingNumber} data-tracking={r.trackingNumber} data-result={r.result}>
+              <td>
+                <a href={`#/applications/${r.trackingNumber}`} dir="ltr">
+                  {r.trackingNumber}
+                </a>
+              </td>
+              <td>
+                <bdi>{r.officeId}</bdi>
+              </td>
+              <td>{t(`res_${r.result}`)}</td>
+              <td>{r.reasons.length ? <Reasons reasons={r.reasons} /> : r.steps && Object.keys(r.steps).length ? <Moves steps={r.steps} /> : '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {batch.results.map((r) => (
-              <tr key={r.trackingNumber} data-tracking={r.trackingNumber} data-result={r.result}>
-                <td>
-                  <a href={`#/applications/${r.trackingNumber}`} dir="ltr">
-                    {r.trackingNumber}
-                  </a>
-                </td>
-                <td>
-                  <bdi>{r.officeId}</bdi>
-                </td>
-                <td>{t(`res_${r.result}`)}</td>
-                <td>{r.reasons.length ? <Reasons reasons={r.reasons} /> : r.steps && Object.keys(r.steps).length ? <Moves steps={r.steps} /> : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { ProblemMessage } from '../components/Problem.js';
+import { ListTable } from '../components/ListTable.js';
 import { declaredDocuments, DocumentPreview } from '../components/DocumentPreview.js';
 import { StepDiagram } from '../components/StepDiagram.js';
 import { StructuredEdits } from '../components/StructuredEdits.js';
@@ -183,27 +184,18 @@ export function PlaygroundPage() {
             <p>
               <strong>{t('definitionInvalid')}</strong> ({checked.error.errors.length})
             </p>
-            <table class="list errors">
-              <caption class="visually-hidden">{t('definitionInvalid')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('pointer')}</th>
-                  <th scope="col">{t('problem')}</th>
+            <ListTable class="errors" caption={t('definitionInvalid')} columns={[t('pointer'), t('problem')]}>
+              {(checked.error.errors.length ? checked.error.errors : [{ pointer: '/', message: checked.error.detail }]).map((e, i) => (
+                <tr key={i}>
+                  <td dir="ltr">
+                    <code>{e.pointer}</code>
+                  </td>
+                  <td dir="ltr" lang="en">
+                    {e.message}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {(checked.error.errors.length ? checked.error.errors : [{ pointer: '/', message: checked.error.detail }]).map((e, i) => (
-                  <tr key={i}>
-                    <td dir="ltr">
-                      <code>{e.pointer}</code>
-                    </td>
-                    <td dir="ltr" lang="en">
-                      {e.message}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </ListTable>
           </div>
         )}
       </div>
