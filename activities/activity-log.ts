@@ -4,15 +4,11 @@
  * code also runs outside any activity (`mohla projections rebuild`): its lines then go to standard error,
  * as the CLI's do.
  */
-import { Context } from '@temporalio/activity';
+import { currentActivity } from './activity-context.js';
 import { createLogger, standardError, type Logger } from '../infra/logger.js';
 
 let outside: Logger | undefined;
 
 export function activityLog(): { warn(message: string): void } {
-  try {
-    return Context.current().log;
-  } catch {
-    return (outside ??= createLogger('mohla-cli', 'info', standardError()));
-  }
+  return currentActivity()?.log ?? (outside ??= createLogger('mohla-cli', 'info', standardError()));
 }
