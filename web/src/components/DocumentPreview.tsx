@@ -91,11 +91,8 @@ export function DocumentPreview({ definition }: { definition: unknown }) {
       </div>
       <HintedField
         id="preview-data"
-        label={
-          <>
-            {t('previewSampleData')} <span class="optional">({t('optional')})</span>
-          </>
-        }
+        label={t('previewSampleData')}
+        optional
         hint={t('previewSampleDataHint')}
         problem={sampleError}
         invalid={Boolean(sampleError || fieldError('/data'))}

@@ -18,6 +18,7 @@ import { IssuedDocumentList, useIssuedDocuments, type IssuedDocument } from '../
 import { actionsPossible, IssuedDocumentActions } from '../components/IssuedDocumentActions.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
+import { ApplicationLink } from '../components/ApplicationLink.js';
 
 
 interface Listed {
@@ -48,9 +49,7 @@ export function MyApplicationsPage() {
           {list.data.map((a) => (
             <tr key={a.trackingNumber}>
               <td>
-                <a href={`#/applications/${a.trackingNumber}`} dir="ltr">
-                  {a.trackingNumber}
-                </a>
+                <ApplicationLink trackingNumber={a.trackingNumber} />
               </td>
               <td>{titles.get(a.procedure.id) ?? a.procedure.id}</td>
               <td>{dateTime(a.filedAt)}</td>

@@ -13,6 +13,7 @@ import { useStore } from '../store.js';
 import { useData } from '../use-data.js';
 import { useProcedureTitles } from './Applications.js';
 import { useInbox } from './Inbox.js';
+import { ApplicationLink } from '../components/ApplicationLink.js';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -114,9 +115,7 @@ function WatchList({ title, items, titles }: { title: string; items: Statistics[
         <ul>
           {items.map((i) => (
             <li key={i.trackingNumber}>
-              <a href={`#/applications/${i.trackingNumber}`} dir="ltr">
-                {i.trackingNumber}
-              </a>{' '}
+              <ApplicationLink trackingNumber={i.trackingNumber} />{' '}
               {titles.get(i.procedureId) ?? i.procedureId} — {dateTime(i.dueAt)}
             </li>
           ))}

@@ -7,6 +7,7 @@ import { t, type MessageKey } from '../i18n.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { useData } from '../use-data.js';
+import { ApplicationLink } from '../components/ApplicationLink.js';
 
 /** An incident as GET /incidents answers it (api/routes/incidents.ts). */
 interface Incident {
@@ -105,9 +106,7 @@ function IncidentRow({ incident, onDone }: { incident: Incident; onDone(message:
     <tr data-incident={incident.id} data-kind={incident.kind}>
       <td>{kindLabel(incident.kind)}</td>
       <td>
-        <a href={`#/applications/${incident.trackingNumber}`} dir="ltr">
-          {incident.trackingNumber}
-        </a>
+        <ApplicationLink trackingNumber={incident.trackingNumber} />
       </td>
       <td>{dateTime(incident.firstSeenAt)}</td>
       <td>{number(incident.count, 0)}</td>

@@ -10,6 +10,7 @@ import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { useData } from '../use-data.js';
+import { ApplicationLink } from '../components/ApplicationLink.js';
 
 /** The plans, dry runs and batches of api/routes/migrations.ts, as the page reads them. */
 type DeadlineRule = 'keep' | 'recompute';
@@ -169,6 +170,19 @@ interface Row {
 }
 
 const stepLabel = (id: string, step: Step | undefined) => (step?.title ? `${id} — ${localized(step.title)}` : id);
+
+/** A version's steps as the options of a select: the id, and the title where the step has one. */
+function StepOptions({ steps }: { steps: Record<string, Step> }) {
+  return (
+    <>
+      {Object.entries(steps).map(([id, step]) => (
+        <option key={id} value={id}>
+          {stepLabel(id, step)}
+        </option>
+      ))}
+    </>
+  );
+}
 
 function PlanForm({ procedureId, onSaved }: { procedureId: string; onSaved(): void }) {
   const versions = useData(() => api<{ versions: Array<{ version: number }> }>('GET', `/procedures/${procedureId}/versions`).then((v) => v.versions.map((x) => x.version)), [procedureId]);
@@ -331,11 +345,7 @@ function PlanForm({ procedureId, onSaved }: { procedureId: string; onSaved(): vo
                       </label>
                       <select id={`map-${row.key}-from`} name="from" dir="ltr" value={row.from} onChange={(e) => changeRow(row.key, { from: (e.currentTarget as HTMLSelectElement).value })}>
                         <option value="">{t('choose')}</option>
-                        {Object.entries(oldSteps!).map(([id, step]) => (
-                          <option key={id} value={id}>
-                            {stepLabel(id, step)}
-                          </option>
-                        ))}
+                        <StepOptions steps={oldSteps!} />
                       </select>
                     </div>
                     <span class="map-arrow" aria-hidden="true">
@@ -355,11 +365,7 @@ function PlanForm({ procedureId, onSaved }: { procedureId: string; onSaved(): vo
                         onChange={(e) => changeRow(row.key, { to: (e.currentTarget as HTMLSelectElement).value })}
                       >
                         <option value="">{t('notMapped')}</option>
-                        {Object.entries(newSteps!).map(([id, step]) => (
-                          <option key={id} value={id}>
-                            {stepLabel(id, step)}
-                          </option>
-                        ))}
+                        <StepOptions steps={newSteps!} />
                       </select>
                       {problem && (
                         <p class="field-error" id={`${rowId(row)}-error`}>
@@ -385,11 +391,8 @@ function PlanForm({ procedureId, onSaved }: { procedureId: string; onSaved(): vo
         <HintedField
           id="migration-note"
           class="note-field"
-          label={
-            <>
-              {t('migrationNote')} <span class="optional">({t('optional')})</span>
-            </>
-          }
+          label={t('migrationNote')}
+          optional
           hint={t('migrationNoteHint')}
           problem={noteProblem}
           control={(described) => <textarea id="migration-note" rows={3} maxLength={500} value={note} {...described} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />}
@@ -536,9 +539,7 @@ function ApplicationsTable<R extends { trackingNumber: string; officeId: string 
           {rows.map((row) => (
             <tr key={row.trackingNumber} data-tracking={row.trackingNumber}>
               <td>
-                <a href={`#/applications/${row.trackingNumber}`} dir="ltr">
-                  {row.trackingNumber}
-                </a>
+                <ApplicationLink trackingNumber={row.trackingNumber} />
               </td>
               <td>
                 <bdi>{row.officeId}</bdi>
@@ -584,9 +585,7 @@ function PastResults({ status }: { status: PlanStatus }) {
             {status.results.map((r) => (
               <tr key={r.trackingNumber} data-result={r.result}>
                 <td>
-                  <a href={`#/applications/${r.trackingNumber}`} dir="ltr">
-                    {r.trackingNumber}
-                  </a>
+                  <ApplicationLink trackingNumber={r.trackingNumber} />
                 </td>
                 <td>{t(`res_${r.result}`)}</td>
                 <td>{r.reasons.length ? <Reasons reasons={r.reasons} /> : '—'}</td>
@@ -704,9 +703,7 @@ function ApplySection({ base, onApplied }: { base: string; onApplied(): void }) 
           {batch.results.map((r) => (
             <tr key={r.trackingNumber} data-tracking={r.trackingNumber} data-result={r.result}>
               <td>
-                <a href={`#/applications/${r.trackingNumber}`} dir="ltr">
-                  {r.trackingNumber}
-                </a>
+                <ApplicationLink trackingNumber={r.trackingNumber} />
               </td>
               <td>
                 <bdi>{r.officeId}</bdi>
